@@ -1,0 +1,85 @@
+"""Admin: reference data is editable; requests and events are read-only.
+
+The admin never runs transitions (django-fsm-2's admin button path skips permission
+checks in 4.2.4; STYLE 5), so the workflow stays in the services.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from cases.models import (
+    AdvocateOrganization,
+    Agency,
+    CaseEvent,
+    CertificationRequest,
+    CertifyingOfficial,
+    QualifyingCrimeCategory,
+    Statute,
+)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Agency)
+class AgencyAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "city", "phone"]
+
+
+@admin.register(CertifyingOfficial)
+class CertifyingOfficialAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "agency", "is_agency_head", "designated_on", "revoked_on"]
+    list_filter = ["agency", "is_agency_head"]
+    raw_id_fields = ["user"]
+
+
+@admin.register(AdvocateOrganization)
+class AdvocateOrganizationAdmin(admin.ModelAdmin):
+    list_display = ["name", "email", "phone"]
+
+
+@admin.register(QualifyingCrimeCategory)
+class QualifyingCrimeCategoryAdmin(admin.ModelAdmin):
+    list_display = ["form_order", "name", "kind"]
+
+
+@admin.register(Statute)
+class StatuteAdmin(admin.ModelAdmin):
+    list_display = ["citation", "offense", "similar_activity_only", "mapping_confidence", "active"]
+    list_filter = ["active", "similar_activity_only", "mapping_confidence", "categories"]
+    search_fields = ["citation", "offense", "notes"]
+    filter_horizontal = ["categories"]
+
+
+@admin.register(CertificationRequest)
+class CertificationRequestAdmin(ReadOnlyAdmin):
+    list_display = ["reference", "status", "organization", "received_at", "expedited"]
+    list_filter = ["status", "organization", "expedited"]
+    search_fields = ["reference"]
+
+
+@admin.register(CaseEvent)
+class CaseEventAdmin(ReadOnlyAdmin):
+    list_display = [
+        "created_at",
+        "request",
+        "kind",
+        "transition",
+        "from_state",
+        "to_state",
+        "actor",
+    ]
+    list_filter = ["kind", "transition"]
+    search_fields = ["request__reference"]

@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+class CasesConfig(AppConfig):
+    name = "cases"
+    verbose_name = "U-visa certification requests"
+
+    def ready(self) -> None:
+        from cases.roles import sync_roles
+
+        post_migrate.connect(sync_roles, sender=self)

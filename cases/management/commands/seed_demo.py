@@ -1,0 +1,306 @@
+"""Demo data: the Medford agency, two advocate organisations, one user per role, ~30 requests.
+
+Idempotent: users and reference rows are created once; requests only when the demo
+organisations have none. Every request is driven through the real services, so the
+audit trail is what the application itself would have written. Names are fictional.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from cases import services
+from cases.models import (
+    AdvocateOrganization,
+    Agency,
+    CertificationRequest,
+    CertifyingOfficial,
+    DeclineReason,
+    ExpeditedReason,
+    Statute,
+    Status,
+)
+from cases.roles import ADVOCATE, AUDITOR, CHIEF, COORDINATOR, DETECTIVE
+
+DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 (printed for the demo; never used in production)
+
+USERS = [
+    # username, given, family, role, organisation index
+    ("advocate", "Ana", "Reyes", ADVOCATE, 0),
+    ("advocate2", "Bilal", "Haddad", ADVOCATE, 1),
+    ("coordinator", "Carla", "Nunes", COORDINATOR, None),
+    ("detective", "Dev", "Patel", DETECTIVE, None),
+    ("detective2", "Erin", "O'Malley", DETECTIVE, None),
+    ("chief", "Frank", "Delaney", CHIEF, None),
+    ("auditor", "Grace", "Liu", AUDITOR, None),
+]
+
+ORGANIZATIONS = [
+    ("Mystic Valley Immigrant Legal Services", "Malden", "intake@mvils.example.org"),
+    ("Greater Boston Survivors' Advocacy Center", "Boston", "help@gbsac.example.org"),
+]
+
+VICTIMS = [
+    ("García", "María", "José"), ("Nguyen", "Thi", "Lan"), ("Silva", "João", ""),
+    ("Mendes", "Luiza", ""), ("Pierre", "Jean-Baptiste", ""), ("Hernández", "Rosa", "Elena"),
+    ("Oyelaran", "Folake", ""), ("Zhang", "Wei", ""), ("Castillo", "Luis", "Alberto"),
+    ("Haile", "Meron", ""), ("Dubois", "Nadège", ""), ("Kowalski", "Agnieszka", ""),
+    ("Ramírez", "Sofía", ""), ("Tran", "Minh", "Duc"), ("Osei", "Kwame", ""),
+    ("Ferreira", "Ana Paula", ""), ("Morales", "Diego", ""), ("Al-Sayed", "Layla", ""),
+    ("Joseph", "Marie-Claire", ""), ("Pérez", "Camila", ""), ("Santos", "Thiago", ""),
+    ("Ivanova", "Olga", ""), ("Cruz", "Gabriela", ""), ("Mensah", "Abena", ""),
+    ("López", "Valentina", ""), ("Rahman", "Nusrat", ""), ("Vargas", "Andrés", ""),
+    ("Chen", "Mei", ""), ("Baptiste", "Wilner", ""), ("Flores", "Isabel", ""),
+]
+
+STATUTES = ["c.265 §13M", "c.265 §15A", "c.265 §43", "c.265 §22", "c.265 §26", "c.265 §51",
+            "c.265 §25", "c.268 §13B", "c.265 §15D", "c.209A §7"]
+
+# Where each of the 30 demo requests ends up (every state is present).
+PLAN = (
+    [Status.DRAFT] * 3
+    + [Status.RECEIVED] * 4
+    + [Status.CRIME_CHECK] * 4
+    + [Status.HELPFULNESS_REVIEW] * 4
+    + [Status.CHIEF_DECISION] * 3
+    + [Status.INFO_REQUESTED] * 2
+    + ["delay_notice"]
+    + [Status.CERTIFIED] * 5
+    + [Status.DECLINED] * 2
+    + [Status.WITHDRAWN]
+    + [Status.CERTIFICATION_WITHDRAWN]
+)
+
+
+class Command(BaseCommand):
+    help = "Create demo agency, users and about 30 requests in every state (idempotent)."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        with transaction.atomic():
+            agency, users, organizations = self._reference_data()
+            created = 0
+            if not CertificationRequest.objects.filter(organization__in=organizations).exists():
+                created = self._requests(agency, users)
+        self.stdout.write(
+            f"Demo data ready: {created} requests created "
+            f"({CertificationRequest.objects.count()} in all)."
+        )
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+        for username, given, family, role, _org in USERS:
+            self.stdout.write(f"  {username:<12} {role:<12} {given} {family}")
+
+    def _reference_data(self) -> tuple[Agency, dict[str, Any], list[AdvocateOrganization]]:
+        agency, _ = Agency.objects.get_or_create(
+            code="MPD",
+            defaults=dict(
+                name="Medford Police Department",
+                street="100 Main Street",
+                city="Medford",
+                state="MA",
+                zip_code="02155",
+                phone="781-391-6404",
+                agency_type=Agency.AgencyType.LOCAL,
+                category=Agency.Category.LAW_ENFORCEMENT,
+                head_family_name="Delaney",
+                head_given_name="Frank",
+                head_title="Chief of Police",
+            ),
+        )
+        organizations = []
+        for name, city, email in ORGANIZATIONS:
+            group, _ = Group.objects.get_or_create(name=f"org: {name}")
+            org, _ = AdvocateOrganization.objects.get_or_create(
+                name=name, defaults=dict(group=group, city=city, state="MA", email=email)
+            )
+            organizations.append(org)
+        User = get_user_model()
+        users: dict[str, Any] = {}
+        for username, given, family, role, org_index in USERS:
+            user, created = User.objects.get_or_create(
+                username=username,
+                defaults=dict(
+                    first_name=given, last_name=family, email=f"{username}@demo.example.org"
+                ),
+            )
+            if created:
+                user.set_password(DEMO_PASSWORD)
+                user.save()
+            user.groups.add(Group.objects.get(name=role))
+            if org_index is not None:
+                user.groups.add(organizations[org_index].group)
+            users[username] = user
+        CertifyingOfficial.objects.get_or_create(
+            agency=agency,
+            user=users["chief"],
+            defaults=dict(
+                family_name="Delaney",
+                given_name="Frank",
+                title="Chief of Police, Office of the Chief",
+                is_agency_head=True,
+                designated_on=date(2024, 1, 2),
+            ),
+        )
+        return agency, users, organizations
+
+    def _requests(self, agency: Agency, users: dict[str, Any]) -> int:
+        rng = random.Random(1367)  # noqa: S311 (demo data, not security)
+        now = timezone.now()
+        statutes = {s.citation: s for s in Statute.objects.filter(citation__in=STATUTES)}
+        for index, target in enumerate(PLAN):
+            advocate = users["advocate"] if index % 3 else users["advocate2"]
+            family, given, middle = VICTIMS[index]
+            # Older requests went further; spread received dates over the last ~10 months.
+            start = now - timedelta(days=300 - index * 9, hours=rng.randint(0, 8))
+            expedited = index in (4, 12, 19)
+            values = {
+                "family_name": family,
+                "given_name": given,
+                "middle_name": middle,
+                "a_number": f"{rng.randint(10_000_000, 999_999_999):09d}" if index % 4 else "",
+                "date_of_birth": date(1975 + index, 1 + index % 12, 1 + index % 27),
+                "gender": "F" if index % 3 else "M",
+                "report_number": f"MPD-{2019 + index % 7}-{rng.randint(1000, 99999):05d}",
+                "incident_date": (start - timedelta(days=rng.randint(60, 3000))).date(),
+                "incident_location": rng.choice(
+                    ["Medford, MA (Salem Street)", "Medford, MA (Riverside Avenue)",
+                     "Medford, MA (Fellsway West)", "Medford, MA (High Street)"]
+                ),
+                "criminal_activity_description": "The victim reported an assault by a household "
+                "member; officers responded and documented injuries.",
+                "injury_description": "Bruising to the arms and face; treated at a local hospital.",
+                "expedited": expedited,
+                "expedited_reason": ExpeditedReason.REMOVAL_PROCEEDINGS if expedited else "",
+            }
+            request = services.request_create(
+                actor=advocate, agency=agency, values=values, at=start
+            )
+            services.request_add_document(
+                request=request,
+                actor=advocate,
+                upload=_demo_pdf(f"Request letter for {request.reference}"),
+                kind="request_letter",
+            )
+            self._advance(request, target, users, statutes, start, rng)
+        return len(PLAN)
+
+    def _advance(
+        self,
+        request: CertificationRequest,
+        target: str,
+        users: dict[str, Any],
+        statutes: dict[str, Statute],
+        start: datetime,
+        rng: random.Random,
+    ) -> None:
+        coordinator, chief = users["coordinator"], users["chief"]
+        detective = users["detective"] if rng.random() < 0.6 else users["detective2"]
+        step = iter(start + timedelta(days=d, hours=2) for d in range(1, 200, 6))
+        if target == Status.DRAFT:
+            return
+        request = services.request_submit(request=request, actor=request.advocate, at=next(step))
+        if target == Status.WITHDRAWN:
+            services.request_withdraw(
+                request=request, actor=request.advocate, reason="The victim moved out of state.",
+                at=next(step),
+            )
+            return
+        if target == Status.RECEIVED:
+            return
+        request = services.request_begin_crime_check(
+            request=request, actor=coordinator, at=next(step)
+        )
+        if target == Status.INFO_REQUESTED:
+            services.request_ask_information(
+                request=request,
+                actor=coordinator,
+                text="Please send the incident report number and a copy of the 209A order.",
+                at=next(step),
+            )
+            return
+        if target == Status.CRIME_CHECK:
+            return
+        chosen = rng.sample(sorted(statutes), 2)
+        cited = [statutes[c] for c in chosen]
+        categories = {cat for s in cited for cat in s.categories.all()}
+        request = services.request_record_crime_check(
+            request=request,
+            actor=coordinator,
+            categories=categories,
+            statutes=cited,
+            values={"case_status": "completed", "occurred_in_us": "yes",
+                    "occurred_in_us_explanation": "Medford, Massachusetts",
+                    "extraterritorial": "no"},
+            at=next(step),
+        )
+        request = services.request_assign_detective(
+            request=request, actor=coordinator, detective=detective, at=next(step)
+        )
+        request = services.request_confirm_qualifying_crime(
+            request=request, actor=coordinator, at=next(step)
+        )
+        if target == Status.HELPFULNESS_REVIEW:
+            return
+        request = services.request_record_helpfulness(
+            request=request,
+            actor=detective,
+            values={
+                "possesses_information": "yes",
+                "has_been_helpful": "yes",
+                "has_not_refused": "yes",
+                "helpfulness_explanation": "The victim called 911, gave a statement the same "
+                "night and identified the suspect.",
+                "family_members_implicated": "no",
+            },
+            at=next(step),
+        )
+        request = services.request_attest_helpfulness(
+            request=request, actor=detective, at=next(step)
+        )
+        if target == Status.CHIEF_DECISION:
+            return
+        if target == "delay_notice":
+            services.request_issue_delay_notice(
+                request=request,
+                actor=coordinator,
+                reason="The original report is held by the District Attorney's office.",
+                process="We have asked the DA's office for a copy and will decide on receipt.",
+                projected_date=timezone.localdate() + timedelta(days=30),
+            )
+            return
+        if target == Status.DECLINED:
+            services.request_decline(
+                request=request, actor=chief, reason=DeclineReason.NOT_QUALIFYING_CRIME,
+                note="The documented offense is a misdemeanor without a qualifying element.",
+                at=next(step),
+            )
+            return
+        request = services.request_certify(request=request, actor=chief, at=next(step))
+        if target == Status.CERTIFICATION_WITHDRAWN:
+            services.request_withdraw_certification(
+                request=request, actor=chief,
+                reason="The victim unreasonably refused to testify when subpoenaed.",
+                at=next(step),
+            )
+
+
+def _demo_pdf(title: str) -> ContentFile:
+    body = f"BT /F1 12 Tf 72 720 Td ({title}) Tj ET".encode()
+    pdf = (
+        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+        b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+        b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Contents 4 0 R"
+        b"/Resources<</Font<</F1 5 0 R>>>>>>endobj\n"
+        b"4 0 obj<</Length " + str(len(body)).encode() + b">>stream\n" + body
+        + b"\nendstream endobj\n5 0 obj<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>endobj\n"
+        b"trailer<</Root 1 0 R>>\n%%EOF\n"
+    )
+    return ContentFile(pdf, name="request-letter.pdf")

@@ -1,0 +1,721 @@
+"""The certification request and the reference data around it.
+
+The workflow is declared once, here, on CertificationRequest (django-fsm-2). Transition
+bodies only stamp fields; every write goes through a service in cases/services.py,
+which checks the permission, saves, and writes the CaseEvent.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date, datetime
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+from cases import permissions as perms
+
+CURRENT_FORM_EDITION = "01/20/25"  # domain.md 1.1: the edition USCIS posts now
+
+
+class FormType(models.TextChoices):
+    U_VISA = "I-918B", "U visa: Form I-918 Supplement B"
+    T_VISA = "I-914B", "T visa: Form I-914 Supplement B"
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    RECEIVED = "received", "Received"
+    CRIME_CHECK = "crime_check", "Qualifying-crime check"
+    HELPFULNESS_REVIEW = "helpfulness_review", "Helpfulness review"
+    CHIEF_DECISION = "chief_decision", "Chief decision"
+    INFO_REQUESTED = "info_requested", "Information requested"
+    CERTIFIED = "certified", "Certified"
+    DECLINED = "declined", "Declined"
+    WITHDRAWN = "withdrawn", "Withdrawn by requester"
+    CERTIFICATION_WITHDRAWN = "certification_withdrawn", "Certification withdrawn"
+
+
+# States in which the department still owes an answer (c. 258F s. 3).
+REVIEW_STATES = [
+    Status.RECEIVED,
+    Status.CRIME_CHECK,
+    Status.HELPFULNESS_REVIEW,
+    Status.CHIEF_DECISION,
+]
+PENDING_STATES = [*REVIEW_STATES, Status.INFO_REQUESTED]
+OPEN_STATES = [Status.DRAFT, *PENDING_STATES]
+CLOSED_STATES = [
+    Status.CERTIFIED,
+    Status.DECLINED,
+    Status.WITHDRAWN,
+    Status.CERTIFICATION_WITHDRAWN,
+]
+
+
+class ExpeditedReason(models.TextChoices):
+    # domain.md 4: the expedited triggers other states use (CA, MN, IL; SD 3394 in MA).
+    REMOVAL_PROCEEDINGS = "removal", "In removal proceedings"
+    DETENTION = "detention", "In immigration detention"
+    AGE_OUT = "age_out", "A qualifying family member is about to age out"
+
+
+class DeclineReason(models.TextChoices):
+    """Criteria of the department's written policy (c. 258F s. 2); a denial cites one (s. 3(ii))."""
+
+    NOT_QUALIFYING_CRIME = "not_qualifying_crime", "No qualifying criminal activity"
+    NOT_VICTIM = "not_victim", "Requester is not a victim of the criminal activity"
+    NOT_HELPFUL = "not_helpful", "No helpfulness, past, present or likely"
+    REFUSED_ASSISTANCE = (
+        "refused_assistance",
+        "Unreasonably refused reasonably requested assistance",
+    )
+    NO_JURISDICTION = "no_jurisdiction", "The department did not detect or investigate the crime"
+    CULPABLE = "culpable", "Requester was culpable in the criminal activity"
+    INSUFFICIENT_INFORMATION = "insufficient_information", "Information requested was not provided"
+
+
+class YesNo(models.TextChoices):
+    YES = "yes", "Yes"
+    NO = "no", "No"
+
+
+class Gender(models.TextChoices):
+    MALE = "M", "Male"
+    FEMALE = "F", "Female"
+
+
+# --- Reference data ---
+
+
+class Agency(models.Model):
+    """The certifying agency, as Part 2 of Supplement B names it."""
+
+    class AgencyType(models.TextChoices):
+        FEDERAL = "federal", "Federal"
+        STATE = "state", "State"
+        LOCAL = "local", "Local"
+
+    class Category(models.TextChoices):
+        JUDGE = "judge", "Judge"
+        LAW_ENFORCEMENT = "law_enforcement", "Law Enforcement"
+        PROSECUTOR = "prosecutor", "Prosecutor"
+        OTHER = "other", "Other"
+
+    name = models.CharField(max_length=200, unique=True)
+    code = models.CharField(
+        max_length=10, unique=True, help_text="Prefix of request references, e.g. MPD"
+    )
+    street = models.CharField(max_length=200)
+    suite = models.CharField(max_length=50, blank=True)
+    city = models.CharField(max_length=100)
+    state = models.CharField(max_length=2)
+    zip_code = models.CharField(max_length=10)
+    phone = models.CharField(max_length=30)
+    fax = models.CharField(max_length=30, blank=True)
+    agency_type = models.CharField(max_length=10, choices=AgencyType.choices)
+    category = models.CharField(max_length=20, choices=Category.choices)
+    category_other = models.CharField(max_length=100, blank=True)
+    head_family_name = models.CharField(max_length=100)
+    head_given_name = models.CharField(max_length=100)
+    head_middle_name = models.CharField(max_length=100, blank=True)
+    head_title = models.CharField(max_length=200)
+
+    class Meta:
+        verbose_name_plural = "agencies"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def designation_upload_to(instance: models.Model, filename: str) -> str:
+    return f"designations/{secrets.token_hex(16)}{PurePosixPath(filename).suffix.lower()[:10]}"
+
+
+class CertifyingOfficial(models.Model):
+    """Who may sign: the head of the agency, or a supervisor the head designated in writing.
+
+    8 CFR 214.14(a)(3) (domain.md 2.2). Only an active designation lets its user certify
+    or decline.
+    """
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="officials")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="designations"
+    )
+    family_name = models.CharField(max_length=100)
+    given_name = models.CharField(max_length=100)
+    middle_name = models.CharField(max_length=100, blank=True)
+    title = models.CharField(max_length=200, help_text="Title and division/office (Part 2 item 3)")
+    is_agency_head = models.BooleanField(default=False)
+    designated_on = models.DateField(help_text="Date of the written designation")
+    designation_document = models.FileField(upload_to=designation_upload_to, blank=True)
+    revoked_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(is_agency_head=True) | ~models.Q(designation_document=""),
+                name="designee_has_written_designation",
+                violation_error_message="A designee needs the written designation on file.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.given_name} {self.family_name}, {self.title}"
+
+    def is_active_on(self, day: date) -> bool:
+        return self.designated_on <= day and (self.revoked_on is None or day < self.revoked_on)
+
+
+class AdvocateOrganization(models.Model):
+    """An outside organisation whose advocates submit requests. Its group is its scope."""
+
+    name = models.CharField(max_length=200, unique=True)
+    group = models.OneToOneField(
+        "auth.Group", on_delete=models.PROTECT, related_name="organization"
+    )
+    street = models.CharField(max_length=200, blank=True)
+    city = models.CharField(max_length=100, blank=True)
+    state = models.CharField(max_length=2, blank=True)
+    zip_code = models.CharField(max_length=10, blank=True)
+    phone = models.CharField(max_length=30, blank=True)
+    email = models.EmailField(blank=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class QualifyingCrimeCategory(models.Model):
+    """INA 101(a)(15)(U)(iii): 28 named crimes plus attempt, conspiracy, solicitation.
+
+    form_order is the order of the 31 check boxes of Supplement B Part 3 item 1.
+    """
+
+    class Kind(models.TextChoices):
+        NAMED = "named", "Named criminal activity"
+        INCHOATE = "inchoate", "Attempt, conspiracy or solicitation"
+
+    code = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=100, unique=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    form_order = models.PositiveSmallIntegerField(unique=True)
+
+    class Meta:
+        ordering = ["form_order"]
+        verbose_name_plural = "qualifying crime categories"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Statute(models.Model):
+    """A Massachusetts statute and the federal categories it suggests (domain.md 6).
+
+    The mapping is a suggestion for the coordinator, not a legal determination.
+    """
+
+    class Confidence(models.TextChoices):
+        HIGH = "H", "High"
+        MEDIUM = "M", "Medium"
+        LOW = "L", "Low"
+
+    citation = models.CharField(max_length=60, unique=True)
+    offense = models.CharField(max_length=300)
+    categories = models.ManyToManyField(QualifyingCrimeCategory, related_name="statutes")
+    similar_activity_only = models.BooleanField(
+        default=False, help_text="Qualifies only as 'similar activity': say why in Part 3 item 6"
+    )
+    federal_mapping_note = models.CharField(max_length=300, blank=True)
+    title_confidence = models.CharField(max_length=1, choices=Confidence.choices, blank=True)
+    mapping_confidence = models.CharField(max_length=1, choices=Confidence.choices, blank=True)
+    notes = models.TextField(blank=True)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["citation"]
+
+    def __str__(self) -> str:
+        return f"M.G.L. {self.citation}: {self.offense}"
+
+
+class ReferenceCounter(models.Model):
+    """Last number used for an agency's references in a year (locked when incremented)."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE)
+    year = models.PositiveSmallIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "year"], name="one_counter_per_agency_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id}/{self.year}: {self.last_number}"
+
+
+# --- The request ---
+
+
+class CertificationRequest(ConcurrentTransitionMixin, models.Model):
+    """A request that the agency sign Supplement B, from draft to the agency's answer."""
+
+    reference = models.CharField(max_length=30, unique=True, editable=False)
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="requests")
+    organization = models.ForeignKey(
+        AdvocateOrganization, on_delete=models.PROTECT, related_name="requests"
+    )
+    advocate = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="advocated_requests"
+    )
+    form_type = models.CharField(max_length=10, choices=FormType.choices, default=FormType.U_VISA)
+    form_edition = models.CharField(max_length=10, default=CURRENT_FORM_EDITION)
+    recertification_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="recertifications"
+    )
+    status = FSMField(
+        max_length=30, choices=Status.choices, default=Status.DRAFT, protected=True, db_index=True
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    received_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    # Expedited track, chosen at intake.
+    expedited = models.BooleanField(default=False)
+    expedited_reason = models.CharField(max_length=20, choices=ExpeditedReason.choices, blank=True)
+    age_out_date = models.DateField(null=True, blank=True)
+    expedited_note = models.TextField(blank=True)
+
+    # Part 1. Victim information.
+    a_number = models.CharField("A-Number", max_length=9, blank=True)
+    family_name = models.CharField(max_length=100)
+    given_name = models.CharField(max_length=100)
+    middle_name = models.CharField(max_length=100, blank=True)
+    other_family_name = models.CharField(max_length=100, blank=True)
+    other_given_name = models.CharField(max_length=100, blank=True)
+    other_middle_name = models.CharField(max_length=100, blank=True)
+    more_other_names = models.TextField(blank=True, help_text="Further names (Part 7)")
+    date_of_birth = models.DateField(null=True, blank=True)
+    gender = models.CharField(max_length=1, choices=Gender.choices, blank=True)
+
+    # Part 2 items 7, 9, 10 and Part 3: the incident.
+    report_number = models.CharField(max_length=50, blank=True, db_index=True)
+    fbi_or_sid_number = models.CharField(max_length=50, blank=True)
+    case_status = models.CharField(
+        max_length=10,
+        choices=[("ongoing", "On-going"), ("completed", "Completed"), ("other", "Other")],
+        blank=True,
+    )
+    case_status_other = models.CharField(max_length=200, blank=True)
+    incident_date = models.DateField(null=True, blank=True)
+    additional_incident_dates = models.JSONField(default=list, blank=True)
+    incident_location = models.CharField(max_length=300, blank=True)
+    occurred_in_us = models.CharField(max_length=3, choices=YesNo.choices, blank=True)
+    occurred_in_us_explanation = models.TextField(blank=True)
+    extraterritorial = models.CharField(max_length=3, choices=YesNo.choices, blank=True)
+    extraterritorial_citation = models.CharField(max_length=300, blank=True)
+    statutes = models.ManyToManyField(Statute, blank=True, related_name="requests")
+    other_statute_citations = models.TextField(blank=True)
+    crime_categories = models.ManyToManyField(
+        QualifyingCrimeCategory, blank=True, related_name="requests"
+    )
+    criminal_activity_description = models.TextField(blank=True)
+    injury_description = models.TextField(blank=True)
+
+    # Qualifying-crime check (coordinator).
+    crime_check_note = models.TextField(blank=True)
+    not_qualifying_reason = models.TextField(blank=True)
+    assigned_detective = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assigned_requests",
+    )
+
+    # Part 4. Helpfulness (detective's attestation).
+    possesses_information = models.CharField(max_length=3, choices=YesNo.choices, blank=True)
+    has_been_helpful = models.CharField(max_length=3, choices=YesNo.choices, blank=True)
+    has_not_refused = models.CharField(max_length=3, choices=YesNo.choices, blank=True)
+    helpfulness_other = models.TextField(blank=True)
+    helpfulness_explanation = models.TextField(blank=True)
+    attested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    attested_at = models.DateTimeField(null=True, blank=True)
+
+    # Part 5. Family members implicated (rows in FamilyMember).
+    family_members_implicated = models.CharField(max_length=3, choices=YesNo.choices, blank=True)
+
+    # Information request loop.
+    info_request_text = models.TextField(blank=True)
+    info_requested_at = models.DateTimeField(null=True, blank=True)
+    info_return_state = models.CharField(max_length=30, choices=Status.choices, blank=True)
+    info_response_text = models.TextField(blank=True)
+
+    # Delay notice (c. 258F s. 3(iii)).
+    delay_reason = models.TextField(blank=True)
+    delay_process = models.TextField(blank=True)
+    delay_projected_date = models.DateField(null=True, blank=True)
+    delay_issued_at = models.DateTimeField(null=True, blank=True)
+
+    # Decision.
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    certifying_official = models.ForeignKey(
+        CertifyingOfficial, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    signed_on = models.DateField(null=True, blank=True, help_text="Part 6 item 2")
+    decline_reason = models.CharField(max_length=30, choices=DeclineReason.choices, blank=True)
+    decision_note = models.TextField(blank=True)
+
+    # Withdrawal by the requester / of the certification by the agency.
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawal_reason = models.TextField(blank=True)
+    certification_withdrawn_at = models.DateTimeField(null=True, blank=True)
+    certification_withdrawal_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        permissions = [
+            # Capabilities, granted to groups (cases/roles.py). Scope is a guardian
+            # object permission (view_certificationrequest) or view_all_requests.
+            ("submit_request", "Can draft, submit, answer and withdraw requests"),
+            ("review_request", "Can run intake, the crime check, assignment and notices"),
+            ("attest_helpfulness", "Can attest helpfulness"),
+            ("decide_request", "Can certify, decline and withdraw certifications"),
+            ("view_all_requests", "Can see every request of the agency"),
+            ("view_audit", "Can read the audit trail and reports"),
+        ]
+        indexes = [
+            models.Index(fields=["organization", "status"]),
+            models.Index(fields=["assigned_detective", "status"]),
+            models.Index(fields=["status", "received_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    def get_absolute_url(self) -> str:
+        return reverse("request_detail", kwargs={"reference": self.reference})
+
+    @property
+    def victim_name(self) -> str:
+        return " ".join(p for p in [self.given_name, self.middle_name, self.family_name] if p)
+
+    # --- conditions (pure functions of the request) ---
+
+    def has_required_submission_fields(self) -> bool:
+        return bool(self.family_name and self.given_name and self.incident_date)
+
+    def has_qualifying_crime_and_detective(self) -> bool:
+        return self.assigned_detective_id is not None and self.crime_categories.exists()
+
+    def has_helpfulness_answers(self) -> bool:
+        return bool(
+            self.possesses_information
+            and self.has_been_helpful
+            and self.has_not_refused
+            and self.helpfulness_explanation.strip()
+        )
+
+    # --- the workflow ---
+
+    @transition(
+        field=status,
+        source=Status.DRAFT,
+        target=Status.RECEIVED,
+        conditions=[has_required_submission_fields],
+        permission=perms.can_submit,
+        custom={"label": "Submit request", "role": "advocate"},
+    )
+    def submit(self, *, at: datetime) -> None:
+        self.received_at = at
+
+    @transition(
+        field=status,
+        source=Status.RECEIVED,
+        target=Status.CRIME_CHECK,
+        permission=perms.can_review,
+        custom={"label": "Start qualifying-crime check", "role": "coordinator"},
+    )
+    def begin_crime_check(self) -> None:
+        pass
+
+    @transition(
+        field=status,
+        source=Status.CRIME_CHECK,
+        target=Status.HELPFULNESS_REVIEW,
+        conditions=[has_qualifying_crime_and_detective],
+        permission=perms.can_review,
+        custom={"label": "Confirm qualifying crime", "role": "coordinator"},
+    )
+    def confirm_qualifying_crime(self, *, note: str = "") -> None:
+        self.crime_check_note = note
+
+    @transition(
+        field=status,
+        source=Status.CRIME_CHECK,
+        target=Status.CHIEF_DECISION,
+        permission=perms.can_review,
+        custom={"label": "Refer as not qualifying", "role": "coordinator"},
+    )
+    def refer_not_qualifying(self, *, reason: str) -> None:
+        self.not_qualifying_reason = reason
+
+    @transition(
+        field=status,
+        source=Status.HELPFULNESS_REVIEW,
+        target=Status.CHIEF_DECISION,
+        conditions=[has_helpfulness_answers],
+        permission=perms.can_attest,
+        custom={"label": "Attest helpfulness", "role": "detective"},
+    )
+    def attest_helpfulness(self, *, by: models.Model, at: datetime) -> None:
+        self.attested_by = by
+        self.attested_at = at
+
+    @transition(
+        field=status,
+        source=Status.CHIEF_DECISION,
+        target=Status.HELPFULNESS_REVIEW,
+        permission=perms.can_decide,
+        custom={"label": "Return for further review", "role": "chief"},
+    )
+    def return_for_review(self) -> None:
+        pass
+
+    @transition(
+        field=status,
+        source=Status.CHIEF_DECISION,
+        target=Status.CERTIFIED,
+        permission=perms.can_decide,
+        custom={"label": "Certify", "role": "chief"},
+    )
+    def certify(
+        self,
+        *,
+        by: models.Model,
+        official: CertifyingOfficial,
+        at: datetime,
+        signed_on: date,
+    ) -> None:
+        self.decided_by = by
+        self.decided_at = at
+        self.certifying_official = official
+        self.signed_on = signed_on
+
+    @transition(
+        field=status,
+        source=Status.CHIEF_DECISION,
+        target=Status.DECLINED,
+        permission=perms.can_decide,
+        custom={"label": "Decline", "role": "chief"},
+    )
+    def decline(
+        self,
+        *,
+        by: models.Model,
+        official: CertifyingOfficial,
+        at: datetime,
+        reason: str,
+        explanation: str,
+    ) -> None:
+        self.decided_by = by
+        self.decided_at = at
+        self.certifying_official = official
+        self.decline_reason = reason
+        self.decision_note = explanation
+
+    @transition(
+        field=status,
+        source=REVIEW_STATES,
+        target=Status.INFO_REQUESTED,
+        permission=perms.can_review_or_decide,
+        custom={"label": "Request information", "role": "coordinator"},
+    )
+    def request_information(self, *, text: str, at: datetime) -> None:
+        self.info_return_state = self.status
+        self.info_request_text = text
+        self.info_requested_at = at
+        self.info_response_text = ""
+
+    @transition(
+        field=status,
+        source=Status.INFO_REQUESTED,
+        target=RETURN_VALUE(*REVIEW_STATES),
+        permission=perms.can_submit,
+        custom={"label": "Answer information request", "role": "advocate"},
+    )
+    def answer_information(self, *, text: str) -> str:
+        self.info_response_text = text
+        return_to = self.info_return_state
+        self.info_return_state = ""
+        return return_to
+
+    @transition(
+        field=status,
+        source=PENDING_STATES,
+        target=None,  # c. 258F s. 3(iii): a delay notice answers in time but keeps the request open
+        permission=perms.can_review_or_decide,
+        custom={"label": "Issue delay notice", "role": "coordinator"},
+    )
+    def issue_delay_notice(
+        self, *, reason: str, process: str, projected_date: date, at: datetime
+    ) -> None:
+        self.delay_reason = reason
+        self.delay_process = process
+        self.delay_projected_date = projected_date
+        self.delay_issued_at = at
+
+    @transition(
+        field=status,
+        source=OPEN_STATES,
+        target=Status.WITHDRAWN,
+        permission=perms.can_submit,
+        custom={"label": "Withdraw request", "role": "advocate"},
+    )
+    def withdraw(self, *, reason: str, at: datetime) -> None:
+        self.withdrawn_at = at
+        self.withdrawal_reason = reason
+
+    @transition(
+        field=status,
+        source=Status.CERTIFIED,
+        target=Status.CERTIFICATION_WITHDRAWN,
+        permission=perms.can_decide,
+        custom={"label": "Withdraw certification", "role": "chief"},
+    )
+    def withdraw_certification(self, *, reason: str, at: datetime) -> None:
+        # 8 CFR 214.14(h)(2)(i)(A): the certifying official withdraws or disavows in writing.
+        self.certification_withdrawn_at = at
+        self.certification_withdrawal_reason = reason
+
+
+# Transition methods take only keyword arguments, but a template must still never call them.
+for _name in [
+    "submit",
+    "begin_crime_check",
+    "confirm_qualifying_crime",
+    "refer_not_qualifying",
+    "attest_helpfulness",
+    "return_for_review",
+    "certify",
+    "decline",
+    "request_information",
+    "answer_information",
+    "issue_delay_notice",
+    "withdraw",
+    "withdraw_certification",
+]:
+    getattr(CertificationRequest, _name).alters_data = True
+
+
+class FamilyMember(models.Model):
+    """Part 5 items 2-4: a family member believed involved in the criminal activity."""
+
+    request = models.ForeignKey(
+        CertificationRequest, on_delete=models.CASCADE, related_name="family_members"
+    )
+    family_name = models.CharField(max_length=100)
+    given_name = models.CharField(max_length=100)
+    middle_name = models.CharField(max_length=100, blank=True)
+    relationship = models.CharField(max_length=100)
+    involvement = models.TextField()
+
+    def __str__(self) -> str:
+        return f"{self.given_name} {self.family_name} ({self.relationship})"
+
+
+def document_upload_to(instance: models.Model, filename: str) -> str:
+    # Random stored name: the original name is kept in a field, never used as a path.
+    return f"documents/{secrets.token_hex(16)}{PurePosixPath(filename).suffix.lower()[:10]}"
+
+
+class Document(models.Model):
+    class Kind(models.TextChoices):
+        REQUEST_LETTER = "request_letter", "Request letter"
+        PARTIAL_FORM = "partial_form", "Supplement B with Part 1 filled"
+        POLICE_REPORT = "police_report", "Police report"
+        INFORMATION_RESPONSE = "information_response", "Answer to an information request"
+        SIGNED_SCAN = "signed_scan", "Scan of the ink-signed form"
+        OTHER = "other", "Other"
+
+    request = models.ForeignKey(
+        CertificationRequest, on_delete=models.PROTECT, related_name="documents"
+    )
+    kind = models.CharField(max_length=30, choices=Kind.choices, default=Kind.OTHER)
+    file = models.FileField(upload_to=document_upload_to)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class CaseEvent(models.Model):
+    """Append-only audit trail, written by the services only (never by signals)."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", "Created"
+        EDITED = "edited", "Edited"
+        TRANSITION = "transition", "State changed"
+        ASSIGNED = "assigned", "Detective assigned"
+        DOCUMENT_ADDED = "document_added", "Document added"
+        NOTE = "note", "Internal note"
+
+    request = models.ForeignKey(
+        CertificationRequest, on_delete=models.PROTECT, related_name="events"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    transition = models.CharField(max_length=50, blank=True)
+    from_state = models.CharField(max_length=30, choices=Status.choices, blank=True)
+    to_state = models.CharField(max_length=30, choices=Status.choices, blank=True)
+    note = models.TextField(blank=True)
+    internal = models.BooleanField(default=False, help_text="Hidden from the advocate's timeline")
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["request", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.request_id} {self.kind} {self.from_state}->{self.to_state}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None:
+            raise ValueError("Case events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise ValueError("Case events are append-only.")
+
+
+class RequestUserObjectPermission(UserObjectPermissionBase):
+    """Guardian's direct-FK table: per-request grants to users (detectives)."""
+
+    content_object = models.ForeignKey(CertificationRequest, on_delete=models.CASCADE)
+
+
+class RequestGroupObjectPermission(GroupObjectPermissionBase):
+    """Guardian's direct-FK table: per-request grants to groups (advocate organisations)."""
+
+    content_object = models.ForeignKey(CertificationRequest, on_delete=models.CASCADE)

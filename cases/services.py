@@ -1,0 +1,645 @@
+"""Every write to a request: one function per verb, each one transaction.
+
+Each service locks the request row, checks the transition permission, transitions,
+saves, writes one append-only CaseEvent, and sends mail only after commit. A refusal
+raises before anything is written, so state and audit stay untouched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django_fsm import ConcurrentTransition
+from guardian.shortcuts import assign_perm, remove_perm
+
+from cases import permissions as perms
+from cases.models import (
+    AdvocateOrganization,
+    Agency,
+    CaseEvent,
+    CertificationRequest,
+    DeclineReason,
+    Document,
+    FamilyMember,
+    FormType,
+    QualifyingCrimeCategory,
+    ReferenceCounter,
+    Status,
+    Statute,
+)
+from cases.roles import DETECTIVE
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser as User
+
+
+class WorkflowError(Exception):
+    """A refusal the user can act on; the message is shown as is."""
+
+
+class TransitionRefused(WorkflowError):
+    pass
+
+
+class StaleRequest(WorkflowError):
+    pass
+
+
+# Fields an advocate fills (Part 1 and the incident as the advocate knows it).
+ADVOCATE_FIELDS = [
+    "form_type",
+    "expedited",
+    "expedited_reason",
+    "age_out_date",
+    "expedited_note",
+    "a_number",
+    "family_name",
+    "given_name",
+    "middle_name",
+    "other_family_name",
+    "other_given_name",
+    "other_middle_name",
+    "more_other_names",
+    "date_of_birth",
+    "gender",
+    "report_number",
+    "incident_date",
+    "additional_incident_dates",
+    "incident_location",
+    "criminal_activity_description",
+    "injury_description",
+]
+HELPFULNESS_FIELDS = [
+    "possesses_information",
+    "has_been_helpful",
+    "has_not_refused",
+    "helpfulness_other",
+    "helpfulness_explanation",
+    "family_members_implicated",
+]
+CRIME_CHECK_FIELDS = [
+    "case_status",
+    "case_status_other",
+    "fbi_or_sid_number",
+    "occurred_in_us",
+    "occurred_in_us_explanation",
+    "extraterritorial",
+    "extraterritorial_citation",
+    "other_statute_citations",
+    "crime_check_note",
+]
+
+
+# --- helpers ---
+
+
+def _lock(request: CertificationRequest) -> CertificationRequest:
+    locked = CertificationRequest.objects.select_for_update().get(pk=request.pk)
+    if locked.status != request.status:
+        raise StaleRequest(
+            f"{locked.reference} was changed by someone else while you had it open: it is now "
+            f"“{locked.get_status_display()}”. Nothing was changed; reload the page."
+        )
+    return locked
+
+
+def _record(
+    request: CertificationRequest,
+    *,
+    actor: User | None,
+    kind: str,
+    at: datetime | None = None,
+    note: str = "",
+    transition: str = "",
+    from_state: str = "",
+    to_state: str = "",
+    internal: bool = False,
+    data: dict[str, Any] | None = None,
+) -> CaseEvent:
+    event = CaseEvent.objects.create(
+        request=request,
+        actor=actor,
+        created_at=at or timezone.now(),
+        kind=kind,
+        transition=transition,
+        from_state=from_state,
+        to_state=to_state,
+        note=note,
+        internal=internal,
+        data=data or {},
+    )
+    from cases.notifications import notify_event
+
+    transaction.on_commit(lambda: notify_event(event.pk))
+    return event
+
+
+def _transition(
+    request: CertificationRequest,
+    name: str,
+    *,
+    actor: User,
+    at: datetime | None,
+    args: dict[str, Any] | None = None,
+    note: str = "",
+    internal: bool = False,
+    data: dict[str, Any] | None = None,
+) -> CertificationRequest:
+    """Lock, check, transition, save, audit. Runs inside the calling service's transaction.
+
+    ``args`` go to the transition method; ``at`` (default: now) stamps the event.
+    """
+    locked = _lock(request)
+    meta = getattr(CertificationRequest, name)._django_fsm
+    label = next(iter(meta.transitions.values())).custom.get("label", name)
+    if not meta.has_transition(locked.status):
+        raise TransitionRefused(
+            f"“{label}” is not possible while {locked.reference} is "
+            f"“{locked.get_status_display()}”. Nothing was changed."
+        )
+    if not meta.get_transition(locked.status).has_perm(locked, actor):
+        raise PermissionDenied("You may not do this on this request.")
+    if not meta.conditions_met(locked, locked.status):
+        raise TransitionRefused(_unmet_condition_message(name))
+    from_state = locked.status
+    getattr(locked, name)(**(args or {}))
+    try:
+        locked.save()
+    except ConcurrentTransition as exc:
+        raise StaleRequest(
+            f"{locked.reference} was changed by someone else. Nothing was changed; reload the page."
+        ) from exc
+    _record(
+        locked,
+        actor=actor,
+        kind=CaseEvent.Kind.TRANSITION,
+        at=at,
+        transition=name,
+        from_state=from_state,
+        to_state=locked.status,
+        note=note,
+        internal=internal,
+        data=data,
+    )
+    return locked
+
+
+def _unmet_condition_message(name: str) -> str:
+    return {
+        "submit": "Fill in the victim's family and given names and the date of the incident "
+        "before submitting.",
+        "confirm_qualifying_crime": "Tick at least one qualifying-crime category and assign a "
+        "detective before confirming.",
+        "attest_helpfulness": "Answer Part 4 items 1-3 and explain the victim's helpfulness "
+        "before attesting.",
+    }.get(name, "The request is not ready for this step.")
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied("You may not do this on this request.")
+
+
+def _require_text(value: str, field: str, message: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ValidationError({field: message})
+    return value
+
+
+def organization_of(user: User) -> AdvocateOrganization | None:
+    return AdvocateOrganization.objects.filter(group__user=user).first()
+
+
+def _next_reference(agency: Agency, form_type: str, year: int) -> str:
+    counter, _ = ReferenceCounter.objects.get_or_create(agency=agency, year=year)
+    counter = ReferenceCounter.objects.select_for_update().get(pk=counter.pk)
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    kind = "TV" if form_type == FormType.T_VISA else "UV"
+    return f"{agency.code}-{kind}-{year}-{counter.last_number:04d}"
+
+
+def _clean_fields(request: CertificationRequest, fields: Iterable[str]) -> None:
+    exclude = [f.name for f in request._meta.fields if f.name not in set(fields)]
+    request.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+
+
+def _apply(request: CertificationRequest, values: dict[str, Any], allowed: list[str]) -> list[str]:
+    unknown = set(values) - set(allowed)
+    if unknown:
+        raise ValidationError(f"These fields cannot be changed here: {', '.join(sorted(unknown))}")
+    changed = [name for name, value in values.items() if getattr(request, name) != value]
+    for name in changed:
+        setattr(request, name, values[name])
+    _clean_fields(request, changed)
+    return changed
+
+
+# --- advocate ---
+
+
+@transaction.atomic
+def request_create(
+    *, actor: User, agency: Agency, values: dict[str, Any], at: datetime | None = None
+) -> CertificationRequest:
+    """A new draft in the advocate's organisation, visible to that organisation only."""
+    organization = organization_of(actor)
+    _require(actor.has_perm(perms.SUBMIT) and organization is not None)
+    at = at or timezone.now()
+    request = CertificationRequest(agency=agency, organization=organization, advocate=actor)
+    request.created_at = at
+    _apply(request, values, ADVOCATE_FIELDS)
+    request.reference = _next_reference(agency, request.form_type, timezone.localdate(at).year)
+    request.save()
+    assign_perm("view_certificationrequest", organization.group, request)
+    _record(request, actor=actor, kind=CaseEvent.Kind.CREATED, at=at, to_state=request.status)
+    return request
+
+
+@transaction.atomic
+def request_create_recertification(
+    *, original: CertificationRequest, actor: User, at: datetime | None = None
+) -> CertificationRequest:
+    """A new draft for a fresh signature, linked to an earlier certified request (domain.md 4)."""
+    _require(perms.can_submit(original, actor))
+    if original.status != Status.CERTIFIED:
+        raise TransitionRefused("Only a certified request can be re-certified.")
+    values = {name: getattr(original, name) for name in ADVOCATE_FIELDS}
+    request = request_create(actor=actor, agency=original.agency, values=values, at=at)
+    request.recertification_of = original
+    request.save(update_fields=["recertification_of"])
+    request.statutes.set(original.statutes.all())
+    _record(
+        original,
+        actor=actor,
+        kind=CaseEvent.Kind.NOTE,
+        at=at,
+        note=f"Re-certification requested as {request.reference}.",
+        data={"recertification": request.reference},
+    )
+    return request
+
+
+@transaction.atomic
+def request_update(
+    *, request: CertificationRequest, actor: User, values: dict[str, Any]
+) -> CertificationRequest:
+    """Edit the advocate's sections while the request is a draft or information is requested."""
+    locked = _lock(request)
+    _require(perms.can_edit(locked, actor))
+    changed = _apply(locked, values, ADVOCATE_FIELDS)
+    if changed:
+        locked.save(update_fields=changed)
+        # Field names only: the audit trail must not copy victim details.
+        _record(locked, actor=actor, kind=CaseEvent.Kind.EDITED, data={"fields": changed})
+    return locked
+
+
+@transaction.atomic
+def request_add_document(
+    *, request: CertificationRequest, actor: User, upload: UploadedFile, kind: str
+) -> Document:
+    from cases.uploads import validate_upload
+
+    locked = CertificationRequest.objects.select_for_update().get(pk=request.pk)
+    may_add = (
+        perms.can_edit(locked, actor)
+        or perms.can_review(locked, actor)
+        or perms.can_record_helpfulness(locked, actor)
+    )
+    _require(may_add)
+    content_type = validate_upload(upload)
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    document = Document(
+        request=locked,
+        kind=kind,
+        original_name=upload.name[:255],
+        content_type=content_type,
+        size=upload.size,
+        sha256=digest.hexdigest(),
+        uploaded_by=actor,
+    )
+    document.full_clean(exclude=["file"])
+    document.file.save(upload.name, upload, save=False)
+    document.save()
+    _record(
+        locked,
+        actor=actor,
+        kind=CaseEvent.Kind.DOCUMENT_ADDED,
+        note=document.get_kind_display(),
+        data={"document": document.pk, "sha256": document.sha256, "size": document.size},
+    )
+    return document
+
+
+@transaction.atomic
+def request_submit(
+    *, request: CertificationRequest, actor: User, at: datetime | None = None
+) -> CertificationRequest:
+    """Draft -> received: the c. 258F s. 3 clock starts now."""
+    at = at or timezone.now()
+    return _transition(request, "submit", actor=actor, at=at, args={"at": at})
+
+
+@transaction.atomic
+def request_answer_information(
+    *, request: CertificationRequest, actor: User, text: str, at: datetime | None = None
+) -> CertificationRequest:
+    text = _require_text(text, "text", "Write an answer to the information request.")
+    return _transition(
+        request, "answer_information", actor=actor, at=at, note=text, args={"text": text}
+    )
+
+
+@transaction.atomic
+def request_withdraw(
+    *, request: CertificationRequest, actor: User, reason: str = "", at: datetime | None = None
+) -> CertificationRequest:
+    at = at or timezone.now()
+    reason = reason.strip()
+    return _transition(
+        request, "withdraw", actor=actor, at=at, note=reason, args={"reason": reason, "at": at}
+    )
+
+
+# --- coordinator ---
+
+
+@transaction.atomic
+def request_begin_crime_check(
+    *, request: CertificationRequest, actor: User, at: datetime | None = None
+) -> CertificationRequest:
+    return _transition(request, "begin_crime_check", actor=actor, at=at)
+
+
+@transaction.atomic
+def request_record_crime_check(
+    *,
+    request: CertificationRequest,
+    actor: User,
+    categories: Iterable[QualifyingCrimeCategory],
+    statutes: Iterable[Statute],
+    values: dict[str, Any],
+    at: datetime | None = None,
+) -> CertificationRequest:
+    """The coordinator's Part 3 work: federal categories, cited statutes, jurisdiction answers."""
+    locked = _lock(request)
+    _require(perms.can_record_crime_check(locked, actor))
+    changed = _apply(locked, values, CRIME_CHECK_FIELDS)
+    if changed:
+        locked.save(update_fields=changed)
+    locked.crime_categories.set(categories)
+    locked.statutes.set(statutes)
+    _record(
+        locked,
+        actor=actor,
+        kind=CaseEvent.Kind.EDITED,
+        at=at,
+        internal=True,
+        note="Qualifying-crime check recorded.",
+        data={
+            "fields": changed,
+            "categories": sorted(c.code for c in locked.crime_categories.all()),
+            "statutes": sorted(s.citation for s in locked.statutes.all()),
+        },
+    )
+    return locked
+
+
+@transaction.atomic
+def request_assign_detective(
+    *, request: CertificationRequest, actor: User, detective: User, at: datetime | None = None
+) -> CertificationRequest:
+    """Give the detective the request (guardian grant) and take it from the previous one."""
+    locked = _lock(request)
+    _require(perms.can_assign_detective(locked, actor))
+    if not (detective.is_active and detective.groups.filter(name=DETECTIVE).exists()):
+        raise ValidationError({"detective": "Choose an active detective."})
+    previous = locked.assigned_detective
+    if previous == detective:
+        return locked
+    if previous is not None:
+        remove_perm("view_certificationrequest", previous, locked)
+    assign_perm("view_certificationrequest", detective, locked)
+    locked.assigned_detective = detective
+    locked.save(update_fields=["assigned_detective"])
+    _record(
+        locked,
+        actor=actor,
+        kind=CaseEvent.Kind.ASSIGNED,
+        at=at,
+        internal=True,
+        note=f"Assigned to {detective.get_full_name() or detective.get_username()}.",
+        data={"detective": detective.pk, "previous": previous.pk if previous else None},
+    )
+    return locked
+
+
+@transaction.atomic
+def request_confirm_qualifying_crime(
+    *, request: CertificationRequest, actor: User, note: str = "", at: datetime | None = None
+) -> CertificationRequest:
+    note = note.strip()
+    return _transition(
+        request,
+        "confirm_qualifying_crime",
+        actor=actor,
+        at=at,
+        internal=True,
+        note=note,
+        args={"note": note},
+    )
+
+
+@transaction.atomic
+def request_refer_not_qualifying(
+    *, request: CertificationRequest, actor: User, reason: str, at: datetime | None = None
+) -> CertificationRequest:
+    reason = _require_text(reason, "reason", "Say why the crime does not qualify.")
+    return _transition(
+        request,
+        "refer_not_qualifying",
+        actor=actor,
+        at=at,
+        internal=True,
+        note=reason,
+        args={"reason": reason},
+    )
+
+
+@transaction.atomic
+def request_ask_information(
+    *, request: CertificationRequest, actor: User, text: str, at: datetime | None = None
+) -> CertificationRequest:
+    at = at or timezone.now()
+    text = _require_text(text, "text", "Say what information is needed.")
+    return _transition(
+        request, "request_information", actor=actor, at=at, note=text, args={"text": text, "at": at}
+    )
+
+
+@transaction.atomic
+def request_issue_delay_notice(
+    *,
+    request: CertificationRequest,
+    actor: User,
+    reason: str,
+    process: str,
+    projected_date: date,
+    at: datetime | None = None,
+) -> CertificationRequest:
+    """c. 258F s. 3(iii): the reason (outside the department's control), the process, a date."""
+    at = at or timezone.now()
+    reason = _require_text(reason, "reason", "Give the reason for the delay.")
+    process = _require_text(process, "process", "Describe the process that will be followed.")
+    if projected_date is None or projected_date <= timezone.localdate(at):
+        raise ValidationError({"projected_date": "The projected date must be in the future."})
+    return _transition(
+        request,
+        "issue_delay_notice",
+        actor=actor,
+        at=at,
+        note=reason,
+        data={"projected_date": projected_date.isoformat()},
+        args={"reason": reason, "process": process, "projected_date": projected_date, "at": at},
+    )
+
+
+# --- detective ---
+
+
+@transaction.atomic
+def request_record_helpfulness(
+    *,
+    request: CertificationRequest,
+    actor: User,
+    values: dict[str, Any],
+    family_members: list[dict[str, str]] | None = None,
+    at: datetime | None = None,
+) -> CertificationRequest:
+    """Part 4 answers and Part 5 family members, before the attestation."""
+    locked = _lock(request)
+    _require(perms.can_record_helpfulness(locked, actor))
+    changed = _apply(locked, values, HELPFULNESS_FIELDS)
+    if changed:
+        locked.save(update_fields=changed)
+    if family_members is not None:
+        rows = [FamilyMember(request=locked, **member) for member in family_members]
+        for row in rows:
+            row.full_clean(exclude=["request"])
+        locked.family_members.all().delete()
+        FamilyMember.objects.bulk_create(rows)
+    _record(
+        locked,
+        actor=actor,
+        kind=CaseEvent.Kind.EDITED,
+        at=at,
+        internal=True,
+        note="Helpfulness answers recorded.",
+        data={"fields": changed, "family_members": len(family_members or [])},
+    )
+    return locked
+
+
+@transaction.atomic
+def request_attest_helpfulness(
+    *, request: CertificationRequest, actor: User, note: str = "", at: datetime | None = None
+) -> CertificationRequest:
+    at = at or timezone.now()
+    return _transition(
+        request,
+        "attest_helpfulness",
+        actor=actor,
+        at=at,
+        internal=True,
+        note=note.strip(),
+        args={"by": actor, "at": at},
+    )
+
+
+# --- Chief ---
+
+
+@transaction.atomic
+def request_return_for_review(
+    *, request: CertificationRequest, actor: User, note: str, at: datetime | None = None
+) -> CertificationRequest:
+    note = _require_text(note, "note", "Say what needs more review.")
+    return _transition(request, "return_for_review", actor=actor, at=at, internal=True, note=note)
+
+
+@transaction.atomic
+def request_certify(
+    *, request: CertificationRequest, actor: User, note: str = "", at: datetime | None = None
+) -> CertificationRequest:
+    """The certifying official signs. Part 6 item 2 (the date) starts the 6-month validity."""
+    at = at or timezone.now()
+    official = perms.active_official(actor, request)
+    return _transition(
+        request,
+        "certify",
+        actor=actor,
+        at=at,
+        note=note.strip(),
+        data={"official": official.pk if official else None},
+        args={"by": actor, "official": official, "at": at, "signed_on": timezone.localdate(at)},
+    )
+
+
+@transaction.atomic
+def request_decline(
+    *,
+    request: CertificationRequest,
+    actor: User,
+    reason: str,
+    note: str = "",
+    at: datetime | None = None,
+) -> CertificationRequest:
+    """Written denial without prejudice, citing the policy criterion (c. 258F s. 3(ii))."""
+    if reason not in DeclineReason.values:
+        raise ValidationError({"reason": "Choose a reason from the department's policy."})
+    at = at or timezone.now()
+    official = perms.active_official(actor, request)
+    return _transition(
+        request,
+        "decline",
+        actor=actor,
+        at=at,
+        note=note.strip(),
+        data={"reason": reason, "official": official.pk if official else None},
+        args={
+            "by": actor,
+            "official": official,
+            "at": at,
+            "reason": reason,
+            "explanation": note.strip(),
+        },
+    )
+
+
+@transaction.atomic
+def request_withdraw_certification(
+    *, request: CertificationRequest, actor: User, reason: str, at: datetime | None = None
+) -> CertificationRequest:
+    """8 CFR 214.14(h)(2): the agency withdraws or disavows its certification in writing."""
+    at = at or timezone.now()
+    reason = _require_text(reason, "reason", "Give the reason for withdrawing the certification.")
+    return _transition(
+        request,
+        "withdraw_certification",
+        actor=actor,
+        at=at,
+        note=reason,
+        args={"reason": reason, "at": at},
+    )
