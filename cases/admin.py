@@ -1,4 +1,7 @@
-"""Admin: reference data is editable; requests and events are read-only.
+"""Admin: reference data is editable; audit events are read-only; requests are not here.
+
+Requests hold victim data and are reached only through the application's access helper;
+IT staff who administer reference data do not need to read them.
 
 The admin never runs transitions (django-fsm-2's admin button path skips permission
 checks in 4.2.4; STYLE 5), so the workflow stays in the services.
@@ -15,7 +18,6 @@ from cases.models import (
     AdvocateOrganization,
     Agency,
     CaseEvent,
-    CertificationRequest,
     CertifyingOfficial,
     QualifyingCrimeCategory,
     Statute,
@@ -61,13 +63,6 @@ class StatuteAdmin(admin.ModelAdmin):
     list_filter = ["active", "similar_activity_only", "mapping_confidence", "categories"]
     search_fields = ["citation", "offense", "notes"]
     filter_horizontal = ["categories"]
-
-
-@admin.register(CertificationRequest)
-class CertificationRequestAdmin(ReadOnlyAdmin):
-    list_display = ["reference", "status", "organization", "received_at", "expedited"]
-    list_filter = ["status", "organization", "expedited"]
-    search_fields = ["reference"]
 
 
 @admin.register(CaseEvent)

@@ -30,8 +30,12 @@ DECIDE = "cases.decide_request"
 VIEW_AUDIT = "cases.view_audit"
 
 
-def sees_all_requests(user: User) -> bool:
-    return bool(user.is_authenticated and user.is_active and user.has_perm(VIEW_ALL))
+def has_capability(user: User, perm: str) -> bool:
+    """A role's permission. Superusers (IT staff) administer reference data and take no
+    part in cases, so Django's "superuser has every permission" does not apply here."""
+    return bool(
+        user.is_authenticated and user.is_active and not user.is_superuser and user.has_perm(perm)
+    )
 
 
 def in_scope(user: User, request: CertificationRequest) -> bool:
@@ -61,20 +65,20 @@ def active_official(user: User, request: CertificationRequest) -> CertifyingOffi
 
 
 def can_submit(request: CertificationRequest, user: User) -> bool:
-    return user.has_perm(SUBMIT) and in_scope(user, request)
+    return has_capability(user, SUBMIT) and in_scope(user, request)
 
 
 def can_review(request: CertificationRequest, user: User) -> bool:
-    return user.has_perm(REVIEW) and in_scope(user, request)
+    return has_capability(user, REVIEW) and in_scope(user, request)
 
 
 def can_attest(request: CertificationRequest, user: User) -> bool:
-    return user.has_perm(ATTEST) and in_scope(user, request)
+    return has_capability(user, ATTEST) and in_scope(user, request)
 
 
 def can_decide(request: CertificationRequest, user: User) -> bool:
     return (
-        user.has_perm(DECIDE)
+        has_capability(user, DECIDE)
         and in_scope(user, request)
         and active_official(user, request) is not None
     )

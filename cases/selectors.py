@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from guardian.shortcuts import get_objects_for_user
 
 from cases.models import CaseEvent, CertificationRequest
-from cases.permissions import VIEW_ALL, VIEW_PERM
+from cases.permissions import ATTEST, VIEW_ALL, VIEW_PERM, has_capability
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -20,9 +20,9 @@ def requests_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Cert
     base = CertificationRequest.objects.select_related(
         "agency", "organization", "advocate", "assigned_detective"
     )
-    if not (user.is_authenticated and user.is_active):
+    if not (user.is_authenticated and user.is_active) or user.is_superuser:
         return base.none()
-    if user.has_perm(VIEW_ALL):
+    if has_capability(user, VIEW_ALL):
         return base
     # Every flag explicit (STYLE 6): a global grant of the view permission must not
     # widen the scope, and superusers get no special path here.
@@ -42,6 +42,6 @@ def events_visible_to(
 ) -> QuerySet[CaseEvent]:
     """The request's timeline; advocates do not see internal notes."""
     events = request.events.select_related("actor").order_by("created_at", "pk")
-    if user.has_perm(VIEW_ALL) or user.has_perm("cases.attest_helpfulness"):
+    if has_capability(user, VIEW_ALL) or has_capability(user, ATTEST):
         return events
     return events.filter(internal=False)

@@ -252,7 +252,7 @@ def request_create(
 ) -> CertificationRequest:
     """A new draft in the advocate's organisation, visible to that organisation only."""
     organization = organization_of(actor)
-    _require(actor.has_perm(perms.SUBMIT) and organization is not None)
+    _require(perms.has_capability(actor, perms.SUBMIT) and organization is not None)
     at = at or timezone.now()
     request = CertificationRequest(agency=agency, organization=organization, advocate=actor)
     request.created_at = at

@@ -26,8 +26,8 @@ from cases.models import (
     CertifyingOfficial,
     DeclineReason,
     ExpeditedReason,
-    Statute,
     Status,
+    Statute,
 )
 from cases.roles import ADVOCATE, AUDITOR, CHIEF, COORDINATOR, DETECTIVE
 
@@ -50,20 +50,50 @@ ORGANIZATIONS = [
 ]
 
 VICTIMS = [
-    ("García", "María", "José"), ("Nguyen", "Thi", "Lan"), ("Silva", "João", ""),
-    ("Mendes", "Luiza", ""), ("Pierre", "Jean-Baptiste", ""), ("Hernández", "Rosa", "Elena"),
-    ("Oyelaran", "Folake", ""), ("Zhang", "Wei", ""), ("Castillo", "Luis", "Alberto"),
-    ("Haile", "Meron", ""), ("Dubois", "Nadège", ""), ("Kowalski", "Agnieszka", ""),
-    ("Ramírez", "Sofía", ""), ("Tran", "Minh", "Duc"), ("Osei", "Kwame", ""),
-    ("Ferreira", "Ana Paula", ""), ("Morales", "Diego", ""), ("Al-Sayed", "Layla", ""),
-    ("Joseph", "Marie-Claire", ""), ("Pérez", "Camila", ""), ("Santos", "Thiago", ""),
-    ("Ivanova", "Olga", ""), ("Cruz", "Gabriela", ""), ("Mensah", "Abena", ""),
-    ("López", "Valentina", ""), ("Rahman", "Nusrat", ""), ("Vargas", "Andrés", ""),
-    ("Chen", "Mei", ""), ("Baptiste", "Wilner", ""), ("Flores", "Isabel", ""),
+    ("García", "María", "José"),
+    ("Nguyen", "Thi", "Lan"),
+    ("Silva", "João", ""),
+    ("Mendes", "Luiza", ""),
+    ("Pierre", "Jean-Baptiste", ""),
+    ("Hernández", "Rosa", "Elena"),
+    ("Oyelaran", "Folake", ""),
+    ("Zhang", "Wei", ""),
+    ("Castillo", "Luis", "Alberto"),
+    ("Haile", "Meron", ""),
+    ("Dubois", "Nadège", ""),
+    ("Kowalski", "Agnieszka", ""),
+    ("Ramírez", "Sofía", ""),
+    ("Tran", "Minh", "Duc"),
+    ("Osei", "Kwame", ""),
+    ("Ferreira", "Ana Paula", ""),
+    ("Morales", "Diego", ""),
+    ("Al-Sayed", "Layla", ""),
+    ("Joseph", "Marie-Claire", ""),
+    ("Pérez", "Camila", ""),
+    ("Santos", "Thiago", ""),
+    ("Ivanova", "Olga", ""),
+    ("Cruz", "Gabriela", ""),
+    ("Mensah", "Abena", ""),
+    ("López", "Valentina", ""),
+    ("Rahman", "Nusrat", ""),
+    ("Vargas", "Andrés", ""),
+    ("Chen", "Mei", ""),
+    ("Baptiste", "Wilner", ""),
+    ("Flores", "Isabel", ""),
 ]
 
-STATUTES = ["c.265 §13M", "c.265 §15A", "c.265 §43", "c.265 §22", "c.265 §26", "c.265 §51",
-            "c.265 §25", "c.268 §13B", "c.265 §15D", "c.209A §7"]
+STATUTES = [
+    "c.265 §13M",
+    "c.265 §15A",
+    "c.265 §43",
+    "c.265 §22",
+    "c.265 §26",
+    "c.265 §51",
+    "c.265 §25",
+    "c.268 §13B",
+    "c.265 §15D",
+    "c.209A §7",
+]
 
 # Where each of the 30 demo requests ends up (every state is present).
 PLAN = (
@@ -171,8 +201,12 @@ class Command(BaseCommand):
                 "report_number": f"MPD-{2019 + index % 7}-{rng.randint(1000, 99999):05d}",
                 "incident_date": (start - timedelta(days=rng.randint(60, 3000))).date(),
                 "incident_location": rng.choice(
-                    ["Medford, MA (Salem Street)", "Medford, MA (Riverside Avenue)",
-                     "Medford, MA (Fellsway West)", "Medford, MA (High Street)"]
+                    [
+                        "Medford, MA (Salem Street)",
+                        "Medford, MA (Riverside Avenue)",
+                        "Medford, MA (Fellsway West)",
+                        "Medford, MA (High Street)",
+                    ]
                 ),
                 "criminal_activity_description": "The victim reported an assault by a household "
                 "member; officers responded and documented injuries.",
@@ -209,7 +243,9 @@ class Command(BaseCommand):
         request = services.request_submit(request=request, actor=request.advocate, at=next(step))
         if target == Status.WITHDRAWN:
             services.request_withdraw(
-                request=request, actor=request.advocate, reason="The victim moved out of state.",
+                request=request,
+                actor=request.advocate,
+                reason="The victim moved out of state.",
                 at=next(step),
             )
             return
@@ -236,9 +272,12 @@ class Command(BaseCommand):
             actor=coordinator,
             categories=categories,
             statutes=cited,
-            values={"case_status": "completed", "occurred_in_us": "yes",
-                    "occurred_in_us_explanation": "Medford, Massachusetts",
-                    "extraterritorial": "no"},
+            values={
+                "case_status": "completed",
+                "occurred_in_us": "yes",
+                "occurred_in_us_explanation": "Medford, Massachusetts",
+                "extraterritorial": "no",
+            },
             at=next(step),
         )
         request = services.request_assign_detective(
@@ -278,7 +317,9 @@ class Command(BaseCommand):
             return
         if target == Status.DECLINED:
             services.request_decline(
-                request=request, actor=chief, reason=DeclineReason.NOT_QUALIFYING_CRIME,
+                request=request,
+                actor=chief,
+                reason=DeclineReason.NOT_QUALIFYING_CRIME,
                 note="The documented offense is a misdemeanor without a qualifying element.",
                 at=next(step),
             )
@@ -286,7 +327,8 @@ class Command(BaseCommand):
         request = services.request_certify(request=request, actor=chief, at=next(step))
         if target == Status.CERTIFICATION_WITHDRAWN:
             services.request_withdraw_certification(
-                request=request, actor=chief,
+                request=request,
+                actor=chief,
                 reason="The victim unreasonably refused to testify when subpoenaed.",
                 at=next(step),
             )
@@ -299,7 +341,10 @@ def _demo_pdf(title: str) -> ContentFile:
         b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
         b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Contents 4 0 R"
         b"/Resources<</Font<</F1 5 0 R>>>>>>endobj\n"
-        b"4 0 obj<</Length " + str(len(body)).encode() + b">>stream\n" + body
+        b"4 0 obj<</Length "
+        + str(len(body)).encode()
+        + b">>stream\n"
+        + body
         + b"\nendstream endobj\n5 0 obj<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>endobj\n"
         b"trailer<</Root 1 0 R>>\n%%EOF\n"
     )

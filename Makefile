@@ -1,0 +1,55 @@
+# Two commands for a newcomer:  make run  (demo app on SQLite)  and  make test  (all tests).
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+TOOLS := $(HOME)/.cache/uvisa-tools
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install run test lint lock clean
+
+# Creates .venv and installs the pinned, hashed lock. uv (bootstrapped into a tools venv
+# under ~/.cache) installs in seconds; plain pip is the fallback when uv cannot be had.
+install: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.lock
+	@set -e; \
+	if ! [ -x "$(TOOLS)/bin/uv" ]; then \
+	  python3 -m venv "$(TOOLS)" && "$(TOOLS)/bin/pip" install -q uv || rm -rf "$(TOOLS)"; \
+	fi; \
+	if [ -x "$(TOOLS)/bin/uv" ]; then \
+	  rm -rf $(VENV); "$(TOOLS)/bin/uv" venv -q --python "$$(command -v python3)" $(VENV); \
+	  "$(TOOLS)/bin/uv" pip install -q --python $(PY) --require-hashes -r requirements.lock; \
+	else \
+	  rm -rf $(VENV); python3 -m venv $(VENV); \
+	  $(PY) -m pip install -q --require-hashes -r requirements.lock; \
+	fi; \
+	$(PY) -c "import django_fsm; django_fsm.FSMField"; \
+	touch $@
+
+run: install
+	@mkdir -p var
+	DJANGO_DEBUG=1 $(PY) manage.py migrate --no-input -v0
+	DJANGO_DEBUG=1 $(PY) manage.py seed_demo
+	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
+	DJANGO_DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+# Production-style settings (DEBUG off, hashed static files) with a throwaway key;
+# SQLite unless DATABASE_URL is set.
+TEST_ENV := DJANGO_SECRET_KEY=test-only-secret-key-not-for-production-0123456789abcdef \
+	DJANGO_DEBUG=0 DJANGO_SECURE_SSL_REDIRECT=0 DJANGO_ALLOWED_HOSTS=localhost,127.0.0.1,testserver
+
+test: install
+	$(TEST_ENV) $(PY) manage.py collectstatic --no-input -v0
+	$(TEST_ENV) $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+lock:
+	"$(TOOLS)/bin/uv" pip compile -q --generate-hashes --python-version 3.11 --no-header \
+	  requirements.in -o requirements.lock
+
+clean:
+	rm -rf $(VENV) var staticfiles test-artifacts

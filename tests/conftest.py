@@ -1,0 +1,167 @@
+"""Fixed personas and a request factory shared by the tests.
+
+Personas: ``advocate`` (organisation A), ``other_advocate`` (organisation B), ``coordinator``,
+``detective`` (assigned to requests made here), ``other_detective``, ``chief`` (designated
+certifying official), ``undesignated_chief`` (chief group, no designation), ``auditor``,
+``superuser`` (IT staff).
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date, datetime
+from typing import Any
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.utils import timezone
+from guardian.shortcuts import assign_perm
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright + live_server
+
+from cases.models import (  # noqa: E402
+    AdvocateOrganization,
+    Agency,
+    CertificationRequest,
+    CertifyingOfficial,
+    QualifyingCrimeCategory,
+    Status,
+)
+from cases.roles import ADVOCATE, AUDITOR, CHIEF, COORDINATOR, DETECTIVE  # noqa: E402
+
+PERSONAS = [
+    "advocate",
+    "other_advocate",
+    "coordinator",
+    "detective",
+    "other_detective",
+    "chief",
+    "undesignated_chief",
+    "auditor",
+    "superuser",
+]
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_quiet(settings: Any) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings: Any, tmp_path: Any) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def agency(db: None) -> Agency:
+    return Agency.objects.create(
+        name="Medford Police Department",
+        code="MPD",
+        street="100 Main Street",
+        city="Medford",
+        state="MA",
+        zip_code="02155",
+        phone="781-391-6404",
+        agency_type=Agency.AgencyType.LOCAL,
+        category=Agency.Category.LAW_ENFORCEMENT,
+        head_family_name="Delaney",
+        head_given_name="Frank",
+        head_title="Chief of Police",
+    )
+
+
+def _organization(name: str) -> AdvocateOrganization:
+    group = Group.objects.create(name=f"org: {name}")
+    return AdvocateOrganization.objects.create(name=name, group=group)
+
+
+@pytest.fixture
+def org_a(db: None) -> AdvocateOrganization:
+    return _organization("Organisation A")
+
+
+@pytest.fixture
+def org_b(db: None) -> AdvocateOrganization:
+    return _organization("Organisation B")
+
+
+def _user(username: str, role: str | None, *extra_groups: Group, **fields: Any) -> Any:
+    user = get_user_model().objects.create_user(
+        username=username,
+        password="correct-horse-battery",
+        email=f"{username}@example.org",
+        first_name=username.title(),
+        **fields,
+    )
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    for group in extra_groups:
+        user.groups.add(group)
+    return user
+
+
+@pytest.fixture
+def people(agency: Agency, org_a: AdvocateOrganization, org_b: AdvocateOrganization) -> dict:
+    users = {
+        "advocate": _user("advocate", ADVOCATE, org_a.group),
+        "other_advocate": _user("other_advocate", ADVOCATE, org_b.group),
+        "coordinator": _user("coordinator", COORDINATOR),
+        "detective": _user("detective", DETECTIVE),
+        "other_detective": _user("other_detective", DETECTIVE),
+        "chief": _user("chief", CHIEF),
+        "undesignated_chief": _user("undesignated_chief", CHIEF),
+        "auditor": _user("auditor", AUDITOR),
+        "superuser": _user("superuser", None, is_superuser=True, is_staff=True),
+    }
+    CertifyingOfficial.objects.create(
+        agency=agency,
+        user=users["chief"],
+        family_name="Delaney",
+        given_name="Frank",
+        title="Chief of Police",
+        is_agency_head=True,
+        designated_on=date(2024, 1, 2),
+    )
+    return users
+
+
+@pytest.fixture
+def make_request(agency: Agency, org_a: AdvocateOrganization, people: dict):
+    """A request of organisation A in ``status``, with every transition's conditions met."""
+
+    def make(status: str = Status.DRAFT, **fields: Any) -> CertificationRequest:
+        defaults: dict[str, Any] = dict(
+            agency=agency,
+            organization=org_a,
+            advocate=people["advocate"],
+            # 1999: a year the reference counters never reach
+            reference=f"MPD-UV-1999-{CertificationRequest.objects.count() + 1:04d}",
+            status=status,
+            family_name="García",
+            given_name="María",
+            incident_date=date(2025, 3, 14),
+            received_at=None if status == Status.DRAFT else timezone.now(),
+            possesses_information="yes",
+            has_been_helpful="yes",
+            has_not_refused="yes",
+            helpfulness_explanation="Gave a statement and identified the suspect.",
+            assigned_detective=people["detective"],
+        )
+        if status == Status.INFO_REQUESTED:
+            defaults["info_return_state"] = Status.CRIME_CHECK
+        defaults.update(fields)
+        request = CertificationRequest.objects.create(**defaults)
+        request.crime_categories.add(QualifyingCrimeCategory.objects.get(code="domestic_violence"))
+        assign_perm("view_certificationrequest", org_a.group, request)
+        if request.assigned_detective:
+            assign_perm("view_certificationrequest", request.assigned_detective, request)
+        return request
+
+    return make
+
+
+def at(text: str) -> datetime:
+    """An aware datetime in the agency's time zone, e.g. at("2026-03-08 01:30")."""
+    return timezone.make_aware(datetime.fromisoformat(text))

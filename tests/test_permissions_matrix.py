@@ -1,0 +1,121 @@
+"""Every persona x every transition: allowed only where capability and scope both hold."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+from django_fsm import has_transition_perm
+
+from cases import services
+from cases.models import CaseEvent, DeclineReason, Status
+from tests.conftest import PERSONAS
+
+# transition -> (a source state, the personas allowed to take it)
+MATRIX = {
+    "submit": (Status.DRAFT, {"advocate"}),
+    "begin_crime_check": (Status.RECEIVED, {"coordinator"}),
+    "confirm_qualifying_crime": (Status.CRIME_CHECK, {"coordinator"}),
+    "refer_not_qualifying": (Status.CRIME_CHECK, {"coordinator"}),
+    "attest_helpfulness": (Status.HELPFULNESS_REVIEW, {"detective"}),
+    "return_for_review": (Status.CHIEF_DECISION, {"chief"}),
+    "certify": (Status.CHIEF_DECISION, {"chief"}),
+    "decline": (Status.CHIEF_DECISION, {"chief"}),
+    "request_information": (Status.CRIME_CHECK, {"coordinator", "chief"}),
+    "answer_information": (Status.INFO_REQUESTED, {"advocate"}),
+    "issue_delay_notice": (Status.HELPFULNESS_REVIEW, {"coordinator", "chief"}),
+    "withdraw": (Status.RECEIVED, {"advocate"}),
+    "withdraw_certification": (Status.CERTIFIED, {"chief"}),
+}
+
+SERVICES = {
+    "submit": lambda r, u: services.request_submit(request=r, actor=u),
+    "begin_crime_check": lambda r, u: services.request_begin_crime_check(request=r, actor=u),
+    "confirm_qualifying_crime": lambda r, u: services.request_confirm_qualifying_crime(
+        request=r, actor=u
+    ),
+    "refer_not_qualifying": lambda r, u: services.request_refer_not_qualifying(
+        request=r, actor=u, reason="Larceny only."
+    ),
+    "attest_helpfulness": lambda r, u: services.request_attest_helpfulness(request=r, actor=u),
+    "return_for_review": lambda r, u: services.request_return_for_review(
+        request=r, actor=u, note="Check the dates."
+    ),
+    "certify": lambda r, u: services.request_certify(request=r, actor=u),
+    "decline": lambda r, u: services.request_decline(
+        request=r, actor=u, reason=DeclineReason.NOT_HELPFUL
+    ),
+    "request_information": lambda r, u: services.request_ask_information(
+        request=r, actor=u, text="Send the report number."
+    ),
+    "answer_information": lambda r, u: services.request_answer_information(
+        request=r, actor=u, text="It is MPD-2025-12345."
+    ),
+    "issue_delay_notice": lambda r, u: services.request_issue_delay_notice(
+        request=r,
+        actor=u,
+        reason="The file is with the DA.",
+        process="We asked for it.",
+        projected_date=timezone.localdate() + timedelta(days=20),
+    ),
+    "withdraw": lambda r, u: services.request_withdraw(request=r, actor=u, reason="Moved away."),
+    "withdraw_certification": lambda r, u: services.request_withdraw_certification(
+        request=r, actor=u, reason="Refused to testify."
+    ),
+}
+
+
+def test_matrix_covers_every_transition():
+    from tests.test_transition_table import all_transitions
+
+    assert set(MATRIX) == {t.name for t in all_transitions()} == set(SERVICES)
+
+
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_transition_permission_per_persona(name, make_request, people):
+    state, allowed = MATRIX[name]
+    request = make_request(state)
+    granted = {
+        persona
+        for persona in PERSONAS
+        if has_transition_perm(getattr(request, name), people[persona])
+    }
+    assert granted == allowed
+
+
+@pytest.mark.parametrize(
+    "name, persona",
+    [(n, p) for n in sorted(MATRIX) for p in PERSONAS if p not in MATRIX[n][1]],
+)
+def test_refused_persona_changes_nothing(name, persona, make_request, people):
+    state, _allowed = MATRIX[name]
+    request = make_request(state)
+    with pytest.raises(PermissionDenied):
+        SERVICES[name](request, people[persona])
+    request.refresh_from_db()
+    assert request.status == state
+    assert not CaseEvent.objects.filter(request=request).exists()
+
+
+@pytest.mark.parametrize(
+    "name, persona",
+    [(n, p) for n in sorted(MATRIX) for p in sorted(MATRIX[n][1])],
+)
+def test_allowed_persona_transitions_and_writes_one_event(
+    name, persona, make_request, people, django_capture_on_commit_callbacks
+):
+    state, _allowed = MATRIX[name]
+    request = make_request(state)
+    with django_capture_on_commit_callbacks(execute=True):
+        result = SERVICES[name](request, people[persona])
+    request.refresh_from_db()
+    assert request.status == result.status
+    event = CaseEvent.objects.get(request=request)
+    assert (event.actor, event.transition, event.from_state, event.to_state) == (
+        people[persona],
+        name,
+        state,
+        request.status,
+    )

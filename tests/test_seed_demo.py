@@ -1,0 +1,30 @@
+"""``seed_demo`` builds the demo through the real services, once."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from cases.models import CaseEvent, CertificationRequest, Status
+from cases.roles import ROLE_PERMISSIONS
+
+
+def test_it_seeds_every_state_once(db, settings, tmp_path, capsys):
+    call_command("seed_demo")
+    first = capsys.readouterr().out
+    assert "30 requests created" in first and "demo-pass-2026" in first
+    states = set(CertificationRequest.objects.values_list("status", flat=True))
+    assert states == set(Status.values)
+    events = CaseEvent.objects.count()
+
+    call_command("seed_demo")
+    assert "0 requests created (30 in all)" in capsys.readouterr().out
+    assert CertificationRequest.objects.count() == 30 and CaseEvent.objects.count() == events
+
+    User = get_user_model()
+    for role in ROLE_PERMISSIONS:
+        assert User.objects.filter(groups__name=role).exists(), role
+    assert User.objects.filter(groups__name="advocate").count() == 2
+    assert User.objects.filter(groups__name="detective").count() == 2
+    assert CertificationRequest.objects.filter(expedited=True).count() == 3
+    assert CertificationRequest.objects.values("organization").distinct().count() == 2

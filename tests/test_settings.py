@@ -1,0 +1,60 @@
+"""The settings fail closed, and production-style settings pass ``check --deploy``."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PRODUCTION_ENV = {
+    "DJANGO_SECRET_KEY": "x7#kq2!vLr9@pZ4$wN8^bT1&cM6*eH3(jF5)gD0-sA_yU+iO=lK;zX.nB,mQ:vR",
+    "DJANGO_ALLOWED_HOSTS": "uvisa.medford.example",
+    "DATABASE_URL": "postgres://uvisa:secret@db.internal:5432/uvisa?conn_max_age=600",
+}
+
+
+def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_settings_pass_check_deploy_without_warnings():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_a_missing_secret_key_is_an_error_outside_debug():
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "DJANGO_SECRET_KEY"}
+    result = manage("check", env=env)
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is not set" in result.stderr
+
+
+def test_debug_is_off_unless_asked_for():
+    code = "from django.conf import settings; print(settings.DEBUG, settings.SECURE_SSL_REDIRECT)"
+    result = manage("shell", "-c", code, env=PRODUCTION_ENV)
+    assert result.stdout.split()[-2:] == ["False", "True"], result.stderr
+
+
+def test_secrets_can_come_from_files(tmp_path):
+    key_file = tmp_path / "key"
+    key_file.write_text(PRODUCTION_ENV["DJANGO_SECRET_KEY"] + "\n")
+    env = {**PRODUCTION_ENV, "DJANGO_SECRET_KEY": "", "DJANGO_SECRET_KEY_FILE": str(key_file)}
+    code = "from django.conf import settings; print(settings.SECRET_KEY[:5])"
+    result = manage("shell", "-c", code, env=env)
+    assert result.stdout.strip().endswith("x7#kq"), result.stderr
+
+
+def test_a_malformed_boolean_is_refused():
+    result = manage("check", env={**PRODUCTION_ENV, "DJANGO_DEBUG": "maybe"})
+    assert result.returncode != 0 and "DJANGO_DEBUG must be a boolean" in result.stderr

@@ -1,0 +1,69 @@
+"""The workflow graph, enumerated: for every state, exactly which transitions leave it."""
+
+from __future__ import annotations
+
+import pytest
+from django_fsm import ANY_OTHER_STATE, ANY_STATE
+
+from cases.models import CertificationRequest, Status
+
+REVIEW = {"request_information", "issue_delay_notice", "withdraw"}
+
+EXPECTED = {
+    Status.DRAFT: {"submit", "withdraw"},
+    Status.RECEIVED: {"begin_crime_check"} | REVIEW,
+    Status.CRIME_CHECK: {"confirm_qualifying_crime", "refer_not_qualifying"} | REVIEW,
+    Status.HELPFULNESS_REVIEW: {"attest_helpfulness"} | REVIEW,
+    Status.CHIEF_DECISION: {"certify", "decline", "return_for_review"} | REVIEW,
+    Status.INFO_REQUESTED: {"answer_information", "issue_delay_notice", "withdraw"},
+    Status.CERTIFIED: {"withdraw_certification"},
+    Status.DECLINED: set(),
+    Status.WITHDRAWN: set(),
+    Status.CERTIFICATION_WITHDRAWN: set(),
+}
+
+TARGETS = {
+    "submit": Status.RECEIVED,
+    "begin_crime_check": Status.CRIME_CHECK,
+    "confirm_qualifying_crime": Status.HELPFULNESS_REVIEW,
+    "refer_not_qualifying": Status.CHIEF_DECISION,
+    "attest_helpfulness": Status.CHIEF_DECISION,
+    "return_for_review": Status.HELPFULNESS_REVIEW,
+    "certify": Status.CERTIFIED,
+    "decline": Status.DECLINED,
+    "request_information": Status.INFO_REQUESTED,
+    "withdraw": Status.WITHDRAWN,
+    "withdraw_certification": Status.CERTIFICATION_WITHDRAWN,
+    "issue_delay_notice": None,  # stays in its state
+}
+
+
+def all_transitions():
+    field = CertificationRequest._meta.get_field("status")
+    return list(field.get_all_transitions(CertificationRequest))
+
+
+def test_every_state_is_in_the_table():
+    assert set(EXPECTED) == set(Status.values)
+
+
+@pytest.mark.parametrize("state", Status.values)
+def test_exactly_these_transitions_leave_each_state(state):
+    names = {t.name for t in all_transitions() if t.source == state}
+    assert names == EXPECTED[state]
+
+
+def test_every_transition_names_its_source_explicitly():
+    assert all(t.source not in (ANY_STATE, ANY_OTHER_STATE) for t in all_transitions())
+
+
+def test_transition_targets():
+    for t in all_transitions():
+        if t.name == "answer_information":
+            continue  # returns to the state it left (RETURN_VALUE), tested in test_services
+        assert t.target == TARGETS[t.name], t.name
+
+
+def test_closed_states_are_final_except_certified():
+    finals = {s for s, names in EXPECTED.items() if not names}
+    assert finals == {Status.DECLINED, Status.WITHDRAWN, Status.CERTIFICATION_WITHDRAWN}
