@@ -16,6 +16,7 @@ from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
 from django.utils import timezone
 
 from cases import services
@@ -115,7 +116,9 @@ class Command(BaseCommand):
     help = "Create demo agency, users and about 30 requests in every state (idempotent)."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        with transaction.atomic():
+        # Demo people have example.org addresses; the demo sends no mail at all.
+        dummy_mail = "django.core.mail.backends.dummy.EmailBackend"
+        with override_settings(EMAIL_BACKEND=dummy_mail), transaction.atomic():
             agency, users, organizations = self._reference_data()
             created = 0
             if not CertificationRequest.objects.filter(organization__in=organizations).exists():
