@@ -166,7 +166,7 @@ STORAGES = {
 }
 # Uploaded documents live outside the static root and are never served directly.
 MEDIA_ROOT = Path(env("UVISA_MEDIA_ROOT", str(BASE_DIR / "var" / "uploads")))
-MEDIA_URL = None
+MEDIA_URL = "/_never_served/"  # no URL route: documents go through the access helper
 UVISA_MAX_UPLOAD_BYTES = env_int("UVISA_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_PERMISSIONS = 0o600
