@@ -28,8 +28,10 @@ from cases.models import (  # noqa: E402
     CertifyingOfficial,
     QualifyingCrimeCategory,
     Status,
+    Statute,
 )
-from cases.roles import ADVOCATE, AUDITOR, CHIEF, COORDINATOR, DETECTIVE  # noqa: E402
+from cases.reference_data import load_reference_data  # noqa: E402
+from cases.roles import ADVOCATE, AUDITOR, CHIEF, COORDINATOR, DETECTIVE, sync_roles  # noqa: E402
 
 PERSONAS = [
     "advocate",
@@ -61,7 +63,15 @@ def _media_root(settings: Any, tmp_path: Any) -> None:
 
 
 @pytest.fixture
-def agency(db: None) -> Agency:
+def reference_rows(db: None) -> None:
+    """Roles and reference data; reloaded when a transactional test flushed them."""
+    if not QualifyingCrimeCategory.objects.exists():
+        load_reference_data(QualifyingCrimeCategory, Statute)
+        sync_roles()
+
+
+@pytest.fixture
+def agency(reference_rows: None) -> Agency:
     return Agency.objects.create(
         name="Medford Police Department",
         code="MPD",
@@ -203,3 +213,22 @@ def artifacts() -> Path:
     """Where tests save screenshots and rendered files (kept as CI artifacts)."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS
+
+
+# --- signing in (the one place that knows how a test session is made) ---
+
+
+def sign_in(client: Any, user: Any) -> None:
+    """Sign ``user`` in on a Django test client (every second factor satisfied)."""
+    client.force_login(user)
+
+
+def browser_sign_in(page: Any, live_server: Any, user: Any) -> None:
+    """Give the Playwright page a signed-in session for ``user`` without the login form."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    sign_in(client, user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])

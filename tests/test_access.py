@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from cases.models import CaseEvent, Status
+from tests.conftest import sign_in
 
 
 def post_step(client, request, name, data=None):
@@ -29,14 +30,14 @@ def post_step(client, request, name, data=None):
 )
 def test_case_page_is_404_outside_the_scope(persona, visible, client, make_request, people):
     r = make_request(Status.CRIME_CHECK)
-    client.force_login(people[persona])
+    sign_in(client, people[persona])
     response = client.get(r.get_absolute_url())
     assert response.status_code == (200 if visible else 404)
 
 
 def test_missing_and_foreign_requests_answer_the_same(client, make_request, people):
     r = make_request(Status.RECEIVED)
-    client.force_login(people["other_advocate"])
+    sign_in(client, people["other_advocate"])
     foreign = client.get(r.get_absolute_url())
     missing = client.get("/requests/MPD-UV-2099-9999/")
     assert foreign.status_code == missing.status_code == 404
@@ -53,18 +54,18 @@ def test_anonymous_users_are_sent_to_sign_in(client, make_request):
 
 def test_the_page_offers_only_the_steps_the_user_may_take(client, make_request, people):
     r = make_request(Status.CHIEF_DECISION)
-    client.force_login(people["chief"])
+    sign_in(client, people["chief"])
     html = client.get(r.get_absolute_url()).content.decode()
     assert "step/certify/" in html and "step/decline/" in html
     assert "step/begin_crime_check/" not in html
-    client.force_login(people["auditor"])
+    sign_in(client, people["auditor"])
     html = client.get(r.get_absolute_url()).content.decode()
     assert "/step/" not in html
 
 
 def test_a_visible_request_the_user_may_not_act_on_is_403(client, make_request, people):
     r = make_request(Status.CHIEF_DECISION)
-    client.force_login(people["auditor"])
+    sign_in(client, people["auditor"])
     assert post_step(client, r, "certify").status_code == 403
     r.refresh_from_db()
     assert r.status == Status.CHIEF_DECISION and not CaseEvent.objects.exists()
@@ -72,7 +73,7 @@ def test_a_visible_request_the_user_may_not_act_on_is_403(client, make_request, 
 
 def test_certify_through_the_page(client, make_request, people):
     r = make_request(Status.CHIEF_DECISION)
-    client.force_login(people["chief"])
+    sign_in(client, people["chief"])
     response = post_step(client, r, "certify", {"certify-note": "Meets policy."})
     assert response.status_code == 302 and response["Location"] == r.get_absolute_url()
     r.refresh_from_db()
@@ -82,7 +83,7 @@ def test_certify_through_the_page(client, make_request, people):
 
 def test_a_stale_page_gets_a_message_and_changes_nothing(client, make_request, people):
     r = make_request(Status.DECLINED)  # someone declined while the Chief's page was open
-    client.force_login(people["chief"])
+    sign_in(client, people["chief"])
     response = post_step(client, r, "certify", {})
     assert response.status_code == 302
     page = client.get(response["Location"]).content.decode()
@@ -93,7 +94,7 @@ def test_a_stale_page_gets_a_message_and_changes_nothing(client, make_request, p
 
 def test_an_invalid_form_keeps_what_was_typed(client, make_request, people):
     r = make_request(Status.CRIME_CHECK)
-    client.force_login(people["coordinator"])
+    sign_in(client, people["coordinator"])
     response = post_step(
         client,
         r,
@@ -113,7 +114,7 @@ def test_an_invalid_form_keeps_what_was_typed(client, make_request, people):
 
 def test_unknown_step_is_404_and_get_is_405(client, make_request, people):
     r = make_request(Status.CHIEF_DECISION)
-    client.force_login(people["chief"])
+    sign_in(client, people["chief"])
     assert post_step(client, r, "approve_everything").status_code == 404
     assert post_step(client, r, "__init__").status_code == 404
     url = reverse("request_transition", args=[r.reference, "certify"])
@@ -125,7 +126,7 @@ def test_posts_without_csrf_token_are_refused(make_request, people):
 
     r = make_request(Status.CHIEF_DECISION)
     client = Client(enforce_csrf_checks=True)
-    client.force_login(people["chief"])
+    sign_in(client, people["chief"])
     assert post_step(client, r, "certify").status_code == 403
     r.refresh_from_db()
     assert r.status == Status.CHIEF_DECISION
@@ -137,7 +138,7 @@ def test_the_list_page_runs_a_fixed_number_of_queries(
 ):
     for _ in range(count):
         make_request(Status.RECEIVED)
-    client.force_login(people["advocate"])
+    sign_in(client, people["advocate"])
     # session, user, capability check (user + group perms), count, page of rows
     with django_assert_num_queries(6):
         response = client.get("/")

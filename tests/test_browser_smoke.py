@@ -9,7 +9,7 @@ from cases.models import Status
 
 
 @pytest.mark.browser
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_an_advocate_signs_in_and_opens_a_request(page, live_server, make_request, artifacts):
     r = make_request(Status.RECEIVED)
     page.goto(f"{live_server.url}/accounts/login/")

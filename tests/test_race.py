@@ -40,7 +40,7 @@ def race(request_id: int, actors: list, call) -> list:
     return outcomes
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("attempt", range(3))
 def test_two_simultaneous_certifications_make_one(attempt, make_request, people):
     r = make_request(Status.CHIEF_DECISION)
@@ -58,7 +58,7 @@ def test_two_simultaneous_certifications_make_one(attempt, make_request, people)
     assert CaseEvent.objects.filter(request=r, transition="certify").count() == 1
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_certify_racing_decline_leaves_one_decision(make_request, people):
     r = make_request(Status.CHIEF_DECISION)
     calls = {
