@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from cases import views
+from cases import views, views_forms
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -16,6 +16,28 @@ urlpatterns = [
         views.request_transition,
         name="request_transition",
     ),
+    # --- issue 4: Supplement B PDFs, letters, the ink original, public verification ---
+    path(
+        "requests/<str:reference>/form/draft.pdf", views_forms.form_draft_pdf, name="form_draft_pdf"
+    ),
+    path(
+        "requests/<str:reference>/form/signed.pdf",
+        views_forms.form_signed_pdf,
+        name="form_signed_pdf",
+    ),
+    path(
+        "requests/<str:reference>/letters/<str:kind>.pdf", views_forms.letter_pdf, name="letter_pdf"
+    ),
+    path(
+        "requests/<str:reference>/form/scan/", views_forms.ink_scan_upload, name="ink_scan_upload"
+    ),
+    path(
+        "requests/<str:reference>/form/handover/",
+        views_forms.handover_record,
+        name="handover_record",
+    ),
+    path("verify/", views_forms.verify, name="verify"),
+    # ---
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]
