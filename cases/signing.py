@@ -104,7 +104,11 @@ def signer():  # noqa: ANN201 (pyHanko type)
             f"No signing key at {path}. Set UVISA_SIGNING_P12 (and its password), or run "
             "`python manage.py make_signing_key` for development."
         )
-    return _load_signer(str(path), path.stat().st_mtime, settings.UVISA_SIGNING_P12_PASSWORD)
+    password = settings.UVISA_SIGNING_P12_PASSWORD
+    sibling = path.with_name(path.name + ".password")  # what make_signing_key writes
+    if not password and sibling.is_file():
+        password = sibling.read_text().strip()
+    return _load_signer(str(path), path.stat().st_mtime, password)
 
 
 def certificate_sha256(cert) -> str:  # noqa: ANN001 (asn1crypto certificate)
