@@ -305,7 +305,7 @@ def render_form_pdf(request: CertificationRequest, *, code: str, final: bool) ->
             story.append(Paragraph(escape(edition.statement), st["base"]))
             story.append(Spacer(1, 4))
             official = formmap._official(request)
-            if final and official is not None:
+            if final and official is not None and request.signed_on is not None:
                 story.append(
                     Paragraph(
                         f"Certifying official: {escape(official.given_name)} "
