@@ -46,8 +46,16 @@ _ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read aloud and 
 def verification_code_for(request: CertificationRequest) -> str:
     """12 characters derived from the reference with a server secret: unguessable, stable.
 
-    Drafts print the same code the signed form will carry; only a signed form is recorded.
+    Drafts print the same code the signed form will carry; only a signed form is recorded, and
+    once it is, its stored code is the code (even if SECRET_KEY changes later).
     """
+    stored = (
+        IssuedForm.objects.filter(request_id=request.pk)
+        .values_list("verification_code", flat=True)
+        .first()
+    )
+    if stored:
+        return stored
     digest = hmac.new(
         settings.SECRET_KEY.encode(), f"i918b-code:{request.reference}".encode(), hashlib.sha256
     ).digest()

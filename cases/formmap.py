@@ -500,7 +500,7 @@ def _label(choices_owner: Any, name: str) -> str:
     return _text(getattr(choices_owner, f"get_{name}_display")()) if value else ""
 
 
-def _official(request: CertificationRequest) -> Any:
+def signing_official(request: CertificationRequest) -> Any:
     """The signing official; before certification, the agency head's active designation."""
     if request.certifying_official_id:
         return request.certifying_official
@@ -578,7 +578,7 @@ def read_value(request: CertificationRequest, item: Item) -> Any:
         return RESOLVERS[item.source](request)
     head, _, rest = item.source.partition(".")
     if head == "official" and rest:
-        official = _official(request)
+        official = signing_official(request)
         return _text(getattr(official, rest, "")) if official else ""
     obj: Any = request
     for name in item.source.split("."):

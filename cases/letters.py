@@ -67,9 +67,9 @@ def wording(kind: str) -> tuple[str, str]:
 
 
 def _context(request: CertificationRequest) -> dict[str, Any]:
-    from cases.formmap import _official
+    from cases.formmap import signing_official
 
-    official = _official(request)
+    official = signing_official(request)
     return {
         "request": request,
         "agency": request.agency,
@@ -97,6 +97,7 @@ def render_letter_pdf(request: CertificationRequest, kind: str) -> bytes:
     subject, body = render_text(request, kind)
     agency = request.agency
     official = _context(request)["official"]
+    today = timezone.localdate()
     if kind == Kind.USCIS_WITHDRAWAL:
         to = ["U.S. Citizenship and Immigration Services", "Vermont Service Center"]
     else:
@@ -114,7 +115,7 @@ def render_letter_pdf(request: CertificationRequest, kind: str) -> bytes:
             st["small"],
         ),
         Spacer(1, 10 * mm),
-        Paragraph(timezone.localdate().strftime("%B %-d, %Y"), st["base"]),
+        Paragraph(f"{today:%B} {today.day}, {today.year}", st["base"]),
         Spacer(1, 4 * mm),
         Paragraph("<br/>".join(escape(line) for line in to), st["base"]),
         Spacer(1, 6 * mm),

@@ -304,7 +304,7 @@ def render_form_pdf(request: CertificationRequest, *, code: str, final: bool) ->
         if part.number == 6:
             story.append(Paragraph(escape(edition.statement), st["base"]))
             story.append(Spacer(1, 4))
-            official = formmap._official(request)
+            official = formmap.signing_official(request)
             if final and official is not None and request.signed_on is not None:
                 story.append(
                     Paragraph(

@@ -20,9 +20,13 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
+from cases.services import WorkflowError
 
-class SigningError(Exception):
-    """The form could not be signed; the certification does not happen."""
+logger = logging.getLogger(__name__)
+
+
+class SigningError(WorkflowError):
+    """The form could not be signed; the certification does not happen (shown to the user)."""
 
 
 @dataclass(frozen=True)
@@ -91,18 +95,26 @@ def _load_signer(path: str, mtime: float, password: str):  # noqa: ANN202 (pyHan
     try:
         signer = signers.SimpleSigner.load_pkcs12(path, passphrase=password.encode() or None)
     except Exception as exc:  # pyHanko raises several kinds for a bad file or password
-        raise SigningError(f"Cannot read the signing key {path}: {exc}") from exc
+        logger.error("Cannot read the signing key %s: %s", path, exc)
+        raise SigningError(
+            "The form could not be signed: the signing key cannot be read. Nothing was certified."
+        ) from exc
     if signer is None:
-        raise SigningError(f"Cannot read the signing key {path} (wrong password?).")
+        logger.error("Cannot read the signing key %s (wrong password?)", path)
+        raise SigningError(
+            "The form could not be signed: the signing key cannot be read (wrong password?). "
+            "Nothing was certified."
+        )
     return signer
 
 
 def signer():  # noqa: ANN201 (pyHanko type)
     path = Path(settings.UVISA_SIGNING_P12)
     if not path.is_file():
+        logger.error("No signing key at %s (UVISA_SIGNING_P12)", path)
         raise SigningError(
-            f"No signing key at {path}. Set UVISA_SIGNING_P12 (and its password), or run "
-            "`python manage.py make_signing_key` for development."
+            "The form could not be signed: no signing key is configured (UVISA_SIGNING_P12; "
+            "`python manage.py make_signing_key` for development). Nothing was certified."
         )
     password = settings.UVISA_SIGNING_P12_PASSWORD
     sibling = path.with_name(path.name + ".password")  # what make_signing_key writes
@@ -155,7 +167,8 @@ def sign_pdf(pdf: bytes, *, reason: str, location: str, contact: str = "") -> tu
             bytes_reserved=8192,
         )
     except Exception as exc:
-        raise SigningError(f"Signing failed: {exc}") from exc
+        logger.exception("Signing failed")
+        raise SigningError(f"The form could not be signed ({exc}). Nothing was certified.") from exc
     return out.getvalue(), certificate_sha256(agency_signer.signing_cert)
 
 

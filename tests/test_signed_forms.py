@@ -87,7 +87,7 @@ def test_if_signing_fails_nothing_is_certified(make_request, people, settings, t
     settings.UVISA_SIGNING_P12 = tmp_path / "missing.p12"
     r = make_request(Status.CHIEF_DECISION)
     events = CaseEvent.objects.filter(request=r).count()
-    with pytest.raises(SigningError, match="No signing key"):
+    with pytest.raises(SigningError, match="no signing key is configured"):
         services.request_certify(request=r, actor=people["chief"])
     r.refresh_from_db()
     assert r.status == Status.CHIEF_DECISION and r.signed_on is None
@@ -374,3 +374,28 @@ def test_signed_pages_render_to_png(make_request, people, artifacts, tmp_path):
         check=True,
     )
     assert len(list(artifacts.glob("i918b-signed-page-*.png"))) >= 3
+
+
+def test_a_signing_failure_on_the_page_is_a_message_not_a_500(
+    client, make_request, people, settings
+):
+    settings.UVISA_SIGNING_P12 = "/nonexistent/agency.p12"
+    r = make_request(Status.CHIEF_DECISION)
+    sign_in(client, people["chief"])
+    response = client.post(
+        reverse("request_transition", args=[r.reference, "certify"]),
+        {"certify-note": ""},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "could not be signed" in response.content.decode()
+    r.refresh_from_db()
+    assert r.status == Status.CHIEF_DECISION and not IssuedForm.objects.exists()
+
+
+def test_the_stored_code_outlives_a_secret_key_change(make_request, people, settings):
+    r = certified(make_request, people)
+    code = r.issued_form.verification_code
+    settings.SECRET_KEY = "another-secret-key-" + "x" * 40
+    assert certification.verification_code_for(r) == code
+    assert code in PdfReader(io.BytesIO(certification.draft_pdf(r))).pages[0].extract_text()
