@@ -291,6 +291,8 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     received_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # The statutory answer date (c. 258F s. 3), fixed at receipt so queues sort in the database.
+    due_on = models.DateField(null=True, blank=True)
 
     # Expedited track, chosen at intake.
     expedited = models.BooleanField(default=False)
@@ -333,6 +335,9 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
     )
     criminal_activity_description = models.TextField(blank=True)
     injury_description = models.TextField(blank=True)
+    advocate_helpfulness_note = models.TextField(
+        blank=True, help_text="How the victim has helped so far, as the advocate knows it"
+    )
 
     # Qualifying-crime check (coordinator).
     crime_check_note = models.TextField(blank=True)
@@ -403,8 +408,8 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
         ]
         indexes = [
             models.Index(fields=["organization", "status"]),
-            models.Index(fields=["assigned_detective", "status"]),
-            models.Index(fields=["status", "received_at"]),
+            models.Index(fields=["status", "due_on"]),
+            models.Index(fields=["assigned_detective", "status", "due_on"]),
         ]
 
     def __str__(self) -> str:
@@ -444,7 +449,10 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
         custom={"label": "Submit request", "role": "advocate"},
     )
     def submit(self, *, at: datetime) -> None:
+        from cases.clocks import response_due
+
         self.received_at = at
+        self.due_on = response_due(at)
 
     @transition(
         field=status,
