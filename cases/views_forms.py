@@ -67,16 +67,25 @@ class SignedScanForm(forms.Form):
 
 
 class HandoverForm(forms.Form):
-    received_by = forms.CharField(label="Received by (name and role)", max_length=200)
-    received_on = forms.DateField(
-        label="Date handed over", widget=forms.DateInput(attrs={"type": "date"})
+    received_by = forms.CharField(
+        label="Received by (name and role)",
+        max_length=200,
+        widget=forms.TextInput(attrs={"class": "usa-input"}),
     )
-    method = forms.ChoiceField(label="How", choices=OriginalHandover.Method.choices)
+    received_on = forms.DateField(
+        label="Date handed over",
+        widget=forms.DateInput(attrs={"type": "date", "class": "usa-input"}),
+    )
+    method = forms.ChoiceField(
+        label="How",
+        choices=OriginalHandover.Method.choices,
+        widget=forms.Select(attrs={"class": "usa-select"}),
+    )
     note = forms.CharField(
         label="Note (optional)",
         required=False,
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
+        widget=forms.Textarea(attrs={"rows": 2, "class": "usa-textarea"}),
     )
 
 
@@ -126,7 +135,10 @@ def handover_record(request: HttpRequest, reference: str) -> HttpResponse:
 
 class VerifyForm(forms.Form):
     code = forms.CharField(
-        label="Verification code (printed at the foot of every page)", required=False, max_length=40
+        label="Verification code (printed at the foot of every page)",
+        required=False,
+        max_length=40,
+        widget=forms.TextInput(attrs={"class": "usa-input", "autocomplete": "off"}),
     )
     file = forms.FileField(label="Or the PDF file", required=False)
 
