@@ -94,22 +94,33 @@ def test_the_draft_prints_every_filled_item_with_its_number(make_request, artifa
     )
     pdf = draft_pdf(r)
     (artifacts / "i918b-draft.pdf").write_bytes(pdf)
-    text = "\n".join(pages_text(pdf))
+    text = body(pages_text(pdf))
     flat = squash(text)
-    checked = 0
+    # Walk the form in order: each Part heading, then each item's number, with the item's value
+    # between its number and the next item's number.
+    position, checked = 0, 0
     for part, items in formmap.fill(r):
-        assert f"Part {part.number}. {part.title}" in text
-        for filled in items:
-            assert f"Item {filled.item.number}." in text, filled.ref
+        position = flat.index(squash(f"Part {part.number}. {part.title}"), position)
+        for index, filled in enumerate(items):
+            start = flat.index(squash(f"Item {filled.item.number}."), position)
+            following = items[index + 1].item.number if index + 1 < len(items) else None
+            end = (
+                flat.index(squash(f"Item {following}."), start + 1)
+                if following
+                else flat.index("Part", start)
+            )
+            segment = flat[start:end]
             if filled.item.kind in ("text", "date", "long") and filled.value:
-                assert squash(filled.value) in flat, filled.ref
+                assert squash(filled.value) in segment, filled.ref
                 checked += 1
             elif filled.item.kind == "choice" and filled.value:
-                assert squash(f"[X] {filled.value}") in flat, filled.ref
+                assert squash(f"[X] {filled.value}") in segment, filled.ref
                 checked += 1
             elif filled.item.kind == "checkboxes":
-                for name in filled.value:
-                    assert squash(f"[X] {name}") in flat
+                assert all(squash(f"[X] {name}") in segment for name in filled.value)
+                assert segment.count("[X]") == len(filled.value) == 1
+                checked += 1
+            position = start
     assert checked >= 30
     assert "Part 7. Additional Information" in text
     # Empty optional answers print as USCIS expects, never blank.
