@@ -277,3 +277,44 @@ def test_the_happy_path_with_the_keyboard_alone(session, people):
     expect(page.locator("#status")).to_have_text("Certified")
     request.refresh_from_db()
     assert request.status == Status.CERTIFIED
+
+
+def test_the_other_pages_pass_axe(session, people, make_request, page):
+    make_request(Status.RECEIVED, expedited=True, expedited_reason="detention")
+    make_request(Status.CHIEF_DECISION)
+    page.context.clear_cookies()
+    session.open("/accounts/login/")
+    session.shot("login")
+    session.as_user(people["coordinator"])
+    for path in ("/requests/", "/requests/?status=received", "/queues/intake/"):
+        session.open(path)
+    session.shot("intake-queue")
+    session.as_user(people["advocate"])
+    session.open("/requests/new/")
+    session.submit(page.get_by_role("button", name="Save draft"))  # every error shown
+    expect(page.get_by_role("heading", name="Please correct the errors below")).to_be_visible()
+    session.shot("form-errors")
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone
+    session.open("/")
+    session.shot("advocate-home-phone")
+
+
+def test_the_demo_pages_for_each_role(session, page):
+    """Screenshots of the demo data for the README (copied to docs/screenshots/)."""
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    users = {u.username: u for u in get_user_model().objects.all()}
+    page.set_viewport_size({"width": 1280, "height": 900})
+    for username in ("advocate", "coordinator", "detective", "chief"):
+        session.as_user(users[username])
+        session.open("/")
+        session.shot(f"{username}-home")
+    decided = CertificationRequest.objects.filter(status=Status.CHIEF_DECISION).first()
+    session.open(decided.get_absolute_url())
+    session.shot("chief-review")
+    session.as_user(users["coordinator"])
+    check = CertificationRequest.objects.filter(status=Status.CRIME_CHECK).first()
+    session.open(f"{check.get_absolute_url()}crime-check/?q=assault")
+    session.shot("coordinator-crime-check")
