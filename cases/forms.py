@@ -171,6 +171,9 @@ class DateInput(forms.DateInput):
 class RequestForm(UswdsMixin, forms.ModelForm):
     """The advocate's sections of the request (Part 1 and the incident as they know it)."""
 
+    a_number = forms.CharField(
+        label="A-Number (if any)", required=False, max_length=20, help_text="e.g. A-123456789"
+    )
     additional_incident_dates = forms.CharField(
         label="Other dates of the criminal activity (optional)",
         help_text="mm/dd/yyyy, separated by commas",
@@ -208,10 +211,7 @@ class RequestForm(UswdsMixin, forms.ModelForm):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         dates = self.instance.additional_incident_dates or []
-        self.initial.setdefault(
-            "additional_incident_dates",
-            ", ".join(_us_date(d) for d in dates),
-        )
+        self.initial["additional_incident_dates"] = ", ".join(_us_date(d) for d in dates)
         for name in ("family_name", "given_name", "incident_date"):
             self.fields[name].required = True
         for field in self.fields.values():

@@ -8,14 +8,18 @@ the department's own file. The system signature does not replace the Chief's ink
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import hashlib
 import io
 import logging
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -23,6 +27,18 @@ from django.core.exceptions import ImproperlyConfigured
 from cases.services import WorkflowError
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+def _outside_event_loop(call: Callable[[], T]) -> T:
+    """pyHanko's sync API calls asyncio.run(), which fails inside a running loop (e.g. an ASGI
+    thread that has one, or Playwright's sync API in tests): run it in a worker thread then."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return call()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(call).result()
 
 
 class SigningError(WorkflowError):
@@ -160,11 +176,13 @@ def sign_pdf(pdf: bytes, *, reason: str, location: str, contact: str = "") -> tu
         md_algorithm="sha256",
     )
     try:
-        out = signers.sign_pdf(
-            IncrementalPdfFileWriter(io.BytesIO(pdf)),
-            meta,
-            signer=agency_signer,
-            bytes_reserved=8192,
+        out = _outside_event_loop(
+            lambda: signers.sign_pdf(
+                IncrementalPdfFileWriter(io.BytesIO(pdf)),
+                meta,
+                signer=agency_signer,
+                bytes_reserved=8192,
+            )
         )
     except Exception as exc:
         logger.exception("Signing failed")
@@ -198,7 +216,9 @@ def inspect_signature(data: bytes) -> SignatureInfo:
     try:
         # Trust the embedded certificate itself: this checks integrity and the maths; whose key
         # it is (the agency's or not) is decided by the caller from the fingerprint.
-        status = validate_pdf_signature(embedded, ValidationContext(trust_roots=[cert]))
+        status = _outside_event_loop(
+            lambda: validate_pdf_signature(embedded, ValidationContext(trust_roots=[cert]))
+        )
     except Exception as exc:
         return SignatureInfo(
             present=True,

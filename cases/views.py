@@ -198,6 +198,17 @@ def request_list(request: HttpRequest) -> HttpResponse:
 # --- the case page ---
 
 
+# Steps shown folded under their name, below the main step of the stage.
+SECONDARY_STEPS = {
+    "request_information",
+    "issue_delay_notice",
+    "return_for_review",
+    "refer_not_qualifying",
+    "withdraw",
+    "withdraw_certification",
+}
+
+
 def available_transitions(request_obj: CertificationRequest, user: Any) -> list[dict[str, Any]]:
     """Names, labels and empty forms of the steps this user may take now (never the methods)."""
     result = []
@@ -208,8 +219,10 @@ def available_transitions(request_obj: CertificationRequest, user: Any) -> list[
                 "name": transition.name,
                 "label": transition.custom.get("label", transition.name),
                 "form": form_class(prefix=transition.name) if form_class else None,
+                "secondary": transition.name in SECONDARY_STEPS,
             }
         )
+    result.sort(key=lambda t: t["secondary"])
     return result
 
 
@@ -295,7 +308,14 @@ def request_transition(request: HttpRequest, reference: str, name: str) -> HttpR
                     ),
                 )
             messages.error(request, "Please correct the errors below.")
-            bound = {name: {"name": name, "label": labels[name], "form": form}}
+            bound = {
+                name: {
+                    "name": name,
+                    "label": labels[name],
+                    "form": form,
+                    "secondary": name in SECONDARY_STEPS,
+                }
+            }
             return render(
                 request, "cases/detail.html", _detail_context(request, obj, bound), status=400
             )

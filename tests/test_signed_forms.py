@@ -21,7 +21,7 @@ from pypdf import PdfReader
 
 from cases import certification, clocks, services
 from cases.models import CaseEvent, Document, IssuedForm, OriginalHandover, Status
-from cases.signing import SigningError, create_identity, signer
+from cases.signing import SigningError, create_identity, sign_pdf, signer
 from tests.conftest import sign_in
 
 pytestmark = pytest.mark.django_db
@@ -399,3 +399,15 @@ def test_the_stored_code_outlives_a_secret_key_change(make_request, people, sett
     settings.SECRET_KEY = "another-secret-key-" + "x" * 40
     assert certification.verification_code_for(r) == code
     assert code in PdfReader(io.BytesIO(certification.draft_pdf(r))).pages[0].extract_text()
+
+
+def test_signing_works_inside_a_running_event_loop(make_request):
+    import asyncio
+
+    unsigned = certification.draft_pdf(make_request(Status.CHIEF_DECISION))
+
+    async def sign_in_loop() -> bytes:
+        return sign_pdf(unsigned, reason="test", location="test")[0]
+
+    signed = asyncio.run(sign_in_loop())
+    assert PdfFileReader(io.BytesIO(signed)).embedded_signatures
