@@ -12,12 +12,13 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from cases import clocks, services
 from cases.forms import TRANSITION_FORMS
 from cases.models import CertificationRequest
-from cases.permissions import get_request_for_user
+from cases.permissions import DECIDE, REVIEW, get_request_for_user, has_capability
 from cases.selectors import events_visible_to, requests_visible_to
 
 ServiceCall = Callable[[CertificationRequest, Any, dict[str, Any]], CertificationRequest]
@@ -76,7 +77,13 @@ def available_transitions(request_obj: CertificationRequest, user: Any) -> list[
 def home(request: HttpRequest) -> HttpResponse:
     rows = requests_visible_to(request.user).order_by("-created_at", "-pk")
     page = Paginator(rows, 25).get_page(request.GET.get("page"))
-    return render(request, "cases/home.html", {"page": page})
+    context: dict[str, Any] = {"page": page}
+    # Clock tile (issue 5) for the coordinator and the Chief.
+    if has_capability(request.user, REVIEW) or has_capability(request.user, DECIDE):
+        from cases.reports import open_requests_by_clock
+
+        context["clock_tile"] = open_requests_by_clock(now=timezone.now())
+    return render(request, "cases/home.html", context)
 
 
 @require_GET
@@ -90,7 +97,8 @@ def _detail_context(request: HttpRequest, obj: CertificationRequest, **extra: An
         "obj": obj,
         "events": events_visible_to(request.user, obj),
         "transitions": available_transitions(obj, request.user),
-        "due": clocks.response_due(obj.received_at) if obj.received_at else None,
+        "due": clocks.due_date(obj),
+        "clock": clocks.clock(obj, now=timezone.now()),
         "valid_until": clocks.filing_valid_until(obj.signed_on) if obj.signed_on else None,
     }
     if extra:

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from cases import views
+from cases import report_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -16,6 +16,9 @@ urlpatterns = [
         views.request_transition,
         name="request_transition",
     ),
+    # Reports (issue 5: c. 258F s. 4)
+    path("reports/annual/", report_views.annual_report_index, name="annual_report_index"),
+    path("reports/annual/<int:year>/", report_views.annual_report, name="annual_report"),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]
