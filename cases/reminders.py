@@ -72,7 +72,7 @@ def deadline_kind(
 
 def _role_users(role: str) -> list[User]:
     users = get_user_model().objects.filter(groups__name=role, is_active=True).exclude(email="")
-    return list(users.order_by("pk"))
+    return list(users.order_by("pk").prefetch_related("designations"))
 
 
 def holders(
@@ -99,7 +99,12 @@ def _deadline_subject(request: CertificationRequest, kind: str, clock: clocks.Cl
 
 def pending_reminders(*, now: datetime) -> list[Reminder]:
     """Every reminder that ought to have gone out by ``now`` (sent or not)."""
-    coordinators, chiefs = _role_users(COORDINATOR), _role_users(CHIEF)
+    coordinators = _role_users(COORDINATOR)
+    # The Chief's reminder goes to those who may decide now (8 CFR 214.14(a)(3)).
+    today = timezone.localdate(now)
+    chiefs = [
+        u for u in _role_users(CHIEF) if any(d.is_active_on(today) for d in u.designations.all())
+    ]
     site = settings.UVISA_SITE_URL.rstrip("/")
     result: list[Reminder] = []
     pending = CertificationRequest.objects.filter(
