@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from cases import clocks, services
+from cases import clocks, reports, services
 from cases.forms import TRANSITION_FORMS
 from cases.models import CertificationRequest
 from cases.permissions import DECIDE, REVIEW, get_request_for_user, has_capability
@@ -80,9 +80,7 @@ def home(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"page": page}
     # Clock tile (issue 5) for the coordinator and the Chief.
     if has_capability(request.user, REVIEW) or has_capability(request.user, DECIDE):
-        from cases.reports import open_requests_by_clock
-
-        context["clock_tile"] = open_requests_by_clock(now=timezone.now())
+        context["clock_tile"] = reports.open_requests_by_clock(now=timezone.now())
     return render(request, "cases/home.html", context)
 
 

@@ -133,7 +133,7 @@ def test_report_readers_get_every_format(persona, client, people, year_2025):
     assert page.status_code == 200
     html = page.content.decode()
     assert html.count("<svg") == 3 and "<caption>M.G.L. c. 258F s. 4(a)</caption>" in html
-    assert "<script" not in html
+    assert "<script" not in html and "style=" not in html  # CSP-ready: no inline styles
     response = client.get("/reports/annual/2025/?format=csv")
     assert response["Content-Type"].startswith("text/csv")
     cells = csv_rows(response.content.decode())
@@ -272,3 +272,16 @@ def test_the_clock_tile_is_for_the_coordinator_and_the_chief(client, people, mak
     for persona in ["advocate", "detective", "auditor"]:
         sign_in(client, people[persona])
         assert "Open requests by answer clock" not in client.get("/").content.decode()
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_the_home_page_with_the_tile_runs_a_fixed_number_of_queries(
+    count, client, make_request, people, django_assert_num_queries
+):
+    for _ in range(count):
+        make_request(Status.RECEIVED)
+    sign_in(client, people["coordinator"])
+    # session, user, capability (user + group perms), count, page of rows, clock tile
+    with django_assert_num_queries(7):
+        response = client.get("/")
+    assert "Open requests by answer clock" in response.content.decode()

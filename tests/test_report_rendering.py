@@ -44,6 +44,12 @@ def test_the_report_page_renders_with_charts(page, live_server, reference_rows, 
     page.screenshot(path=str(artifacts / "annual-report-page-public.png"), full_page=True)
     page.goto(f"{live_server.url}/")
     expect(page.get_by_role("heading", name="Open requests by answer clock")).to_have_count(0)
+    page.context.clear_cookies()
+    browser_sign_in(page, live_server, get_user_model().objects.get(username="coordinator"))
+    page.goto(f"{live_server.url}/")
+    tile = page.get_by_role("region", name="Open requests by answer clock")
+    expect(tile).to_be_visible()
+    tile.screenshot(path=str(artifacts / "home-clock-tile.png"))
 
 
 @pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="needs poppler-utils (pdftoppm)")
