@@ -137,6 +137,19 @@ def due_date(
     return response_due(request.received_at, jurisdiction=jurisdiction)
 
 
+def statutory_due_date(
+    request: CertificationRequest, *, jurisdiction: JurisdictionProfile | None = None
+) -> date | None:
+    """The limit the statute itself sets: the expedited due date only where the expedited
+    period is statutory (CA, MN, IL); in Massachusetts always receipt + 90 days."""
+    jurisdiction = jurisdiction or profile()
+    if request.received_at is None:
+        return None
+    if request.expedited and jurisdiction.expedited_is_statutory:
+        return due_date(request, jurisdiction=jurisdiction)
+    return response_due(request.received_at, jurisdiction=jurisdiction)
+
+
 class ClockState(StrEnum):
     NOT_STARTED = "not_started"
     ON_TIME = "on_time"
@@ -172,10 +185,17 @@ class Clock:
     answered_on: date | None
     days_elapsed: int | None  # receipt to answer (closed) or to today (open)
     days_left: int | None  # open requests only; negative when overdue
+    statutory_due_on: date | None = None  # differs from due_on for MA expedited requests
 
     @property
     def label(self) -> str:
         return self.state.label
+
+    @property
+    def answered_after_statutory_limit(self) -> bool:
+        return bool(self.answered_on and self.statutory_due_on) and (
+            self.answered_on > self.statutory_due_on
+        )
 
 
 def answered_on(request: CertificationRequest) -> date | None:
@@ -201,7 +221,9 @@ def clock(
         return Clock(ClockState.NOT_STARTED, None, None, projected, None, None, None)
     if answered is not None:
         state = ClockState.ANSWERED_ON_TIME if answered <= due else ClockState.ANSWERED_LATE
-        return Clock(state, received, due, projected, answered, (answered - received).days, None)
+        statutory = statutory_due_date(request, jurisdiction=jurisdiction)
+        elapsed = (answered - received).days
+        return Clock(state, received, due, projected, answered, elapsed, None, statutory)
     today = timezone.localdate(now)
     if request.status not in PENDING_STATES:
         return Clock(ClockState.WITHDRAWN, received, due, projected, None, None, None)

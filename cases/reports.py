@@ -101,6 +101,7 @@ class AnnualReport:
     pending: int
     answered: int
     answered_late: int
+    answered_late_statutory: int
     delay_notices: int
     median_days: float | None
     p90_days: int | None
@@ -128,6 +129,10 @@ class AnnualReport:
                     Line(f"Pending on {self.as_of:%m/%d/%Y}", self.pending),
                     Line("Answered (signed or denied)", self.answered),
                     Line("Answered after the due date", self.answered_late),
+                    Line(
+                        f"Answered after the statutory limit ({self.jurisdiction.source})",
+                        self.answered_late_statutory,
+                    ),
                     Line("Delay notices issued (s. 3(iii))", self.delay_notices),
                     Line("Median days from receipt to answer", self.median_days, count=False),
                     Line("90th percentile days from receipt to answer", self.p90_days, count=False),
@@ -221,12 +226,9 @@ def build_annual_report(year: int, *, now: datetime, agency: str = "") -> Annual
     days = [
         (timezone.localdate(r.decided_at) - timezone.localdate(r.received_at)).days for r in answers
     ]
-    late = [
-        r
-        for r in answers
-        if clocks.clock(r, now=now, jurisdiction=jurisdiction).state
-        == clocks.ClockState.ANSWERED_LATE
-    ]
+    answer_clocks = [clocks.clock(r, now=now, jurisdiction=jurisdiction) for r in answers]
+    late = [c for c in answer_clocks if c.state == clocks.ClockState.ANSWERED_LATE]
+    late_statutory = [c for c in answer_clocks if c.answered_after_statutory_limit]
     pending = [
         r
         for r in rows
@@ -256,6 +258,7 @@ def build_annual_report(year: int, *, now: datetime, agency: str = "") -> Annual
         pending=len(pending),
         answered=len(answers),
         answered_late=len(late),
+        answered_late_statutory=len(late_statutory),
         delay_notices=sum(1 for r in rows if in_year(r.delay_issued_at)),
         median_days=statistics.median(days) if days else None,
         p90_days=percentile(days, 90),

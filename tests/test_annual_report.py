@@ -82,6 +82,8 @@ def test_it_counts_the_year(year_2025):
     r = reports.build_annual_report(2025, now=NOW)
     assert (r.requested, r.signed, r.denied) == (6, 3, 1)
     assert (r.withdrawn, r.pending, r.answered, r.answered_late) == (1, 2, 4, 2)
+    # A missed only the department's 30-day expedited period; B missed the 90 days too.
+    assert r.answered_late_statutory == 1
     assert r.as_of == date(2025, 12, 31)
     assert (r.median_days, r.p90_days) == (43, 97)  # days 30, 41, 45, 97
     assert r.day_bins == [1, 2, 0, 1, 0]

@@ -178,3 +178,21 @@ def test_info_requested_keeps_the_clock_running():
 )
 def test_signed_form_validity_states(signed, today, state):
     assert clocks.validity(signed, now=at(today)) == state
+
+
+def test_massachusetts_expedited_lateness_is_policy_not_statute():
+    r = req(
+        Status.CERTIFIED,
+        received_at=at("2026-03-01 09:00"),
+        expedited=True,
+        decided_at=at("2026-04-15 09:00"),
+    )
+    ma = clocks.clock(r, now=at("2026-05-01 09:00"), jurisdiction=MA)
+    assert (ma.state, ma.due_on, ma.statutory_due_on) == (
+        ClockState.ANSWERED_LATE,
+        date(2026, 3, 31),
+        date(2026, 5, 30),
+    )
+    assert not ma.answered_after_statutory_limit
+    ca = clocks.clock(r, now=at("2026-05-01 09:00"), jurisdiction=CA)
+    assert ca.statutory_due_on == date(2026, 3, 15) and ca.answered_after_statutory_limit
