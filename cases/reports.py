@@ -415,7 +415,10 @@ def to_pdf(report: AnnualReport, *, public: bool) -> bytes:
         ),
         Spacer(1, 12),
     ]
-    for section in report.sections():
+    for number, section in enumerate(report.sections()):
+        if number == 2 and not public:  # charts after the s. 4 figures, as on the web page
+            for chart in charts(report):
+                story += [chart.drawing, Spacer(1, 12)]
         data = [[section.title, ""]] + [
             [
                 Paragraph(line.label.replace("&", "&amp;"), styles["Normal"]),
@@ -437,9 +440,6 @@ def to_pdf(report: AnnualReport, *, public: bool) -> bytes:
             )
         )
         story += [table, Spacer(1, 12)]
-    if not public:
-        for chart in charts(report):
-            story += [chart.drawing, Spacer(1, 12)]
     doc.build(story)
     return buffer.getvalue()
 
