@@ -284,6 +284,8 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     received_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # The statutory answer date (c. 258F s. 3), fixed at receipt so queues sort in the database.
+    due_on = models.DateField(null=True, blank=True)
 
     # Expedited track, chosen at intake.
     expedited = models.BooleanField(default=False)
@@ -326,6 +328,9 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
     )
     criminal_activity_description = models.TextField(blank=True)
     injury_description = models.TextField(blank=True)
+    advocate_helpfulness_note = models.TextField(
+        blank=True, help_text="How the victim has helped so far, as the advocate knows it"
+    )
 
     # Qualifying-crime check (coordinator).
     crime_check_note = models.TextField(blank=True)
@@ -396,8 +401,8 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
         ]
         indexes = [
             models.Index(fields=["organization", "status"]),
-            models.Index(fields=["assigned_detective", "status"]),
-            models.Index(fields=["status", "received_at"]),
+            models.Index(fields=["status", "due_on"]),
+            models.Index(fields=["assigned_detective", "status", "due_on"]),
         ]
 
     def __str__(self) -> str:
@@ -437,7 +442,10 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
         custom={"label": "Submit request", "role": "advocate"},
     )
     def submit(self, *, at: datetime) -> None:
+        from cases.clocks import due_date
+
         self.received_at = at
+        self.due_on = due_date(self)  # expedited track: the shorter date (issue 5)
 
     @transition(
         field=status,

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0002_reference_data'),
+        ('cases', '0006_web_portal'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
