@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from django.utils import timezone
+
 from cases.models import CLOSED_STATES, CertificationRequest, Status
 
 DUE_SOON_DAYS = 14
@@ -30,7 +32,10 @@ def clock_for(request: CertificationRequest, today: date) -> Clock:
     if request.due_on is None:
         return Clock("none", "Not submitted", None)
     if request.status in CLOSED_STATES:
-        return Clock("done", "Answered" if request.decided_at else "Closed", request.due_on)
+        if request.decided_at is None:
+            return Clock("done", "Closed", request.due_on)
+        late = timezone.localdate(request.decided_at) > request.due_on  # issue 5: on time/late
+        return Clock("done", "Answered late" if late else "Answered on time", request.due_on)
     days = (request.due_on - today).days
     if days < 0:
         return Clock(

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cases import clocks, permissions, services
+from cases import clocks, permissions, reports, services
 from cases.forms import (
     TRANSITION_FORMS,
     AssignForm,
@@ -154,6 +154,11 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "queues": queues,
             "can_create": has_capability(request.user, permissions.SUBMIT),
+            # Clock tile (issue 5) for the coordinator and the Chief.
+            "clock_tile": reports.open_requests_by_clock(now=timezone.now())
+            if has_capability(request.user, permissions.REVIEW)
+            or has_capability(request.user, permissions.DECIDE)
+            else None,
         },
     )
 

@@ -11,9 +11,9 @@ from tests.conftest import sign_in
 # detectives), one COUNT for pagination, one SELECT of the page with its joins.
 PAGES = [
     ("advocate", "/", 6),  # two queues: needs your action, the organisation's requests
-    ("coordinator", "/", 5),  # intake queue
+    ("coordinator", "/", 6),  # intake queue, clock tile (issue 5)
     ("detective", "/", 5),  # my assignments (scope and assignment in one query)
-    ("chief", "/", 5),  # decision queue
+    ("chief", "/", 6),  # decision queue, clock tile (issue 5)
     ("auditor", "/", 4),  # no queue
     ("coordinator", "/requests/", 6),
     ("advocate", "/requests/?status=received", 6),

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from cases import views
+from cases import report_views, views
 
 request_urls = [
     path("", views.request_detail, name="request_detail"),
@@ -27,6 +27,9 @@ urlpatterns = [
     path("requests/", views.request_list, name="request_list"),
     path("requests/new/", views.request_create, name="request_create"),
     path("requests/<str:reference>/", include(request_urls)),
+    # Reports (issue 5: c. 258F s. 4)
+    path("reports/annual/", report_views.annual_report_index, name="annual_report_index"),
+    path("reports/annual/<int:year>/", report_views.annual_report, name="annual_report"),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]
