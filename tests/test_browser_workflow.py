@@ -299,7 +299,7 @@ def test_the_other_pages_pass_axe(session, people, make_request, page):
     session.shot("advocate-home-phone")
 
 
-def test_the_demo_pages_for_each_role(session, page):
+def test_the_demo_pages_for_each_role(session, page, reference_rows):
     """Screenshots of the demo data for the README (copied to docs/screenshots/)."""
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
