@@ -449,10 +449,10 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
         custom={"label": "Submit request", "role": "advocate"},
     )
     def submit(self, *, at: datetime) -> None:
-        from cases.clocks import response_due
+        from cases.clocks import due_date
 
         self.received_at = at
-        self.due_on = response_due(at)
+        self.due_on = due_date(self)  # expedited track: the shorter date (issue 5)
 
     @transition(
         field=status,
@@ -735,6 +735,37 @@ class RequestGroupObjectPermission(GroupObjectPermissionBase):
     """Guardian's direct-FK table: per-request grants to groups (advocate organisations)."""
 
     content_object = models.ForeignKey(CertificationRequest, on_delete=models.CASCADE)
+
+
+# --- Reminders (issue 5: cases/reminders.py) ---
+
+
+class ReminderSent(models.Model):
+    """One reminder to one person about one request, claimed before the mail goes out.
+
+    The unique constraint is what makes ``send_reminders`` exactly-once: a second run, or
+    a second copy running at the same moment, fails to claim the row and sends nothing.
+    """
+
+    request = models.ForeignKey(
+        CertificationRequest, on_delete=models.CASCADE, related_name="reminders"
+    )
+    kind = models.CharField(max_length=30, help_text="e.g. day_30, due_soon, overdue, validity")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    claimed_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request", "kind", "recipient"], name="one_reminder_per_kind_and_person"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request_id} {self.kind} -> {self.recipient_id}"
 
 
 # --- Issued forms, the ink original, and letter templates (issue 4; migration 0003) ---

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
-from cases.models import CLOSED_STATES, CertificationRequest, Status
-
-DUE_SOON_DAYS = 14
+from cases import clocks
+from cases.clocks import ClockState
+from cases.models import CertificationRequest, Status
 
 PROGRESS = [
     (Status.RECEIVED, "Received"),
@@ -18,27 +18,37 @@ PROGRESS = [
 ]
 
 
+TONES = {
+    ClockState.NOT_STARTED: "none",
+    ClockState.ON_TIME: "ok",
+    ClockState.DUE_SOON: "soon",
+    ClockState.OVERDUE: "overdue",
+    ClockState.ANSWERED_ON_TIME: "done",
+    ClockState.ANSWERED_LATE: "done",
+    ClockState.WITHDRAWN: "done",
+}
+
+
 @dataclass(frozen=True)
-class Clock:
-    tone: str  # "ok", "soon", "overdue", "done", "none"
+class Badge:
+    tone: str  # "ok", "soon", "overdue", "done", "none": the colour (app.css .clock-*)
     label: str
     due: date | None
 
 
-def clock_for(request: CertificationRequest, today: date) -> Clock:
-    """The c. 258F s. 3 clock of one request, as a badge."""
-    if request.due_on is None:
-        return Clock("none", "Not submitted", None)
-    if request.status in CLOSED_STATES:
-        return Clock("done", "Answered" if request.decided_at else "Closed", request.due_on)
-    days = (request.due_on - today).days
-    if days < 0:
-        return Clock(
-            "overdue", f"Overdue by {-days} day{'s' if days != -1 else ''}", request.due_on
-        )
-    if days <= DUE_SOON_DAYS:
-        return Clock("soon", f"Due in {days} day{'s' if days != 1 else ''}", request.due_on)
-    return Clock("ok", f"Due in {days} days", request.due_on)
+def clock_for(request: CertificationRequest, now: datetime) -> Badge:
+    """The c. 258F s. 3 clock of one request (cases/clocks.py), as a badge with words."""
+    clock = clocks.clock(request, now=now)
+    days = clock.days_left
+    if clock.state == ClockState.OVERDUE:
+        label = f"Overdue by {-days} day{'s' if days != -1 else ''}"
+    elif clock.state in (ClockState.ON_TIME, ClockState.DUE_SOON):
+        label = f"Due in {days} day{'s' if days != 1 else ''}"
+    elif clock.state == ClockState.NOT_STARTED:
+        label = "Not submitted"
+    else:
+        label = clock.label
+    return Badge(TONES[clock.state], label, clock.due_on)
 
 
 def progress_for(request: CertificationRequest) -> list[dict]:

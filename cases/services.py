@@ -311,6 +311,11 @@ def request_update(
     locked = _lock(request)
     _require(perms.can_edit(locked, actor))
     changed = _apply(locked, values, ADVOCATE_FIELDS)
+    if locked.received_at and {"expedited", "expedited_reason", "age_out_date"} & set(changed):
+        from cases.clocks import due_date
+
+        locked.due_on = due_date(locked)  # keep the stored queue date true to the track
+        changed.append("due_on")
     if changed:
         locked.save(update_fields=changed)
         # Field names only: the audit trail must not copy victim details.

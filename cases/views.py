@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cases import clocks, permissions, services
+from cases import clocks, permissions, reports, services
 from cases.forms import (
     TRANSITION_FORMS,
     AssignForm,
@@ -138,8 +138,8 @@ def _queues(user: Any) -> list[dict[str, Any]]:
 
 
 def _with_clocks(rows: Any) -> list[tuple[CertificationRequest, Any]]:
-    today = timezone.localdate()
-    return [(r, clock_for(r, today)) for r in rows]
+    now = timezone.now()
+    return [(r, clock_for(r, now)) for r in rows]
 
 
 @require_GET
@@ -154,6 +154,11 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "queues": queues,
             "can_create": has_capability(request.user, permissions.SUBMIT),
+            # Clock tile (issue 5) for the coordinator and the Chief.
+            "clock_tile": reports.open_requests_by_clock(now=timezone.now())
+            if has_capability(request.user, permissions.REVIEW)
+            or has_capability(request.user, permissions.DECIDE)
+            else None,
         },
     )
 
@@ -238,7 +243,7 @@ def _detail_context(
         "obj": obj,
         "events": events_visible_to(user, obj),
         "transitions": transitions,
-        "clock": clock_for(obj, timezone.localdate()),
+        "clock": clock_for(obj, timezone.now()),
         "progress": progress_for(obj),
         "valid_until": clocks.filing_valid_until(obj.signed_on) if obj.signed_on else None,
         "documents": obj.documents.select_related("uploaded_by"),
@@ -259,10 +264,10 @@ def _detail_context(
 
 
 def _validity_ending(obj: CertificationRequest) -> bool:
+    """The signed form expires within 30 days or has expired: time to re-certify."""
     if not obj.signed_on:
         return False
-    left = (clocks.filing_valid_until(obj.signed_on) - timezone.localdate()).days
-    return left <= 30
+    return clocks.validity(obj.signed_on, now=timezone.now()) != clocks.ValidityState.VALID
 
 
 def _may_add_document(obj: CertificationRequest, user: Any) -> bool:

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from cases import views, views_forms
+from cases import report_views, views, views_forms
 
 request_urls = [
     path("", views.request_detail, name="request_detail"),
@@ -49,6 +49,9 @@ urlpatterns = [
     ),
     path("verify/", views_forms.verify, name="verify"),
     # ---
+    # Reports (issue 5: c. 258F s. 4)
+    path("reports/annual/", report_views.annual_report_index, name="annual_report_index"),
+    path("reports/annual/<int:year>/", report_views.annual_report, name="annual_report"),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]
