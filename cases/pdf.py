@@ -12,7 +12,6 @@ import io
 import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
-from xml.sax.saxutils import escape as _xml_escape
 
 from django.conf import settings
 from reportlab.lib import colors
@@ -60,7 +59,8 @@ def register_fonts() -> None:
 def escape(text: Any) -> str:
     """User text for a Paragraph: NFC-normalised, markup characters escaped, newlines kept."""
     value = unicodedata.normalize("NFC", str(text or ""))
-    return _xml_escape(value).replace("\r\n", "\n").replace("\n", "<br/>")
+    value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return value.replace("\r\n", "\n").replace("\n", "<br/>")
 
 
 def styles() -> dict[str, ParagraphStyle]:
