@@ -19,6 +19,7 @@ from cases.models import (
     Agency,
     CaseEvent,
     CertifyingOfficial,
+    LetterTemplate,
     QualifyingCrimeCategory,
     Statute,
 )
@@ -78,3 +79,11 @@ class CaseEventAdmin(ReadOnlyAdmin):
     ]
     list_filter = ["kind", "transition"]
     search_fields = ["request__reference"]
+
+
+# --- issue 4: letter wording the department edits; issued forms are not in the admin ---
+
+
+@admin.register(LetterTemplate)
+class LetterTemplateAdmin(admin.ModelAdmin):
+    list_display = ["kind", "subject", "updated_at"]

@@ -263,6 +263,13 @@ class ReferenceCounter(models.Model):
 # --- The request ---
 
 
+def form_is_complete(request: CertificationRequest) -> bool:
+    """Certify guard: no required Supplement B item is empty (domain.md 1.4; cases/formmap.py)."""
+    from cases.formmap import is_complete
+
+    return is_complete(request)
+
+
 class CertificationRequest(ConcurrentTransitionMixin, models.Model):
     """A request that the agency sign Supplement B, from draft to the agency's answer."""
 
@@ -504,6 +511,7 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
         field=status,
         source=Status.CHIEF_DECISION,
         target=Status.CERTIFIED,
+        conditions=[form_is_complete],
         permission=perms.can_decide,
         custom={"label": "Certify", "role": "chief"},
     )
@@ -758,3 +766,104 @@ class ReminderSent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request_id} {self.kind} -> {self.recipient_id}"
+
+
+# --- Issued forms, the ink original, and letter templates (issue 4; migration 0003) ---
+
+
+class IssuedForm(models.Model):
+    """The signed final PDF of a certified request, stored once and never changed.
+
+    The bytes are what the agency signed (PAdES, cases/signing.py); the SHA-256 is also in the
+    certify CaseEvent. The verification code is printed on every page (cases/pdf.py).
+    """
+
+    request = models.OneToOneField(
+        CertificationRequest, on_delete=models.PROTECT, related_name="issued_form"
+    )
+    form_edition = models.CharField(max_length=10)
+    pdf = models.BinaryField(editable=False)
+    sha256 = models.CharField(max_length=64, unique=True)
+    size = models.PositiveIntegerField()
+    verification_code = models.CharField(max_length=20, unique=True)
+    signer_certificate_sha256 = models.CharField(max_length=64)
+    signed_on = models.DateField()
+    valid_until = models.DateField()
+    issued_at = models.DateTimeField(default=timezone.now)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"{self.request_id} {self.verification_code}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None:
+            raise ValueError("An issued form is never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise ValueError("An issued form is never deleted.")
+
+
+class OriginalHandover(models.Model):
+    """Who received the ink-signed original, when and how.
+
+    USCIS refuses a photocopied signature page (domain.md 1.4), so the original matters.
+    """
+
+    class Method(models.TextChoices):
+        IN_PERSON = "in_person", "In person"
+        MAIL = "mail", "First-class mail"
+        CERTIFIED_MAIL = "certified_mail", "Certified mail"
+        COURIER = "courier", "Courier"
+        OTHER = "other", "Other"
+
+    issued_form = models.ForeignKey(IssuedForm, on_delete=models.PROTECT, related_name="handovers")
+    received_by = models.CharField(max_length=200, help_text="Name and role of the recipient")
+    received_on = models.DateField()
+    method = models.CharField(max_length=20, choices=Method.choices)
+    note = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["recorded_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.received_by} on {self.received_on}"
+
+
+class LetterTemplate(models.Model):
+    """A letter's wording, editable by the department (Django template syntax, plain text).
+
+    Without a row, the default in templates/letters/<kind>.txt is used (cases/letters.py).
+    """
+
+    class Kind(models.TextChoices):
+        ACKNOWLEDGEMENT = "acknowledgement", "Acknowledgement of receipt"
+        DENIAL = "denial", "Written denial without prejudice (c. 258F s. 3(ii))"
+        DELAY = "delay", "Delay notice (c. 258F s. 3(iii))"
+        USCIS_WITHDRAWAL = "uscis_withdrawal", "Notice to USCIS of withdrawal (8 CFR 214.14(h)(2))"
+
+    kind = models.CharField(max_length=30, choices=Kind.choices, unique=True)
+    subject = models.CharField(max_length=200)
+    body = models.TextField(
+        help_text="Plain text with Django template variables, e.g. {{ request.reference }}. "
+        "Blank lines separate paragraphs."
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+        from django.template import Template, TemplateSyntaxError
+
+        try:
+            Template(self.body)
+        except TemplateSyntaxError as exc:
+            raise ValidationError({"body": f"Template error: {exc}"}) from exc

@@ -8,7 +8,7 @@ raises before anything is written, so state and audit stay untouched.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -152,10 +152,12 @@ def _transition(
     note: str = "",
     internal: bool = False,
     data: dict[str, Any] | None = None,
+    after_save: Callable[[CertificationRequest], dict[str, Any]] | None = None,
 ) -> CertificationRequest:
     """Lock, check, transition, save, audit. Runs inside the calling service's transaction.
 
     ``args`` go to the transition method; ``at`` (default: now) stamps the event.
+    ``after_save`` runs after the save, before the event; what it returns joins the event data.
     """
     locked = _lock(request)
     meta = getattr(CertificationRequest, name)._django_fsm
@@ -168,7 +170,7 @@ def _transition(
     if not meta.get_transition(locked.status).has_perm(locked, actor):
         raise PermissionDenied("You may not do this on this request.")
     if not meta.conditions_met(locked, locked.status):
-        raise TransitionRefused(_unmet_condition_message(name))
+        raise TransitionRefused(_unmet_condition_message(name, locked))
     from_state = locked.status
     getattr(locked, name)(**(args or {}))
     try:
@@ -177,6 +179,8 @@ def _transition(
         raise StaleRequest(
             f"{locked.reference} was changed by someone else. Nothing was changed; reload the page."
         ) from exc
+    if after_save is not None:
+        data = {**(data or {}), **after_save(locked)}
     _record(
         locked,
         actor=actor,
@@ -192,7 +196,17 @@ def _transition(
     return locked
 
 
-def _unmet_condition_message(name: str) -> str:
+def _unmet_condition_message(name: str, request: CertificationRequest | None = None) -> str:
+    # --- issue 4: the certify guard names the empty Supplement B items ---
+    if name == "certify" and request is not None:
+        from cases.formmap import missing_items
+
+        return (
+            "These required Supplement B items are empty: "
+            + "; ".join(missing_items(request))
+            + ". Nothing was changed."
+        )
+    # ---
     return {
         "submit": "Fill in the victim's family and given names and the date of the incident "
         "before submitting.",
@@ -589,7 +603,13 @@ def request_return_for_review(
 def request_certify(
     *, request: CertificationRequest, actor: User, note: str = "", at: datetime | None = None
 ) -> CertificationRequest:
-    """The certifying official signs. Part 6 item 2 (the date) starts the 6-month validity."""
+    """The certifying official signs. Part 6 item 2 (the date) starts the 6-month validity.
+
+    The final PDF is rendered, signed with the agency's key and stored in the same transaction
+    (cases/certification.py): if signing fails, nothing is certified.
+    """
+    from cases.certification import issue_signed_form
+
     at = at or timezone.now()
     official = perms.active_official(actor, request)
     return _transition(
@@ -600,6 +620,7 @@ def request_certify(
         note=note.strip(),
         data={"official": official.pk if official else None},
         args={"by": actor, "official": official, "at": at, "signed_on": timezone.localdate(at)},
+        after_save=lambda locked: issue_signed_form(request=locked, actor=actor, at=at),
     )
 
 

@@ -63,6 +63,24 @@ def _media_root(settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(scope="session")
+def signing_p12(tmp_path_factory: Any) -> Path:
+    """A throwaway agency signing identity (issue 4: certify signs the final form)."""
+    from cases.signing import create_identity
+
+    path = tmp_path_factory.mktemp("signing") / "test-agency.p12"
+    path.write_bytes(
+        create_identity(common_name="Test Agency Signing", organization="Test PD", password=b"test")
+    )
+    return path
+
+
+@pytest.fixture(autouse=True)
+def _signing_key(settings: Any, signing_p12: Path) -> None:
+    settings.UVISA_SIGNING_P12 = signing_p12
+    settings.UVISA_SIGNING_P12_PASSWORD = "test"
+
+
 @pytest.fixture
 def reference_rows(db: None) -> None:
     """Roles and reference data; reloaded when a transactional test flushed them."""
@@ -165,6 +183,18 @@ def make_request(agency: Agency, org_a: AdvocateOrganization, people: dict):
             has_not_refused="yes",
             helpfulness_explanation="Gave a statement and identified the suspect.",
             assigned_detective=people["detective"],
+            # Every other required Supplement B item (cases/formmap.py), so certify can pass.
+            date_of_birth=date(1990, 5, 1),
+            gender="F",
+            report_number="25-001234",
+            case_status="ongoing",
+            occurred_in_us="yes",
+            incident_location="Medford, MA",
+            extraterritorial="no",
+            other_statute_citations="M.G.L. c. 265 s. 13M",
+            criminal_activity_description="Assaulted by her partner at home.",
+            injury_description="Bruises to the arms, documented in the report.",
+            family_members_implicated="no",
         )
         if status == Status.INFO_REQUESTED:
             defaults["info_return_state"] = Status.CRIME_CHECK

@@ -37,6 +37,7 @@ def advocate_creates_and_submits(s: Session, people) -> CertificationRequest:
     page.get_by_label("Family name (last name)").fill("Nguyễn")
     page.get_by_label("Given name (first name)").fill("Thị Lan")
     page.get_by_label("Date of birth").fill("1990-05-17")
+    page.get_by_label("Gender").select_option("F")  # issue 4: every required item is filled
     page.get_by_label("Police report or case number").fill("MPD-2025-04417")
     page.get_by_label("Date of the criminal activity").fill("2025-03-14")
     page.get_by_label("Where it happened").fill("Medford, MA")
@@ -76,6 +77,8 @@ def coordinator_checks_and_assigns(s: Session, people, request: CertificationReq
     page.locator("label", has_text=re.compile(r"c\.265 §13M")).click()
     page.locator("label", has_text="Domestic Violence").click()
     page.get_by_label("Part 2, item 7. Case status").select_option("completed")
+    page.get_by_label(re.compile("Part 3, item 4.a")).select_option("yes")
+    page.get_by_label(re.compile("Part 3, item 5.a")).select_option("no")
     s.submit(page.get_by_role("button", name="Save the crime check"))
     page.get_by_label("Detective", exact=True).select_option(label="Detective")
     s.submit(page.get_by_role("button", name="Assign"))
@@ -270,6 +273,20 @@ def test_the_happy_path_with_the_keyboard_alone(session, people):
     page.keyboard.type("Identified the suspect in a line-up.")
     press("Save Part 4 and Part 5")
     press("Attest helpfulness")
+    # issue 4: the Chief cannot certify while required Supplement B items are empty; this path
+    # tests the keyboard, so the items it skips are filled directly.
+    CertificationRequest.objects.filter(pk=request.pk).update(
+        date_of_birth="1988-02-03",
+        gender="M",
+        report_number="MPD-2025-00001",
+        occurred_in_us="yes",
+        incident_location="Medford, MA",
+        extraterritorial="no",
+        case_status="ongoing",
+        other_statute_citations="M.G.L. c. 265 s. 13M",
+        criminal_activity_description="Assaulted at home.",
+        injury_description="None known.",
+    )
 
     session.as_user(people["chief"])
     session.open(request.get_absolute_url())

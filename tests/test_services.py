@@ -22,7 +22,18 @@ from cases.models import (
 )
 from cases.selectors import requests_visible_to
 
-VICTIM = {"family_name": "Nguyen", "given_name": "Thi", "incident_date": date(2025, 6, 1)}
+VICTIM = {
+    "family_name": "Nguyen",
+    "given_name": "Thi",
+    "incident_date": date(2025, 6, 1),
+    # the rest of the required Supplement B items (issue 4: certify checks them)
+    "date_of_birth": date(1988, 2, 3),
+    "gender": "F",
+    "report_number": "25-004321",
+    "incident_location": "Medford, MA",
+    "criminal_activity_description": "Assaulted at home.",
+    "injury_description": "None known.",
+}
 
 
 def snapshot(request: CertificationRequest) -> tuple:
@@ -45,7 +56,7 @@ def test_the_whole_path_to_certified(agency, people, django_capture_on_commit_ca
             actor=coordinator,
             categories=statute.categories.all(),
             statutes=[statute],
-            values={"occurred_in_us": "yes", "case_status": "completed"},
+            values={"occurred_in_us": "yes", "case_status": "completed", "extraterritorial": "no"},
         )
         r = services.request_assign_detective(request=r, actor=coordinator, detective=detective)
         r = services.request_confirm_qualifying_crime(request=r, actor=coordinator)

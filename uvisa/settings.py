@@ -216,3 +216,14 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", "INFO")},
 }
+
+# --- Signed forms and letters (issue 4; docs/forms.md) ---
+# The agency's signing key and certificate, one PKCS#12 file; its password from
+# UVISA_SIGNING_P12_PASSWORD or a file named by UVISA_SIGNING_P12_PASSWORD_FILE.
+# `python manage.py make_signing_key` writes a development one to the default path.
+UVISA_SIGNING_P12 = Path(env("UVISA_SIGNING_P12", str(BASE_DIR / "var" / "signing" / "agency.p12")))
+UVISA_SIGNING_P12_PASSWORD = env("UVISA_SIGNING_P12_PASSWORD")
+# Earlier agency certificates (PEM files, comma-separated) still accepted when verifying.
+UVISA_SIGNING_EXTRA_CERTS = env_list("UVISA_SIGNING_EXTRA_CERTS")
+UVISA_FONT_DIR = env("UVISA_FONT_DIR", "/usr/share/fonts/truetype/dejavu")
+UVISA_MAX_VERIFY_BYTES = env_int("UVISA_MAX_VERIFY_BYTES", 10 * 1024 * 1024)

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from cases import report_views, views
+from cases import report_views, views, views_forms
 
 request_urls = [
     path("", views.request_detail, name="request_detail"),
@@ -27,6 +27,28 @@ urlpatterns = [
     path("requests/", views.request_list, name="request_list"),
     path("requests/new/", views.request_create, name="request_create"),
     path("requests/<str:reference>/", include(request_urls)),
+    # --- issue 4: Supplement B PDFs, letters, the ink original, public verification ---
+    path(
+        "requests/<str:reference>/form/draft.pdf", views_forms.form_draft_pdf, name="form_draft_pdf"
+    ),
+    path(
+        "requests/<str:reference>/form/signed.pdf",
+        views_forms.form_signed_pdf,
+        name="form_signed_pdf",
+    ),
+    path(
+        "requests/<str:reference>/letters/<str:kind>.pdf", views_forms.letter_pdf, name="letter_pdf"
+    ),
+    path(
+        "requests/<str:reference>/form/scan/", views_forms.ink_scan_upload, name="ink_scan_upload"
+    ),
+    path(
+        "requests/<str:reference>/form/handover/",
+        views_forms.handover_record,
+        name="handover_record",
+    ),
+    path("verify/", views_forms.verify, name="verify"),
+    # ---
     # Reports (issue 5: c. 258F s. 4)
     path("reports/annual/", report_views.annual_report_index, name="annual_report_index"),
     path("reports/annual/<int:year>/", report_views.annual_report, name="annual_report"),

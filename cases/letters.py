@@ -1,0 +1,147 @@
+"""Decision letters as PDFs, from wording the department can edit.
+
+- acknowledgement of receipt (with the c. 258F s. 3 answer date);
+- written denial without prejudice citing the policy reason (c. 258F s. 3(ii));
+- delay notice: reason, process, projected date (c. 258F s. 3(iii));
+- notice to USCIS withdrawing / disavowing a certification (8 CFR 214.14(h)(2)).
+
+The wording is a LetterTemplate row if the department has saved one (admin), otherwise
+templates/letters/<kind>.txt. It is rendered as plain text (no HTML escaping), then every
+paragraph is escaped for reportlab, so names and notes print literally.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import TYPE_CHECKING, Any
+
+from django.template import Context, Template
+from django.template.loader import get_template
+from django.utils import timezone
+from reportlab.lib.pagesizes import LETTER
+from reportlab.lib.units import mm
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+
+from cases import clocks
+from cases import permissions as perms
+from cases.models import IssuedForm, LetterTemplate, Status
+from cases.pdf import escape, styles
+
+if TYPE_CHECKING:
+    from cases.models import CertificationRequest
+
+Kind = LetterTemplate.Kind
+
+SUBJECTS = {
+    Kind.ACKNOWLEDGEMENT: "Acknowledgement of your U-visa certification request "
+    "{{ request.reference }}",
+    Kind.DENIAL: "Written denial without prejudice, request {{ request.reference }}",
+    Kind.DELAY: "Notice of delay, request {{ request.reference }}",
+    Kind.USCIS_WITHDRAWAL: "Withdrawal of Form I-918 Supplement B certification",
+}
+
+
+def available(request: CertificationRequest, kind: str) -> bool:
+    """Whether the letter exists yet for this request (its event has happened)."""
+    return {
+        Kind.ACKNOWLEDGEMENT: request.received_at is not None,
+        Kind.DENIAL: request.status == Status.DECLINED,
+        Kind.DELAY: request.delay_issued_at is not None,
+        Kind.USCIS_WITHDRAWAL: request.status == Status.CERTIFICATION_WITHDRAWN,
+    }.get(kind, False)
+
+
+def may_download(request: CertificationRequest, kind: str, user: Any) -> bool:
+    """Letters to the requester go to everyone who can see the request; the notice to USCIS
+    (which names the victim to USCIS) stays with the department."""
+    if kind == Kind.USCIS_WITHDRAWAL:
+        return perms.has_capability(user, perms.VIEW_ALL)
+    return True
+
+
+def wording(kind: str) -> tuple[str, str]:
+    saved = LetterTemplate.objects.filter(kind=kind).first()
+    if saved is not None:
+        return saved.subject, saved.body
+    return SUBJECTS[kind], get_template(f"letters/{kind}.txt").template.source
+
+
+def _context(request: CertificationRequest) -> dict[str, Any]:
+    from cases.formmap import signing_official
+
+    official = signing_official(request)
+    return {
+        "request": request,
+        "agency": request.agency,
+        "official": official,
+        "victim_name": request.victim_name,
+        "received": timezone.localtime(request.received_at) if request.received_at else None,
+        "due": clocks.response_due(request.received_at) if request.received_at else None,
+        "decline_reason": request.get_decline_reason_display() if request.decline_reason else "",
+        "form": IssuedForm.objects.filter(request=request).first(),
+        "today": timezone.localdate(),
+    }
+
+
+def render_text(request: CertificationRequest, kind: str) -> tuple[str, str]:
+    subject, body = wording(kind)
+    context = _context(request)
+    return (
+        Template(subject).render(Context(context, autoescape=False)).strip(),
+        Template(body).render(Context(context, autoescape=False)).strip(),
+    )
+
+
+def render_letter_pdf(request: CertificationRequest, kind: str) -> bytes:
+    st = styles()
+    subject, body = render_text(request, kind)
+    agency = request.agency
+    official = _context(request)["official"]
+    today = timezone.localdate()
+    if kind == Kind.USCIS_WITHDRAWAL:
+        to = ["U.S. Citizenship and Immigration Services", "Vermont Service Center"]
+    else:
+        to = [f"{request.victim_name}", f"c/o {request.organization.name}"]
+        org = request.organization
+        to += [
+            line for line in [org.street, f"{org.city} {org.state} {org.zip_code}".strip()] if line
+        ]
+    story: list[Any] = [
+        Paragraph(escape(agency.name), st["title"]),
+        Paragraph(
+            escape(
+                f"{agency.street}, {agency.city}, {agency.state} {agency.zip_code} · {agency.phone}"
+            ),
+            st["small"],
+        ),
+        Spacer(1, 10 * mm),
+        Paragraph(f"{today:%B} {today.day}, {today.year}", st["base"]),
+        Spacer(1, 4 * mm),
+        Paragraph("<br/>".join(escape(line) for line in to), st["base"]),
+        Spacer(1, 6 * mm),
+        Paragraph(f"Re: {escape(subject)}", st["bold"]),
+        Paragraph(f"Reference: {escape(request.reference)}", st["base"]),
+        Spacer(1, 5 * mm),
+    ]
+    for paragraph in [p for p in body.replace("\r\n", "\n").split("\n\n") if p.strip()]:
+        story.append(Paragraph(escape(paragraph.strip()), st["body"]))
+    story.append(Spacer(1, 12 * mm))
+    if official is not None:
+        name = " ".join(
+            p for p in [official.given_name, official.middle_name, official.family_name] if p
+        )
+        story.append(Paragraph(f"{escape(name)}<br/>{escape(official.title)}", st["base"]))
+    story.append(Paragraph(escape(agency.name), st["base"]))
+
+    buffer = io.BytesIO()
+    SimpleDocTemplate(
+        buffer,
+        pagesize=LETTER,
+        leftMargin=25 * mm,
+        rightMargin=25 * mm,
+        topMargin=20 * mm,
+        bottomMargin=20 * mm,
+        title=subject,
+        author=agency.name,
+    ).build(story)
+    return buffer.getvalue()

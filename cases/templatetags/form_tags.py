@@ -1,0 +1,49 @@
+"""The case page's block for Supplement B: missing items, PDFs, letters, the ink original."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from cases import letters
+from cases import permissions as perms
+from cases.formmap import missing_items
+from cases.models import IssuedForm, LetterTemplate, Status
+from cases.views_forms import HandoverForm, SignedScanForm, may_see_draft
+
+register = template.Library()
+
+
+@register.inclusion_tag("cases/_forms_block.html", takes_context=True)
+def forms_block(context: dict[str, Any], obj: Any) -> dict[str, Any]:
+    user = context["request"].user
+    staff = perms.has_capability(user, perms.VIEW_ALL)
+    form = (
+        IssuedForm.objects.filter(request=obj)
+        .only("pk", "sha256", "verification_code", "signed_on", "valid_until")
+        .first()
+    )
+    undecided = obj.status not in (
+        Status.CERTIFIED,
+        Status.CERTIFICATION_WITHDRAWN,
+        Status.DECLINED,
+        Status.WITHDRAWN,
+    )
+    ink = obj.status == Status.CERTIFIED and form is not None and perms.can_review(obj, user)
+    return {
+        "obj": obj,
+        "missing": missing_items(obj) if staff and undecided else None,
+        "draft": may_see_draft(obj, user),
+        "issued": form,
+        "handovers": form.handovers.all() if form is not None and staff else [],
+        "letters": [
+            (kind, label)
+            for kind, label in LetterTemplate.Kind.choices
+            if letters.available(obj, kind) and letters.may_download(obj, kind, user)
+        ],
+        "ink": ink,
+        "scan_form": SignedScanForm(prefix="scan") if ink else None,
+        "handover_form": HandoverForm(prefix="handover") if ink else None,
+        "csrf_token": context.get("csrf_token"),
+    }

@@ -1,0 +1,137 @@
+"""Decision letters as PDFs from editable wording (issue 4; c. 258F s. 3, 8 CFR 214.14(h)(2))."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+from pypdf import PdfReader
+
+from cases import letters, services
+from cases.models import DeclineReason, LetterTemplate, Status
+from tests.conftest import sign_in
+
+pytestmark = pytest.mark.django_db
+
+
+def text_of(pdf: bytes) -> str:
+    return "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_acknowledgement_names_the_answer_date(make_request):
+    r = make_request(Status.RECEIVED, given_name="Thị Hương", family_name="Nguyễn")
+    text = flat(text_of(letters.render_letter_pdf(r, "acknowledgement")))
+    due = r.received_at + timedelta(days=90)
+    assert "Acknowledgement of your U-visa certification request" in text
+    assert f"{timezone.localtime(due):%B} {timezone.localtime(due).day}, {due.year}" in text
+    assert "Thị Hương Nguyễn" in text and r.reference in text and "c. 258F, section 3" in text
+
+
+def test_denial_cites_the_policy_reason_without_prejudice(make_request, people):
+    r = make_request(Status.CHIEF_DECISION)
+    services.request_decline(
+        request=r,
+        actor=people["chief"],
+        reason=DeclineReason.NOT_HELPFUL,
+        note="Declined to give a statement <b>twice</b> & did not return calls.",
+    )
+    r.refresh_from_db()
+    text = flat(text_of(letters.render_letter_pdf(r, "denial")))
+    assert "No helpfulness, past, present or likely" in text
+    assert "without prejudice" in text and "section 3(ii)" in text
+    assert "Declined to give a statement <b>twice</b> & did not return calls." in text
+    assert "Frank Delaney" in text and "Chief of Police" in text
+
+
+def test_delay_notice_has_reason_process_and_date(make_request, people):
+    r = make_request(Status.CRIME_CHECK)
+    projected = timezone.localdate() + timedelta(days=45)
+    services.request_issue_delay_notice(
+        request=r,
+        actor=people["coordinator"],
+        reason="The report is held by the District Attorney.",
+        process="We asked the DA for a copy.",
+        projected_date=projected,
+    )
+    r.refresh_from_db()
+    text = flat(text_of(letters.render_letter_pdf(r, "delay")))
+    assert "The report is held by the District Attorney." in text
+    assert "We asked the DA for a copy." in text
+    assert f"{projected:%B} {projected.day}, {projected.year}" in text and "3(iii)" in text
+
+
+def test_uscis_withdrawal_notice(make_request, people):
+    r = services.request_certify(request=make_request(Status.CHIEF_DECISION), actor=people["chief"])
+    services.request_withdraw_certification(
+        request=r, actor=people["chief"], reason="The victim refused to testify when subpoenaed."
+    )
+    r.refresh_from_db()
+    text = flat(text_of(letters.render_letter_pdf(r, "uscis_withdrawal")))
+    assert "U.S. Citizenship and Immigration Services" in text and "214.14(h)(2)" in text
+    assert r.issued_form.verification_code in text and "García, María" in text
+    assert "The victim refused to testify when subpoenaed." in text
+
+
+def test_the_department_edits_the_wording(make_request):
+    r = make_request(Status.RECEIVED)
+    LetterTemplate.objects.create(
+        kind="acknowledgement",
+        subject="Receipt {{ request.reference }}",
+        body="Dear {{ victim_name }},\n\n"
+        "We have your request & will answer by {{ due|date:'m/d/Y' }}.",
+    )
+    text = flat(text_of(letters.render_letter_pdf(r, "acknowledgement")))
+    assert f"Re: Receipt {r.reference}" in text
+    assert "Dear María García," in text and "We have your request & will answer by" in text
+    with pytest.raises(ValidationError):
+        LetterTemplate(kind="denial", subject="x", body="{% if %}").full_clean()
+
+
+def test_letter_downloads_follow_scope_and_state(client, make_request, people, artifacts):
+    r = make_request(Status.RECEIVED)
+    ack = reverse("letter_pdf", args=[r.reference, "acknowledgement"])
+    denial = reverse("letter_pdf", args=[r.reference, "denial"])
+    sign_in(client, people["advocate"])
+    response = client.get(ack)
+    assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment")
+    (artifacts / "letter-acknowledgement.pdf").write_bytes(response.content)
+    assert client.get(denial).status_code == 404  # not declined
+    assert client.get(reverse("letter_pdf", args=[r.reference, "bogus"])).status_code == 404
+    sign_in(client, people["other_advocate"])
+    assert client.get(ack).status_code == 404
+
+    certified = services.request_certify(
+        request=make_request(Status.CHIEF_DECISION), actor=people["chief"]
+    )
+    services.request_withdraw_certification(request=certified, actor=people["chief"], reason="X")
+    notice = reverse("letter_pdf", args=[certified.reference, "uscis_withdrawal"])
+    sign_in(client, people["advocate"])
+    assert client.get(notice).status_code == 403
+    sign_in(client, people["chief"])
+    response = client.get(notice)
+    assert response.status_code == 200
+    path = artifacts / "letter-uscis-withdrawal.pdf"
+    path.write_bytes(response.content)
+    subprocess.run(
+        [
+            "pdftoppm",
+            "-r",
+            "60",
+            "-png",
+            "-singlefile",
+            str(path),
+            str(artifacts / "letter-uscis-withdrawal"),
+        ],
+        check=True,
+    )
+    html = client.get(certified.get_absolute_url()).content.decode()
+    assert notice in html
