@@ -31,7 +31,7 @@ import re
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db.models import Count
@@ -448,12 +448,62 @@ def to_pdf(report: AnnualReport, *, public: bool) -> bytes:
 
 
 def open_requests_by_clock(*, now: datetime) -> list[tuple[str, str, int]]:
-    """(state, label, count) for every pending request, in one query."""
+    """(state, label, count) for every pending request, in one aggregate query.
+
+    The database counts by the stored due date (set at receipt and on expedited edits, the
+    same date ``clocks.clock`` judges), so the cost does not grow with the rows loaded into
+    Python (issue 7). ``tests/test_performance.py`` checks it against ``clocks.clock``.
+    """
+    from django.db.models import Q
+
     from cases.models import PENDING_STATES
 
     jurisdiction = clocks.profile()
-    rows = CertificationRequest.objects.only(*REPORT_FIELDS).filter(
-        status__in=PENDING_STATES, received_at__isnull=False
+    today = timezone.localdate(now)
+    soon = today + timedelta(days=jurisdiction.due_soon_days)
+    soon_expedited = today + timedelta(days=jurisdiction.expedited_due_soon_days)
+    due_soon = Q(due_on__gte=today) & (
+        Q(expedited=False, due_on__lte=soon) | Q(expedited=True, due_on__lte=soon_expedited)
     )
-    counts = Counter(clocks.clock(r, now=now, jurisdiction=jurisdiction).state for r in rows)
+    totals = CertificationRequest.objects.filter(
+        status__in=PENDING_STATES, received_at__isnull=False
+    ).aggregate(
+        overdue=Count("pk", filter=Q(due_on__lt=today)),
+        due_soon=Count("pk", filter=due_soon),
+        on_time=Count("pk", filter=Q(due_on__gte=today) & ~due_soon),
+    )
+    counts = {
+        clocks.ClockState.OVERDUE: totals["overdue"],
+        clocks.ClockState.DUE_SOON: totals["due_soon"],
+        clocks.ClockState.ON_TIME: totals["on_time"],
+    }
     return [(state.value, state.label, counts.get(state, 0)) for state in clocks.OPEN_CLOCK_STATES]
+
+
+# --- issue 7: the report is built once per change, not once per page view ---
+
+REPORT_CACHE_SECONDS = 600
+
+
+def cached_annual_report(year: int, *, now: datetime, agency: str = "") -> AnnualReport:
+    """``build_annual_report``, reused until the audit trail grows or the day changes.
+
+    Every change a report counts (submit, decisions, withdrawals, edits of the expedited
+    track) is a service call that appends a CaseEvent, so the newest event's id is a
+    complete change marker; the cache entry also expires after ten minutes as a backstop
+    (e.g. for edits made in the Django admin). Each app server keeps its own copy.
+    """
+    import hashlib
+
+    from django.core.cache import cache
+
+    from cases.models import CaseEvent
+
+    last_event = CaseEvent.objects.order_by("-pk").values_list("pk", flat=True).first()
+    tag = hashlib.sha256(agency.encode()).hexdigest()[:12]
+    key = f"annual-report:v1:{year}:{tag}:{timezone.localdate(now)}:{last_event}"
+    report = cache.get(key)
+    if report is None:
+        report = build_annual_report(year, now=now, agency=agency)
+        cache.set(key, report, REPORT_CACHE_SECONDS)
+    return report

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -9,8 +10,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.db.models import Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -37,10 +37,13 @@ from cases.models import (
     Status,
     Statute,
 )
+from cases.pagination import CappedPaginator  # issue 7: counts stop at a cap
 from cases.permissions import get_request_for_user, has_capability
 from cases.presentation import clock_for, progress_for
 from cases.roles import DETECTIVE
 from cases.selectors import events_visible_to, requests_visible_to
+
+logger = logging.getLogger(__name__)
 
 ServiceCall = Callable[[CertificationRequest, Any, dict[str, Any]], CertificationRequest]
 
@@ -168,7 +171,7 @@ def queue(request: HttpRequest, key: str) -> HttpResponse:
     found = [q for q in _queues(request.user) if q["key"] == key]
     if not found:
         raise Http404("No such queue.")
-    page = Paginator(found[0]["rows"], 25).get_page(request.GET.get("page"))
+    page = CappedPaginator(found[0]["rows"]).get_page(request.GET.get("page"))
     return render(
         request,
         "cases/queue.html",
@@ -185,7 +188,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "").strip()[:50]
     if q:
         rows = rows.filter(Q(reference__icontains=q) | Q(report_number=q))
-    page = Paginator(rows.order_by("-created_at", "-pk"), 25).get_page(request.GET.get("page"))
+    page = CappedPaginator(rows.order_by("-created_at", "-pk")).get_page(request.GET.get("page"))
     return render(
         request,
         "cases/list.html",
@@ -609,6 +612,14 @@ def ask_coordinator(request: HttpRequest, reference: str) -> HttpResponse:
 @login_not_required
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
+    """For the load balancer: 200 when this server can reach the database, 503 when not.
+
+    No login, no session, no personal data (issue 7, docs/deploy.md).
+    """
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        logger.exception("healthz: database unavailable")
+        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
     return JsonResponse({"status": "ok"})
