@@ -85,9 +85,28 @@ SERVICE_CALLS: dict[str, ServiceCall] = {
 # --- lists and queues ---
 
 
+# The columns a list row shows and its clock reads (issue 7): no victim data, no long text.
+LIST_FIELDS = [
+    "reference",
+    "status",
+    "created_at",
+    "received_at",
+    "due_on",
+    "expedited",
+    "age_out_date",
+    "delay_projected_date",
+    "decided_at",
+    "organization__name",
+]
+
+
+def _for_lists(rows: QuerySet[CertificationRequest]) -> QuerySet[CertificationRequest]:
+    return rows.select_related(None).select_related("organization").only(*LIST_FIELDS)
+
+
 def _queues(user: Any) -> list[dict[str, Any]]:
     """What waits for this user, one queue per capability, most urgent first."""
-    visible = requests_visible_to(user)
+    visible = _for_lists(requests_visible_to(user))
     queues = []
     if has_capability(user, permissions.SUBMIT):
         queues.append(
@@ -181,7 +200,7 @@ def queue(request: HttpRequest, key: str) -> HttpResponse:
 
 @require_GET
 def request_list(request: HttpRequest) -> HttpResponse:
-    rows: QuerySet[CertificationRequest] = requests_visible_to(request.user)
+    rows: QuerySet[CertificationRequest] = _for_lists(requests_visible_to(request.user))
     status = request.GET.get("status", "")
     if status in Status.values:
         rows = rows.filter(status=status)
