@@ -2,14 +2,16 @@
 --   METHOD<TAB>PATH<TAB>COOKIE<TAB>BODY
 -- BENCH_ORDER=random picks a line at random for each request (page views); "split" gives
 -- each thread its own lines in turn, so a transition is never sent twice while lines last.
--- done() prints one JSON line: requests, seconds, errors, statuses, latency percentiles (us).
+-- done() prints one JSON line: requests, seconds, errors, status classes (2xx..5xx),
+-- latency percentiles (us).
 local threads = {}
 local lines = {}
 local order = os.getenv("BENCH_ORDER") or "random"
 local counter = 0
 local id = 0
 local nthreads = 1
-local statuses = {}
+-- Status classes per thread (wrk copies only plain values between threads).
+s2xx, s3xx, s4xx, s5xx = 0, 0, 0, 0
 
 function setup(thread)
   thread:set("id", #threads)
@@ -45,20 +47,22 @@ function nthreads_hint()
 end
 
 function response(status, headers, body)
-  statuses[status] = (statuses[status] or 0) + 1
+  if status < 300 then s2xx = s2xx + 1
+  elseif status < 400 then s3xx = s3xx + 1
+  elseif status < 500 then s4xx = s4xx + 1
+  else s5xx = s5xx + 1 end
 end
 
 function done(summary, latency, requests)
-  local merged = {}
+  local merged = {s2xx = 0, s3xx = 0, s4xx = 0, s5xx = 0}
   for _, thread in ipairs(threads) do
-    local s = thread:get("statuses")
-    for code, n in pairs(s) do
-      merged[tostring(code)] = (merged[tostring(code)] or 0) + n
+    for name, _ in pairs(merged) do
+      merged[name] = merged[name] + (thread:get(name) or 0)
     end
   end
   local parts = {}
-  for code, n in pairs(merged) do
-    table.insert(parts, string.format('"%s": %d', code, n))
+  for name, n in pairs(merged) do
+    table.insert(parts, string.format('"%sxx": %d', name:sub(2, 2), n))
   end
   local e = summary.errors
   io.write(string.format(

@@ -67,11 +67,10 @@ def annual_report(request: HttpRequest, year: int) -> HttpResponse:
     ]
     charts = []
     if not public:
-        for index, chart in enumerate(reports.charts(report)):
+        for title, svg in reports.cached_chart_svgs(report):
             # Built by reportlab from numbers and fixed labels only; the title is escaped
             # and chart_svg refuses scripts.
-            svg = mark_safe(reports.chart_svg(chart, index=index))  # noqa: S308  # nosec B308 B703
-            charts.append({"title": chart.title, "svg": svg})
+            charts.append({"title": title, "svg": mark_safe(svg)})  # noqa: S308  # nosec B308 B703
     context = {
         "report": report,
         "public": public,

@@ -451,8 +451,9 @@ def open_requests_by_clock(*, now: datetime) -> list[tuple[str, str, int]]:
     """The tile's counts, reused while nothing changed or for up to a minute (issue 7).
 
     Counting a hundred thousand pending requests takes PostgreSQL about 0.1 s, too much
-    for every home page; the counts are recounted when a CaseEvent was added (then at
-    most once a minute per server), and every day.
+    for every home page. The counts are kept while no CaseEvent was added; after a change
+    they are recounted once they are a minute old (so under constant writes, once a
+    minute per server), and every new day.
     """
     from django.core.cache import cache
 
@@ -531,5 +532,22 @@ def cached_annual_report(year: int, *, now: datetime, agency: str = "") -> Annua
     report = cache.get(key)
     if report is None:
         report = build_annual_report(year, now=now, agency=agency)
+        report.cache_key = key
         cache.set(key, report, REPORT_CACHE_SECONDS)
     return report
+
+
+def cached_chart_svgs(report: AnnualReport) -> list[tuple[str, str]]:
+    """(title, SVG) of the report's charts; drawn once per cached report (issue 7)."""
+    from django.core.cache import cache
+
+    key = getattr(report, "cache_key", None)
+    svgs = cache.get(f"{key}:charts") if key else None
+    if svgs is None:
+        svgs = [
+            (chart.title, chart_svg(chart, index=index))
+            for index, chart in enumerate(charts(report))
+        ]
+        if key:
+            cache.set(f"{key}:charts", svgs, REPORT_CACHE_SECONDS)
+    return svgs
