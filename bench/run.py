@@ -501,6 +501,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=0, help="gunicorn workers (default: conf)")
     parser.add_argument("--transitions", type=int, default=4000)
     parser.add_argument("--race-requests", type=int, default=30)
+    parser.add_argument("--pages", default="", help="comma-separated page names (default: all)")
+    parser.add_argument("--min-requests", type=int, default=20_000, help="before memory")
     parser.add_argument("--out", type=Path, default=ROOT / "var" / "bench")
     args = parser.parse_args()
     if not shutil.which("wrk"):
@@ -562,8 +564,9 @@ def main() -> None:
             warm_up(args.port, [ls[i % len(ls)] for i in range(84) for ls in by_page], 1000)
             memory["after_1000"] = server.rss_mib()
             served = 1000 + 1
+            chosen = {p.strip() for p in args.pages.split(",") if p.strip()}
             for name, lines in data["pages"].items():
-                if name == "transition":
+                if name == "transition" or (chosen and name not in chosen):
                     continue
                 path = write_lines(lines, directory, name)
                 wrk(args.port, path, seconds=1, connections=args.connections,
@@ -609,7 +612,7 @@ def main() -> None:
             results["mixed"]["requests_now_in_crime_check"] = in_check
             # Top up to at least 20,000 requests before the second memory reading.
             path = write_lines(gets, directory, "gets")
-            while served < 20_000:
+            while served < args.min_requests:
                 raw = wrk(args.port, path, seconds=5, connections=args.connections,
                           threads=args.threads, order="random")  # fmt: skip
                 served += raw["requests"]

@@ -8,8 +8,7 @@ local threads = {}
 local lines = {}
 local order = os.getenv("BENCH_ORDER") or "random"
 local counter = 0
-local id = 0
-local nthreads = 1
+id = 0 -- set per thread by setup() (a global: thread:set writes globals)
 -- Status classes per thread (wrk copies only plain values between threads).
 s2xx, s3xx, s4xx, s5xx = 0, 0, 0, 0
 
