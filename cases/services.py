@@ -123,7 +123,7 @@ def _record(
     internal: bool = False,
     data: dict[str, Any] | None = None,
 ) -> CaseEvent:
-    event = CaseEvent.objects.create(
+    event = CaseEvent(
         request=request,
         actor=actor,
         created_at=at or timezone.now(),
@@ -135,6 +135,10 @@ def _record(
         internal=internal,
         data=data or {},
     )
+    # Tamper evidence: chained to the previous event under a lock (cases/audit.py).
+    from cases.audit import append_event
+
+    append_event(event)
     from cases.notifications import notify_event
 
     transaction.on_commit(lambda: notify_event(event.pk))

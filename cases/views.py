@@ -12,13 +12,17 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from cases import clocks, services
 from cases.forms import TRANSITION_FORMS
-from cases.models import CertificationRequest
+from cases.models import AccessLog, CertificationRequest
 from cases.permissions import get_request_for_user
+from cases.security import consume_fresh_auth, has_fresh_auth, log_access
 from cases.selectors import events_visible_to, requests_visible_to
+
+REAUTH_STEPS = {"certify", "decline", "withdraw_certification"}
 
 ServiceCall = Callable[[CertificationRequest, Any, dict[str, Any]], CertificationRequest]
 
@@ -82,6 +86,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 def request_detail(request: HttpRequest, reference: str) -> HttpResponse:
     obj = get_request_for_user(request.user, reference)
+    log_access(request, action=AccessLog.Action.VIEW_REQUEST, obj=obj)
     return render(request, "cases/detail.html", _detail_context(request, obj))
 
 
@@ -103,6 +108,10 @@ def request_transition(request: HttpRequest, reference: str, name: str) -> HttpR
     if name not in SERVICE_CALLS:
         raise Http404("No such step.")
     obj = get_request_for_user(request.user, reference)
+    # Re-authentication right before a decision (C2, cases/security.py); refusing changes nothing.
+    if name in REAUTH_STEPS and not has_fresh_auth(request):
+        messages.warning(request, "Confirm your password and code, then take the step again.")
+        return redirect(f"{reverse('reauth')}?next={obj.get_absolute_url()}")
     form_class = TRANSITION_FORMS[name]
     data: dict[str, Any] = {}
     if form_class is not None:
@@ -117,6 +126,8 @@ def request_transition(request: HttpRequest, reference: str, name: str) -> HttpR
             context = _detail_context(request, obj, **bound)
             return render(request, "cases/detail.html", context, status=400)
         data = form.cleaned_data
+    if name in REAUTH_STEPS:
+        consume_fresh_auth(request)
     try:
         SERVICE_CALLS[name](obj, request.user, data)
     except services.StaleRequest as exc:

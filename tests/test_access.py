@@ -139,8 +139,9 @@ def test_the_list_page_runs_a_fixed_number_of_queries(
     for _ in range(count):
         make_request(Status.RECEIVED)
     sign_in(client, people["advocate"])
-    # session, user, capability check (user + group perms), count, page of rows
-    with django_assert_num_queries(6):
+    # session, user, second-factor device, capability check (user + group perms), count,
+    # page of rows
+    with django_assert_num_queries(7):
         response = client.get("/")
     assert response.status_code == 200
     assert response.content.decode().count("/requests/MPD-UV-") == min(count, 25)
