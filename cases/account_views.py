@@ -37,6 +37,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from cases.models import AccessLog, UserSession
 from cases.permissions import VIEW_AUDIT, get_request_for_user, has_capability
 from cases.security import (
+    active_sessions,
     client_ip,
     end_tracked_session,
     log_access,
@@ -103,7 +104,9 @@ class SignInView(LoginView):
 
     def get_success_url(self) -> str:
         user = self.request.user
-        target = "mfa_verify" if TOTPDevice.objects.filter(user=user, confirmed=True) else "mfa_setup"
+        target = (
+            "mfa_verify" if TOTPDevice.objects.filter(user=user, confirmed=True) else "mfa_setup"
+        )
         nxt = super().get_success_url()
         return f"{reverse(target)}?next={nxt}"
 
@@ -151,7 +154,9 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
         form.add_error("code", "That code is not valid. Codes change every 30 seconds.")
     status = 400 if request.method == "POST" else 200
     return render(
-        request, "registration/mfa_verify.html", {"form": form, "next": _safe_next(request)},
+        request,
+        "registration/mfa_verify.html",
+        {"form": form, "next": _safe_next(request)},
         status=status,
     )
 
@@ -274,7 +279,7 @@ def reauth(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def my_sessions(request: HttpRequest) -> HttpResponse:
-    rows = UserSession.objects.filter(user=request.user, ended_at__isnull=True)
+    rows = active_sessions(request.user)
     return render(
         request,
         "registration/sessions.html",

@@ -216,7 +216,9 @@ class EncryptedFileSystemStorage(FileSystemStorage):
 
     def _open(self, name: str, mode: str = "rb") -> File:
         if "w" in mode or "a" in mode or "+" in mode:
-            raise ValueError("Encrypted files are written through save(), never opened for writing.")
+            raise ValueError(
+                "Encrypted files are written through save(), never opened for writing."
+            )
         with super()._open(name, "rb") as stored:
             data = decrypt_file_bytes(stored.read())
         return File(io.BytesIO(data), name=name)

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import secrets
 from datetime import date, datetime
-from typing import Any
 from pathlib import PurePosixPath
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -416,9 +416,6 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
     def __str__(self) -> str:
         return self.reference
 
-    def get_absolute_url(self) -> str:
-        return reverse("request_detail", kwargs={"reference": self.reference})
-
     def save(self, *args: Any, **kwargs: Any) -> None:
         # The lookup digests follow the encrypted numbers, also on partial saves.
         self.a_number_digest = keyed_hash(self.a_number, purpose="a_number")
@@ -430,6 +427,9 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
                 digest for name, digest in extra.items() if name in update_fields
             }
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("request_detail", kwargs={"reference": self.reference})
 
     @property
     def victim_name(self) -> str:

@@ -119,7 +119,9 @@ class SecurityHeadersMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", settings.UVISA_CSP)
         response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-        response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        response.headers.setdefault(
+            "Permissions-Policy", "camera=(), microphone=(), geolocation=()"
+        )
         if request.user.is_authenticated or request.path.startswith("/accounts/"):
             # Victim data must not stay in browser or proxy caches (ASVS V14.3.2).
             response.headers["Cache-Control"] = "no-store, max-age=0"
@@ -197,6 +199,14 @@ def end_tracked_session(session_key: str | None, *, reason: str) -> None:
     UserSession.objects.filter(session_key=session_key, ended_at__isnull=True).update(
         ended_at=timezone.now(), end_reason=reason
     )
+
+
+def active_sessions(user: Any) -> Any:
+    """The user's tracked sessions whose server-side session is still alive."""
+    from cases.models import UserSession
+
+    alive = Session.objects.filter(expire_date__gt=timezone.now()).values("session_key")
+    return UserSession.objects.filter(user=user, ended_at__isnull=True, session_key__in=alive)
 
 
 def end_sessions_of(user: Any, *, reason: str) -> int:

@@ -109,7 +109,7 @@ def request_transition(request: HttpRequest, reference: str, name: str) -> HttpR
         raise Http404("No such step.")
     obj = get_request_for_user(request.user, reference)
     # Re-authentication right before a decision (C2, cases/security.py); refusing changes nothing.
-    if name in REAUTH_STEPS and not has_fresh_auth(request):
+    if name in REAUTH_STEPS and not has_fresh_auth(request) and _may_take(obj, request, name):
         messages.warning(request, "Confirm your password and code, then take the step again.")
         return redirect(f"{reverse('reauth')}?next={obj.get_absolute_url()}")
     form_class = TRANSITION_FORMS[name]
@@ -143,6 +143,11 @@ def request_transition(request: HttpRequest, reference: str, name: str) -> HttpR
         raise
     messages.success(request, "Done.")
     return redirect(obj)
+
+
+def _may_take(obj: CertificationRequest, request: HttpRequest, name: str) -> bool:
+    """Only a step the user could take now asks for re-authentication; others are refused."""
+    return any(t.name == name for t in obj.get_available_user_status_transitions(request.user))
 
 
 @login_not_required
