@@ -106,13 +106,15 @@ def key_of(value: str) -> str | None:
 
 
 def normalize_number(value: str) -> str:
-    """A-Numbers and report numbers compare without case, spaces, dashes or an "A" prefix."""
+    """A-Numbers and report numbers compare without case, spaces or dashes."""
     return re.sub(r"[^0-9A-Z]", "", (value or "").upper())
 
 
 def keyed_hash(value: str, *, purpose: str) -> str:
     """HMAC-SHA256 of the normalized value; empty values hash to the empty string."""
     normalized = normalize_number(value)
+    if purpose == "a_number":
+        normalized = normalized.removeprefix("A")  # "A-201 234 567" is 201234567
     if not normalized:
         return ""
     key = base64.b64decode(settings.UVISA_LOOKUP_KEY)

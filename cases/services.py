@@ -311,7 +311,7 @@ def request_update(
 def request_add_document(
     *, request: CertificationRequest, actor: User, upload: UploadedFile, kind: str
 ) -> Document:
-    from cases.uploads import validate_upload
+    from cases.uploads import display_name, validate_upload
 
     locked = CertificationRequest.objects.select_for_update().get(pk=request.pk)
     may_add = (
@@ -328,7 +328,7 @@ def request_add_document(
     document = Document(
         request=locked,
         kind=kind,
-        original_name=upload.name[:255],
+        original_name=display_name(upload.name),
         content_type=content_type,
         size=upload.size,
         sha256=digest.hexdigest(),
