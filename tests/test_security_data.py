@@ -73,7 +73,11 @@ def test_lookup_by_a_number_and_report_number_uses_keyed_hashes(make_request, pe
 def test_the_database_file_or_dump_has_no_victim_name_in_clear(settings, tmp_path):
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert CertificationRequest.objects.filter(status=Status.CERTIFIED).exists()
-    names = ["Oyelaran", "Kowalski", "Nadège", "Hernández"]
+    # Every demo victim's family name the application reads back (7+ characters, so that
+    # base64 ciphertext cannot contain one by chance).
+    names = {r.family_name for r in CertificationRequest.objects.all()}
+    names = {n for n in names if len(n) >= 7}
+    assert len(names) >= 5
     if connection.vendor == "sqlite":
         connection.close()  # checkpoint: everything is in the file
         data = Path(settings.DATABASES["default"]["NAME"]).read_bytes()
@@ -104,9 +108,6 @@ def test_the_database_file_or_dump_has_no_victim_name_in_clear(settings, tmp_pat
     assert len(data) > 10_000 and b"Medford" in data  # the dump is real
     for name in names:
         assert name.encode() not in data, name
-    # ... while the application still reads them.
-    stored = {r.family_name for r in CertificationRequest.objects.all()}
-    assert set(names) <= stored
 
 
 def test_stored_documents_are_encrypted_on_disk(make_request, people, settings):
