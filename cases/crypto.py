@@ -27,9 +27,10 @@ from typing import Any
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.files.base import ContentFile, File
 from django.core.files.storage import FileSystemStorage
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db import models
 
 PREFIX = "v1"
@@ -124,12 +125,22 @@ def keyed_hash(value: str, *, purpose: str) -> str:
 # --- model fields ---
 
 
+def validate_not_in_future(value: date | None) -> None:
+    from django.utils import timezone
+
+    if value is not None and value > timezone.localdate():
+        raise ValidationError("This date cannot be in the future.", code="future")
+
+
 class EncryptedMixin:
     """Encrypts on the way to the database, decrypts on the way back.
 
     The column is ``text`` whatever the Python type; ``max_length`` still validates the
-    plain value. Lookups other than ``isnull`` cannot work on ciphertext.
+    plain value, and NUL characters are refused (bad input gets a message, not a 500).
+    Lookups other than ``isnull`` cannot work on ciphertext.
     """
+
+    default_validators = [ProhibitNullCharactersValidator()]
 
     def db_type(self, connection: Any) -> str:
         return "text"
@@ -166,6 +177,8 @@ class EncryptedTextField(EncryptedMixin, models.TextField):
 
 
 class EncryptedDateField(EncryptedMixin, models.DateField):
+    default_validators: list = []
+
     def _empty(self) -> Any:
         return None
 

@@ -25,6 +25,7 @@ from cases.crypto import (
     EncryptedDateField,
     EncryptedTextField,
     keyed_hash,
+    validate_not_in_future,
 )
 
 CURRENT_FORM_EDITION = "01/20/25"  # domain.md 1.1: the edition USCIS posts now
@@ -307,7 +308,7 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
     other_given_name = EncryptedCharField(max_length=100, blank=True)
     other_middle_name = EncryptedCharField(max_length=100, blank=True)
     more_other_names = EncryptedTextField(blank=True, help_text="Further names (Part 7)")
-    date_of_birth = EncryptedDateField(null=True, blank=True)
+    date_of_birth = EncryptedDateField(null=True, blank=True, validators=[validate_not_in_future])
     gender = models.CharField(max_length=1, choices=Gender.choices, blank=True)
 
     # Part 2 items 7, 9, 10 and Part 3: the incident.

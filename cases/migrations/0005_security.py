@@ -120,7 +120,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='certificationrequest',
             name='date_of_birth',
-            field=cases.crypto.EncryptedDateField(blank=True, null=True),
+            field=cases.crypto.EncryptedDateField(blank=True, null=True, validators=[cases.crypto.validate_not_in_future]),
         ),
         migrations.AlterField(
             model_name='certificationrequest',
