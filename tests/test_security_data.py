@@ -70,7 +70,7 @@ def test_lookup_by_a_number_and_report_number_uses_keyed_hashes(make_request, pe
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_database_file_or_dump_has_no_victim_name_in_clear(settings, tmp_path):
+def test_the_database_file_or_dump_has_no_victim_name_in_clear(reference_rows, settings):
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert CertificationRequest.objects.filter(status=Status.CERTIFIED).exists()
     # Every demo victim's family name the application reads back (7+ characters, so that
