@@ -19,7 +19,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.signals import user_logged_in, user_logged_out
 from django.contrib.sessions.models import Session
-from django.db.models.signals import post_save
+from django.db.models.signals import m2m_changed, post_save
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -261,3 +261,14 @@ def _on_logout(sender: Any, request: HttpRequest | None, user: Any, **kwargs: An
 def _on_user_saved(sender: Any, instance: Any, created: bool, **kwargs: Any) -> None:
     if not created and not instance.is_active:
         end_sessions_of(instance, reason="account disabled")
+
+
+@receiver(m2m_changed, dispatch_uid="uvisa_role_change_ends")
+def _on_groups_changed(sender: Any, instance: Any, action: str, **kwargs: Any) -> None:
+    """A role change takes effect at the next sign-in (C2: re-authenticate on role change)."""
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    changed = action in {"post_add", "post_remove", "post_clear"}
+    if sender is User.groups.through and changed and isinstance(instance, User):
+        end_sessions_of(instance, reason="role changed")

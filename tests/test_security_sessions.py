@@ -164,3 +164,30 @@ def test_an_administrator_ends_anyones_session(admin_client, people):
     assert victim.get("/").status_code == 302
     row.refresh_from_db()
     assert row.ended_at is not None and row.end_reason.startswith("ended by")
+
+
+def test_a_role_change_ends_the_sessions(people):
+    from django.contrib.auth.models import Group
+
+    client = Client()
+    sign_in(client, people["detective"])
+    people["detective"].groups.add(Group.objects.get(name="coordinator"))
+    assert client.get("/").status_code == 302
+
+
+def test_accounts_unused_for_90_days_are_disabled(people):
+    from django.core.management import call_command
+
+    stale, fresh = people["detective"], people["coordinator"]
+    stale.last_login = timezone.now() - timedelta(days=91)
+    stale.save(update_fields=["last_login"])
+    fresh.last_login = timezone.now() - timedelta(days=89)
+    fresh.save(update_fields=["last_login"])
+    client = Client()
+    sign_in(client, stale)  # sets last_login to now: put it back
+    type(stale).objects.filter(pk=stale.pk).update(last_login=timezone.now() - timedelta(days=91))
+    call_command("disable_inactive_accounts", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    stale.refresh_from_db()
+    fresh.refresh_from_db()
+    assert not stale.is_active and fresh.is_active
+    assert client.get("/").status_code == 302

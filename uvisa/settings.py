@@ -245,6 +245,8 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 # cannot get around a lock by user name, which is what W006 warns about.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # every failure kept (C9, C21), not only the counter
+UVISA_INACTIVE_DAYS = env_int("UVISA_INACTIVE_DAYS", 90)  # C8: `disable_inactive_accounts`
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
 AXES_HTTP_RESPONSE_CODE = 403
 AXES_SENSITIVE_PARAMETERS = ["password", "code"]

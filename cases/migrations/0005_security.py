@@ -40,7 +40,7 @@ def chain_existing_events(apps, schema_editor):
 def create_triggers(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    schema_editor.execute(CREATE_TRIGGER)
+    schema_editor.execute(CREATE_TRIGGER, params=None)  # "%" is plpgsql here, not a placeholder
     for table in AUDIT_TABLES:
         schema_editor.execute(
             f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
