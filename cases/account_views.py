@@ -88,8 +88,15 @@ class NoticeAuthenticationForm(AuthenticationForm):
         error_messages={"required": "Please acknowledge the system-use notice to continue."},
     )
 
+    def clean_username(self) -> str:
+        # Django's AuthenticationForm sets max_length without validating it.
+        username = self.cleaned_data["username"]
+        if len(username) > self.fields["username"].max_length:
+            raise forms.ValidationError("No account has a user name that long.")
+        return username
+
     def clean(self) -> dict[str, Any]:
-        username = (self.cleaned_data.get("username") or "")[:150]
+        username = self.cleaned_data.get("username") or ""
         if username:
             _forget_stale_failures(username)
         return super().clean()
