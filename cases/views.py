@@ -123,6 +123,7 @@ def request_transition(request: HttpRequest, reference: str, name: str) -> HttpR
                 if t["name"] == name:
                     label = t["label"]
             bound = {name: {"name": name, "label": label, "form": form}}
+            log_access(request, action=AccessLog.Action.VIEW_REQUEST, obj=obj, detail=name)
             context = _detail_context(request, obj, **bound)
             return render(request, "cases/detail.html", context, status=400)
         data = form.cleaned_data

@@ -277,6 +277,6 @@ if not UVISA_FIELD_KEYS or not UVISA_LOOKUP_KEY:
 
 # Content-Security-Policy (C22): no inline script, no framing (cases.security).
 UVISA_CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
     "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
