@@ -25,7 +25,7 @@ from django.contrib.auth.views import LoginView
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -35,7 +35,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cases.models import AccessLog, UserSession
-from cases.permissions import VIEW_AUDIT, get_request_for_user, has_capability
+from cases.permissions import VIEW_AUDIT, has_capability
 from cases.security import (
     active_sessions,
     client_ip,
@@ -347,27 +347,7 @@ def access_log(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/access_log.html", {"form": form, "page": page})
 
 
-# --- documents: served only through the access helper (C18) ---
-
-
-@require_GET
-def document_download(request: HttpRequest, reference: str, pk: int) -> FileResponse:
-    obj = get_request_for_user(request.user, reference)
-    document = obj.documents.filter(pk=pk).first()
-    if document is None:
-        raise Http404("No such document.")
-    log_access(request, action=AccessLog.Action.DOWNLOAD_DOCUMENT, obj=obj, document=document)
-    response = FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=_download_name(document.original_name, document.content_type),
-        content_type=document.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
-def _download_name(original: str, content_type: str) -> str:
+def download_name(original: str, content_type: str) -> str:
     """The user's file name without any path, with the extension of the real content."""
     base = original.replace("\\", "/").rsplit("/", 1)[-1].strip(". ") or "document"
     stem = base.rsplit(".", 1)[0] if "." in base else base

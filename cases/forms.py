@@ -5,38 +5,62 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
-from cases.models import DeclineReason
+from cases.models import CertificationRequest, DeclineReason
 
 TEXT_LIMIT = 10_000
 
 
-class NoteForm(forms.Form):
+class UswdsMixin:
+    """Give every widget the U.S. Web Design System class it needs."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        for field in self.fields.values():  # type: ignore[attr-defined]
+            widget = field.widget
+            if isinstance(widget, forms.Textarea):
+                css = "usa-textarea"
+            elif isinstance(widget, forms.Select) and not isinstance(
+                widget, forms.RadioSelect | forms.CheckboxSelectMultiple
+            ):
+                css = "usa-select"
+            elif isinstance(widget, forms.CheckboxInput | forms.RadioSelect):
+                continue
+            else:
+                css = "usa-input"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
+class UswdsForm(UswdsMixin, forms.Form):
+    pass
+
+
+class NoteForm(UswdsForm):
     note = forms.CharField(
         label="Note (optional)", required=False, max_length=TEXT_LIMIT, widget=forms.Textarea
     )
 
 
-class RequiredNoteForm(forms.Form):
+class RequiredNoteForm(UswdsForm):
     note = forms.CharField(
         label="What needs more review", max_length=TEXT_LIMIT, widget=forms.Textarea
     )
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(UswdsForm):
     reason = forms.CharField(label="Reason", max_length=TEXT_LIMIT, widget=forms.Textarea)
 
 
-class OptionalReasonForm(forms.Form):
+class OptionalReasonForm(UswdsForm):
     reason = forms.CharField(
         label="Reason (optional)", required=False, max_length=TEXT_LIMIT, widget=forms.Textarea
     )
 
 
-class TextForm(forms.Form):
+class TextForm(UswdsForm):
     text = forms.CharField(label="Text", max_length=TEXT_LIMIT, widget=forms.Textarea)
 
 
-class DeclineForm(forms.Form):
+class DeclineForm(UswdsForm):
     reason = forms.ChoiceField(
         label="Policy reason (c. 258F s. 3(ii))", choices=DeclineReason.choices
     )
@@ -48,7 +72,7 @@ class DeclineForm(forms.Form):
     )
 
 
-class DelayNoticeForm(forms.Form):
+class DelayNoticeForm(UswdsForm):
     reason = forms.CharField(
         label="Reason for the delay (outside the department's control)",
         max_length=TEXT_LIMIT,
@@ -83,3 +107,318 @@ TRANSITION_FORMS: dict[str, type[forms.Form] | None] = {
     "withdraw": OptionalReasonForm,
     "withdraw_certification": ReasonForm,
 }
+
+
+# --- the advocate's request, in the form's sections ---
+
+SECTIONS = [
+    (
+        "victim",
+        "Part 1. The victim",
+        [
+            "form_type",
+            "family_name",
+            "given_name",
+            "middle_name",
+            "other_family_name",
+            "other_given_name",
+            "other_middle_name",
+            "more_other_names",
+            "date_of_birth",
+            "gender",
+            "a_number",
+        ],
+    ),
+    (
+        "incident",
+        "The incident and the police report",
+        [
+            "report_number",
+            "incident_date",
+            "additional_incident_dates",
+            "incident_location",
+        ],
+    ),
+    (
+        "what_happened",
+        "What happened, and the injuries",
+        [
+            "criminal_activity_description",
+            "injury_description",
+        ],
+    ),
+    ("helpfulness", "Helpfulness so far", ["advocate_helpfulness_note"]),
+    (
+        "expedited",
+        "Expedited handling",
+        [
+            "expedited",
+            "expedited_reason",
+            "age_out_date",
+            "expedited_note",
+        ],
+    ),
+]
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class RequestForm(UswdsMixin, forms.ModelForm):
+    """The advocate's sections of the request (Part 1 and the incident as they know it)."""
+
+    a_number = forms.CharField(
+        label="A-Number (if any)", required=False, max_length=20, help_text="e.g. A-123456789"
+    )
+    additional_incident_dates = forms.CharField(
+        label="Other dates of the criminal activity (optional)",
+        help_text="mm/dd/yyyy, separated by commas",
+        required=False,
+        max_length=200,
+    )
+
+    class Meta:
+        model = CertificationRequest
+        fields = [name for _key, _title, names in SECTIONS for name in names]
+        widgets = {
+            "date_of_birth": DateInput(),
+            "incident_date": DateInput(),
+            "age_out_date": DateInput(),
+        }
+        labels = {
+            "a_number": "A-Number (if any)",
+            "family_name": "Family name (last name)",
+            "given_name": "Given name (first name)",
+            "middle_name": "Middle name",
+            "other_family_name": "Other family name used",
+            "other_given_name": "Other given name used",
+            "other_middle_name": "Other middle name used",
+            "more_other_names": "More names used (optional)",
+            "report_number": "Police report or case number",
+            "incident_date": "Date of the criminal activity",
+            "incident_location": "Where it happened",
+            "criminal_activity_description": "What happened",
+            "injury_description": "Known or documented injuries",
+            "advocate_helpfulness_note": "How the victim has helped the police so far",
+            "expedited": "Ask for expedited handling",
+            "expedited_note": "Details (hearing date, detention facility, ...)",
+        }
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        dates = self.instance.additional_incident_dates or []
+        self.initial["additional_incident_dates"] = ", ".join(_us_date(d) for d in dates)
+        for name in ("family_name", "given_name", "incident_date"):
+            self.fields[name].required = True
+        for field in self.fields.values():
+            if isinstance(field, forms.CharField) and field.max_length is None:
+                field.max_length = TEXT_LIMIT
+
+    def sections(self) -> list[dict]:
+        return [
+            {"id": key, "title": title, "fields": [self[name] for name in names]}
+            for key, title, names in SECTIONS
+        ]
+
+    def clean_date_of_birth(self):
+        value = self.cleaned_data.get("date_of_birth")
+        if value and value > timezone.localdate():
+            raise forms.ValidationError("The date of birth cannot be in the future.")
+        return value
+
+    def clean_incident_date(self):
+        value = self.cleaned_data.get("incident_date")
+        if value and value > timezone.localdate():
+            raise forms.ValidationError(
+                "The date of the criminal activity cannot be in the future."
+            )
+        return value
+
+    def clean_a_number(self):
+        value = self.cleaned_data.get("a_number", "").upper().replace("A", "").replace("-", "")
+        value = value.replace(" ", "")
+        if value and not (value.isdigit() and 7 <= len(value) <= 9):
+            raise forms.ValidationError("An A-Number has 7 to 9 digits, e.g. A-123456789.")
+        return value.zfill(9) if value else ""
+
+    def clean_additional_incident_dates(self):
+        from datetime import datetime
+
+        raw = self.cleaned_data.get("additional_incident_dates", "")
+        dates = []
+        for part in [p.strip() for p in raw.split(",") if p.strip()]:
+            try:
+                day = datetime.strptime(part, "%m/%d/%Y").date()
+            except ValueError:
+                raise forms.ValidationError(f"“{part}” is not a date like 03/14/2025.") from None
+            if day > timezone.localdate():
+                raise forms.ValidationError(f"{part} is in the future.")
+            dates.append(day.isoformat())
+        return dates
+
+    def clean(self):
+        data = super().clean()
+        if data.get("expedited") and not data.get("expedited_reason"):
+            self.add_error("expedited_reason", "Say why the request should be expedited.")
+        if data.get("expedited_reason") == "age_out" and not data.get("age_out_date"):
+            self.add_error("age_out_date", "Give the date the family member ages out.")
+        return data
+
+
+def _us_date(iso: str) -> str:
+    from datetime import date
+
+    try:
+        return date.fromisoformat(iso).strftime("%m/%d/%Y")
+    except ValueError:
+        return iso
+
+
+class DocumentForm(UswdsForm):
+    kind = forms.ChoiceField(label="What is it")
+    file = forms.FileField(label="File (PDF, JPEG or PNG)")
+
+    def __init__(self, *args: object, kinds: list[tuple[str, str]], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = kinds
+
+
+class FamilyMemberForm(UswdsForm):
+    family_name = forms.CharField(label="Family name", max_length=100)
+    given_name = forms.CharField(label="Given name", max_length=100)
+    middle_name = forms.CharField(label="Middle name", max_length=100, required=False)
+    relationship = forms.CharField(label="Relationship to the victim", max_length=100)
+    involvement = forms.CharField(
+        label="Involvement in the criminal activity",
+        max_length=TEXT_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+FamilyMemberFormSet = forms.formset_factory(
+    FamilyMemberForm, extra=1, can_delete=True, max_num=20, validate_max=True
+)
+
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+
+
+class HelpfulnessForm(UswdsForm):
+    """Part 4 (helpfulness) and Part 5 item 1, as the form asks them."""
+
+    possesses_information = forms.ChoiceField(
+        label="Part 4, item 1. The victim possesses information concerning the criminal activity",
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+    )
+    has_been_helpful = forms.ChoiceField(
+        label="Part 4, item 2. The victim has been, is being, or is likely to be helpful in the "
+        "investigation and/or prosecution",
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+    )
+    has_not_refused = forms.ChoiceField(
+        label="Part 4, item 3. Since the start of cooperation, the victim has not refused or "
+        "failed to provide information and assistance reasonably requested",
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+    )
+    helpfulness_other = forms.CharField(
+        label="Part 4, item 4. Other (optional)",
+        required=False,
+        max_length=TEXT_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    helpfulness_explanation = forms.CharField(
+        label="Part 4, item 5. Explain the victim's helpfulness (what, when, how)",
+        max_length=TEXT_LIMIT,
+        widget=forms.Textarea,
+    )
+    family_members_implicated = forms.ChoiceField(
+        label="Part 5, item 1. Are any of the victim's family members believed to have been "
+        "involved in the criminal activity?",
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+    )
+
+
+class CrimeCheckForm(UswdsForm):
+    """The coordinator's Part 3 work."""
+
+    categories = forms.MultipleChoiceField(
+        label="Part 3, item 1. Qualifying criminal activity (tick all that apply)",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    statutes = forms.MultipleChoiceField(
+        label="Cited Massachusetts statutes", required=False, widget=forms.CheckboxSelectMultiple
+    )
+    other_statute_citations = forms.CharField(
+        label="Part 3, item 3. Other statutory citations (optional)",
+        required=False,
+        max_length=TEXT_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    case_status = forms.ChoiceField(
+        label="Part 2, item 7. Case status",
+        choices=[
+            ("", "Choose"),
+            ("ongoing", "On-going"),
+            ("completed", "Completed"),
+            ("other", "Other"),
+        ],
+        required=False,
+    )
+    case_status_other = forms.CharField(label="Other case status", required=False, max_length=200)
+    fbi_or_sid_number = forms.CharField(
+        label="Part 2, item 10. FBI or SID number (if any)", required=False, max_length=50
+    )
+    occurred_in_us = forms.ChoiceField(
+        label="Part 3, item 4.a. Did the criminal activity occur in the United States?",
+        choices=[("", "Choose"), *YES_NO],
+        required=False,
+    )
+    occurred_in_us_explanation = forms.CharField(
+        label="Part 3, item 4.b. Where", required=False, max_length=TEXT_LIMIT
+    )
+    extraterritorial = forms.ChoiceField(
+        label="Part 3, item 5.a. Did it violate a federal extraterritorial-jurisdiction statute?",
+        choices=[("", "Choose"), *YES_NO],
+        required=False,
+    )
+    extraterritorial_citation = forms.CharField(
+        label="Part 3, item 5.b. Citation", required=False, max_length=300
+    )
+    crime_check_note = forms.CharField(
+        label="Internal note on the check (optional)",
+        required=False,
+        max_length=TEXT_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: object, categories: list, statutes: list, **kwargs: object):
+        super().__init__(*args, **kwargs)
+        self.fields["categories"].choices = [(c.code, c.name) for c in categories]
+        self.fields["statutes"].choices = [(str(s.pk), str(s)) for s in statutes]
+
+
+class AssignForm(UswdsForm):
+    detective = forms.ChoiceField(label="Detective")
+
+    def __init__(self, *args: object, detectives: list, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["detective"].choices = [("", "Choose a detective")] + [
+            (str(d.pk), d.get_full_name() or d.get_username()) for d in detectives
+        ]
+
+
+class QuestionForm(UswdsForm):
+    text = forms.CharField(
+        label="Your question for the coordinator",
+        max_length=TEXT_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

@@ -292,6 +292,8 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     received_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # The statutory answer date (c. 258F s. 3), fixed at receipt so queues sort in the database.
+    due_on = models.DateField(null=True, blank=True)
 
     # Expedited track, chosen at intake.
     expedited = models.BooleanField(default=False)
@@ -334,6 +336,9 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
     )
     criminal_activity_description = EncryptedTextField(blank=True)
     injury_description = EncryptedTextField(blank=True)
+    advocate_helpfulness_note = EncryptedTextField(
+        blank=True, help_text="How the victim has helped so far, as the advocate knows it"
+    )
 
     # Qualifying-crime check (coordinator).
     crime_check_note = EncryptedTextField(blank=True)
@@ -410,8 +415,8 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
         ]
         indexes = [
             models.Index(fields=["organization", "status"]),
-            models.Index(fields=["assigned_detective", "status"]),
-            models.Index(fields=["status", "received_at"]),
+            models.Index(fields=["status", "due_on"]),
+            models.Index(fields=["assigned_detective", "status", "due_on"]),
         ]
 
     def __str__(self) -> str:
@@ -463,7 +468,10 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
         custom={"label": "Submit request", "role": "advocate"},
     )
     def submit(self, *, at: datetime) -> None:
+        from cases.clocks import due_date
+
         self.received_at = at
+        self.due_on = due_date(self)  # expedited track: the shorter date (issue 5)
 
     @transition(
         field=status,
@@ -827,3 +835,34 @@ class UserSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+# --- Reminders (issue 5: cases/reminders.py) ---
+
+
+class ReminderSent(models.Model):
+    """One reminder to one person about one request, claimed before the mail goes out.
+
+    The unique constraint is what makes ``send_reminders`` exactly-once: a second run, or
+    a second copy running at the same moment, fails to claim the row and sends nothing.
+    """
+
+    request = models.ForeignKey(
+        CertificationRequest, on_delete=models.CASCADE, related_name="reminders"
+    )
+    kind = models.CharField(max_length=30, help_text="e.g. day_30, due_soon, overdue, validity")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    claimed_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request", "kind", "recipient"], name="one_reminder_per_kind_and_person"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request_id} {self.kind} -> {self.recipient_id}"

@@ -33,6 +33,8 @@ def recipients_for(event: CaseEvent) -> list[str]:
             to.update(_role_emails(CHIEF))
         if event.transition in {"submit", "answer_information", "withdraw"}:
             to.update(_role_emails(COORDINATOR))
+    elif event.kind == CaseEvent.Kind.NOTE and event.data.get("question_for") == "coordinator":
+        to.update(_role_emails(COORDINATOR))
     elif event.kind == CaseEvent.Kind.ASSIGNED:
         detective = request.assigned_detective
         if detective is not None and detective.email:

@@ -75,6 +75,7 @@ ADVOCATE_FIELDS = [
     "incident_location",
     "criminal_activity_description",
     "injury_description",
+    "advocate_helpfulness_note",
 ]
 HELPFULNESS_FIELDS = [
     "possesses_information",
@@ -646,4 +647,23 @@ def request_withdraw_certification(
         at=at,
         note=reason,
         args={"reason": reason, "at": at},
+    )
+
+
+@transaction.atomic
+def request_ask_coordinator(
+    *, request: CertificationRequest, actor: User, text: str, at: datetime | None = None
+) -> CaseEvent:
+    """The assigned detective sends a question back to the coordinator (an internal note)."""
+    locked = _lock(request)
+    _require(perms.can_record_helpfulness(locked, actor))
+    text = _require_text(text, "text", "Write the question.")
+    return _record(
+        locked,
+        actor=actor,
+        kind=CaseEvent.Kind.NOTE,
+        at=at,
+        internal=True,
+        note=text,
+        data={"question_for": "coordinator"},
     )

@@ -6,19 +6,44 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.db.models import Q, QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cases import clocks, services
-from cases.forms import TRANSITION_FORMS
-from cases.models import AccessLog, CertificationRequest
-from cases.permissions import get_request_for_user
+from cases import clocks, permissions, reports, services
+from cases.account_views import download_name
+from cases.crypto import keyed_hash
+from cases.forms import (
+    TRANSITION_FORMS,
+    AssignForm,
+    CrimeCheckForm,
+    DocumentForm,
+    FamilyMemberFormSet,
+    HelpfulnessForm,
+    QuestionForm,
+    RequestForm,
+)
+from cases.models import (
+    PENDING_STATES,
+    AccessLog,
+    CertificationRequest,
+    Document,
+    QualifyingCrimeCategory,
+    Status,
+    Statute,
+)
+from cases.permissions import get_request_for_user, has_capability
+from cases.presentation import clock_for, progress_for
+from cases.roles import DETECTIVE
 from cases.security import consume_fresh_auth, has_fresh_auth, log_access
 from cases.selectors import events_visible_to, requests_visible_to
 
@@ -61,6 +86,146 @@ SERVICE_CALLS: dict[str, ServiceCall] = {
 }
 
 
+# --- lists and queues ---
+
+
+def _queues(user: Any) -> list[dict[str, Any]]:
+    """What waits for this user, one queue per capability, most urgent first."""
+    visible = requests_visible_to(user)
+    queues = []
+    if has_capability(user, permissions.SUBMIT):
+        queues.append(
+            {
+                "key": "action",
+                "title": "Needs your action",
+                "empty": "Nothing waits for you: no drafts and no questions from the department.",
+                "rows": visible.filter(status__in=[Status.DRAFT, Status.INFO_REQUESTED]).order_by(
+                    "-created_at", "-pk"
+                ),
+            }
+        )
+        queues.append(
+            {
+                "key": "organisation",
+                "title": "Your organisation's requests",
+                "empty": "Your organisation has no requests yet.",
+                "rows": visible.order_by("-created_at", "-pk"),
+            }
+        )
+    if has_capability(user, permissions.REVIEW):
+        queues.append(
+            {
+                "key": "intake",
+                "title": "Intake queue",
+                "empty": "No open requests.",
+                "rows": visible.filter(status__in=PENDING_STATES).order_by("due_on", "pk"),
+            }
+        )
+    if has_capability(user, permissions.ATTEST):
+        queues.append(
+            {
+                "key": "assignments",
+                "title": "My assignments",
+                "empty": "No requests wait for your attestation.",
+                "rows": visible.filter(
+                    status=Status.HELPFULNESS_REVIEW, assigned_detective=user
+                ).order_by("due_on", "pk"),
+            }
+        )
+    if has_capability(user, permissions.DECIDE):
+        queues.append(
+            {
+                "key": "decisions",
+                "title": "Decision queue",
+                "empty": "No requests wait for a decision.",
+                "rows": visible.filter(status=Status.CHIEF_DECISION).order_by("due_on", "pk"),
+            }
+        )
+    return queues
+
+
+def _with_clocks(rows: Any) -> list[tuple[CertificationRequest, Any]]:
+    today = timezone.localdate()
+    return [(r, clock_for(r, today)) for r in rows]
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    queues = _queues(request.user)
+    for queue in queues:
+        queue["items"] = _with_clocks(queue["rows"][:10])
+        queue["more"] = len(queue["items"]) == 10
+    return render(
+        request,
+        "cases/home.html",
+        {
+            "queues": queues,
+            "can_create": has_capability(request.user, permissions.SUBMIT),
+            # Clock tile (issue 5) for the coordinator and the Chief.
+            "clock_tile": reports.open_requests_by_clock(now=timezone.now())
+            if has_capability(request.user, permissions.REVIEW)
+            or has_capability(request.user, permissions.DECIDE)
+            else None,
+        },
+    )
+
+
+@require_GET
+def queue(request: HttpRequest, key: str) -> HttpResponse:
+    found = [q for q in _queues(request.user) if q["key"] == key]
+    if not found:
+        raise Http404("No such queue.")
+    page = Paginator(found[0]["rows"], 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "cases/queue.html",
+        {"queue": found[0], "page": page, "items": _with_clocks(page.object_list)},
+    )
+
+
+@require_GET
+def request_list(request: HttpRequest) -> HttpResponse:
+    rows: QuerySet[CertificationRequest] = requests_visible_to(request.user)
+    status = request.GET.get("status", "")
+    if status in Status.values:
+        rows = rows.filter(status=status)
+    q = request.GET.get("q", "").strip()[:50]
+    if q:
+        # The numbers are encrypted: exact match through their keyed hashes (issue 6).
+        rows = rows.filter(
+            Q(reference__icontains=q)
+            | Q(report_number_digest=keyed_hash(q, purpose="report_number") or "-")
+            | Q(a_number_digest=keyed_hash(q, purpose="a_number") or "-")
+        )
+    page = Paginator(rows.order_by("-created_at", "-pk"), 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "cases/list.html",
+        {
+            "page": page,
+            "items": _with_clocks(page.object_list),
+            "statuses": Status.choices,
+            "status": status,
+            "q": q,
+            "extra": urlencode({k: v for k, v in {"status": status, "q": q}.items() if v}),
+        },
+    )
+
+
+# --- the case page ---
+
+
+# Steps shown folded under their name, below the main step of the stage.
+SECONDARY_STEPS = {
+    "request_information",
+    "issue_delay_notice",
+    "return_for_review",
+    "refer_not_qualifying",
+    "withdraw",
+    "withdraw_certification",
+}
+
+
 def available_transitions(request_obj: CertificationRequest, user: Any) -> list[dict[str, Any]]:
     """Names, labels and empty forms of the steps this user may take now (never the methods)."""
     result = []
@@ -71,16 +236,58 @@ def available_transitions(request_obj: CertificationRequest, user: Any) -> list[
                 "name": transition.name,
                 "label": transition.custom.get("label", transition.name),
                 "form": form_class(prefix=transition.name) if form_class else None,
+                "secondary": transition.name in SECONDARY_STEPS,
             }
         )
+    result.sort(key=lambda t: t["secondary"])
     return result
 
 
-@require_GET
-def home(request: HttpRequest) -> HttpResponse:
-    rows = requests_visible_to(request.user).order_by("-created_at", "-pk")
-    page = Paginator(rows, 25).get_page(request.GET.get("page"))
-    return render(request, "cases/home.html", {"page": page})
+def _detail_context(
+    request: HttpRequest, obj: CertificationRequest, bound: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    user = request.user
+    transitions = available_transitions(obj, user)
+    if bound:
+        transitions = [bound.get(t["name"], t) for t in transitions]
+    staff = has_capability(user, permissions.VIEW_ALL) or has_capability(user, permissions.ATTEST)
+    return {
+        "obj": obj,
+        "events": events_visible_to(user, obj),
+        "transitions": transitions,
+        "clock": clock_for(obj, timezone.localdate()),
+        "progress": progress_for(obj),
+        "valid_until": clocks.filing_valid_until(obj.signed_on) if obj.signed_on else None,
+        "documents": obj.documents.select_related("uploaded_by"),
+        "family_members": obj.family_members.all() if staff else [],
+        "categories": obj.crime_categories.all(),
+        "statutes": obj.statutes.all(),
+        "staff": staff,
+        "can_edit": permissions.can_edit(obj, user),
+        "can_add_document": _may_add_document(obj, user),
+        "can_crime_check": permissions.can_record_crime_check(obj, user),
+        "can_assign": permissions.can_assign_detective(obj, user),
+        "can_helpfulness": permissions.can_record_helpfulness(obj, user),
+        "can_recertify": obj.status == Status.CERTIFIED and permissions.can_submit(obj, user),
+        "valid_soon": _validity_ending(obj),
+        "detectives": _detectives() if permissions.can_assign_detective(obj, user) else [],
+        "document_kinds": Document.Kind.choices,
+    }
+
+
+def _validity_ending(obj: CertificationRequest) -> bool:
+    if not obj.signed_on:
+        return False
+    left = (clocks.filing_valid_until(obj.signed_on) - timezone.localdate()).days
+    return left <= 30
+
+
+def _may_add_document(obj: CertificationRequest, user: Any) -> bool:
+    return (
+        permissions.can_edit(obj, user)
+        or (obj.status in PENDING_STATES and permissions.can_review(obj, user))
+        or permissions.can_record_helpfulness(obj, user)
+    )
 
 
 @require_GET
@@ -90,17 +297,13 @@ def request_detail(request: HttpRequest, reference: str) -> HttpResponse:
     return render(request, "cases/detail.html", _detail_context(request, obj))
 
 
-def _detail_context(request: HttpRequest, obj: CertificationRequest, **extra: Any) -> dict:
-    context = {
-        "obj": obj,
-        "events": events_visible_to(request.user, obj),
-        "transitions": available_transitions(obj, request.user),
-        "due": clocks.response_due(obj.received_at) if obj.received_at else None,
-        "valid_until": clocks.filing_valid_until(obj.signed_on) if obj.signed_on else None,
-    }
-    if extra:
-        context["transitions"] = [extra.get(t["name"], t) for t in context["transitions"]]
-    return context
+def _refused(request: HttpRequest, obj: CertificationRequest, exc: Exception) -> HttpResponse:
+    """A refusal the user can act on: say it and go back to the case page (nothing changed)."""
+    if isinstance(exc, ValidationError):
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.error(request, str(exc))
+    return redirect(obj)
 
 
 @require_POST
@@ -117,32 +320,309 @@ def request_transition(request: HttpRequest, reference: str, name: str) -> HttpR
     if form_class is not None:
         form = form_class(request.POST, prefix=name)
         if not form.is_valid():
+            labels = {t["name"]: t["label"] for t in available_transitions(obj, request.user)}
+            if name not in labels:
+                return _refused(
+                    request,
+                    obj,
+                    services.TransitionRefused(
+                        "That step is no longer available on this request. Nothing was changed."
+                    ),
+                )
             messages.error(request, "Please correct the errors below.")
-            label = name
-            for t in available_transitions(obj, request.user):
-                if t["name"] == name:
-                    label = t["label"]
-            bound = {name: {"name": name, "label": label, "form": form}}
-            log_access(request, action=AccessLog.Action.VIEW_REQUEST, obj=obj, detail=name)
-            context = _detail_context(request, obj, **bound)
-            return render(request, "cases/detail.html", context, status=400)
+            bound = {
+                name: {
+                    "name": name,
+                    "label": labels[name],
+                    "form": form,
+                    "secondary": name in SECONDARY_STEPS,
+                }
+            }
+            return render(
+                request, "cases/detail.html", _detail_context(request, obj, bound), status=400
+            )
         data = form.cleaned_data
     if name in REAUTH_STEPS:
         consume_fresh_auth(request)
     try:
         SERVICE_CALLS[name](obj, request.user, data)
-    except services.StaleRequest as exc:
-        messages.error(request, str(exc))
+    except (services.WorkflowError, ValidationError) as exc:
+        return _refused(request, obj, exc)
+    messages.success(request, "Saved.")
+    return redirect(obj)
+
+
+# --- the advocate's request ---
+
+
+@require_http_methods(["GET", "POST"])
+def request_create(request: HttpRequest) -> HttpResponse:
+    if not has_capability(request.user, permissions.SUBMIT):
+        raise PermissionDenied("Only advocates create requests.")
+    form = RequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        agency = _agency()
+        try:
+            obj = services.request_create(actor=request.user, agency=agency, values=_values(form))
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, f"Draft {obj.reference} saved. Add documents, then submit.")
+            return redirect(obj)
+    return render(
+        request,
+        "cases/request_form.html",
+        {"form": form, "obj": None},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def request_edit(request: HttpRequest, reference: str) -> HttpResponse:
+    obj = get_request_for_user(request.user, reference)
+    if not permissions.can_edit(obj, request.user):
+        raise PermissionDenied("This request can no longer be edited.")
+    form = RequestForm(request.POST or None, instance=CertificationRequest.objects.get(pk=obj.pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.request_update(request=obj, actor=request.user, values=_values(form))
+        except services.WorkflowError as exc:
+            return _refused(request, obj, exc)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, "Changes saved.")
+            return redirect(obj)
+    return render(
+        request,
+        "cases/request_form.html",
+        {"form": form, "obj": obj},
+        status=400 if form.errors else 200,
+    )
+
+
+def _values(form: RequestForm) -> dict[str, Any]:
+    return {name: form.cleaned_data[name] for name in form._meta.fields}
+
+
+def _form_errors(form: Any, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _agency() -> Any:
+    from cases.models import Agency
+
+    agency = Agency.objects.order_by("pk").first()
+    if agency is None:
+        raise Http404("The agency is not set up yet.")
+    return agency
+
+
+@require_POST
+def document_add(request: HttpRequest, reference: str) -> HttpResponse:
+    obj = get_request_for_user(request.user, reference)
+    if not _may_add_document(obj, request.user):
+        raise PermissionDenied("You may not add documents to this request now.")
+    form = DocumentForm(request.POST, request.FILES, kinds=Document.Kind.choices)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
         return redirect(obj)
+    try:
+        services.request_add_document(
+            request=obj,
+            actor=request.user,
+            upload=form.cleaned_data["file"],
+            kind=form.cleaned_data["kind"],
+        )
+    except (services.WorkflowError, ValidationError) as exc:
+        return _refused(request, obj, exc)
+    messages.success(request, "Document added.")
+    return redirect(obj)
+
+
+@require_GET
+def document_download(request: HttpRequest, reference: str, document_id: int) -> FileResponse:
+    obj = get_request_for_user(request.user, reference)
+    document = obj.documents.filter(pk=document_id).first()
+    if document is None:
+        raise Http404("No such document.")
+    log_access(request, action=AccessLog.Action.DOWNLOAD_DOCUMENT, obj=obj, document=document)
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=download_name(document.original_name, document.content_type),
+        content_type=document.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@require_POST
+def request_recertify(request: HttpRequest, reference: str) -> HttpResponse:
+    obj = get_request_for_user(request.user, reference)
+    try:
+        renewal = services.request_create_recertification(original=obj, actor=request.user)
     except services.WorkflowError as exc:
-        messages.error(request, str(exc))
+        return _refused(request, obj, exc)
+    messages.success(request, f"Re-certification draft {renewal.reference} created from {obj}.")
+    return redirect(renewal)
+
+
+# --- coordinator ---
+
+
+def statute_search(q: str) -> QuerySet[Statute]:
+    """Statutes by citation or words of the offense (each word must match)."""
+    rows = Statute.objects.filter(active=True).prefetch_related("categories")
+    for word in q.split()[:8]:
+        rows = rows.filter(
+            Q(citation__icontains=word) | Q(offense__icontains=word) | Q(notes__icontains=word)
+        )
+    return rows
+
+
+@require_http_methods(["GET", "POST"])
+def crime_check(request: HttpRequest, reference: str) -> HttpResponse:
+    obj = get_request_for_user(request.user, reference)
+    if not permissions.can_record_crime_check(obj, request.user):
+        raise PermissionDenied("The crime check is open to the coordinator during the check.")
+    q = request.GET.get("q", "").strip()[:100]
+    results = list(statute_search(q)) if q else []
+    cited = list(obj.statutes.prefetch_related("categories"))
+    statutes = {s.pk: s for s in [*cited, *results]}.values()
+    categories = list(QualifyingCrimeCategory.objects.all())
+    initial = {
+        "categories": [c.code for c in obj.crime_categories.all()],
+        "statutes": [str(s.pk) for s in cited],
+        **{name: getattr(obj, name) for name in services.CRIME_CHECK_FIELDS},
+    }
+    form = CrimeCheckForm(
+        request.POST or None, initial=initial, categories=categories, statutes=list(statutes)
+    )
+    if request.method == "POST":
+        # Statutes ticked on the page may come from an earlier search: accept any active one.
+        form.fields["statutes"].choices = [
+            (str(s.pk), str(s)) for s in Statute.objects.filter(active=True)
+        ]
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.request_record_crime_check(
+                    request=obj,
+                    actor=request.user,
+                    categories=QualifyingCrimeCategory.objects.filter(code__in=data["categories"]),
+                    statutes=Statute.objects.filter(pk__in=data["statutes"]),
+                    values={name: data[name] for name in services.CRIME_CHECK_FIELDS},
+                )
+            except services.WorkflowError as exc:
+                return _refused(request, obj, exc)
+            except ValidationError as exc:
+                _form_errors(form, exc)
+            else:
+                messages.success(request, "Crime check saved.")
+                return redirect(obj)
+    suggested = sorted({c.code for s in statutes for c in s.categories.all()})
+    return render(
+        request,
+        "cases/crime_check.html",
+        {"obj": obj, "form": form, "q": q, "results": results, "suggested": suggested},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+def assign_detective(request: HttpRequest, reference: str) -> HttpResponse:
+    obj = get_request_for_user(request.user, reference)
+    if not permissions.can_assign_detective(obj, request.user):
+        raise PermissionDenied("You may not assign this request.")
+    detectives = _detectives()
+    form = AssignForm(request.POST, detectives=detectives)
+    if not form.is_valid():
+        messages.error(request, "Choose a detective.")
         return redirect(obj)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    detective = next(d for d in detectives if str(d.pk) == form.cleaned_data["detective"])
+    try:
+        services.request_assign_detective(request=obj, actor=request.user, detective=detective)
+    except (services.WorkflowError, ValidationError) as exc:
+        return _refused(request, obj, exc)
+    messages.success(request, f"Assigned to {detective.get_full_name() or detective}.")
+    return redirect(obj)
+
+
+def _detectives() -> list[Any]:
+    users = get_user_model().objects.filter(groups__name=DETECTIVE, is_active=True)
+    return list(users.order_by("last_name", "first_name"))
+
+
+# --- detective ---
+
+
+@require_http_methods(["GET", "POST"])
+def helpfulness(request: HttpRequest, reference: str) -> HttpResponse:
+    obj = get_request_for_user(request.user, reference)
+    if not permissions.can_record_helpfulness(obj, request.user):
+        raise PermissionDenied("Only the assigned detective answers Part 4, during the review.")
+    names = list(HelpfulnessForm.base_fields)
+    form = HelpfulnessForm(request.POST or None, initial={n: getattr(obj, n) for n in names})
+    family = FamilyMemberFormSet(
+        request.POST or None,
+        prefix="family",
+        initial=list(
+            obj.family_members.values(
+                "family_name", "given_name", "middle_name", "relationship", "involvement"
+            )
+        ),
+    )
+    if request.method == "POST" and form.is_valid() and family.is_valid():
+        members = [
+            {k: v for k, v in f.cleaned_data.items() if k != "DELETE"}
+            for f in family.forms
+            if f.cleaned_data and not f.cleaned_data.get("DELETE")
+        ]
+        if form.cleaned_data["family_members_implicated"] == "yes" and not members:
+            form.add_error("family_members_implicated", "List the family members involved.")
+        else:
+            try:
+                services.request_record_helpfulness(
+                    request=obj,
+                    actor=request.user,
+                    values=form.cleaned_data,
+                    family_members=members,
+                )
+            except services.WorkflowError as exc:
+                return _refused(request, obj, exc)
+            except ValidationError as exc:
+                _form_errors(form, exc)
+            else:
+                messages.success(request, "Part 4 and Part 5 saved. Attest when ready.")
+                return redirect(obj)
+    invalid = request.method == "POST"
+    return render(
+        request,
+        "cases/helpfulness.html",
+        {"obj": obj, "form": form, "family": family, "question": QuestionForm()},
+        status=400 if invalid else 200,
+    )
+
+
+@require_POST
+def ask_coordinator(request: HttpRequest, reference: str) -> HttpResponse:
+    obj = get_request_for_user(request.user, reference)
+    form = QuestionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Write the question.")
         return redirect(obj)
-    except PermissionDenied:
-        raise
-    messages.success(request, "Done.")
+    try:
+        services.request_ask_coordinator(
+            request=obj, actor=request.user, text=form.cleaned_data["text"]
+        )
+    except (services.WorkflowError, ValidationError) as exc:
+        return _refused(request, obj, exc)
+    messages.success(request, "Question sent to the coordinator.")
     return redirect(obj)
 
 

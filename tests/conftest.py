@@ -21,6 +21,7 @@ from guardian.shortcuts import assign_perm
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright + live_server
 
+from cases.clocks import response_due  # noqa: E402
 from cases.models import (  # noqa: E402
     AdvocateOrganization,
     Agency,
@@ -170,6 +171,8 @@ def make_request(agency: Agency, org_a: AdvocateOrganization, people: dict):
         if status == Status.INFO_REQUESTED:
             defaults["info_return_state"] = Status.CRIME_CHECK
         defaults.update(fields)
+        if defaults["received_at"] is not None and "due_on" not in fields:
+            defaults["due_on"] = response_due(defaults["received_at"])
         request = CertificationRequest.objects.create(**defaults)
         request.crime_categories.add(QualifyingCrimeCategory.objects.get(code="domestic_violence"))
         assign_perm("view_certificationrequest", org_a.group, request)

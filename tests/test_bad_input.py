@@ -79,9 +79,8 @@ def step_url(request, name):
 
 def assert_refused(response, before):
     assert response.status_code < 500
-    assert 400 <= response.status_code < 500 or b'class="errorlist' in response.content, (
-        response.status_code
-    )
+    message = b'class="errorlist' in response.content or b"usa-alert--error" in response.content
+    assert 400 <= response.status_code < 500 or message, response.status_code
     assert snapshot() == before
 
 

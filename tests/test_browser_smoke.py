@@ -20,7 +20,7 @@ def test_an_advocate_signs_in_and_opens_a_request(
     expect(page.get_by_role("heading", name="System-use notice")).to_be_visible()
     page.get_by_label("User name").fill("advocate")
     page.get_by_label("Password").fill("correct-horse-battery")
-    page.get_by_label("I have read the notice above").check()
+    page.locator("label[for=id_acknowledge]").click()  # USWDS hides the box behind its label
     page.get_by_role("button", name="Sign in").click()
     page.get_by_label("Code from your authenticator app").fill(
         totp_code(totp_device(people["advocate"]))

@@ -186,6 +186,13 @@ FILE_UPLOAD_PERMISSIONS = 0o600
 # The statutory clock profile (c. 258F s. 3 for Massachusetts).
 UVISA_JURISDICTION = env("UVISA_JURISDICTION", "MA")
 
+# Reminders (cases/reminders.py): days after receipt at which the coordinator and whoever holds
+# the request are reminded (standard track); "overdue" and "due soon" reminders come on top.
+try:
+    UVISA_REMINDER_DAYS = sorted({int(d) for d in env_list("UVISA_REMINDER_DAYS", "30,60,75")})
+except ValueError as exc:
+    raise ImproperlyConfigured("UVISA_REMINDER_DAYS must be whole numbers, e.g. 30,60,75") from exc
+
 # E-mail: the console in development, SMTP in production.
 EMAIL_BACKEND = env(
     "DJANGO_EMAIL_BACKEND",

@@ -2,20 +2,34 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
-from cases import account_views, views
+from cases import account_views, report_views, views
+
+request_urls = [
+    path("", views.request_detail, name="request_detail"),
+    path("edit/", views.request_edit, name="request_edit"),
+    path("step/<str:name>/", views.request_transition, name="request_transition"),
+    path("documents/", views.document_add, name="document_add"),
+    path("documents/<int:document_id>/", views.document_download, name="document_download"),
+    path("recertify/", views.request_recertify, name="request_recertify"),
+    path("crime-check/", views.crime_check, name="crime_check"),
+    path("assign/", views.assign_detective, name="assign_detective"),
+    path("helpfulness/", views.helpfulness, name="helpfulness"),
+    path("question/", views.ask_coordinator, name="ask_coordinator"),
+]
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/login/", account_views.sign_in_view, name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("requests/<str:reference>/", views.request_detail, name="request_detail"),
-    path(
-        "requests/<str:reference>/step/<str:name>/",
-        views.request_transition,
-        name="request_transition",
-    ),
+    path("queues/<str:key>/", views.queue, name="queue"),
+    path("requests/", views.request_list, name="request_list"),
+    path("requests/new/", views.request_create, name="request_create"),
+    path("requests/<str:reference>/", include(request_urls)),
+    # Reports (issue 5: c. 258F s. 4)
+    path("reports/annual/", report_views.annual_report_index, name="annual_report_index"),
+    path("reports/annual/<int:year>/", report_views.annual_report, name="annual_report"),
     path("healthz", views.healthz, name="healthz"),
     # Security (issue 6): second factor, re-authentication, sessions, access log, downloads.
     path("accounts/mfa/", account_views.mfa_verify, name="mfa_verify"),
@@ -24,10 +38,5 @@ urlpatterns = [
     path("accounts/sessions/", account_views.my_sessions, name="my_sessions"),
     path("accounts/sessions/<int:pk>/end/", account_views.end_session, name="end_session"),
     path("audit/access/", account_views.access_log, name="access_log"),
-    path(
-        "requests/<str:reference>/documents/<int:pk>/",
-        account_views.document_download,
-        name="document_download",
-    ),
     path("admin/", admin.site.urls),
 ]

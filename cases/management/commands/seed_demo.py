@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from cases import services
 from cases.models import (
+    OPEN_STATES,
     AdvocateOrganization,
     Agency,
     CertificationRequest,
@@ -191,8 +192,11 @@ class Command(BaseCommand):
         for index, target in enumerate(PLAN):
             advocate = users["advocate"] if index % 3 else users["advocate2"]
             family, given, middle = VICTIMS[index]
-            # Older requests went further; spread received dates over the last ~10 months.
-            start = now - timedelta(days=300 - index * 9, hours=rng.randint(0, 8))
+            # Open requests arrived in the last ~3 months (a few now overdue); answered ones
+            # over the ten months before.
+            open_request = target in (*OPEN_STATES, "delay_notice")
+            age = rng.randint(3, 100) if open_request else rng.randint(100, 320)
+            start = now - timedelta(days=age, hours=rng.randint(0, 8))
             expedited = index in (4, 12, 19)
             values = {
                 "family_name": family,
@@ -240,7 +244,9 @@ class Command(BaseCommand):
     ) -> None:
         coordinator, chief = users["coordinator"], users["chief"]
         detective = users["detective"] if rng.random() < 0.6 else users["detective2"]
-        step = iter(start + timedelta(days=d, hours=2) for d in range(1, 200, 6))
+        # Up to ten steps, spread evenly between receipt and now.
+        spacing = (timezone.now() - start) / 11
+        step = iter(start + spacing * n for n in range(1, 12))
         if target == Status.DRAFT:
             return
         request = services.request_submit(request=request, actor=request.advocate, at=next(step))

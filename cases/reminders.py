@@ -1,0 +1,195 @@
+"""Deadline and validity reminders, each sent exactly once (``manage.py send_reminders``).
+
+Who hears what (c. 258F s. 3 clock; domain.md 3 "alerts at 30, 60 and 75 days"; 1.4):
+
+- pending requests, standard track: the coordinators and whoever holds the request
+  (the assigned detective in helpfulness review, the Chief in Chief decision) at each
+  ``UVISA_REMINDER_DAYS`` threshold after receipt, and once more when overdue;
+- expedited requests: the same people when the answer is due soon, and when overdue;
+- certified requests: the advocate when the signed form's filing validity ends within
+  30 days.
+
+Only the latest threshold a request has crossed is sent, so a person who takes over a
+request does not get the earlier ones in a burst. Each (request, kind, recipient) row of
+``ReminderSent`` is claimed (inserted and committed) before the mail goes out; the unique
+constraint makes a second run, or a second copy running at the same moment, skip it. If
+the mail server refuses, the claim is released so the next run tries again. A crash between
+claim and send loses that one reminder rather than sending it twice.
+
+Subjects and bodies carry the reference, the dates and the step, never victim details.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from cases import clocks
+from cases.clocks import ClockState
+from cases.models import PENDING_STATES, CertificationRequest, ReminderSent, Status
+from cases.roles import CHIEF, COORDINATOR
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser as User
+
+logger = logging.getLogger(__name__)
+
+VALIDITY_KIND = "validity_expires_soon"
+
+
+@dataclass(frozen=True)
+class Reminder:
+    request: CertificationRequest
+    kind: str
+    recipient: User
+    subject: str
+    body: str
+
+
+def deadline_kind(
+    clock: clocks.Clock, *, expedited: bool, thresholds: list[int] | None = None
+) -> str | None:
+    """Which deadline reminder a pending request is due now, if any (pure)."""
+    if clock.state == ClockState.OVERDUE:
+        return "overdue"
+    if clock.state not in (ClockState.ON_TIME, ClockState.DUE_SOON):
+        return None
+    if expedited:
+        return "due_soon" if clock.state == ClockState.DUE_SOON else None
+    days = settings.UVISA_REMINDER_DAYS if thresholds is None else thresholds
+    crossed = [d for d in days if clock.days_elapsed is not None and clock.days_elapsed >= d]
+    return f"day_{max(crossed)}" if crossed else None
+
+
+def _role_users(role: str) -> list[User]:
+    users = get_user_model().objects.filter(groups__name=role, is_active=True).exclude(email="")
+    return list(users.order_by("pk").prefetch_related("designations"))
+
+
+def holders(
+    request: CertificationRequest, *, coordinators: list[User], chiefs: list[User]
+) -> list[User]:
+    """The coordinators, plus whoever has the request on their desk now."""
+    people = list(coordinators)
+    if request.status == Status.HELPFULNESS_REVIEW and request.assigned_detective:
+        people.append(request.assigned_detective)
+    elif request.status == Status.CHIEF_DECISION:
+        people.extend(chiefs)
+    unique = {p.pk: p for p in people if p.is_active and p.email}
+    return list(unique.values())
+
+
+def _deadline_subject(request: CertificationRequest, kind: str, clock: clocks.Clock) -> str:
+    due = f"{clock.due_on:%m/%d/%Y}"
+    if kind == "overdue":
+        return f"{request.reference}: answer overdue (was due {due})"
+    if kind == "due_soon":
+        return f"{request.reference}: expedited request, answer due {due}"
+    return f"{request.reference}: day {clock.days_elapsed} since receipt, answer due {due}"
+
+
+def pending_reminders(*, now: datetime) -> list[Reminder]:
+    """Every reminder that ought to have gone out by ``now`` (sent or not)."""
+    coordinators = _role_users(COORDINATOR)
+    # The Chief's reminder goes to those who may decide now (8 CFR 214.14(a)(3)).
+    today = timezone.localdate(now)
+    chiefs = [
+        u for u in _role_users(CHIEF) if any(d.is_active_on(today) for d in u.designations.all())
+    ]
+    site = settings.UVISA_SITE_URL.rstrip("/")
+    result: list[Reminder] = []
+    pending = CertificationRequest.objects.filter(
+        status__in=PENDING_STATES, received_at__isnull=False
+    ).select_related("assigned_detective", "advocate")
+    for request in pending.order_by("pk"):
+        clock = clocks.clock(request, now=now)
+        kind = deadline_kind(clock, expedited=request.expedited)
+        if kind is None:
+            continue
+        subject = _deadline_subject(request, kind, clock)
+        context = {
+            "request": request,
+            "clock": clock,
+            "kind": kind,
+            "url": site + request.get_absolute_url(),
+        }
+        body = render_to_string("emails/reminder.txt", context)
+        for person in holders(request, coordinators=coordinators, chiefs=chiefs):
+            result.append(Reminder(request, kind, person, subject, body))
+    # Forms signed in the last seven months are the only ones that can be about to expire.
+    recent = timezone.localdate(now) - timedelta(days=215)
+    certified = CertificationRequest.objects.filter(
+        status=Status.CERTIFIED, signed_on__gte=recent
+    ).select_related("advocate")
+    for request in certified.order_by("pk"):
+        if clocks.validity(request.signed_on, now=now) != clocks.ValidityState.EXPIRES_SOON:
+            continue
+        advocate = request.advocate
+        if not (advocate.is_active and advocate.email):
+            continue
+        last_day: date = clocks.filing_valid_until(request.signed_on)
+        subject = f"{request.reference}: signed form can be filed until {last_day:%m/%d/%Y}"
+        context = {
+            "request": request,
+            "kind": VALIDITY_KIND,
+            "last_day": last_day,
+            "url": site + request.get_absolute_url(),
+        }
+        body = render_to_string("emails/reminder.txt", context)
+        result.append(Reminder(request, VALIDITY_KIND, advocate, subject, body))
+    return result
+
+
+def _claim(reminder: Reminder, *, now: datetime) -> ReminderSent | None:
+    """Insert and commit the row, or None when another run already has it."""
+    try:
+        with transaction.atomic():
+            return ReminderSent.objects.create(
+                request=reminder.request,
+                kind=reminder.kind,
+                recipient=reminder.recipient,
+                claimed_at=now,
+            )
+    except IntegrityError:
+        return None
+
+
+def send_reminders(*, now: datetime) -> dict[str, Any]:
+    """Send every reminder due by ``now`` that nobody has sent; returns counts."""
+    due = pending_reminders(now=now)
+    done = set(
+        ReminderSent.objects.filter(request__in={r.request.pk for r in due}).values_list(
+            "request_id", "kind", "recipient_id"
+        )
+    )
+    sent = skipped = failed = 0
+    for reminder in due:
+        if (reminder.request.pk, reminder.kind, reminder.recipient.pk) in done:
+            skipped += 1
+            continue
+        claim = _claim(reminder, now=now)
+        if claim is None:
+            skipped += 1  # another copy of the command claimed it first
+            continue
+        message = EmailMessage(
+            subject=reminder.subject, body=reminder.body, to=[reminder.recipient.email]
+        )
+        try:
+            message.send()
+        except OSError:
+            logger.exception("Reminder %s for request %s not sent", reminder.kind, claim.request_id)
+            claim.delete()  # released: the next run tries again
+            failed += 1
+            continue
+        ReminderSent.objects.filter(pk=claim.pk).update(sent_at=now)
+        sent += 1
+    return {"due": len(due), "sent": sent, "skipped": skipped, "failed": failed}

@@ -1,0 +1,82 @@
+"""The annual report pages: HTML with charts, CSV and PDF (c. 258F s. 4).
+
+For users with the ``view_audit`` capability (coordinator, Chief, auditor); everyone else
+gets 403. The report holds counts only, so there is no per-request scope to check.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_GET
+
+from cases import reports
+from cases.models import Agency
+from cases.permissions import VIEW_AUDIT, has_capability
+
+FORMATS = {"html", "csv", "pdf"}
+
+
+def _require_reports(user: object) -> None:
+    if not has_capability(user, VIEW_AUDIT):
+        raise PermissionDenied("Reports are for the coordinator, the Chief and the auditor.")
+
+
+@require_GET
+def annual_report_index(request: HttpRequest) -> HttpResponse:
+    _require_reports(request.user)
+    return redirect("annual_report", year=timezone.localdate().year)
+
+
+@require_GET
+def annual_report(request: HttpRequest, year: int) -> HttpResponse:
+    _require_reports(request.user)
+    now = timezone.now()
+    this_year = timezone.localdate(now).year
+    if not reports.FIRST_YEAR <= year <= this_year:
+        raise Http404("No report for that year.")
+    fmt = request.GET.get("format", "html")
+    if fmt not in FORMATS:
+        return HttpResponseBadRequest("Unknown format: choose html, csv or pdf.")
+    public = request.GET.get("public") == "1"
+    agency = Agency.objects.order_by("pk").values_list("name", flat=True).first() or ""
+    report = reports.build_annual_report(year, now=now, agency=agency)
+    version = "public" if public else "internal"
+    filename = f"c258f-annual-report-{year}-{version}"
+    if fmt == "csv":
+        response = HttpResponse(
+            reports.to_csv(report, public=public), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+        return response
+    if fmt == "pdf":
+        response = HttpResponse(
+            reports.to_pdf(report, public=public), content_type="application/pdf"
+        )
+        response["Content-Disposition"] = f'inline; filename="{filename}.pdf"'
+        return response
+    sections = [
+        {
+            "title": s.title,
+            "rows": [(line.label, reports.shown(line, public=public)) for line in s.lines],
+        }
+        for s in report.sections()
+    ]
+    charts = []
+    if not public:
+        for index, chart in enumerate(reports.charts(report)):
+            # Built by reportlab from numbers and fixed labels only; the title is escaped
+            # and chart_svg refuses scripts.
+            svg = mark_safe(reports.chart_svg(chart, index=index))  # noqa: S308  # nosec B308 B703
+            charts.append({"title": chart.title, "svg": svg})
+    context = {
+        "report": report,
+        "public": public,
+        "sections": sections,
+        "charts": charts,
+        "years": list(range(this_year, reports.FIRST_YEAR - 1, -1)),
+    }
+    return render(request, "cases/annual_report.html", context)

@@ -1,0 +1,67 @@
+"""Helpers for the browser tests: sign in as a persona, check accessibility, use the keyboard."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from playwright.sync_api import Locator, Page
+
+from tests.conftest import browser_sign_in
+
+AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+class Session:
+    """One browser page that acts as different people in turn, checking every page it reaches."""
+
+    def __init__(self, page: Page, live_server: Any, artifacts: Path, name: str) -> None:
+        self.page, self.live_server, self.artifacts, self.name = page, live_server, artifacts, name
+        self.checked: list[str] = []
+        self.shots = 0
+
+    def as_user(self, user: Any) -> None:
+        self.page.context.clear_cookies()
+        browser_sign_in(self.page, self.live_server, user)
+
+    def open(self, path: str) -> None:
+        self.page.goto(f"{self.live_server.url}{path}")
+        self.check()
+
+    def check(self) -> None:
+        """axe-core on the page as it is now: no WCAG 2.1 A/AA violation."""
+        self.page.wait_for_load_state()
+        # evaluate(), not an inline <script>: the CSP refuses inline script (issue 6).
+        self.page.evaluate(AXE.read_text())
+        result = self.page.evaluate(
+            "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
+            WCAG_TAGS,
+        )
+        violations = [
+            (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+            for v in result["violations"]
+        ]
+        assert violations == [], f"{self.page.url}: {violations}"
+        self.checked.append(self.page.url)
+
+    def shot(self, label: str) -> None:
+        self.shots += 1
+        path = self.artifacts / f"{self.name}-{self.shots:02d}-{label}.png"
+        self.page.screenshot(path=str(path), full_page=True)
+
+    def submit(self, button: Locator) -> None:
+        """Click a submit button and check the page it leads to."""
+        with self.page.expect_navigation():
+            button.click()
+        self.check()
+
+
+def tab_to(page: Page, target: Locator, limit: int = 400) -> None:
+    """Move the focus to ``target`` with the Tab key only (fails if it cannot be reached)."""
+    handle = target.element_handle()
+    for _ in range(limit):
+        if page.evaluate("(el) => el === document.activeElement", handle):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"{target} cannot be reached with the Tab key")
