@@ -189,7 +189,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status in Status.values:
         rows = rows.filter(status=status)
-    q = request.GET.get("q", "").strip()[:50]
+    q = request.GET.get("q", "").replace("\x00", "").strip()[:50]  # PostgreSQL refuses NUL
     if q:
         # The numbers are encrypted: exact match through their keyed hashes (issue 6).
         rows = rows.filter(

@@ -63,6 +63,14 @@ def _media_root(settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _reference_rows_after_a_flush(request: Any) -> None:
+    """A transactional test empties every table when it ends (TRUNCATE on PostgreSQL), and
+    the test order depends on the plugins: give every database test its reference rows."""
+    if {"db", "transactional_db"} & set(request.fixturenames):
+        request.getfixturevalue("reference_rows")
+
+
 @pytest.fixture
 def reference_rows(db: None) -> None:
     """Roles and reference data; reloaded when a transactional test flushed them."""
