@@ -15,6 +15,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from cases.models import (
+    AccessLog,
     AdvocateOrganization,
     Agency,
     CaseEvent,
@@ -22,6 +23,7 @@ from cases.models import (
     LetterTemplate,
     QualifyingCrimeCategory,
     Statute,
+    UserSession,
 )
 
 
@@ -87,3 +89,36 @@ class CaseEventAdmin(ReadOnlyAdmin):
 @admin.register(LetterTemplate)
 class LetterTemplateAdmin(admin.ModelAdmin):
     list_display = ["kind", "subject", "updated_at"]
+
+
+# --- Security (issue 6): sessions anyone's, read-only access log ---
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(ReadOnlyAdmin):
+    list_display = ["at", "username", "action", "reference", "ip_address"]
+    list_filter = ["action"]
+    search_fields = ["username", "reference"]
+
+
+@admin.register(UserSession)
+class UserSessionAdmin(admin.ModelAdmin):
+    """Administrators see every session and end any of them (C19, ASVS V7.4.5)."""
+
+    list_display = ["user", "created_at", "last_seen", "ip_address", "ended_at", "end_reason"]
+    list_filter = ["ended_at"]
+    actions = ["end_sessions"]
+    readonly_fields = [f.name for f in UserSession._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.action(description="End the selected sessions")
+    def end_sessions(self, request: HttpRequest, queryset: Any) -> None:
+        from cases.security import end_tracked_session
+
+        for row in queryset.filter(ended_at__isnull=True):
+            end_tracked_session(row.session_key, reason=f"ended by {request.user.get_username()}")

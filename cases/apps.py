@@ -12,3 +12,5 @@ class CasesConfig(AppConfig):
         from cases.roles import sync_roles
 
         post_migrate.connect(sync_roles, sender=self)
+
+        from cases import security  # noqa: F401  (session tracking and account-disable signals)

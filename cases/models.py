@@ -10,6 +10,7 @@ from __future__ import annotations
 import secrets
 from datetime import date, datetime
 from pathlib import PurePosixPath
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -19,6 +20,13 @@ from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transi
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from cases import permissions as perms
+from cases.crypto import (
+    EncryptedCharField,
+    EncryptedDateField,
+    EncryptedTextField,
+    keyed_hash,
+    validate_not_in_future,
+)
 
 CURRENT_FORM_EDITION = "01/20/25"  # domain.md 1.1: the edition USCIS posts now
 
@@ -298,23 +306,23 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
     expedited = models.BooleanField(default=False)
     expedited_reason = models.CharField(max_length=20, choices=ExpeditedReason.choices, blank=True)
     age_out_date = models.DateField(null=True, blank=True)
-    expedited_note = models.TextField(blank=True)
+    expedited_note = EncryptedTextField(blank=True)
 
     # Part 1. Victim information.
-    a_number = models.CharField("A-Number", max_length=9, blank=True)
-    family_name = models.CharField(max_length=100)
-    given_name = models.CharField(max_length=100)
-    middle_name = models.CharField(max_length=100, blank=True)
-    other_family_name = models.CharField(max_length=100, blank=True)
-    other_given_name = models.CharField(max_length=100, blank=True)
-    other_middle_name = models.CharField(max_length=100, blank=True)
-    more_other_names = models.TextField(blank=True, help_text="Further names (Part 7)")
-    date_of_birth = models.DateField(null=True, blank=True)
+    a_number = EncryptedCharField("A-Number", max_length=9, blank=True)
+    family_name = EncryptedCharField(max_length=100)
+    given_name = EncryptedCharField(max_length=100)
+    middle_name = EncryptedCharField(max_length=100, blank=True)
+    other_family_name = EncryptedCharField(max_length=100, blank=True)
+    other_given_name = EncryptedCharField(max_length=100, blank=True)
+    other_middle_name = EncryptedCharField(max_length=100, blank=True)
+    more_other_names = EncryptedTextField(blank=True, help_text="Further names (Part 7)")
+    date_of_birth = EncryptedDateField(null=True, blank=True, validators=[validate_not_in_future])
     gender = models.CharField(max_length=1, choices=Gender.choices, blank=True)
 
     # Part 2 items 7, 9, 10 and Part 3: the incident.
-    report_number = models.CharField(max_length=50, blank=True, db_index=True)
-    fbi_or_sid_number = models.CharField(max_length=50, blank=True)
+    report_number = EncryptedCharField(max_length=50, blank=True)
+    fbi_or_sid_number = EncryptedCharField(max_length=50, blank=True)
     case_status = models.CharField(
         max_length=10,
         choices=[("ongoing", "On-going"), ("completed", "Completed"), ("other", "Other")],
@@ -323,25 +331,25 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
     case_status_other = models.CharField(max_length=200, blank=True)
     incident_date = models.DateField(null=True, blank=True)
     additional_incident_dates = models.JSONField(default=list, blank=True)
-    incident_location = models.CharField(max_length=300, blank=True)
+    incident_location = EncryptedCharField(max_length=300, blank=True)
     occurred_in_us = models.CharField(max_length=3, choices=YesNo.choices, blank=True)
-    occurred_in_us_explanation = models.TextField(blank=True)
+    occurred_in_us_explanation = EncryptedTextField(blank=True)
     extraterritorial = models.CharField(max_length=3, choices=YesNo.choices, blank=True)
     extraterritorial_citation = models.CharField(max_length=300, blank=True)
     statutes = models.ManyToManyField(Statute, blank=True, related_name="requests")
-    other_statute_citations = models.TextField(blank=True)
+    other_statute_citations = EncryptedTextField(blank=True)
     crime_categories = models.ManyToManyField(
         QualifyingCrimeCategory, blank=True, related_name="requests"
     )
-    criminal_activity_description = models.TextField(blank=True)
-    injury_description = models.TextField(blank=True)
-    advocate_helpfulness_note = models.TextField(
+    criminal_activity_description = EncryptedTextField(blank=True)
+    injury_description = EncryptedTextField(blank=True)
+    advocate_helpfulness_note = EncryptedTextField(
         blank=True, help_text="How the victim has helped so far, as the advocate knows it"
     )
 
     # Qualifying-crime check (coordinator).
-    crime_check_note = models.TextField(blank=True)
-    not_qualifying_reason = models.TextField(blank=True)
+    crime_check_note = EncryptedTextField(blank=True)
+    not_qualifying_reason = EncryptedTextField(blank=True)
     assigned_detective = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -354,8 +362,8 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
     possesses_information = models.CharField(max_length=3, choices=YesNo.choices, blank=True)
     has_been_helpful = models.CharField(max_length=3, choices=YesNo.choices, blank=True)
     has_not_refused = models.CharField(max_length=3, choices=YesNo.choices, blank=True)
-    helpfulness_other = models.TextField(blank=True)
-    helpfulness_explanation = models.TextField(blank=True)
+    helpfulness_other = EncryptedTextField(blank=True)
+    helpfulness_explanation = EncryptedTextField(blank=True)
     attested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -365,14 +373,14 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
     family_members_implicated = models.CharField(max_length=3, choices=YesNo.choices, blank=True)
 
     # Information request loop.
-    info_request_text = models.TextField(blank=True)
+    info_request_text = EncryptedTextField(blank=True)
     info_requested_at = models.DateTimeField(null=True, blank=True)
     info_return_state = models.CharField(max_length=30, choices=Status.choices, blank=True)
-    info_response_text = models.TextField(blank=True)
+    info_response_text = EncryptedTextField(blank=True)
 
     # Delay notice (c. 258F s. 3(iii)).
-    delay_reason = models.TextField(blank=True)
-    delay_process = models.TextField(blank=True)
+    delay_reason = EncryptedTextField(blank=True)
+    delay_process = EncryptedTextField(blank=True)
     delay_projected_date = models.DateField(null=True, blank=True)
     delay_issued_at = models.DateTimeField(null=True, blank=True)
 
@@ -386,13 +394,19 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
     )
     signed_on = models.DateField(null=True, blank=True, help_text="Part 6 item 2")
     decline_reason = models.CharField(max_length=30, choices=DeclineReason.choices, blank=True)
-    decision_note = models.TextField(blank=True)
+    decision_note = EncryptedTextField(blank=True)
 
     # Withdrawal by the requester / of the certification by the agency.
     withdrawn_at = models.DateTimeField(null=True, blank=True)
-    withdrawal_reason = models.TextField(blank=True)
+    withdrawal_reason = EncryptedTextField(blank=True)
     certification_withdrawn_at = models.DateTimeField(null=True, blank=True)
-    certification_withdrawal_reason = models.TextField(blank=True)
+    certification_withdrawal_reason = EncryptedTextField(blank=True)
+
+    # Keyed hashes (HMAC) of the encrypted numbers, for lookup (cases/crypto.py).
+    a_number_digest = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    report_number_digest = models.CharField(
+        max_length=64, blank=True, db_index=True, editable=False
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -422,6 +436,18 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # The lookup digests follow the encrypted numbers, also on partial saves.
+        self.a_number_digest = keyed_hash(self.a_number, purpose="a_number")
+        self.report_number_digest = keyed_hash(self.report_number, purpose="report_number")
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            extra = {"a_number": "a_number_digest", "report_number": "report_number_digest"}
+            kwargs["update_fields"] = {*update_fields} | {
+                digest for name, digest in extra.items() if name in update_fields
+            }
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("request_detail", kwargs={"reference": self.reference})
@@ -648,11 +674,11 @@ class FamilyMember(models.Model):
     request = models.ForeignKey(
         CertificationRequest, on_delete=models.CASCADE, related_name="family_members"
     )
-    family_name = models.CharField(max_length=100)
-    given_name = models.CharField(max_length=100)
-    middle_name = models.CharField(max_length=100, blank=True)
-    relationship = models.CharField(max_length=100)
-    involvement = models.TextField()
+    family_name = EncryptedCharField(max_length=100)
+    given_name = EncryptedCharField(max_length=100)
+    middle_name = EncryptedCharField(max_length=100, blank=True)
+    relationship = EncryptedCharField(max_length=100)
+    involvement = EncryptedTextField()
 
     def __str__(self) -> str:
         return f"{self.given_name} {self.family_name} ({self.relationship})"
@@ -677,7 +703,7 @@ class Document(models.Model):
     )
     kind = models.CharField(max_length=30, choices=Kind.choices, default=Kind.OTHER)
     file = models.FileField(upload_to=document_upload_to)
-    original_name = models.CharField(max_length=255)
+    original_name = EncryptedCharField(max_length=255)  # names can name the victim
     content_type = models.CharField(max_length=100)
     size = models.PositiveBigIntegerField()
     sha256 = models.CharField(max_length=64)
@@ -713,9 +739,12 @@ class CaseEvent(models.Model):
     transition = models.CharField(max_length=50, blank=True)
     from_state = models.CharField(max_length=30, choices=Status.choices, blank=True)
     to_state = models.CharField(max_length=30, choices=Status.choices, blank=True)
-    note = models.TextField(blank=True)
+    note = EncryptedTextField(blank=True)
     internal = models.BooleanField(default=False, help_text="Hidden from the advocate's timeline")
     data = models.JSONField(default=dict, blank=True)
+    # Tamper evidence (cases/audit.py): each hash covers the event and the previous hash.
+    prev_hash = models.CharField(max_length=64, blank=True, editable=False)
+    hash = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -743,6 +772,85 @@ class RequestGroupObjectPermission(GroupObjectPermissionBase):
     """Guardian's direct-FK table: per-request grants to groups (advocate organisations)."""
 
     content_object = models.ForeignKey(CertificationRequest, on_delete=models.CASCADE)
+
+
+# --- Security (issue 6, docs/security.md) ---
+
+
+class AuditChainHead(models.Model):
+    """One row: the hash of the newest CaseEvent. Locked while an event is appended, so the
+    chain stays linear when two services write at once; it also reveals a cut-off tail."""
+
+    last_hash = models.CharField(max_length=64, blank=True)
+    last_event_id = models.BigIntegerField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"audit chain head: {self.last_event_id}"
+
+
+class AccessLog(models.Model):
+    """Who looked at what, when, from where (C9, C15). Append-only, like CaseEvent."""
+
+    class Action(models.TextChoices):
+        VIEW_REQUEST = "view_request", "Viewed a request"
+        DOWNLOAD_DOCUMENT = "download_document", "Downloaded a document"
+        DOWNLOAD_FORM = "download_form", "Downloaded a form or letter"
+        VIEW_ACCESS_LOG = "view_access_log", "Read the access log"
+        EXPORT = "export", "Exported data"
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    username = models.CharField(max_length=150)
+    action = models.CharField(max_length=30, choices=Action.choices)
+    request = models.ForeignKey(
+        CertificationRequest, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reference = models.CharField(max_length=30, blank=True, db_index=True)
+    document = models.ForeignKey(
+        "Document", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    detail = models.CharField(max_length=300, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    path = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["user", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.reference}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None:
+            raise ValueError("The access log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise ValueError("The access log is append-only.")
+
+
+class UserSession(models.Model):
+    """A signed-in session, so users can see and end theirs and administrators anyone's."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tracked_sessions"
+    )
+    session_key = models.CharField(max_length=40, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_seen = models.DateTimeField(default=timezone.now)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    end_reason = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["-last_seen"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.created_at:%Y-%m-%d %H:%M}"
 
 
 # --- Reminders (issue 5: cases/reminders.py) ---

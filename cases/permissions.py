@@ -129,6 +129,8 @@ def get_request_for_user(user: User, reference: str, **select: Any) -> Certifica
     """
     from cases.selectors import requests_visible_to
 
+    if len(reference) > 30 or "\x00" in reference:  # not a reference; PostgreSQL refuses NUL
+        raise Http404("No such request.")
     request = requests_visible_to(user).filter(reference=reference).first()
     if request is None:
         raise Http404("No such request.")

@@ -55,3 +55,23 @@ def events_visible_to(
     if has_capability(user, VIEW_ALL) or has_capability(user, ATTEST):
         return events
     return events.filter(internal=False)
+
+
+# --- lookup by number (issue 6): the numbers are encrypted, their keyed hashes are not ---
+
+
+def requests_by_number(
+    user: AbstractBaseUser | AnonymousUser, number: str
+) -> QuerySet[CertificationRequest]:
+    """Requests the user may see whose A-Number or police report number is ``number``."""
+    from django.db.models import Q
+
+    from cases.crypto import keyed_hash
+
+    a_digest = keyed_hash(number, purpose="a_number")
+    report_digest = keyed_hash(number, purpose="report_number")
+    if not a_digest:
+        return requests_visible_to(user).none()
+    return requests_visible_to(user).filter(
+        Q(a_number_digest=a_digest) | Q(report_number_digest=report_digest)
+    )

@@ -124,7 +124,7 @@ def _record(
     internal: bool = False,
     data: dict[str, Any] | None = None,
 ) -> CaseEvent:
-    event = CaseEvent.objects.create(
+    event = CaseEvent(
         request=request,
         actor=actor,
         created_at=at or timezone.now(),
@@ -136,6 +136,10 @@ def _record(
         internal=internal,
         data=data or {},
     )
+    # Tamper evidence: chained to the previous event under a lock (cases/audit.py).
+    from cases.audit import append_event
+
+    append_event(event)
     from cases.notifications import notify_event
 
     transaction.on_commit(lambda: notify_event(event.pk))
@@ -327,7 +331,7 @@ def request_update(
 def request_add_document(
     *, request: CertificationRequest, actor: User, upload: UploadedFile, kind: str
 ) -> Document:
-    from cases.uploads import validate_upload
+    from cases.uploads import display_name, validate_upload
 
     locked = CertificationRequest.objects.select_for_update().get(pk=request.pk)
     may_add = (
@@ -344,7 +348,7 @@ def request_add_document(
     document = Document(
         request=locked,
         kind=kind,
-        original_name=upload.name[:255],
+        original_name=display_name(upload.name),
         content_type=content_type,
         size=upload.size,
         sha256=digest.hexdigest(),

@@ -8,7 +8,6 @@ the department's own file. The system signature does not replace the Chief's ink
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import hashlib
 import io
@@ -30,13 +29,10 @@ logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
-def _outside_event_loop(call: Callable[[], T]) -> T:
-    """pyHanko's sync API calls asyncio.run(), which fails inside a running loop (e.g. an ASGI
-    thread that has one, or Playwright's sync API in tests): run it in a worker thread then."""
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return call()
+def outside_event_loop(call: Callable[[], T]) -> T:
+    """pyHanko's sync API calls asyncio.run(), which fails inside a running loop (an ASGI
+    thread, or Playwright's sync API, whose greenlet-driven loop get_running_loop() does not
+    always report): always run it in a fresh worker thread, which has no loop."""
     with ThreadPoolExecutor(max_workers=1) as pool:
         return pool.submit(call).result()
 
@@ -176,7 +172,7 @@ def sign_pdf(pdf: bytes, *, reason: str, location: str, contact: str = "") -> tu
         md_algorithm="sha256",
     )
     try:
-        out = _outside_event_loop(
+        out = outside_event_loop(
             lambda: signers.sign_pdf(
                 IncrementalPdfFileWriter(io.BytesIO(pdf)),
                 meta,
@@ -216,7 +212,7 @@ def inspect_signature(data: bytes) -> SignatureInfo:
     try:
         # Trust the embedded certificate itself: this checks integrity and the maths; whose key
         # it is (the agency's or not) is decided by the caller from the fingerprint.
-        status = _outside_event_loop(
+        status = outside_event_loop(
             lambda: validate_pdf_signature(embedded, ValidationContext(trust_roots=[cert]))
         )
     except Exception as exc:

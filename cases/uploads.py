@@ -1,10 +1,21 @@
-"""Upload checks: PDF, JPEG or PNG by content (magic bytes), never by name; a size limit."""
+"""Upload checks: PDF, JPEG or PNG by content (magic bytes), never by name; a size limit.
+
+The name is only ever shown back (and sent in Content-Disposition): it is never a path. A name
+with control characters or nothing but dots is refused, and the extension, when there is one,
+must agree with the content (ASVS V5.2.2).
+"""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+
+EXTENSIONS = {
+    "application/pdf": {".pdf"},
+    "image/jpeg": {".jpg", ".jpeg", ".jpe"},
+    "image/png": {".png"},
+}
 
 SIGNATURES = [
     (b"%PDF-", "application/pdf"),
@@ -35,4 +46,20 @@ def validate_upload(upload: UploadedFile) -> str:
     content_type = sniff(head)
     if content_type is None:
         raise ValidationError({"file": "Only PDF, JPEG and PNG files are accepted."})
+    name = display_name(upload.name or "")
+    suffix = ("." + name.rsplit(".", 1)[1].lower()) if "." in name else ""
+    if suffix and suffix not in EXTENSIONS[content_type]:
+        raise ValidationError(
+            {"file": f"The file name ends in {suffix} but the file is not of that type."}
+        )
     return content_type
+
+
+def display_name(name: str) -> str:
+    """The last part of the name the user gave, or a ValidationError when it is unusable."""
+    if any(ord(c) < 32 or ord(c) == 127 for c in name):
+        raise ValidationError({"file": "The file name contains control characters."})
+    base = name.replace("\\", "/").rsplit("/", 1)[-1].strip()
+    if not base.strip("."):
+        raise ValidationError({"file": "The file needs a name."})
+    return base[:255]

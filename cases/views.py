@@ -14,11 +14,14 @@ from django.db import DatabaseError, connection
 from django.db.models import Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases import clocks, permissions, reports, services
+from cases.account_views import download_name
+from cases.crypto import keyed_hash
 from cases.forms import (
     TRANSITION_FORMS,
     AssignForm,
@@ -31,6 +34,7 @@ from cases.forms import (
 )
 from cases.models import (
     PENDING_STATES,
+    AccessLog,
     CertificationRequest,
     Document,
     QualifyingCrimeCategory,
@@ -41,9 +45,12 @@ from cases.pagination import CappedPaginator  # issue 7: counts stop at a cap
 from cases.permissions import get_request_for_user, has_capability
 from cases.presentation import clock_for, progress_for
 from cases.roles import DETECTIVE
+from cases.security import consume_fresh_auth, has_fresh_auth, log_access
 from cases.selectors import events_visible_to, requests_visible_to
 
 logger = logging.getLogger(__name__)
+
+REAUTH_STEPS = {"certify", "decline", "withdraw_certification"}
 
 ServiceCall = Callable[[CertificationRequest, Any, dict[str, Any]], CertificationRequest]
 
@@ -204,9 +211,14 @@ def request_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     if status in Status.values:
         rows = rows.filter(status=status)
-    q = request.GET.get("q", "").strip()[:50]
+    q = request.GET.get("q", "").replace("\x00", "").strip()[:50]  # PostgreSQL refuses NUL
     if q:
-        rows = rows.filter(Q(reference__icontains=q) | Q(report_number=q))
+        # The numbers are encrypted: exact match through their keyed hashes (issue 6).
+        rows = rows.filter(
+            Q(reference__icontains=q)
+            | Q(report_number_digest=keyed_hash(q, purpose="report_number") or "-")
+            | Q(a_number_digest=keyed_hash(q, purpose="a_number") or "-")
+        )
     page = CappedPaginator(rows.order_by("-created_at", "-pk")).get_page(request.GET.get("page"))
     return render(
         request,
@@ -303,6 +315,7 @@ def _may_add_document(obj: CertificationRequest, user: Any) -> bool:
 @require_GET
 def request_detail(request: HttpRequest, reference: str) -> HttpResponse:
     obj = get_request_for_user(request.user, reference)
+    log_access(request, action=AccessLog.Action.VIEW_REQUEST, obj=obj)
     return render(request, "cases/detail.html", _detail_context(request, obj))
 
 
@@ -320,6 +333,10 @@ def request_transition(request: HttpRequest, reference: str, name: str) -> HttpR
     if name not in SERVICE_CALLS:
         raise Http404("No such step.")
     obj = get_request_for_user(request.user, reference)
+    # Re-authentication right before a decision (C2, cases/security.py); refusing changes nothing.
+    if name in REAUTH_STEPS and not has_fresh_auth(request) and _may_take(obj, request, name):
+        messages.warning(request, "Confirm your password and code, then take the step again.")
+        return redirect(f"{reverse('reauth')}?next={obj.get_absolute_url()}")
     form_class = TRANSITION_FORMS[name]
     data: dict[str, Any] = {}
     if form_class is not None:
@@ -347,6 +364,8 @@ def request_transition(request: HttpRequest, reference: str, name: str) -> HttpR
                 request, "cases/detail.html", _detail_context(request, obj, bound), status=400
             )
         data = form.cleaned_data
+    if name in REAUTH_STEPS:
+        consume_fresh_auth(request)
     try:
         SERVICE_CALLS[name](obj, request.user, data)
     except (services.WorkflowError, ValidationError) as exc:
@@ -453,10 +472,11 @@ def document_download(request: HttpRequest, reference: str, document_id: int) ->
     document = obj.documents.filter(pk=document_id).first()
     if document is None:
         raise Http404("No such document.")
+    log_access(request, action=AccessLog.Action.DOWNLOAD_DOCUMENT, obj=obj, document=document)
     response = FileResponse(
         document.file.open("rb"),
         as_attachment=True,
-        filename=document.original_name,
+        filename=download_name(document.original_name, document.content_type),
         content_type=document.content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"
@@ -626,6 +646,11 @@ def ask_coordinator(request: HttpRequest, reference: str) -> HttpResponse:
         return _refused(request, obj, exc)
     messages.success(request, "Question sent to the coordinator.")
     return redirect(obj)
+
+
+def _may_take(obj: CertificationRequest, request: HttpRequest, name: str) -> bool:
+    """Only a step the user could take now asks for re-authentication; others are refused."""
+    return any(t.name == name for t in obj.get_available_user_status_transitions(request.user))
 
 
 @login_not_required

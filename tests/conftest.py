@@ -89,6 +89,14 @@ def _signing_key(settings: Any, signing_p12: Path) -> None:
     settings.UVISA_SIGNING_P12_PASSWORD = "test"
 
 
+@pytest.fixture(autouse=True)
+def _reference_rows_after_a_flush(request: Any) -> None:
+    """A transactional test empties every table when it ends (TRUNCATE on PostgreSQL), and
+    the test order depends on the plugins: give every database test its reference rows."""
+    if {"db", "transactional_db"} & set(request.fixturenames):
+        request.getfixturevalue("reference_rows")
+
+
 @pytest.fixture
 def reference_rows(db: None) -> None:
     """Roles and reference data; reloaded when a transactional test flushed them."""
@@ -158,6 +166,8 @@ def people(agency: Agency, org_a: AdvocateOrganization, org_b: AdvocateOrganizat
         "auditor": _user("auditor", AUDITOR),
         "superuser": _user("superuser", None, is_superuser=True, is_staff=True),
     }
+    for user in users.values():
+        totp_device(user)  # every account has a second factor (C1)
     CertifyingOfficial.objects.create(
         agency=agency,
         user=users["chief"],
@@ -260,9 +270,44 @@ def artifacts() -> Path:
 # --- signing in (the one place that knows how a test session is made) ---
 
 
+def totp_device(user: Any) -> Any:
+    """The user's confirmed TOTP device (created on first use, as enrolment would)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+
+
+def totp_code(device: Any, *, offset: int = 0) -> str:
+    """The code an authenticator app shows now for ``device`` (django_otp's own TOTP)."""
+    import time
+
+    from django_otp.oath import TOTP
+
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time() + offset * device.step
+    return f"{totp.token():0{device.digits}d}"
+
+
 def sign_in(client: Any, user: Any) -> None:
-    """Sign ``user`` in on a Django test client (every second factor satisfied)."""
+    """Sign ``user`` in on a Django test client, password and second factor both passed.
+
+    The session is what the real sign-in leaves behind: Django's login, then django-otp's
+    verified device for a real confirmed TOTP device, and the fresh-authentication time.
+    """
+    import django_otp
+    from django.http import HttpRequest
+
+    from cases.security import mark_fresh_auth
+
     client.force_login(user)
+    device = totp_device(user)
+    request = HttpRequest()
+    request.session = client.session
+    request.user = user
+    django_otp.login(request, device)
+    mark_fresh_auth(request)
+    request.session.save()
 
 
 def browser_sign_in(page: Any, live_server: Any, user: Any) -> None:
@@ -274,3 +319,10 @@ def browser_sign_in(page: Any, live_server: Any, user: Any) -> None:
     sign_in(client, user)
     cookie = client.cookies[settings.SESSION_COOKIE_NAME]
     page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
+
+
+@pytest.fixture
+def admin_client(client: Any, admin_user: Any) -> Any:
+    """pytest-django's admin client, signed in with the second factor like everyone."""
+    sign_in(client, admin_user)
+    return client

@@ -31,18 +31,18 @@ from tests.conftest import sign_in
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# The same pins as tests/test_pages.py: session + user, the role's permissions, then per
-# page the guardian scope where it applies, one capped COUNT, one SELECT of the page.
+# Session, user, second-factor device (issue 6), the role's permissions (user + groups),
+# then per queue one capped COUNT and one SELECT of the page (the scope is a subquery).
 BULK_PAGES = [
-    ("advocate", "/", 6),
-    ("advocate", "/requests/", 6),
-    ("advocate", "/queues/organisation/", 6),
-    ("coordinator", "/", 6),
-    ("coordinator", "/requests/", 6),
-    ("coordinator", "/requests/?status=received", 6),
-    ("coordinator", "/queues/intake/", 6),
-    ("chief", "/queues/decisions/", 6),
-    ("detective", "/queues/assignments/", 6),
+    ("advocate", "/", 7),
+    ("advocate", "/requests/", 7),
+    ("advocate", "/queues/organisation/", 7),
+    ("coordinator", "/", 7),
+    ("coordinator", "/requests/", 7),
+    ("coordinator", "/requests/?status=received", 7),
+    ("coordinator", "/queues/intake/", 7),
+    ("chief", "/queues/decisions/", 7),
+    ("detective", "/queues/assignments/", 7),
 ]
 
 
@@ -106,6 +106,29 @@ def test_seed_bulk_spreads_requests_like_real_ones(reference_rows):
         assert steps[0] == "" and steps[-1] == "certify", steps
         assert r.events.last().to_state == Status.CERTIFIED
     assert CaseEvent.objects.filter(kind=CaseEvent.Kind.CREATED).count() == 600
+    # The audit events are chained like the services chain them (issue 6).
+    from cases.audit import verify_chain
+
+    checked, broken = verify_chain()
+    assert checked == CaseEvent.objects.count() and broken is None, broken
+    # Victim fields went through their own encryption; the lookup digests are filled.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT family_name FROM cases_certificationrequest LIMIT 1")
+        stored = cursor.fetchone()[0]
+    assert stored.startswith("v1:") and rows.first().family_name in {
+        "García",
+        "Nguyen",
+        "Silva",
+        "Pierre",
+        "Hernández",
+        "Zhang",
+        "Castillo",
+        "Haile",
+    }
+    from cases.selectors import requests_by_number
+
+    sample = rows.exclude(report_number="").first()
+    assert sample in requests_by_number(bulk_users()["coordinator"], sample.report_number)
     # Scope: one organisation's advocate sees exactly that organisation's requests.
     org = AdvocateOrganization.objects.get(name="Bulk advocacy organisation 001")
     advocate = org.group.user_set.first()

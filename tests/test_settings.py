@@ -12,6 +12,8 @@ PRODUCTION_ENV = {
     "DJANGO_SECRET_KEY": "x7#kq2!vLr9@pZ4$wN8^bT1&cM6*eH3(jF5)gD0-sA_yU+iO=lK;zX.nB,mQ:vR",
     "DJANGO_ALLOWED_HOSTS": "uvisa.medford.example",
     "DATABASE_URL": "postgres://uvisa:secret@db.internal:5432/uvisa?conn_max_age=600",
+    "UVISA_FIELD_KEYS": "SFSEffG/AAmnJCft6IxpvQ2G6TxK8GcWj/dtqLF7t4g=",
+    "UVISA_LOOKUP_KEY": "TCottqyZ3TvRqqe6rY+Y4PNHsAMwbqUSrA0gvTE1XJg=",
 }
 
 

@@ -21,7 +21,7 @@ from pypdf import PdfReader
 
 from cases import certification, clocks, services
 from cases.models import CaseEvent, Document, IssuedForm, OriginalHandover, Status
-from cases.signing import SigningError, create_identity, sign_pdf, signer
+from cases.signing import SigningError, create_identity, outside_event_loop, sign_pdf, signer
 from tests.conftest import sign_in
 
 pytestmark = pytest.mark.django_db
@@ -56,7 +56,9 @@ def test_certify_signs_and_stores_the_form_with_its_hash_in_the_event(
     # PAdES signature by the agency's certificate, covering the whole file.
     cert = signer().signing_cert
     embedded = PdfFileReader(io.BytesIO(data)).embedded_signatures[0]
-    status = validate_pdf_signature(embedded, ValidationContext(trust_roots=[cert]))
+    status = outside_event_loop(
+        lambda: validate_pdf_signature(embedded, ValidationContext(trust_roots=[cert]))
+    )
     assert status.bottom_line and status.intact and status.valid
     assert "/ETSI.CAdES.detached" in str(embedded.sig_object["/SubFilter"])
 
@@ -129,22 +131,27 @@ def test_genuine_altered_and_unknown(make_request, people, tmp_path):
 
     foreign_signer = signers.SimpleSigner.load_pkcs12(str(tmp_path / "other.p12"), passphrase=b"pw")
     unsigned = certification.draft_pdf(other)
-    foreign = signers.sign_pdf(
-        IncrementalPdfFileWriter(io.BytesIO(unsigned)),
-        signers.PdfSignatureMetadata(field_name="Sig"),
-        signer=foreign_signer,
-    ).getvalue()
+    foreign = outside_event_loop(
+        lambda: signers.sign_pdf(
+            IncrementalPdfFileWriter(io.BytesIO(unsigned)),
+            signers.PdfSignatureMetadata(field_name="Sig"),
+            signer=foreign_signer,
+        ).getvalue()
+    )
     path = tmp_path / "foreign.pdf"
     path.write_bytes(foreign)
     code, line = run_verify(path)
     assert code == 1 and line.startswith("UNKNOWN:") and "not the agency's" in line
 
     # The genuine form re-signed by another key keeps the agency's code: a forgery of a real one.
-    resigned = signers.sign_pdf(
-        IncrementalPdfFileWriter(io.BytesIO(certification.draft_pdf(r))),
-        signers.PdfSignatureMetadata(field_name="Sig"),
-        signer=foreign_signer,
-    ).getvalue()
+    draft = certification.draft_pdf(r)
+    resigned = outside_event_loop(
+        lambda: signers.sign_pdf(
+            IncrementalPdfFileWriter(io.BytesIO(draft)),
+            signers.PdfSignatureMetadata(field_name="Sig"),
+            signer=foreign_signer,
+        ).getvalue()
+    )
     path.write_bytes(resigned)
     code, line = run_verify(path)
     assert code == 1 and line.startswith("ALTERED:")
@@ -409,5 +416,6 @@ def test_signing_works_inside_a_running_event_loop(make_request):
     async def sign_in_loop() -> bytes:
         return sign_pdf(unsigned, reason="test", location="test")[0]
 
-    signed = asyncio.run(sign_in_loop())
+    # A fresh thread, so that the test's own asyncio.run() is not inside Playwright's loop.
+    signed = outside_event_loop(lambda: asyncio.run(sign_in_loop()))
     assert PdfFileReader(io.BytesIO(signed)).embedded_signatures

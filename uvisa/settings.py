@@ -70,6 +70,10 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "guardian",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "cases",
 ]
 
@@ -83,6 +87,12 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Security (docs/security.md): second factor, session limits, headers; axes last.
+    "django_otp.middleware.OTPMiddleware",
+    "cases.security.SessionLimitsMiddleware",
+    "cases.security.SecondFactorRequiredMiddleware",
+    "cases.security.SecurityHeadersMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "uvisa.urls"
@@ -130,6 +140,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # lockout first (C5)
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -163,7 +174,8 @@ STATIC_URL = "static/"
 STATIC_ROOT = Path(env("DJANGO_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Stored documents are encrypted at rest (cases/crypto.py, docs/security.md).
+    "default": {"BACKEND": "cases.crypto.EncryptedFileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG
@@ -243,3 +255,63 @@ UVISA_SIGNING_P12_PASSWORD = env("UVISA_SIGNING_P12_PASSWORD")
 UVISA_SIGNING_EXTRA_CERTS = env_list("UVISA_SIGNING_EXTRA_CERTS")
 UVISA_FONT_DIR = env("UVISA_FONT_DIR", "/usr/share/fonts/truetype/dejavu")
 UVISA_MAX_VERIFY_BYTES = env_int("UVISA_MAX_VERIFY_BYTES", 10 * 1024 * 1024)
+
+
+# --- Security (issue 6; docs/security.md maps each line to CJIS / ASVS C1-C24) ---
+
+# Sessions: 30 minutes idle, 12 hours in all (C2, C3, C19), enforced by
+# cases.security.SessionLimitsMiddleware (last activity recorded to the minute); the
+# server-side session and the cookie also expire 30 minutes after that record.
+UVISA_SESSION_IDLE_SECONDS = env_int("UVISA_SESSION_IDLE_SECONDS", 30 * 60)
+UVISA_SESSION_ABSOLUTE_SECONDS = env_int("UVISA_SESSION_ABSOLUTE_SECONDS", 12 * 60 * 60)
+UVISA_REAUTH_SECONDS = env_int("UVISA_REAUTH_SECONDS", 5 * 60)  # certify/decline window
+SESSION_COOKIE_AGE = UVISA_SESSION_IDLE_SECONDS
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+CSRF_COOKIE_HTTPONLY = True
+
+# Lockout (C5): 5 failures within 15 minutes lock the account until an administrator
+# releases it (admin "Access attempts", or `manage.py axes_reset_username NAME`).
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = None
+UVISA_FAILURE_WINDOW_SECONDS = 15 * 60
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# axes.W006 asks for the IP address as a lock key too. CJIS AC-7 locks the *account*; an IP
+# lock would shut out a whole station behind one address. Rotating user agents or cookies
+# cannot get around a lock by user name, which is what W006 warns about.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # every failure kept (C9, C21), not only the counter
+UVISA_INACTIVE_DAYS = env_int("UVISA_INACTIVE_DAYS", 90)  # C8: `disable_inactive_accounts`
+AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
+AXES_HTTP_RESPONSE_CODE = 403
+AXES_SENSITIVE_PARAMETERS = ["password", "code"]
+AXES_IPWARE_PROXY_COUNT = env_int("UVISA_PROXY_COUNT", 1 if not DEBUG else 0)
+
+# Second factor (C1, C7): TOTP, 6 digits, 30 s steps; django-otp throttles wrong codes.
+OTP_TOTP_ISSUER = env("UVISA_OTP_ISSUER", "U-visa tracker")
+UVISA_RECOVERY_CODES = 10
+
+# Victim data encrypted at rest (C12): AES-256-GCM keys, base64, comma-separated, the
+# first encrypts and all decrypt (rotation: put a new key first, run `rotate_keys`).
+# The lookup key makes keyed hashes (HMAC-SHA256) for A-Number / report-number search.
+UVISA_FIELD_KEYS = env_list("UVISA_FIELD_KEYS")
+UVISA_LOOKUP_KEY = env("UVISA_LOOKUP_KEY")
+if not UVISA_FIELD_KEYS or not UVISA_LOOKUP_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "UVISA_FIELD_KEYS and UVISA_LOOKUP_KEY are not set. Generate them with "
+            "`python manage.py generate_keys` (see docs/security.md)."
+        )
+    # DEBUG only: keys derived from the development secret key, never for real data.
+    import base64
+    import hashlib
+
+    _dev = hashlib.sha256(("uvisa-dev-keys:" + SECRET_KEY).encode()).digest()
+    UVISA_FIELD_KEYS = UVISA_FIELD_KEYS or [base64.b64encode(_dev).decode()]
+    UVISA_LOOKUP_KEY = UVISA_LOOKUP_KEY or base64.b64encode(_dev[::-1]).decode()
+
+# Content-Security-Policy (C22): no inline script, no framing (cases.security).
+UVISA_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from cases import report_views, views, views_forms
+from cases import account_views, report_views, views, views_forms
 
 request_urls = [
     path("", views.request_detail, name="request_detail"),
@@ -21,7 +21,7 @@ request_urls = [
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/login/", account_views.sign_in_view, name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("queues/<str:key>/", views.queue, name="queue"),
     path("requests/", views.request_list, name="request_list"),
@@ -53,5 +53,12 @@ urlpatterns = [
     path("reports/annual/", report_views.annual_report_index, name="annual_report_index"),
     path("reports/annual/<int:year>/", report_views.annual_report, name="annual_report"),
     path("healthz", views.healthz, name="healthz"),
+    # Security (issue 6): second factor, re-authentication, sessions, access log, downloads.
+    path("accounts/mfa/", account_views.mfa_verify, name="mfa_verify"),
+    path("accounts/mfa/setup/", account_views.mfa_setup, name="mfa_setup"),
+    path("accounts/confirm/", account_views.reauth, name="reauth"),
+    path("accounts/sessions/", account_views.my_sessions, name="my_sessions"),
+    path("accounts/sessions/<int:pk>/end/", account_views.end_session, name="end_session"),
+    path("audit/access/", account_views.access_log, name="access_log"),
     path("admin/", admin.site.urls),
 ]

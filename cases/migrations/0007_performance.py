@@ -4,7 +4,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cases", "0003_forms_and_letters")]
+    dependencies = [("cases", "0007_merge_forms_and_security")]
 
     operations = [
         migrations.AddIndex(

@@ -1,0 +1,97 @@
+"""Tamper-evident audit trail: every CaseEvent carries a hash chained to the previous one.
+
+``hash = SHA-256(prev_hash + canonical JSON of the event's content)``. The content is the
+*plain* note (not its ciphertext), so re-encrypting under a new key leaves the chain intact.
+Appending locks the single ``AuditChainHead`` row, so concurrent services append one after
+the other and the chain stays linear. ``verify_chain`` walks the events in insertion order
+(``manage.py audit_verify``). On PostgreSQL a trigger also refuses UPDATE and DELETE on the
+audit tables (migration 0005_security).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC
+from typing import Any
+
+from cases.models import AuditChainHead, CaseEvent
+
+GENESIS = "0" * 64
+
+
+def event_content(event: CaseEvent) -> dict[str, Any]:
+    return {
+        "request": event.request_id,
+        "actor": event.actor_id,
+        "created_at": event.created_at.astimezone(UTC).isoformat(timespec="microseconds"),
+        "kind": event.kind,
+        "transition": event.transition,
+        "from_state": event.from_state,
+        "to_state": event.to_state,
+        "note": event.note,
+        "internal": bool(event.internal),
+        "data": event.data,
+    }
+
+
+def compute_hash(prev_hash: str, event: CaseEvent) -> str:
+    canonical = json.dumps(
+        event_content(event), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+    )
+    return hashlib.sha256(f"{prev_hash}\n{canonical}".encode()).hexdigest()
+
+
+def append_event(event: CaseEvent) -> CaseEvent:
+    """Chain and insert ``event``. Must run inside the caller's transaction."""
+    head, _ = AuditChainHead.objects.get_or_create(pk=1)
+    head = AuditChainHead.objects.select_for_update().get(pk=1)
+    # Round-trip precision: the database keeps microseconds, so hash what will be read back.
+    event.prev_hash = head.last_hash or GENESIS
+    event.hash = compute_hash(event.prev_hash, event)
+    event.save()
+    head.last_hash = event.hash
+    head.last_event_id = event.pk
+    head.save(update_fields=["last_hash", "last_event_id"])
+    return event
+
+
+@dataclass
+class Break:
+    event_id: int | None
+    reference: str
+    problem: str
+
+    def __str__(self) -> str:
+        where = f"event {self.event_id} ({self.reference})" if self.event_id else self.reference
+        return f"{where}: {self.problem}"
+
+
+def _events() -> Iterator[CaseEvent]:
+    return CaseEvent.objects.select_related("request").order_by("pk").iterator(chunk_size=500)
+
+
+def verify_chain() -> tuple[int, Break | None]:
+    """(events checked, the first break or None)."""
+    prev = GENESIS
+    count = 0
+    last: CaseEvent | None = None
+    for event in _events():
+        count += 1
+        reference = event.request.reference
+        if event.prev_hash != prev:
+            return count, Break(event.pk, reference, "does not follow the previous event")
+        try:
+            expected = compute_hash(prev, event)
+        except Exception as exc:  # an undecryptable note is a break too
+            return count, Break(event.pk, reference, f"cannot be read ({exc})")
+        if event.hash != expected:
+            return count, Break(event.pk, reference, "content does not match its hash")
+        prev = event.hash
+        last = event
+    head = AuditChainHead.objects.filter(pk=1).first()
+    if head is not None and head.last_hash and (last is None or head.last_hash != last.hash):
+        return count, Break(head.last_event_id, "chain head", "events after this one are missing")
+    return count, None

@@ -1,0 +1,17 @@
+"""Print fresh keys for UVISA_FIELD_KEYS (AES-256) and UVISA_LOOKUP_KEY (HMAC)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from cases.crypto import new_key
+
+
+class Command(BaseCommand):
+    help = "Print new random keys for the encryption settings (store them as secrets)."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        self.stdout.write(f"UVISA_FIELD_KEYS={new_key()}")
+        self.stdout.write(f"UVISA_LOOKUP_KEY={new_key()}")

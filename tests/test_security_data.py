@@ -1,0 +1,264 @@
+"""Victim data at rest: encrypted fields and files, keyed-hash lookup, key rotation; uploads
+served only through the access helper; the access log and its page for auditors."""
+
+from __future__ import annotations
+
+import glob
+import shutil
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.db import connection
+from django.urls import reverse
+
+from cases import crypto, services
+from cases.models import AccessLog, CertificationRequest, Document, Status
+from cases.selectors import requests_by_number
+from tests.conftest import sign_in
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\n% Oyelaran statement\n%%EOF\n"
+
+
+def raw_column(model, pk, column):
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {connection.ops.quote_name(column)} FROM {table} WHERE id = %s", [pk]
+        )
+        return cursor.fetchone()[0]
+
+
+def test_victim_fields_are_ciphertext_in_the_database_and_plain_in_python(make_request):
+    r = make_request(
+        Status.RECEIVED,
+        family_name="Oyelaran",
+        a_number="A123-456-789"[:9],
+        date_of_birth=date(1990, 5, 17),
+        criminal_activity_description="Assaulted at 12 Elm Street.",
+    )
+    for column, plain in [
+        ("family_name", "Oyelaran"),
+        ("date_of_birth", "1990-05-17"),
+        ("criminal_activity_description", "Elm Street"),
+    ]:
+        stored = raw_column(CertificationRequest, r.pk, column)
+        assert stored.startswith("v1:") and plain not in stored
+    fresh = CertificationRequest.objects.get(pk=r.pk)
+    assert fresh.family_name == "Oyelaran" and fresh.date_of_birth == date(1990, 5, 17)
+    assert fresh.victim_name == "María Oyelaran"
+    assert raw_column(CertificationRequest, r.pk, "middle_name") == ""  # blank stays blank
+
+
+def test_lookup_by_a_number_and_report_number_uses_keyed_hashes(make_request, people):
+    r = make_request(Status.RECEIVED, a_number="201234567", report_number="MPD-2025-04417")
+    make_request(Status.RECEIVED, a_number="209999999")
+    coordinator = people["coordinator"]
+    assert list(requests_by_number(coordinator, "A-201 234 567")) == [r]
+    assert list(requests_by_number(coordinator, "mpd 2025 04417")) == [r]
+    assert not requests_by_number(coordinator, "201234568").exists()
+    assert not requests_by_number(people["other_advocate"], "201234567").exists()  # scope
+    stored = raw_column(CertificationRequest, r.pk, "a_number_digest")
+    assert len(stored) == 64 and "201234567" not in stored
+    # A partial save keeps the digest in step with the number.
+    r.a_number = "305555555"
+    r.save(update_fields=["a_number"])
+    assert list(requests_by_number(coordinator, "305555555")) == [r]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_database_file_or_dump_has_no_victim_name_in_clear(reference_rows, settings):
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert CertificationRequest.objects.filter(status=Status.CERTIFIED).exists()
+    # Every demo victim's family name the application reads back (7+ characters, so that
+    # base64 ciphertext cannot contain one by chance).
+    names = {r.family_name for r in CertificationRequest.objects.all()}
+    names = {n for n in names if len(n) >= 7}
+    assert len(names) >= 5
+    if connection.vendor == "sqlite":
+        connection.close()  # checkpoint: everything is in the file
+        data = Path(settings.DATABASES["default"]["NAME"]).read_bytes()
+        data += b"".join(
+            Path(p).read_bytes() for p in glob.glob(settings.DATABASES["default"]["NAME"] + "-*")
+        )
+    else:
+        pg_dump = (
+            shutil.which("pg_dump") or sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_dump"))[-1]
+        )
+        params = connection.settings_dict
+        result = subprocess.run(
+            [
+                pg_dump,
+                "-h",
+                params["HOST"] or "127.0.0.1",
+                "-p",
+                str(params["PORT"] or 5432),
+                "-U",
+                params["USER"],
+                params["NAME"],
+            ],
+            capture_output=True,
+            check=True,
+            env={"PGPASSWORD": params.get("PASSWORD") or ""},
+        )
+        data = result.stdout
+    assert len(data) > 10_000 and b"Medford" in data  # the dump is real
+    for name in names:
+        assert name.encode() not in data, name
+
+
+def test_stored_documents_are_encrypted_on_disk(make_request, people, settings):
+    r = make_request(Status.DRAFT)
+    doc = services.request_add_document(
+        request=r,
+        actor=people["advocate"],
+        upload=SimpleUploadedFile("Oyelaran report.pdf", PDF, content_type="application/pdf"),
+        kind="police_report",
+    )
+    on_disk = Path(settings.MEDIA_ROOT, doc.file.name).read_bytes()
+    assert on_disk.startswith(crypto.FILE_MAGIC) and b"Oyelaran" not in on_disk
+    assert b"%PDF" not in on_disk
+    with doc.file.open("rb") as handle:
+        assert handle.read() == PDF
+    assert "Oyelaran" not in raw_column(Document, doc.pk, "original_name")
+
+
+def test_key_rotation_re_encrypts_rows_and_files(make_request, people, settings):
+    r = make_request(Status.DRAFT, family_name="Kowalski")
+    doc = services.request_add_document(
+        request=r,
+        actor=people["advocate"],
+        upload=SimpleUploadedFile("a.pdf", PDF, content_type="application/pdf"),
+        kind="other",
+    )
+    old_key = settings.UVISA_FIELD_KEYS[0]
+    new_key = crypto.new_key()
+    settings.UVISA_FIELD_KEYS = [new_key, old_key]
+    call_command("rotate_keys", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    new_id = crypto.key_id(crypto._decode_key(new_key))
+    assert crypto.key_of(raw_column(CertificationRequest, r.pk, "family_name")) == new_id
+    on_disk = Path(settings.MEDIA_ROOT, doc.file.name).read_bytes()
+    assert crypto.file_key_id(on_disk) == new_id
+    settings.UVISA_FIELD_KEYS = [new_key]  # the old key is gone
+    assert CertificationRequest.objects.get(pk=r.pk).family_name == "Kowalski"
+    with Document.objects.get(pk=doc.pk).file.open("rb") as handle:
+        assert handle.read() == PDF
+
+
+def test_a_value_altered_in_the_database_is_refused(make_request):
+    r = make_request(Status.DRAFT, family_name="Kowalski")
+    stored = raw_column(CertificationRequest, r.pk, "family_name")
+    forged = stored[:-6] + ("A" if stored[-6] != "A" else "B") + stored[-5:]
+    CertificationRequest.objects.filter(pk=r.pk).update(family_name="x")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE cases_certificationrequest SET family_name = %s WHERE id = %s", [forged, r.pk]
+        )
+    with pytest.raises(crypto.DecryptionError):
+        CertificationRequest.objects.get(pk=r.pk)
+
+
+# --- downloads and the access log ---
+
+
+@pytest.fixture
+def document(make_request, people):
+    r = make_request(Status.RECEIVED)
+    return services.request_add_document(
+        request=r,
+        actor=people["coordinator"],
+        upload=SimpleUploadedFile("../../etc/Police report.pdf", PDF, content_type="text/html"),
+        kind="police_report",
+    )
+
+
+def download_url(doc):
+    return reverse("document_download", args=[doc.request.reference, doc.pk])
+
+
+def test_a_document_downloads_as_an_attachment_and_is_logged(client, people, document):
+    sign_in(client, people["detective"])
+    response = client.get(download_url(document))
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == PDF
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == 'attachment; filename="Police report.pdf"'
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "no-store" in response["Cache-Control"]
+    entry = AccessLog.objects.get(action=AccessLog.Action.DOWNLOAD_DOCUMENT)
+    assert entry.user == people["detective"] and entry.document == document
+    assert entry.reference == document.request.reference and entry.ip_address == "127.0.0.1"
+
+
+def test_documents_outside_the_scope_are_404_and_not_logged(client, people, document):
+    sign_in(client, people["other_advocate"])
+    assert client.get(download_url(document)).status_code == 404
+    sign_in(client, people["advocate"])
+    other = reverse("document_download", args=[document.request.reference, document.pk + 99])
+    assert client.get(other).status_code == 404
+    assert not AccessLog.objects.filter(action=AccessLog.Action.DOWNLOAD_DOCUMENT).exists()
+
+
+def test_viewing_a_request_is_logged(client, people, make_request):
+    r = make_request(Status.RECEIVED)
+    sign_in(client, people["coordinator"])
+    client.get(r.get_absolute_url(), REMOTE_ADDR="10.1.2.3", HTTP_USER_AGENT="Firefox")
+    entry = AccessLog.objects.get()
+    assert (entry.username, entry.action, entry.reference) == (
+        "coordinator",
+        AccessLog.Action.VIEW_REQUEST,
+        r.reference,
+    )
+    assert entry.ip_address == "10.1.2.3" and entry.user_agent == "Firefox"
+    assert entry.at is not None and entry.path == r.get_absolute_url()
+
+
+def test_auditors_read_and_filter_the_access_log(client, people, make_request):
+    r1, r2 = make_request(Status.RECEIVED), make_request(Status.RECEIVED)
+    for persona, r in [("coordinator", r1), ("detective", r1), ("coordinator", r2)]:
+        sign_in(client, people[persona])
+        client.get(r.get_absolute_url())
+    sign_in(client, people["auditor"])
+    html = client.get(reverse("access_log"), {"username": "coordinator"}).content.decode()
+    assert html.count("<td>coordinator</td>") == 2 and "<td>detective</td>" not in html
+    html = client.get(reverse("access_log"), {"reference": r1.reference}).content.decode()
+    assert html.count(f"<td>{r1.reference}</td>") == 2
+    html = client.get(reverse("access_log"), {"since": "not-a-date"}).content.decode()
+    assert "Enter a valid date" in html
+    # Reading the log is itself logged (AU-2).
+    assert AccessLog.objects.filter(action=AccessLog.Action.VIEW_ACCESS_LOG).count() == 3
+
+
+@pytest.mark.parametrize("persona", ["advocate", "detective", "superuser"])
+def test_others_may_not_read_the_access_log(client, people, persona):
+    sign_in(client, people[persona])
+    assert client.get(reverse("access_log")).status_code == 403
+
+
+def test_the_access_log_page_runs_a_fixed_number_of_queries(
+    client, people, make_request, django_assert_num_queries
+):
+    r = make_request(Status.RECEIVED)
+    sign_in(client, people["coordinator"])
+    for _ in range(30):
+        client.get(r.get_absolute_url())
+    sign_in(client, people["auditor"])
+    client.get(reverse("access_log"))
+    # session, user, device, permissions (2 + content types), count, page, log insert
+    with django_assert_num_queries(9, exact=False) as captured:
+        client.get(reverse("access_log"))
+    assert len(captured) <= 9
+
+
+def test_the_access_log_is_append_only(client, people, make_request):
+    r = make_request(Status.RECEIVED)
+    sign_in(client, people["coordinator"])
+    client.get(r.get_absolute_url())
+    entry = AccessLog.objects.get()
+    with pytest.raises(ValueError):
+        entry.save()
+    with pytest.raises(ValueError):
+        entry.delete()
