@@ -18,8 +18,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cases import certification, letters, services
 from cases import permissions as perms
-from cases.models import IssuedForm, LetterTemplate, OriginalHandover
+from cases.models import AccessLog, IssuedForm, LetterTemplate, OriginalHandover
 from cases.permissions import get_request_for_user
+from cases.security import log_access
 
 
 def _attachment(data: bytes, filename: str) -> HttpResponse:
@@ -40,6 +41,7 @@ def form_draft_pdf(request: HttpRequest, reference: str) -> HttpResponse:
     obj = get_request_for_user(request.user, reference)
     if not may_see_draft(obj, request.user):
         raise PermissionDenied("The draft form is for the department.")
+    log_access(request, action=AccessLog.Action.DOWNLOAD_FORM, obj=obj, detail="draft I-918B")
     return _attachment(certification.draft_pdf(obj), f"{obj.reference}-I-918B-draft.pdf")
 
 
@@ -49,6 +51,7 @@ def form_signed_pdf(request: HttpRequest, reference: str) -> HttpResponse:
     form = IssuedForm.objects.filter(request=obj).first()
     if form is None:
         raise Http404("No signed form for this request.")
+    log_access(request, action=AccessLog.Action.DOWNLOAD_FORM, obj=obj, detail="signed I-918B")
     return _attachment(bytes(form.pdf), f"{obj.reference}-I-918B-signed.pdf")
 
 
@@ -59,6 +62,7 @@ def letter_pdf(request: HttpRequest, reference: str, kind: str) -> HttpResponse:
         raise Http404("No such letter for this request.")
     if not letters.may_download(obj, kind, request.user):
         raise PermissionDenied("This letter is for the department.")
+    log_access(request, action=AccessLog.Action.DOWNLOAD_FORM, obj=obj, detail=f"letter {kind}")
     return _attachment(letters.render_letter_pdf(obj, kind), f"{obj.reference}-{kind}.pdf")
 
 

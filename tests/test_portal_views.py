@@ -237,3 +237,10 @@ def test_list_filters_by_status_and_reference(client, make_request, people):
     html = client.get("/requests/?q=MPD-2025-777").content.decode()
     assert b.reference in html and a.reference not in html
     assert client.get("/requests/?status=<script>&page=abc").status_code == 200
+
+
+def test_the_request_form_covers_exactly_the_advocate_fields():
+    from cases.forms import RequestForm
+    from cases.services import ADVOCATE_FIELDS
+
+    assert set(RequestForm.base_fields) == set(ADVOCATE_FIELDS)

@@ -28,3 +28,21 @@ def test_it_seeds_every_state_once(db, settings, tmp_path, capsys):
     assert User.objects.filter(groups__name="detective").count() == 2
     assert CertificationRequest.objects.filter(expedited=True).count() == 3
     assert CertificationRequest.objects.values("organization").distinct().count() == 2
+
+
+def test_demo_users_are_enrolled_and_demo_code_gives_their_code(db, settings, capsys):
+    from django.core.management.base import CommandError
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    call_command("seed_demo")
+    capsys.readouterr()
+    device = TOTPDevice.objects.get(user__username="chief", confirmed=True)
+    settings.DEBUG = True
+    call_command("demo_code", "chief")
+    code = capsys.readouterr().out.strip()
+    assert len(code) == 6 and device.verify_token(code)
+    settings.DEBUG = False
+    import pytest
+
+    with pytest.raises(CommandError, match="only with DJANGO_DEBUG=1"):
+        call_command("demo_code", "chief")

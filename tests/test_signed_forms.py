@@ -266,6 +266,15 @@ def test_draft_and_signed_downloads(client, make_request, people):
     assert client.get(signed).status_code == 404
     client.logout()
     assert client.get(signed).status_code == 302  # to the login page
+    # Only the successful downloads are in the access log, each with who and what.
+    from cases.models import AccessLog
+
+    rows = AccessLog.objects.filter(action=AccessLog.Action.DOWNLOAD_FORM).order_by("pk")
+    assert [(a.username, a.detail) for a in rows] == [
+        ("coordinator", "draft I-918B"),
+        ("detective", "draft I-918B"),
+        ("advocate", "signed I-918B"),
+    ]
 
 
 # --- the ink original ---

@@ -18,6 +18,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cases import services
 from cases.models import (
@@ -131,6 +132,11 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, given, family, role, _org in USERS:
             self.stdout.write(f"  {username:<12} {role:<12} {given} {family}")
+        self.stdout.write(
+            "Second factor: `DJANGO_DEBUG=1 .venv/bin/python manage.py demo_code USERNAME` prints "
+            "the current code, or add the key from `demo_code --key USERNAME` to an "
+            "authenticator app."
+        )
 
     def _reference_data(self) -> tuple[Agency, dict[str, Any], list[AdvocateOrganization]]:
         agency, _ = Agency.objects.get_or_create(
@@ -171,6 +177,11 @@ class Command(BaseCommand):
             user.groups.add(Group.objects.get(name=role))
             if org_index is not None:
                 user.groups.add(organizations[org_index].group)
+            # An enrolled authenticator, so the demo asks for a code at once; the code comes
+            # from `manage.py demo_code USER` (DEBUG only) or an app given the printed key.
+            TOTPDevice.objects.get_or_create(
+                user=user, confirmed=True, defaults={"name": "demo authenticator"}
+            )
             users[username] = user
         CertifyingOfficial.objects.get_or_create(
             agency=agency,
