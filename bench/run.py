@@ -349,7 +349,7 @@ def race(ports: tuple[int, int], data: dict[str, Any]) -> dict[str, Any]:
                     port, got["location"], f"{cookie}; messages={got['messages']}"
                 )
                 found = re.search(r'usa-alert__text">\s*(.*?)\s*<', html, re.DOTALL)
-                message = found.group(1) if found else html[:0]
+                message = found.group(1) if found else ""
                 if not found and "Saved." in html:
                     message = "Saved."
             results[i] = {"port": port, "step": step, "status": status, "message": message}
