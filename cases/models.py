@@ -424,6 +424,14 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["organization", "status"]),
             models.Index(fields=["status", "due_on"]),
             models.Index(fields=["assigned_detective", "status", "due_on"]),
+            # Issue 7 (docs/performance.md): every list reads one page in index order.
+            models.Index(fields=["created_at", "id"], name="request_created_idx"),
+            models.Index(fields=["status", "created_at", "id"], name="request_status_created_idx"),
+            models.Index(
+                fields=["due_on", "id"],
+                condition=models.Q(status__in=PENDING_STATES),
+                name="request_pending_due_idx",
+            ),
         ]
 
     def __str__(self) -> str:

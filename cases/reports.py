@@ -31,7 +31,7 @@ import re
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db.models import Count
@@ -448,12 +448,112 @@ def to_pdf(report: AnnualReport, *, public: bool) -> bytes:
 
 
 def open_requests_by_clock(*, now: datetime) -> list[tuple[str, str, int]]:
-    """(state, label, count) for every pending request, in one query."""
+    """The tile's counts, reused while nothing changed or for up to a minute (issue 7).
+
+    Counting a hundred thousand pending requests takes PostgreSQL about 0.1 s, too much
+    for every home page. The counts are kept while no CaseEvent was added; after a change
+    they are recounted once they are a minute old (so under constant writes, once a
+    minute per server), and every new day.
+    """
+    from django.core.cache import cache
+
+    from cases.models import CaseEvent
+
+    marker = CaseEvent.objects.order_by("-pk").values_list("pk", flat=True).first()
+    key = f"clock-tile:v1:{timezone.localdate(now)}"
+    cached = cache.get(key)
+    if cached is not None:
+        cached_marker, counted_at, counts = cached
+        if cached_marker == marker or (now - counted_at).total_seconds() < TILE_MAX_AGE_SECONDS:
+            return counts
+    counts = count_open_requests_by_clock(now=now)
+    cache.set(key, (marker, now, counts), 24 * 3600)
+    return counts
+
+
+TILE_MAX_AGE_SECONDS = 60
+
+
+def count_open_requests_by_clock(*, now: datetime) -> list[tuple[str, str, int]]:
+    """(state, label, count) for every pending request, in one aggregate query.
+
+    The database counts by the stored due date (set at receipt and on expedited edits, the
+    same date ``clocks.clock`` judges), so the cost does not grow with the rows loaded into
+    Python (issue 7). ``tests/test_performance.py`` checks it against ``clocks.clock``.
+    """
+    from django.db.models import Q
+
     from cases.models import PENDING_STATES
 
     jurisdiction = clocks.profile()
-    rows = CertificationRequest.objects.only(*REPORT_FIELDS).filter(
-        status__in=PENDING_STATES, received_at__isnull=False
+    today = timezone.localdate(now)
+    soon = today + timedelta(days=jurisdiction.due_soon_days)
+    soon_expedited = today + timedelta(days=jurisdiction.expedited_due_soon_days)
+    due_soon = Q(due_on__gte=today) & (
+        Q(expedited=False, due_on__lte=soon) | Q(expedited=True, due_on__lte=soon_expedited)
     )
-    counts = Counter(clocks.clock(r, now=now, jurisdiction=jurisdiction).state for r in rows)
+    totals = CertificationRequest.objects.filter(
+        status__in=PENDING_STATES, received_at__isnull=False
+    ).aggregate(
+        overdue=Count("pk", filter=Q(due_on__lt=today)),
+        due_soon=Count("pk", filter=due_soon),
+        on_time=Count("pk", filter=Q(due_on__gte=today) & ~due_soon),
+    )
+    counts = {
+        clocks.ClockState.OVERDUE: totals["overdue"],
+        clocks.ClockState.DUE_SOON: totals["due_soon"],
+        clocks.ClockState.ON_TIME: totals["on_time"],
+    }
     return [(state.value, state.label, counts.get(state, 0)) for state in clocks.OPEN_CLOCK_STATES]
+
+
+# --- issue 7: the report is built once per change, not once per page view ---
+
+REPORT_CACHE_SECONDS = 24 * 3600
+REPORT_MAX_AGE_SECONDS = 300
+
+
+def cached_annual_report(year: int, *, now: datetime, agency: str = "") -> AnnualReport:
+    """``build_annual_report``, reused while nothing changed, or for up to five minutes.
+
+    Every change a report counts (submit, decisions, withdrawals, edits of the expedited
+    track) is a service call that appends a CaseEvent, so the newest event's id tells
+    whether anything changed. Building the report for a million requests takes seconds
+    (docs/performance.md), so under constant writes it is rebuilt at most every five
+    minutes per server; when nothing changed it stays exact. A new day starts afresh.
+    """
+    import hashlib
+
+    from django.core.cache import cache
+
+    from cases.models import CaseEvent
+
+    marker = CaseEvent.objects.order_by("-pk").values_list("pk", flat=True).first()
+    tag = hashlib.sha256(agency.encode()).hexdigest()[:12]
+    key = f"annual-report:v2:{year}:{tag}:{timezone.localdate(now)}"
+    cached = cache.get(key)
+    if cached is not None:
+        cached_marker, built_at, report = cached
+        age = (now - built_at).total_seconds()
+        if cached_marker == marker or 0 <= age < REPORT_MAX_AGE_SECONDS:
+            return report
+    report = build_annual_report(year, now=now, agency=agency)
+    report.cache_key = f"{key}:{marker}"
+    cache.set(key, (marker, now, report), REPORT_CACHE_SECONDS)
+    return report
+
+
+def cached_chart_svgs(report: AnnualReport) -> list[tuple[str, str]]:
+    """(title, SVG) of the report's charts; drawn once per cached report (issue 7)."""
+    from django.core.cache import cache
+
+    key = getattr(report, "cache_key", None)  # one report build, one set of charts
+    svgs = cache.get(f"{key}:charts") if key else None
+    if svgs is None:
+        svgs = [
+            (chart.title, chart_svg(chart, index=index))
+            for index, chart in enumerate(charts(report))
+        ]
+        if key:
+            cache.set(f"{key}:charts", svgs, REPORT_CACHE_SECONDS)
+    return svgs

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -9,8 +10,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.db.models import Q, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -41,11 +41,14 @@ from cases.models import (
     Status,
     Statute,
 )
+from cases.pagination import CappedPaginator  # issue 7: counts stop at a cap
 from cases.permissions import get_request_for_user, has_capability
 from cases.presentation import clock_for, progress_for
 from cases.roles import DETECTIVE
 from cases.security import consume_fresh_auth, has_fresh_auth, log_access
 from cases.selectors import events_visible_to, requests_visible_to
+
+logger = logging.getLogger(__name__)
 
 REAUTH_STEPS = {"certify", "decline", "withdraw_certification"}
 
@@ -89,9 +92,28 @@ SERVICE_CALLS: dict[str, ServiceCall] = {
 # --- lists and queues ---
 
 
+# The columns a list row shows and its clock reads (issue 7): no victim data, no long text.
+LIST_FIELDS = [
+    "reference",
+    "status",
+    "created_at",
+    "received_at",
+    "due_on",
+    "expedited",
+    "age_out_date",
+    "delay_projected_date",
+    "decided_at",
+    "organization__name",
+]
+
+
+def _for_lists(rows: QuerySet[CertificationRequest]) -> QuerySet[CertificationRequest]:
+    return rows.select_related(None).select_related("organization").only(*LIST_FIELDS)
+
+
 def _queues(user: Any) -> list[dict[str, Any]]:
     """What waits for this user, one queue per capability, most urgent first."""
-    visible = requests_visible_to(user)
+    visible = _for_lists(requests_visible_to(user))
     queues = []
     if has_capability(user, permissions.SUBMIT):
         queues.append(
@@ -175,7 +197,7 @@ def queue(request: HttpRequest, key: str) -> HttpResponse:
     found = [q for q in _queues(request.user) if q["key"] == key]
     if not found:
         raise Http404("No such queue.")
-    page = Paginator(found[0]["rows"], 25).get_page(request.GET.get("page"))
+    page = CappedPaginator(found[0]["rows"]).get_page(request.GET.get("page"))
     return render(
         request,
         "cases/queue.html",
@@ -185,7 +207,7 @@ def queue(request: HttpRequest, key: str) -> HttpResponse:
 
 @require_GET
 def request_list(request: HttpRequest) -> HttpResponse:
-    rows: QuerySet[CertificationRequest] = requests_visible_to(request.user)
+    rows: QuerySet[CertificationRequest] = _for_lists(requests_visible_to(request.user))
     status = request.GET.get("status", "")
     if status in Status.values:
         rows = rows.filter(status=status)
@@ -197,7 +219,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
             | Q(report_number_digest=keyed_hash(q, purpose="report_number") or "-")
             | Q(a_number_digest=keyed_hash(q, purpose="a_number") or "-")
         )
-    page = Paginator(rows.order_by("-created_at", "-pk"), 25).get_page(request.GET.get("page"))
+    page = CappedPaginator(rows.order_by("-created_at", "-pk")).get_page(request.GET.get("page"))
     return render(
         request,
         "cases/list.html",
@@ -634,6 +656,14 @@ def _may_take(obj: CertificationRequest, request: HttpRequest, name: str) -> boo
 @login_not_required
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
+    """For the load balancer: 200 when this server can reach the database, 503 when not.
+
+    No login, no session, no personal data (issue 7, docs/deploy.md).
+    """
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        logger.exception("healthz: database unavailable")
+        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
     return JsonResponse({"status": "ok"})

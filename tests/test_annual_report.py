@@ -197,10 +197,14 @@ def test_the_report_page_runs_a_fixed_number_of_queries(
             decline_reason="not_helpful",
         )
     sign_in(client, people["auditor"])
-    # session, user, capability (user + group perms), agency name, requests, categories
-    with django_assert_num_queries(8):  # +1: the second-factor device (issue 6)
+    # session, user, second-factor device (issue 6), capability (user + group perms), agency
+    # name, newest event (the cache key, issue 7), requests, categories; then, cached, the
+    # same without the last two
+    with django_assert_num_queries(9):
         response = client.get("/reports/annual/2025/")
     assert response.status_code == 200
+    with django_assert_num_queries(7):
+        assert client.get("/reports/annual/2025/").status_code == 200
 
 
 def test_the_command_writes_csv_and_pdf(year_2025, tmp_path, capsys):
@@ -284,7 +288,11 @@ def test_the_home_page_with_the_tile_runs_a_fixed_number_of_queries(
     for _ in range(count):
         make_request(Status.RECEIVED)
     sign_in(client, people["coordinator"])
-    # session, user, the role's permissions, intake queue, clock tile
-    with django_assert_num_queries(7):  # +1: the second-factor device (issue 6)
+    # session, user, second-factor device (issue 6), the role's permissions, intake queue,
+    # newest event (issue 7), clock tile; then the tile comes from the cache while no event
+    # was added
+    with django_assert_num_queries(8):
         response = client.get("/")
     assert "Open requests by answer clock" in response.content.decode()
+    with django_assert_num_queries(7):
+        client.get("/")

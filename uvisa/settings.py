@@ -115,10 +115,16 @@ TEMPLATES = [
 
 # SQLite file when DATABASE_URL is unset; PostgreSQL in production
 # (e.g. postgres://user:pass@host:5432/uvisa?conn_max_age=600).
+_DATABASE_URL = env("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}"
 DATABASES = {
     "default": dj_database_url.parse(
-        env("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}",
-        conn_max_age=env_int("DJANGO_CONN_MAX_AGE", 0),
+        _DATABASE_URL,
+        # Persistent connections on PostgreSQL (issue 7): a worker keeps its connection
+        # for ten minutes, checked before reuse, instead of connecting per request.
+        conn_max_age=env_int(
+            "DJANGO_CONN_MAX_AGE", 0 if _DATABASE_URL.startswith("sqlite") else 600
+        ),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -222,12 +228,22 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
+# Logs go to stderr; one JSON object per line unless DJANGO_LOG_FORMAT=text (issue 7,
+# uvisa/logs.py). Text is the default with DEBUG on.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "uvisa.logs.JsonFormatter"}, "text": {}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": env("DJANGO_LOG_FORMAT", "text" if DEBUG else "json"),
+        }
+    },
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", "INFO")},
 }
+# The load balancer's health check may come over plain HTTP (issue 7, docs/deploy.md).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 # --- Signed forms and letters (issue 4; docs/forms.md) ---
 # The agency's signing key and certificate, one PKCS#12 file; its password from

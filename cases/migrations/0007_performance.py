@@ -1,0 +1,39 @@
+# Issue 7 (docs/performance.md): indexes for the lists at a million requests.
+
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [("cases", "0007_merge_forms_and_security")]
+
+    operations = [
+        migrations.AddIndex(
+            model_name="certificationrequest",
+            index=models.Index(fields=["created_at", "id"], name="request_created_idx"),
+        ),
+        migrations.AddIndex(
+            model_name="certificationrequest",
+            index=models.Index(
+                fields=["status", "created_at", "id"], name="request_status_created_idx"
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="certificationrequest",
+            index=models.Index(
+                condition=models.Q(
+                    (
+                        "status__in",
+                        [
+                            "received",
+                            "crime_check",
+                            "helpfulness_review",
+                            "chief_decision",
+                            "info_requested",
+                        ],
+                    )
+                ),
+                fields=["due_on", "id"],
+                name="request_pending_due_idx",
+            ),
+        ),
+    ]

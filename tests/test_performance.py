@@ -1,0 +1,290 @@
+"""Issue 7: bulk data, constant query counts at any size, caches that follow changes,
+the production pieces (healthz, JSON logs, gunicorn config, the benchmark's baseline)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import runpy
+from collections import Counter
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.db import OperationalError, connection
+from django.test.utils import CaptureQueriesContext, override_settings
+from django.utils import timezone
+
+from cases import clocks, reports, services
+from cases.models import (
+    PENDING_STATES,
+    AdvocateOrganization,
+    CaseEvent,
+    CertificationRequest,
+    RequestGroupObjectPermission,
+    Status,
+)
+from cases.pagination import CappedPaginator
+from cases.selectors import requests_visible_to
+from tests.conftest import sign_in
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Session, user, second-factor device (issue 6), the role's permissions (user + groups),
+# then per queue one capped COUNT and one SELECT of the page (the scope is a subquery).
+BULK_PAGES = [
+    ("advocate", "/", 7),
+    ("advocate", "/requests/", 7),
+    ("advocate", "/queues/organisation/", 7),
+    ("coordinator", "/", 7),
+    ("coordinator", "/requests/", 7),
+    ("coordinator", "/requests/?status=received", 7),
+    ("coordinator", "/queues/intake/", 7),
+    ("chief", "/queues/decisions/", 7),
+    ("detective", "/queues/assignments/", 7),
+]
+
+
+def bulk_users() -> dict:
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects
+    detective = (
+        CertificationRequest.objects.filter(status=Status.HELPFULNESS_REVIEW)
+        .values_list("assigned_detective__username", flat=True)
+        .first()
+    )
+    return {
+        "advocate": users.get(username="bulk-advocate-001-1"),
+        "coordinator": users.get(username="bulk-coordinator"),
+        "chief": users.get(username="bulk-chief"),
+        "detective": users.get(username=detective),
+    }
+
+
+def query_counts(client, django_assert_num_queries) -> dict[tuple[str, str], int]:
+    counts = {}
+    users = bulk_users()
+    for persona, url, expected in BULK_PAGES:
+        sign_in(client, users[persona])
+        client.get(url)  # warm process-wide caches, as in a running server
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url)
+        assert response.status_code == 200, url
+        assert "-UV-" in response.content.decode(), url  # rows are listed
+        counts[(persona, url)] = len(ctx.captured_queries)
+        with django_assert_num_queries(expected):
+            client.get(url)
+    return counts
+
+
+@pytest.mark.django_db(transaction=True)
+def test_list_queries_are_the_same_with_100_and_with_2000_requests(
+    client, reference_rows, django_assert_num_queries
+):
+    call_command("seed_bulk", requests=100, organizations=3, detectives=2, verbosity=0)
+    small = query_counts(client, django_assert_num_queries)
+    call_command("seed_bulk", requests=1900, organizations=3, detectives=2, seed=8, verbosity=0)
+    assert CertificationRequest.objects.count() == 2000
+    assert query_counts(client, django_assert_num_queries) == small
+
+
+@pytest.mark.django_db(transaction=True)
+def test_seed_bulk_spreads_requests_like_real_ones(reference_rows):
+    call_command("seed_bulk", requests=600, organizations=4, detectives=3, verbosity=0)
+    rows = CertificationRequest.objects.all()
+    statuses = Counter(rows.values_list("status", flat=True))
+    assert set(statuses) == set(Status.values)  # every state occurs
+    assert statuses[Status.CERTIFIED] > sum(statuses[s] for s in PENDING_STATES)
+    years = {r.created_at.year for r in rows.only("created_at")}
+    assert len(years) >= 5  # ten years of history
+    # Received requests carry their due date; every request its creation event and steps.
+    assert not rows.exclude(status=Status.DRAFT).filter(due_on__isnull=True).exists()
+    for r in rows.filter(status=Status.CERTIFIED)[:20]:
+        steps = list(r.events.values_list("transition", flat=True))
+        assert steps[0] == "" and steps[-1] == "certify", steps
+        assert r.events.last().to_state == Status.CERTIFIED
+    assert CaseEvent.objects.filter(kind=CaseEvent.Kind.CREATED).count() == 600
+    # The audit events are chained like the services chain them (issue 6).
+    from cases.audit import verify_chain
+
+    checked, broken = verify_chain()
+    assert checked == CaseEvent.objects.count() and broken is None, broken
+    # Victim fields went through their own encryption; the lookup digests are filled.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT family_name FROM cases_certificationrequest LIMIT 1")
+        stored = cursor.fetchone()[0]
+    assert stored.startswith("v1:") and rows.first().family_name in {
+        "García",
+        "Nguyen",
+        "Silva",
+        "Pierre",
+        "Hernández",
+        "Zhang",
+        "Castillo",
+        "Haile",
+    }
+    from cases.selectors import requests_by_number
+
+    sample = rows.exclude(report_number="").first()
+    assert sample in requests_by_number(bulk_users()["coordinator"], sample.report_number)
+    # Scope: one organisation's advocate sees exactly that organisation's requests.
+    org = AdvocateOrganization.objects.get(name="Bulk advocacy organisation 001")
+    advocate = org.group.user_set.first()
+    assert requests_visible_to(advocate).count() == rows.filter(organization=org).count() > 0
+    assert RequestGroupObjectPermission.objects.count() == 600
+    # The reference counters moved on: a request made through the service gets a new one.
+    from cases.services import request_create
+
+    new = request_create(
+        actor=advocate,
+        agency=rows.first().agency,
+        values={"family_name": "Test", "given_name": "Ana"},
+    )
+    assert CertificationRequest.objects.filter(reference=new.reference).count() == 1
+
+
+def test_seed_bulk_refuses_nonsense(db):
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="must be positive"):
+        call_command("seed_bulk", requests=0)
+
+
+def test_list_rows_never_load_victim_data(client, make_request, people):
+    make_request(Status.RECEIVED)
+    sign_in(client, people["coordinator"])
+    with CaptureQueriesContext(connection) as ctx:
+        client.get("/requests/")
+    page_select = [
+        q["sql"]
+        for q in ctx.captured_queries
+        if '"reference"' in q["sql"] and "COUNT(" not in q["sql"].upper()
+    ]
+    assert page_select and '"family_name"' not in page_select[0]
+    assert '"date_of_birth"' not in page_select[0] and '"a_number"' not in page_select[0]
+
+
+# --- caches follow changes ---
+
+
+def test_clock_tile_counts_in_sql_what_the_clocks_say(make_request):
+    now = timezone.now()
+    for days, expedited in [(1, False), (80, False), (100, False), (28, True), (40, True)]:
+        make_request(
+            Status.RECEIVED,
+            received_at=now - timedelta(days=days),
+            expedited=expedited,
+            expedited_reason="removal" if expedited else "",
+        )
+    make_request(Status.DECLINED, decided_at=now)  # answered: not on the tile
+    pending = CertificationRequest.objects.filter(status__in=PENDING_STATES)
+    expected = Counter(clocks.clock(r, now=now).state for r in pending)
+    counted = {state: n for state, _, n in reports.count_open_requests_by_clock(now=now)}
+    assert counted == {s.value: expected.get(s, 0) for s in clocks.OPEN_CLOCK_STATES}
+    assert sum(counted.values()) == 5 and all(counted.values())
+
+
+def test_clock_tile_is_recounted_after_a_change(make_request, people):
+    now = timezone.now()
+    r = make_request(Status.RECEIVED, received_at=now - timedelta(days=1))
+    before = {s: n for s, _, n in reports.open_requests_by_clock(now=now)}
+    assert before["on_time"] == 1
+    services.request_withdraw(request=r, actor=people["advocate"], reason="Moved away.")
+    # Under writes the counts may be up to a minute old, then they follow the change.
+    later = now + timedelta(seconds=reports.TILE_MAX_AGE_SECONDS + 1)
+    after = {s: n for s, _, n in reports.open_requests_by_clock(now=later)}
+    assert after["on_time"] == 0
+
+
+def test_annual_report_cache_follows_the_audit_trail(make_request, people):
+    now = timezone.now()
+    r = make_request(Status.CHIEF_DECISION, received_at=now - timedelta(days=10))
+    year = timezone.localdate(now).year
+    first = reports.cached_annual_report(year, now=now)
+    assert reports.cached_annual_report(year, now=now) is not None
+    services.request_decline(request=r, actor=people["chief"], reason="not_helpful")
+    # Under writes the report may be up to five minutes old, then it follows the change.
+    stale = reports.cached_annual_report(year, now=now + timedelta(seconds=10))
+    later = now + timedelta(seconds=reports.REPORT_MAX_AGE_SECONDS + 1)
+    fresh = reports.cached_annual_report(year, now=later)
+    assert (first.denied, stale.denied, fresh.denied) == (0, 0, 1)
+    # Without a change it is reused however old it is (within the day).
+    reused = reports.cached_annual_report(year, now=later + timedelta(seconds=900))
+    assert reused.generated_at == fresh.generated_at == later
+
+
+def test_capped_paginator_stops_counting_at_the_cap(make_request):
+    for _ in range(12):
+        make_request(Status.RECEIVED)
+    rows = CertificationRequest.objects.order_by("-created_at", "-pk")
+    capped = CappedPaginator(rows, per_page=5, cap=10)
+    assert (capped.count, capped.capped, capped.page_label, capped.num_pages) == (
+        11,
+        True,
+        "more than 2",
+        3,
+    )
+    full = CappedPaginator(rows, per_page=5, cap=100)
+    assert (full.count, full.capped, full.page_label) == (12, False, "3")
+    assert len(capped.get_page(99).object_list) == 1  # the last counted page
+
+
+# --- production pieces ---
+
+
+def test_healthz_answers_503_when_the_database_is_down(client, db, monkeypatch):
+    from cases import views
+
+    class Unreachable:
+        def cursor(self) -> None:
+            raise OperationalError("connection refused")
+
+    monkeypatch.setattr(views, "connection", Unreachable())
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json() == {"status": "error", "database": "unavailable"}
+
+
+def test_healthz_is_exempt_from_the_https_redirect(client, db, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/").status_code == 301
+
+
+def test_json_logs_carry_request_fields_but_no_query_string():
+    from uvisa.logs import JsonFormatter
+
+    record = logging.LogRecord("gunicorn.access", logging.INFO, __file__, 1, "%(h)s", None, None)
+    record.args = {"h": "10.0.0.5", "m": "GET", "U": "/requests/", "s": "200", "M": "12"}
+    record.args["q"] = "q=A123456789"  # gunicorn's query atom: never written
+    line = json.loads(JsonFormatter().format(record))
+    assert line["path"] == "/requests/" and line["status"] == 200 and line["duration_ms"] == 12
+    assert "A123456789" not in json.dumps(line)
+    try:
+        raise ValueError("boom")
+    except ValueError:
+        import sys
+
+        error = logging.LogRecord(
+            "django", logging.ERROR, __file__, 1, "failed", (), sys.exc_info()
+        )
+    line = json.loads(JsonFormatter().format(error))
+    assert line["level"] == "ERROR" and "ValueError: boom" in line["exception"]
+
+
+def test_gunicorn_config_loads(monkeypatch):
+    monkeypatch.setenv("GUNICORN_WORKERS", "3")
+    config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    assert config["workers"] == 3 and config["bind"] == "127.0.0.1:8000"
+    assert config["preload_app"] is True and config["max_requests"] == 0
+    formatter = config["logconfig_dict"]["formatters"]["json"]["()"]
+    assert formatter == "uvisa.logs.JsonFormatter"
+
+
+def test_baseline_view_exists_only_in_the_benchmark_urlconf(client, db):
+    assert client.get("/bench/baseline").status_code == 404
+    with override_settings(ROOT_URLCONF="bench.urls"):
+        response = client.get("/bench/baseline")
+    assert response.status_code == 200 and response.content == b"ok"
