@@ -45,3 +45,19 @@ def load_reference_data(category_model: Any, statute_model: Any) -> None:
 
 def _confidence(value: str) -> str:
     return value if value in ("H", "M", "L") else ""
+
+
+# The first department, as Part 2 of Supplement B names it (demo data, bulk data, tests).
+MEDFORD_AGENCY: dict[str, str] = {
+    "name": "Medford Police Department",
+    "street": "100 Main Street",
+    "city": "Medford",
+    "state": "MA",
+    "zip_code": "02155",
+    "phone": "781-391-6404",
+    "agency_type": "local",
+    "category": "law_enforcement",
+    "head_family_name": "Delaney",
+    "head_given_name": "Frank",
+    "head_title": "Chief of Police",
+}

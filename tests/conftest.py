@@ -31,7 +31,7 @@ from cases.models import (  # noqa: E402
     Status,
     Statute,
 )
-from cases.reference_data import load_reference_data  # noqa: E402
+from cases.reference_data import MEDFORD_AGENCY, load_reference_data  # noqa: E402
 from cases.roles import ADVOCATE, AUDITOR, CHIEF, COORDINATOR, DETECTIVE, sync_roles  # noqa: E402
 
 PERSONAS = [
@@ -107,20 +107,7 @@ def reference_rows(db: None) -> None:
 
 @pytest.fixture
 def agency(reference_rows: None) -> Agency:
-    return Agency.objects.create(
-        name="Medford Police Department",
-        code="MPD",
-        street="100 Main Street",
-        city="Medford",
-        state="MA",
-        zip_code="02155",
-        phone="781-391-6404",
-        agency_type=Agency.AgencyType.LOCAL,
-        category=Agency.Category.LAW_ENFORCEMENT,
-        head_family_name="Delaney",
-        head_given_name="Frank",
-        head_title="Chief of Police",
-    )
+    return Agency.objects.create(code="MPD", **MEDFORD_AGENCY)
 
 
 def _organization(name: str) -> AdvocateOrganization:

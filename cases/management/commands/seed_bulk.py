@@ -41,6 +41,7 @@ from cases.models import (
     RequestUserObjectPermission,
     Status,
 )
+from cases.reference_data import MEDFORD_AGENCY
 from cases.roles import ADVOCATE, AUDITOR, CHIEF, COORDINATOR, DETECTIVE, sync_roles
 
 S = Status
@@ -188,20 +189,7 @@ class Command(BaseCommand):
             raise CommandError("Reference data is missing: run `manage.py migrate` first.")
         self.agency = Agency.objects.order_by("pk").first()
         if self.agency is None:
-            self.agency = Agency.objects.create(
-                name="Medford Police Department",
-                code="MPD",
-                street="100 Main Street",
-                city="Medford",
-                state="MA",
-                zip_code="02155",
-                phone="781-391-6404",
-                agency_type=Agency.AgencyType.LOCAL,
-                category=Agency.Category.LAW_ENFORCEMENT,
-                head_family_name="Delaney",
-                head_given_name="Frank",
-                head_title="Chief of Police",
-            )
+            self.agency = Agency.objects.create(code="MPD", **MEDFORD_AGENCY)
         self.orgs = []
         for i in range(1, organizations + 1):
             name = f"Bulk advocacy organisation {i:03d}"

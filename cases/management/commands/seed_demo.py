@@ -32,6 +32,7 @@ from cases.models import (
     Status,
     Statute,
 )
+from cases.reference_data import MEDFORD_AGENCY
 from cases.roles import ADVOCATE, AUDITOR, CHIEF, COORDINATOR, DETECTIVE
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 (printed for the demo; never used in production)
@@ -139,22 +140,7 @@ class Command(BaseCommand):
         )
 
     def _reference_data(self) -> tuple[Agency, dict[str, Any], list[AdvocateOrganization]]:
-        agency, _ = Agency.objects.get_or_create(
-            code="MPD",
-            defaults=dict(
-                name="Medford Police Department",
-                street="100 Main Street",
-                city="Medford",
-                state="MA",
-                zip_code="02155",
-                phone="781-391-6404",
-                agency_type=Agency.AgencyType.LOCAL,
-                category=Agency.Category.LAW_ENFORCEMENT,
-                head_family_name="Delaney",
-                head_given_name="Frank",
-                head_title="Chief of Police",
-            ),
-        )
+        agency, _ = Agency.objects.get_or_create(code="MPD", defaults=MEDFORD_AGENCY)
         organizations = []
         for name, city, email in ORGANIZATIONS:
             group, _ = Group.objects.get_or_create(name=f"org: {name}")
