@@ -217,6 +217,7 @@ def plan(args: argparse.Namespace) -> dict[str, Any]:
 
     pages: dict[str, list[tuple[str, ...]]] = {
         "baseline": [("GET", "/bench/baseline", "", "")],
+        "signed-in floor": [line("coordinator", "/bench/signed-in")],
         "advocate list": [line("advocate", "/requests/")],
         "advocate home": [line("advocate", "/")],
         "coordinator queue": [line("coordinator", "/queues/intake/")],
@@ -585,7 +586,9 @@ def main() -> None:
                 request__reference__in=refs, transition="begin_crime_check"
             ).count()
             posts = data["pages"]["transition"]
-            cycle = [n for n in data["pages"] if n not in ("transition", "baseline")]
+            cycle = [
+                n for n in data["pages"] if n not in ("transition", "baseline", "signed-in floor")
+            ]
             mixed = []
             for i, post in enumerate(posts):
                 for name in cycle:

@@ -17,4 +17,14 @@ def baseline(request: HttpRequest) -> HttpResponse:
     return HttpResponse(b"ok", content_type="text/plain")
 
 
-urlpatterns = [path("bench/baseline", baseline, name="bench_baseline"), *app_urlpatterns]
+@require_GET
+def signed_in(request: HttpRequest) -> HttpResponse:
+    """The floor of every signed-in page: session, user, second factor, no page work."""
+    return HttpResponse(b"ok", content_type="text/plain")
+
+
+urlpatterns = [
+    path("bench/baseline", baseline, name="bench_baseline"),
+    path("bench/signed-in", signed_in, name="bench_signed_in"),
+    *app_urlpatterns,
+]

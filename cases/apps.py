@@ -14,3 +14,6 @@ class CasesConfig(AppConfig):
         post_migrate.connect(sync_roles, sender=self)
 
         from cases import security  # noqa: F401  (session tracking and account-disable signals)
+        from cases.page_cache import connect
+
+        connect()  # the data version of cached pages (issue 7)

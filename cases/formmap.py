@@ -571,14 +571,18 @@ RESOLVERS: dict[str, Callable[[CertificationRequest], Any]] = {
 }
 
 
-def read_value(request: CertificationRequest, item: Item) -> Any:
+_UNSET = object()
+
+
+def read_value(request: CertificationRequest, item: Item, official: Any = _UNSET) -> Any:
+    """``item``'s value; ``official`` is ``signing_official(request)`` when the caller has it."""
     if not item.source:
         return ""
     if item.source in RESOLVERS:
         return RESOLVERS[item.source](request)
     head, _, rest = item.source.partition(".")
     if head == "official" and rest:
-        official = signing_official(request)
+        official = signing_official(request) if official is _UNSET else official
         return _text(getattr(official, rest, "")) if official else ""
     obj: Any = request
     for name in item.source.split("."):
@@ -593,12 +597,13 @@ def read_value(request: CertificationRequest, item: Item) -> Any:
 def fill(request: CertificationRequest) -> list[tuple[Part, list[FilledItem]]]:
     """Every Part with its items' values, applies, and required-but-empty flags."""
     edition = edition_for(request)
+    official = signing_official(request)  # once, not once per item of Part 6
     result = []
     for part in edition.parts:
         values: dict[str, Any] = {}
         filled = []
         for item in part.items:
-            value = read_value(request, item)
+            value = read_value(request, item, official)
             values[item.number] = value
             applies = True
             if item.condition:

@@ -131,8 +131,9 @@ def get_request_for_user(user: User, reference: str, **select: Any) -> Certifica
 
     if len(reference) > 30 or "\x00" in reference:  # not a reference; PostgreSQL refuses NUL
         raise Http404("No such request.")
-    request = requests_visible_to(user).filter(reference=reference).first()
-    if request is None:
+    found = list(requests_visible_to(user).filter(reference=reference)[:1])  # unique: no sort
+    if not found:
         raise Http404("No such request.")
+    request = found[0]
     request.__dict__.setdefault("_scope_cache", {})[user.pk] = True
     return request

@@ -25,8 +25,10 @@ VIEW_PERM_CODENAME = VIEW_PERM.split(".")[1]
 def requests_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet[CertificationRequest]:
     """Every request the user may see: all of them with ``view_all_requests``, else the
     ones granted to the user or one of the user's groups (guardian object permission)."""
+    # Not the agency: one row, read when a page needs it. Each join costs the planner more
+    # than the extra primary-key read (issue 7, docs/performance.md).
     base = CertificationRequest.objects.select_related(
-        "agency", "organization", "advocate", "assigned_detective"
+        "organization", "advocate", "assigned_detective"
     )
     if not (user.is_authenticated and user.is_active) or user.is_superuser:
         return base.none()

@@ -9,17 +9,21 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, connection
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, prefetch_related_objects
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cases import clocks, permissions, reports, services
+from cases import clocks, page_cache, permissions, reports, services
 from cases.account_views import download_name
 from cases.crypto import keyed_hash
 from cases.forms import (
@@ -173,40 +177,44 @@ def _with_clocks(rows: Any) -> list[tuple[CertificationRequest, Any]]:
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    queues = _queues(request.user)
-    for queue in queues:
-        queue["items"] = _with_clocks(queue["rows"][:10])
-        queue["more"] = len(queue["items"]) == 10
-    return render(
-        request,
-        "cases/home.html",
-        {
+    def build() -> tuple[str, str]:
+        queues = _queues(request.user)
+        for queue in queues:
+            queue["items"] = _with_clocks(queue["rows"][:10])
+            queue["more"] = len(queue["items"]) == 10
+        is_staff = has_capability(request.user, permissions.REVIEW) or has_capability(
+            request.user, permissions.DECIDE
+        )
+        context = {
             "queues": queues,
             "can_create": has_capability(request.user, permissions.SUBMIT),
             # Clock tile (issue 5) for the coordinator and the Chief.
-            "clock_tile": reports.open_requests_by_clock(now=timezone.now())
-            if has_capability(request.user, permissions.REVIEW)
-            or has_capability(request.user, permissions.DECIDE)
-            else None,
-        },
-    )
+            "clock_tile": reports.open_requests_by_clock(now=timezone.now()) if is_staff else None,
+        }
+        return "Home", render_to_string("cases/home.html", context, request)
+
+    return page_cache.cached_page(request, build)
 
 
 @require_GET
 def queue(request: HttpRequest, key: str) -> HttpResponse:
-    found = [q for q in _queues(request.user) if q["key"] == key]
-    if not found:
-        raise Http404("No such queue.")
-    page = CappedPaginator(found[0]["rows"]).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "cases/queue.html",
-        {"queue": found[0], "page": page, "items": _with_clocks(page.object_list)},
-    )
+    def build() -> tuple[str, str]:
+        found = [q for q in _queues(request.user) if q["key"] == key]
+        if not found:
+            raise Http404("No such queue.")
+        page = CappedPaginator(found[0]["rows"]).get_page(request.GET.get("page"))
+        context = {"queue": found[0], "page": page, "items": _with_clocks(page.object_list)}
+        return found[0]["title"], render_to_string("cases/queue.html", context, request)
+
+    return page_cache.cached_page(request, build)
 
 
 @require_GET
 def request_list(request: HttpRequest) -> HttpResponse:
+    return page_cache.cached_page(request, lambda: _request_list_content(request))
+
+
+def _request_list_content(request: HttpRequest) -> tuple[str, str]:
     rows: QuerySet[CertificationRequest] = _for_lists(requests_visible_to(request.user))
     status = request.GET.get("status", "")
     if status in Status.values:
@@ -220,18 +228,15 @@ def request_list(request: HttpRequest) -> HttpResponse:
             | Q(a_number_digest=keyed_hash(q, purpose="a_number") or "-")
         )
     page = CappedPaginator(rows.order_by("-created_at", "-pk")).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "cases/list.html",
-        {
-            "page": page,
-            "items": _with_clocks(page.object_list),
-            "statuses": Status.choices,
-            "status": status,
-            "q": q,
-            "extra": urlencode({k: v for k, v in {"status": status, "q": q}.items() if v}),
-        },
-    )
+    context = {
+        "page": page,
+        "items": _with_clocks(page.object_list),
+        "statuses": Status.choices,
+        "status": status,
+        "q": q,
+        "extra": urlencode({k: v for k, v in {"status": status, "q": q}.items() if v}),
+    }
+    return "All requests", render_to_string("cases/list.html", context, request)
 
 
 # --- the case page ---
@@ -258,11 +263,27 @@ def available_transitions(request_obj: CertificationRequest, user: Any) -> list[
                 "name": transition.name,
                 "label": transition.custom.get("label", transition.name),
                 "form": form_class(prefix=transition.name) if form_class else None,
+                "fields_html": _empty_fields_html(transition.name, form_class),
                 "secondary": transition.name in SECONDARY_STEPS,
             }
         )
     result.sort(key=lambda t: t["secondary"])
     return result
+
+
+def _empty_fields_html(name: str, form_class: Any) -> str:
+    """The fields of a step's empty form: the same HTML on every case page, built once per
+    worker (issue 7). A form with errors is rendered from the bound form instead."""
+    if form_class is None:
+        return ""
+    key = f"empty-step-fields:v1:{name}"
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string(
+            "cases/includes/form_fields.html", {"form": form_class(prefix=name)}
+        )
+        cache.set(key, html, None)
+    return html
 
 
 def _detail_context(
@@ -292,7 +313,9 @@ def _detail_context(
         "can_helpfulness": permissions.can_record_helpfulness(obj, user),
         "can_recertify": obj.status == Status.CERTIFIED and permissions.can_submit(obj, user),
         "valid_soon": _validity_ending(obj),
-        "detectives": _detectives() if permissions.can_assign_detective(obj, user) else [],
+        "detective_options": _detective_options(obj.assigned_detective_id)
+        if permissions.can_assign_detective(obj, user)
+        else "",
         "document_kinds": Document.Kind.choices,
     }
 
@@ -316,6 +339,8 @@ def _may_add_document(obj: CertificationRequest, user: Any) -> bool:
 def request_detail(request: HttpRequest, reference: str) -> HttpResponse:
     obj = get_request_for_user(request.user, reference)
     log_access(request, action=AccessLog.Action.VIEW_REQUEST, obj=obj)
+    # Read once for the page and for the Supplement B check (cases/formmap.py).
+    prefetch_related_objects([obj], "crime_categories", "statutes", "family_members")
     return render(request, "cases/detail.html", _detail_context(request, obj))
 
 
@@ -578,6 +603,24 @@ def assign_detective(request: HttpRequest, reference: str) -> HttpResponse:
 def _detectives() -> list[Any]:
     users = get_user_model().objects.filter(groups__name=DETECTIVE, is_active=True)
     return list(users.order_by("last_name", "first_name"))
+
+
+def _detective_options(selected_id: int | None) -> str:
+    """The <option>s of the assign form, built once per data version (a county may have
+    hundreds of detectives; cases/page_cache.py says when anything changed)."""
+    key = "detective-options:{}:{}".format(*page_cache.data_version())
+    options = cache.get(key)
+    if options is None:
+        options = format_html_join(
+            "",
+            '<option value="{}">{}</option>',
+            ((d.pk, d.get_full_name() or d.get_username()) for d in _detectives()),
+        )
+        cache.set(key, options, page_cache.CONTENT_SECONDS)
+    if selected_id is not None:
+        mark = f'<option value="{selected_id}">'
+        options = options.replace(mark, f'<option value="{selected_id}" selected>', 1)
+    return mark_safe(options)  # noqa: S308  # nosec B308 B703: format_html_join escaped the names
 
 
 # --- detective ---

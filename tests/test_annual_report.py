@@ -8,6 +8,7 @@ import re
 from datetime import date, timedelta
 
 import pytest
+from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 from pypdf import PdfReader
@@ -197,13 +198,13 @@ def test_the_report_page_runs_a_fixed_number_of_queries(
             decline_reason="not_helpful",
         )
     sign_in(client, people["auditor"])
-    # session, user, second-factor device (issue 6), capability (user + group perms), agency
-    # name, newest event (the cache key, issue 7), requests, categories; then, cached, the
-    # same without the last two
-    with django_assert_num_queries(9):
+    # session, user, second-factor device (issue 6), data version, capability (user + group
+    # perms), agency name, newest event (the cache key, issue 7), requests, categories; then
+    # the same without the last two, and the permission sets kept per data version
+    with django_assert_num_queries(10):
         response = client.get("/reports/annual/2025/")
     assert response.status_code == 200
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         assert client.get("/reports/annual/2025/").status_code == 200
 
 
@@ -288,11 +289,19 @@ def test_the_home_page_with_the_tile_runs_a_fixed_number_of_queries(
     for _ in range(count):
         make_request(Status.RECEIVED)
     sign_in(client, people["coordinator"])
-    # session, user, second-factor device (issue 6), the role's permissions, intake queue,
-    # newest event (issue 7), clock tile; then the tile comes from the cache while no event
-    # was added
-    with django_assert_num_queries(8):
+    # session, user, second-factor device (issue 6), data version of the page cache, the
+    # role's permissions (user, groups), intake queue, newest event (issue 7), clock tile
+    with django_assert_num_queries(9):
         response = client.get("/")
     assert "Open requests by answer clock" in response.content.decode()
-    with django_assert_num_queries(7):
+    # Then the whole page comes from the cache while nothing changed (cases/page_cache.py)...
+    with django_assert_num_queries(4):
         client.get("/")
+    # ...and the tile from its own cache when the page is built again with no new event.
+    cache.clear()
+    client.get("/")
+    from cases.page_cache import raise_data_version
+
+    raise_data_version()
+    with django_assert_num_queries(8):
+        assert "Open requests by answer clock" in client.get("/").content.decode()

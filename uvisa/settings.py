@@ -141,7 +141,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # lockout first (C5)
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend, with permission sets reused per data version (issue 7)
+    "cases.auth_backends.VersionedPermissionsBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 # Login-only application: no guardian "AnonymousUser" row, no anonymous checks.

@@ -41,6 +41,7 @@ from cases.models import (
     RequestUserObjectPermission,
     Status,
 )
+from cases.page_cache import raise_data_version
 from cases.reference_data import MEDFORD_AGENCY
 from cases.roles import ADVOCATE, AUDITOR, CHIEF, COORDINATOR, DETECTIVE, sync_roles
 
@@ -156,6 +157,7 @@ class Command(BaseCommand):
             size = min(opts["batch"], opts["requests"] - done)
             with transaction.atomic():
                 self._batch(size)
+                raise_data_version()  # COPY sends no signals: running servers must rebuild
             done += size
             if done % (opts["batch"] * 20) == 0 or done == opts["requests"]:
                 rate = done / max(time.monotonic() - started, 0.001)

@@ -1,0 +1,35 @@
+"""Django's permission backend, with each user's permission sets kept per data version.
+
+Every page that is built asks for the user's role permissions: two queries (the user's
+own, the user's groups'). Roles change rarely, and every change of a permission, group or
+membership raises the data version (cases/page_cache.py), so the sets can be reused until
+then, on every server, without ever answering with a revoked permission (issue 7).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.backends import ModelBackend
+from django.core.cache import cache
+
+from cases.page_cache import CONTENT_SECONDS, data_version
+
+
+class VersionedPermissionsBackend(ModelBackend):
+    def _get_permissions(self, user_obj: Any, obj: Any, from_name: str) -> set[str]:
+        memo = f"_{from_name}_perm_cache"  # ModelBackend's own per-request memo
+        if (
+            obj is not None
+            or not user_obj.is_active
+            or user_obj.is_anonymous
+            or hasattr(user_obj, memo)
+        ):
+            return super()._get_permissions(user_obj, obj, from_name)
+        key = "perms:{}:{}:{}:{}".format(from_name, user_obj.pk, *data_version(user_obj))
+        perms = cache.get(key)
+        if perms is None:
+            perms = super()._get_permissions(user_obj, obj, from_name)
+            cache.set(key, perms, CONTENT_SECONDS)
+        setattr(user_obj, memo, perms)
+        return perms

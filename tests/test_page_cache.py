@@ -1,0 +1,148 @@
+"""Cached list pages (cases/page_cache.py, issue 7): reused while nothing changed, never stale.
+
+Each test views a page (so it is cached), changes something the page shows, and views the
+page again with the same user and address.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.contrib.auth.models import Group
+from django.db import transaction
+from guardian.shortcuts import remove_perm
+
+from cases import services
+from cases.models import AdvocateOrganization, Status
+from cases.page_cache import data_version, raise_data_version
+from cases.roles import CHIEF
+from tests.conftest import sign_in
+
+pytestmark = pytest.mark.django_db
+
+
+def _rows(html: str) -> list[str]:
+    return re.findall(r"MPD-UV-1999-\d{4}", html)
+
+
+def test_a_transition_shows_on_the_next_view(client, make_request, people):
+    obj = make_request(Status.RECEIVED)
+    sign_in(client, people["coordinator"])
+    assert "Received" in client.get("/requests/?status=received").content.decode()
+    services.request_begin_crime_check(request=obj, actor=people["coordinator"])
+    response = client.get("/requests/?status=received")
+    assert response.status_code == 200
+    assert obj.reference not in response.content.decode()
+    assert obj.reference in client.get("/requests/?status=crime_check").content.decode()
+
+
+def test_the_same_view_is_served_from_the_cache_while_nothing_changes(
+    client, make_request, people, django_assert_num_queries
+):
+    make_request(Status.RECEIVED)
+    sign_in(client, people["coordinator"])
+    first = client.get("/queues/intake/").content.decode()
+    # session, user, second-factor device, data version: nothing else
+    with django_assert_num_queries(4):
+        second = client.get("/queues/intake/").content.decode()
+    assert _rows(second) == _rows(first)
+
+
+def test_moving_an_advocate_to_another_organisation_changes_their_list(
+    client, make_request, people, org_b
+):
+    obj = make_request(Status.RECEIVED)  # organisation A's
+    advocate = people["advocate"]
+    sign_in(client, advocate)
+    assert obj.reference in client.get("/requests/").content.decode()
+    org_a = AdvocateOrganization.objects.get(pk=obj.organization_id)
+    advocate.groups.remove(org_a.group)  # as in the admin: no service, no audit event
+    advocate.groups.add(org_b.group)
+    sign_in(client, advocate)  # a change of groups ends the user's sessions (issue 6)
+    response = client.get("/requests/")
+    assert response.status_code == 200
+    assert obj.reference not in response.content.decode()
+    assert client.get(obj.get_absolute_url()).status_code == 404
+
+
+def test_a_grant_taken_away_outside_the_services_empties_the_detectives_queue(
+    client, make_request, people
+):
+    obj = make_request(Status.HELPFULNESS_REVIEW)
+    detective = people["detective"]
+    sign_in(client, detective)
+    assert obj.reference in client.get("/queues/assignments/").content.decode()
+    remove_perm("view_certificationrequest", detective, obj)
+    obj.assigned_detective = None
+    obj.save(update_fields=["assigned_detective"])
+    response = client.get("/queues/assignments/")
+    assert response.status_code == 200
+    assert obj.reference not in response.content.decode()
+
+
+def test_a_role_taken_away_ends_the_queue(client, make_request, people):
+    make_request(Status.CHIEF_DECISION)
+    chief = people["chief"]
+    sign_in(client, chief)
+    assert client.get("/queues/decisions/").status_code == 200
+    chief.groups.remove(Group.objects.get(name=CHIEF))
+    sign_in(client, chief)  # a change of groups ends the user's sessions (issue 6)
+    assert client.get("/queues/decisions/").status_code == 404
+
+
+def test_a_renamed_user_sees_the_new_name(client, people):
+    coordinator = people["coordinator"]
+    sign_in(client, coordinator)
+    client.get("/")
+    coordinator.first_name, coordinator.last_name = "Renamed", "Person"
+    coordinator.save()
+    assert "Welcome, Renamed Person" in client.get("/").content.decode()
+
+
+def test_another_user_never_gets_a_cached_page(client, make_request, people):
+    obj = make_request(Status.RECEIVED)
+    sign_in(client, people["advocate"])
+    assert obj.reference in client.get("/requests/").content.decode()
+    sign_in(client, people["other_advocate"])
+    response = client.get("/requests/")
+    assert response.status_code == 200
+    assert obj.reference not in response.content.decode()
+
+
+def test_every_view_gets_a_working_csrf_token(client, people):
+    sign_in(client, people["coordinator"])
+    client.get("/requests/")
+    client.handler.enforce_csrf_checks = True
+    html = client.get("/requests/").content.decode()  # from the cache
+    assert "csrf-hole" not in html
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    response = client.post("/accounts/logout/", {"csrfmiddlewaretoken": token})
+    assert response.status_code == 302  # signed out: the token was accepted
+    assert client.get("/requests/").status_code == 302  # to the sign-in page
+
+
+def test_a_message_is_shown_once_and_the_page_is_cached_without_it(client, make_request, people):
+    obj = make_request(Status.RECEIVED)
+    sign_in(client, people["coordinator"])
+    client.get("/queues/intake/")  # cached without a message
+    response = client.post(f"/requests/{obj.reference}/step/begin_crime_check/", follow=False)
+    assert response.status_code == 302
+    client.get("/requests/")  # the message shows on the next page, whichever it is
+    assert "Saved." not in client.get("/requests/").content.decode()
+    sign_in(client, people["coordinator"])
+    response = client.post(f"/requests/{obj.reference}/step/begin_crime_check/")
+    html = client.get("/queues/intake/").content.decode()
+    assert "changed by someone else" in html or "not possible" in html
+    assert "changed by someone else" not in client.get("/queues/intake/").content.decode()
+
+
+def test_the_version_moves_forward_and_a_rolled_back_change_leaves_it(people):
+    before = data_version()
+    raise_data_version()
+    after = data_version()
+    assert after[1] > before[1]
+    with pytest.raises(RuntimeError), transaction.atomic():
+        raise_data_version()
+        raise RuntimeError("the write fails")
+    assert data_version() == after
