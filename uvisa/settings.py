@@ -139,6 +139,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Each worker's own memory: rendered list pages and permission sets, keyed by the data
+# version so that several servers never serve what changed (cases/page_cache.py), and the
+# annual report and clock tile (cases/reports.py). At most 2,000 entries (pages are about
+# 15 KB) per worker; when full, a third is dropped.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": env_int("UVISA_CACHE_ENTRIES", 2000)},
+    }
+}
+
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # lockout first (C5)
     # ModelBackend, with permission sets reused per data version (issue 7)
