@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
+
+from django.core.cache import cache
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
 
 from cases import clocks
 from cases.clocks import ClockState
@@ -70,3 +75,16 @@ def progress_for(request: CertificationRequest) -> list[dict]:
         }
         for i, (_key, label) in enumerate(PROGRESS)
     ]
+
+
+def empty_fields_html(form_class: Any, prefix: str) -> SafeString:
+    """The fields of an empty form: the same HTML on every case page, so built once per
+    worker (issue 7). Forms with errors are rendered from the bound form instead."""
+    key = f"empty-fields:v1:{form_class.__module__}.{form_class.__qualname__}:{prefix}"
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string(
+            "cases/includes/form_fields.html", {"form": form_class(prefix=prefix)}
+        )
+        cache.set(key, html, None)
+    return html

@@ -47,7 +47,7 @@ from cases.models import (
 )
 from cases.pagination import CappedPaginator  # issue 7: counts stop at a cap
 from cases.permissions import get_request_for_user, has_capability
-from cases.presentation import clock_for, progress_for
+from cases.presentation import clock_for, empty_fields_html, progress_for
 from cases.roles import DETECTIVE
 from cases.security import consume_fresh_auth, has_fresh_auth, log_access
 from cases.selectors import events_visible_to, requests_visible_to
@@ -263,27 +263,12 @@ def available_transitions(request_obj: CertificationRequest, user: Any) -> list[
                 "name": transition.name,
                 "label": transition.custom.get("label", transition.name),
                 "form": form_class(prefix=transition.name) if form_class else None,
-                "fields_html": _empty_fields_html(transition.name, form_class),
+                "fields_html": empty_fields_html(form_class, transition.name) if form_class else "",
                 "secondary": transition.name in SECONDARY_STEPS,
             }
         )
     result.sort(key=lambda t: t["secondary"])
     return result
-
-
-def _empty_fields_html(name: str, form_class: Any) -> str:
-    """The fields of a step's empty form: the same HTML on every case page, built once per
-    worker (issue 7). A form with errors is rendered from the bound form instead."""
-    if form_class is None:
-        return ""
-    key = f"empty-step-fields:v1:{name}"
-    html = cache.get(key)
-    if html is None:
-        html = render_to_string(
-            "cases/includes/form_fields.html", {"form": form_class(prefix=name)}
-        )
-        cache.set(key, html, None)
-    return html
 
 
 def _detail_context(

@@ -10,6 +10,7 @@ from cases import letters
 from cases import permissions as perms
 from cases.formmap import missing_items
 from cases.models import IssuedForm, LetterTemplate, Status
+from cases.presentation import empty_fields_html
 from cases.views_forms import HandoverForm, SignedScanForm, may_see_draft
 
 register = template.Library()
@@ -19,10 +20,13 @@ register = template.Library()
 def forms_block(context: dict[str, Any], obj: Any) -> dict[str, Any]:
     user = context["request"].user
     staff = perms.has_capability(user, perms.VIEW_ALL)
+    # Only a certification issues a form (cases/certification.py): no query otherwise.
     form = (
         IssuedForm.objects.filter(request=obj)
         .only("pk", "sha256", "verification_code", "signed_on", "valid_until")
         .first()
+        if obj.status in (Status.CERTIFIED, Status.CERTIFICATION_WITHDRAWN)
+        else None
     )
     undecided = obj.status not in (
         Status.CERTIFIED,
@@ -43,7 +47,8 @@ def forms_block(context: dict[str, Any], obj: Any) -> dict[str, Any]:
             if letters.available(obj, kind) and letters.may_download(obj, kind, user)
         ],
         "ink": ink,
-        "scan_form": SignedScanForm(prefix="scan") if ink else None,
-        "handover_form": HandoverForm(prefix="handover") if ink else None,
+        # Empty forms, the same on every page: their fields are built once (issue 7).
+        "scan_fields": empty_fields_html(SignedScanForm, "scan") if ink else "",
+        "handover_fields": empty_fields_html(HandoverForm, "handover") if ink else "",
         "csrf_token": context.get("csrf_token"),
     }
