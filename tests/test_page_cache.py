@@ -146,3 +146,21 @@ def test_the_version_moves_forward_and_a_rolled_back_change_leaves_it(people):
         raise_data_version()
         raise RuntimeError("the write fails")
     assert data_version() == after
+
+
+def test_a_reused_page_is_the_page_built_afresh_but_for_the_token(client, make_request, people):
+    for status in (Status.RECEIVED, Status.CRIME_CHECK, Status.DRAFT):
+        make_request(status)
+    sign_in(client, people["coordinator"])
+    token = re.compile(r'name="csrfmiddlewaretoken" value="[^"]+"')
+    for url in ("/", "/requests/", "/requests/?status=received", "/queues/intake/"):
+        built = token.sub("TOKEN", client.get(url).content.decode())
+        reused = token.sub("TOKEN", client.get(url).content.decode())
+        assert reused == built, url
+        assert "TOKEN" in built and "MPD-UV-1999-" in built
+
+
+def test_a_refused_page_is_refused_again_not_served_from_the_cache(client, people):
+    sign_in(client, people["advocate"])  # no decision queue for an advocate
+    assert client.get("/queues/decisions/").status_code == 404
+    assert client.get("/queues/decisions/").status_code == 404
