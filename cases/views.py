@@ -298,7 +298,7 @@ def _detail_context(
         "can_helpfulness": permissions.can_record_helpfulness(obj, user),
         "can_recertify": obj.status == Status.CERTIFIED and permissions.can_submit(obj, user),
         "valid_soon": _validity_ending(obj),
-        "detective_options": _detective_options(obj.assigned_detective_id)
+        "detective_options": _detective_options(user, obj.assigned_detective_id)
         if permissions.can_assign_detective(obj, user)
         else "",
         "document_kinds": Document.Kind.choices,
@@ -590,10 +590,10 @@ def _detectives() -> list[Any]:
     return list(users.order_by("last_name", "first_name"))
 
 
-def _detective_options(selected_id: int | None) -> str:
+def _detective_options(user: Any, selected_id: int | None) -> str:
     """The <option>s of the assign form, built once per data version (a county may have
     hundreds of detectives; cases/page_cache.py says when anything changed)."""
-    key = "detective-options:{}:{}".format(*page_cache.data_version())
+    key = "detective-options:{}:{}".format(*page_cache.data_version(user))
     options = cache.get(key)
     if options is None:
         options = format_html_join(

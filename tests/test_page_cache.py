@@ -164,3 +164,19 @@ def test_a_refused_page_is_refused_again_not_served_from_the_cache(client, peopl
     sign_in(client, people["advocate"])  # no decision queue for an advocate
     assert client.get("/queues/decisions/").status_code == 404
     assert client.get("/queues/decisions/").status_code == 404
+
+
+def test_the_assign_form_marks_the_assigned_detective_and_follows_renames(
+    client, make_request, people
+):
+    obj = make_request(Status.RECEIVED)  # assigned to people["detective"]
+    assigned, other = people["detective"], people["other_detective"]
+    sign_in(client, people["coordinator"])
+    html = client.get(obj.get_absolute_url()).content.decode()
+    assert f'<option value="{assigned.pk}" selected>' in html
+    assert f'<option value="{other.pk}">' in html
+    other.first_name, other.last_name = "<b>Eve", "O'Neil"
+    other.save()  # raises the data version: the cached options are rebuilt
+    html = client.get(obj.get_absolute_url()).content.decode()
+    assert f'<option value="{other.pk}">&lt;b&gt;Eve O&#x27;Neil</option>' in html
+    assert "<b>Eve" not in html
