@@ -345,11 +345,3 @@ def access_log(request: HttpRequest) -> HttpResponse:
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     log_access(request, action=AccessLog.Action.VIEW_ACCESS_LOG, detail=request.GET.urlencode())
     return render(request, "cases/access_log.html", {"form": form, "page": page})
-
-
-def download_name(original: str, content_type: str) -> str:
-    """The user's file name without any path, with the extension of the real content."""
-    base = original.replace("\\", "/").rsplit("/", 1)[-1].strip(". ") or "document"
-    stem = base.rsplit(".", 1)[0] if "." in base else base
-    extension = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
-    return f"{stem[:100]}.{extension.get(content_type, 'bin')}"

@@ -20,13 +20,13 @@ from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transi
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from cases import permissions as perms
-from cases.crypto import (
+from cases.lib.crypto import (
     EncryptedCharField,
     EncryptedDateField,
     EncryptedTextField,
     keyed_hash,
-    validate_not_in_future,
 )
+from cases.lib.validators import validate_not_in_future
 
 CURRENT_FORM_EDITION = "01/20/25"  # domain.md 1.1: the edition USCIS posts now
 

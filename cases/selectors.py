@@ -68,7 +68,7 @@ def requests_by_number(
     """Requests the user may see whose A-Number or police report number is ``number``."""
     from django.db.models import Q
 
-    from cases.crypto import keyed_hash
+    from cases.lib.crypto import keyed_hash
 
     a_digest = keyed_hash(number, purpose="a_number")
     report_digest = keyed_hash(number, purpose="report_number")

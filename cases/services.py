@@ -331,7 +331,7 @@ def request_update(
 def request_add_document(
     *, request: CertificationRequest, actor: User, upload: UploadedFile, kind: str
 ) -> Document:
-    from cases.uploads import display_name, validate_upload
+    from cases.lib.uploads import display_name, validate_upload
 
     locked = CertificationRequest.objects.select_for_update().get(pk=request.pk)
     may_add = (

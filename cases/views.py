@@ -24,8 +24,6 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases import clocks, page_cache, permissions, reports, services
-from cases.account_views import download_name
-from cases.crypto import keyed_hash
 from cases.forms import (
     TRANSITION_FORMS,
     AssignForm,
@@ -36,6 +34,9 @@ from cases.forms import (
     QuestionForm,
     RequestForm,
 )
+from cases.lib.crypto import keyed_hash
+from cases.lib.pagination import CappedPaginator  # issue 7: counts stop at a cap
+from cases.lib.uploads import download_name
 from cases.models import (
     PENDING_STATES,
     AccessLog,
@@ -45,7 +46,6 @@ from cases.models import (
     Status,
     Statute,
 )
-from cases.pagination import CappedPaginator  # issue 7: counts stop at a cap
 from cases.permissions import get_request_for_user, has_capability
 from cases.presentation import clock_for, empty_fields_html, progress_for
 from cases.roles import DETECTIVE

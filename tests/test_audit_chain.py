@@ -68,7 +68,7 @@ def test_changing_one_row_by_sql_is_found_and_named(trail):
 
 
 def test_replacing_a_note_with_a_validly_encrypted_one_is_found(trail):
-    from cases.crypto import encrypt_text
+    from cases.lib.crypto import encrypt_text
 
     target = trail[-1]
     tamper(

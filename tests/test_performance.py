@@ -18,6 +18,7 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils import timezone
 
 from cases import clocks, reports, services
+from cases.lib.pagination import CappedPaginator
 from cases.models import (
     PENDING_STATES,
     AdvocateOrganization,
@@ -26,7 +27,6 @@ from cases.models import (
     RequestGroupObjectPermission,
     Status,
 )
-from cases.pagination import CappedPaginator
 from cases.selectors import requests_visible_to
 from tests.conftest import sign_in
 

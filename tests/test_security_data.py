@@ -15,7 +15,8 @@ from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 
-from cases import crypto, services
+from cases import services
+from cases.lib import crypto
 from cases.models import AccessLog, CertificationRequest, Document, Status
 from cases.selectors import requests_by_number
 from tests.conftest import sign_in

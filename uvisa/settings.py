@@ -187,7 +187,7 @@ STATIC_ROOT = Path(env("DJANGO_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     # Stored documents are encrypted at rest (cases/crypto.py, docs/security.md).
-    "default": {"BACKEND": "cases.crypto.EncryptedFileSystemStorage"},
+    "default": {"BACKEND": "cases.lib.crypto.EncryptedFileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG

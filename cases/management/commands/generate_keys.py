@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from cases.crypto import new_key
+from cases.lib.crypto import new_key
 
 
 class Command(BaseCommand):

@@ -15,7 +15,7 @@ from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from cases.crypto import (
+from cases.lib.crypto import (
     EncryptedFileSystemStorage,
     encrypted_field_names,
     file_key_id,

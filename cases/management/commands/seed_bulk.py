@@ -404,7 +404,7 @@ class Command(BaseCommand):
 def _digests(r: CertificationRequest) -> None:
     """Lookup digests that ``CertificationRequest.save`` would compute (bulk skips save)."""
     if hasattr(r, "report_number_digest"):
-        from cases.crypto import keyed_hash
+        from cases.lib.crypto import keyed_hash
 
         r.a_number_digest = keyed_hash(r.a_number, purpose="a_number")
         r.report_number_digest = keyed_hash(r.report_number, purpose="report_number")

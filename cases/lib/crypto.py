@@ -27,7 +27,7 @@ from typing import Any
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.exceptions import ImproperlyConfigured
 from django.core.files.base import ContentFile, File
 from django.core.files.storage import FileSystemStorage
 from django.core.validators import ProhibitNullCharactersValidator
@@ -123,13 +123,6 @@ def keyed_hash(value: str, *, purpose: str) -> str:
 
 
 # --- model fields ---
-
-
-def validate_not_in_future(value: date | None) -> None:
-    from django.utils import timezone
-
-    if value is not None and value > timezone.localdate():
-        raise ValidationError("This date cannot be in the future.", code="future")
 
 
 class EncryptedMixin:

@@ -63,3 +63,11 @@ def display_name(name: str) -> str:
     if not base.strip("."):
         raise ValidationError({"file": "The file needs a name."})
     return base[:255]
+
+
+def download_name(original: str, content_type: str) -> str:
+    """The user's file name without any path, with the extension of the real content."""
+    base = original.replace("\\", "/").rsplit("/", 1)[-1].strip(". ") or "document"
+    stem = base.rsplit(".", 1)[0] if "." in base else base
+    extension = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
+    return f"{stem[:100]}.{extension.get(content_type, 'bin')}"

@@ -1,0 +1,13 @@
+"""Field validators shared by models and forms."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+
+def validate_not_in_future(value: date | None) -> None:
+    if value is not None and value > timezone.localdate():
+        raise ValidationError("This date cannot be in the future.", code="future")
