@@ -32,7 +32,7 @@ def session_cookie(user: Any) -> str:
         request.user = user
         django_otp.login(request, device)
         try:
-            from cases.security import mark_fresh_auth
+            from cases.accounts.sessions import mark_fresh_auth
         except ImportError:
             pass
         else:

@@ -14,6 +14,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from cases.accounts.sessions import end_tracked_session
 from cases.models import (
     AccessLog,
     AdvocateOrganization,
@@ -118,7 +119,6 @@ class UserSessionAdmin(admin.ModelAdmin):
 
     @admin.action(description="End the selected sessions")
     def end_sessions(self, request: HttpRequest, queryset: Any) -> None:
-        from cases.security import end_tracked_session
 
         for row in queryset.filter(ended_at__isnull=True):
             end_tracked_session(row.session_key, reason=f"ended by {request.user.get_username()}")

@@ -9,11 +9,11 @@ class CasesConfig(AppConfig):
     verbose_name = "U-visa certification requests"
 
     def ready(self) -> None:
+        # Imported here, not at the top: these modules import the models, which Django loads
+        # only after the app registry is ready.
+        from cases.accounts import sessions  # noqa: F401  (session tracking, account-disable signals)
+        from cases.page_cache import connect
         from cases.roles import sync_roles
 
         post_migrate.connect(sync_roles, sender=self)
-
-        from cases import security  # noqa: F401  (session tracking and account-disable signals)
-        from cases.page_cache import connect
-
-        connect()  # the data version of cached pages (issue 7)
+        connect()  # the data version of cached pages

@@ -1,4 +1,6 @@
-"""Tamper-evident audit trail: every CaseEvent carries a hash chained to the previous one.
+"""The audit trail and the access log.
+
+Tamper-evident audit trail: every CaseEvent carries a hash chained to the previous one.
 
 ``hash = SHA-256(prev_hash + canonical JSON of the event's content)``. The content is the
 *plain* note (not its ciphertext), so re-encrypting under a new key leaves the chain intact.
@@ -6,6 +8,8 @@ Appending locks the single ``AuditChainHead`` row, so concurrent services append
 the other and the chain stays linear. ``verify_chain`` walks the events in insertion order
 (``manage.py audit_verify``). On PostgreSQL a trigger also refuses UPDATE and DELETE on the
 audit tables (migration 0005_security).
+
+``log_access`` writes the access log (C9, C15): who saw or downloaded what, when, from where.
 """
 
 from __future__ import annotations
@@ -17,7 +21,10 @@ from dataclasses import dataclass
 from datetime import UTC
 from typing import Any
 
-from cases.models import AuditChainHead, CaseEvent
+from django.http import HttpRequest
+
+from cases.lib.http import client_ip, user_agent
+from cases.models import AccessLog, AuditChainHead, CaseEvent, CertificationRequest, Document
 
 GENESIS = "0" * 64
 
@@ -76,7 +83,6 @@ def _events() -> Iterator[CaseEvent]:
 
 
 def _reference(event: CaseEvent) -> str:
-    from cases.models import CertificationRequest
 
     found = CertificationRequest.objects.filter(pk=event.request_id).values_list("reference")
     return found[0][0] if found else f"request {event.request_id}"
@@ -103,3 +109,31 @@ def verify_chain() -> tuple[int, Break | None]:
     if head is not None and head.last_hash and (last is None or head.last_hash != last.hash):
         return count, Break(head.last_event_id, "chain head", "events after this one are missing")
     return count, None
+
+
+# --- the access log (C9, C15): the one helper views call to record who saw what ---
+
+
+def log_access(
+    request: HttpRequest,
+    *,
+    action: str,
+    obj: CertificationRequest | None = None,
+    document: Document | None = None,
+    detail: str = "",
+) -> AccessLog:
+    """Record who saw or downloaded what, when and from where. Never the victim's details."""
+
+    user = request.user if request.user.is_authenticated else None
+    return AccessLog.objects.create(
+        user=user,
+        username=user.get_username() if user else "",
+        action=action,
+        request=obj,
+        reference=obj.reference if obj else "",
+        document=document,
+        detail=detail[:300],
+        ip_address=client_ip(request),
+        user_agent=user_agent(request),
+        path=request.path[:300],
+    )

@@ -22,7 +22,10 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.utils import timezone
+
+from cases.states import PENDING_STATES
 
 if TYPE_CHECKING:
     from cases.models import CertificationRequest
@@ -90,7 +93,6 @@ PROFILES: dict[str, JurisdictionProfile] = {
 
 
 def profile(code: str | None = None) -> JurisdictionProfile:
-    from django.conf import settings
 
     return PROFILES[code or settings.UVISA_JURISDICTION]
 
@@ -210,7 +212,6 @@ def clock(
     jurisdiction: JurisdictionProfile | None = None,
 ) -> Clock:
     """Where the request stands against its due date at ``now``."""
-    from cases.models import PENDING_STATES
 
     jurisdiction = jurisdiction or profile()
     due = due_date(request, jurisdiction=jurisdiction)

@@ -19,6 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from django.utils import timezone
+
 if TYPE_CHECKING:
     from cases.models import CertificationRequest
 
@@ -504,7 +506,6 @@ def signing_official(request: CertificationRequest) -> Any:
     """The signing official; before certification, the agency head's active designation."""
     if request.certifying_official_id:
         return request.certifying_official
-    from django.utils import timezone
 
     today = timezone.localdate()
     for official in request.agency.officials.filter(is_agency_head=True).order_by("pk"):

@@ -43,6 +43,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import format_html
 
+from cases.models import AuditChainHead
+
 WATCHED_APPS = {"auth", "guardian", "cases"}
 # Written on every sign-in or page view, and shown on no cached page.
 NOT_SHOWN = {
@@ -58,7 +60,6 @@ CONTENT_SECONDS = 3600
 def data_version(user: Any = None) -> tuple[Any, ...]:
     """(newest audit event id, data version): one primary-key read, once per request when
     the request's ``user`` is given (kept on that user object)."""
-    from cases.models import AuditChainHead
 
     found = getattr(user, "_uvisa_data_version", None)
     if found is None:
@@ -76,7 +77,6 @@ def raise_data_version() -> None:
     The new version is at least the time in microseconds, so versions never repeat, even
     after a database is restored from an older backup while servers keep their caches.
     """
-    from cases.models import AuditChainHead
 
     now_us = time.time_ns() // 1000
     bumped = Greatest(F("data_version") + 1, Value(now_us))

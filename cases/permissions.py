@@ -3,16 +3,33 @@
 Capability is a group permission (cases/roles.py grants them); scope is either the
 capability ``view_all_requests`` (coordinator, Chief, auditor) or a guardian object
 permission ``view_certificationrequest`` on the request (the advocate organisation's
-group; the assigned detective). Transition permissions require both, and certifying or
-declining also requires an active certifying-official designation (8 CFR 214.14(a)(3)).
+group; the assigned detective). Every step requires both, and certifying or declining also
+requires an active certifying-official designation (8 CFR 214.14(a)(3)).
+
+Pages and services ask the same functions: a page shows a control only when the service
+behind it would accept the call (tests/cases/test_page_service_agree.py).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from django.http import Http404
 from django.utils import timezone
+
+from cases.roles import (
+    ATTEST,
+    DECIDE,
+    REVIEW,
+    SUBMIT,
+    VIEW_ALL,
+    VIEW_AUDIT,
+    VIEW_PERM,
+    has_capability,
+)
+from cases.selectors import requests_visible_to
+from cases.states import PENDING_STATES, Status
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -21,21 +38,16 @@ if TYPE_CHECKING:
 
     User = AbstractBaseUser | AnonymousUser
 
-VIEW_PERM = "cases.view_certificationrequest"  # the guardian scope grant (object level)
-VIEW_ALL = "cases.view_all_requests"
-SUBMIT = "cases.submit_request"
-REVIEW = "cases.review_request"
-ATTEST = "cases.attest_helpfulness"
-DECIDE = "cases.decide_request"
-VIEW_AUDIT = "cases.view_audit"
-
-
-def has_capability(user: User, perm: str) -> bool:
-    """A role's permission. Superusers (IT staff) administer reference data and take no
-    part in cases, so Django's "superuser has every permission" does not apply here."""
-    return bool(
-        user.is_authenticated and user.is_active and not user.is_superuser and user.has_perm(perm)
-    )
+__all__ = [
+    "ATTEST",
+    "DECIDE",
+    "REVIEW",
+    "SUBMIT",
+    "VIEW_ALL",
+    "VIEW_AUDIT",
+    "VIEW_PERM",
+    "has_capability",
+]
 
 
 def in_scope(user: User, request: CertificationRequest) -> bool:
@@ -44,10 +56,13 @@ def in_scope(user: User, request: CertificationRequest) -> bool:
         return False
     cache: dict[int, bool] = request.__dict__.setdefault("_scope_cache", {})
     if user.pk not in cache:
-        from cases.selectors import requests_visible_to
-
         cache[user.pk] = requests_visible_to(user).filter(pk=request.pk).exists()
     return cache[user.pk]
+
+
+def is_staff_reader(user: User) -> bool:
+    """Department staff who read whole requests: coordinator, Chief, auditor, detectives."""
+    return has_capability(user, VIEW_ALL) or has_capability(user, ATTEST)
 
 
 def active_official(user: User, request: CertificationRequest) -> CertifyingOfficial | None:
@@ -61,7 +76,7 @@ def active_official(user: User, request: CertificationRequest) -> CertifyingOffi
     return None
 
 
-# --- transition permissions (callables: django-fsm-2 calls them as permission(instance, user)) ---
+# --- the workflow's steps ---
 
 
 def can_submit(request: CertificationRequest, user: User) -> bool:
@@ -88,16 +103,53 @@ def can_review_or_decide(request: CertificationRequest, user: User) -> bool:
     return can_review(request, user) or can_decide(request, user)
 
 
+# Who may take each step of the workflow declared on CertificationRequest. Whether the step
+# is possible from the request's state (and its conditions) is the state machine's answer.
+STEP_RULES: dict[str, Callable[[CertificationRequest, User], bool]] = {
+    "submit": can_submit,
+    "begin_crime_check": can_review,
+    "confirm_qualifying_crime": can_review,
+    "refer_not_qualifying": can_review,
+    "attest_helpfulness": can_attest,
+    "return_for_review": can_decide,
+    "certify": can_decide,
+    "decline": can_decide,
+    "request_information": can_review_or_decide,
+    "answer_information": can_submit,
+    "issue_delay_notice": can_review_or_decide,
+    "withdraw": can_submit,
+    "withdraw_certification": can_decide,
+}
+
+
+def may_take_step(name: str, request: CertificationRequest, user: User) -> bool:
+    """The step is possible from the request's state and this user may take it."""
+    rule = STEP_RULES.get(name)
+    return (
+        rule is not None
+        and any(t.name == name for t in request.get_available_status_transitions())
+        and rule(request, user)
+    )
+
+
+def steps_for(request: CertificationRequest, user: User) -> list[str]:
+    """The steps this user could take now, in the order the workflow declares them."""
+    return [
+        t.name
+        for t in request.get_available_status_transitions()
+        if (rule := STEP_RULES.get(t.name)) is not None and rule(request, user)
+    ]
+
+
+# --- other writes and reads on one request ---
+
+
 def can_edit(request: CertificationRequest, user: User) -> bool:
     """Advocates edit their drafts and, while information is requested, their answers."""
-    from cases.models import Status
-
     return request.status in (Status.DRAFT, Status.INFO_REQUESTED) and can_submit(request, user)
 
 
 def can_assign_detective(request: CertificationRequest, user: User) -> bool:
-    from cases.models import Status
-
     return request.status in (
         Status.RECEIVED,
         Status.CRIME_CHECK,
@@ -107,15 +159,52 @@ def can_assign_detective(request: CertificationRequest, user: User) -> bool:
 
 
 def can_record_crime_check(request: CertificationRequest, user: User) -> bool:
-    from cases.models import Status
-
     return request.status == Status.CRIME_CHECK and can_review(request, user)
 
 
 def can_record_helpfulness(request: CertificationRequest, user: User) -> bool:
-    from cases.models import Status
-
     return request.status == Status.HELPFULNESS_REVIEW and can_attest(request, user)
+
+
+def can_ask_coordinator(request: CertificationRequest, user: User) -> bool:
+    return can_record_helpfulness(request, user)
+
+
+def can_add_document(request: CertificationRequest, user: User) -> bool:
+    """The advocate while editing, the coordinator while an answer is owed, the detective
+    during helpfulness review. A closed request takes no more documents."""
+    return (
+        can_edit(request, user)
+        or (request.status in PENDING_STATES and can_review(request, user))
+        or can_record_helpfulness(request, user)
+    )
+
+
+def can_recertify(request: CertificationRequest, user: User) -> bool:
+    return request.status == Status.CERTIFIED and can_submit(request, user)
+
+
+def can_record_ink_original(request: CertificationRequest, user: User) -> bool:
+    """The scan of the ink-signed page and the hand-over of the original."""
+    return request.status == Status.CERTIFIED and can_review(request, user)
+
+
+def can_see_draft(request: CertificationRequest, user: User) -> bool:
+    """The review copy of Supplement B: department staff who read the whole request."""
+    return has_capability(user, VIEW_ALL) or can_attest(request, user)
+
+
+def can_download_letter(request: CertificationRequest, kind: str, user: User) -> bool:
+    """Letters to the requester go to everyone who can see the request; the notice to USCIS
+    (which names the victim to USCIS) stays with the department."""
+    if kind == "uscis_withdrawal":
+        return has_capability(user, VIEW_ALL)
+    return in_scope(user, request)
+
+
+def can_read_audit(user: User) -> bool:
+    """Reports and the access log."""
+    return has_capability(user, VIEW_AUDIT)
 
 
 # --- the access helper for views ---
@@ -124,11 +213,9 @@ def can_record_helpfulness(request: CertificationRequest, user: User) -> bool:
 def get_request_for_user(user: User, reference: str, **select: Any) -> CertificationRequest:
     """The request behind a URL, or 404 when it does not exist *or* is outside the user's scope.
 
-    Callers check the action itself (a transition permission) and answer 403 when the
-    user may see the request but not act on it.
+    Callers check the action itself and answer 403 when the user may see the request but not
+    act on it.
     """
-    from cases.selectors import requests_visible_to
-
     if len(reference) > 30 or "\x00" in reference:  # not a reference; PostgreSQL refuses NUL
         raise Http404("No such request.")
     found = list(requests_visible_to(user).filter(reference=reference)[:1])  # unique: no sort

@@ -7,13 +7,15 @@ from typing import TYPE_CHECKING
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
 
+from cases.lib.crypto import keyed_hash
 from cases.models import (
+    Agency,
     CaseEvent,
     CertificationRequest,
     RequestGroupObjectPermission,
     RequestUserObjectPermission,
 )
-from cases.permissions import ATTEST, VIEW_ALL, VIEW_PERM, has_capability
+from cases.roles import ATTEST, VIEW_ALL, VIEW_PERM, has_capability
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -66,10 +68,6 @@ def requests_by_number(
     user: AbstractBaseUser | AnonymousUser, number: str
 ) -> QuerySet[CertificationRequest]:
     """Requests the user may see whose A-Number or police report number is ``number``."""
-    from django.db.models import Q
-
-    from cases.lib.crypto import keyed_hash
-
     a_digest = keyed_hash(number, purpose="a_number")
     report_digest = keyed_hash(number, purpose="report_number")
     if not a_digest:
@@ -77,3 +75,8 @@ def requests_by_number(
     return requests_visible_to(user).filter(
         Q(a_number_digest=a_digest) | Q(report_number_digest=report_digest)
     )
+
+
+def the_agency() -> Agency | None:
+    """The department this installation serves (one agency per installation)."""
+    return Agency.objects.order_by("pk").first()

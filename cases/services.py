@@ -20,6 +20,11 @@ from django_fsm import ConcurrentTransition
 from guardian.shortcuts import assign_perm, remove_perm
 
 from cases import permissions as perms
+from cases.audit import append_event
+from cases.clocks import due_date
+from cases.errors import StaleRequest, TransitionRefused
+from cases.formmap import missing_items
+from cases.lib.uploads import display_name, validate_upload
 from cases.models import (
     AdvocateOrganization,
     Agency,
@@ -29,27 +34,18 @@ from cases.models import (
     Document,
     FamilyMember,
     FormType,
+    IssuedForm,
+    OriginalHandover,
     QualifyingCrimeCategory,
     ReferenceCounter,
     Status,
     Statute,
 )
+from cases.notifications import notify_event
 from cases.roles import DETECTIVE
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser as User
-
-
-class WorkflowError(Exception):
-    """A refusal the user can act on; the message is shown as is."""
-
-
-class TransitionRefused(WorkflowError):
-    pass
-
-
-class StaleRequest(WorkflowError):
-    pass
 
 
 # Fields an advocate fills (Part 1 and the incident as the advocate knows it).
@@ -137,16 +133,12 @@ def _record(
         data=data or {},
     )
     # Tamper evidence: chained to the previous event under a lock (cases/audit.py).
-    from cases.audit import append_event
-
     append_event(event)
-    from cases.notifications import notify_event
-
     transaction.on_commit(lambda: notify_event(event.pk))
     return event
 
 
-def _transition(
+def take_step(
     request: CertificationRequest,
     name: str,
     *,
@@ -171,7 +163,7 @@ def _transition(
             f"“{label}” is not possible while {locked.reference} is "
             f"“{locked.get_status_display()}”. Nothing was changed."
         )
-    if not meta.get_transition(locked.status).has_perm(locked, actor):
+    if not perms.STEP_RULES[name](locked, actor):
         raise PermissionDenied("You may not do this on this request.")
     if not meta.conditions_met(locked, locked.status):
         raise TransitionRefused(_unmet_condition_message(name, locked))
@@ -201,16 +193,12 @@ def _transition(
 
 
 def _unmet_condition_message(name: str, request: CertificationRequest | None = None) -> str:
-    # --- issue 4: the certify guard names the empty Supplement B items ---
-    if name == "certify" and request is not None:
-        from cases.formmap import missing_items
-
+    if name == "certify" and request is not None:  # name the empty Supplement B items
         return (
             "These required Supplement B items are empty: "
             + "; ".join(missing_items(request))
             + ". Nothing was changed."
         )
-    # ---
     return {
         "submit": "Fill in the victim's family and given names and the date of the incident "
         "before submitting.",
@@ -316,8 +304,6 @@ def request_update(
     _require(perms.can_edit(locked, actor))
     changed = _apply(locked, values, ADVOCATE_FIELDS)
     if locked.received_at and {"expedited", "expedited_reason", "age_out_date"} & set(changed):
-        from cases.clocks import due_date
-
         locked.due_on = due_date(locked)  # keep the stored queue date true to the track
         changed.append("due_on")
     if changed:
@@ -331,15 +317,14 @@ def request_update(
 def request_add_document(
     *, request: CertificationRequest, actor: User, upload: UploadedFile, kind: str
 ) -> Document:
-    from cases.lib.uploads import display_name, validate_upload
-
     locked = CertificationRequest.objects.select_for_update().get(pk=request.pk)
-    may_add = (
-        perms.can_edit(locked, actor)
-        or perms.can_review(locked, actor)
-        or perms.can_record_helpfulness(locked, actor)
-    )
-    _require(may_add)
+    _require(perms.can_add_document(locked, actor))
+    return _store_document(locked, actor=actor, upload=upload, kind=kind)
+
+
+def _store_document(
+    locked: CertificationRequest, *, actor: User, upload: UploadedFile, kind: str
+) -> Document:
     content_type = validate_upload(upload)
     digest = hashlib.sha256()
     for chunk in upload.chunks():
@@ -373,7 +358,7 @@ def request_submit(
 ) -> CertificationRequest:
     """Draft -> received: the c. 258F s. 3 clock starts now."""
     at = at or timezone.now()
-    return _transition(request, "submit", actor=actor, at=at, args={"at": at})
+    return take_step(request, "submit", actor=actor, at=at, args={"at": at})
 
 
 @transaction.atomic
@@ -381,7 +366,7 @@ def request_answer_information(
     *, request: CertificationRequest, actor: User, text: str, at: datetime | None = None
 ) -> CertificationRequest:
     text = _require_text(text, "text", "Write an answer to the information request.")
-    return _transition(
+    return take_step(
         request, "answer_information", actor=actor, at=at, note=text, args={"text": text}
     )
 
@@ -392,7 +377,7 @@ def request_withdraw(
 ) -> CertificationRequest:
     at = at or timezone.now()
     reason = reason.strip()
-    return _transition(
+    return take_step(
         request, "withdraw", actor=actor, at=at, note=reason, args={"reason": reason, "at": at}
     )
 
@@ -404,7 +389,7 @@ def request_withdraw(
 def request_begin_crime_check(
     *, request: CertificationRequest, actor: User, at: datetime | None = None
 ) -> CertificationRequest:
-    return _transition(request, "begin_crime_check", actor=actor, at=at)
+    return take_step(request, "begin_crime_check", actor=actor, at=at)
 
 
 @transaction.atomic
@@ -475,7 +460,7 @@ def request_confirm_qualifying_crime(
     *, request: CertificationRequest, actor: User, note: str = "", at: datetime | None = None
 ) -> CertificationRequest:
     note = note.strip()
-    return _transition(
+    return take_step(
         request,
         "confirm_qualifying_crime",
         actor=actor,
@@ -491,7 +476,7 @@ def request_refer_not_qualifying(
     *, request: CertificationRequest, actor: User, reason: str, at: datetime | None = None
 ) -> CertificationRequest:
     reason = _require_text(reason, "reason", "Say why the crime does not qualify.")
-    return _transition(
+    return take_step(
         request,
         "refer_not_qualifying",
         actor=actor,
@@ -508,7 +493,7 @@ def request_ask_information(
 ) -> CertificationRequest:
     at = at or timezone.now()
     text = _require_text(text, "text", "Say what information is needed.")
-    return _transition(
+    return take_step(
         request, "request_information", actor=actor, at=at, note=text, args={"text": text, "at": at}
     )
 
@@ -529,7 +514,7 @@ def request_issue_delay_notice(
     process = _require_text(process, "process", "Describe the process that will be followed.")
     if projected_date is None or projected_date <= timezone.localdate(at):
         raise ValidationError({"projected_date": "The projected date must be in the future."})
-    return _transition(
+    return take_step(
         request,
         "issue_delay_notice",
         actor=actor,
@@ -581,7 +566,7 @@ def request_attest_helpfulness(
     *, request: CertificationRequest, actor: User, note: str = "", at: datetime | None = None
 ) -> CertificationRequest:
     at = at or timezone.now()
-    return _transition(
+    return take_step(
         request,
         "attest_helpfulness",
         actor=actor,
@@ -600,32 +585,7 @@ def request_return_for_review(
     *, request: CertificationRequest, actor: User, note: str, at: datetime | None = None
 ) -> CertificationRequest:
     note = _require_text(note, "note", "Say what needs more review.")
-    return _transition(request, "return_for_review", actor=actor, at=at, internal=True, note=note)
-
-
-@transaction.atomic
-def request_certify(
-    *, request: CertificationRequest, actor: User, note: str = "", at: datetime | None = None
-) -> CertificationRequest:
-    """The certifying official signs. Part 6 item 2 (the date) starts the 6-month validity.
-
-    The final PDF is rendered, signed with the agency's key and stored in the same transaction
-    (cases/certification.py): if signing fails, nothing is certified.
-    """
-    from cases.certification import issue_signed_form
-
-    at = at or timezone.now()
-    official = perms.active_official(actor, request)
-    return _transition(
-        request,
-        "certify",
-        actor=actor,
-        at=at,
-        note=note.strip(),
-        data={"official": official.pk if official else None},
-        args={"by": actor, "official": official, "at": at, "signed_on": timezone.localdate(at)},
-        after_save=lambda locked: issue_signed_form(request=locked, actor=actor, at=at),
-    )
+    return take_step(request, "return_for_review", actor=actor, at=at, internal=True, note=note)
 
 
 @transaction.atomic
@@ -642,7 +602,7 @@ def request_decline(
         raise ValidationError({"reason": "Choose a reason from the department's policy."})
     at = at or timezone.now()
     official = perms.active_official(actor, request)
-    return _transition(
+    return take_step(
         request,
         "decline",
         actor=actor,
@@ -666,7 +626,7 @@ def request_withdraw_certification(
     """8 CFR 214.14(h)(2): the agency withdraws or disavows its certification in writing."""
     at = at or timezone.now()
     reason = _require_text(reason, "reason", "Give the reason for withdrawing the certification.")
-    return _transition(
+    return take_step(
         request,
         "withdraw_certification",
         actor=actor,
@@ -682,7 +642,7 @@ def request_ask_coordinator(
 ) -> CaseEvent:
     """The assigned detective sends a question back to the coordinator (an internal note)."""
     locked = _lock(request)
-    _require(perms.can_record_helpfulness(locked, actor))
+    _require(perms.can_ask_coordinator(locked, actor))
     text = _require_text(text, "text", "Write the question.")
     return _record(
         locked,
@@ -693,3 +653,68 @@ def request_ask_coordinator(
         note=text,
         data={"question_for": "coordinator"},
     )
+
+
+# --- the ink-signed original ---
+
+
+def _certified_with_form(request: CertificationRequest, actor: User) -> IssuedForm:
+    if request.status != Status.CERTIFIED:
+        raise TransitionRefused(
+            f"{request.reference} is “{request.get_status_display()}”: only a certified request "
+            "has an ink-signed original. Nothing was changed."
+        )
+    _require(perms.can_record_ink_original(request, actor))
+    form = IssuedForm.objects.filter(request=request).first()
+    if form is None:
+        raise TransitionRefused(f"{request.reference} has no issued form. Nothing was changed.")
+    return form
+
+
+@transaction.atomic
+def request_record_signed_scan(
+    *, request: CertificationRequest, actor: User, upload: UploadedFile
+) -> Document:
+    """The coordinator uploads the scan of the page the Chief signed in ink."""
+    locked = _lock(request)
+    _certified_with_form(locked, actor)
+    return _store_document(locked, actor=actor, upload=upload, kind=Document.Kind.SIGNED_SCAN)
+
+
+@transaction.atomic
+def request_record_handover(
+    *,
+    request: CertificationRequest,
+    actor: User,
+    received_by: str,
+    received_on: date,
+    method: str,
+    note: str = "",
+) -> OriginalHandover:
+    """Who received the ink-signed original, when and how (it goes to the victim's side, who
+    files it with USCIS; domain.md 5)."""
+    locked = _lock(request)
+    form = _certified_with_form(locked, actor)
+    handover = OriginalHandover(
+        issued_form=form,
+        received_by=(received_by or "").strip(),
+        received_on=received_on,
+        method=method,
+        note=(note or "").strip(),
+        recorded_by=actor,
+    )
+    handover.full_clean()
+    if received_on > timezone.localdate():
+        raise ValidationError({"received_on": "The hand-over date cannot be in the future."})
+    if received_on < form.signed_on:
+        raise ValidationError({"received_on": "The original was handed over before it was signed?"})
+    handover.save()
+    _record(
+        locked,
+        actor=actor,
+        kind=CaseEvent.Kind.NOTE,
+        note=f"Ink-signed original handed over to {handover.received_by} on "
+        f"{received_on:%m/%d/%Y} ({handover.get_method_display()}).",
+        data={"handover": handover.pk, "method": method, "received_on": received_on.isoformat()},
+    )
+    return handover

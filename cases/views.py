@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -23,9 +22,11 @@ from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cases import clocks, page_cache, permissions, reports, services
+from cases import clocks, page_cache, permissions, services
+from cases.accounts.sessions import consume_fresh_auth, has_fresh_auth
+from cases.audit import log_access
+from cases.errors import TransitionRefused, WorkflowError
 from cases.forms import (
-    TRANSITION_FORMS,
     AssignForm,
     CrimeCheckForm,
     DocumentForm,
@@ -48,50 +49,12 @@ from cases.models import (
 )
 from cases.permissions import get_request_for_user, has_capability
 from cases.presentation import clock_for, empty_fields_html, progress_for
+from cases.reporting import open_clocks
 from cases.roles import DETECTIVE
-from cases.security import consume_fresh_auth, has_fresh_auth, log_access
-from cases.selectors import events_visible_to, requests_visible_to
+from cases.selectors import events_visible_to, requests_visible_to, the_agency
+from cases.steps import STEPS
 
 logger = logging.getLogger(__name__)
-
-REAUTH_STEPS = {"certify", "decline", "withdraw_certification"}
-
-ServiceCall = Callable[[CertificationRequest, Any, dict[str, Any]], CertificationRequest]
-
-SERVICE_CALLS: dict[str, ServiceCall] = {
-    "submit": lambda r, u, d: services.request_submit(request=r, actor=u),
-    "begin_crime_check": lambda r, u, d: services.request_begin_crime_check(request=r, actor=u),
-    "confirm_qualifying_crime": lambda r, u, d: services.request_confirm_qualifying_crime(
-        request=r, actor=u, note=d["note"]
-    ),
-    "refer_not_qualifying": lambda r, u, d: services.request_refer_not_qualifying(
-        request=r, actor=u, reason=d["reason"]
-    ),
-    "attest_helpfulness": lambda r, u, d: services.request_attest_helpfulness(
-        request=r, actor=u, note=d["note"]
-    ),
-    "return_for_review": lambda r, u, d: services.request_return_for_review(
-        request=r, actor=u, note=d["note"]
-    ),
-    "certify": lambda r, u, d: services.request_certify(request=r, actor=u, note=d["note"]),
-    "decline": lambda r, u, d: services.request_decline(
-        request=r, actor=u, reason=d["reason"], note=d["note"]
-    ),
-    "request_information": lambda r, u, d: services.request_ask_information(
-        request=r, actor=u, text=d["text"]
-    ),
-    "answer_information": lambda r, u, d: services.request_answer_information(
-        request=r, actor=u, text=d["text"]
-    ),
-    "issue_delay_notice": lambda r, u, d: services.request_issue_delay_notice(
-        request=r, actor=u, **d
-    ),
-    "withdraw": lambda r, u, d: services.request_withdraw(request=r, actor=u, reason=d["reason"]),
-    "withdraw_certification": lambda r, u, d: services.request_withdraw_certification(
-        request=r, actor=u, reason=d["reason"]
-    ),
-}
-
 
 # --- lists and queues ---
 
@@ -189,7 +152,9 @@ def home(request: HttpRequest) -> HttpResponse:
             "queues": queues,
             "can_create": has_capability(request.user, permissions.SUBMIT),
             # Clock tile (issue 5) for the coordinator and the Chief.
-            "clock_tile": reports.open_requests_by_clock(now=timezone.now()) if is_staff else None,
+            "clock_tile": open_clocks.open_requests_by_clock(now=timezone.now())
+            if is_staff
+            else None,
         }
         return "Home", render_to_string("cases/home.html", context, request)
 
@@ -242,29 +207,18 @@ def _request_list_content(request: HttpRequest) -> tuple[str, str]:
 # --- the case page ---
 
 
-# Steps shown folded under their name, below the main step of the stage.
-SECONDARY_STEPS = {
-    "request_information",
-    "issue_delay_notice",
-    "return_for_review",
-    "refer_not_qualifying",
-    "withdraw",
-    "withdraw_certification",
-}
-
-
 def available_transitions(request_obj: CertificationRequest, user: Any) -> list[dict[str, Any]]:
     """Names, labels and empty forms of the steps this user may take now (never the methods)."""
     result = []
-    for transition in request_obj.get_available_user_status_transitions(user):
-        form_class = TRANSITION_FORMS[transition.name]
+    for name in permissions.steps_for(request_obj, user):
+        step = STEPS[name]
         result.append(
             {
-                "name": transition.name,
-                "label": transition.custom.get("label", transition.name),
-                "form": form_class(prefix=transition.name) if form_class else None,
-                "fields_html": empty_fields_html(form_class, transition.name) if form_class else "",
-                "secondary": transition.name in SECONDARY_STEPS,
+                "name": name,
+                "label": step.label,
+                "form": step.form(prefix=name) if step.form else None,
+                "fields_html": empty_fields_html(step.form, name) if step.form else "",
+                "secondary": step.secondary,
             }
         )
     result.sort(key=lambda t: t["secondary"])
@@ -278,7 +232,7 @@ def _detail_context(
     transitions = available_transitions(obj, user)
     if bound:
         transitions = [bound.get(t["name"], t) for t in transitions]
-    staff = has_capability(user, permissions.VIEW_ALL) or has_capability(user, permissions.ATTEST)
+    staff = permissions.is_staff_reader(user)
     return {
         "obj": obj,
         "events": events_visible_to(user, obj),
@@ -292,11 +246,11 @@ def _detail_context(
         "statutes": obj.statutes.all(),
         "staff": staff,
         "can_edit": permissions.can_edit(obj, user),
-        "can_add_document": _may_add_document(obj, user),
+        "can_add_document": permissions.can_add_document(obj, user),
         "can_crime_check": permissions.can_record_crime_check(obj, user),
         "can_assign": permissions.can_assign_detective(obj, user),
         "can_helpfulness": permissions.can_record_helpfulness(obj, user),
-        "can_recertify": obj.status == Status.CERTIFIED and permissions.can_submit(obj, user),
+        "can_recertify": permissions.can_recertify(obj, user),
         "valid_soon": _validity_ending(obj),
         "detective_options": _detective_options(user, obj.assigned_detective_id)
         if permissions.can_assign_detective(obj, user)
@@ -310,14 +264,6 @@ def _validity_ending(obj: CertificationRequest) -> bool:
     if not obj.signed_on:
         return False
     return clocks.validity(obj.signed_on, now=timezone.now()) != clocks.ValidityState.VALID
-
-
-def _may_add_document(obj: CertificationRequest, user: Any) -> bool:
-    return (
-        permissions.can_edit(obj, user)
-        or (obj.status in PENDING_STATES and permissions.can_review(obj, user))
-        or permissions.can_record_helpfulness(obj, user)
-    )
 
 
 @require_GET
@@ -340,45 +286,44 @@ def _refused(request: HttpRequest, obj: CertificationRequest, exc: Exception) ->
 
 @require_POST
 def request_transition(request: HttpRequest, reference: str, name: str) -> HttpResponse:
-    if name not in SERVICE_CALLS:
+    step = STEPS.get(name)
+    if step is None:
         raise Http404("No such step.")
     obj = get_request_for_user(request.user, reference)
-    # Re-authentication right before a decision (C2, cases/security.py); refusing changes nothing.
-    if name in REAUTH_STEPS and not has_fresh_auth(request) and _may_take(obj, request, name):
+    # Re-authentication right before a decision (C2); only a step the user could take now asks
+    # for it, and refusing changes nothing.
+    if (
+        step.reauth
+        and not has_fresh_auth(request)
+        and permissions.may_take_step(name, obj, request.user)
+    ):
         messages.warning(request, "Confirm your password and code, then take the step again.")
         return redirect(f"{reverse('reauth')}?next={obj.get_absolute_url()}")
-    form_class = TRANSITION_FORMS[name]
     data: dict[str, Any] = {}
-    if form_class is not None:
-        form = form_class(request.POST, prefix=name)
+    if step.form is not None:
+        form = step.form(request.POST, prefix=name)
         if not form.is_valid():
-            labels = {t["name"]: t["label"] for t in available_transitions(obj, request.user)}
-            if name not in labels:
+            if not permissions.may_take_step(name, obj, request.user):
                 return _refused(
                     request,
                     obj,
-                    services.TransitionRefused(
+                    TransitionRefused(
                         "That step is no longer available on this request. Nothing was changed."
                     ),
                 )
             messages.error(request, "Please correct the errors below.")
             bound = {
-                name: {
-                    "name": name,
-                    "label": labels[name],
-                    "form": form,
-                    "secondary": name in SECONDARY_STEPS,
-                }
+                name: {"name": name, "label": step.label, "form": form, "secondary": step.secondary}
             }
             return render(
                 request, "cases/detail.html", _detail_context(request, obj, bound), status=400
             )
         data = form.cleaned_data
-    if name in REAUTH_STEPS:
+    if step.reauth:
         consume_fresh_auth(request)
     try:
-        SERVICE_CALLS[name](obj, request.user, data)
-    except (services.WorkflowError, ValidationError) as exc:
+        step.call(obj, request.user, data)
+    except (WorkflowError, ValidationError) as exc:
         return _refused(request, obj, exc)
     messages.success(request, "Saved.")
     return redirect(obj)
@@ -418,7 +363,7 @@ def request_edit(request: HttpRequest, reference: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.request_update(request=obj, actor=request.user, values=_values(form))
-        except services.WorkflowError as exc:
+        except WorkflowError as exc:
             return _refused(request, obj, exc)
         except ValidationError as exc:
             _form_errors(form, exc)
@@ -446,9 +391,7 @@ def _form_errors(form: Any, exc: ValidationError) -> None:
 
 
 def _agency() -> Any:
-    from cases.models import Agency
-
-    agency = Agency.objects.order_by("pk").first()
+    agency = the_agency()
     if agency is None:
         raise Http404("The agency is not set up yet.")
     return agency
@@ -457,7 +400,7 @@ def _agency() -> Any:
 @require_POST
 def document_add(request: HttpRequest, reference: str) -> HttpResponse:
     obj = get_request_for_user(request.user, reference)
-    if not _may_add_document(obj, request.user):
+    if not permissions.can_add_document(obj, request.user):
         raise PermissionDenied("You may not add documents to this request now.")
     form = DocumentForm(request.POST, request.FILES, kinds=Document.Kind.choices)
     if not form.is_valid():
@@ -470,7 +413,7 @@ def document_add(request: HttpRequest, reference: str) -> HttpResponse:
             upload=form.cleaned_data["file"],
             kind=form.cleaned_data["kind"],
         )
-    except (services.WorkflowError, ValidationError) as exc:
+    except (WorkflowError, ValidationError) as exc:
         return _refused(request, obj, exc)
     messages.success(request, "Document added.")
     return redirect(obj)
@@ -498,7 +441,7 @@ def request_recertify(request: HttpRequest, reference: str) -> HttpResponse:
     obj = get_request_for_user(request.user, reference)
     try:
         renewal = services.request_create_recertification(original=obj, actor=request.user)
-    except services.WorkflowError as exc:
+    except WorkflowError as exc:
         return _refused(request, obj, exc)
     messages.success(request, f"Re-certification draft {renewal.reference} created from {obj}.")
     return redirect(renewal)
@@ -550,7 +493,7 @@ def crime_check(request: HttpRequest, reference: str) -> HttpResponse:
                     statutes=Statute.objects.filter(pk__in=data["statutes"]),
                     values={name: data[name] for name in services.CRIME_CHECK_FIELDS},
                 )
-            except services.WorkflowError as exc:
+            except WorkflowError as exc:
                 return _refused(request, obj, exc)
             except ValidationError as exc:
                 _form_errors(form, exc)
@@ -579,7 +522,7 @@ def assign_detective(request: HttpRequest, reference: str) -> HttpResponse:
     detective = next(d for d in detectives if str(d.pk) == form.cleaned_data["detective"])
     try:
         services.request_assign_detective(request=obj, actor=request.user, detective=detective)
-    except (services.WorkflowError, ValidationError) as exc:
+    except (WorkflowError, ValidationError) as exc:
         return _refused(request, obj, exc)
     messages.success(request, f"Assigned to {detective.get_full_name() or detective}.")
     return redirect(obj)
@@ -643,7 +586,7 @@ def helpfulness(request: HttpRequest, reference: str) -> HttpResponse:
                     values=form.cleaned_data,
                     family_members=members,
                 )
-            except services.WorkflowError as exc:
+            except WorkflowError as exc:
                 return _refused(request, obj, exc)
             except ValidationError as exc:
                 _form_errors(form, exc)
@@ -670,15 +613,10 @@ def ask_coordinator(request: HttpRequest, reference: str) -> HttpResponse:
         services.request_ask_coordinator(
             request=obj, actor=request.user, text=form.cleaned_data["text"]
         )
-    except (services.WorkflowError, ValidationError) as exc:
+    except (WorkflowError, ValidationError) as exc:
         return _refused(request, obj, exc)
     messages.success(request, "Question sent to the coordinator.")
     return redirect(obj)
-
-
-def _may_take(obj: CertificationRequest, request: HttpRequest, name: str) -> bool:
-    """Only a step the user could take now asks for re-authentication; others are refused."""
-    return any(t.name == name for t in obj.get_available_user_status_transitions(request.user))
 
 
 @login_not_required

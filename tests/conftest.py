@@ -74,7 +74,7 @@ def _media_root(settings: Any, tmp_path: Any) -> None:
 @pytest.fixture(scope="session")
 def signing_p12(tmp_path_factory: Any) -> Path:
     """A throwaway agency signing identity (issue 4: certify signs the final form)."""
-    from cases.signing import create_identity
+    from cases.documents.signing import create_identity
 
     path = tmp_path_factory.mktemp("signing") / "test-agency.p12"
     path.write_bytes(
@@ -285,7 +285,7 @@ def sign_in(client: Any, user: Any) -> None:
     import django_otp
     from django.http import HttpRequest
 
-    from cases.security import mark_fresh_auth
+    from cases.accounts.sessions import mark_fresh_auth
 
     client.force_login(user)
     device = totp_device(user)

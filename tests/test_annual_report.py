@@ -13,8 +13,8 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 from pypdf import PdfReader
 
-from cases import reports
 from cases.models import CertificationRequest, Status
+from cases.reporting import annual, exports
 from tests.conftest import at, sign_in
 
 NOW = at("2026-03-01 12:00")
@@ -80,7 +80,7 @@ def year_2025(make_request):
 
 
 def test_it_counts_the_year(year_2025):
-    r = reports.build_annual_report(2025, now=NOW)
+    r = annual.build_annual_report(2025, now=NOW)
     assert (r.requested, r.signed, r.denied) == (6, 3, 1)
     assert (r.withdrawn, r.pending, r.answered, r.answered_late) == (1, 2, 4, 2)
     # A missed only the department's 30-day expedited period; B missed the 90 days too.
@@ -95,21 +95,21 @@ def test_it_counts_the_year(year_2025):
 
 
 def test_the_current_year_counts_pending_as_of_today(year_2025):
-    r = reports.build_annual_report(2026, now=NOW)
+    r = annual.build_annual_report(2026, now=NOW)
     assert (r.requested, r.signed, r.pending, r.as_of) == (0, 1, 1, date(2026, 3, 1))
 
 
 def test_a_year_with_nothing(db):
-    r = reports.build_annual_report(2022, now=NOW)
+    r = annual.build_annual_report(2022, now=NOW)
     assert (r.requested, r.median_days, r.p90_days) == (0, None, None)
-    assert reports.to_pdf(r, public=False).startswith(b"%PDF")
+    assert exports.to_pdf(r, public=False).startswith(b"%PDF")
 
 
 @pytest.mark.parametrize(
     "values, pct, expected", [([], 90, None), ([5], 90, 5), (list(range(1, 11)), 90, 9)]
 )
 def test_nearest_rank_percentile(values, pct, expected):
-    assert reports.percentile(values, pct) == expected
+    assert annual.percentile(values, pct) == expected
 
 
 def csv_rows(text: str) -> dict[tuple[str, str], str]:
@@ -117,16 +117,16 @@ def csv_rows(text: str) -> dict[tuple[str, str], str]:
 
 
 def test_public_version_hides_counts_under_five(year_2025):
-    r = reports.build_annual_report(2025, now=NOW)
-    public = csv_rows(reports.to_csv(r, public=True))
-    internal = csv_rows(reports.to_csv(r, public=False))
+    r = annual.build_annual_report(2025, now=NOW)
+    public = csv_rows(exports.to_csv(r, public=True))
+    internal = csv_rows(exports.to_csv(r, public=False))
     s4 = "M.G.L. c. 258F s. 4(a)"
     assert public[(s4, "Individuals who requested certification")] == "6"
     assert public[(s4, "Forms completed and signed")] == "<5"
     assert public[(s4, "Requests denied")] == "<5"
     assert public[("Requests received per month", "Feb")] == "0"
     assert internal[(s4, "Forms completed and signed")] == "3"
-    assert "<5" not in reports.to_csv(r, public=False)
+    assert "<5" not in exports.to_csv(r, public=False)
 
 
 @pytest.mark.parametrize("persona", ["coordinator", "chief", "auditor"])

@@ -11,10 +11,11 @@ from datetime import date
 import pytest
 from pypdf import PdfReader
 
-from cases import formmap, services
-from cases.certification import draft_pdf, verification_code_for
+from cases import errors, formmap
+from cases.documents import issuing
+from cases.documents.issuing import draft_pdf, verification_code_for
+from cases.documents.render import split_text
 from cases.models import CaseEvent, FamilyMember, IssuedForm, Status
-from cases.pdf import split_text
 
 pytestmark = pytest.mark.django_db
 
@@ -207,8 +208,8 @@ def test_more_family_rows_than_the_form_has_continue_in_part_7(make_request):
 def test_certify_is_blocked_while_a_required_item_is_empty(make_request, people):
     r = make_request(Status.CHIEF_DECISION, date_of_birth=None, injury_description="")
     events = CaseEvent.objects.filter(request=r).count()
-    with pytest.raises(services.TransitionRefused) as refused:
-        services.request_certify(request=r, actor=people["chief"])
+    with pytest.raises(errors.TransitionRefused) as refused:
+        issuing.request_certify(request=r, actor=people["chief"])
     assert "Part 1, Item 4" in str(refused.value) and "Part 3, Item 7" in str(refused.value)
     r.refresh_from_db()
     assert r.status == Status.CHIEF_DECISION and r.signed_on is None

@@ -12,7 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from cases import letters, services
+from cases import services
+from cases.documents import issuing, letters
 from cases.models import DeclineReason, LetterTemplate, Status
 from tests.conftest import sign_in
 
@@ -70,7 +71,7 @@ def test_delay_notice_has_reason_process_and_date(make_request, people):
 
 
 def test_uscis_withdrawal_notice(make_request, people):
-    r = services.request_certify(request=make_request(Status.CHIEF_DECISION), actor=people["chief"])
+    r = issuing.request_certify(request=make_request(Status.CHIEF_DECISION), actor=people["chief"])
     services.request_withdraw_certification(
         request=r, actor=people["chief"], reason="The victim refused to testify when subpoenaed."
     )
@@ -109,7 +110,7 @@ def test_letter_downloads_follow_scope_and_state(client, make_request, people, a
     sign_in(client, people["other_advocate"])
     assert client.get(ack).status_code == 404
 
-    certified = services.request_certify(
+    certified = issuing.request_certify(
         request=make_request(Status.CHIEF_DECISION), actor=people["chief"]
     )
     services.request_withdraw_certification(request=certified, actor=people["chief"], reason="X")

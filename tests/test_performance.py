@@ -17,7 +17,7 @@ from django.db import OperationalError, connection
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils import timezone
 
-from cases import clocks, reports, services
+from cases import clocks, services
 from cases.lib.pagination import CappedPaginator
 from cases.models import (
     PENDING_STATES,
@@ -27,6 +27,7 @@ from cases.models import (
     RequestGroupObjectPermission,
     Status,
 )
+from cases.reporting import annual, open_clocks
 from cases.selectors import requests_visible_to
 from tests.conftest import sign_in
 
@@ -185,7 +186,7 @@ def test_clock_tile_counts_in_sql_what_the_clocks_say(make_request):
     make_request(Status.DECLINED, decided_at=now)  # answered: not on the tile
     pending = CertificationRequest.objects.filter(status__in=PENDING_STATES)
     expected = Counter(clocks.clock(r, now=now).state for r in pending)
-    counted = {state: n for state, _, n in reports.count_open_requests_by_clock(now=now)}
+    counted = {state: n for state, _, n in open_clocks.count_open_requests_by_clock(now=now)}
     assert counted == {s.value: expected.get(s, 0) for s in clocks.OPEN_CLOCK_STATES}
     assert sum(counted.values()) == 5 and all(counted.values())
 
@@ -193,12 +194,12 @@ def test_clock_tile_counts_in_sql_what_the_clocks_say(make_request):
 def test_clock_tile_is_recounted_after_a_change(make_request, people):
     now = timezone.now()
     r = make_request(Status.RECEIVED, received_at=now - timedelta(days=1))
-    before = {s: n for s, _, n in reports.open_requests_by_clock(now=now)}
+    before = {s: n for s, _, n in open_clocks.open_requests_by_clock(now=now)}
     assert before["on_time"] == 1
     services.request_withdraw(request=r, actor=people["advocate"], reason="Moved away.")
     # Under writes the counts may be up to a minute old, then they follow the change.
-    later = now + timedelta(seconds=reports.TILE_MAX_AGE_SECONDS + 1)
-    after = {s: n for s, _, n in reports.open_requests_by_clock(now=later)}
+    later = now + timedelta(seconds=open_clocks.TILE_MAX_AGE_SECONDS + 1)
+    after = {s: n for s, _, n in open_clocks.open_requests_by_clock(now=later)}
     assert after["on_time"] == 0
 
 
@@ -206,16 +207,16 @@ def test_annual_report_cache_follows_the_audit_trail(make_request, people):
     now = timezone.now()
     r = make_request(Status.CHIEF_DECISION, received_at=now - timedelta(days=10))
     year = timezone.localdate(now).year
-    first = reports.cached_annual_report(year, now=now)
-    assert reports.cached_annual_report(year, now=now) is not None
+    first = annual.cached_annual_report(year, now=now)
+    assert annual.cached_annual_report(year, now=now) is not None
     services.request_decline(request=r, actor=people["chief"], reason="not_helpful")
     # Under writes the report may be up to five minutes old, then it follows the change.
-    stale = reports.cached_annual_report(year, now=now + timedelta(seconds=10))
-    later = now + timedelta(seconds=reports.REPORT_MAX_AGE_SECONDS + 1)
-    fresh = reports.cached_annual_report(year, now=later)
+    stale = annual.cached_annual_report(year, now=now + timedelta(seconds=10))
+    later = now + timedelta(seconds=annual.REPORT_MAX_AGE_SECONDS + 1)
+    fresh = annual.cached_annual_report(year, now=later)
     assert (first.denied, stale.denied, fresh.denied) == (0, 0, 1)
     # Without a change it is reused however old it is (within the day).
-    reused = reports.cached_annual_report(year, now=later + timedelta(seconds=900))
+    reused = annual.cached_annual_report(year, now=later + timedelta(seconds=900))
     assert reused.generated_at == fresh.generated_at == later
 
 

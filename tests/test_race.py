@@ -13,7 +13,8 @@ import threading
 import pytest
 from django.db import connection, connections
 
-from cases import services
+from cases import errors, services
+from cases.documents import issuing
 from cases.models import CaseEvent, CertificationRequest, Status
 
 
@@ -47,11 +48,11 @@ def test_two_simultaneous_certifications_make_one(attempt, make_request, people)
     outcomes = race(
         r.pk,
         [people["chief"], people["chief"]],
-        lambda copy, actor: services.request_certify(request=copy, actor=actor),
+        lambda copy, actor: issuing.request_certify(request=copy, actor=actor),
     )
     assert sorted(map(str, outcomes)).count("ok") == 1, outcomes
     loser = next(o for o in outcomes if o != "ok")
-    assert isinstance(loser, services.StaleRequest)
+    assert isinstance(loser, errors.StaleRequest)
     assert "changed by someone else" in str(loser)
     r.refresh_from_db()
     assert r.status == Status.CERTIFIED
@@ -62,7 +63,7 @@ def test_two_simultaneous_certifications_make_one(attempt, make_request, people)
 def test_certify_racing_decline_leaves_one_decision(make_request, people):
     r = make_request(Status.CHIEF_DECISION)
     calls = {
-        "certify": lambda copy, a: services.request_certify(request=copy, actor=a),
+        "certify": lambda copy, a: issuing.request_certify(request=copy, actor=a),
         "decline": lambda copy, a: services.request_decline(
             request=copy, actor=a, reason="not_helpful"
         ),

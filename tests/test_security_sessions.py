@@ -44,7 +44,7 @@ def test_an_idle_session_is_refused(client, people, make_request, clock):
     response = client.get(r.get_absolute_url())
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
     assert client.get(r.get_absolute_url()).status_code == 302  # still signed out
-    from cases.security import active_sessions
+    from cases.accounts.sessions import active_sessions
 
     assert not active_sessions(people["coordinator"]).exists()
 
@@ -117,7 +117,7 @@ def test_reauthentication_with_a_wrong_password_or_code_is_refused(client, peopl
     assert bad_password.status_code == 400
     bad_code = client.post(reverse("reauth"), {"password": PASSWORD, "code": "12345x"})
     assert bad_code.status_code == 400
-    from cases.security import has_fresh_auth
+    from cases.accounts.sessions import has_fresh_auth
 
     request = type("R", (), {"session": client.session})()
     assert not has_fresh_auth(request)

@@ -92,7 +92,7 @@ def test_first_sign_in_enrols_a_device_and_shows_recovery_codes(client, agency):
 
 
 def test_a_recovery_code_works_once(client, people):
-    from cases.account_views import _new_recovery_codes
+    from cases.accounts.views import _new_recovery_codes
 
     user = people["coordinator"]
     codes = _new_recovery_codes(user)

@@ -10,7 +10,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from cases import services
+from cases import errors, services
+from cases.documents import issuing
 from cases.models import (
     REVIEW_STATES,
     CaseEvent,
@@ -80,7 +81,7 @@ def test_the_whole_path_to_certified(agency, people, django_capture_on_commit_ca
             ],
         )
         r = services.request_attest_helpfulness(request=r, actor=detective)
-        r = services.request_certify(request=r, actor=chief)
+        r = issuing.request_certify(request=r, actor=chief)
 
     r.refresh_from_db()
     assert r.status == Status.CERTIFIED
@@ -200,21 +201,21 @@ def test_incomplete_delay_notice_is_refused(kwargs, field, make_request, people)
 def test_wrong_state_is_refused_and_changes_nothing(make_request, people):
     r = make_request(Status.HELPFULNESS_REVIEW)
     before = snapshot(r)
-    with pytest.raises(services.TransitionRefused, match="not possible"):
-        services.request_certify(request=r, actor=people["chief"])
+    with pytest.raises(errors.TransitionRefused, match="not possible"):
+        issuing.request_certify(request=r, actor=people["chief"])
     assert snapshot(r) == before
 
 
 def test_unmet_conditions_are_refused_with_what_is_missing(make_request, people):
     draft = make_request(Status.DRAFT, incident_date=None)
-    with pytest.raises(services.TransitionRefused, match="date of the incident"):
+    with pytest.raises(errors.TransitionRefused, match="date of the incident"):
         services.request_submit(request=draft, actor=people["advocate"])
     review = make_request(Status.HELPFULNESS_REVIEW, helpfulness_explanation="")
-    with pytest.raises(services.TransitionRefused, match="Part 4"):
+    with pytest.raises(errors.TransitionRefused, match="Part 4"):
         services.request_attest_helpfulness(request=review, actor=people["detective"])
     check = make_request(Status.CRIME_CHECK)
     check.crime_categories.clear()
-    with pytest.raises(services.TransitionRefused, match="qualifying-crime category"):
+    with pytest.raises(errors.TransitionRefused, match="qualifying-crime category"):
         services.request_confirm_qualifying_crime(request=check, actor=people["coordinator"])
     assert CaseEvent.objects.count() == 0
 
@@ -223,8 +224,8 @@ def test_a_stale_copy_is_refused_and_changes_nothing(make_request, people):
     r = make_request(Status.CHIEF_DECISION)
     stale = CertificationRequest.objects.get(pk=r.pk)
     services.request_decline(request=r, actor=people["chief"], reason=DeclineReason.NOT_HELPFUL)
-    with pytest.raises(services.StaleRequest, match="changed by someone else"):
-        services.request_certify(request=stale, actor=people["chief"])
+    with pytest.raises(errors.StaleRequest, match="changed by someone else"):
+        issuing.request_certify(request=stale, actor=people["chief"])
     assert snapshot(r) == (Status.DECLINED, 1)
 
 
@@ -241,13 +242,13 @@ def test_a_revoked_designation_cannot_certify(make_request, people):
     people["chief"].designations.update(revoked_on=timezone.localdate())
     r = make_request(Status.CHIEF_DECISION)
     with pytest.raises(PermissionDenied):
-        services.request_certify(request=r, actor=people["chief"])
+        issuing.request_certify(request=r, actor=people["chief"])
     assert snapshot(r) == (Status.CHIEF_DECISION, 0)
 
 
 def test_withdrawing_a_certification_keeps_the_original_decision(make_request, people):
     r = make_request(Status.CHIEF_DECISION)
-    r = services.request_certify(request=r, actor=people["chief"])
+    r = issuing.request_certify(request=r, actor=people["chief"])
     r = services.request_withdraw_certification(
         request=r, actor=people["chief"], reason="Victim refused to testify."
     )
@@ -263,7 +264,7 @@ def test_recertification_is_a_new_draft_linked_to_the_certified_one(make_request
     assert renewal.a_number == "123456789" and renewal.reference != original.reference
     assert original.events.get().data == {"recertification": renewal.reference}
     pending = make_request(Status.RECEIVED)
-    with pytest.raises(services.TransitionRefused):
+    with pytest.raises(errors.TransitionRefused):
         services.request_create_recertification(original=pending, actor=people["advocate"])
 
 

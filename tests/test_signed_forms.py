@@ -19,9 +19,16 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 from pypdf import PdfReader
 
-from cases import certification, clocks, services
+from cases import clocks, errors, services
+from cases.documents import issuing, verification
+from cases.documents.signing import (
+    SigningError,
+    create_identity,
+    outside_event_loop,
+    sign_pdf,
+    signer,
+)
 from cases.models import CaseEvent, Document, IssuedForm, OriginalHandover, Status
-from cases.signing import SigningError, create_identity, outside_event_loop, sign_pdf, signer
 from tests.conftest import sign_in
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +38,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 def certified(make_request, people):
     r = make_request(Status.CHIEF_DECISION)
-    return services.request_certify(request=r, actor=people["chief"])
+    return issuing.request_certify(request=r, actor=people["chief"])
 
 
 def run_verify(path) -> tuple[int, str]:
@@ -90,7 +97,7 @@ def test_if_signing_fails_nothing_is_certified(make_request, people, settings, t
     r = make_request(Status.CHIEF_DECISION)
     events = CaseEvent.objects.filter(request=r).count()
     with pytest.raises(SigningError, match="no signing key is configured"):
-        services.request_certify(request=r, actor=people["chief"])
+        issuing.request_certify(request=r, actor=people["chief"])
     r.refresh_from_db()
     assert r.status == Status.CHIEF_DECISION and r.signed_on is None
     assert CaseEvent.objects.filter(request=r).count() == events
@@ -100,7 +107,7 @@ def test_if_signing_fails_nothing_is_certified(make_request, people, settings, t
 def test_a_wrong_key_password_is_a_signing_error(make_request, people, settings):
     settings.UVISA_SIGNING_P12_PASSWORD = "wrong"
     with pytest.raises(SigningError):
-        services.request_certify(request=make_request(Status.CHIEF_DECISION), actor=people["chief"])
+        issuing.request_certify(request=make_request(Status.CHIEF_DECISION), actor=people["chief"])
     assert not IssuedForm.objects.exists()
 
 
@@ -130,7 +137,7 @@ def test_genuine_altered_and_unknown(make_request, people, tmp_path):
     from pyhanko.sign import signers
 
     foreign_signer = signers.SimpleSigner.load_pkcs12(str(tmp_path / "other.p12"), passphrase=b"pw")
-    unsigned = certification.draft_pdf(other)
+    unsigned = issuing.draft_pdf(other)
     foreign = outside_event_loop(
         lambda: signers.sign_pdf(
             IncrementalPdfFileWriter(io.BytesIO(unsigned)),
@@ -144,7 +151,7 @@ def test_genuine_altered_and_unknown(make_request, people, tmp_path):
     assert code == 1 and line.startswith("UNKNOWN:") and "not the agency's" in line
 
     # The genuine form re-signed by another key keeps the agency's code: a forgery of a real one.
-    draft = certification.draft_pdf(r)
+    draft = issuing.draft_pdf(r)
     resigned = outside_event_loop(
         lambda: signers.sign_pdf(
             IncrementalPdfFileWriter(io.BytesIO(draft)),
@@ -174,7 +181,7 @@ def test_an_appended_update_after_signing_is_altered(make_request, people):
     writer.update_container(info)
     out = io.BytesIO()
     writer.write(out)
-    verdict = certification.verify_pdf(out.getvalue())
+    verdict = verification.verify_pdf(out.getvalue())
     assert verdict.status == "altered"
 
 
@@ -183,7 +190,7 @@ def test_withdrawn_certifications_say_so(make_request, people):
     services.request_withdraw_certification(
         request=r, actor=people["chief"], reason="Refused to testify."
     )
-    verdict = certification.verify_pdf(bytes(r.issued_form.pdf))
+    verdict = verification.verify_pdf(bytes(r.issued_form.pdf))
     assert verdict.status == "genuine" and verdict.facts()["withdrawn"] is True
     assert "WITHDRAWN" in verdict.line()
 
@@ -191,13 +198,11 @@ def test_withdrawn_certifications_say_so(make_request, people):
 def test_codes(make_request, people):
     r = certified(make_request, people)
     code = r.issued_form.verification_code
-    assert certification.verify_code(code.lower().replace("-", " ")).status == "genuine"
-    assert certification.verify_code("AAAA-BBBB-CCCC").status == "unknown"
-    assert certification.verify_code("nonsense").status == "unknown"
+    assert verification.verify_code(code.lower().replace("-", " ")).status == "genuine"
+    assert verification.verify_code("AAAA-BBBB-CCCC").status == "unknown"
+    assert verification.verify_code("nonsense").status == "unknown"
     draft_only = make_request(Status.CHIEF_DECISION)
-    assert certification.verify_code(certification.verification_code_for(draft_only)).status == (
-        "unknown"
-    )
+    assert verification.verify_code(issuing.verification_code_for(draft_only)).status == ("unknown")
 
 
 # --- the public page ---
@@ -257,7 +262,7 @@ def test_draft_and_signed_downloads(client, make_request, people):
     sign_in(client, people["other_detective"])
     assert client.get(draft).status_code == 404
 
-    services.request_certify(request=r, actor=people["chief"])
+    issuing.request_certify(request=r, actor=people["chief"])
     sign_in(client, people["advocate"])
     response = client.get(signed)
     assert response.status_code == 200 and response.content == bytes(r.issued_form.pdf)
@@ -283,13 +288,13 @@ def test_draft_and_signed_downloads(client, make_request, people):
 def test_scan_and_handover_of_the_ink_signed_original(client, make_request, people):
     r = certified(make_request, people)
     coordinator = people["coordinator"]
-    document = certification.form_record_signed_scan(
+    document = services.request_record_signed_scan(
         request=r, actor=coordinator, upload=SimpleUploadedFile("scan.png", PNG, "image/png")
     )
     assert document.kind == Document.Kind.SIGNED_SCAN and document.content_type == "image/png"
     assert CaseEvent.objects.filter(request=r, kind="document_added").count() == 1
     today = timezone.localdate()
-    handover = certification.form_record_handover(
+    handover = services.request_record_handover(
         request=r,
         actor=coordinator,
         received_by="Ana Ruiz, advocate",
@@ -327,23 +332,23 @@ def test_ink_records_are_refused_to_the_wrong_person_state_or_date(make_request,
     r = certified(make_request, people)
     upload = SimpleUploadedFile("scan.png", PNG, "image/png")
     with pytest.raises(PermissionDenied):
-        certification.form_record_signed_scan(request=r, actor=people["advocate"], upload=upload)
+        services.request_record_signed_scan(request=r, actor=people["advocate"], upload=upload)
     args = dict(received_by="X", received_on=timezone.localdate(), method="mail")
     with pytest.raises(PermissionDenied):
-        certification.form_record_handover(request=r, actor=people["detective"], **args)
+        services.request_record_handover(request=r, actor=people["detective"], **args)
     with pytest.raises(ValidationError):
-        certification.form_record_handover(
+        services.request_record_handover(
             request=r, actor=people["coordinator"], **{**args, "method": "pigeon"}
         )
     with pytest.raises(ValidationError):
-        certification.form_record_handover(
+        services.request_record_handover(
             request=r,
             actor=people["coordinator"],
             **{**args, "received_on": timezone.localdate() + timedelta(days=2)},
         )
     pending = make_request(Status.CHIEF_DECISION)
-    with pytest.raises(services.TransitionRefused):
-        certification.form_record_handover(request=pending, actor=people["coordinator"], **args)
+    with pytest.raises(errors.TransitionRefused):
+        services.request_record_handover(request=pending, actor=people["coordinator"], **args)
     assert not OriginalHandover.objects.exists()
 
 
@@ -355,7 +360,7 @@ def test_i918b_command_writes_draft_or_signed(make_request, people, tmp_path):
     out = tmp_path / "f.pdf"
     call_command("i918b", r.reference, "--out", str(out), stdout=io.StringIO())
     assert "DRAFT - NOT SIGNED" in PdfReader(out).pages[0].extract_text()
-    services.request_certify(request=r, actor=people["chief"])
+    issuing.request_certify(request=r, actor=people["chief"])
     call_command("i918b", r.reference, "--out", str(out), stdout=io.StringIO())
     assert out.read_bytes() == bytes(IssuedForm.objects.get(request=r).pdf)
     with pytest.raises(CommandError):
@@ -413,14 +418,14 @@ def test_the_stored_code_outlives_a_secret_key_change(make_request, people, sett
     r = certified(make_request, people)
     code = r.issued_form.verification_code
     settings.SECRET_KEY = "another-secret-key-" + "x" * 40
-    assert certification.verification_code_for(r) == code
-    assert code in PdfReader(io.BytesIO(certification.draft_pdf(r))).pages[0].extract_text()
+    assert issuing.verification_code_for(r) == code
+    assert code in PdfReader(io.BytesIO(issuing.draft_pdf(r))).pages[0].extract_text()
 
 
 def test_signing_works_inside_a_running_event_loop(make_request):
     import asyncio
 
-    unsigned = certification.draft_pdf(make_request(Status.CHIEF_DECISION))
+    unsigned = issuing.draft_pdf(make_request(Status.CHIEF_DECISION))
 
     async def sign_in_loop() -> bytes:
         return sign_pdf(unsigned, reason="test", location="test")[0]

@@ -89,9 +89,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Security (docs/security.md): second factor, session limits, headers; axes last.
     "django_otp.middleware.OTPMiddleware",
-    "cases.security.SessionLimitsMiddleware",
-    "cases.security.SecondFactorRequiredMiddleware",
-    "cases.security.SecurityHeadersMiddleware",
+    "cases.accounts.middleware.SessionLimitsMiddleware",
+    "cases.accounts.middleware.SecondFactorRequiredMiddleware",
+    "cases.accounts.middleware.SecurityHeadersMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -153,7 +153,7 @@ CACHES = {
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # lockout first (C5)
     # ModelBackend, with permission sets reused per data version (issue 7)
-    "cases.auth_backends.VersionedPermissionsBackend",
+    "cases.accounts.backends.VersionedPermissionsBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 # Login-only application: no guardian "AnonymousUser" row, no anonymous checks.
@@ -272,7 +272,7 @@ UVISA_MAX_VERIFY_BYTES = env_int("UVISA_MAX_VERIFY_BYTES", 10 * 1024 * 1024)
 # --- Security (issue 6; docs/security.md maps each line to CJIS / ASVS C1-C24) ---
 
 # Sessions: 30 minutes idle, 12 hours in all (C2, C3, C19), enforced by
-# cases.security.SessionLimitsMiddleware (last activity recorded to the minute); the
+# cases.accounts.middleware.SessionLimitsMiddleware (last activity recorded to the minute); the
 # server-side session and the cookie also expire 30 minutes after that record.
 UVISA_SESSION_IDLE_SECONDS = env_int("UVISA_SESSION_IDLE_SECONDS", 30 * 60)
 UVISA_SESSION_ABSOLUTE_SECONDS = env_int("UVISA_SESSION_ABSOLUTE_SECONDS", 12 * 60 * 60)

@@ -6,12 +6,12 @@ from typing import Any
 
 from django import template
 
-from cases import letters
 from cases import permissions as perms
+from cases.documents import letters
+from cases.documents.forms import HandoverForm, SignedScanForm
 from cases.formmap import missing_items
 from cases.models import IssuedForm, LetterTemplate, Status
 from cases.presentation import empty_fields_html
-from cases.views_forms import HandoverForm, SignedScanForm, may_see_draft
 
 register = template.Library()
 
@@ -20,7 +20,7 @@ register = template.Library()
 def forms_block(context: dict[str, Any], obj: Any) -> dict[str, Any]:
     user = context["request"].user
     staff = perms.has_capability(user, perms.VIEW_ALL)
-    # Only a certification issues a form (cases/certification.py): no query otherwise.
+    # Only a certification issues a form (cases/documents/issuing.py): no query otherwise.
     form = (
         IssuedForm.objects.filter(request=obj)
         .only("pk", "sha256", "verification_code", "signed_on", "valid_until")
@@ -34,17 +34,17 @@ def forms_block(context: dict[str, Any], obj: Any) -> dict[str, Any]:
         Status.DECLINED,
         Status.WITHDRAWN,
     )
-    ink = obj.status == Status.CERTIFIED and form is not None and perms.can_review(obj, user)
+    ink = form is not None and perms.can_record_ink_original(obj, user)
     return {
         "obj": obj,
         "missing": missing_items(obj) if staff and undecided else None,
-        "draft": may_see_draft(obj, user),
+        "draft": perms.can_see_draft(obj, user),
         "issued": form,
         "handovers": form.handovers.all() if form is not None and staff else [],
         "letters": [
             (kind, label)
             for kind, label in LetterTemplate.Kind.choices
-            if letters.available(obj, kind) and letters.may_download(obj, kind, user)
+            if letters.available(obj, kind) and perms.can_download_letter(obj, kind, user)
         ],
         "ink": ink,
         # Empty forms, the same on every page: their fields are built once (issue 7).

@@ -8,8 +8,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from cases import reports
-from cases.models import Agency
+from cases.reporting import annual, exports
+from cases.selectors import the_agency
 
 
 class Command(BaseCommand):
@@ -26,18 +26,18 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         now = timezone.now()
         year = options["year"]
-        if not reports.FIRST_YEAR <= year <= timezone.localdate(now).year:
+        if not annual.FIRST_YEAR <= year <= timezone.localdate(now).year:
             raise CommandError(
-                f"No report for {year}: c. 258F applies from {reports.FIRST_YEAR} "
+                f"No report for {year}: c. 258F applies from {annual.FIRST_YEAR} "
                 "to the current year."
             )
-        agency = Agency.objects.order_by("pk").values_list("name", flat=True).first() or ""
-        report = reports.build_annual_report(year, now=now, agency=agency)
+        agency = getattr(the_agency(), "name", "")
+        report = annual.build_annual_report(year, now=now, agency=agency)
         public = options["public"]
         if options["format"] == "csv":
-            content: bytes = reports.to_csv(report, public=public).encode()
+            content: bytes = exports.to_csv(report, public=public).encode()
         else:
-            content = reports.to_pdf(report, public=public)
+            content = exports.to_pdf(report, public=public)
         if options["out"] == "-":
             if options["format"] == "pdf":
                 raise CommandError("Write the PDF to a file with --out FILE.")

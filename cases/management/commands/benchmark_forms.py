@@ -12,10 +12,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cases.certification import verification_code_for
+from cases.documents.issuing import verification_code_for
+from cases.documents.render import render_form_pdf
+from cases.documents.signing import sign_pdf
 from cases.models import CertificationRequest
-from cases.pdf import render_form_pdf
-from cases.signing import sign_pdf
 
 
 class Command(BaseCommand):

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cases.certification import draft_pdf
+from cases.documents.issuing import draft_pdf
 from cases.models import CertificationRequest, IssuedForm
 
 

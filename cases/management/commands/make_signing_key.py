@@ -13,7 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from cases.signing import create_identity
+from cases.documents.signing import create_identity
 
 
 class Command(BaseCommand):

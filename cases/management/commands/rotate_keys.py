@@ -13,7 +13,7 @@ from typing import Any
 
 from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand
-from django.db import transaction
+from django.db import connection, transaction
 
 from cases.lib.crypto import (
     EncryptedFileSystemStorage,
@@ -37,7 +37,6 @@ def _raw_key_ids(model: type, names: list[str]) -> Counter:
     """Which key encrypted each stored value (read as raw text, never decrypted)."""
     counts: Counter = Counter()
     table = model._meta.db_table
-    from django.db import connection
 
     quoted = ", ".join(connection.ops.quote_name(model._meta.get_field(n).column) for n in names)
     with connection.cursor() as cursor:

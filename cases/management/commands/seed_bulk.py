@@ -26,10 +26,13 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
 from django.utils import timezone
 
+from cases.audit import GENESIS, compute_hash
 from cases.clocks import due_date
+from cases.lib.crypto import keyed_hash
 from cases.models import (
     AdvocateOrganization,
     Agency,
+    AuditChainHead,
     CaseEvent,
     CertificationRequest,
     CertifyingOfficial,
@@ -44,6 +47,7 @@ from cases.models import (
 from cases.page_cache import raise_data_version
 from cases.reference_data import MEDFORD_AGENCY
 from cases.roles import ADVOCATE, AUDITOR, CHIEF, COORDINATOR, DETECTIVE, sync_roles
+from cases.selectors import the_agency
 
 S = Status
 # Share of each final state; pending ones were received in the last 120 days.
@@ -189,7 +193,7 @@ class Command(BaseCommand):
         sync_roles()
         if not QualifyingCrimeCategory.objects.exists():
             raise CommandError("Reference data is missing: run `manage.py migrate` first.")
-        self.agency = Agency.objects.order_by("pk").first()
+        self.agency = the_agency()
         if self.agency is None:
             self.agency = Agency.objects.create(code="MPD", **MEDFORD_AGENCY)
         self.orgs = []
@@ -404,8 +408,6 @@ class Command(BaseCommand):
 def _digests(r: CertificationRequest) -> None:
     """Lookup digests that ``CertificationRequest.save`` would compute (bulk skips save)."""
     if hasattr(r, "report_number_digest"):
-        from cases.lib.crypto import keyed_hash
-
         r.a_number_digest = keyed_hash(r.a_number, purpose="a_number")
         r.report_number_digest = keyed_hash(r.report_number, purpose="report_number")
 
@@ -415,8 +417,6 @@ def _chain(events: list[CaseEvent], insert_rows: Any) -> None:
     if "prev_hash" not in {f.name for f in CaseEvent._meta.fields}:
         insert_rows(CaseEvent, events)
         return
-    from cases.audit import GENESIS, compute_hash
-    from cases.models import AuditChainHead
 
     AuditChainHead.objects.get_or_create(pk=1)
     head = AuditChainHead.objects.select_for_update().get(pk=1)

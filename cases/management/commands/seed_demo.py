@@ -21,6 +21,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cases import services
+from cases.documents import issuing
 from cases.models import (
     OPEN_STATES,
     AdvocateOrganization,
@@ -330,7 +331,7 @@ class Command(BaseCommand):
                 at=next(step),
             )
             return
-        request = services.request_certify(request=request, actor=chief, at=next(step))
+        request = issuing.request_certify(request=request, actor=chief, at=next(step))
         if target == Status.CERTIFICATION_WITHDRAWN:
             services.request_withdraw_certification(
                 request=request,

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from cases.certification import GENUINE, verify_pdf
+from cases.documents.verification import GENUINE, verify_pdf
 
 
 class Command(BaseCommand):

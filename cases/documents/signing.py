@@ -23,7 +23,7 @@ from typing import TypeVar
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from cases.services import WorkflowError
+from cases.errors import WorkflowError
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")

@@ -23,9 +23,9 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
 from cases import clocks
-from cases import permissions as perms
+from cases.documents.render import escape, styles
+from cases.formmap import signing_official
 from cases.models import IssuedForm, LetterTemplate, Status
-from cases.pdf import escape, styles
 
 if TYPE_CHECKING:
     from cases.models import CertificationRequest
@@ -51,14 +51,6 @@ def available(request: CertificationRequest, kind: str) -> bool:
     }.get(kind, False)
 
 
-def may_download(request: CertificationRequest, kind: str, user: Any) -> bool:
-    """Letters to the requester go to everyone who can see the request; the notice to USCIS
-    (which names the victim to USCIS) stays with the department."""
-    if kind == Kind.USCIS_WITHDRAWAL:
-        return perms.has_capability(user, perms.VIEW_ALL)
-    return True
-
-
 def wording(kind: str) -> tuple[str, str]:
     saved = LetterTemplate.objects.filter(kind=kind).first()
     if saved is not None:
@@ -67,7 +59,6 @@ def wording(kind: str) -> tuple[str, str]:
 
 
 def _context(request: CertificationRequest) -> dict[str, Any]:
-    from cases.formmap import signing_official
 
     official = signing_official(request)
     return {

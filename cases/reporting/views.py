@@ -13,15 +13,15 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET
 
-from cases import reports
-from cases.models import Agency
-from cases.permissions import VIEW_AUDIT, has_capability
+from cases.permissions import can_read_audit
+from cases.reporting import annual, charts, exports
+from cases.selectors import the_agency
 
 FORMATS = {"html", "csv", "pdf"}
 
 
 def _require_reports(user: object) -> None:
-    if not has_capability(user, VIEW_AUDIT):
+    if not can_read_audit(user):
         raise PermissionDenied("Reports are for the coordinator, the Chief and the auditor.")
 
 
@@ -36,46 +36,46 @@ def annual_report(request: HttpRequest, year: int) -> HttpResponse:
     _require_reports(request.user)
     now = timezone.now()
     this_year = timezone.localdate(now).year
-    if not reports.FIRST_YEAR <= year <= this_year:
+    if not annual.FIRST_YEAR <= year <= this_year:
         raise Http404("No report for that year.")
     fmt = request.GET.get("format", "html")
     if fmt not in FORMATS:
         return HttpResponseBadRequest("Unknown format: choose html, csv or pdf.")
     public = request.GET.get("public") == "1"
-    agency = Agency.objects.order_by("pk").values_list("name", flat=True).first() or ""
-    report = reports.cached_annual_report(year, now=now, agency=agency)  # issue 7
+    agency = getattr(the_agency(), "name", "")
+    report = annual.cached_annual_report(year, now=now, agency=agency)  # issue 7
     version = "public" if public else "internal"
     filename = f"c258f-annual-report-{year}-{version}"
     if fmt == "csv":
         response = HttpResponse(
-            reports.to_csv(report, public=public), content_type="text/csv; charset=utf-8"
+            exports.to_csv(report, public=public), content_type="text/csv; charset=utf-8"
         )
         response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
         return response
     if fmt == "pdf":
         response = HttpResponse(
-            reports.to_pdf(report, public=public), content_type="application/pdf"
+            exports.to_pdf(report, public=public), content_type="application/pdf"
         )
         response["Content-Disposition"] = f'inline; filename="{filename}.pdf"'
         return response
     sections = [
         {
             "title": s.title,
-            "rows": [(line.label, reports.shown(line, public=public)) for line in s.lines],
+            "rows": [(line.label, annual.shown(line, public=public)) for line in s.lines],
         }
         for s in report.sections()
     ]
-    charts = []
+    chart_items = []
     if not public:
-        for title, svg in reports.cached_chart_svgs(report):
+        for title, svg in charts.cached_chart_svgs(report):
             # Built by reportlab from numbers and fixed labels only; the title is escaped
             # and chart_svg refuses scripts.
-            charts.append({"title": title, "svg": mark_safe(svg)})  # noqa: S308  # nosec B308 B703
+            chart_items.append({"title": title, "svg": mark_safe(svg)})  # noqa: S308  # nosec B308 B703
     context = {
         "report": report,
         "public": public,
         "sections": sections,
-        "charts": charts,
-        "years": list(range(this_year, reports.FIRST_YEAR - 1, -1)),
+        "charts": chart_items,
+        "years": list(range(this_year, annual.FIRST_YEAR - 1, -1)),
     }
     return render(request, "cases/annual_report.html", context)

@@ -1,13 +1,7 @@
-"""Supplement B drafts and signed forms, decision letters, the ink original, public verification.
-
-Downloads go through the access helper (404 outside the user's scope) and are sent as
-attachments. The verification page needs no login and shows only non-identifying facts.
-"""
+"""Supplement B and letter downloads, the ink original, and the public verification page."""
 
 from __future__ import annotations
 
-from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,11 +10,13 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cases import certification, letters, services
+from cases import errors, services
 from cases import permissions as perms
-from cases.models import AccessLog, IssuedForm, LetterTemplate, OriginalHandover
+from cases.audit import log_access
+from cases.documents import issuing, letters, verification
+from cases.documents.forms import HandoverForm, SignedScanForm, VerifyForm
+from cases.models import AccessLog, IssuedForm, LetterTemplate
 from cases.permissions import get_request_for_user
-from cases.security import log_access
 
 
 def _attachment(data: bytes, filename: str) -> HttpResponse:
@@ -31,18 +27,13 @@ def _attachment(data: bytes, filename: str) -> HttpResponse:
     return response
 
 
-def may_see_draft(obj: object, user: object) -> bool:
-    """Department staff and the assigned detective; advocates get the letters and signed form."""
-    return perms.has_capability(user, perms.VIEW_ALL) or perms.can_attest(obj, user)
-
-
 @require_GET
 def form_draft_pdf(request: HttpRequest, reference: str) -> HttpResponse:
     obj = get_request_for_user(request.user, reference)
-    if not may_see_draft(obj, request.user):
+    if not perms.can_see_draft(obj, request.user):
         raise PermissionDenied("The draft form is for the department.")
     log_access(request, action=AccessLog.Action.DOWNLOAD_FORM, obj=obj, detail="draft I-918B")
-    return _attachment(certification.draft_pdf(obj), f"{obj.reference}-I-918B-draft.pdf")
+    return _attachment(issuing.draft_pdf(obj), f"{obj.reference}-I-918B-draft.pdf")
 
 
 @require_GET
@@ -60,43 +51,16 @@ def letter_pdf(request: HttpRequest, reference: str, kind: str) -> HttpResponse:
     obj = get_request_for_user(request.user, reference)
     if kind not in LetterTemplate.Kind.values or not letters.available(obj, kind):
         raise Http404("No such letter for this request.")
-    if not letters.may_download(obj, kind, request.user):
+    if not perms.can_download_letter(obj, kind, request.user):
         raise PermissionDenied("This letter is for the department.")
     log_access(request, action=AccessLog.Action.DOWNLOAD_FORM, obj=obj, detail=f"letter {kind}")
     return _attachment(letters.render_letter_pdf(obj, kind), f"{obj.reference}-{kind}.pdf")
 
 
-class SignedScanForm(forms.Form):
-    file = forms.FileField(label="Scan of the page the Chief signed in ink (PDF, JPEG or PNG)")
-
-
-class HandoverForm(forms.Form):
-    received_by = forms.CharField(
-        label="Received by (name and role)",
-        max_length=200,
-        widget=forms.TextInput(attrs={"class": "usa-input"}),
-    )
-    received_on = forms.DateField(
-        label="Date handed over",
-        widget=forms.DateInput(attrs={"type": "date", "class": "usa-input"}),
-    )
-    method = forms.ChoiceField(
-        label="How",
-        choices=OriginalHandover.Method.choices,
-        widget=forms.Select(attrs={"class": "usa-select"}),
-    )
-    note = forms.CharField(
-        label="Note (optional)",
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2, "class": "usa-textarea"}),
-    )
-
-
 def _run(request: HttpRequest, obj: object, call: object) -> HttpResponse:
     try:
         call()
-    except services.WorkflowError as exc:
+    except errors.WorkflowError as exc:
         messages.error(request, str(exc))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
@@ -115,7 +79,7 @@ def ink_scan_upload(request: HttpRequest, reference: str) -> HttpResponse:
     return _run(
         request,
         obj,
-        lambda: certification.form_record_signed_scan(
+        lambda: services.request_record_signed_scan(
             request=obj, actor=request.user, upload=form.cleaned_data["file"]
         ),
     )
@@ -131,39 +95,10 @@ def handover_record(request: HttpRequest, reference: str) -> HttpResponse:
     return _run(
         request,
         obj,
-        lambda: certification.form_record_handover(
+        lambda: services.request_record_handover(
             request=obj, actor=request.user, **form.cleaned_data
         ),
     )
-
-
-class VerifyForm(forms.Form):
-    code = forms.CharField(
-        label="Verification code (printed at the foot of every page)",
-        required=False,
-        max_length=40,
-        widget=forms.TextInput(attrs={"class": "usa-input", "autocomplete": "off"}),
-    )
-    file = forms.FileField(label="Or the PDF file", required=False)
-
-    def clean_file(self) -> object:
-        upload = self.cleaned_data.get("file")
-        if upload is None:
-            return None
-        limit = settings.UVISA_MAX_VERIFY_BYTES
-        if upload.size > limit:
-            raise ValidationError(f"The file is larger than {limit // (1024 * 1024)} MB.")
-        head = upload.read(5)
-        upload.seek(0)
-        if head != b"%PDF-":
-            raise ValidationError("This is not a PDF file.")
-        return upload
-
-    def clean(self) -> dict:
-        data = super().clean()
-        if not data.get("code") and not data.get("file") and not self.errors:
-            raise ValidationError("Enter a verification code or choose a PDF file.")
-        return data
 
 
 @login_not_required
@@ -176,9 +111,9 @@ def verify(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             upload = form.cleaned_data.get("file")
             if upload is not None:
-                verdict = certification.verify_pdf(upload.read())
+                verdict = verification.verify_pdf(upload.read())
             else:
-                verdict = certification.verify_code(form.cleaned_data["code"])
+                verdict = verification.verify_code(form.cleaned_data["code"])
     else:
         form = VerifyForm()
     status = 400 if request.method == "POST" and not form.is_valid() else 200

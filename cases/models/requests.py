@@ -1,8 +1,9 @@
-"""The certification request and the reference data around it.
+"""The certification request, its family members, documents, events and per-request grants.
 
-The workflow is declared once, here, on CertificationRequest (django-fsm-2). Transition
-bodies only stamp fields; every write goes through a service in cases/services.py,
-which checks the permission, saves, and writes the CaseEvent.
+The workflow is declared once, here, on CertificationRequest (django-fsm-2): states, sources,
+targets and conditions. Who may take a step is decided in cases/permissions.py; every write goes
+through a service in cases/services.py, which checks the permission, saves, and writes the
+CaseEvent.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from django.utils import timezone
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
-from cases import permissions as perms
+from cases.clocks import due_date
+from cases.formmap import is_complete
 from cases.lib.crypto import (
     EncryptedCharField,
     EncryptedDateField,
@@ -27,43 +29,16 @@ from cases.lib.crypto import (
     keyed_hash,
 )
 from cases.lib.validators import validate_not_in_future
+from cases.models.reference import (
+    AdvocateOrganization,
+    Agency,
+    CertifyingOfficial,
+    QualifyingCrimeCategory,
+    Statute,
+)
+from cases.states import OPEN_STATES, PENDING_STATES, REVIEW_STATES, FormType, Status
 
 CURRENT_FORM_EDITION = "01/20/25"  # domain.md 1.1: the edition USCIS posts now
-
-
-class FormType(models.TextChoices):
-    U_VISA = "I-918B", "U visa: Form I-918 Supplement B"
-    T_VISA = "I-914B", "T visa: Form I-914 Supplement B"
-
-
-class Status(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    RECEIVED = "received", "Received"
-    CRIME_CHECK = "crime_check", "Qualifying-crime check"
-    HELPFULNESS_REVIEW = "helpfulness_review", "Helpfulness review"
-    CHIEF_DECISION = "chief_decision", "Chief decision"
-    INFO_REQUESTED = "info_requested", "Information requested"
-    CERTIFIED = "certified", "Certified"
-    DECLINED = "declined", "Declined"
-    WITHDRAWN = "withdrawn", "Withdrawn by requester"
-    CERTIFICATION_WITHDRAWN = "certification_withdrawn", "Certification withdrawn"
-
-
-# States in which the department still owes an answer (c. 258F s. 3).
-REVIEW_STATES = [
-    Status.RECEIVED,
-    Status.CRIME_CHECK,
-    Status.HELPFULNESS_REVIEW,
-    Status.CHIEF_DECISION,
-]
-PENDING_STATES = [*REVIEW_STATES, Status.INFO_REQUESTED]
-OPEN_STATES = [Status.DRAFT, *PENDING_STATES]
-CLOSED_STATES = [
-    Status.CERTIFIED,
-    Status.DECLINED,
-    Status.WITHDRAWN,
-    Status.CERTIFICATION_WITHDRAWN,
-]
 
 
 class ExpeditedReason(models.TextChoices):
@@ -98,183 +73,8 @@ class Gender(models.TextChoices):
     FEMALE = "F", "Female"
 
 
-# --- Reference data ---
-
-
-class Agency(models.Model):
-    """The certifying agency, as Part 2 of Supplement B names it."""
-
-    class AgencyType(models.TextChoices):
-        FEDERAL = "federal", "Federal"
-        STATE = "state", "State"
-        LOCAL = "local", "Local"
-
-    class Category(models.TextChoices):
-        JUDGE = "judge", "Judge"
-        LAW_ENFORCEMENT = "law_enforcement", "Law Enforcement"
-        PROSECUTOR = "prosecutor", "Prosecutor"
-        OTHER = "other", "Other"
-
-    name = models.CharField(max_length=200, unique=True)
-    code = models.CharField(
-        max_length=10, unique=True, help_text="Prefix of request references, e.g. MPD"
-    )
-    street = models.CharField(max_length=200)
-    suite = models.CharField(max_length=50, blank=True)
-    city = models.CharField(max_length=100)
-    state = models.CharField(max_length=2)
-    zip_code = models.CharField(max_length=10)
-    phone = models.CharField(max_length=30)
-    fax = models.CharField(max_length=30, blank=True)
-    agency_type = models.CharField(max_length=10, choices=AgencyType.choices)
-    category = models.CharField(max_length=20, choices=Category.choices)
-    category_other = models.CharField(max_length=100, blank=True)
-    head_family_name = models.CharField(max_length=100)
-    head_given_name = models.CharField(max_length=100)
-    head_middle_name = models.CharField(max_length=100, blank=True)
-    head_title = models.CharField(max_length=200)
-
-    class Meta:
-        verbose_name_plural = "agencies"
-
-    def __str__(self) -> str:
-        return self.name
-
-
-def designation_upload_to(instance: models.Model, filename: str) -> str:
-    return f"designations/{secrets.token_hex(16)}{PurePosixPath(filename).suffix.lower()[:10]}"
-
-
-class CertifyingOfficial(models.Model):
-    """Who may sign: the head of the agency, or a supervisor the head designated in writing.
-
-    8 CFR 214.14(a)(3) (domain.md 2.2). Only an active designation lets its user certify
-    or decline.
-    """
-
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="officials")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="designations"
-    )
-    family_name = models.CharField(max_length=100)
-    given_name = models.CharField(max_length=100)
-    middle_name = models.CharField(max_length=100, blank=True)
-    title = models.CharField(max_length=200, help_text="Title and division/office (Part 2 item 3)")
-    is_agency_head = models.BooleanField(default=False)
-    designated_on = models.DateField(help_text="Date of the written designation")
-    designation_document = models.FileField(upload_to=designation_upload_to, blank=True)
-    revoked_on = models.DateField(null=True, blank=True)
-
-    class Meta:
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(is_agency_head=True) | ~models.Q(designation_document=""),
-                name="designee_has_written_designation",
-                violation_error_message="A designee needs the written designation on file.",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.given_name} {self.family_name}, {self.title}"
-
-    def is_active_on(self, day: date) -> bool:
-        return self.designated_on <= day and (self.revoked_on is None or day < self.revoked_on)
-
-
-class AdvocateOrganization(models.Model):
-    """An outside organisation whose advocates submit requests. Its group is its scope."""
-
-    name = models.CharField(max_length=200, unique=True)
-    group = models.OneToOneField(
-        "auth.Group", on_delete=models.PROTECT, related_name="organization"
-    )
-    street = models.CharField(max_length=200, blank=True)
-    city = models.CharField(max_length=100, blank=True)
-    state = models.CharField(max_length=2, blank=True)
-    zip_code = models.CharField(max_length=10, blank=True)
-    phone = models.CharField(max_length=30, blank=True)
-    email = models.EmailField(blank=True)
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class QualifyingCrimeCategory(models.Model):
-    """INA 101(a)(15)(U)(iii): 28 named crimes plus attempt, conspiracy, solicitation.
-
-    form_order is the order of the 31 check boxes of Supplement B Part 3 item 1.
-    """
-
-    class Kind(models.TextChoices):
-        NAMED = "named", "Named criminal activity"
-        INCHOATE = "inchoate", "Attempt, conspiracy or solicitation"
-
-    code = models.SlugField(max_length=60, unique=True)
-    name = models.CharField(max_length=100, unique=True)
-    kind = models.CharField(max_length=10, choices=Kind.choices)
-    form_order = models.PositiveSmallIntegerField(unique=True)
-
-    class Meta:
-        ordering = ["form_order"]
-        verbose_name_plural = "qualifying crime categories"
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class Statute(models.Model):
-    """A Massachusetts statute and the federal categories it suggests (domain.md 6).
-
-    The mapping is a suggestion for the coordinator, not a legal determination.
-    """
-
-    class Confidence(models.TextChoices):
-        HIGH = "H", "High"
-        MEDIUM = "M", "Medium"
-        LOW = "L", "Low"
-
-    citation = models.CharField(max_length=60, unique=True)
-    offense = models.CharField(max_length=300)
-    categories = models.ManyToManyField(QualifyingCrimeCategory, related_name="statutes")
-    similar_activity_only = models.BooleanField(
-        default=False, help_text="Qualifies only as 'similar activity': say why in Part 3 item 6"
-    )
-    federal_mapping_note = models.CharField(max_length=300, blank=True)
-    title_confidence = models.CharField(max_length=1, choices=Confidence.choices, blank=True)
-    mapping_confidence = models.CharField(max_length=1, choices=Confidence.choices, blank=True)
-    notes = models.TextField(blank=True)
-    active = models.BooleanField(default=True)
-
-    class Meta:
-        ordering = ["citation"]
-
-    def __str__(self) -> str:
-        return f"M.G.L. {self.citation}: {self.offense}"
-
-
-class ReferenceCounter(models.Model):
-    """Last number used for an agency's references in a year (locked when incremented)."""
-
-    agency = models.ForeignKey(Agency, on_delete=models.CASCADE)
-    year = models.PositiveSmallIntegerField()
-    last_number = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["agency", "year"], name="one_counter_per_agency_year")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.agency_id}/{self.year}: {self.last_number}"
-
-
-# --- The request ---
-
-
 def form_is_complete(request: CertificationRequest) -> bool:
     """Certify guard: no required Supplement B item is empty (domain.md 1.4; cases/formmap.py)."""
-    from cases.formmap import is_complete
-
     return is_complete(request)
 
 
@@ -479,12 +279,9 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
         source=Status.DRAFT,
         target=Status.RECEIVED,
         conditions=[has_required_submission_fields],
-        permission=perms.can_submit,
         custom={"label": "Submit request", "role": "advocate"},
     )
     def submit(self, *, at: datetime) -> None:
-        from cases.clocks import due_date
-
         self.received_at = at
         self.due_on = due_date(self)  # expedited track: the shorter date (issue 5)
 
@@ -492,7 +289,6 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
         field=status,
         source=Status.RECEIVED,
         target=Status.CRIME_CHECK,
-        permission=perms.can_review,
         custom={"label": "Start qualifying-crime check", "role": "coordinator"},
     )
     def begin_crime_check(self) -> None:
@@ -503,7 +299,6 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
         source=Status.CRIME_CHECK,
         target=Status.HELPFULNESS_REVIEW,
         conditions=[has_qualifying_crime_and_detective],
-        permission=perms.can_review,
         custom={"label": "Confirm qualifying crime", "role": "coordinator"},
     )
     def confirm_qualifying_crime(self, *, note: str = "") -> None:
@@ -513,7 +308,6 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
         field=status,
         source=Status.CRIME_CHECK,
         target=Status.CHIEF_DECISION,
-        permission=perms.can_review,
         custom={"label": "Refer as not qualifying", "role": "coordinator"},
     )
     def refer_not_qualifying(self, *, reason: str) -> None:
@@ -524,7 +318,6 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
         source=Status.HELPFULNESS_REVIEW,
         target=Status.CHIEF_DECISION,
         conditions=[has_helpfulness_answers],
-        permission=perms.can_attest,
         custom={"label": "Attest helpfulness", "role": "detective"},
     )
     def attest_helpfulness(self, *, by: models.Model, at: datetime) -> None:
@@ -535,7 +328,6 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
         field=status,
         source=Status.CHIEF_DECISION,
         target=Status.HELPFULNESS_REVIEW,
-        permission=perms.can_decide,
         custom={"label": "Return for further review", "role": "chief"},
     )
     def return_for_review(self) -> None:
@@ -546,7 +338,6 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
         source=Status.CHIEF_DECISION,
         target=Status.CERTIFIED,
         conditions=[form_is_complete],
-        permission=perms.can_decide,
         custom={"label": "Certify", "role": "chief"},
     )
     def certify(
@@ -566,7 +357,6 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
         field=status,
         source=Status.CHIEF_DECISION,
         target=Status.DECLINED,
-        permission=perms.can_decide,
         custom={"label": "Decline", "role": "chief"},
     )
     def decline(
@@ -588,7 +378,6 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
         field=status,
         source=REVIEW_STATES,
         target=Status.INFO_REQUESTED,
-        permission=perms.can_review_or_decide,
         custom={"label": "Request information", "role": "coordinator"},
     )
     def request_information(self, *, text: str, at: datetime) -> None:
@@ -601,7 +390,6 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
         field=status,
         source=Status.INFO_REQUESTED,
         target=RETURN_VALUE(*REVIEW_STATES),
-        permission=perms.can_submit,
         custom={"label": "Answer information request", "role": "advocate"},
     )
     def answer_information(self, *, text: str) -> str:
@@ -614,7 +402,6 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
         field=status,
         source=PENDING_STATES,
         target=None,  # c. 258F s. 3(iii): a delay notice answers in time but keeps the request open
-        permission=perms.can_review_or_decide,
         custom={"label": "Issue delay notice", "role": "coordinator"},
     )
     def issue_delay_notice(
@@ -629,7 +416,6 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
         field=status,
         source=OPEN_STATES,
         target=Status.WITHDRAWN,
-        permission=perms.can_submit,
         custom={"label": "Withdraw request", "role": "advocate"},
     )
     def withdraw(self, *, reason: str, at: datetime) -> None:
@@ -640,7 +426,6 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
         field=status,
         source=Status.CERTIFIED,
         target=Status.CERTIFICATION_WITHDRAWN,
-        permission=perms.can_decide,
         custom={"label": "Withdraw certification", "role": "chief"},
     )
     def withdraw_certification(self, *, reason: str, at: datetime) -> None:
@@ -772,216 +557,3 @@ class RequestGroupObjectPermission(GroupObjectPermissionBase):
     """Guardian's direct-FK table: per-request grants to groups (advocate organisations)."""
 
     content_object = models.ForeignKey(CertificationRequest, on_delete=models.CASCADE)
-
-
-# --- Security (issue 6, docs/security.md) ---
-
-
-class AuditChainHead(models.Model):
-    """One row: the hash of the newest CaseEvent. Locked while an event is appended, so the
-    chain stays linear when two services write at once; it also reveals a cut-off tail."""
-
-    last_hash = models.CharField(max_length=64, blank=True)
-    last_event_id = models.BigIntegerField(null=True, blank=True)
-    # Raised by every write a page may show (cases/page_cache.py, issue 7).
-    data_version = models.BigIntegerField(default=0)
-
-    def __str__(self) -> str:
-        return f"audit chain head: {self.last_event_id}"
-
-
-class AccessLog(models.Model):
-    """Who looked at what, when, from where (C9, C15). Append-only, like CaseEvent."""
-
-    class Action(models.TextChoices):
-        VIEW_REQUEST = "view_request", "Viewed a request"
-        DOWNLOAD_DOCUMENT = "download_document", "Downloaded a document"
-        DOWNLOAD_FORM = "download_form", "Downloaded a form or letter"
-        VIEW_ACCESS_LOG = "view_access_log", "Read the access log"
-        EXPORT = "export", "Exported data"
-
-    at = models.DateTimeField(default=timezone.now, db_index=True)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
-    )
-    username = models.CharField(max_length=150)
-    action = models.CharField(max_length=30, choices=Action.choices)
-    request = models.ForeignKey(
-        CertificationRequest, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    reference = models.CharField(max_length=30, blank=True, db_index=True)
-    document = models.ForeignKey(
-        "Document", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    detail = models.CharField(max_length=300, blank=True)
-    ip_address = models.GenericIPAddressField(null=True, blank=True)
-    user_agent = models.CharField(max_length=300, blank=True)
-    path = models.CharField(max_length=300, blank=True)
-
-    class Meta:
-        ordering = ["-at", "-pk"]
-        indexes = [models.Index(fields=["user", "at"])]
-
-    def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.reference}"
-
-    def save(self, *args: object, **kwargs: object) -> None:
-        if self.pk is not None:
-            raise ValueError("The access log is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
-        raise ValueError("The access log is append-only.")
-
-
-class UserSession(models.Model):
-    """A signed-in session, so users can see and end theirs and administrators anyone's."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tracked_sessions"
-    )
-    session_key = models.CharField(max_length=40, unique=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    last_seen = models.DateTimeField(default=timezone.now)
-    ip_address = models.GenericIPAddressField(null=True, blank=True)
-    user_agent = models.CharField(max_length=300, blank=True)
-    ended_at = models.DateTimeField(null=True, blank=True)
-    end_reason = models.CharField(max_length=100, blank=True)
-
-    class Meta:
-        ordering = ["-last_seen"]
-
-    def __str__(self) -> str:
-        return f"{self.user_id} {self.created_at:%Y-%m-%d %H:%M}"
-
-
-# --- Reminders (issue 5: cases/reminders.py) ---
-
-
-class ReminderSent(models.Model):
-    """One reminder to one person about one request, claimed before the mail goes out.
-
-    The unique constraint is what makes ``send_reminders`` exactly-once: a second run, or
-    a second copy running at the same moment, fails to claim the row and sends nothing.
-    """
-
-    request = models.ForeignKey(
-        CertificationRequest, on_delete=models.CASCADE, related_name="reminders"
-    )
-    kind = models.CharField(max_length=30, help_text="e.g. day_30, due_soon, overdue, validity")
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
-    )
-    claimed_at = models.DateTimeField(default=timezone.now)
-    sent_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["request", "kind", "recipient"], name="one_reminder_per_kind_and_person"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.request_id} {self.kind} -> {self.recipient_id}"
-
-
-# --- Issued forms, the ink original, and letter templates (issue 4; migration 0003) ---
-
-
-class IssuedForm(models.Model):
-    """The signed final PDF of a certified request, stored once and never changed.
-
-    The bytes are what the agency signed (PAdES, cases/signing.py); the SHA-256 is also in the
-    certify CaseEvent. The verification code is printed on every page (cases/pdf.py).
-    """
-
-    request = models.OneToOneField(
-        CertificationRequest, on_delete=models.PROTECT, related_name="issued_form"
-    )
-    form_edition = models.CharField(max_length=10)
-    pdf = models.BinaryField(editable=False)
-    sha256 = models.CharField(max_length=64, unique=True)
-    size = models.PositiveIntegerField()
-    verification_code = models.CharField(max_length=20, unique=True)
-    signer_certificate_sha256 = models.CharField(max_length=64)
-    signed_on = models.DateField()
-    valid_until = models.DateField()
-    issued_at = models.DateTimeField(default=timezone.now)
-    issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-
-    def __str__(self) -> str:
-        return f"{self.request_id} {self.verification_code}"
-
-    def save(self, *args: object, **kwargs: object) -> None:
-        if self.pk is not None:
-            raise ValueError("An issued form is never changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
-        raise ValueError("An issued form is never deleted.")
-
-
-class OriginalHandover(models.Model):
-    """Who received the ink-signed original, when and how.
-
-    USCIS refuses a photocopied signature page (domain.md 1.4), so the original matters.
-    """
-
-    class Method(models.TextChoices):
-        IN_PERSON = "in_person", "In person"
-        MAIL = "mail", "First-class mail"
-        CERTIFIED_MAIL = "certified_mail", "Certified mail"
-        COURIER = "courier", "Courier"
-        OTHER = "other", "Other"
-
-    issued_form = models.ForeignKey(IssuedForm, on_delete=models.PROTECT, related_name="handovers")
-    received_by = models.CharField(max_length=200, help_text="Name and role of the recipient")
-    received_on = models.DateField()
-    method = models.CharField(max_length=20, choices=Method.choices)
-    note = models.TextField(blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    recorded_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["recorded_at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.received_by} on {self.received_on}"
-
-
-class LetterTemplate(models.Model):
-    """A letter's wording, editable by the department (Django template syntax, plain text).
-
-    Without a row, the default in templates/letters/<kind>.txt is used (cases/letters.py).
-    """
-
-    class Kind(models.TextChoices):
-        ACKNOWLEDGEMENT = "acknowledgement", "Acknowledgement of receipt"
-        DENIAL = "denial", "Written denial without prejudice (c. 258F s. 3(ii))"
-        DELAY = "delay", "Delay notice (c. 258F s. 3(iii))"
-        USCIS_WITHDRAWAL = "uscis_withdrawal", "Notice to USCIS of withdrawal (8 CFR 214.14(h)(2))"
-
-    kind = models.CharField(max_length=30, choices=Kind.choices, unique=True)
-    subject = models.CharField(max_length=200)
-    body = models.TextField(
-        help_text="Plain text with Django template variables, e.g. {{ request.reference }}. "
-        "Blank lines separate paragraphs."
-    )
-    updated_at = models.DateTimeField(auto_now=True)
-
-    def __str__(self) -> str:
-        return self.get_kind_display()
-
-    def clean(self) -> None:
-        from django.core.exceptions import ValidationError
-        from django.template import Template, TemplateSyntaxError
-
-        try:
-            Template(self.body)
-        except TemplateSyntaxError as exc:
-            raise ValidationError({"body": f"Template error: {exc}"}) from exc

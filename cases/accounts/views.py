@@ -34,15 +34,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from cases.accounts.sessions import active_sessions, end_tracked_session, mark_fresh_auth
+from cases.audit import log_access
+from cases.lib.http import client_ip
 from cases.models import AccessLog, UserSession
-from cases.permissions import VIEW_AUDIT, has_capability
-from cases.security import (
-    active_sessions,
-    client_ip,
-    end_tracked_session,
-    log_access,
-    mark_fresh_auth,
-)
+from cases.permissions import can_read_audit
 
 CODE_FIELD = forms.CharField(
     label="Code from your authenticator app, or a recovery code",
@@ -321,7 +317,7 @@ class AccessLogFilter(forms.Form):
 
 @require_GET
 def access_log(request: HttpRequest) -> HttpResponse:
-    if not has_capability(request.user, VIEW_AUDIT):
+    if not can_read_audit(request.user):
         raise PermissionDenied("Only auditors, the coordinator and the Chief read the access log.")
     form = AccessLogFilter(request.GET or None)
     rows = AccessLog.objects.select_related("user")

@@ -32,6 +32,7 @@ from reportlab.platypus import (
 )
 
 from cases import formmap
+from cases.models import QualifyingCrimeCategory
 
 if TYPE_CHECKING:
     from reportlab.pdfgen.canvas import Canvas
@@ -273,7 +274,6 @@ def _page_decorator(ctx: FormContext, edition: formmap.Edition) -> Any:
 
 def render_form_pdf(request: CertificationRequest, *, code: str, final: bool) -> bytes:
     """The request's Supplement B: a draft, or (``final``) the certified form for signing."""
-    from cases.models import QualifyingCrimeCategory
 
     st = styles()
     edition = formmap.edition_for(request)

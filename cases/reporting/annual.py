@@ -24,29 +24,19 @@ One chart builder (reportlab graphics) feeds both the web page (as inline SVG) a
 
 from __future__ import annotations
 
-import csv
-import io
 import math
-import re
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
-from typing import Any
+from datetime import date, datetime, time
 
+from django.core.cache import cache
 from django.db.models import Count
 from django.utils import timezone
-from reportlab.graphics import renderSVG
-from reportlab.graphics.charts.barcharts import VerticalBarChart
-from reportlab.graphics.shapes import Drawing, String
-from reportlab.lib import colors
-from reportlab.lib.pagesizes import letter
-from reportlab.lib.styles import getSampleStyleSheet
-from reportlab.lib.units import inch
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from cases import clocks
 from cases.models import (
+    CaseEvent,
     CertificationRequest,
     DeclineReason,
     ExpeditedReason,
@@ -55,9 +45,17 @@ from cases.models import (
 )
 
 FIRST_YEAR = 2021  # c. 258F took effect July 1, 2021 (domain.md 3)
+
+
 SUPPRESS_BELOW = 5
+
+
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+
 DAY_BINS = [(0, 30), (31, 60), (61, 90), (91, 120), (121, None)]
+
+
 REPORT_FIELDS = [
     "pk",
     "status",
@@ -71,6 +69,8 @@ REPORT_FIELDS = [
     "age_out_date",
     "decline_reason",
 ]
+
+
 SIGNED_STATES = [Status.CERTIFIED, Status.CERTIFICATION_WITHDRAWN]
 
 
@@ -276,240 +276,9 @@ def build_annual_report(year: int, *, now: datetime, agency: str = "") -> Annual
     )
 
 
-# --- charts (reportlab graphics: the same drawing in the page and in the PDF) ---
-
-CHART_COLOR = colors.HexColor("#005ea2")
-
-
-def _bar_chart(title: str, labels: list[str], values: list[int]) -> Chart:
-    drawing = Drawing(460, 220)
-    drawing.add(
-        String(230, 204, title, fontName="Helvetica-Bold", fontSize=11, textAnchor="middle")
-    )
-    chart = VerticalBarChart()
-    chart.x, chart.y, chart.width, chart.height = 45, 40, 395, 150
-    chart.data = [values]
-    chart.bars[0].fillColor = CHART_COLOR
-    chart.bars[0].strokeColor = None
-    chart.categoryAxis.categoryNames = labels
-    chart.categoryAxis.labels.fontName = "Helvetica"
-    chart.categoryAxis.labels.fontSize = 8
-    chart.valueAxis.valueMin = 0
-    chart.valueAxis.valueMax = max(4, max(values, default=0) + 1)
-    chart.valueAxis.valueStep = max(1, math.ceil(chart.valueAxis.valueMax / 5))
-    chart.valueAxis.labels.fontName = "Helvetica"
-    chart.valueAxis.labels.fontSize = 8
-    chart.barLabelFormat = "%d"
-    chart.barLabels.fontName = "Helvetica"
-    chart.barLabels.fontSize = 8
-    chart.barLabels.nudge = 6
-    drawing.add(chart)
-    return Chart(title, drawing)
-
-
-@dataclass(frozen=True)
-class Chart:
-    title: str
-    drawing: Drawing
-
-
-def charts(report: AnnualReport) -> list[Chart]:
-    return [
-        _bar_chart(f"Requests received per month, {report.year}", MONTHS, report.per_month),
-        _bar_chart(
-            "Days from receipt to answer",
-            [bin_label(b) for b in DAY_BINS],
-            report.day_bins,
-        ),
-        _bar_chart(
-            "Outcomes",
-            ["Signed", "Denied", "Withdrawn", "Pending"],
-            [report.signed, report.denied, report.withdrawn, report.pending],
-        ),
-    ]
-
-
-def chart_svg(chart: Chart, *, index: int) -> str:
-    """Inline SVG for the page: no XML prolog, unique ids, an accessible title, no styles.
-
-    The drawing holds numbers and fixed labels only (months, day ranges, outcomes), so the
-    result is safe to mark as HTML.
-    """
-    svg = renderSVG.drawToString(chart.drawing)
-    svg = svg[svg.index("<svg") :]
-    svg = svg.replace('id="clip"', f'id="chart{index}-clip"').replace(
-        "url(#clip)", f"url(#chart{index}-clip)"
-    )
-    svg = svg.replace('id="group"', f'id="chart{index}-group"')
-    title = chart.title.replace("&", "&amp;").replace("<", "&lt;")
-    svg = re.sub(r"<title>.*?</title>", f"<title>{title}</title>", svg, count=1, flags=re.S)
-    svg = re.sub(r"<desc>.*?</desc>\s*", "", svg, count=1, flags=re.S)
-    # Presentation attributes instead of style="": a CSP without 'unsafe-inline' styles
-    # still draws the chart.
-    svg = re.sub(r'style="([^"]*)"', _style_to_attributes, svg)
-    if "<script" in svg or "style=" in svg:
-        raise ValueError("Unexpected content in a chart.")
-    return svg.replace("<svg ", '<svg role="img" ', 1)
-
-
-def _style_to_attributes(match: re.Match[str]) -> str:
-    attributes = []
-    for declaration in match.group(1).split(";"):
-        if ":" not in declaration:
-            continue
-        name, value = (part.strip() for part in declaration.split(":", 1))
-        if name == "font-family":
-            if value.endswith("-Bold"):
-                attributes.append('font-weight="bold"')
-                value = value.removesuffix("-Bold")
-            value = f"{value}, Arial, sans-serif"
-        attributes.append(f'{name}="{value}"')
-    return " ".join(attributes)
-
-
-# --- outputs ---
-
-
-def _title(report: AnnualReport, *, public: bool) -> str:
-    version = "public version" if public else "internal version"
-    who = f"{report.agency}: " if report.agency else ""
-    return f"{who}U and T visa certification requests, {report.year} ({version})"
-
-
-def to_csv(report: AnnualReport, *, public: bool) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["section", "item", "value"])
-    for section in report.sections():
-        for line in section.lines:
-            writer.writerow([section.title, line.label, shown(line, public=public)])
-    return out.getvalue()
-
-
-def to_pdf(report: AnnualReport, *, public: bool) -> bytes:
-    buffer = io.BytesIO()
-    title = _title(report, public=public)
-    doc = SimpleDocTemplate(
-        buffer,
-        pagesize=letter,
-        title=title,
-        author=report.agency or "U-visa certification tracker",
-        subject="M.G.L. c. 258F s. 4 annual report",
-        leftMargin=0.8 * inch,
-        rightMargin=0.8 * inch,
-        topMargin=0.8 * inch,
-        bottomMargin=0.8 * inch,
-    )
-    styles = getSampleStyleSheet()
-    story: list[Any] = [
-        Paragraph(title.replace("&", "&amp;"), styles["Title"]),
-        Paragraph(
-            f"Calendar year {report.year}, figures as of {report.as_of:%m/%d/%Y}; generated "
-            f"{timezone.localtime(report.generated_at):%m/%d/%Y %H:%M}. Due date: "
-            f"{report.jurisdiction.response_days} days after receipt "
-            f"({report.jurisdiction.source}); expedited requests "
-            f"{report.jurisdiction.expedited_days} days "
-            f"({report.jurisdiction.expedited_source}). No personal identifying information."
-            + (" Counts from 1 to 4 are shown as &lt;5." if public else ""),
-            styles["Normal"],
-        ),
-        Spacer(1, 12),
-    ]
-    for number, section in enumerate(report.sections()):
-        if number == 2 and not public:  # charts after the s. 4 figures, as on the web page
-            for chart in charts(report):
-                story += [chart.drawing, Spacer(1, 12)]
-        data = [[section.title, ""]] + [
-            [
-                Paragraph(line.label.replace("&", "&amp;"), styles["Normal"]),
-                shown(line, public=public),
-            ]
-            for line in section.lines
-        ]
-        table = Table(data, colWidths=[5.2 * inch, 1.4 * inch], repeatRows=1)
-        table.setStyle(
-            TableStyle(
-                [
-                    ("FONTNAME", (0, 0), (-1, 0), "Helvetica-Bold"),
-                    ("SPAN", (0, 0), (-1, 0)),
-                    ("LINEBELOW", (0, 0), (-1, 0), 1, colors.black),
-                    ("LINEBELOW", (0, 1), (-1, -1), 0.25, colors.grey),
-                    ("ALIGN", (1, 1), (1, -1), "RIGHT"),
-                    ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                ]
-            )
-        )
-        story += [table, Spacer(1, 12)]
-    doc.build(story)
-    return buffer.getvalue()
-
-
-# --- the home-page tile: open requests by clock state ---
-
-
-def open_requests_by_clock(*, now: datetime) -> list[tuple[str, str, int]]:
-    """The tile's counts, reused while nothing changed or for up to a minute (issue 7).
-
-    Counting a hundred thousand pending requests takes PostgreSQL about 0.1 s, too much
-    for every home page. The counts are kept while no CaseEvent was added; after a change
-    they are recounted once they are a minute old (so under constant writes, once a
-    minute per server), and every new day.
-    """
-    from django.core.cache import cache
-
-    from cases.models import CaseEvent
-
-    marker = CaseEvent.objects.order_by("-pk").values_list("pk", flat=True).first()
-    key = f"clock-tile:v1:{timezone.localdate(now)}"
-    cached = cache.get(key)
-    if cached is not None:
-        cached_marker, counted_at, counts = cached
-        if cached_marker == marker or (now - counted_at).total_seconds() < TILE_MAX_AGE_SECONDS:
-            return counts
-    counts = count_open_requests_by_clock(now=now)
-    cache.set(key, (marker, now, counts), 24 * 3600)
-    return counts
-
-
-TILE_MAX_AGE_SECONDS = 60
-
-
-def count_open_requests_by_clock(*, now: datetime) -> list[tuple[str, str, int]]:
-    """(state, label, count) for every pending request, in one aggregate query.
-
-    The database counts by the stored due date (set at receipt and on expedited edits, the
-    same date ``clocks.clock`` judges), so the cost does not grow with the rows loaded into
-    Python (issue 7). ``tests/test_performance.py`` checks it against ``clocks.clock``.
-    """
-    from django.db.models import Q
-
-    from cases.models import PENDING_STATES
-
-    jurisdiction = clocks.profile()
-    today = timezone.localdate(now)
-    soon = today + timedelta(days=jurisdiction.due_soon_days)
-    soon_expedited = today + timedelta(days=jurisdiction.expedited_due_soon_days)
-    due_soon = Q(due_on__gte=today) & (
-        Q(expedited=False, due_on__lte=soon) | Q(expedited=True, due_on__lte=soon_expedited)
-    )
-    totals = CertificationRequest.objects.filter(
-        status__in=PENDING_STATES, received_at__isnull=False
-    ).aggregate(
-        overdue=Count("pk", filter=Q(due_on__lt=today)),
-        due_soon=Count("pk", filter=due_soon),
-        on_time=Count("pk", filter=Q(due_on__gte=today) & ~due_soon),
-    )
-    counts = {
-        clocks.ClockState.OVERDUE: totals["overdue"],
-        clocks.ClockState.DUE_SOON: totals["due_soon"],
-        clocks.ClockState.ON_TIME: totals["on_time"],
-    }
-    return [(state.value, state.label, counts.get(state, 0)) for state in clocks.OPEN_CLOCK_STATES]
-
-
-# --- issue 7: the report is built once per change, not once per page view ---
-
 REPORT_CACHE_SECONDS = 24 * 3600
+
+
 REPORT_MAX_AGE_SECONDS = 300
 
 
@@ -524,10 +293,6 @@ def cached_annual_report(year: int, *, now: datetime, agency: str = "") -> Annua
     """
     import hashlib
 
-    from django.core.cache import cache
-
-    from cases.models import CaseEvent
-
     marker = CaseEvent.objects.order_by("-pk").values_list("pk", flat=True).first()
     tag = hashlib.sha256(agency.encode()).hexdigest()[:12]
     key = f"annual-report:v2:{year}:{tag}:{timezone.localdate(now)}"
@@ -541,19 +306,3 @@ def cached_annual_report(year: int, *, now: datetime, agency: str = "") -> Annua
     report.cache_key = f"{key}:{marker}"
     cache.set(key, (marker, now, report), REPORT_CACHE_SECONDS)
     return report
-
-
-def cached_chart_svgs(report: AnnualReport) -> list[tuple[str, str]]:
-    """(title, SVG) of the report's charts; drawn once per cached report (issue 7)."""
-    from django.core.cache import cache
-
-    key = getattr(report, "cache_key", None)  # one report build, one set of charts
-    svgs = cache.get(f"{key}:charts") if key else None
-    if svgs is None:
-        svgs = [
-            (chart.title, chart_svg(chart, index=index))
-            for index, chart in enumerate(charts(report))
-        ]
-        if key:
-            cache.set(f"{key}:charts", svgs, REPORT_CACHE_SECONDS)
-    return svgs

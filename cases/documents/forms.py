@@ -1,0 +1,65 @@
+"""Forms of the documents pages: the ink-signed scan, the hand-over, verification."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+
+from cases.models import OriginalHandover
+
+
+class SignedScanForm(forms.Form):
+    file = forms.FileField(label="Scan of the page the Chief signed in ink (PDF, JPEG or PNG)")
+
+
+class HandoverForm(forms.Form):
+    received_by = forms.CharField(
+        label="Received by (name and role)",
+        max_length=200,
+        widget=forms.TextInput(attrs={"class": "usa-input"}),
+    )
+    received_on = forms.DateField(
+        label="Date handed over",
+        widget=forms.DateInput(attrs={"type": "date", "class": "usa-input"}),
+    )
+    method = forms.ChoiceField(
+        label="How",
+        choices=OriginalHandover.Method.choices,
+        widget=forms.Select(attrs={"class": "usa-select"}),
+    )
+    note = forms.CharField(
+        label="Note (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2, "class": "usa-textarea"}),
+    )
+
+
+class VerifyForm(forms.Form):
+    code = forms.CharField(
+        label="Verification code (printed at the foot of every page)",
+        required=False,
+        max_length=40,
+        widget=forms.TextInput(attrs={"class": "usa-input", "autocomplete": "off"}),
+    )
+    file = forms.FileField(label="Or the PDF file", required=False)
+
+    def clean_file(self) -> object:
+        upload = self.cleaned_data.get("file")
+        if upload is None:
+            return None
+        limit = settings.UVISA_MAX_VERIFY_BYTES
+        if upload.size > limit:
+            raise ValidationError(f"The file is larger than {limit // (1024 * 1024)} MB.")
+        head = upload.read(5)
+        upload.seek(0)
+        if head != b"%PDF-":
+            raise ValidationError("This is not a PDF file.")
+        return upload
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if not data.get("code") and not data.get("file") and not self.errors:
+            raise ValidationError("Enter a verification code or choose a PDF file.")
+        return data

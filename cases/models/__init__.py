@@ -1,0 +1,70 @@
+"""The models of the ``cases`` app, one module a concern; import them from here."""
+
+from cases.models.documents import IssuedForm, LetterTemplate, OriginalHandover
+from cases.models.records import AccessLog, AuditChainHead, ReminderSent, UserSession
+from cases.models.reference import (
+    AdvocateOrganization,
+    Agency,
+    CertifyingOfficial,
+    QualifyingCrimeCategory,
+    ReferenceCounter,
+    Statute,
+    designation_upload_to,
+)
+from cases.models.requests import (
+    CURRENT_FORM_EDITION,
+    CaseEvent,
+    CertificationRequest,
+    DeclineReason,
+    Document,
+    ExpeditedReason,
+    FamilyMember,
+    Gender,
+    RequestGroupObjectPermission,
+    RequestUserObjectPermission,
+    YesNo,
+    document_upload_to,
+)
+from cases.states import (
+    CLOSED_STATES,
+    OPEN_STATES,
+    PENDING_STATES,
+    REVIEW_STATES,
+    FormType,
+    Status,
+)
+
+__all__ = [
+    "CLOSED_STATES",
+    "CURRENT_FORM_EDITION",
+    "OPEN_STATES",
+    "PENDING_STATES",
+    "REVIEW_STATES",
+    "AccessLog",
+    "AdvocateOrganization",
+    "Agency",
+    "AuditChainHead",
+    "CaseEvent",
+    "CertificationRequest",
+    "CertifyingOfficial",
+    "DeclineReason",
+    "Document",
+    "ExpeditedReason",
+    "FamilyMember",
+    "FormType",
+    "Gender",
+    "IssuedForm",
+    "LetterTemplate",
+    "OriginalHandover",
+    "QualifyingCrimeCategory",
+    "ReferenceCounter",
+    "ReminderSent",
+    "RequestGroupObjectPermission",
+    "RequestUserObjectPermission",
+    "Statute",
+    "Status",
+    "UserSession",
+    "YesNo",
+    "designation_upload_to",
+    "document_upload_to",
+]

@@ -1,0 +1,117 @@
+"""Records kept beside the workflow: the audit chain's head, the access log, tracked sessions and
+sent reminders.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from cases.models.requests import CertificationRequest
+
+
+class AuditChainHead(models.Model):
+    """One row: the hash of the newest CaseEvent. Locked while an event is appended, so the
+    chain stays linear when two services write at once; it also reveals a cut-off tail."""
+
+    last_hash = models.CharField(max_length=64, blank=True)
+    last_event_id = models.BigIntegerField(null=True, blank=True)
+    # Raised by every write a page may show (cases/page_cache.py, issue 7).
+    data_version = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"audit chain head: {self.last_event_id}"
+
+
+class AccessLog(models.Model):
+    """Who looked at what, when, from where (C9, C15). Append-only, like CaseEvent."""
+
+    class Action(models.TextChoices):
+        VIEW_REQUEST = "view_request", "Viewed a request"
+        DOWNLOAD_DOCUMENT = "download_document", "Downloaded a document"
+        DOWNLOAD_FORM = "download_form", "Downloaded a form or letter"
+        VIEW_ACCESS_LOG = "view_access_log", "Read the access log"
+        EXPORT = "export", "Exported data"
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    username = models.CharField(max_length=150)
+    action = models.CharField(max_length=30, choices=Action.choices)
+    request = models.ForeignKey(
+        CertificationRequest, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reference = models.CharField(max_length=30, blank=True, db_index=True)
+    document = models.ForeignKey(
+        "Document", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    detail = models.CharField(max_length=300, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    path = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["user", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.reference}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None:
+            raise ValueError("The access log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise ValueError("The access log is append-only.")
+
+
+class UserSession(models.Model):
+    """A signed-in session, so users can see and end theirs and administrators anyone's."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="tracked_sessions"
+    )
+    session_key = models.CharField(max_length=40, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_seen = models.DateTimeField(default=timezone.now)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    end_reason = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["-last_seen"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class ReminderSent(models.Model):
+    """One reminder to one person about one request, claimed before the mail goes out.
+
+    The unique constraint is what makes ``send_reminders`` exactly-once: a second run, or
+    a second copy running at the same moment, fails to claim the row and sends nothing.
+    """
+
+    request = models.ForeignKey(
+        CertificationRequest, on_delete=models.CASCADE, related_name="reminders"
+    )
+    kind = models.CharField(max_length=30, help_text="e.g. day_30, due_soon, overdue, validity")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    claimed_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request", "kind", "recipient"], name="one_reminder_per_kind_and_person"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.request_id} {self.kind} -> {self.recipient_id}"

@@ -1,0 +1,91 @@
+"""The annual report as CSV and PDF, in the full and the public version."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from django.utils import timezone
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import letter
+from reportlab.lib.styles import getSampleStyleSheet
+from reportlab.lib.units import inch
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from cases.reporting.annual import AnnualReport, shown
+from cases.reporting.charts import charts
+
+
+def _title(report: AnnualReport, *, public: bool) -> str:
+    version = "public version" if public else "internal version"
+    who = f"{report.agency}: " if report.agency else ""
+    return f"{who}U and T visa certification requests, {report.year} ({version})"
+
+
+def to_csv(report: AnnualReport, *, public: bool) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["section", "item", "value"])
+    for section in report.sections():
+        for line in section.lines:
+            writer.writerow([section.title, line.label, shown(line, public=public)])
+    return out.getvalue()
+
+
+def to_pdf(report: AnnualReport, *, public: bool) -> bytes:
+    buffer = io.BytesIO()
+    title = _title(report, public=public)
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=letter,
+        title=title,
+        author=report.agency or "U-visa certification tracker",
+        subject="M.G.L. c. 258F s. 4 annual report",
+        leftMargin=0.8 * inch,
+        rightMargin=0.8 * inch,
+        topMargin=0.8 * inch,
+        bottomMargin=0.8 * inch,
+    )
+    styles = getSampleStyleSheet()
+    story: list[Any] = [
+        Paragraph(title.replace("&", "&amp;"), styles["Title"]),
+        Paragraph(
+            f"Calendar year {report.year}, figures as of {report.as_of:%m/%d/%Y}; generated "
+            f"{timezone.localtime(report.generated_at):%m/%d/%Y %H:%M}. Due date: "
+            f"{report.jurisdiction.response_days} days after receipt "
+            f"({report.jurisdiction.source}); expedited requests "
+            f"{report.jurisdiction.expedited_days} days "
+            f"({report.jurisdiction.expedited_source}). No personal identifying information."
+            + (" Counts from 1 to 4 are shown as &lt;5." if public else ""),
+            styles["Normal"],
+        ),
+        Spacer(1, 12),
+    ]
+    for number, section in enumerate(report.sections()):
+        if number == 2 and not public:  # charts after the s. 4 figures, as on the web page
+            for chart in charts(report):
+                story += [chart.drawing, Spacer(1, 12)]
+        data = [[section.title, ""]] + [
+            [
+                Paragraph(line.label.replace("&", "&amp;"), styles["Normal"]),
+                shown(line, public=public),
+            ]
+            for line in section.lines
+        ]
+        table = Table(data, colWidths=[5.2 * inch, 1.4 * inch], repeatRows=1)
+        table.setStyle(
+            TableStyle(
+                [
+                    ("FONTNAME", (0, 0), (-1, 0), "Helvetica-Bold"),
+                    ("SPAN", (0, 0), (-1, 0)),
+                    ("LINEBELOW", (0, 0), (-1, 0), 1, colors.black),
+                    ("LINEBELOW", (0, 1), (-1, -1), 0.25, colors.grey),
+                    ("ALIGN", (1, 1), (1, -1), "RIGHT"),
+                    ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ]
+            )
+        )
+        story += [table, Spacer(1, 12)]
+    doc.build(story)
+    return buffer.getvalue()

@@ -1,0 +1,70 @@
+"""The home page's tile: open requests counted by where their c. 258F clock stands."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.core.cache import cache
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from cases import clocks
+from cases.models import (
+    PENDING_STATES,
+    CaseEvent,
+    CertificationRequest,
+)
+
+
+def open_requests_by_clock(*, now: datetime) -> list[tuple[str, str, int]]:
+    """The tile's counts, reused while nothing changed or for up to a minute (issue 7).
+
+    Counting a hundred thousand pending requests takes PostgreSQL about 0.1 s, too much
+    for every home page. The counts are kept while no CaseEvent was added; after a change
+    they are recounted once they are a minute old (so under constant writes, once a
+    minute per server), and every new day.
+    """
+
+    marker = CaseEvent.objects.order_by("-pk").values_list("pk", flat=True).first()
+    key = f"clock-tile:v1:{timezone.localdate(now)}"
+    cached = cache.get(key)
+    if cached is not None:
+        cached_marker, counted_at, counts = cached
+        if cached_marker == marker or (now - counted_at).total_seconds() < TILE_MAX_AGE_SECONDS:
+            return counts
+    counts = count_open_requests_by_clock(now=now)
+    cache.set(key, (marker, now, counts), 24 * 3600)
+    return counts
+
+
+TILE_MAX_AGE_SECONDS = 60
+
+
+def count_open_requests_by_clock(*, now: datetime) -> list[tuple[str, str, int]]:
+    """(state, label, count) for every pending request, in one aggregate query.
+
+    The database counts by the stored due date (set at receipt and on expedited edits, the
+    same date ``clocks.clock`` judges), so the cost does not grow with the rows loaded into
+    Python (issue 7). ``tests/test_performance.py`` checks it against ``clocks.clock``.
+    """
+
+    jurisdiction = clocks.profile()
+    today = timezone.localdate(now)
+    soon = today + timedelta(days=jurisdiction.due_soon_days)
+    soon_expedited = today + timedelta(days=jurisdiction.expedited_due_soon_days)
+    due_soon = Q(due_on__gte=today) & (
+        Q(expedited=False, due_on__lte=soon) | Q(expedited=True, due_on__lte=soon_expedited)
+    )
+    totals = CertificationRequest.objects.filter(
+        status__in=PENDING_STATES, received_at__isnull=False
+    ).aggregate(
+        overdue=Count("pk", filter=Q(due_on__lt=today)),
+        due_soon=Count("pk", filter=due_soon),
+        on_time=Count("pk", filter=Q(due_on__gte=today) & ~due_soon),
+    )
+    counts = {
+        clocks.ClockState.OVERDUE: totals["overdue"],
+        clocks.ClockState.DUE_SOON: totals["due_soon"],
+        clocks.ClockState.ON_TIME: totals["on_time"],
+    }
+    return [(state.value, state.label, counts.get(state, 0)) for state in clocks.OPEN_CLOCK_STATES]

@@ -1,0 +1,50 @@
+"""The workflow's states, and the groups of them that clocks, reports and rules ask about.
+
+Kept apart from the models so that clocks and permissions can name states without importing
+the models.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class FormType(models.TextChoices):
+    U_VISA = "I-918B", "U visa: Form I-918 Supplement B"
+    T_VISA = "I-914B", "T visa: Form I-914 Supplement B"
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    RECEIVED = "received", "Received"
+    CRIME_CHECK = "crime_check", "Qualifying-crime check"
+    HELPFULNESS_REVIEW = "helpfulness_review", "Helpfulness review"
+    CHIEF_DECISION = "chief_decision", "Chief decision"
+    INFO_REQUESTED = "info_requested", "Information requested"
+    CERTIFIED = "certified", "Certified"
+    DECLINED = "declined", "Declined"
+    WITHDRAWN = "withdrawn", "Withdrawn by requester"
+    CERTIFICATION_WITHDRAWN = "certification_withdrawn", "Certification withdrawn"
+
+
+# States in which the department still owes an answer (c. 258F s. 3).
+REVIEW_STATES = [
+    Status.RECEIVED,
+    Status.CRIME_CHECK,
+    Status.HELPFULNESS_REVIEW,
+    Status.CHIEF_DECISION,
+]
+
+
+PENDING_STATES = [*REVIEW_STATES, Status.INFO_REQUESTED]
+
+
+OPEN_STATES = [Status.DRAFT, *PENDING_STATES]
+
+
+CLOSED_STATES = [
+    Status.CERTIFIED,
+    Status.DECLINED,
+    Status.WITHDRAWN,
+    Status.CERTIFICATION_WITHDRAWN,
+]

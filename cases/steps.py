@@ -1,0 +1,129 @@
+"""The workflow's steps as the web layer offers them: one registry, one entry a step.
+
+The state machine on ``CertificationRequest`` declares the steps (states, conditions, labels);
+``permissions.STEP_RULES`` says who may take each. This registry adds what a page needs: the
+form that collects the step's input, the service call that takes it, whether it asks for
+re-authentication first (C2), and whether it is shown folded below the stage's main step.
+A test keeps the three in step (tests/cases/test_steps.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+
+from cases import services
+from cases.documents import issuing
+from cases.forms import (
+    DeclineForm,
+    DelayNoticeForm,
+    NoteForm,
+    OptionalReasonForm,
+    ReasonForm,
+    RequiredNoteForm,
+    TextForm,
+)
+from cases.models import CertificationRequest
+
+ServiceCall = Callable[[CertificationRequest, Any, dict[str, Any]], Any]
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str
+    form: type[forms.Form] | None
+    call: ServiceCall
+    reauth: bool = False
+    secondary: bool = False
+
+    @property
+    def label(self) -> str:
+        meta = getattr(CertificationRequest, self.name)._django_fsm
+        return next(iter(meta.transitions.values())).custom.get("label", self.name)
+
+
+_STEPS = [
+    Step("submit", None, lambda r, u, d: services.request_submit(request=r, actor=u)),
+    Step(
+        "begin_crime_check",
+        None,
+        lambda r, u, d: services.request_begin_crime_check(request=r, actor=u),
+    ),
+    Step(
+        "confirm_qualifying_crime",
+        NoteForm,
+        lambda r, u, d: services.request_confirm_qualifying_crime(
+            request=r, actor=u, note=d["note"]
+        ),
+    ),
+    Step(
+        "refer_not_qualifying",
+        ReasonForm,
+        lambda r, u, d: services.request_refer_not_qualifying(
+            request=r, actor=u, reason=d["reason"]
+        ),
+        secondary=True,
+    ),
+    Step(
+        "attest_helpfulness",
+        NoteForm,
+        lambda r, u, d: services.request_attest_helpfulness(request=r, actor=u, note=d["note"]),
+    ),
+    Step(
+        "return_for_review",
+        RequiredNoteForm,
+        lambda r, u, d: services.request_return_for_review(request=r, actor=u, note=d["note"]),
+        secondary=True,
+    ),
+    Step(
+        "certify",
+        NoteForm,
+        lambda r, u, d: issuing.request_certify(request=r, actor=u, note=d["note"]),
+        reauth=True,
+    ),
+    Step(
+        "decline",
+        DeclineForm,
+        lambda r, u, d: services.request_decline(
+            request=r, actor=u, reason=d["reason"], note=d["note"]
+        ),
+        reauth=True,
+    ),
+    Step(
+        "request_information",
+        TextForm,
+        lambda r, u, d: services.request_ask_information(request=r, actor=u, text=d["text"]),
+        secondary=True,
+    ),
+    Step(
+        "answer_information",
+        TextForm,
+        lambda r, u, d: services.request_answer_information(request=r, actor=u, text=d["text"]),
+    ),
+    Step(
+        "issue_delay_notice",
+        DelayNoticeForm,
+        lambda r, u, d: services.request_issue_delay_notice(request=r, actor=u, **d),
+        secondary=True,
+    ),
+    Step(
+        "withdraw",
+        OptionalReasonForm,
+        lambda r, u, d: services.request_withdraw(request=r, actor=u, reason=d["reason"]),
+        secondary=True,
+    ),
+    Step(
+        "withdraw_certification",
+        ReasonForm,
+        lambda r, u, d: services.request_withdraw_certification(
+            request=r, actor=u, reason=d["reason"]
+        ),
+        reauth=True,
+        secondary=True,
+    ),
+]
+
+STEPS: dict[str, Step] = {step.name: step for step in _STEPS}
