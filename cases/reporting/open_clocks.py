@@ -45,7 +45,7 @@ def count_open_requests_by_clock(*, now: datetime) -> list[tuple[str, str, int]]
 
     The database counts by the stored due date (set at receipt and on expedited edits, the
     same date ``clocks.clock`` judges), so the cost does not grow with the rows loaded into
-    Python (issue 7). ``tests/test_performance.py`` checks it against ``clocks.clock``.
+    Python (issue 7). ``tests/cases/test_performance.py`` checks it against ``clocks.clock``.
     """
 
     jurisdiction = clocks.profile()

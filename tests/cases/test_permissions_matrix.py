@@ -68,7 +68,7 @@ SERVICES = {
 
 
 def test_matrix_covers_every_transition():
-    from tests.test_transition_table import all_transitions
+    from tests.cases.test_transition_table import all_transitions
 
     assert set(MATRIX) == {t.name for t in all_transitions()} == set(SERVICES)
 

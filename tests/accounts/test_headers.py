@@ -11,7 +11,7 @@ from django.urls import reverse
 from cases.models import Status
 from tests.conftest import sign_in
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_a_case_page_carries_every_security_header(client, people, make_request):

@@ -2,7 +2,7 @@
 never a 500, and no change in the database.
 
 Script tags and SQL fragments are not errors: they are stored as the text they are and shown
-escaped (tests/test_browser_xss.py shows they never run). Everything else here is refused.
+escaped (tests/browser/test_xss.py shows they never run). Everything else here is refused.
 The logs (access log, sessions, lockout attempts) are expected to record the attempts, so the
 snapshot covers the case data and the accounts' credentials only.
 """

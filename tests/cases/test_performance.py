@@ -31,7 +31,7 @@ from cases.reporting import annual, open_clocks
 from cases.selectors import requests_visible_to
 from tests.conftest import sign_in
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 # Session, user, second-factor device (issue 6), the role's permissions (user + groups),
 # then per queue one capped COUNT and one SELECT of the page (the scope is a subquery),

@@ -9,7 +9,7 @@ from playwright.sync_api import Locator, Page
 
 from tests.conftest import browser_sign_in
 
-AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
+AXE = Path(__file__).resolve().parents[1] / "vendor" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 

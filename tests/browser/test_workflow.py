@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from cases.models import CertificationRequest, Status
-from tests.browser import Session, tab_to
+from tests.browser.session import Session, tab_to
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -1,5 +1,5 @@
-"""The bad-input suite (tests/test_bad_input.py) over the web portal's pages: the request form,
-documents, crime check, assignment, helpfulness, questions, lists and reports. Every case: a
+"""The bad-input suite (tests/cases/test_bad_input.py) over the web portal's pages: the request
+form, documents, crime check, assignment, helpfulness, questions, lists and reports. Every case: a
 clear error (4xx or a form message), never a 500, no change in the case data."""
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import Status
+from tests.cases.test_bad_input import HUGE, NUL, SQL, assert_refused, snapshot
 from tests.conftest import sign_in
-from tests.test_bad_input import HUGE, NUL, SQL, assert_refused, snapshot
 
 VALID = {
     "form_type": "I-918B",

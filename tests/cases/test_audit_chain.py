@@ -130,7 +130,7 @@ def test_postgresql_refuses_changes_to_the_access_log(client, people, make_reque
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_writers_keep_the_chain_linear(make_request, people):
     """Four threads append events to four requests at once: one chain, no fork."""
-    from tests.test_race import race
+    from tests.cases.test_race import race
 
     requests = [make_request() for _ in range(4)]
     advocate = people["advocate"]
