@@ -1,0 +1,890 @@
+"""Fill an AcroForm PDF (such as the official Form I-918 Supplement B) by field name.
+
+A pure library: stdlib, pypdf and reportlab only, nothing from Django or the rest of ``cases``.
+
+- ``read_inventory`` lists the terminal fields of a PDF with what filling needs: full name, type,
+  tooltip (/TU), the on-states of every checkbox or radio widget read from its /AP /N dictionary
+  (never an assumed /Yes), page, rectangle, /MaxLen, multiline flag and /DA font size.
+- ``load_inventory_csv`` and ``compare`` check a file against an edition's field list.
+- ``match_by_tooltip`` pairs boxes with labels by their tooltips, never by index order.
+- ``fill`` writes values, removes XFA (so every viewer shows the AcroForm values), writes an
+  appearance stream for every filled widget, and continues text that does not fit in the
+  Additional Information blocks and then on appended continuation sheets.
+
+Appearance streams use DejaVu Sans (embedded subset), which covers Vietnamese, Haitian Creole and
+Spanish letters; /NeedAppearances is set to false so that viewers draw these streams instead of
+regenerating them with the field's /DA font, which in USCIS files lacks most Vietnamese letters.
+A viewer still uses the /DA font while a field is being edited on screen.
+
+Form I-918 Supplement B instructions: the certifying official signs Part 6 in ink, so the
+signature (item 1) and its date (item 2) are never filled here (``INK_ONLY_FIELDS``).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import sys
+import unicodedata
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, cast
+
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import (
+    ArrayObject,
+    BooleanObject,
+    DecodedStreamObject,
+    DictionaryObject,
+    FloatObject,
+    NameObject,
+    NumberObject,
+    TextStringObject,
+)
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+
+FONT_DIR = Path(os.environ.get("UVISA_FONT_DIR", "/usr/share/fonts/truetype/dejavu"))
+FONT = "AcroformDejaVuSans"
+FONT_BOLD = "AcroformDejaVuSans-Bold"
+
+# Part 6 item 1 (signature) and item 2 (date of signature) of Form I-918 Supplement B, 01/20/25:
+# written by hand when the certifying official signs in ink.
+INK_ONLY_FIELDS = frozenset(
+    {
+        "form1[0].pg4[0].Pt1Line13_ApplicantSignature[0]",
+        "form1[0].pg4[0].Part6_Line2_Date[0]",
+    }
+)
+
+PAD = 2.0  # points between the widget border and the text
+LINE_FACTOR = 1.15  # line height as a multiple of the font size
+AUTO_MAX, AUTO_MIN = 10.0, 7.0  # font sizes tried for auto-sized (0 Tf) fields
+CONTINUED_HERE = "(continued in Part {part})"
+CONTINUED_SHEET = "(continued on attached sheet)"
+
+_FF_MULTILINE = 1 << 12
+_FF_RADIO = 1 << 15
+_FF_PUSHBUTTON = 1 << 16
+_FF_COMBO = 1 << 17
+_FF_COMB = 1 << 24
+
+
+class FormError(ValueError):
+    """A template or a fill request that cannot be honoured; the message names the fields."""
+
+
+class InkOnlyFieldError(FormError):
+    pass
+
+
+class TooltipMatchError(FormError):
+    def __init__(self, message: str, fields: Sequence[str], labels: Sequence[str]) -> None:
+        super().__init__(message)
+        self.unmatched_fields = list(fields)
+        self.unmatched_labels = list(labels)
+
+
+@dataclass(frozen=True)
+class Widget:
+    page: int  # 0-based page index in the file
+    rect: tuple[float, float, float, float]
+    on_state: str | None  # checkbox/radio: the non-/Off key of /AP /N, with its slash
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str  # fully qualified, e.g. form1[0].#subform[0].Pt1Line2a_FamilyName[0]
+    type: str  # text | checkbox | radio | pushbutton | dropdown | listbox | signature
+    tooltip: str
+    on_states: tuple[str, ...]
+    page: int
+    rect: tuple[float, float, float, float]
+    max_length: int | None = None
+    multiline: bool = False
+    font_size: float | None = None  # from /DA; 0 means auto-size
+    comb: bool = False
+    quadding: int = 0
+    options: tuple[str, ...] = ()
+    widgets: tuple[Widget, ...] = ()
+
+
+@dataclass(frozen=True)
+class ExpectedField:
+    name: str
+    type: str
+    part: str
+    item: str
+    meaning: str
+
+
+@dataclass(frozen=True)
+class InventoryDiff:
+    """``missing, unexpected = compare(...)`` unpacks; type mismatches are an attribute."""
+
+    missing: list[str]
+    unexpected: list[str]
+    type_mismatches: list[tuple[str, str, str]]  # (name, expected type, found type)
+
+    def __iter__(self) -> Iterator[list[str]]:
+        return iter((self.missing, self.unexpected))
+
+    @property
+    def ok(self) -> bool:
+        return not (self.missing or self.unexpected or self.type_mismatches)
+
+    def describe(self) -> str:
+        lines = [f"missing: {name}" for name in self.missing]
+        lines += [f"unexpected: {name}" for name in self.unexpected]
+        lines += [f"type of {n}: expected {e}, found {f}" for n, e, f in self.type_mismatches]
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class ContinuationEntry:
+    """Text for the Additional Information part: which Page, Part and Item it continues."""
+
+    part: str
+    item: str
+    text: str
+    page: int | None = None  # 1-based; taken from ``anchor``'s widget when None
+    anchor: str | None = None  # a field name on the page the item is printed on
+
+
+@dataclass(frozen=True)
+class Continuation:
+    """Where text that does not fit goes, and the header repeated on continuation sheets."""
+
+    a_number: str
+    victim_name: str
+    agency: str
+    # Each block: (page number field, part number field, item number field, text field).
+    blocks: tuple[tuple[str, str, str, str], ...]
+    refs: Mapping[str, tuple[str, str]]  # field name -> (part, item) it belongs to
+    entries: tuple[ContinuationEntry, ...] = ()  # items with no field of their own
+    part: str = "7"  # the Additional Information part
+    title: str = "Additional Information"
+
+
+# --- fonts and text measurement ---
+
+
+def register_fonts() -> None:
+    if FONT in pdfmetrics.getRegisteredFontNames():
+        return
+    pdfmetrics.registerFont(TTFont(FONT, str(FONT_DIR / "DejaVuSans.ttf")))
+    pdfmetrics.registerFont(TTFont(FONT_BOLD, str(FONT_DIR / "DejaVuSans-Bold.ttf")))
+
+
+def _width(text: str, size: float) -> float:
+    return pdfmetrics.stringWidth(text, FONT, size)
+
+
+def _clean(value: str) -> str:
+    """NFC (one code point per accented letter), Windows newlines made plain."""
+    text = unicodedata.normalize("NFC", value).replace("\r\n", "\n").replace("\r", "\n")
+    return text.replace("\t", " ")
+
+
+_TOKEN = re.compile(r"\n|[^\S\n]+|[^\s]+")
+
+
+def _wrap(text: str, size: float, width: float, max_lines: int) -> tuple[list[str], int]:
+    """Greedy word wrap; returns the lines that fit and how many characters of text they hold.
+
+    The count always ends at a token boundary, so ``text[count:]`` is the remainder.
+    """
+    lines: list[str] = []
+    current = ""
+    consumed = 0
+    for match in _TOKEN.finditer(text):
+        token = match.group()
+        if token == "\n":
+            lines.append(current)
+            current = ""
+            if len(lines) >= max_lines:
+                return lines, match.end()
+            consumed = match.end()
+            continue
+        if token.isspace():
+            if current:
+                current += token
+            consumed = match.end() if not current else consumed
+            continue
+        candidate = current + token
+        if _width(candidate, size) <= width:
+            current = candidate
+            consumed = match.end()
+            continue
+        if current.strip():
+            lines.append(current.rstrip())
+            if len(lines) >= max_lines:
+                return lines, consumed
+            current = ""
+        # the word on a line of its own, split by characters if it is wider than the line
+        start = match.start()
+        while _width(token, size) > width:
+            cut = max(1, _chars_fitting(token, size, width))
+            lines.append(token[:cut])
+            start += cut
+            token = token[cut:]
+            if len(lines) >= max_lines:
+                return lines, start
+        current = token
+        consumed = match.end()
+    if current.strip() or not lines:
+        lines.append(current.rstrip())
+    return lines[:max_lines], len(text) if len(lines) <= max_lines else consumed
+
+
+def _chars_fitting(text: str, size: float, width: float) -> int:
+    lo, hi = 0, len(text)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if _width(text[:mid], size) <= width:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+@dataclass(frozen=True)
+class _Layout:
+    size: float
+    lines: list[str]
+    consumed: int  # characters of the text that fit
+
+
+def _layout(f: Field, text: str, rect: tuple[float, float, float, float]) -> _Layout:
+    """How ``text`` is printed in the widget: font size, lines, and how much of it fits."""
+    width = rect[2] - rect[0] - 2 * PAD
+    height = rect[3] - rect[1]
+    if f.comb and f.max_length:
+        size = f.font_size or min(AUTO_MAX, height * 0.7)
+        head = text[: f.max_length]
+        return _Layout(size, [head], len(head))
+    limit = len(text) if f.max_length is None else min(len(text), f.max_length)
+    sizes = [f.font_size] if f.font_size else _auto_sizes(height, f.multiline)
+    best: _Layout | None = None
+    for size in sizes:
+        if f.multiline:
+            max_lines = max(1, int((height - 2 * PAD) // (size * LINE_FACTOR)))
+            lines, consumed = _wrap(text[:limit], size, width, max_lines)
+        else:
+            lines, consumed = _wrap(text[:limit].replace("\n", " "), size, width, 1)
+            if "\n" in text[:consumed]:
+                consumed = text.index("\n")
+                lines = [text[:consumed]]
+        best = _Layout(size, lines, consumed)
+        if consumed >= len(text):
+            return best
+    assert best is not None
+    return best
+
+
+def _auto_sizes(height: float, multiline: bool) -> list[float]:
+    top = AUTO_MAX if multiline else max(AUTO_MIN, min(AUTO_MAX + 2, (height - 2 * PAD) * 0.8))
+    sizes = []
+    size = top
+    while size >= AUTO_MIN:
+        sizes.append(size)
+        size -= 0.5
+    return sizes or [AUTO_MIN]
+
+
+def split_to_fit(f: Field, text: str, marker: str = "") -> tuple[str, str]:
+    """(what is printed in the field, what continues elsewhere); ``marker`` ends the first part."""
+    rect = f.rect
+    layout = _layout(f, text, rect)
+    if layout.consumed >= len(text):
+        return text, ""
+    if marker:
+        reserve = " " + marker
+        fitted = _layout(f, text + reserve, rect)  # room left once the marker is placed
+        for cut in _cut_points(text, fitted.consumed):
+            head = text[:cut].rstrip()
+            if head and _layout(f, head + reserve, rect).consumed >= len(head + reserve):
+                return head + reserve, text[cut:].lstrip()
+    cut = layout.consumed
+    return text[:cut].rstrip(), text[cut:].lstrip()
+
+
+def _cut_points(text: str, upto: int) -> Iterator[int]:
+    """Candidate places to cut, latest first: word boundaries, then any character."""
+    spaces = [m.start() for m in re.finditer(r"\s", text[: upto + 1])]
+    yield from reversed(spaces)
+    yield from range(min(upto, len(text)), 0, -1)
+
+
+# --- reading a file's fields ---
+
+
+def _text_of(obj: Any) -> str:
+    return str(obj) if obj is not None else ""
+
+
+def _font_size(da: str) -> float | None:
+    match = re.search(r"([\d.]+)\s+Tf", da)
+    return float(match.group(1)) if match else None
+
+
+def _field_type(ft: str, flags: int) -> str:
+    if ft == "/Tx":
+        return "text"
+    if ft == "/Btn":
+        if flags & _FF_PUSHBUTTON:
+            return "pushbutton"
+        return "radio" if flags & _FF_RADIO else "checkbox"
+    if ft == "/Ch":
+        return "dropdown" if flags & _FF_COMBO else "listbox"
+    if ft == "/Sig":
+        return "signature"
+    return "unknown"
+
+
+@dataclass
+class _Node:
+    """A terminal field in a writer or reader: its dictionary, widgets and inherited values."""
+
+    name: str
+    obj: DictionaryObject
+    widgets: list[DictionaryObject]
+    inherited: dict[str, Any]
+    info: Field | None = field(default=None)
+
+
+_INHERITABLE = ("/FT", "/Ff", "/DA", "/Q", "/MaxLen", "/Opt")
+
+
+def _walk(kids: Iterable[Any], prefix: str, inherited: dict[str, Any]) -> Iterator[_Node]:
+    for ref in kids:
+        obj = cast(DictionaryObject, ref.get_object())
+        here = dict(inherited)
+        for key in _INHERITABLE:
+            if key in obj:
+                here[key] = obj[key]
+        title = _text_of(obj.get("/T")) if "/T" in obj else ""
+        name = f"{prefix}.{title}" if prefix and title else (title or prefix)
+        children = [k.get_object() for k in obj.get("/Kids", [])]
+        if any("/T" in child for child in children):
+            yield from _walk(obj["/Kids"], name, here)
+        elif children:
+            yield _Node(name, obj, list(children), here)
+        else:
+            yield _Node(name, obj, [obj], here)
+
+
+def _nodes(pdf: PdfReader | PdfWriter) -> list[_Node]:
+    root = pdf.trailer["/Root"].get_object() if isinstance(pdf, PdfReader) else pdf._root_object
+    acro = root.get("/AcroForm")
+    if acro is None:
+        return []
+    page_of: dict[int, int] = {}
+    for index, page in enumerate(pdf.pages):
+        for annot in page.get("/Annots", []) or []:
+            if hasattr(annot, "idnum"):
+                page_of[annot.idnum] = index
+    nodes = list(_walk(acro.get_object().get("/Fields", []), "", {}))
+    for node in nodes:
+        node.info = _describe(node, page_of)
+    return nodes
+
+
+def _describe(node: _Node, page_of: Mapping[int, int]) -> Field:
+    inh = node.inherited
+    flags = int(inh.get("/Ff", 0))
+    kind = _field_type(_text_of(inh.get("/FT")), flags)
+    widgets = []
+    for w in node.widgets:
+        ref = w.indirect_reference
+        page = page_of.get(ref.idnum, -1) if ref is not None else -1
+        rect = tuple(float(v) for v in w.get("/Rect", [0, 0, 0, 0]))
+        x0, y0, x1, y1 = cast(tuple[float, float, float, float], rect)
+        on = None
+        if kind in ("checkbox", "radio"):
+            normal = w.get("/AP", {}).get("/N", {})
+            states = [str(k) for k in normal.get_object() if str(k) != "/Off"]
+            on = states[0] if states else None
+        widgets.append(Widget(page, (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)), on))
+    options = []
+    for opt in inh.get("/Opt", []) or []:
+        opt = opt.get_object()
+        options.append(_text_of(opt[0] if isinstance(opt, list) else opt))
+    max_len = inh.get("/MaxLen")
+    first = widgets[0] if widgets else Widget(-1, (0.0, 0.0, 0.0, 0.0), None)
+    return Field(
+        name=node.name,
+        type=kind,
+        tooltip=_text_of(node.obj.get("/TU")),
+        on_states=tuple(w.on_state for w in widgets if w.on_state),
+        page=first.page,
+        rect=first.rect,
+        max_length=int(max_len) if max_len is not None else None,
+        multiline=bool(flags & _FF_MULTILINE),
+        font_size=_font_size(_text_of(inh.get("/DA"))),
+        comb=bool(flags & _FF_COMB) and max_len is not None,
+        quadding=int(inh.get("/Q", 0)),
+        options=tuple(options),
+        widgets=tuple(widgets),
+    )
+
+
+def read_inventory(pdf: bytes) -> list[Field]:
+    """Every terminal field of the file, in the order of the AcroForm's field tree."""
+    return [cast(Field, n.info) for n in _nodes(PdfReader(io.BytesIO(pdf)))]
+
+
+def load_inventory_csv(path: str | Path) -> list[ExpectedField]:
+    """An edition's field list: columns field_name, type, part, item, meaning."""
+    with open(path, newline="", encoding="utf-8") as handle:
+        return [
+            ExpectedField(r["field_name"], r["type"], r["part"], r["item"], r["meaning"])
+            for r in csv.DictReader(handle)
+        ]
+
+
+def compare(found: Iterable[Field], expected: Iterable[ExpectedField]) -> InventoryDiff:
+    """Names expected but absent, names present but not expected, and fields of another type."""
+    have = {f.name: f.type for f in found}
+    want = {e.name: e.type for e in expected}
+    return InventoryDiff(
+        missing=[n for n in want if n not in have],
+        unexpected=[n for n in have if n not in want],
+        type_mismatches=[(n, t, have[n]) for n, t in want.items() if n in have and have[n] != t],
+    )
+
+
+# --- matching boxes to labels by tooltip ---
+
+
+def normalise(text: str) -> str:
+    """Case, accents and punctuation dropped, single spaces: 'Part 3. Rape.' -> 'part 3 rape'."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", plain).split())
+
+
+def _contains(words: list[str], phrase: list[str]) -> bool:
+    n = len(phrase)
+    return n > 0 and any(words[i : i + n] == phrase for i in range(len(words) - n + 1))
+
+
+def match_by_tooltip(fields: Iterable[Field], labels: Mapping[Any, str]) -> dict[Any, str]:
+    """{label key: field name}, each field's tooltip naming exactly one label.
+
+    A tooltip matches a label when, normalised, they are equal or one contains the other as a
+    whole-word phrase; the longest such label wins. Raises ``TooltipMatchError`` naming every
+    field and every label left without a partner (never falls back to index order).
+    """
+    fields = list(fields)
+    wanted = {key: normalise(text).split() for key, text in labels.items()}
+    result: dict[Any, str] = {}
+    problems: list[str] = []
+    bad_fields: list[str] = []
+    for f in fields:
+        words = normalise(f.tooltip).split()
+        exact = [k for k, w in wanted.items() if w == words]
+        scored = [
+            (len(w), k)
+            for k, w in wanted.items()
+            if _contains(words, w) or (len(w) > len(words) and _contains(w, words))
+        ]
+        if exact:
+            choice = exact
+        elif scored:
+            top = max(s for s, _k in scored)
+            choice = [k for s, k in scored if s == top]
+        else:
+            choice = []
+        if len(choice) != 1:
+            bad_fields.append(f.name)
+            names = ", ".join(repr(labels[k]) for k in choice)
+            why = f"is ambiguous ({names})" if choice else "names no label"
+            problems.append(f"box {f.name} (tooltip {f.tooltip!r}) {why}")
+            continue
+        key = choice[0]
+        if key in result:
+            bad_fields.append(f.name)
+            problems.append(
+                f"box {f.name} (tooltip {f.tooltip!r}) names {labels[key]!r}, "
+                f"already matched to {result[key]}"
+            )
+            continue
+        result[key] = f.name
+    left = [k for k in labels if k not in result]
+    problems += [f"label {labels[k]!r} matches no box" for k in left]
+    if problems:
+        raise TooltipMatchError(
+            "Cannot match boxes to labels by tooltip:\n" + "\n".join(problems),
+            bad_fields,
+            [labels[k] for k in left],
+        )
+    return result
+
+
+def match_choice(fields: Iterable[Field], options: Sequence[str]) -> dict[str, str]:
+    """{option: box name} for one choice item: by tooltip, else by each box's own on-state."""
+    fields = list(fields)
+    try:
+        return match_by_tooltip(fields, {o: o for o in options})
+    except TooltipMatchError as by_tooltip:
+        by_state: dict[str, str] = {}
+        for option in options:
+            target = normalise(option).replace(" ", "")
+            hits = [
+                f.name
+                for f in fields
+                if any(normalise(s.lstrip("/")).replace(" ", "") == target for s in f.on_states)
+            ]
+            if len(hits) != 1:
+                raise by_tooltip from None
+            by_state[option] = hits[0]
+        return by_state
+
+
+# --- filling ---
+
+
+def fill(
+    template: bytes,
+    values: Mapping[str, str | bool],
+    *,
+    continuation: Continuation | None = None,
+    ink_only: Collection[str] = INK_ONLY_FIELDS,
+) -> bytes:
+    """The template with ``values`` written by full field name; returns the new PDF.
+
+    Text (and dropdown) values are strings; dates come already formatted (mm/dd/yyyy).
+    Checkboxes take True (the widget's own on-state), False (/Off) or an on-state name.
+    Text that does not fit continues in ``continuation``'s blocks, then on appended sheets;
+    without a ``continuation`` it raises. Naming an ``ink_only`` field raises, even with an
+    empty value; those fields are always written back empty.
+    """
+    refused = sorted(n for n in values if n in ink_only)
+    if refused:
+        raise InkOnlyFieldError(
+            "These fields are signed and dated by hand in ink and are never filled: "
+            + ", ".join(refused)
+        )
+    register_fonts()
+    writer = PdfWriter(clone_from=io.BytesIO(template))
+    nodes = {n.name: n for n in _nodes(writer)}
+    unknown = [n for n in values if n not in nodes]
+    if unknown:
+        raise FormError("The template has no fields named: " + ", ".join(unknown))
+    texts, boxes, sheets = _plan(nodes, values, continuation)
+    for name, state in boxes.items():
+        _set_box(nodes[name], state)
+    _set_texts(writer, nodes, texts)
+    if sheets and continuation is not None:
+        for page in PdfReader(io.BytesIO(continuation_sheets(continuation, sheets))).pages:
+            writer.add_page(page)
+    for name in ink_only:
+        if name in nodes:
+            _clear(nodes[name])
+    _drop_xfa(writer)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _plan(
+    nodes: Mapping[str, _Node],
+    values: Mapping[str, str | bool],
+    continuation: Continuation | None,
+) -> tuple[dict[str, str], dict[str, str], list[ContinuationEntry]]:
+    """Text per field (after splitting what does not fit), box states, and sheet entries."""
+    texts: dict[str, str] = {}
+    boxes: dict[str, str] = {}
+    entries = [
+        ContinuationEntry(e.part, e.item, e.text, page=int(_entry_page(e, nodes) or 0) or None)
+        for e in (continuation.entries if continuation else ())
+    ]
+    part = continuation.part if continuation else "7"
+    for name, node in nodes.items():  # form order, so continuations follow it too
+        if name not in values:
+            continue
+        info = cast(Field, node.info)
+        value = values[name]
+        if info.type in ("checkbox", "radio"):
+            boxes[name] = _box_state(info, value)
+            continue
+        if info.type not in ("text", "dropdown", "listbox"):
+            raise FormError(f"Field {name} is a {info.type} and cannot be filled")
+        if isinstance(value, bool):
+            raise FormError(f"Field {name} is a {info.type}: give text, not {value!r}")
+        text = _clean(value)
+        if info.type != "text":
+            if info.options and text and text not in info.options:
+                raise FormError(f"{text!r} is not an option of {name}: {', '.join(info.options)}")
+            texts[name] = text
+            continue
+        head, rest = split_to_fit(info, text, CONTINUED_HERE.format(part=part))
+        if rest:
+            if continuation is None:
+                raise FormError(f"Text for {name} does not fit and no continuation was given")
+            if name not in continuation.refs:
+                raise FormError(f"Text for {name} does not fit and its Part and Item are unknown")
+            ref_part, ref_item = continuation.refs[name]
+            entries.append(ContinuationEntry(ref_part, ref_item, rest, page=info.page + 1))
+        texts[name] = head
+    if continuation and entries:
+        used = [n for block in continuation.blocks for n in block if n in values]
+        if used:
+            raise FormError("Continuation blocks are filled by continuations only: " + str(used))
+        return texts, boxes, _fill_blocks(nodes, continuation, entries, texts)
+    return texts, boxes, []
+
+
+def _box_state(info: Field, value: str | bool) -> str:
+    if not info.on_states:
+        raise FormError(f"Box {info.name} has no on-state in its appearance dictionary")
+    if value is True:
+        if len(set(info.on_states)) != 1:
+            raise FormError(f"{info.name} has several on-states {info.on_states}: name one")
+        return info.on_states[0]
+    if value is False or value in ("", "/Off", "Off"):
+        return "/Off"
+    state = value if value.startswith("/") else "/" + value
+    if state not in info.on_states:
+        raise FormError(f"{value!r} is not an on-state of {info.name}: {info.on_states}")
+    return state
+
+
+def _entry_page(entry: ContinuationEntry, nodes: Mapping[str, _Node]) -> str:
+    if entry.page is not None:
+        return str(entry.page)
+    if entry.anchor and entry.anchor in nodes:
+        return str(cast(Field, nodes[entry.anchor].info).page + 1)
+    return ""
+
+
+def _fill_blocks(
+    nodes: Mapping[str, _Node],
+    cont: Continuation,
+    entries: list[ContinuationEntry],
+    texts: dict[str, str],
+) -> list[ContinuationEntry]:
+    """Puts entries in the Additional Information blocks; returns what is left for sheets."""
+    queue = list(entries)
+    for page_f, part_f, item_f, text_f in cont.blocks:
+        if not queue:
+            break
+        entry = queue.pop(0)
+        info = cast(Field, nodes[text_f].info)
+        last_block = (page_f, part_f, item_f, text_f) == cont.blocks[-1]
+        marker = CONTINUED_SHEET if last_block else ""
+        head, rest = split_to_fit(info, _clean(entry.text), marker)
+        texts[page_f] = _entry_page(entry, nodes)
+        texts[part_f] = entry.part
+        texts[item_f] = entry.item
+        texts[text_f] = head
+        if rest:
+            queue.insert(0, ContinuationEntry(entry.part, entry.item, rest, entry.page))
+    return queue
+
+
+def _set_box(node: _Node, state: str) -> None:
+    node.obj[NameObject("/V")] = NameObject(state)
+    for widget in node.widgets:
+        normal = widget.get("/AP", {}).get("/N", {}).get_object()
+        shown = state if state in normal else "/Off"
+        widget[NameObject("/AS")] = NameObject(shown)
+
+
+def _clear(node: _Node) -> None:
+    for key in ("/V", "/AS"):
+        if key in node.obj:
+            del node.obj[key]
+    for widget in node.widgets:
+        ap = widget.get("/AP")
+        if ap is not None and "/N" in ap and "/Off" not in ap["/N"].get_object():
+            del widget["/AP"]  # a text field's old appearance could show a value
+
+
+def _drop_xfa(writer: PdfWriter) -> None:
+    """AcroForm values only: XFA would override them in Adobe viewers."""
+    root = writer._root_object
+    acro = cast(DictionaryObject, root["/AcroForm"].get_object())
+    for key in ("/XFA",):
+        if key in acro:
+            del acro[key]
+    # Reader-extension rights are signed over the original file and break once it is changed.
+    for key in ("/NeedsRendering", "/Perms"):
+        if key in root:
+            del root[key]
+    # Our appearance streams are authoritative: a viewer regenerating them would use the /DA
+    # font, which may lack the letters of the names written here.
+    acro[NameObject("/NeedAppearances")] = BooleanObject(False)
+
+
+def _colour(values: Any) -> tuple[float, ...] | None:
+    if not values:
+        return None
+    return tuple(float(v) for v in values)
+
+
+def _set_fill(canvas: Canvas, colour: tuple[float, ...]) -> None:
+    if len(colour) == 1:
+        canvas.setFillGray(colour[0])
+    elif len(colour) == 3:
+        canvas.setFillColorRGB(*colour)
+    elif len(colour) == 4:
+        canvas.setFillColorCMYK(*colour)
+
+
+def _draw(canvas: Canvas, info: Field, widget: DictionaryObject, text: str) -> tuple[float, float]:
+    x0, y0, x1, y1 = (float(v) for v in widget["/Rect"])
+    w, h = abs(x1 - x0), abs(y1 - y0)
+    canvas.setPageSize((w, h))
+    background = _colour(widget.get("/MK", {}).get("/BG"))
+    if background:
+        _set_fill(canvas, background)
+        canvas.rect(0, 0, w, h, stroke=0, fill=1)
+    canvas.setFillGray(0)
+    path = canvas.beginPath()
+    path.rect(PAD / 2, PAD / 2, max(0.0, w - PAD), max(0.0, h - PAD))
+    canvas.clipPath(path, stroke=0, fill=0)
+    layout = _layout(info, text, (0.0, 0.0, w, h))
+    size = layout.size
+    canvas.setFont(FONT, size)
+    if info.comb and info.max_length:
+        cell = w / info.max_length
+        for i, char in enumerate(layout.lines[0]):
+            canvas.drawCentredString(cell * (i + 0.5), h / 2 - size * 0.35, char)
+        return w, h
+    if info.multiline:
+        top = h - PAD - size * 0.95
+        baselines = [top - i * size * LINE_FACTOR for i in range(len(layout.lines))]
+    else:
+        baselines = [h / 2 - size * 0.35]
+    for line, y in zip(layout.lines, baselines, strict=False):
+        if info.quadding == 1:
+            canvas.drawCentredString(w / 2, y, line)
+        elif info.quadding == 2:
+            canvas.drawRightString(w - PAD, y, line)
+        else:
+            canvas.drawString(PAD, y, line)
+    return w, h
+
+
+def _set_texts(writer: PdfWriter, nodes: Mapping[str, _Node], texts: Mapping[str, str]) -> None:
+    """Writes /V and an appearance stream (one Form XObject per widget) for every text."""
+    jobs: list[tuple[DictionaryObject, float, float]] = []
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pageCompression=0, invariant=1)
+    for name, text in texts.items():
+        node = nodes[name]
+        node.obj[NameObject("/V")] = TextStringObject(text)
+        if "/I" in node.obj:  # choice fields: the selected index would contradict /V
+            del node.obj["/I"]
+        for widget in node.widgets:
+            w, h = _draw(canvas, cast(Field, node.info), widget, text)
+            canvas.showPage()
+            jobs.append((widget, w, h))
+    if not jobs:
+        return
+    canvas.save()
+    pages = PdfReader(io.BytesIO(buffer.getvalue())).pages
+    for (widget, w, h), page in zip(jobs, pages, strict=True):
+        stream = DecodedStreamObject()
+        stream.set_data(b"/Tx BMC\nq\n" + page.get_contents().get_data() + b"\nQ\nEMC\n")
+        stream[NameObject("/Type")] = NameObject("/XObject")
+        stream[NameObject("/Subtype")] = NameObject("/Form")
+        stream[NameObject("/BBox")] = ArrayObject(
+            [NumberObject(0), NumberObject(0), FloatObject(w), FloatObject(h)]
+        )
+        stream[NameObject("/Resources")] = page["/Resources"].clone(writer)
+        widget[NameObject("/AP")] = DictionaryObject(
+            {NameObject("/N"): writer._add_object(stream.flate_encode())}
+        )
+
+
+# --- continuation sheets ---
+
+
+def continuation_sheets(cont: Continuation, entries: Sequence[ContinuationEntry]) -> bytes:
+    """Letter pages with the header repeated, each entry headed by its Page, Part and Item."""
+    from xml.sax.saxutils import escape
+
+    from reportlab.lib.pagesizes import LETTER
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+
+    register_fonts()
+    body = ParagraphStyle("body", fontName=FONT, fontSize=10, leading=13, spaceAfter=4)
+    head = ParagraphStyle("head", parent=body, fontName=FONT_BOLD, spaceBefore=8)
+    story: list[Any] = []
+    for entry in entries:
+        where = ", ".join(
+            p
+            for p in (
+                f"Page {entry.page}" if entry.page else "",
+                f"Part {entry.part}",
+                f"Item {entry.item}",
+            )
+            if p
+        )
+        story.append(Paragraph(escape(f"{where} (continued)"), head))
+        for para in _clean(entry.text).split("\n"):
+            story.append(Paragraph(escape(para) or "&nbsp;", body))
+        story.append(Spacer(1, 6))
+
+    def header(canvas: Canvas, doc: Any) -> None:
+        canvas.saveState()
+        width, height = LETTER
+        canvas.setFont(FONT_BOLD, 11)
+        canvas.drawString(54, height - 48, f"Part {cont.part}. {cont.title} (continuation sheet)")
+        canvas.setFont(FONT, 9)
+        canvas.drawString(54, height - 63, f"A-Number: {cont.a_number or 'None'}")
+        canvas.drawString(54, height - 76, f"Victim: {cont.victim_name}")
+        canvas.drawString(54, height - 89, f"Certifying agency: {cont.agency}")
+        canvas.line(54, height - 96, width - 54, height - 96)
+        canvas.drawRightString(width - 54, 36, f"Continuation sheet {doc.page}")
+        canvas.restoreState()
+
+    out = io.BytesIO()
+    doc = SimpleDocTemplate(
+        out,
+        pagesize=LETTER,
+        leftMargin=54,
+        rightMargin=54,
+        topMargin=110,
+        bottomMargin=54,
+        title="Additional information (continued)",
+        invariant=1,
+    )
+    doc.build(story, onFirstPage=header, onLaterPages=header)
+    return out.getvalue()
+
+
+# --- synthetic template and command line ---
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+
+
+def synthetic_template(fields_csv: str | Path, *, category_tooltips: Sequence[str]) -> bytes:
+    """A test PDF with the edition's exact field names, types and tooltips (see synthetic.py)."""
+    from cases.documents.synthetic import build
+
+    return build(load_inventory_csv(fields_csv), category_tooltips=category_tooltips)
+
+
+def main(argv: Sequence[str]) -> int:
+    if len(argv) != 2 or argv[0] != "synthetic":
+        print("usage: python -m cases.documents.acroform synthetic OUT.pdf", file=sys.stderr)
+        return 2
+    with open(DATA_DIR / "qualifying_crime_categories.csv", newline="", encoding="utf-8") as f:
+        names = [row["name"] for row in csv.DictReader(f)]
+    pdf = synthetic_template(DATA_DIR / "i918b-01-20-25-fields.csv", category_tooltips=names)
+    Path(argv[1]).write_bytes(pdf)
+    print(f"{argv[1]}: {len(pdf)} bytes, {len(read_inventory(pdf))} fields")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
