@@ -34,7 +34,8 @@ from pypdf.generic import (
 from reportlab.lib.pagesizes import LETTER
 from reportlab.pdfgen.canvas import Canvas
 
-from cases.documents.acroform import FONT, FONT_BOLD, ExpectedField, register_fonts
+from cases.documents.acroform import ExpectedField
+from cases.documents.render import FONT, FONT_BOLD, register_fonts
 
 MARK = "TEST TEMPLATE - NOT THE USCIS FORM"
 CATEGORY_BOXES = "Part3_Line1_checkboxes"
@@ -47,11 +48,11 @@ _MULTILINE_HEIGHT = {
     "Part3_Line3_Citations": 40.0,
     "Part3_Line4b_Explanation": 30.0,
     "Part3_Line5b_Explanation": 30.0,
-    "Part3_Line6_Explanation": 140.0,
+    "Part3_Line6_Explanation": 100.0,
     "Part3_Line7_Explanation": 64.0,
     "Part4_Line3_Other": 60.0,
     "Part4_Line5_Other": 150.0,
-    "AdditionalInfo": 130.0,
+    "AdditionalInfo": 90.0,
 }
 _AUTO_SIZE = ("Part4_Line3_Other", "Part5_Line2_Involvement")  # /DA with 0 Tf
 _STATES = "AL AK AS AZ AR CA CO CT DE DC FM FL GA GU HI ID IL IN IA KS KY LA ME MH MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND MP OH OK OR PW PA PR RI SC SD TN TX UT VT VI VA WA WV WI WY"  # noqa: E501
@@ -292,7 +293,8 @@ def _widget(
 
 _XFA = b"""<?xml version="1.0" encoding="UTF-8"?>
 <xdp:xdp xmlns:xdp="http://ns.adobe.com/xdp/"><template xmlns="http://www.xfa.org/schema/xfa-template/3.3/">
-<subform name="form1"><!-- synthetic: filling must remove this XFA --></subform></template></xdp:xdp>
+<subform name="form1"><!-- synthetic: filling must remove this XFA --></subform>
+</template></xdp:xdp>
 """
 
 
