@@ -478,8 +478,17 @@ def _plan(
         used = [n for block in continuation.blocks for n in block if n in values]
         if used:
             raise FormError("Continuation blocks are filled by continuations only: " + str(used))
+        entries.sort(key=_form_order)  # the caller's entries and overflows, in form order
         return texts, boxes, _fill_blocks(nodes, continuation, entries, texts)
     return texts, boxes, []
+
+
+def _form_order(entry: ContinuationEntry) -> list[tuple[int, int | str]]:
+    """Part, then item, numbers compared as numbers: 3.d < 6 < 10."""
+    return [
+        (0, int(piece)) if piece.isdigit() else (1, piece)
+        for piece in re.findall(r"\d+|[^\d.\s-]+", f"{entry.part} {entry.item}")
+    ]
 
 
 def _box_state(info: Field, value: str | bool) -> str:

@@ -88,6 +88,7 @@ def _boxes(prefix: str, count: int) -> tuple[str, ...]:
 
 
 YESNO = ("Yes", "No")
+PLACEHOLDERS = ("N/A", "None")  # printed for empty optional items; not part of a name
 
 # Choice items: every box of the item (in file order; which is which comes from the file).
 CHOICE_FIELDS: dict[Ref, tuple[str, ...]] = {
@@ -294,7 +295,8 @@ def continuation(
     def text(ref: Ref) -> str:
         return str(values.get(TEXT_FIELDS[ref][0], "") or "")
 
-    name = " ".join(t for t in (text((1, "2.b")), text((1, "2.c")), text((1, "2.a"))) if t)
+    parts = (text((1, "2.b")), text((1, "2.c")), text((1, "2.a")))
+    name = " ".join(t for t in parts if t and t not in PLACEHOLDERS)
     return Continuation(
         a_number=text((1, "1")),
         victim_name=name,
@@ -308,9 +310,10 @@ def continuation(
 def triples_from_filled(parts: Iterable[tuple[Any, Iterable[Any]]]) -> list[tuple[int, str, Any]]:
     """(part, number, value) from formmap.fill()'s shape (Parts with FilledItems), duck-typed.
 
-    An optional item left empty prints its ``empty`` text ("N/A", "None"): since June 2020 USCIS
-    may reject a Supplement B with a blank field that is not optional. An item that does not
-    apply (its condition is not met) stays empty.
+    As on the review copy, an optional text or date item left empty prints its ``empty`` text
+    ("N/A", "None") and one that does not apply (its condition is not met) prints "N/A": since
+    June 2020 USCIS may reject a Supplement B with a blank field. A required item left empty
+    stays empty (the caller refuses to prepare the form before it is complete).
     """
     result = []
     for _part, filled in parts:
@@ -318,8 +321,10 @@ def triples_from_filled(parts: Iterable[tuple[Any, Iterable[Any]]]) -> list[tupl
             item = f.item
             value = f.value
             ref = (int(item.part), str(item.number))
-            fillable = item.kind in ("text", "long") and ref not in PART7_ONLY
-            if f.applies and not value and not item.required and fillable:
+            fillable = item.kind in ("text", "long", "date") and ref not in PART7_ONLY
+            if fillable and not f.applies:
+                value = "N/A"
+            elif fillable and not value and not item.required:
                 value = item.empty
             result.append((item.part, item.number, value))
     return result
