@@ -378,3 +378,12 @@ def test_tooltip_matching_normalises_and_refuses_ambiguity():
         match_by_tooltip([box("x", "Assault"), *fields[1:]], labels)
     with pytest.raises(TooltipMatchError, match="already matched"):
         match_by_tooltip([box("x", "Rape"), box("y", "rape."), fields[2]], labels)
+
+
+def test_one_fill_does_not_leak_into_the_next(template, inventory):
+    """Parsed templates are cached: each fill must work on its own copy."""
+    first = fill(template, every_value(inventory))
+    second = read_fields(fill(template, {}))
+    assert read_fields(first)[P1 + "CityTown[0]"]["/V"]
+    for f in inventory:
+        assert second[f.name].get("/V") in (None, "/Off"), f.name
