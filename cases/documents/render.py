@@ -128,6 +128,9 @@ def _layout(f: Field, text: str, rect: tuple[float, float, float, float]) -> _La
         head = text[: f.max_length]
         return _Layout(size, [head], len(head))
     limit = len(text) if f.max_length is None else min(len(text), f.max_length)
+    if limit < len(text) and not text[limit].isspace():  # do not cut a word at /MaxLen
+        space = max(text.rfind(" ", 0, limit), text.rfind("\n", 0, limit))
+        limit = space if space > 0 else limit
     sizes = [f.font_size] if f.font_size else _auto_sizes(height, f.multiline)
     best: _Layout | None = None
     for size in sizes:
@@ -159,9 +162,11 @@ def _auto_sizes(height: float, multiline: bool) -> list[float]:
 def split_to_fit(f: Field, text: str, marker: str = "") -> tuple[str, str]:
     """(what is printed in the field, what continues elsewhere); ``marker`` ends the first part."""
     rect = f.rect
+    if not f.multiline:  # a single line cannot show a line break
+        text = " ".join(text.split("\n"))
     layout = _layout(f, text, rect)
-    if layout.consumed >= len(text):
-        return text, ""
+    if layout.consumed >= len(text) or not text[layout.consumed :].strip():
+        return text if layout.consumed >= len(text) else text[: layout.consumed].rstrip(), ""
     if marker:
         reserve = " " + marker
         fitted = _layout(f, text + reserve, rect)  # room left once the marker is placed

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import random
 import re
 import shutil
 import subprocess
@@ -387,3 +388,32 @@ def test_one_fill_does_not_leak_into_the_next(template, inventory):
     assert read_fields(first)[P1 + "CityTown[0]"]["/V"]
     for f in inventory:
         assert second[f.name].get("/V") in (None, "/Off"), f.name
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_split_to_fit_loses_nothing_and_what_stays_fits(seed):
+    """Random text, field sizes, /MaxLen and markers: the two parts hold every character."""
+    from cases.documents.render import _layout, register_fonts, split_to_fit
+
+    register_fonts()
+    rnd = random.Random(seed)
+    alphabet = "abcdefghij ễÁñ\n  -"
+    for _ in range(300):
+        text = "".join(
+            rnd.choice(alphabet) if rnd.random() > 0.02 else "x" * rnd.randint(30, 90)
+            for _ in range(rnd.randint(0, 300))
+        )
+        f = acroform.Field(
+            "f", "text", "", (), 0,
+            (0, 0, rnd.choice([40, 120, 300]), rnd.choice([16, 40, 90])),
+            max_length=rnd.choice([None, 9, 50]),
+            multiline=rnd.random() < 0.5,
+            font_size=rnd.choice([0, 9, 10]),
+        )  # fmt: skip
+        marker = rnd.choice(["", "(continued in Part 7)"])
+        head, rest = split_to_fit(f, text, marker)
+        assert _layout(f, head, f.rect).consumed >= len(head)
+        if f.max_length:
+            assert len(head) <= f.max_length
+        kept = head.removesuffix(" " + marker) if rest and marker else head
+        assert "".join((kept + rest).split()) == "".join(text.split())
