@@ -498,6 +498,9 @@ def _plan(
             entries.append(ContinuationEntry(ref_part, ref_item, rest, page=info.page + 1))
         texts[name] = head
     if continuation and entries:
+        absent = [n for block in continuation.blocks for n in block if n not in nodes]
+        if absent:
+            raise FormError("The template has no continuation fields named: " + ", ".join(absent))
         used = [n for block in continuation.blocks for n in block if n in values]
         if used:
             raise FormError("Continuation blocks are filled by continuations only: " + str(used))
