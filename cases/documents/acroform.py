@@ -48,7 +48,7 @@ from pypdf.generic import (
 )
 from reportlab.pdfgen.canvas import Canvas
 
-from cases.documents.render import clean, continuation_sheets, draw, register_fonts, split_to_fit
+from cases.documents.appearance import clean, continuation_sheets, draw, register_fonts, split_to_fit
 
 # Part 6 item 1 (signature) and item 2 (date of signature) of Form I-918 Supplement B, 01/20/25:
 # written by hand when the certifying official signs in ink.

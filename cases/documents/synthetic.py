@@ -35,7 +35,7 @@ from reportlab.lib.pagesizes import LETTER
 from reportlab.pdfgen.canvas import Canvas
 
 from cases.documents.acroform import ExpectedField
-from cases.documents.render import FONT, FONT_BOLD, register_fonts
+from cases.documents.appearance import FONT, FONT_BOLD, register_fonts
 
 MARK = "TEST TEMPLATE - NOT THE USCIS FORM"
 CATEGORY_BOXES = "Part3_Line1_checkboxes"

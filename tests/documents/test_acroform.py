@@ -393,7 +393,7 @@ def test_one_fill_does_not_leak_into_the_next(template, inventory):
 @pytest.mark.parametrize("seed", range(4))
 def test_split_to_fit_loses_nothing_and_what_stays_fits(seed):
     """Random text, field sizes, /MaxLen and markers: the two parts hold every character."""
-    from cases.documents.render import _layout, register_fonts, split_to_fit
+    from cases.documents.appearance import _layout, register_fonts, split_to_fit
 
     register_fonts()
     rnd = random.Random(seed)
