@@ -1,0 +1,293 @@
+"""Text measurement and drawing for AcroForm appearance streams and continuation sheets.
+
+Everything is measured and drawn with DejaVu Sans, whose glyphs cover the Latin letters of
+Vietnamese, Haitian Creole and Spanish names, so what fits is decided with the font that prints.
+Only stdlib and reportlab.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import unicodedata
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+
+if TYPE_CHECKING:
+    from cases.documents.acroform import Continuation, ContinuationEntry, Field
+
+FONT_DIR = Path(os.environ.get("UVISA_FONT_DIR", "/usr/share/fonts/truetype/dejavu"))
+FONT = "AcroformDejaVuSans"
+FONT_BOLD = "AcroformDejaVuSans-Bold"
+PAD = 2.0  # points between the widget border and the text
+LINE_FACTOR = 1.15  # line height as a multiple of the font size
+AUTO_MAX, AUTO_MIN = 10.0, 7.0  # font sizes tried for auto-sized (0 Tf) fields
+
+# --- fonts and text measurement ---
+
+
+def register_fonts() -> None:
+    if FONT in pdfmetrics.getRegisteredFontNames():
+        return
+    pdfmetrics.registerFont(TTFont(FONT, str(FONT_DIR / "DejaVuSans.ttf")))
+    pdfmetrics.registerFont(TTFont(FONT_BOLD, str(FONT_DIR / "DejaVuSans-Bold.ttf")))
+
+
+def _width(text: str, size: float) -> float:
+    return pdfmetrics.stringWidth(text, FONT, size)
+
+
+def clean(value: str) -> str:
+    """NFC (one code point per accented letter), Windows newlines made plain."""
+    text = unicodedata.normalize("NFC", value).replace("\r\n", "\n").replace("\r", "\n")
+    return text.replace("\t", " ")
+
+
+_TOKEN = re.compile(r"\n|[^\S\n]+|[^\s]+")
+
+
+def _wrap(text: str, size: float, width: float, max_lines: int) -> tuple[list[str], int]:
+    """Greedy word wrap; returns the lines that fit and how many characters of text they hold.
+
+    The count always ends at a token boundary, so ``text[count:]`` is the remainder.
+    """
+    lines: list[str] = []
+    current = ""
+    consumed = 0
+    for match in _TOKEN.finditer(text):
+        token = match.group()
+        if token == "\n":
+            lines.append(current)
+            current = ""
+            if len(lines) >= max_lines:
+                return lines, match.end()
+            consumed = match.end()
+            continue
+        if token.isspace():
+            if current:
+                current += token
+            consumed = match.end() if not current else consumed
+            continue
+        candidate = current + token
+        if _width(candidate, size) <= width:
+            current = candidate
+            consumed = match.end()
+            continue
+        if current.strip():
+            lines.append(current.rstrip())
+            if len(lines) >= max_lines:
+                return lines, consumed
+            current = ""
+        # the word on a line of its own, split by characters if it is wider than the line
+        start = match.start()
+        while _width(token, size) > width:
+            cut = max(1, _chars_fitting(token, size, width))
+            lines.append(token[:cut])
+            start += cut
+            token = token[cut:]
+            if len(lines) >= max_lines:
+                return lines, start
+        current = token
+        consumed = match.end()
+    if current.strip() or not lines:
+        lines.append(current.rstrip())
+    return lines[:max_lines], len(text) if len(lines) <= max_lines else consumed
+
+
+def _chars_fitting(text: str, size: float, width: float) -> int:
+    lo, hi = 0, len(text)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if _width(text[:mid], size) <= width:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+@dataclass(frozen=True)
+class _Layout:
+    size: float
+    lines: list[str]
+    consumed: int  # characters of the text that fit
+
+
+def _layout(f: Field, text: str, rect: tuple[float, float, float, float]) -> _Layout:
+    """How ``text`` is printed in the widget: font size, lines, and how much of it fits."""
+    width = rect[2] - rect[0] - 2 * PAD
+    height = rect[3] - rect[1]
+    if f.comb and f.max_length:
+        size = f.font_size or min(AUTO_MAX, height * 0.7)
+        head = text[: f.max_length]
+        return _Layout(size, [head], len(head))
+    limit = len(text) if f.max_length is None else min(len(text), f.max_length)
+    if limit < len(text) and not text[limit].isspace():  # do not cut a word at /MaxLen
+        space = max(text.rfind(" ", 0, limit), text.rfind("\n", 0, limit))
+        limit = space if space > 0 else limit
+    sizes = [f.font_size] if f.font_size else _auto_sizes(height, f.multiline)
+    best: _Layout | None = None
+    for size in sizes:
+        if f.multiline:
+            max_lines = max(1, int((height - 2 * PAD) // (size * LINE_FACTOR)))
+            lines, consumed = _wrap(text[:limit], size, width, max_lines)
+        else:
+            lines, consumed = _wrap(text[:limit].replace("\n", " "), size, width, 1)
+            if "\n" in text[:consumed]:
+                consumed = text.index("\n")
+                lines = [text[:consumed]]
+        best = _Layout(size, lines, consumed)
+        if consumed >= len(text):
+            return best
+    assert best is not None
+    return best
+
+
+def _auto_sizes(height: float, multiline: bool) -> list[float]:
+    top = AUTO_MAX if multiline else max(AUTO_MIN, min(AUTO_MAX + 2, (height - 2 * PAD) * 0.8))
+    sizes = []
+    size = top
+    while size >= AUTO_MIN:
+        sizes.append(size)
+        size -= 0.5
+    return sizes or [AUTO_MIN]
+
+
+def split_to_fit(f: Field, text: str, marker: str = "") -> tuple[str, str]:
+    """(what is printed in the field, what continues elsewhere); ``marker`` ends the first part."""
+    rect = f.rect
+    if not f.multiline:  # a single line cannot show a line break
+        text = " ".join(text.split("\n"))
+    layout = _layout(f, text, rect)
+    if layout.consumed >= len(text) or not text[layout.consumed :].strip():
+        return text if layout.consumed >= len(text) else text[: layout.consumed].rstrip(), ""
+    if marker:
+        reserve = " " + marker
+        fitted = _layout(f, text + reserve, rect)  # room left once the marker is placed
+        for cut in _cut_points(text, fitted.consumed):
+            head = text[:cut].rstrip()
+            if head and _layout(f, head + reserve, rect).consumed >= len(head + reserve):
+                return head + reserve, text[cut:].lstrip()
+    cut = layout.consumed
+    return text[:cut].rstrip(), text[cut:].lstrip()
+
+
+def _cut_points(text: str, upto: int) -> Iterator[int]:
+    """Candidate places to cut, latest first: word boundaries, then any character."""
+    spaces = [m.start() for m in re.finditer(r"\s", text[: upto + 1])]
+    yield from reversed(spaces)
+    yield from range(min(upto, len(text)), 0, -1)
+
+
+def _colour(values: Any) -> tuple[float, ...] | None:
+    if not values:
+        return None
+    return tuple(float(v) for v in values)
+
+
+def _set_fill(canvas: Canvas, colour: tuple[float, ...]) -> None:
+    if len(colour) == 1:
+        canvas.setFillGray(colour[0])
+    elif len(colour) == 3:
+        canvas.setFillColorRGB(*colour)
+    elif len(colour) == 4:
+        canvas.setFillColorCMYK(*colour)
+
+
+def draw(canvas: Canvas, info: Field, widget: Any, text: str) -> tuple[float, float]:
+    x0, y0, x1, y1 = (float(v) for v in widget["/Rect"])
+    w, h = abs(x1 - x0), abs(y1 - y0)
+    canvas.setPageSize((w, h))
+    background = _colour(widget.get("/MK", {}).get("/BG"))
+    if background:
+        _set_fill(canvas, background)
+        canvas.rect(0, 0, w, h, stroke=0, fill=1)
+    canvas.setFillGray(0)
+    path = canvas.beginPath()
+    path.rect(PAD / 2, PAD / 2, max(0.0, w - PAD), max(0.0, h - PAD))
+    canvas.clipPath(path, stroke=0, fill=0)
+    layout = _layout(info, text, (0.0, 0.0, w, h))
+    size = layout.size
+    canvas.setFont(FONT, size)
+    if info.comb and info.max_length:
+        cell = w / info.max_length
+        for i, char in enumerate(layout.lines[0]):
+            canvas.drawCentredString(cell * (i + 0.5), h / 2 - size * 0.35, char)
+        return w, h
+    if info.multiline:
+        top = h - PAD - size * 0.95
+        baselines = [top - i * size * LINE_FACTOR for i in range(len(layout.lines))]
+    else:
+        baselines = [h / 2 - size * 0.35]
+    for line, y in zip(layout.lines, baselines, strict=False):
+        if info.quadding == 1:
+            canvas.drawCentredString(w / 2, y, line)
+        elif info.quadding == 2:
+            canvas.drawRightString(w - PAD, y, line)
+        else:
+            canvas.drawString(PAD, y, line)
+    return w, h
+
+
+# --- continuation sheets ---
+
+
+def continuation_sheets(cont: Continuation, entries: Sequence[ContinuationEntry]) -> bytes:
+    """Letter pages with the header repeated, each entry headed by its Page, Part and Item."""
+    from xml.sax.saxutils import escape
+
+    from reportlab.lib.pagesizes import LETTER
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+
+    register_fonts()
+    body = ParagraphStyle("body", fontName=FONT, fontSize=10, leading=13, spaceAfter=4)
+    head = ParagraphStyle("head", parent=body, fontName=FONT_BOLD, spaceBefore=8)
+    story: list[Any] = []
+    for entry in entries:
+        where = ", ".join(
+            p
+            for p in (
+                f"Page {entry.page}" if entry.page else "",
+                f"Part {entry.part}",
+                f"Item {entry.item}",
+            )
+            if p
+        )
+        story.append(Paragraph(escape(f"{where} (continued)"), head))
+        for para in clean(entry.text).split("\n"):
+            story.append(Paragraph(escape(para) or "&nbsp;", body))
+        story.append(Spacer(1, 6))
+
+    def header(canvas: Canvas, doc: Any) -> None:
+        canvas.saveState()
+        width, height = LETTER
+        canvas.setFont(FONT_BOLD, 11)
+        canvas.drawString(54, height - 48, f"Part {cont.part}. {cont.title} (continuation sheet)")
+        canvas.setFont(FONT, 9)
+        canvas.drawString(54, height - 63, f"A-Number: {cont.a_number or 'None'}")
+        canvas.drawString(54, height - 76, f"Victim: {cont.victim_name}")
+        canvas.drawString(54, height - 89, f"Certifying agency: {cont.agency}")
+        canvas.line(54, height - 96, width - 54, height - 96)
+        canvas.drawRightString(width - 54, 36, f"Continuation sheet {doc.page}")
+        canvas.restoreState()
+
+    out = io.BytesIO()
+    doc = SimpleDocTemplate(
+        out,
+        pagesize=LETTER,
+        leftMargin=54,
+        rightMargin=54,
+        topMargin=110,
+        bottomMargin=54,
+        title="Additional information (continued)",
+        invariant=1,
+    )
+    doc.build(story, onFirstPage=header, onLaterPages=header)
+    return out.getvalue()

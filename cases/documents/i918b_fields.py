@@ -1,0 +1,330 @@
+"""Form I-918 Supplement B, edition 01/20/25: our form-map items -> the official PDF's fields.
+
+Data, not code: the item references are those of cases/formmap.py (Part, Item number such as
+"2.a"); the field names are the edition's AcroForm inventory (cases/data/i918b-01-20-25-fields.csv).
+Kept decoupled from the form map: ``official_values`` takes plain (part, number, value) triples,
+and ``triples_from_filled`` reads formmap.fill()'s shape without importing it.
+
+Which box of a choice item is which is never assumed from its index: ``choice_boxes`` reads the
+loaded file's tooltips (or each box's own on-state), and ``category_boxes`` matches Part 3 item 1's
+31 boxes to the qualifying-crime categories by tooltip.
+
+Form I-918 Supplement B instructions: Part 6 item 1 (signature) and item 2 (date of signature)
+are written by the certifying official in ink; they are never mapped here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from cases.documents.acroform import (
+    Continuation,
+    ContinuationEntry,
+    Field,
+    FormError,
+    match_by_tooltip,
+    match_choice,
+)
+
+EDITION = "01/20/25"
+FIELDS_CSV = Path(__file__).resolve().parent.parent / "data" / "i918b-01-20-25-fields.csv"
+
+P1 = "form1[0].#subform[0]."  # Parts 1 and 2
+P3 = "form1[0].#subform[1]."  # Part 3
+P4 = "form1[0].#subform[2]."  # Part 4
+P5 = "form1[0].pg4[0]."  # Parts 5 and 6
+P7 = "form1[0].#subform[4]."  # Part 7, Additional Information
+
+Ref = tuple[int, str]  # (Part, Item number) as in the form map
+
+# Text (and dropdown) items: the field printed in place first, then copies (Part 7's header).
+TEXT_FIELDS: dict[Ref, tuple[str, ...]] = {
+    (1, "1"): (P1 + "Part1_Line1_AlienNumber[0]", P7 + "Part1_Line1_AlienNumber[1]"),
+    (1, "2.a"): (P1 + "Pt1Line2a_FamilyName[0]", P7 + "Pt1Line2a_FamilyName[1]"),
+    (1, "2.b"): (P1 + "Pt1Line2a_GivenName[0]", P7 + "Pt1Line2a_GivenName[1]"),
+    (1, "2.c"): (P1 + "Pt1Line2a_MiddleName[0]", P7 + "Pt1Line2a_MiddleName[1]"),
+    (1, "3.a"): (P1 + "Pt1Line3a_FamilyName[0]",),
+    (1, "3.b"): (P1 + "Pt1Line3a_GivenName[0]",),
+    (1, "3.c"): (P1 + "Pt1Line3a_MiddleName[0]",),
+    (1, "4"): (P1 + "P1_Line4_DateOfBirth[0]",),
+    (2, "1"): (P1 + "Pt2Line1_CertifyingAgency[0]", P7 + "Pt2Line1_CertifyingAgency[1]"),
+    (2, "2.a"): (P1 + "Pt2Line2c_FamilyName[0]",),
+    (2, "2.b"): (P1 + "Pt2Line2c_GivenName[0]",),
+    (2, "2.c"): (P1 + "Pt2Line2c_MiddleName[0]",),
+    (2, "3"): (P1 + "Pt2Line3_TitleandDivisionOffice[0]",),
+    (2, "4.a"): (P1 + "Pt2Line4a_FamilyName[0]",),
+    (2, "4.b"): (P1 + "Pt2Line4a_GivenName[0]",),
+    (2, "4.c"): (P1 + "Pt2Line4a_MiddleName[0]",),
+    (2, "5.a"): (P1 + "StreetNumberName[0]",),
+    (2, "5.b"): (P1 + "AptSteFlrNumber[0]",),
+    (2, "5.c"): (P1 + "CityTown[0]",),
+    (2, "5.d"): (P1 + "Pt2Line5_State[0]",),  # a dropdown: the value must be one of its options
+    (2, "5.e"): (P1 + "Pt2Line5_ZipCode[0]",),
+    (2, "7.a"): (P1 + "Part2_Line7_Other[0]",),
+    (2, "8.a"): (P1 + "Part2_Line8_Other[0]",),
+    (2, "9"): (P1 + "Part2_Line9_CaseNumber[0]",),
+    (2, "10"): (P1 + "Part2_Line10_FBIorSIDNumber[0]",),
+    (3, "2.a"): (P3 + "Part3_Line2a_Date[0]",),
+    (3, "2.b"): (P3 + "Part3_Line2b_Date[0]",),
+    (3, "2.c"): (P3 + "Part3_Line2c_Date[0]",),
+    (3, "2.d"): (P3 + "Part3_Line2d_Date[0]",),
+    (3, "3"): (P3 + "Part3_Line3_Citations[0]",),
+    (3, "4.b"): (P3 + "Part3_Line4b_Explanation[0]",),
+    (3, "5.b"): (P3 + "Part3_Line5b_Explanation[0]",),
+    (3, "6"): (P3 + "Part3_Line6_Explanation[0]",),
+    (3, "7"): (P3 + "Part3_Line7_Explanation[0]",),
+    (4, "4"): (P4 + "Part4_Line3_Other[0]",),  # named Line3 in the file
+    (4, "5"): (P4 + "Part4_Line5_Other[0]",),
+    (6, "3"): (P5 + "Part6_Line3_DaytimePhoneNumber[0]",),
+    (6, "4"): (P5 + "P5_Line4_faxNumber[0]",),  # named P5 in the file
+}
+
+
+def _boxes(prefix: str, count: int) -> tuple[str, ...]:
+    return tuple(f"{prefix}[{i}]" for i in range(count))
+
+
+YESNO = ("Yes", "No")
+PLACEHOLDERS = ("N/A", "None")  # printed for empty optional items; not part of a name
+
+# Choice items: every box of the item (in file order; which is which comes from the file).
+CHOICE_FIELDS: dict[Ref, tuple[str, ...]] = {
+    (1, "5"): _boxes(P1 + "Part1_5_checkboxes", 2),
+    (2, "6"): _boxes(P1 + "Part2_Line6_checkboxes", 3),
+    (2, "7"): _boxes(P1 + "Part2_Line7_checkboxes", 3),
+    (2, "8"): _boxes(P1 + "Part2_Line8_checkboxes", 4),
+    (3, "4.a"): _boxes(P3 + "Part3_Line4a_chbxyesno", 2),
+    (3, "5.a"): _boxes(P3 + "Part3_Line5a_chbxyesno", 2),
+    (4, "1"): _boxes(P4 + "Part4_Line1_chbxyesno", 2),
+    (4, "2"): _boxes(P4 + "Part4_Line2_chbxyesno", 2),
+    (4, "3"): _boxes(P4 + "Part4_Line3_chbxyesno", 2),
+    (5, "1"): _boxes(P5 + "Part5_Line1_chbxyesno", 2),
+}
+
+# The options each choice item offers (the labels the form map's values use).
+CHOICE_OPTIONS: dict[Ref, tuple[str, ...]] = {
+    (1, "5"): ("Male", "Female"),
+    (2, "6"): ("Federal", "State", "Local"),
+    (2, "7"): ("On-going", "Completed", "Other"),
+    (2, "8"): ("Judge", "Law Enforcement", "Prosecutor", "Other"),
+    (3, "4.a"): YESNO,
+    (3, "5.a"): YESNO,
+    (4, "1"): YESNO,
+    (4, "2"): YESNO,
+    (4, "3"): YESNO,
+    (5, "1"): YESNO,
+}
+
+CATEGORY_ITEM: Ref = (3, "1")
+CATEGORY_FIELDS = _boxes(P3 + "Part3_Line1_checkboxes", 31)
+
+# Part 5 items 2-4: one row per family member, as the form map's "2-4" rows item.
+ROWS_ITEM: Ref = (5, "2-4")
+ROW_KEYS = ("family_name", "given_name", "middle_name", "relationship", "involvement")
+ROW_FIELDS: tuple[tuple[str, ...], ...] = tuple(
+    tuple(
+        f"{P5}Part5_Line{line}_{suffix}[0]"
+        for suffix in ("FamilyName", "GivenName", "MiddleName", "Relationship", "Involvement")
+    )
+    for line in (2, 3, 4)
+)
+
+# Items with no field of their own: they go straight to Part 7, on the page of the anchor field.
+PART7_ONLY: dict[Ref, str] = {(1, "3.d"): P1 + "Pt1Line3a_FamilyName[0]"}
+
+# Never filled: signed and dated in ink (Form I-918 Supplement B instructions, Part 6).
+INK_ONLY_ITEMS: dict[Ref, str] = {
+    (6, "1"): P5 + "Pt1Line13_ApplicantSignature[0]",
+    (6, "2"): P5 + "Part6_Line2_Date[0]",
+}
+
+# Part 7's three blocks: page number, part number, item number, text.
+PART7_BLOCKS: tuple[tuple[str, str, str, str], ...] = (
+    (
+        P7 + "P8_Line4a_PageNumber[0]",
+        P7 + "P8_Line4b_PartNumber[0]",
+        P7 + "P8_Line4c_ItemNumber[0]",
+        P7 + "Part7_Line4d_AdditionalInfo[0]",
+    ),
+    (
+        P7 + "Part7_Line5a_PageNumber[0]",
+        P7 + "Part7_Line5a_PartNumber[0]",  # named 5a in the file
+        P7 + "Part7_Line5a_ItemNumber[0]",  # named 5a in the file
+        P7 + "Part7_Line5d_AdditionalInfo[0]",
+    ),
+    (
+        P7 + "P8_Line6a_PageNumber[0]",
+        P7 + "P8_Line6b_PartNumber[0]",
+        P7 + "P8_Line6c_ItemNumber[0]",
+        P7 + "Part7_Line6d_AdditionalInfo[0]",
+    ),
+)
+
+
+def field_refs() -> dict[str, tuple[str, str]]:
+    """{field name: (part, item)} for every text field whose text may continue in Part 7."""
+    refs = {names[0]: (str(part), item) for (part, item), names in TEXT_FIELDS.items()}
+    for line, row in zip((2, 3, 4), ROW_FIELDS, strict=True):
+        refs.update({name: ("5", str(line)) for name in row})
+    return refs
+
+
+def mapped_fields() -> set[str]:
+    """Every field this map writes, or deliberately leaves to the ink (for coverage checks)."""
+    names = {n for group in TEXT_FIELDS.values() for n in group}
+    names |= {n for group in CHOICE_FIELDS.values() for n in group}
+    names |= set(CATEGORY_FIELDS) | {n for row in ROW_FIELDS for n in row}
+    names |= {n for block in PART7_BLOCKS for n in block} | set(INK_ONLY_ITEMS.values())
+    return names
+
+
+# --- reading the loaded file ---
+
+
+def choice_boxes(
+    inventory: Iterable[Field], options: Mapping[Ref, Sequence[str]] = CHOICE_OPTIONS
+) -> dict[Ref, dict[str, str]]:
+    """{(part, item): {option: box field}} from the file's tooltips or on-states."""
+    by_name = {f.name: f for f in inventory}
+    result = {}
+    for ref, names in CHOICE_FIELDS.items():
+        missing = [n for n in names if n not in by_name]
+        if missing:
+            raise FormError(f"Part {ref[0]} item {ref[1]}: no fields {', '.join(missing)}")
+        result[ref] = match_choice([by_name[n] for n in names], options[ref])
+    return result
+
+
+def category_boxes(inventory: Iterable[Field], categories: Mapping[Any, str]) -> dict[Any, str]:
+    """{category key: box field} for Part 3 item 1, matched by the boxes' tooltips."""
+    wanted = set(CATEGORY_FIELDS)
+    return match_by_tooltip([f for f in inventory if f.name in wanted], categories)
+
+
+# --- values ---
+
+
+def _a_number(value: str) -> str:
+    """The A-Number's digits (the form prints the "A-"), zero-padded to nine."""
+    match = re.fullmatch(r"\s*A?[\s-]*([\d\s-]{7,11})\s*", value, flags=re.IGNORECASE)
+    digits = re.sub(r"\D", "", match.group(1)) if match else ""
+    return digits.zfill(9) if 7 <= len(digits) <= 9 else value
+
+
+def _row(row: Mapping[str, Any]) -> tuple[str, ...]:
+    if any(k in row for k in ROW_KEYS[:3]):
+        return tuple(str(row.get(k) or "") for k in ROW_KEYS)
+    # A single "name" (as the form map gives today) goes whole into the family-name field.
+    return (str(row.get("name") or ""), "", "", str(row.get("relationship") or ""),
+            str(row.get("involvement") or ""))  # fmt: skip
+
+
+def official_values(
+    items: Iterable[tuple[int, str, Any]],
+    categories_to_fields: Mapping[str, str],
+    choices: Mapping[Ref, Mapping[str, str]],
+) -> dict[str, str | bool]:
+    """{official field name: value} for ``acroform.fill``, from (part, number, value) triples.
+
+    ``categories_to_fields`` maps each category name used in Part 3 item 1 to its box (from
+    ``category_boxes``); ``choices`` is ``choice_boxes``' result. Every box of a choice item
+    and all 31 category boxes are written, checked or not. Part 6 items 1 and 2 are skipped.
+    Items with no field (further names, a fourth family member) come from ``part7_entries``.
+    """
+    values: dict[str, str | bool] = {}
+    for part, number, value in items:
+        ref = (int(part), str(number))
+        if ref in INK_ONLY_ITEMS or ref in PART7_ONLY:
+            continue
+        if ref in TEXT_FIELDS:
+            text = "" if value is None else str(value)
+            if ref == (1, "1"):
+                text = _a_number(text)
+            values.update(dict.fromkeys(TEXT_FIELDS[ref], text))
+        elif ref in CHOICE_FIELDS:
+            boxes = choices[ref]
+            if value and value not in boxes:
+                raise FormError(f"Part {part} item {number}: {value!r} is not one of {list(boxes)}")
+            values.update({name: option == value for option, name in boxes.items()})
+        elif ref == CATEGORY_ITEM:
+            chosen = list(value or [])
+            unknown = [c for c in chosen if c not in categories_to_fields]
+            if unknown:
+                raise FormError(f"Part 3 item 1: no box for {', '.join(map(repr, unknown))}")
+            picked = {categories_to_fields[c] for c in chosen}
+            values.update({name: name in picked for name in CATEGORY_FIELDS})
+        elif ref == ROWS_ITEM:
+            rows = list(value or [])
+            for names, row in zip(ROW_FIELDS, rows, strict=False):
+                values.update(dict(zip(names, _row(row), strict=True)))
+        else:
+            raise FormError(f"Part {part} item {number} has no field in edition {EDITION}")
+    return values
+
+
+def part7_entries(items: Iterable[tuple[int, str, Any]]) -> list[ContinuationEntry]:
+    """Additional Information for items without a field of their own, in form order."""
+    entries = []
+    for part, number, value in items:
+        ref = (int(part), str(number))
+        if ref in PART7_ONLY and value:
+            entries.append(
+                ContinuationEntry(str(part), str(number), str(value), anchor=PART7_ONLY[ref])
+            )
+        elif ref == ROWS_ITEM and value and len(value) > len(ROW_FIELDS):
+            for row in list(value)[len(ROW_FIELDS) :]:
+                family, given, middle, relationship, involvement = _row(row)
+                name = " ".join(p for p in (given, middle, family) if p)
+                text = (
+                    f"Family member: {name}; relationship: {relationship}; "
+                    f"involvement: {involvement}"
+                )
+                entries.append(ContinuationEntry("5", "4", text, anchor=ROW_FIELDS[-1][0]))
+    return entries
+
+
+def continuation(
+    items: Iterable[tuple[int, str, Any]], values: Mapping[str, str | bool]
+) -> Continuation:
+    """Where overflowing text goes, with the header (A-Number, name, agency) from ``values``."""
+    items = list(items)
+
+    def text(ref: Ref) -> str:
+        return str(values.get(TEXT_FIELDS[ref][0], "") or "")
+
+    parts = (text((1, "2.b")), text((1, "2.c")), text((1, "2.a")))
+    name = " ".join(t for t in parts if t and t not in PLACEHOLDERS)
+    return Continuation(
+        a_number=text((1, "1")),
+        victim_name=name,
+        agency=text((2, "1")),
+        blocks=PART7_BLOCKS,
+        refs=field_refs(),
+        entries=tuple(part7_entries(items)),
+    )
+
+
+def triples_from_filled(parts: Iterable[tuple[Any, Iterable[Any]]]) -> list[tuple[int, str, Any]]:
+    """(part, number, value) from formmap.fill()'s shape (Parts with FilledItems), duck-typed.
+
+    As on the review copy, an optional text or date item left empty prints its ``empty`` text
+    ("N/A", "None") and one that does not apply (its condition is not met) prints "N/A": since
+    June 2020 USCIS may reject a Supplement B with a blank field. A required item left empty
+    stays empty (the caller refuses to prepare the form before it is complete).
+    """
+    result = []
+    for _part, filled in parts:
+        for f in filled:
+            item = f.item
+            value = f.value
+            ref = (int(item.part), str(item.number))
+            fillable = item.kind in ("text", "long", "date") and ref not in PART7_ONLY
+            if fillable and not f.applies:
+                value = "N/A"
+            elif fillable and not value and not item.required:
+                value = item.empty
+            result.append((item.part, item.number, value))
+    return result
