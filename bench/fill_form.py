@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from cases.documents import acroform  # noqa: E402
+from cases.documents import acroform, synthetic  # noqa: E402
 from cases.documents import i918b_fields as m  # noqa: E402
 
 NAMES = {
@@ -69,7 +69,7 @@ def main() -> int:
     data = ROOT / "cases" / "data"
     with open(data / "qualifying_crime_categories.csv", newline="", encoding="utf-8") as f:
         tooltips = [row["name"] for row in csv.DictReader(f)]
-    template = acroform.synthetic_template(m.FIELDS_CSV, category_tooltips=tooltips)
+    template = synthetic.synthetic_template(m.FIELDS_CSV, category_tooltips=tooltips)
     inventory = acroform.read_inventory(template)
     values = values_for(inventory)
     cont = acroform.Continuation(

@@ -26,7 +26,6 @@ import csv
 import hashlib
 import io
 import re
-import sys
 import threading
 import unicodedata
 from collections import OrderedDict
@@ -48,7 +47,13 @@ from pypdf.generic import (
 )
 from reportlab.pdfgen.canvas import Canvas
 
-from cases.documents.appearance import clean, continuation_sheets, draw, register_fonts, split_to_fit
+from cases.documents.appearance import (
+    clean,
+    continuation_sheets,
+    draw,
+    register_fonts,
+    split_to_fit,
+)
 
 # Part 6 item 1 (signature) and item 2 (date of signature) of Form I-918 Supplement B, 01/20/25:
 # written by hand when the certifying official signs in ink.
@@ -629,31 +634,3 @@ def _set_texts(writer: PdfWriter, nodes: Mapping[str, _Node], texts: Mapping[str
         widget[NameObject("/AP")] = DictionaryObject(
             {NameObject("/N"): writer._add_object(stream.flate_encode())}
         )
-
-
-# --- synthetic template and command line ---
-
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
-
-
-def synthetic_template(fields_csv: str | Path, *, category_tooltips: Sequence[str]) -> bytes:
-    """A test PDF with the edition's exact field names, types and tooltips (see synthetic.py)."""
-    from cases.documents.synthetic import build
-
-    return build(load_inventory_csv(fields_csv), category_tooltips=category_tooltips)
-
-
-def main(argv: Sequence[str]) -> int:
-    if len(argv) != 2 or argv[0] != "synthetic":
-        print("usage: python -m cases.documents.acroform synthetic OUT.pdf", file=sys.stderr)
-        return 2
-    with open(DATA_DIR / "qualifying_crime_categories.csv", newline="", encoding="utf-8") as f:
-        names = [row["name"] for row in csv.DictReader(f)]
-    pdf = synthetic_template(DATA_DIR / "i918b-01-20-25-fields.csv", category_tooltips=names)
-    Path(argv[1]).write_bytes(pdf)
-    print(f"{argv[1]}: {len(pdf)} bytes, {len(read_inventory(pdf))} fields")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main(sys.argv[1:]))

@@ -15,10 +15,13 @@ Only stdlib, pypdf and reportlab: the library stays free of Django.
 
 from __future__ import annotations
 
+import csv
 import io
 import re
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import (
@@ -34,7 +37,7 @@ from pypdf.generic import (
 from reportlab.lib.pagesizes import LETTER
 from reportlab.pdfgen.canvas import Canvas
 
-from cases.documents.acroform import ExpectedField
+from cases.documents.acroform import ExpectedField, load_inventory_csv, read_inventory
 from cases.documents.appearance import FONT, FONT_BOLD, register_fonts
 
 MARK = "TEST TEMPLATE - NOT THE USCIS FORM"
@@ -348,3 +351,29 @@ def build(rows: Sequence[ExpectedField], *, category_tooltips: Sequence[str]) ->
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+# --- the template from the edition's field list, and the command line ---
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+
+
+def synthetic_template(fields_csv: str | Path, *, category_tooltips: Sequence[str]) -> bytes:
+    """A test PDF with the edition's exact field names, types and tooltips (see synthetic.py)."""
+    return build(load_inventory_csv(fields_csv), category_tooltips=category_tooltips)
+
+
+def main(argv: Sequence[str]) -> int:
+    if len(argv) != 2 or argv[0] != "synthetic":
+        print("usage: python -m cases.documents.synthetic synthetic OUT.pdf", file=sys.stderr)
+        return 2
+    with open(DATA_DIR / "qualifying_crime_categories.csv", newline="", encoding="utf-8") as f:
+        names = [row["name"] for row in csv.DictReader(f)]
+    pdf = synthetic_template(DATA_DIR / "i918b-01-20-25-fields.csv", category_tooltips=names)
+    Path(argv[1]).write_bytes(pdf)
+    print(f"{argv[1]}: {len(pdf)} bytes, {len(read_inventory(pdf))} fields")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from cases.documents import acroform
+from cases.documents import acroform, synthetic
 from cases.documents.i918b_fields import FIELDS_CSV
 
 DATA = Path(acroform.__file__).resolve().parent.parent / "data"
@@ -48,7 +48,7 @@ def box_tooltips(categories: dict[str, str]) -> list[str]:
 
 @pytest.fixture(scope="session")
 def template(box_tooltips: list[str]) -> bytes:
-    return acroform.synthetic_template(FIELDS_CSV, category_tooltips=box_tooltips)
+    return synthetic.synthetic_template(FIELDS_CSV, category_tooltips=box_tooltips)
 
 
 @pytest.fixture(scope="session")

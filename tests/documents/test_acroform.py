@@ -352,8 +352,8 @@ def test_an_unmatched_tooltip_is_refused_naming_box_and_category(categories):
     lost = tooltips[7]
     tooltips[7] = "Jaywalking"
     inventory = read_inventory(
-        acroform.synthetic_template(
-            Path(acroform.DATA_DIR) / "i918b-01-20-25-fields.csv", category_tooltips=tooltips
+        synthetic.synthetic_template(
+            Path(synthetic.DATA_DIR) / "i918b-01-20-25-fields.csv", category_tooltips=tooltips
         )
     )
     with pytest.raises(TooltipMatchError) as caught:
