@@ -60,5 +60,7 @@ urlpatterns = [
     path("accounts/sessions/", account_views.my_sessions, name="my_sessions"),
     path("accounts/sessions/<int:pk>/end/", account_views.end_session, name="end_session"),
     path("audit/access/", account_views.access_log, name="access_log"),
+    # The federal immigration-agency request log and Sec. 50-105 report (its own app).
+    path("federal-requests/", include("federal_requests.urls")),
     path("admin/", admin.site.urls),
 ]
