@@ -243,7 +243,9 @@ def _identity_terms(entry: Entry) -> list[str]:
         terms.append(address)
         terms += [p.strip() for p in re.split(r"[\n,]+", address) if len(p.strip()) >= 4]
     for text in (entry.person_identifiers, entry.agency_reference):
-        terms += [p for p in re.split(r"[\s,;]+", text or "") if len(p) >= 4]
+        terms.append((text or "").strip())
+        # the numbers in it, not the words around them ("Booking 12345": 12345)
+        terms += [p for p in re.split(r"[\s,;:]+", text or "") if re.search(r"\d{3}", p)]
     born = entry.person_date_of_birth
     if born:
         terms += [
