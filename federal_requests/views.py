@@ -110,7 +110,7 @@ def entry_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def entry_create(request: HttpRequest) -> HttpResponse:
     access.require(request.user, roles.RECORD)
-    form = EntryForm(request.POST or None)
+    form = EntryForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             entry = services.entry_create(actor=request.user, data=form.cleaned_data)
@@ -126,7 +126,7 @@ def entry_create(request: HttpRequest) -> HttpResponse:
 def entry_edit(request: HttpRequest, reference: str) -> HttpResponse:
     entry = _entry(request.user, reference)
     access.require(request.user, roles.RECORD)
-    form = EntryForm(request.POST or None, instance=entry)
+    form = EntryForm(request.POST if request.method == "POST" else None, instance=entry)
     if request.method == "POST" and form.is_valid():
         try:
             services.entry_update(entry=entry, actor=request.user, data=form.cleaned_data)

@@ -52,7 +52,7 @@ def _task_force(user: Any, pk: int) -> TaskForce:
 def task_force_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     existing = _task_force(request.user, pk) if pk is not None else None
     access.require(request.user, roles.RECORD)
-    form = TaskForceForm(request.POST or None, instance=existing)
+    form = TaskForceForm(request.POST if request.method == "POST" else None, instance=existing)
     if request.method == "POST" and form.is_valid():
         try:
             saved = services.task_force_save(
