@@ -205,7 +205,9 @@ def document_add(*, entry: Entry, actor: User, upload: UploadedFile, kind: str) 
 # --- task forces ---
 
 
-def task_force_save(*, actor: User, data: dict[str, Any], task_force: TaskForce | None = None):
+def task_force_save(
+    *, actor: User, data: dict[str, Any], task_force: TaskForce | None = None
+) -> TaskForce:
     with transaction.atomic():
         if task_force is None:
             current, before = TaskForce(), {}
@@ -226,7 +228,9 @@ def task_force_save(*, actor: User, data: dict[str, Any], task_force: TaskForce 
     return current
 
 
-def task_force_decide(*, task_force: TaskForce, actor: User, disclosure: str, reason: str):
+def task_force_decide(
+    *, task_force: TaskForce, actor: User, disclosure: str, reason: str
+) -> TaskForce:
     if disclosure not in (TaskForce.Disclosure.DISCLOSE, TaskForce.Disclosure.WITHHOLD):
         raise RefusedError("Choose whether the task force may be disclosed.")
     with transaction.atomic():

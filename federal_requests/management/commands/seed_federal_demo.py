@@ -122,7 +122,9 @@ class Command(BaseCommand):
                 created += 1
         return created
 
-    def _moments(self, rng: random.Random, period: Period, count: int, today: date) -> list:
+    def _moments(
+        self, rng: random.Random, period: Period, count: int, today: date
+    ) -> list[datetime]:
         last = min(period.last_day, today - timedelta(days=1))
         span = max(1, (last - period.start).days)
         days = sorted(period.start + timedelta(days=rng.randrange(span + 1)) for _ in range(count))
