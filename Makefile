@@ -32,6 +32,7 @@ run: install
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --no-input -v0
 	@[ -f var/signing/agency.p12 ] || DJANGO_DEBUG=1 $(PY) manage.py make_signing_key
 	DJANGO_DEBUG=1 $(PY) manage.py seed_demo
+	DJANGO_DEBUG=1 $(PY) manage.py seed_federal_demo
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
 	DJANGO_DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 

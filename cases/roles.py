@@ -41,8 +41,13 @@ def sync_roles(**_: Any) -> None:
 
     for role, codenames in ROLE_PERMISSIONS.items():
         group, _created = Group.objects.get_or_create(name=role)
-        wanted = Permission.objects.filter(content_type__app_label="cases", codename__in=codenames)
-        group.permissions.set(wanted)
+        # Only this app's permissions: other apps grant theirs to the same groups by name.
+        ours = set(group.permissions.filter(content_type__app_label="cases"))
+        wanted = set(
+            Permission.objects.filter(content_type__app_label="cases", codename__in=codenames)
+        )
+        group.permissions.remove(*(ours - wanted))
+        group.permissions.add(*(wanted - ours))
 
 
 def has_capability(user: AbstractBaseUser | AnonymousUser, perm: str) -> bool:

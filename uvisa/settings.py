@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "axes",
     "cases",
+    "federal_requests",
 ]
 
 MIDDLEWARE = [
@@ -210,6 +211,10 @@ try:
     UVISA_REMINDER_DAYS = sorted({int(d) for d in env_list("UVISA_REMINDER_DAYS", "30,60,75")})
 except ValueError as exc:
     raise ImproperlyConfigured("UVISA_REMINDER_DAYS must be whole numbers, e.g. 30,60,75") from exc
+
+# The Sec. 50-105 six-monthly report (federal_requests): periods start on this month and day
+# ("MM-DD", day 1-28) and six months later.
+UVISA_FEDERAL_REPORT_ANCHOR = env("UVISA_FEDERAL_REPORT_ANCHOR", "01-01")
 
 # E-mail: the console in development, SMTP in production.
 EMAIL_BACKEND = env(

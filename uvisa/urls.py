@@ -9,5 +9,7 @@ urlpatterns = [
     path("", include("cases.documents.urls")),
     path("", include("cases.accounts.urls")),
     path("", include("cases.reporting.urls")),
+    # The federal immigration-agency request log and Sec. 50-105 report (its own app).
+    path("federal-requests/", include("federal_requests.urls")),
     path("admin/", admin.site.urls),
 ]

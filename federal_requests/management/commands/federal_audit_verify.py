@@ -1,0 +1,19 @@
+"""Verify the federal-request log's hash chain; exit 1 on the first break."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from federal_requests.audit import verify_chain
+
+
+class Command(BaseCommand):
+    help = "Walk the federal-request audit trail and check every hash."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        checked, broken = verify_chain()
+        if broken is not None:
+            raise CommandError(f"Audit chain broken after {checked} events: {broken}")
+        self.stdout.write(f"Audit chain intact: {checked} events.")

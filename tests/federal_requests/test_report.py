@@ -1,0 +1,231 @@
+"""The six-monthly report: hand-checked counts, suppression that totals cannot undo, and no
+name, date of birth, address or number in the PDF or the CSV."""
+
+from __future__ import annotations
+
+import io
+import random
+import shutil
+import subprocess
+from datetime import date
+
+import pytest
+from django.utils import timezone
+from pypdf import PdfReader
+
+from federal_requests import reports, services
+from federal_requests.periods import Period, period_containing, period_starting
+from tests.federal_requests.conftest import at
+
+H2_2025 = Period(date(2025, 7, 1), date(2026, 1, 1))
+
+
+@pytest.fixture
+def half_year(log_entry, fr_people):
+    """17 entries in July-December 2025, and one on each side of the period."""
+    officer = fr_people["records_officer"]
+
+    def copy(entry, day):
+        services.record_copy_given(entry=entry, actor=officer, given_on=day, given_by="Sgt. M")
+
+    for month, custody, given in [
+        (7, True, True),
+        (8, True, True),
+        (9, True, True),
+        (10, True, False),
+        (11, False, False),
+        (12, False, False),
+    ]:
+        e = log_entry(received_at=at(f"2025-{month:02d}-03 10:00"), in_custody=custody)
+        if given:
+            copy(e, date(2025, month, 4))
+    w1 = log_entry(kind="admin_warrant", in_custody=True, received_at=at("2025-08-15 08:00"))
+    copy(w1, date(2025, 8, 15))
+    log_entry(kind="admin_warrant", in_custody=True, received_at=at("2025-09-15 08:00"))
+    for day in (1, 2):
+        log_entry(
+            kind="information",
+            agency="hsi",
+            received_at=at(f"2025-10-{day:02d} 12:00"),
+            judicial_warrant=True,
+            response="complied_judicial",
+            information_given=True,
+            information_description="Booking photo of Zebulon Quartermaine, born 03/19/1987, "
+            "A-204-118-733, of 4417 Wobbleberry Lane, Medford, MA 02155",
+            legal_basis="court_order",
+        )
+    for day in (3, 4, 5):
+        log_entry(kind="information", agency="hsi", received_at=at(f"2025-10-{day:02d} 12:00"))
+    log_entry(
+        kind="information",
+        agency="uscis",
+        received_at=at("2025-11-20 12:00"),
+        response="public_information",
+        information_given=True,
+        information_description="The public arrest log entry (date and charge).",
+        legal_basis="public_record",
+    )
+    log_entry(kind="assistance", agency="cbp", received_at=at("2025-11-21 12:00"))
+    log_entry(kind="access", received_at=at("2025-12-01 12:00"))
+    log_entry(
+        kind="other",
+        kind_other="Arrest date",
+        response="pending",
+        received_at=at("2025-12-31 23:59"),
+    )
+    # outside: the last minute of June and the first of January
+    log_entry(received_at=at("2025-06-30 23:59"))
+    log_entry(received_at=at("2026-01-01 00:00"))
+    return reports.build_report(H2_2025, now=timezone.now())
+
+
+def test_the_counts_of_a_hand_checked_period(half_year):
+    v = half_year.values
+    assert v["total"] == 17
+    assert [
+        v[f"kind:{k}"]
+        for k in ("detainer", "admin_warrant", "information", "assistance", "access", "other")
+    ] == [6, 2, 6, 1, 1, 1]
+    assert [v[f"agency:{a}"] for a in ("ice", "cbp", "hsi", "uscis", "other")] == [10, 1, 5, 1, 0]
+    assert v["cell:detainer:ice"] == 6 and v["cell:information:hsi"] == 5
+    assert v["response:declined"] == 13 and v["response:complied_judicial"] == 2
+    assert v["response:public_information"] == 1 and v["response:pending"] == 1
+    assert v["judicial_warrant"] == 2
+    assert (v["custody:needed"], v["custody:given"], v["custody:missing"]) == (6, 4, 2)
+    assert [(i.agency, i.legal_basis) for i in half_year.instances] == [
+        ("HSI", "Judicial warrant or court order"),
+        ("HSI", "Judicial warrant or court order"),
+        ("USCIS", "Public record (G.L. c. 66 s. 10)"),
+    ]
+    assert len(half_year.missing_copies) == 2
+
+
+def test_the_public_version_hides_small_counts_and_their_complements(half_year):
+    shown = {k: half_year.shown(k, public=True) for k in half_year.values}
+    assert shown["total"] == "17"
+    assert shown["cell:detainer:ice"] == "6"
+    assert shown["cell:admin_warrant:ice"] == "<5"
+    assert shown["cell:information:uscis"] == "<5"
+    # the information row (total 6) would give the USCIS count away: HSI's 5 is hidden too,
+    # and then the HSI column would give that away: its total is hidden as well
+    assert shown["cell:information:hsi"] == "*"
+    assert shown["agency:hsi"] == "*"
+    assert shown["custody:given"] == shown["custody:missing"] == "<5"
+    internal = {k: half_year.shown(k, public=False) for k in half_year.values}
+    assert internal["cell:information:hsi"] == "5" and internal["custody:missing"] == "2"
+
+
+def test_no_sum_in_the_public_version_hides_exactly_one_number():
+    rng = random.Random(17)
+    sums = reports.relations()
+    keys = {k for total, parts in sums for k in (total, *parts)}
+    for _ in range(300):
+        values = {k: 0 for k in keys}
+        for key in [k for k in keys if k.startswith("cell:")]:
+            values[key] = rng.choice([0, 0, 0, 1, 2, 3, 4, 5, 7, 12])
+        # make the totals add up
+        for total, parts in sums[:-4]:
+            if total.startswith(("kind:", "agency:")):
+                values[total] = sum(values[p] for p in parts)
+        values["total"] = sum(values[k] for k in keys if k.startswith("kind:"))
+        spread = [rng.randint(0, values["total"]) for _ in range(4)]
+        cuts = sorted([0, *spread, values["total"]])
+        for name, low, high in zip(
+            ("pending", "declined", "complied_judicial", "public_information", "other"),
+            cuts[:-1],
+            cuts[1:],
+            strict=True,
+        ):
+            values[f"response:{name}"] = high - low
+        values["custody:given"] = rng.choice([0, 1, 3, 6])
+        values["custody:missing"] = rng.choice([0, 1, 2, 9])
+        values["custody:needed"] = values["custody:given"] + values["custody:missing"]
+        hidden = reports.suppress(values, sums)
+        assert all(0 < values[k] < 5 for k, why in hidden.items() if why == reports.PRIMARY)
+        assert all(k in hidden for k, v in values.items() if 0 < v < 5)
+        assert hidden.get("total") != reports.SECONDARY
+        for total, parts in sums:
+            count = sum(1 for k in (total, *parts) if k in hidden)
+            assert count != 1, (total, values, hidden)
+
+
+FORBIDDEN = [
+    "Zebulon",
+    "Quartermaine",
+    "Wobbleberry",
+    "1987-03-19",
+    "03/19/1987",
+    "3/19/1987",
+    "204-118-733",
+    "204118733",
+    "778812",
+    "02155",
+]
+
+
+def _pdf_text(data: bytes) -> str:
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+    if shutil.which("pdftotext"):
+        text += subprocess.run(
+            ["pdftotext", "-layout", "-", "-"], input=data, capture_output=True, check=True
+        ).stdout.decode()
+    return text
+
+
+@pytest.mark.parametrize("public", [True, False])
+def test_no_name_date_of_birth_address_or_number_in_the_pdf_or_csv(half_year, public):
+    pdf_text = _pdf_text(reports.to_pdf(half_year, public=public))
+    csv_text = reports.to_csv(half_year, public=public)
+    assert "Booking photo of [removed], born [removed], [removed], of [removed]" in csv_text
+    assert "Booking" in pdf_text and "[removed]" in pdf_text and "17" in pdf_text
+    for word in FORBIDDEN:
+        assert word.lower() not in pdf_text.lower(), word
+        assert word.lower() not in csv_text.lower(), word
+
+
+def test_redaction_keeps_ordinary_words(log_entry):
+    entry = log_entry(person_identifiers="Booking 55123")
+    assert reports.redact("Booking record 55123", entry) == "Booking record [removed]"
+
+
+def test_periods_follow_the_anchor_setting(settings):
+    assert period_containing(date(2026, 3, 5)) == Period(date(2026, 1, 1), date(2026, 7, 1))
+    assert period_containing(date(2026, 7, 1)).start == date(2026, 7, 1)
+    settings.UVISA_FEDERAL_REPORT_ANCHOR = "03-15"
+    assert period_containing(date(2026, 3, 14)) == Period(date(2025, 9, 15), date(2026, 3, 15))
+    assert period_containing(date(2026, 1, 2)).label == ("September 15, 2025 to March 14, 2026")
+    assert period_starting(date(2026, 1, 1)) is None
+
+
+def test_task_forces_in_the_report_are_those_the_chief_disclosed(fr_people):
+    officer, chief = fr_people["records_officer"], fr_people["chief"]
+    names = {}
+    for name, decision in [
+        ("Gang Task Force", "disclose"),
+        ("Sealed Group", "withhold"),
+        ("New Group", None),
+    ]:
+        force = services.task_force_save(
+            actor=officer,
+            data={
+                "name": name,
+                "description": f"{name} description",
+                "federal_agencies": "hsi",
+                "participation": "",
+                "started_on": date(2025, 1, 1),
+                "ended_on": None,
+            },
+        )
+        if decision:
+            services.task_force_decide(
+                task_force=force, actor=chief, disclosure=decision, reason=""
+            )
+        names[name] = force
+    services.task_force_save(
+        actor=officer, task_force=names["Gang Task Force"], data={"ended_on": date(2025, 6, 30)}
+    )
+    report = reports.build_report(H2_2025, now=timezone.now())
+    assert report.task_forces == [] and report.withheld_task_forces == 1
+    report = reports.build_report(H2_2025.previous(), now=timezone.now())
+    assert [t.name for t in report.task_forces] == ["Gang Task Force"]
+    assert "Sealed Group" not in reports.to_csv(report, public=False)
