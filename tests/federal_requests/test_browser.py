@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from federal_requests.models import Entry, ReportSubmission
 from federal_requests.periods import period_containing
-from tests.browser import Session
+from tests.browser.session import Session
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
