@@ -1,1 +1,1 @@
-"""Load benchmark (issue 7): `python -m bench.run`, see docs/performance.md."""
+"""Load benchmark: `python -m bench.run`, see docs/performance.md."""

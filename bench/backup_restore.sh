@@ -1,6 +1,6 @@
 #!/bin/bash
 # Time the nightly backup and the monthly restore test of docs/deploy.md section 5, step by
-# step, on the database in DATABASE_URL (issue 7). Prints seconds and sizes per step.
+# step, on the database in DATABASE_URL. Prints seconds and sizes per step.
 #
 #   DATABASE_URL=postgres://user@host:port/uvisa UVISA_FIELD_KEYS=... UVISA_LOOKUP_KEY=... \
 #     DJANGO_SECRET_KEY=... bash bench/backup_restore.sh [/path/to/dump/dir]

@@ -84,7 +84,7 @@ class CaseEventAdmin(ReadOnlyAdmin):
     search_fields = ["request__reference"]
 
 
-# --- issue 4: letter wording the department edits; issued forms are not in the admin ---
+# --- letter wording the department edits; issued forms are not in the admin ---
 
 
 @admin.register(LetterTemplate)
@@ -92,7 +92,7 @@ class LetterTemplateAdmin(admin.ModelAdmin):
     list_display = ["kind", "subject", "updated_at"]
 
 
-# --- Security (issue 6): sessions anyone's, read-only access log ---
+# --- Security: sessions anyone's, read-only access log ---
 
 
 @admin.register(AccessLog)

@@ -78,7 +78,7 @@ class Break:
 
 def _events() -> Iterator[CaseEvent]:
     # Not the request rows: a million of them, decrypted, made a 5.3M-event check take
-    # many times longer (issue 7). The reference is read only for a break.
+    # many times longer. The reference is read only for a break.
     return CaseEvent.objects.order_by("pk").iterator(chunk_size=2000)
 
 

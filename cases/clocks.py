@@ -1,14 +1,15 @@
 """Statutory clocks: pure functions of a request (or dates) and an explicit ``now``.
 
 - The answer is due 90 days after the request is received (M.G.L. c. 258F s. 3).
-- Expedited track (domain.md 4): removal proceedings, detention or an approaching age-out
-  date, chosen at intake. The due date is then the earlier of the profile's expedited
-  period and the age-out margin (``age_out_date`` minus ``age_out_margin_days``).
+- Expedited track (as other states' laws have it): removal proceedings, detention or an
+  approaching age-out date, chosen at intake. The due date is then the earlier of the
+  profile's expedited period and the age-out margin
+  (``age_out_date`` minus ``age_out_margin_days``).
 - A delay notice (s. 3(iii)) sets a projected date, but the due date and any lateness
   stay on record: the clock state is always judged against the due date.
 - An answer (certify or decline) is on time when the agency's local day of ``decided_at``
   is on or before the due date.
-- A signed Supplement B may be filed for six months (8 CFR 214.14(c)(2)(i); domain.md 1.4).
+- A signed Supplement B may be filed for six months (8 CFR 214.14(c)(2)(i)).
 
 Days are the agency's calendar days (``DJANGO_TIME_ZONE``), so a DST change never moves a
 due date.
@@ -51,7 +52,7 @@ class JurisdictionProfile:
 
 
 PROFILES: dict[str, JurisdictionProfile] = {
-    # c. 258F sets no expedited period (domain.md 3; SD 3394 is pending). Medford's written
+    # c. 258F sets no expedited period (SD 3394 is pending). Medford's written
     # policy (c. 258F s. 2) answers expedited requests within 30 days: department policy,
     # not statute, so reports say so.
     "MA": JurisdictionProfile(
@@ -239,7 +240,7 @@ def clock(
     return Clock(state, received, due, projected, None, (today - received).days, left)
 
 
-# --- signed-form validity (domain.md 1.4) ---
+# --- signed-form validity (Supplement B instructions) ---
 
 EXPIRES_SOON_DAYS = 30
 
@@ -262,14 +263,14 @@ def filing_valid_until(signed_on: date) -> date:
     """Last day a signed Supplement B can be filed with USCIS.
 
     The day before the six-month anniversary; when the anniversary day does not exist in
-    that month, the month's last day (domain.md 1.4: 04/01 -> 09/30, 08/31 -> 02/28).
+    that month, the month's last day (Supplement B instructions: 04/01 -> 09/30, 08/31 -> 02/28).
     """
     anniversary, clamped = add_months(signed_on, 6)
     return anniversary if clamped else anniversary - timedelta(days=1)
 
 
 def validity(signed_on: date, *, now: datetime) -> ValidityState:
-    """Valid, expiring within 30 days (domain.md 1.4: warn well before), or expired."""
+    """Valid, expiring within 30 days (Supplement B instructions: warn well before), or expired."""
     last_day = filing_valid_until(signed_on)
     today = timezone.localdate(now)
     if today > last_day:

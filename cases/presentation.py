@@ -79,7 +79,7 @@ def progress_for(request: CertificationRequest) -> list[dict]:
 
 def empty_fields_html(form_class: Any, prefix: str) -> SafeString:
     """The fields of an empty form: the same HTML on every case page, so built once per
-    worker (issue 7). Forms with errors are rendered from the bound form instead."""
+    worker. Forms with errors are rendered from the bound form instead."""
     key = f"empty-fields:v1:{form_class.__module__}.{form_class.__qualname__}:{prefix}"
     html = cache.get(key)
     if html is None:

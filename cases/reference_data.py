@@ -1,7 +1,7 @@
 """Load the Supplement B Part 3 categories and the Massachusetts statute catalogue.
 
 Used by migration 0002 (with historical models) and by tests that flush the database.
-Sources: domain.md 2.1 (INA 101(a)(15)(U)(iii)) and 6 (ma-statutes.csv, curated into
+Sources: INA 101(a)(15)(U)(iii) and the statute map (ma_statutes.csv, curated into
 cases/data/ma_statutes.csv with explicit category codes).
 """
 

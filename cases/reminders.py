@@ -1,6 +1,6 @@
 """Deadline and validity reminders, each sent exactly once (``manage.py send_reminders``).
 
-Who hears what (c. 258F s. 3 clock; domain.md 3 "alerts at 30, 60 and 75 days"; 1.4):
+Who hears what (c. 258F s. 3 clock; alerts at 30, 60 and 75 days; the six-month filing validity):
 
 - pending requests, standard track: the coordinators and whoever holds the request
   (the assigned detective in helpfulness review, the Chief in Chief decision) at each

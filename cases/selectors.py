@@ -28,7 +28,7 @@ def requests_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Cert
     """Every request the user may see: all of them with ``view_all_requests``, else the
     ones granted to the user or one of the user's groups (guardian object permission)."""
     # Not the agency: one row, read when a page needs it. Each join costs the planner more
-    # than the extra primary-key read (issue 7, docs/performance.md).
+    # than the extra primary-key read (docs/performance.md).
     base = CertificationRequest.objects.select_related(
         "organization", "advocate", "assigned_detective"
     )
@@ -40,7 +40,7 @@ def requests_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Cert
     # what guardian's get_objects_for_user(use_groups=True, with_superuser=False,
     # accept_global_perms=False) selects, so a global grant never widens the scope. Written
     # out because guardian's SQL also re-selects every request inside each subquery, which
-    # with a million requests made every list read the whole table (issue 7).
+    # with a million requests made every list read the whole table.
     content_type = ContentType.objects.get_for_model(CertificationRequest)
     grant = {"permission__content_type": content_type, "permission__codename": VIEW_PERM_CODENAME}
     by_user = RequestUserObjectPermission.objects.filter(user=user, **grant)
@@ -61,7 +61,7 @@ def events_visible_to(
     return events.filter(internal=False)
 
 
-# --- lookup by number (issue 6): the numbers are encrypted, their keyed hashes are not ---
+# --- lookup by number: the numbers are encrypted, their keyed hashes are not ---
 
 
 def requests_by_number(

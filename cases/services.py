@@ -275,7 +275,7 @@ def request_create(
 def request_create_recertification(
     *, original: CertificationRequest, actor: User, at: datetime | None = None
 ) -> CertificationRequest:
-    """A new draft for a fresh signature, linked to an earlier certified request (domain.md 4)."""
+    """A new draft for a fresh signature, linked to an earlier certified request."""
     _require(perms.can_submit(original, actor))
     if original.status != Status.CERTIFIED:
         raise TransitionRefused("Only a certified request can be re-certified.")
@@ -692,7 +692,7 @@ def request_record_handover(
     note: str = "",
 ) -> OriginalHandover:
     """Who received the ink-signed original, when and how (it goes to the victim's side, who
-    files it with USCIS; domain.md 5)."""
+    files it with USCIS; DHS U and T Visa Law Enforcement Resource Guide)."""
     locked = _lock(request)
     form = _certified_with_form(locked, actor)
     handover = OriginalHandover(

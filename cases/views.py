@@ -36,7 +36,7 @@ from cases.forms import (
     RequestForm,
 )
 from cases.lib.crypto import keyed_hash
-from cases.lib.pagination import CappedPaginator  # issue 7: counts stop at a cap
+from cases.lib.pagination import CappedPaginator  # counts stop at a cap
 from cases.lib.uploads import download_name
 from cases.models import (
     PENDING_STATES,
@@ -59,7 +59,7 @@ logger = logging.getLogger(__name__)
 # --- lists and queues ---
 
 
-# The columns a list row shows and its clock reads (issue 7): no victim data, no long text.
+# The columns a list row shows and its clock reads: no victim data, no long text.
 LIST_FIELDS = [
     "reference",
     "status",
@@ -151,7 +151,7 @@ def home(request: HttpRequest) -> HttpResponse:
         context = {
             "queues": queues,
             "can_create": has_capability(request.user, permissions.SUBMIT),
-            # Clock tile (issue 5) for the coordinator and the Chief.
+            # Clock tile for the coordinator and the Chief.
             "clock_tile": open_clocks.open_requests_by_clock(now=timezone.now())
             if is_staff
             else None,
@@ -186,7 +186,7 @@ def _request_list_content(request: HttpRequest) -> tuple[str, str]:
         rows = rows.filter(status=status)
     q = request.GET.get("q", "").replace("\x00", "").strip()[:50]  # PostgreSQL refuses NUL
     if q:
-        # The numbers are encrypted: exact match through their keyed hashes (issue 6).
+        # The numbers are encrypted: exact match through their keyed hashes.
         rows = rows.filter(
             Q(reference__icontains=q)
             | Q(report_number_digest=keyed_hash(q, purpose="report_number") or "-")
@@ -624,7 +624,7 @@ def ask_coordinator(request: HttpRequest, reference: str) -> HttpResponse:
 def healthz(request: HttpRequest) -> JsonResponse:
     """For the load balancer: 200 when this server can reach the database, 503 when not.
 
-    No login, no session, no personal data (issue 7, docs/deploy.md).
+    No login, no session, no personal data (docs/deploy.md).
     """
     try:
         with connection.cursor() as cursor:

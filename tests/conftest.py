@@ -60,7 +60,7 @@ def _fast_and_quiet(settings: Any) -> None:
 
 @pytest.fixture(autouse=True)
 def _empty_cache() -> None:
-    """Each test starts with an empty cache (the annual report is cached: issue 7)."""
+    """Each test starts with an empty cache (the annual report is cached)."""
     from django.core.cache import cache
 
     cache.clear()
@@ -73,7 +73,7 @@ def _media_root(settings: Any, tmp_path: Any) -> None:
 
 @pytest.fixture(scope="session")
 def signing_p12(tmp_path_factory: Any) -> Path:
-    """A throwaway agency signing identity (issue 4: certify signs the final form)."""
+    """A throwaway agency signing identity (certify signs the final form)."""
     from cases.documents.signing import create_identity
 
     path = tmp_path_factory.mktemp("signing") / "test-agency.p12"

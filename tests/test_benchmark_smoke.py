@@ -1,4 +1,4 @@
-"""The load benchmark itself runs end to end (issue 7), on a small database, in CI.
+"""The load benchmark itself runs end to end, on a small database, in CI.
 
 ``python -m bench.run`` against the test database: gunicorn with the production settings,
 wrk on 127.0.0.1, every page, the mixed load with transitions, the memory readings and the

@@ -1,4 +1,4 @@
-"""Structured logs: one JSON object per line, for Django and for gunicorn (issue 7).
+"""Structured logs: one JSON object per line, for Django and for gunicorn.
 
 ``JsonFormatter`` writes time, level, logger and message, plus the request fields of a
 gunicorn access line (gunicorn passes them as the record's arguments). Query strings are

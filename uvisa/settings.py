@@ -120,7 +120,7 @@ _DATABASE_URL = env("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'var' / 'db.sqlit
 DATABASES = {
     "default": dj_database_url.parse(
         _DATABASE_URL,
-        # Persistent connections on PostgreSQL (issue 7): a worker keeps its connection
+        # Persistent connections on PostgreSQL: a worker keeps its connection
         # for ten minutes, checked before reuse, instead of connecting per request.
         conn_max_age=env_int(
             "DJANGO_CONN_MAX_AGE", 0 if _DATABASE_URL.startswith("sqlite") else 600
@@ -153,7 +153,7 @@ CACHES = {
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # lockout first (C5)
-    # ModelBackend, with permission sets reused per data version (issue 7)
+    # ModelBackend, with permission sets reused per data version
     "cases.accounts.backends.VersionedPermissionsBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -245,8 +245,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
-# Logs go to stderr; one JSON object per line unless DJANGO_LOG_FORMAT=text (issue 7,
-# uvisa/logs.py). Text is the default with DEBUG on.
+# Logs go to stderr; one JSON object per line unless DJANGO_LOG_FORMAT=text
+# (uvisa/logs.py). Text is the default with DEBUG on.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -259,10 +259,10 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", "INFO")},
 }
-# The load balancer's health check may come over plain HTTP (issue 7, docs/deploy.md).
+# The load balancer's health check may come over plain HTTP (docs/deploy.md).
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
-# --- Signed forms and letters (issue 4; docs/forms.md) ---
+# --- Signed forms and letters (docs/forms.md) ---
 # The agency's signing key and certificate, one PKCS#12 file; its password from
 # UVISA_SIGNING_P12_PASSWORD or a file named by UVISA_SIGNING_P12_PASSWORD_FILE.
 # `python manage.py make_signing_key` writes a development one to the default path.
@@ -274,7 +274,7 @@ UVISA_FONT_DIR = env("UVISA_FONT_DIR", "/usr/share/fonts/truetype/dejavu")
 UVISA_MAX_VERIFY_BYTES = env_int("UVISA_MAX_VERIFY_BYTES", 10 * 1024 * 1024)
 
 
-# --- Security (issue 6; docs/security.md maps each line to CJIS / ASVS C1-C24) ---
+# --- Security (docs/security.md maps each line to CJIS / ASVS C1-C24) ---
 
 # Sessions: 30 minutes idle, 12 hours in all (C2, C3, C19), enforced by
 # cases.accounts.middleware.SessionLimitsMiddleware (last activity recorded to the minute); the

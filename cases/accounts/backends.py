@@ -3,7 +3,7 @@
 Every page that is built asks for the user's role permissions: two queries (the user's
 own, the user's groups'). Roles change rarely, and every change of a permission, group or
 membership raises the data version (cases/page_cache.py), so the sets can be reused until
-then, on every server, without ever answering with a revoked permission (issue 7).
+then, on every server, without ever answering with a revoked permission.
 """
 
 from __future__ import annotations

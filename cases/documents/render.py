@@ -2,7 +2,7 @@
 
 Every page carries the request's reference and the verification code; until the Chief certifies,
 "DRAFT - NOT SIGNED" runs across each page. Long answers continue in the Additional Information
-part with the page, part and item they belong to (domain.md 1.2, Part 7). User text is escaped
+part with the page, part and item they belong to (Supplement B, Part 7). User text is escaped
 before it reaches a Paragraph, so it is printed literally and never read as markup.
 """
 

@@ -2,8 +2,9 @@
 
 Key and certificate come from one PKCS#12 file (settings.UVISA_SIGNING_P12 and its password).
 `make_signing_key` writes a self-signed development identity; production points the setting at
-the department's own file. The system signature does not replace the Chief's ink signature
-(USCIS refuses a photocopied signature page; domain.md 1.4); it lets anyone prove a PDF unaltered.
+the department's own file. The agency seal never replaces the Chief's ink signature (the
+Supplement B instructions refuse a photocopied signature page); it lets anyone prove a PDF
+unaltered.
 """
 
 from __future__ import annotations

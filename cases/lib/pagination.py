@@ -1,4 +1,4 @@
-"""Pagination whose cost does not grow with the table (issue 7, docs/performance.md).
+"""Pagination whose cost does not grow with the table (docs/performance.md).
 
 Django's Paginator counts every matching row. With a million requests, ``COUNT(*)`` of an
 unfiltered list reads a whole index on every page view. ``CappedPaginator`` counts at

@@ -51,7 +51,7 @@ class IssuedForm(models.Model):
 class OriginalHandover(models.Model):
     """Who received the ink-signed original, when and how.
 
-    USCIS refuses a photocopied signature page (domain.md 1.4), so the original matters.
+    USCIS refuses a photocopied signature page (Supplement B instructions), so the original matters.
     """
 
     class Method(models.TextChoices):

@@ -17,7 +17,7 @@ class AuditChainHead(models.Model):
 
     last_hash = models.CharField(max_length=64, blank=True)
     last_event_id = models.BigIntegerField(null=True, blank=True)
-    # Raised by every write a page may show (cases/page_cache.py, issue 7).
+    # Raised by every write a page may show (cases/page_cache.py).
     data_version = models.BigIntegerField(default=0)
 
     def __str__(self) -> str:

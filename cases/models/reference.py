@@ -59,7 +59,7 @@ def designation_upload_to(instance: models.Model, filename: str) -> str:
 class CertifyingOfficial(models.Model):
     """Who may sign: the head of the agency, or a supervisor the head designated in writing.
 
-    8 CFR 214.14(a)(3) (domain.md 2.2). Only an active designation lets its user certify
+    8 CFR 214.14(a)(3). Only an active designation lets its user certify
     or decline.
     """
 
@@ -134,7 +134,7 @@ class QualifyingCrimeCategory(models.Model):
 
 
 class Statute(models.Model):
-    """A Massachusetts statute and the federal categories it suggests (domain.md 6).
+    """A Massachusetts statute and the federal categories it suggests (cases/data/ma_statutes.csv).
 
     The mapping is a suggestion for the coordinator, not a legal determination.
     """

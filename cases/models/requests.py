@@ -38,11 +38,11 @@ from cases.models.reference import (
 )
 from cases.states import OPEN_STATES, PENDING_STATES, REVIEW_STATES, FormType, Status
 
-CURRENT_FORM_EDITION = "01/20/25"  # domain.md 1.1: the edition USCIS posts now
+CURRENT_FORM_EDITION = "01/20/25"  # USCIS edition list: the edition USCIS posts now
 
 
 class ExpeditedReason(models.TextChoices):
-    # domain.md 4: the expedited triggers other states use (CA, MN, IL; SD 3394 in MA).
+    # The expedited triggers other states use (CA, MN, IL; SD 3394 in MA).
     REMOVAL_PROCEEDINGS = "removal", "In removal proceedings"
     DETENTION = "detention", "In immigration detention"
     AGE_OUT = "age_out", "A qualifying family member is about to age out"
@@ -74,7 +74,7 @@ class Gender(models.TextChoices):
 
 
 def form_is_complete(request: CertificationRequest) -> bool:
-    """Certify guard: no required Supplement B item is empty (domain.md 1.4; cases/formmap.py)."""
+    """Certify guard: no required Supplement B item is empty (cases/formmap.py)."""
     return is_complete(request)
 
 
@@ -224,7 +224,7 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["organization", "status"]),
             models.Index(fields=["status", "due_on"]),
             models.Index(fields=["assigned_detective", "status", "due_on"]),
-            # Issue 7 (docs/performance.md): every list reads one page in index order.
+            # Every list reads one page in index order.
             models.Index(fields=["created_at", "id"], name="request_created_idx"),
             models.Index(fields=["status", "created_at", "id"], name="request_status_created_idx"),
             models.Index(
@@ -283,7 +283,7 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
     )
     def submit(self, *, at: datetime) -> None:
         self.received_at = at
-        self.due_on = due_date(self)  # expedited track: the shorter date (issue 5)
+        self.due_on = due_date(self)  # expedited track: the shorter date
 
     @transition(
         field=status,

@@ -2,9 +2,9 @@
 
 s. 4(a): by February 1 each year, the number of individuals who requested certification,
 the number of forms completed and signed, and the number of requests denied, with no
-personal identifying information (domain.md 3). Beside those: withdrawn, pending at the
-end of the year, answered late (against the due date, domain.md 4 "late vs. statutory
-deadline"), median and 90th-percentile days to answer, requests by federal crime category,
+personal identifying information (c. 258F s. 4). Beside those: withdrawn, pending at the
+end of the year, answered late (against the due date, not only the statutory
+deadline), median and 90th-percentile days to answer, requests by federal crime category,
 denials by policy reason, expedited requests.
 
 Counting rules (calendar year, the agency's time zone):
@@ -44,7 +44,7 @@ from cases.models import (
     Status,
 )
 
-FIRST_YEAR = 2021  # c. 258F took effect July 1, 2021 (domain.md 3)
+FIRST_YEAR = 2021  # c. 258F took effect July 1, 2021
 
 
 SUPPRESS_BELOW = 5

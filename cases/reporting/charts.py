@@ -104,7 +104,7 @@ def _style_to_attributes(match: re.Match[str]) -> str:
 
 
 def cached_chart_svgs(report: AnnualReport) -> list[tuple[str, str]]:
-    """(title, SVG) of the report's charts; drawn once per cached report (issue 7)."""
+    """(title, SVG) of the report's charts; drawn once per cached report."""
 
     key = getattr(report, "cache_key", None)  # one report build, one set of charts
     svgs = cache.get(f"{key}:charts") if key else None

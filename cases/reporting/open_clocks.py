@@ -17,7 +17,7 @@ from cases.models import (
 
 
 def open_requests_by_clock(*, now: datetime) -> list[tuple[str, str, int]]:
-    """The tile's counts, reused while nothing changed or for up to a minute (issue 7).
+    """The tile's counts, reused while nothing changed or for up to a minute.
 
     Counting a hundred thousand pending requests takes PostgreSQL about 0.1 s, too much
     for every home page. The counts are kept while no CaseEvent was added; after a change
@@ -45,7 +45,7 @@ def count_open_requests_by_clock(*, now: datetime) -> list[tuple[str, str, int]]
 
     The database counts by the stored due date (set at receipt and on expedited edits, the
     same date ``clocks.clock`` judges), so the cost does not grow with the rows loaded into
-    Python (issue 7). ``tests/cases/test_performance.py`` checks it against ``clocks.clock``.
+    Python. ``tests/cases/test_performance.py`` checks it against ``clocks.clock``.
     """
 
     jurisdiction = clocks.profile()

@@ -43,7 +43,7 @@ def annual_report(request: HttpRequest, year: int) -> HttpResponse:
         return HttpResponseBadRequest("Unknown format: choose html, csv or pdf.")
     public = request.GET.get("public") == "1"
     agency = getattr(the_agency(), "name", "")
-    report = annual.cached_annual_report(year, now=now, agency=agency)  # issue 7
+    report = annual.cached_annual_report(year, now=now, agency=agency)
     version = "public" if public else "internal"
     filename = f"c258f-annual-report-{year}-{version}"
     if fmt == "csv":

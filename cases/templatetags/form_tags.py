@@ -47,7 +47,7 @@ def forms_block(context: dict[str, Any], obj: Any) -> dict[str, Any]:
             if letters.available(obj, kind) and perms.can_download_letter(obj, kind, user)
         ],
         "ink": ink,
-        # Empty forms, the same on every page: their fields are built once (issue 7).
+        # Empty forms, the same on every page: their fields are built once.
         "scan_fields": empty_fields_html(SignedScanForm, "scan") if ink else "",
         "handover_fields": empty_fields_html(HandoverForm, "handover") if ink else "",
         "csrf_token": context.get("csrf_token"),

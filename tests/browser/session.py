@@ -32,7 +32,7 @@ class Session:
     def check(self) -> None:
         """axe-core on the page as it is now: no WCAG 2.1 A/AA violation."""
         self.page.wait_for_load_state()
-        # evaluate(), not an inline <script>: the CSP refuses inline script (issue 6).
+        # evaluate(), not an inline <script>: the CSP refuses inline script.
         self.page.evaluate(AXE.read_text())
         result = self.page.evaluate(
             "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",

@@ -1,4 +1,4 @@
-"""A real browser: the Chief sees what blocks certifying; anyone checks a signed form (issue 4)."""
+"""A real browser: the Chief sees what blocks certifying; anyone checks a signed form."""
 
 from __future__ import annotations
 

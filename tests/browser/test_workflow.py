@@ -37,7 +37,7 @@ def advocate_creates_and_submits(s: Session, people) -> CertificationRequest:
     page.get_by_label("Family name (last name)").fill("Nguyễn")
     page.get_by_label("Given name (first name)").fill("Thị Lan")
     page.get_by_label("Date of birth").fill("1990-05-17")
-    page.get_by_label("Gender").select_option("F")  # issue 4: every required item is filled
+    page.get_by_label("Gender").select_option("F")  # every required item is filled
     page.get_by_label("Police report or case number").fill("MPD-2025-04417")
     page.get_by_label("Date of the criminal activity").fill("2025-03-14")
     page.get_by_label("Where it happened").fill("Medford, MA")
@@ -273,7 +273,7 @@ def test_the_happy_path_with_the_keyboard_alone(session, people):
     page.keyboard.type("Identified the suspect in a line-up.")
     press("Save Part 4 and Part 5")
     press("Attest helpfulness")
-    # issue 4: the Chief cannot certify while required Supplement B items are empty; this path
+    # the Chief cannot certify while required Supplement B items are empty; this path
     # tests the keyboard, so the items it skips are filled directly.
     CertificationRequest.objects.filter(pk=request.pk).update(
         date_of_birth="1988-02-03",

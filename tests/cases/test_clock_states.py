@@ -1,4 +1,4 @@
-"""Clock states, the expedited track, profiles and validity, at fixed times (issue 5).
+"""Clock states, the expedited track, profiles and validity, at fixed times.
 
 Pure functions: unsaved requests, explicit ``now``; America/New_York is the agency's zone.
 """
@@ -38,7 +38,7 @@ def test_expedited_period_comes_from_the_profile(profile, received, due):
 
 
 def test_profiles_match_the_reference_table():
-    # domain.md 4: CA 90/14, MN 90/14, IL 90/21; MA 90 and no statutory expedited period.
+    # Other states' laws: CA 90/14, MN 90/14, IL 90/21; MA 90 and no statutory expedited period.
     assert [(p.response_days, p.expedited_days) for p in (CA, MN, IL)] == [
         (90, 14),
         (90, 14),

@@ -1,4 +1,4 @@
-"""The c. 258F s. 3 answer clock and the six-month filing validity (domain.md 1.4)."""
+"""The c. 258F s. 3 answer clock and the six-month filing validity (Supplement B instructions)."""
 
 from __future__ import annotations
 
@@ -34,8 +34,8 @@ def test_receipt_day_is_the_agency_local_day(settings):
 @pytest.mark.parametrize(
     "signed, last_day",
     [
-        (date(2026, 8, 31), date(2027, 2, 28)),  # domain.md: 08/31 -> 02/28
-        (date(2026, 4, 1), date(2026, 9, 30)),  # domain.md: 04/01 -> 09/30
+        (date(2026, 8, 31), date(2027, 2, 28)),  # Supplement B instructions: 08/31 -> 02/28
+        (date(2026, 4, 1), date(2026, 9, 30)),  # Supplement B instructions: 04/01 -> 09/30
         (date(2027, 8, 31), date(2028, 2, 29)),  # leap year
         (date(2026, 3, 1), date(2026, 8, 31)),
         (date(2026, 7, 15), date(2027, 1, 14)),

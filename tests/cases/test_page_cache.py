@@ -1,4 +1,4 @@
-"""Cached list pages (cases/page_cache.py, issue 7): reused while nothing changed, never stale.
+"""Cached list pages (cases/page_cache.py): reused while nothing changed, never stale.
 
 Each test views a page (so it is cached), changes something the page shows, and views the
 page again with the same user and address.
@@ -59,7 +59,7 @@ def test_moving_an_advocate_to_another_organisation_changes_their_list(
     org_a = AdvocateOrganization.objects.get(pk=obj.organization_id)
     advocate.groups.remove(org_a.group)  # as in the admin: no service, no audit event
     advocate.groups.add(org_b.group)
-    sign_in(client, advocate)  # a change of groups ends the user's sessions (issue 6)
+    sign_in(client, advocate)  # a change of groups ends the user's sessions
     response = client.get("/requests/")
     assert response.status_code == 200
     assert obj.reference not in response.content.decode()
@@ -87,7 +87,7 @@ def test_a_role_taken_away_ends_the_queue(client, make_request, people):
     sign_in(client, chief)
     assert client.get("/queues/decisions/").status_code == 200
     chief.groups.remove(Group.objects.get(name=CHIEF))
-    sign_in(client, chief)  # a change of groups ends the user's sessions (issue 6)
+    sign_in(client, chief)  # a change of groups ends the user's sessions
     assert client.get("/queues/decisions/").status_code == 404
 
 

@@ -12,9 +12,9 @@ from tests.conftest import sign_in
 # detectives), one COUNT for pagination, one SELECT of the page with its joins.
 PAGES = [
     ("advocate", "/", 6),  # two queues: needs your action, the organisation's requests
-    ("coordinator", "/", 7),  # intake queue, clock tile (issue 5: newest event, one count)
+    ("coordinator", "/", 7),  # intake queue, clock tile (newest event, one count)
     ("detective", "/", 5),  # my assignments (scope and assignment in one query)
-    ("chief", "/", 7),  # decision queue, clock tile (issue 5: newest event, one count)
+    ("chief", "/", 7),  # decision queue, clock tile (newest event, one count)
     ("auditor", "/", 4),  # no queue
     ("coordinator", "/requests/", 6),
     ("advocate", "/requests/?status=received", 6),
@@ -36,7 +36,7 @@ def test_list_pages_do_not_grow_with_rows(
     sign_in(client, people[persona])
     client.get(url)  # warm process-wide caches (content types), as in a running server
     cache.clear()  # build the page, as after a change
-    # +1: the second-factor device (issue 6); +1: the data version (cases/page_cache.py)
+    # +1: the second-factor device; +1: the data version (cases/page_cache.py)
     with django_assert_num_queries(queries + 2):
         response = client.get(url)
     assert response.status_code == 200

@@ -1,4 +1,4 @@
-"""Issue 7: bulk data, constant query counts at any size, caches that follow changes,
+"""Bulk data, constant query counts at any size, caches that follow changes,
 the production pieces (healthz, JSON logs, gunicorn config, the benchmark's baseline)."""
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from tests.conftest import sign_in
 
 ROOT = Path(__file__).resolve().parents[2]
 
-# Session, user, second-factor device (issue 6), the role's permissions (user + groups),
+# Session, user, second-factor device, the role's permissions (user + groups),
 # then per queue one capped COUNT and one SELECT of the page (the scope is a subquery),
 # and the data version of the page cache (cases/page_cache.py).
 BULK_PAGES = [
@@ -111,7 +111,7 @@ def test_seed_bulk_spreads_requests_like_real_ones(reference_rows):
         assert steps[0] == "" and steps[-1] == "certify", steps
         assert r.events.last().to_state == Status.CERTIFIED
     assert CaseEvent.objects.filter(kind=CaseEvent.Kind.CREATED).count() == 600
-    # The audit events are chained like the services chain them (issue 6).
+    # The audit events are chained like the services chain them.
     from cases.audit import verify_chain
 
     checked, broken = verify_chain()

@@ -1,4 +1,4 @@
-"""Reference data loaded by the data migration (domain.md 2.1 and 6)."""
+"""Reference data loaded by the data migration (INA 101(a)(15)(U)(iii), ma_statutes.csv)."""
 
 from __future__ import annotations
 

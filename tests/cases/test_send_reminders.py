@@ -1,4 +1,4 @@
-"""send_reminders: who gets which reminder, and each exactly once (issue 5)."""
+"""send_reminders: who gets which reminder, and each exactly once."""
 
 from __future__ import annotations
 

@@ -27,7 +27,7 @@ VICTIM = {
     "family_name": "Nguyen",
     "given_name": "Thi",
     "incident_date": date(2025, 6, 1),
-    # the rest of the required Supplement B items (issue 4: certify checks them)
+    # the rest of the required Supplement B items (certify checks them)
     "date_of_birth": date(1988, 2, 3),
     "gender": "F",
     "report_number": "25-004321",

@@ -1,4 +1,4 @@
-"""Supplement B as data and as a PDF, read back with pypdf (issue 4)."""
+"""Supplement B as data and as a PDF, read back with pypdf."""
 
 from __future__ import annotations
 

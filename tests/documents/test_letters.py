@@ -1,4 +1,4 @@
-"""Decision letters as PDFs from editable wording (issue 4; c. 258F s. 3, 8 CFR 214.14(h)(2))."""
+"""Decision letters as PDFs from editable wording (c. 258F s. 3, 8 CFR 214.14(h)(2))."""
 
 from __future__ import annotations
 

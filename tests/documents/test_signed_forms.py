@@ -1,4 +1,4 @@
-"""Certify signs and stores the final form; anyone can check it; the ink original (issue 4)."""
+"""Certify signs and stores the final form; anyone can check it; the ink original."""
 
 from __future__ import annotations
 

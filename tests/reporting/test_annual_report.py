@@ -198,8 +198,8 @@ def test_the_report_page_runs_a_fixed_number_of_queries(
             decline_reason="not_helpful",
         )
     sign_in(client, people["auditor"])
-    # session, user, second-factor device (issue 6), data version, capability (user + group
-    # perms), agency name, newest event (the cache key, issue 7), requests, categories; then
+    # session, user, second-factor device, data version, capability (user + group
+    # perms), agency name, newest event (the cache key), requests, categories; then
     # the same without the last two, and the permission sets kept per data version
     with django_assert_num_queries(10):
         response = client.get("/reports/annual/2025/")
@@ -289,8 +289,8 @@ def test_the_home_page_with_the_tile_runs_a_fixed_number_of_queries(
     for _ in range(count):
         make_request(Status.RECEIVED)
     sign_in(client, people["coordinator"])
-    # session, user, second-factor device (issue 6), data version of the page cache, the
-    # role's permissions (user, groups), intake queue, newest event (issue 7), clock tile
+    # session, user, second-factor device, data version of the page cache, the
+    # role's permissions (user, groups), intake queue, newest event, clock tile
     with django_assert_num_queries(9):
         response = client.get("/")
     assert "Open requests by answer clock" in response.content.decode()

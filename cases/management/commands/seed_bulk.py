@@ -402,7 +402,7 @@ class Command(BaseCommand):
         return self.rng.choice(self.categories)
 
 
-# --- hooks for the security layer (issue 6), when it is installed ---
+# --- hooks for the security layer, when it is installed ---
 
 
 def _digests(r: CertificationRequest) -> None:
