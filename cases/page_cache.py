@@ -1,21 +1,25 @@
-"""Rendered pages, reused while nothing they show has changed.
+"""The cache invalidation model: one data version, raised only when something a page shows changes.
 
-Building a list of 25 requests costs 10-40 ms at a million requests; showing the same
-list again costs one small query and a lookup in the worker's memory. The key holds
-everything the page depends on: the user (scope, roles, name, navigation), the path with
-its query string, today's date (the clocks count days) and the **data version**. The
-CSRF token is left as a hole and filled per view; a view with messages to show (after a
-redirect) is built afresh.
+What is cached, and on what it is keyed:
+- rendered list, queue and home pages (``cached_page``): user, path, day and data version;
+- each user's permission sets (cases/accounts/backends.py): user and data version;
+- aggregates too costly to rebuild on every write (``cached_value``): the annual report and the
+  home page's clock tile. They are keyed on the data version like the rest, and one stated
+  exception applies: after a change an aggregate may be reused for a bounded time (five
+  minutes for the report, one minute for the tile) before it is rebuilt, so constant writes
+  do not rebuild it on every request. When nothing changed it is exact.
 
-The data version lives in the one ``AuditChainHead`` row: the newest audit event's id,
-and ``data_version``, which the signals below raise in the same transaction as every
-save or delete of a request, grant, group membership, user, organisation, statute or any
-other row of ``cases``, ``auth`` or ``guardian`` (except logs no page shows). A reader
-that sees the new version can never find content built before the write, so no stale
-page is served, on one server or several. Every writer already locks that row to append
-its audit event, so raising the version adds no new lock order.
+The data version lives in the one ``AuditChainHead`` row. The signals below raise it in the
+same transaction as every save or delete of a row of ``cases``, ``auth`` or ``guardian`` that a
+page may show: a request, grant, group membership, user, organisation, statute and so on. They
+do not raise it for rows no page shows (access log, tracked sessions, reminders sent, the
+chain head itself) nor for a save that changes only ``last_login``: signing in changes
+nothing any page shows, and must not throw away every worker's pages and permission sets. A
+reader that sees the new version can never find content built before the write, so no stale
+page is served, on one server or several. Every writer already locks that row to append its
+audit event, so raising the version adds no new lock order.
 
-Only content without victim data is cached (lists, queues, home): victim details are
+Only content without victim data is cached (lists, queues, home, counts): victim details are
 not kept in memory beyond the request that shows them.
 """
 
@@ -24,7 +28,8 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable
-from typing import Any
+from datetime import datetime
+from typing import Any, TypeVar
 
 from django.contrib.messages import get_messages
 from django.core.cache import cache
@@ -53,6 +58,8 @@ NOT_SHOWN = {
     "cases.remindersent",
     "cases.auditchainhead",
 }
+# Fields whose change alone no page shows.
+NOT_SHOWN_FIELDS = frozenset({"last_login"})
 # Keys change with every write; the timeout only returns memory sooner.
 CONTENT_SECONDS = 3600
 
@@ -82,6 +89,26 @@ def raise_data_version() -> None:
     bumped = Greatest(F("data_version") + 1, Value(now_us))
     if not AuditChainHead.objects.filter(pk=1).update(data_version=bumped):
         AuditChainHead.objects.get_or_create(pk=1, defaults={"data_version": now_us})
+
+
+T = TypeVar("T")
+
+
+def cached_value(
+    name: str, build: Callable[[], T], *, now: datetime, max_stale_seconds: int = 0
+) -> T:
+    """``build()``, reused while the data version is unchanged; after a change, reused for up
+    to ``max_stale_seconds`` more (the bounded exception for costly aggregates, above)."""
+    version = data_version()
+    key = "value:v1:" + hashlib.sha256(name.encode()).hexdigest()
+    cached = cache.get(key)
+    if cached is not None:
+        cached_version, built_at, value = cached
+        if cached_version == version or 0 <= (now - built_at).total_seconds() < max_stale_seconds:
+            return value
+    value = build()
+    cache.set(key, (version, now, value), CONTENT_SECONDS * 24)
+    return value
 
 
 # Escaped user data cannot contain the quotes, so only Django's own field matches.
@@ -135,6 +162,9 @@ def _after_migrate(**kwargs: Any) -> None:
 
 
 def _on_save_or_delete(sender: type, **kwargs: Any) -> None:
+    update_fields = kwargs.get("update_fields")
+    if update_fields is not None and set(update_fields) <= NOT_SHOWN_FIELDS:
+        return
     if _watched(sender) and not kwargs.get("raw"):
         raise_data_version()
 

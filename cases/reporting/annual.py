@@ -26,23 +26,23 @@ from __future__ import annotations
 
 import math
 import statistics
+import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
-from django.core.cache import cache
 from django.db.models import Count
 from django.utils import timezone
 
 from cases import clocks
 from cases.models import (
-    CaseEvent,
     CertificationRequest,
     DeclineReason,
     ExpeditedReason,
     QualifyingCrimeCategory,
     Status,
 )
+from cases.page_cache import cached_value
 
 FIRST_YEAR = 2021  # c. 258F took effect July 1, 2021
 
@@ -285,24 +285,15 @@ REPORT_MAX_AGE_SECONDS = 300
 def cached_annual_report(year: int, *, now: datetime, agency: str = "") -> AnnualReport:
     """``build_annual_report``, reused while nothing changed, or for up to five minutes.
 
-    Every change a report counts (submit, decisions, withdrawals, edits of the expedited
-    track) is a service call that appends a CaseEvent, so the newest event's id tells
-    whether anything changed. Building the report for a million requests takes seconds
-    (docs/performance.md), so under constant writes it is rebuilt at most every five
-    minutes per server; when nothing changed it stays exact. A new day starts afresh.
+    Building the report for a million requests takes seconds (docs/performance.md), so under
+    constant writes it is rebuilt at most every five minutes per server; when nothing changed
+    it is exact (cases/page_cache.py states the rule). A new day starts afresh.
     """
-    import hashlib
+    name = f"annual-report:v3:{year}:{agency}:{timezone.localdate(now)}"
 
-    marker = CaseEvent.objects.order_by("-pk").values_list("pk", flat=True).first()
-    tag = hashlib.sha256(agency.encode()).hexdigest()[:12]
-    key = f"annual-report:v2:{year}:{tag}:{timezone.localdate(now)}"
-    cached = cache.get(key)
-    if cached is not None:
-        cached_marker, built_at, report = cached
-        age = (now - built_at).total_seconds()
-        if cached_marker == marker or 0 <= age < REPORT_MAX_AGE_SECONDS:
-            return report
-    report = build_annual_report(year, now=now, agency=agency)
-    report.cache_key = f"{key}:{marker}"
-    cache.set(key, (marker, now, report), REPORT_CACHE_SECONDS)
-    return report
+    def build() -> AnnualReport:
+        report = build_annual_report(year, now=now, agency=agency)
+        report.cache_key = f"annual-report-build:{uuid.uuid4().hex}"  # charts: once per build
+        return report
+
+    return cached_value(name, build, now=now, max_stale_seconds=REPORT_MAX_AGE_SECONDS)

@@ -4,37 +4,31 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.core.cache import cache
 from django.db.models import Count, Q
 from django.utils import timezone
 
 from cases import clocks
 from cases.models import (
     PENDING_STATES,
-    CaseEvent,
     CertificationRequest,
 )
+from cases.page_cache import cached_value
 
 
 def open_requests_by_clock(*, now: datetime) -> list[tuple[str, str, int]]:
     """The tile's counts, reused while nothing changed or for up to a minute.
 
-    Counting a hundred thousand pending requests takes PostgreSQL about 0.1 s, too much
-    for every home page. The counts are kept while no CaseEvent was added; after a change
-    they are recounted once they are a minute old (so under constant writes, once a
-    minute per server), and every new day.
+    Counting a hundred thousand pending requests takes PostgreSQL about 0.1 s, too much for
+    every home page. After a change the counts are recounted once they are a minute old (so
+    under constant writes, once a minute per server), and every new day
+    (cases/page_cache.py states the rule).
     """
-
-    marker = CaseEvent.objects.order_by("-pk").values_list("pk", flat=True).first()
-    key = f"clock-tile:v1:{timezone.localdate(now)}"
-    cached = cache.get(key)
-    if cached is not None:
-        cached_marker, counted_at, counts = cached
-        if cached_marker == marker or (now - counted_at).total_seconds() < TILE_MAX_AGE_SECONDS:
-            return counts
-    counts = count_open_requests_by_clock(now=now)
-    cache.set(key, (marker, now, counts), 24 * 3600)
-    return counts
+    return cached_value(
+        f"clock-tile:v2:{timezone.localdate(now)}",
+        lambda: count_open_requests_by_clock(now=now),
+        now=now,
+        max_stale_seconds=TILE_MAX_AGE_SECONDS,
+    )
 
 
 TILE_MAX_AGE_SECONDS = 60

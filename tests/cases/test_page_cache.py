@@ -180,3 +180,47 @@ def test_the_assign_form_marks_the_assigned_detective_and_follows_renames(
     html = client.get(obj.get_absolute_url()).content.decode()
     assert f'<option value="{other.pk}">&lt;b&gt;Eve O&#x27;Neil</option>' in html
     assert "<b>Eve" not in html
+
+
+def test_a_sign_in_does_not_change_the_data_version(client, people):
+    """Signing in saves ``last_login``, opens a tracked session and writes the access log:
+    none of that is on a page, so every worker's cached pages and permission sets stay."""
+    raise_data_version()
+    before = data_version()
+    sign_in(client, people["coordinator"])
+    assert client.get("/").status_code == 200
+    people["coordinator"].refresh_from_db()
+    assert people["coordinator"].last_login is not None
+    assert data_version() == before
+
+
+def test_a_change_to_a_user_a_page_shows_still_moves_the_version(people):
+    before = data_version()
+    people["detective"].first_name = "Renamed"
+    people["detective"].save(update_fields=["first_name"])
+    assert data_version() != before
+
+
+def test_a_costly_aggregate_is_exact_when_nothing_changed_and_stale_for_a_bounded_time(people):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from cases.page_cache import cached_value
+
+    now = timezone.now()
+    builds = []
+
+    def build() -> int:
+        builds.append(1)
+        return len(builds)
+
+    assert cached_value("test-aggregate", build, now=now, max_stale_seconds=60) == 1
+    assert cached_value("test-aggregate", build, now=now, max_stale_seconds=60) == 1
+    raise_data_version()  # a change: reused while younger than the bound
+    later = now + timedelta(seconds=30)
+    assert cached_value("test-aggregate", build, now=later, max_stale_seconds=60) == 1
+    after_bound = now + timedelta(seconds=61)
+    assert cached_value("test-aggregate", build, now=after_bound, max_stale_seconds=60) == 2
+    raise_data_version()  # no bound: rebuilt on the next read after any change
+    assert cached_value("test-aggregate", build, now=after_bound) == 3
