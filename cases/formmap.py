@@ -21,6 +21,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
+from cases.lib.names import full_name
+
 if TYPE_CHECKING:
     from cases.models import CertificationRequest
 
@@ -563,7 +565,7 @@ RESOLVERS: dict[str, Callable[[CertificationRequest], Any]] = {
     "statute_citations": _statute_citations,
     "family_rows": lambda r: [
         {
-            "name": _text(" ".join(p for p in [m.given_name, m.middle_name, m.family_name] if p)),
+            "name": _text(full_name(m.given_name, m.middle_name, m.family_name)),
             "relationship": _text(m.relationship),
             "involvement": _text(m.involvement),
         }

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
+from cases.lib.names import user_name
 from cases.models import CertificationRequest, DeclineReason
 
 TEXT_LIMIT = 10_000
@@ -412,7 +413,7 @@ class AssignForm(UswdsForm):
     def __init__(self, *args: object, detectives: list, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.fields["detective"].choices = [("", "Choose a detective")] + [
-            (str(d.pk), d.get_full_name() or d.get_username()) for d in detectives
+            (str(d.pk), user_name(d)) for d in detectives
         ]
 
 

@@ -24,6 +24,7 @@ from cases.audit import append_event
 from cases.clocks import due_date
 from cases.errors import StaleRequest, TransitionRefused
 from cases.formmap import missing_items
+from cases.lib.names import user_name
 from cases.lib.uploads import display_name, validate_upload
 from cases.models import (
     AdvocateOrganization,
@@ -449,7 +450,7 @@ def request_assign_detective(
         kind=CaseEvent.Kind.ASSIGNED,
         at=at,
         internal=True,
-        note=f"Assigned to {detective.get_full_name() or detective.get_username()}.",
+        note=f"Assigned to {user_name(detective)}.",
         data={"detective": detective.pk, "previous": previous.pk if previous else None},
     )
     return locked

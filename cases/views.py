@@ -36,6 +36,7 @@ from cases.forms import (
     RequestForm,
 )
 from cases.lib.crypto import keyed_hash
+from cases.lib.names import user_name
 from cases.lib.pagination import CappedPaginator  # counts stop at a cap
 from cases.lib.uploads import download_name
 from cases.models import (
@@ -524,7 +525,7 @@ def assign_detective(request: HttpRequest, reference: str) -> HttpResponse:
         services.request_assign_detective(request=obj, actor=request.user, detective=detective)
     except (WorkflowError, ValidationError) as exc:
         return _refused(request, obj, exc)
-    messages.success(request, f"Assigned to {detective.get_full_name() or detective}.")
+    messages.success(request, f"Assigned to {user_name(detective)}.")
     return redirect(obj)
 
 
@@ -542,7 +543,7 @@ def _detective_options(user: Any, selected_id: int | None) -> str:
         options = format_html_join(
             "",
             '<option value="{}">{}</option>',
-            ((d.pk, d.get_full_name() or d.get_username()) for d in _detectives()),
+            ((d.pk, user_name(d)) for d in _detectives()),
         )
         cache.set(key, options, page_cache.CONTENT_SECONDS)
     if selected_id is not None:

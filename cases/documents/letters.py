@@ -25,6 +25,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 from cases import clocks
 from cases.documents.render import escape, styles
 from cases.formmap import signing_official
+from cases.lib.names import full_name
 from cases.models import IssuedForm, LetterTemplate, Status
 
 if TYPE_CHECKING:
@@ -118,9 +119,7 @@ def render_letter_pdf(request: CertificationRequest, kind: str) -> bytes:
         story.append(Paragraph(escape(paragraph.strip()), st["body"]))
     story.append(Spacer(1, 12 * mm))
     if official is not None:
-        name = " ".join(
-            p for p in [official.given_name, official.middle_name, official.family_name] if p
-        )
+        name = full_name(official.given_name, official.middle_name, official.family_name)
         story.append(Paragraph(f"{escape(name)}<br/>{escape(official.title)}", st["base"]))
     story.append(Paragraph(escape(agency.name), st["base"]))
 

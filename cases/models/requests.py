@@ -28,6 +28,7 @@ from cases.lib.crypto import (
     EncryptedTextField,
     keyed_hash,
 )
+from cases.lib.names import filing_name, full_name
 from cases.lib.validators import validate_not_in_future
 from cases.models.reference import (
     AdvocateOrganization,
@@ -254,7 +255,11 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
 
     @property
     def victim_name(self) -> str:
-        return " ".join(p for p in [self.given_name, self.middle_name, self.family_name] if p)
+        return full_name(self.given_name, self.middle_name, self.family_name)
+
+    @property
+    def victim_filing_name(self) -> str:
+        return filing_name(self.given_name, self.middle_name, self.family_name)
 
     # --- conditions (pure functions of the request) ---
 
@@ -466,7 +471,7 @@ class FamilyMember(models.Model):
     involvement = EncryptedTextField()
 
     def __str__(self) -> str:
-        return f"{self.given_name} {self.family_name} ({self.relationship})"
+        return f"{full_name(self.given_name, '', self.family_name)} ({self.relationship})"
 
 
 def document_upload_to(instance: models.Model, filename: str) -> str:

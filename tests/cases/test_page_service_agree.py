@@ -63,9 +63,7 @@ def _service_accepts(call, request, user, people) -> bool:
         return False
 
 
-def test_the_coordinator_cannot_add_a_document_to_a_declined_request(
-    client, make_request, people
-):
+def test_the_coordinator_cannot_add_a_document_to_a_declined_request(client, make_request, people):
     declined = make_request(Status.DECLINED, decline_reason="not_helpful")
     sign_in(client, people["coordinator"])
     page = client.get(declined.get_absolute_url())
