@@ -47,9 +47,12 @@ test: install
 	$(TEST_ENV) $(PY) manage.py collectstatic --no-input -v0
 	$(TEST_ENV) $(VENV)/bin/pytest $(PYTEST_ARGS)
 
+# Lint, formatting, import rules (pyproject.toml) and the domain's types.
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
+	$(TEST_ENV) $(VENV)/bin/mypy
 
 lock:
 	"$(TOOLS)/bin/uv" pip compile -q --generate-hashes --python-version 3.11 --no-header \

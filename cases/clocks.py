@@ -196,9 +196,9 @@ class Clock:
 
     @property
     def answered_after_statutory_limit(self) -> bool:
-        return bool(self.answered_on and self.statutory_due_on) and (
-            self.answered_on > self.statutory_due_on
-        )
+        if self.answered_on is None or self.statutory_due_on is None:
+            return False
+        return self.answered_on > self.statutory_due_on
 
 
 def answered_on(request: CertificationRequest) -> date | None:

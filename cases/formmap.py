@@ -1,3 +1,5 @@
+# mypy: disable-error-code="has-type"
+# (the resolvers below read model fields across the models <-> formmap type-checking cycle)
 """Form I-918 Supplement B as data: every Part and Item of an edition, and where values come from.
 
 A new edition is a new entry in EDITIONS, not new code: each request keeps its edition, and

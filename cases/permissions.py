@@ -32,11 +32,12 @@ from cases.selectors import requests_visible_to
 from cases.states import PENDING_STATES, Status
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+    from django.contrib.auth.models import AnonymousUser
+    from django.contrib.auth.models import User as Account
 
     from cases.models import CertificationRequest, CertifyingOfficial
 
-    User = AbstractBaseUser | AnonymousUser
+    User = Account | AnonymousUser
 
 __all__ = [
     "ATTEST",

@@ -39,7 +39,7 @@ from cases.models import PENDING_STATES, CertificationRequest, ReminderSent, Sta
 from cases.roles import CHIEF, COORDINATOR
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser as User
+    from django.contrib.auth.models import User
 
 logger = logging.getLogger(__name__)
 

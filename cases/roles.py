@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from django.contrib.auth.models import Group, Permission
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+    from django.contrib.auth.models import AnonymousUser, User
 
 ADVOCATE = "advocate"
 COORDINATOR = "coordinator"
@@ -50,7 +50,7 @@ def sync_roles(**_: Any) -> None:
         group.permissions.add(*(wanted - ours))
 
 
-def has_capability(user: AbstractBaseUser | AnonymousUser, perm: str) -> bool:
+def has_capability(user: User | AnonymousUser, perm: str) -> bool:
     """A role's permission. Superusers (IT staff) administer reference data and take no
     part in cases, so Django's "superuser has every permission" does not apply here."""
     return bool(

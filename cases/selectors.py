@@ -18,13 +18,13 @@ from cases.models import (
 from cases.roles import ATTEST, VIEW_ALL, VIEW_PERM, has_capability
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+    from django.contrib.auth.models import AnonymousUser, User
 
 
 VIEW_PERM_CODENAME = VIEW_PERM.split(".")[1]
 
 
-def requests_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet[CertificationRequest]:
+def requests_visible_to(user: User | AnonymousUser) -> QuerySet[CertificationRequest]:
     """Every request the user may see: all of them with ``view_all_requests``, else the
     ones granted to the user or one of the user's groups (guardian object permission)."""
     # Not the agency: one row, read when a page needs it. Each join costs the planner more
@@ -52,7 +52,7 @@ def requests_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Cert
 
 
 def events_visible_to(
-    user: AbstractBaseUser | AnonymousUser, request: CertificationRequest
+    user: User | AnonymousUser, request: CertificationRequest
 ) -> QuerySet[CaseEvent]:
     """The request's timeline; advocates do not see internal notes."""
     events = request.events.select_related("actor").order_by("created_at", "pk")
@@ -64,9 +64,7 @@ def events_visible_to(
 # --- lookup by number: the numbers are encrypted, their keyed hashes are not ---
 
 
-def requests_by_number(
-    user: AbstractBaseUser | AnonymousUser, number: str
-) -> QuerySet[CertificationRequest]:
+def requests_by_number(user: User | AnonymousUser, number: str) -> QuerySet[CertificationRequest]:
     """Requests the user may see whose A-Number or police report number is ``number``."""
     a_digest = keyed_hash(number, purpose="a_number")
     report_digest = keyed_hash(number, purpose="report_number")

@@ -46,7 +46,7 @@ from cases.notifications import notify_event
 from cases.roles import DETECTIVE
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser as User
+    from django.contrib.auth.models import User
 
 
 # Fields an advocate fills (Part 1 and the incident as the advocate knows it).
@@ -260,7 +260,8 @@ def request_create(
 ) -> CertificationRequest:
     """A new draft in the advocate's organisation, visible to that organisation only."""
     organization = organization_of(actor)
-    _require(perms.has_capability(actor, perms.SUBMIT) and organization is not None)
+    if organization is None or not perms.has_capability(actor, perms.SUBMIT):
+        raise PermissionDenied("You may not do this on this request.")
     at = at or timezone.now()
     request = CertificationRequest(agency=agency, organization=organization, advocate=actor)
     request.created_at = at
@@ -334,9 +335,9 @@ def _store_document(
     document = Document(
         request=locked,
         kind=kind,
-        original_name=display_name(upload.name),
+        original_name=display_name(upload.name or ""),
         content_type=content_type,
-        size=upload.size,
+        size=upload.size or 0,
         sha256=digest.hexdigest(),
         uploaded_by=actor,
     )

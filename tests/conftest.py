@@ -21,8 +21,8 @@ from guardian.shortcuts import assign_perm
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright + live_server
 
-from cases.clocks import due_date  # noqa: E402
-from cases.models import (  # noqa: E402
+from cases.clocks import due_date
+from cases.models import (
     AdvocateOrganization,
     Agency,
     CertificationRequest,
@@ -31,8 +31,8 @@ from cases.models import (  # noqa: E402
     Status,
     Statute,
 )
-from cases.reference_data import MEDFORD_AGENCY, load_reference_data  # noqa: E402
-from cases.roles import ADVOCATE, AUDITOR, CHIEF, COORDINATOR, DETECTIVE, sync_roles  # noqa: E402
+from cases.reference_data import MEDFORD_AGENCY, load_reference_data
+from cases.roles import ADVOCATE, AUDITOR, CHIEF, COORDINATOR, DETECTIVE, sync_roles
 
 PERSONAS = [
     "advocate",

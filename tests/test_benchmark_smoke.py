@@ -45,7 +45,7 @@ def test_the_benchmark_runs_end_to_end(reference_rows, tmp_path):
         pytest.skip("wrk is not installed (apt-get install wrk; .ci/run does)")
     call_command("seed_bulk", requests=800, organizations=3, detectives=3, verbosity=0)
     env = {**os.environ, "DATABASE_URL": _test_database_url(), "GUNICORN_WORKERS": "2"}
-    run = subprocess.run(  # noqa: S603
+    run = subprocess.run(
         [
             sys.executable,
             "-m",

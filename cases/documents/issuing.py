@@ -31,7 +31,7 @@ from cases.models import (
 )
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser as User
+    from django.contrib.auth.models import User
 
 
 CODE_PATTERN = re.compile(rb"uvisa-verification-code:([A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4})")

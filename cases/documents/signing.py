@@ -102,7 +102,7 @@ def create_identity(
 
 
 @lru_cache(maxsize=4)
-def _load_signer(path: str, mtime: float, password: str):  # noqa: ANN202 (pyHanko type)
+def _load_signer(path: str, mtime: float, password: str):
     from pyhanko.sign import signers
 
     try:
@@ -121,7 +121,7 @@ def _load_signer(path: str, mtime: float, password: str):  # noqa: ANN202 (pyHan
     return signer
 
 
-def signer():  # noqa: ANN201 (pyHanko type)
+def signer():
     path = Path(settings.UVISA_SIGNING_P12)
     if not path.is_file():
         logger.error("No signing key at %s (UVISA_SIGNING_P12)", path)
@@ -136,7 +136,7 @@ def signer():  # noqa: ANN201 (pyHanko type)
     return _load_signer(str(path), path.stat().st_mtime, password)
 
 
-def certificate_sha256(cert) -> str:  # noqa: ANN001 (asn1crypto certificate)
+def certificate_sha256(cert) -> str:
     return hashlib.sha256(cert.dump()).hexdigest()
 
 

@@ -11,13 +11,17 @@ from __future__ import annotations
 from functools import cached_property
 
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 
 PAGE_SIZE = 25
 COUNT_CAP = 1_000  # rows: 40 pages of 25
 
 
 class CappedPaginator(Paginator):
-    def __init__(self, object_list, per_page: int = PAGE_SIZE, cap: int = COUNT_CAP) -> None:  # noqa: ANN001
+    def __init__(
+        self, object_list: QuerySet, per_page: int = PAGE_SIZE, cap: int = COUNT_CAP
+    ) -> None:
+        self.object_list: QuerySet
         super().__init__(object_list, per_page)
         self.cap = cap
 

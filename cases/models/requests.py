@@ -9,9 +9,10 @@ CaseEvent.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
@@ -19,6 +20,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+    from django_fsm import Transition
 
 from cases.clocks import due_date
 from cases.formmap import is_complete
@@ -81,6 +86,10 @@ def form_is_complete(request: CertificationRequest) -> bool:
 
 class CertificationRequest(ConcurrentTransitionMixin, models.Model):
     """A request that the agency sign Supplement B, from draft to the agency's answer."""
+
+    if TYPE_CHECKING:  # added by django-fsm-2 for the status field
+
+        def get_available_status_transitions(self) -> Iterator[Transition]: ...
 
     reference = models.CharField(max_length=30, unique=True, editable=False)
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="requests")
@@ -283,7 +292,7 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
         field=status,
         source=Status.DRAFT,
         target=Status.RECEIVED,
-        conditions=[has_required_submission_fields],
+        conditions=[has_required_submission_fields],  # type: ignore[list-item]
         custom={"label": "Submit request", "role": "advocate"},
     )
     def submit(self, *, at: datetime) -> None:
@@ -303,7 +312,7 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
         field=status,
         source=Status.CRIME_CHECK,
         target=Status.HELPFULNESS_REVIEW,
-        conditions=[has_qualifying_crime_and_detective],
+        conditions=[has_qualifying_crime_and_detective],  # type: ignore[list-item]
         custom={"label": "Confirm qualifying crime", "role": "coordinator"},
     )
     def confirm_qualifying_crime(self, *, note: str = "") -> None:
@@ -322,10 +331,10 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
         field=status,
         source=Status.HELPFULNESS_REVIEW,
         target=Status.CHIEF_DECISION,
-        conditions=[has_helpfulness_answers],
+        conditions=[has_helpfulness_answers],  # type: ignore[list-item]
         custom={"label": "Attest helpfulness", "role": "detective"},
     )
-    def attest_helpfulness(self, *, by: models.Model, at: datetime) -> None:
+    def attest_helpfulness(self, *, by: User, at: datetime) -> None:
         self.attested_by = by
         self.attested_at = at
 
@@ -342,13 +351,13 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
         field=status,
         source=Status.CHIEF_DECISION,
         target=Status.CERTIFIED,
-        conditions=[form_is_complete],
+        conditions=[form_is_complete],  # type: ignore[list-item]
         custom={"label": "Certify", "role": "chief"},
     )
     def certify(
         self,
         *,
-        by: models.Model,
+        by: User,
         official: CertifyingOfficial,
         at: datetime,
         signed_on: date,
@@ -367,7 +376,7 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
     def decline(
         self,
         *,
-        by: models.Model,
+        by: User,
         official: CertifyingOfficial,
         at: datetime,
         reason: str,

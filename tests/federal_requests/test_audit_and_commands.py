@@ -65,13 +65,13 @@ def test_audit_rows_are_append_only_on_postgresql(log_entry):
     if connection.vendor != "postgresql":
         pytest.skip("the trigger exists on PostgreSQL only")
     log_entry()
-    with pytest.raises(Exception), transaction.atomic():  # noqa: B017
+    with pytest.raises(Exception), transaction.atomic():
         AuditEvent.objects.update(subject="changed")
 
 
 def test_a_failed_write_leaves_no_event(log_entry, fr_people):
     entry = log_entry()
-    with pytest.raises(Exception):  # noqa: B017
+    with pytest.raises(Exception):
         services.entry_update(
             entry=entry, actor=fr_people["records_officer"], data={"kind": "other"}
         )  # no kind_other: refused

@@ -36,7 +36,7 @@ from cases.models import (
 from cases.reference_data import MEDFORD_AGENCY
 from cases.roles import ADVOCATE, AUDITOR, CHIEF, COORDINATOR, DETECTIVE
 
-DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 (printed for the demo; never used in production)
+DEMO_PASSWORD = "demo-pass-2026"
 
 USERS = [
     # username, given, family, role, organisation index

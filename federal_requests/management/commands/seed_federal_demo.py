@@ -25,7 +25,7 @@ from federal_requests.models import Agency, Entry, Kind, LegalBasis, Response, T
 from federal_requests.periods import Period, period_containing
 from federal_requests.roles import CHIEF, RECORDS_OFFICER, sync_roles
 
-DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 (the demo's shared password, printed by make run)
+DEMO_PASSWORD = "demo-pass-2026"
 OFFICER = ("records", "Rita", "Okafor")
 
 PEOPLE = [
