@@ -19,6 +19,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
@@ -528,7 +529,6 @@ def _extra_date(index: int) -> Callable[[CertificationRequest], str]:
 
 def _us_date(value: Any) -> str:
     """mm/dd/yyyy, as the form asks, from a date or an ISO string."""
-    from datetime import date
 
     if not value:
         return ""

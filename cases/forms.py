@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 from django import forms
 from django.utils import timezone
 
@@ -247,7 +249,6 @@ class RequestForm(UswdsMixin, forms.ModelForm):
         return value.zfill(9) if value else ""
 
     def clean_additional_incident_dates(self):
-        from datetime import datetime
 
         raw = self.cleaned_data.get("additional_incident_dates", "")
         dates = []
@@ -271,7 +272,6 @@ class RequestForm(UswdsMixin, forms.ModelForm):
 
 
 def _us_date(iso: str) -> str:
-    from datetime import date
 
     try:
         return date.fromisoformat(iso).strftime("%m/%d/%Y")

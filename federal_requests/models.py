@@ -17,6 +17,7 @@ from pathlib import PurePosixPath
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 
 from cases.lib.crypto import EncryptedCharField, EncryptedDateField, EncryptedTextField
@@ -140,7 +141,6 @@ class Entry(models.Model):
         return self.reference
 
     def get_absolute_url(self) -> str:
-        from django.urls import reverse
 
         return reverse("federal_requests:entry_detail", args=[self.reference])
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.models import Group, Permission
+
 RECORDS_OFFICER = "records_officer"
 CHIEF = "chief"  # the same group names as the case workflow's roles
 AUDITOR = "auditor"
@@ -29,7 +31,6 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
 
 def sync_roles(**_: Any) -> None:
     """Create the groups if needed and set this app's permissions on them (only ours)."""
-    from django.contrib.auth.models import Group, Permission
 
     for role, codenames in ROLE_PERMISSIONS.items():
         group, _created = Group.objects.get_or_create(name=role)

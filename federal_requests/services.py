@@ -17,6 +17,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from cases.lib.uploads import display_name, validate_upload
+from federal_requests import reports
 from federal_requests.audit import append_event
 from federal_requests.models import (
     AccessLog,
@@ -258,7 +259,6 @@ def report_submit(
     *, period: Period, actor: User, submitted_on: date, docket_number: str, now: datetime
 ) -> ReportSubmission:
     """Freeze the public report (PDF and CSV bytes) as sent to the Mayor."""
-    from federal_requests import reports
 
     if period.end > timezone.localdate(now):
         raise RefusedError("The period has not ended yet: submit its report after it ends.")

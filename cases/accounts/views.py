@@ -6,6 +6,7 @@ second factor is django-otp (TOTP, plus single-use recovery codes from the stati
 
 from __future__ import annotations
 
+from base64 import b32encode
 from datetime import datetime, time, timedelta
 from typing import Any
 
@@ -224,7 +225,6 @@ def mfa_setup(request: HttpRequest) -> HttpResponse:
             sender=__name__, credentials={"username": user.get_username()}, request=request
         )
         form.add_error("code", "That code does not match. Check the time on your phone.")
-    from base64 import b32encode
 
     secret = b32encode(device.bin_key).decode()
     return render(

@@ -15,10 +15,14 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from xml.sax.saxutils import escape
 
+from reportlab.lib.pagesizes import LETTER
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
 if TYPE_CHECKING:
     from cases.documents.acroform import Continuation, ContinuationEntry, Field
@@ -240,11 +244,6 @@ def draw(canvas: Canvas, info: Field, widget: Any, text: str) -> tuple[float, fl
 
 def continuation_sheets(cont: Continuation, entries: Sequence[ContinuationEntry]) -> bytes:
     """Letter pages with the header repeated, each entry headed by its Page, Part and Item."""
-    from xml.sax.saxutils import escape
-
-    from reportlab.lib.pagesizes import LETTER
-    from reportlab.lib.styles import ParagraphStyle
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
     register_fonts()
     body = ParagraphStyle("body", fontName=FONT, fontSize=10, leading=13, spaceAfter=4)
