@@ -26,12 +26,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _tamper(sql: str, params: list) -> None:
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":  # a database superuser can switch it off
-            cursor.execute("ALTER TABLE federal_requests_auditevent DISABLE TRIGGER USER")
-        cursor.execute(sql, params)
+    """What a database superuser could do: switch the trigger off and rewrite a row."""
+    with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("ALTER TABLE federal_requests_auditevent ENABLE TRIGGER USER")
+            cursor.execute("SET LOCAL session_replication_role = replica")
+        cursor.execute(sql, params)
 
 
 def test_the_audit_chain_verifies_and_catches_a_change(log_entry, fr_people):
