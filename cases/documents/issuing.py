@@ -44,6 +44,20 @@ if TYPE_CHECKING:
 
 
 CODE_PATTERN = re.compile(rb"uvisa-verification-code:([A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4})")
+# pypdf writes "-" and ":" in the document information as octal escapes.
+_ESCAPED_CODE = re.compile(
+    rb"uvisa\\055verification\\055code\\072"
+    rb"([A-Z2-9]{4})\\055([A-Z2-9]{4})\\055([A-Z2-9]{4})"
+)
+
+
+def find_code(data: bytes) -> str | None:
+    """The verification code a file carries in its metadata, if any."""
+    match = CODE_PATTERN.search(data)
+    if match:
+        return match.group(1).decode()
+    escaped = _ESCAPED_CODE.search(data)
+    return "-".join(g.decode() for g in escaped.groups()) if escaped else None
 
 
 _ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read aloud and typed by hand
@@ -123,7 +137,8 @@ def issue_form(*, request: CertificationRequest, actor: User, at: datetime) -> d
     )
     sealed, cert_sha256 = sign_pdf(
         pdf,
-        reason=f"Form I-918 Supplement B {issued_by(request, day)}, to be signed in ink",
+        reason=f"Form I-918 Supplement B {issued_by(request, day)}; Part 6 is left for the "
+        "certifying official's handwritten signature and date",
         location=f"{request.agency.city}, {request.agency.state}",
         contact=request.agency.phone,
     )

@@ -4,8 +4,8 @@ Our own layout of the Parts and Items, for reading on screen; it is never filed 
 sealed. The form to file is the official USCIS PDF, filled by cases/documents/official.py
 (8 CFR 103.2(a)(1)). Every page carries the request's reference and the verification code, and
 "REVIEW COPY - NOT FOR FILING" runs across each page. Long answers continue in the Additional
-Information part with the page, part and item they belong to (Supplement B, Part 7). User text is escaped
-before it reaches a Paragraph, so it is printed literally and never read as markup.
+Information part with the page, part and item they belong to (Supplement B, Part 7). User text
+is escaped before it reaches a Paragraph, so it is printed literally and never read as markup.
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ from typing import Any
 from django.utils import timezone
 
 from cases import clocks
-from cases.documents.issuing import CODE_PATTERN, issued_by, official_name
+from cases.documents.issuing import find_code, issued_by, official_name
 from cases.documents.signing import agency_certificate_fingerprints, inspect_signature
 from cases.models import InkSignature, IssuedForm, Status
 
@@ -133,12 +133,10 @@ def verify_pdf(data: bytes) -> Verdict:
             ink.issued_form, scan=True,
         )  # fmt: skip
 
-    match = CODE_PATTERN.search(data)
+    code = find_code(data)
     by_code = (
-        IssuedForm.objects.select_related("request__agency")
-        .filter(verification_code=match.group(1).decode())
-        .first()
-        if match
+        IssuedForm.objects.select_related("request__agency").filter(verification_code=code).first()
+        if code
         else None
     )
     info = inspect_signature(data)
