@@ -24,10 +24,7 @@ class InkSignatureForm(forms.Form):
         queryset=CertifyingOfficial.objects.order_by("family_name", "given_name", "pk"),
         widget=forms.Select(attrs={"class": "usa-select"}),
     )
-    scan = forms.FileField(
-        label="Scan of the signed pages (PDF, JPEG or PNG)",
-        widget=forms.ClearableFileInput(attrs={"class": "usa-file-input"}),
-    )
+    scan = forms.FileField(label="Scan of the signed pages (PDF, JPEG or PNG)")
 
 
 class HandoverForm(forms.Form):
