@@ -11,16 +11,28 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
 from cases.accounts.sessions import end_tracked_session
+from cases.documents.official import (
+    WHERE_TO_GET_IT,
+    TemplateRefused,
+    active_template,
+    category_names,
+    load_template,
+    prepare_template,
+)
 from cases.models import (
     AccessLog,
     AdvocateOrganization,
     Agency,
     CaseEvent,
     CertifyingOfficial,
+    FormTemplate,
+    FormType,
     LetterTemplate,
     QualifyingCrimeCategory,
     Statute,
@@ -82,6 +94,92 @@ class CaseEventAdmin(ReadOnlyAdmin):
     ]
     list_filter = ["kind", "transition"]
     search_fields = ["request__reference"]
+
+
+# --- official form templates: loaded here (checked, audited), never edited ---
+
+
+class FormTemplateUploadForm(forms.ModelForm):
+    """Upload the blank PDF: checked here (errors on the form), stored by ``load_template``."""
+
+    file = forms.FileField(label="Blank PDF from uscis.gov", help_text=WHERE_TO_GET_IT + ".")
+
+    class Meta:
+        model = FormTemplate
+        fields = ["form_type", "edition"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["form_type"].initial = FormType.U_VISA
+        self.fields["edition"].initial = "01/20/25"
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        upload = data.get("file")
+        if upload is None or self.errors:
+            return data
+        data["bytes"] = upload.read()
+        try:
+            prepared = prepare_template(
+                data["bytes"],
+                form_type=data["form_type"],
+                edition=data["edition"],
+                categories=category_names(),
+            )
+        except TemplateRefused as exc:
+            raise ValidationError(str(exc)) from exc
+        current = active_template(data["form_type"], data["edition"])
+        if current is not None and current.sha256 == prepared.sha256:
+            raise ValidationError("This file is already the active template.")
+        return data
+
+
+@admin.register(FormTemplate)
+class FormTemplateAdmin(admin.ModelAdmin):
+    """Templates are added (uploaded and checked) and read; never changed or deleted."""
+
+    list_display = ["form_type", "edition", "active", "loaded_at", "loaded_by", "sha256"]
+    list_filter = ["form_type", "edition", "active"]
+    fields = [
+        "form_type",
+        "edition",
+        "sha256",
+        "size",
+        "filename",
+        "active",
+        "loaded_by",
+        "loaded_at",
+        "category_fields",
+    ]
+
+    def get_form(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        if obj is None:
+            kwargs["form"] = FormTemplateUploadForm
+            kwargs["fields"] = ["form_type", "edition", "file"]
+        return super().get_form(request, obj, **kwargs)
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return self.fields if obj is not None else ["form_type", "edition", "file"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return self.fields if obj is not None else []
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # issued forms point at their template
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        data = form.cleaned_data
+        loaded = load_template(
+            data["bytes"],
+            form_type=data["form_type"],
+            edition=data["edition"],
+            actor=request.user,
+            filename=data["file"].name,
+        )
+        obj.pk = loaded.pk  # the admin's messages and redirect name the stored row
 
 
 # --- letter wording the department edits; issued forms are not in the admin ---

@@ -65,6 +65,28 @@ def append_event(event: CaseEvent) -> CaseEvent:
     return event
 
 
+def append_template_loaded(
+    *, actor: Any, at: Any, form_type: str, edition: str, sha256: str, template_id: int
+) -> CaseEvent:
+    """An official form template was loaded: an event about no one request, in the same chain.
+    Must run inside the caller's transaction."""
+    event = CaseEvent(
+        request=None,
+        actor=actor,
+        created_at=at,
+        kind=CaseEvent.Kind.TEMPLATE_LOADED,
+        internal=True,
+        note=f"Official form template loaded: {form_type}, edition {edition}.",
+        data={
+            "template": template_id,
+            "form_type": form_type,
+            "edition": edition,
+            "sha256": sha256,
+        },
+    )
+    return append_event(event)
+
+
 @dataclass
 class Break:
     event_id: int | None
@@ -83,6 +105,8 @@ def _events() -> Iterator[CaseEvent]:
 
 
 def _reference(event: CaseEvent) -> str:
+    if event.request_id is None:
+        return "form template event"
 
     found = CertificationRequest.objects.filter(pk=event.request_id).values_list("reference")
     return found[0][0] if found else f"request {event.request_id}"

@@ -7,8 +7,11 @@
   (``age_out_date`` minus ``age_out_margin_days``).
 - A delay notice (s. 3(iii)) sets a projected date, but the due date and any lateness
   stay on record: the clock state is always judged against the due date.
-- An answer (certify or decline) is on time when the agency's local day of ``decided_at``
-  is on or before the due date.
+- An answer is on time when its day is on or before the due date. A denial answers on the
+  agency's local day of ``decided_at`` (s. 3(ii)); a certification answers only when the form
+  is completed and signed (s. 3(i)), that is on the date the certifying official wrote in ink
+  in Part 6 item 2 (``signed_on``), not on the day of the decision: a request awaiting the ink
+  signature is still pending.
 - A signed Supplement B may be filed for six months (8 CFR 214.14(c)(2)(i)).
 
 Days are the agency's calendar days (``DJANGO_TIME_ZONE``), so a DST change never moves a
@@ -26,7 +29,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.utils import timezone
 
-from cases.states import PENDING_STATES
+from cases.states import PENDING_STATES, Status
 
 if TYPE_CHECKING:
     from cases.models import CertificationRequest
@@ -202,8 +205,29 @@ class Clock:
 
 
 def answered_on(request: CertificationRequest) -> date | None:
-    """Local day of the agency's answer under s. 3(i) or (ii); None if not answered."""
+    """Local day of the agency's answer under s. 3(i) or (ii); None if not answered.
+
+    s. 3(i) "complete and sign": the ink date of Part 6 item 2, once recorded.
+    """
+    if request.status == Status.AWAITING_INK:
+        return None
+    if request.signed_on is not None:
+        return request.signed_on
     return timezone.localdate(request.decided_at) if request.decided_at else None
+
+
+def working_days_between(start: date, end: date) -> int:
+    """Monday-to-Friday days after ``start`` up to and including ``end`` (0 if none)."""
+    days = 0
+    day = start
+    while day < end:
+        day += timedelta(days=1)
+        if day.weekday() < 5:
+            days += 1
+    return days
+
+
+INK_REMINDER_WORKING_DAYS = 3  # department policy: a decision waits no longer for the ink
 
 
 def clock(

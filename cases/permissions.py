@@ -104,6 +104,13 @@ def can_review_or_decide(request: CertificationRequest, user: User) -> bool:
     return can_review(request, user) or can_decide(request, user)
 
 
+def can_record_ink_signature(request: CertificationRequest, user: User) -> bool:
+    """The ink date, signer and scan of the signed pages: the coordinator or the Chief."""
+    return request.status == Status.AWAITING_INK and (
+        can_review(request, user) or can_decide(request, user)
+    )
+
+
 # Who may take each step of the workflow declared on CertificationRequest. Whether the step
 # is possible from the request's state (and its conditions) is the state machine's answer.
 STEP_RULES: dict[str, Callable[[CertificationRequest, User], bool]] = {
@@ -114,6 +121,7 @@ STEP_RULES: dict[str, Callable[[CertificationRequest, User], bool]] = {
     "attest_helpfulness": can_attest,
     "return_for_review": can_decide,
     "certify": can_decide,
+    "record_ink_signature": can_record_ink_signature,
     "decline": can_decide,
     "request_information": can_review_or_decide,
     "answer_information": can_submit,
@@ -186,8 +194,16 @@ def can_recertify(request: CertificationRequest, user: User) -> bool:
 
 
 def can_record_ink_original(request: CertificationRequest, user: User) -> bool:
-    """The scan of the ink-signed page and the hand-over of the original."""
+    """The hand-over of the ink-signed original, once the ink signature is recorded."""
     return request.status == Status.CERTIFIED and can_review(request, user)
+
+
+def can_see_issued_form(request: CertificationRequest, user: User) -> bool:
+    """The filled official form as issued for ink: the department while it awaits the ink
+    (the advocate must not file a copy nobody has signed), then everyone who sees the request."""
+    if request.status == Status.AWAITING_INK:
+        return has_capability(user, VIEW_ALL)
+    return in_scope(user, request)
 
 
 def can_see_draft(request: CertificationRequest, user: User) -> bool:

@@ -6,7 +6,9 @@ Who hears what (c. 258F s. 3 clock; alerts at 30, 60 and 75 days; the six-month 
   (the assigned detective in helpfulness review, the Chief in Chief decision) at each
   ``UVISA_REMINDER_DAYS`` threshold after receipt, and once more when overdue;
 - expedited requests: the same people when the answer is due soon, and when overdue;
-- certified requests: the advocate when the signed form's filing validity ends within
+- decisions awaiting the ink signature more than 3 working days: the certifying official
+  who decided (and the coordinators), once;
+- certified requests: the advocate when the ink-signed form's filing validity ends within
   30 days.
 
 Only the latest threshold a request has crossed is sent, so a person who takes over a
@@ -44,6 +46,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 VALIDITY_KIND = "validity_expires_soon"
+INK_KIND = "ink_signature_pending"
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,8 @@ def holders(
         people.append(request.assigned_detective)
     elif request.status == Status.CHIEF_DECISION:
         people.extend(chiefs)
+    elif request.status == Status.AWAITING_INK and request.decided_by:
+        people.append(request.decided_by)  # the official who must sign in ink
     unique = {p.pk: p for p in people if p.is_active and p.email}
     return list(unique.values())
 
@@ -109,7 +114,7 @@ def pending_reminders(*, now: datetime) -> list[Reminder]:
     result: list[Reminder] = []
     pending = CertificationRequest.objects.filter(
         status__in=PENDING_STATES, received_at__isnull=False
-    ).select_related("assigned_detective", "advocate")
+    ).select_related("assigned_detective", "advocate", "decided_by")
     for request in pending.order_by("pk"):
         clock = clocks.clock(request, now=now)
         kind = deadline_kind(clock, expedited=request.expedited)
@@ -125,6 +130,7 @@ def pending_reminders(*, now: datetime) -> list[Reminder]:
         body = render_to_string("emails/reminder.txt", context)
         for person in holders(request, coordinators=coordinators, chiefs=chiefs):
             result.append(Reminder(request, kind, person, subject, body))
+    result += _ink_reminders(now=now, coordinators=coordinators, site=site)
     # Forms signed in the last seven months are the only ones that can be about to expire.
     recent = timezone.localdate(now) - timedelta(days=215)
     certified = CertificationRequest.objects.filter(
@@ -146,6 +152,37 @@ def pending_reminders(*, now: datetime) -> list[Reminder]:
         }
         body = render_to_string("emails/reminder.txt", context)
         result.append(Reminder(request, VALIDITY_KIND, advocate, subject, body))
+    return result
+
+
+def _ink_reminders(*, now: datetime, coordinators: list[User], site: str) -> list[Reminder]:
+    """A decision waiting for the ink signature more than 3 working days (department policy):
+    the Chief who decided signs, and the request stays unanswered until then (c. 258F s. 3(i))."""
+    today = timezone.localdate(now)
+    result = []
+    waiting = CertificationRequest.objects.filter(
+        status=Status.AWAITING_INK, decided_at__isnull=False
+    ).select_related("decided_by")
+    for request in waiting.order_by("pk"):
+        decided = timezone.localdate(request.decided_at)
+        waited = clocks.working_days_between(decided, today)
+        if waited <= clocks.INK_REMINDER_WORKING_DAYS:
+            continue
+        subject = (
+            f"{request.reference}: decided {decided:%m/%d/%Y}, "
+            "the form still awaits the ink signature"
+        )
+        context = {
+            "request": request,
+            "kind": INK_KIND,
+            "decided_on": decided,
+            "working_days": waited,
+            "url": site + request.get_absolute_url(),
+        }
+        body = render_to_string("emails/reminder.txt", context)
+        people = [request.decided_by, *coordinators] if request.decided_by else coordinators
+        unique = {p.pk: p for p in people if p.is_active and p.email}
+        result += [Reminder(request, INK_KIND, p, subject, body) for p in unique.values()]
     return result
 
 

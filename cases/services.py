@@ -35,8 +35,6 @@ from cases.models import (
     Document,
     FamilyMember,
     FormType,
-    IssuedForm,
-    OriginalHandover,
     QualifyingCrimeCategory,
     ReferenceCounter,
     Status,
@@ -98,7 +96,7 @@ CRIME_CHECK_FIELDS = [
 # --- helpers ---
 
 
-def _lock(request: CertificationRequest) -> CertificationRequest:
+def lock_request(request: CertificationRequest) -> CertificationRequest:
     locked = CertificationRequest.objects.select_for_update().get(pk=request.pk)
     if locked.status != request.status:
         raise StaleRequest(
@@ -108,7 +106,7 @@ def _lock(request: CertificationRequest) -> CertificationRequest:
     return locked
 
 
-def _record(
+def record_event(
     request: CertificationRequest,
     *,
     actor: User | None,
@@ -156,7 +154,7 @@ def take_step(
     ``args`` go to the transition method; ``at`` (default: now) stamps the event.
     ``after_save`` runs after the save, before the event; what it returns joins the event data.
     """
-    locked = _lock(request)
+    locked = lock_request(request)
     meta = getattr(CertificationRequest, name)._django_fsm
     label = next(iter(meta.transitions.values())).custom.get("label", name)
     if not meta.has_transition(locked.status):
@@ -178,7 +176,7 @@ def take_step(
         ) from exc
     if after_save is not None:
         data = {**(data or {}), **after_save(locked)}
-    _record(
+    record_event(
         locked,
         actor=actor,
         kind=CaseEvent.Kind.TRANSITION,
@@ -269,7 +267,7 @@ def request_create(
     request.reference = _next_reference(agency, request.form_type, timezone.localdate(at).year)
     request.save()
     assign_perm("view_certificationrequest", organization.group, request)
-    _record(request, actor=actor, kind=CaseEvent.Kind.CREATED, at=at, to_state=request.status)
+    record_event(request, actor=actor, kind=CaseEvent.Kind.CREATED, at=at, to_state=request.status)
     return request
 
 
@@ -286,7 +284,7 @@ def request_create_recertification(
     request.recertification_of = original
     request.save(update_fields=["recertification_of"])
     request.statutes.set(original.statutes.all())
-    _record(
+    record_event(
         original,
         actor=actor,
         kind=CaseEvent.Kind.NOTE,
@@ -302,7 +300,7 @@ def request_update(
     *, request: CertificationRequest, actor: User, values: dict[str, Any]
 ) -> CertificationRequest:
     """Edit the advocate's sections while the request is a draft or information is requested."""
-    locked = _lock(request)
+    locked = lock_request(request)
     _require(perms.can_edit(locked, actor))
     changed = _apply(locked, values, ADVOCATE_FIELDS)
     if locked.received_at and {"expedited", "expedited_reason", "age_out_date"} & set(changed):
@@ -311,7 +309,7 @@ def request_update(
     if changed:
         locked.save(update_fields=changed)
         # Field names only: the audit trail must not copy victim details.
-        _record(locked, actor=actor, kind=CaseEvent.Kind.EDITED, data={"fields": changed})
+        record_event(locked, actor=actor, kind=CaseEvent.Kind.EDITED, data={"fields": changed})
     return locked
 
 
@@ -321,10 +319,10 @@ def request_add_document(
 ) -> Document:
     locked = CertificationRequest.objects.select_for_update().get(pk=request.pk)
     _require(perms.can_add_document(locked, actor))
-    return _store_document(locked, actor=actor, upload=upload, kind=kind)
+    return store_document(locked, actor=actor, upload=upload, kind=kind)
 
 
-def _store_document(
+def store_document(
     locked: CertificationRequest, *, actor: User, upload: UploadedFile, kind: str
 ) -> Document:
     content_type = validate_upload(upload)
@@ -344,7 +342,7 @@ def _store_document(
     document.full_clean(exclude=["file"])
     document.file.save(upload.name, upload, save=False)
     document.save()
-    _record(
+    record_event(
         locked,
         actor=actor,
         kind=CaseEvent.Kind.DOCUMENT_ADDED,
@@ -405,14 +403,14 @@ def request_record_crime_check(
     at: datetime | None = None,
 ) -> CertificationRequest:
     """The coordinator's Part 3 work: federal categories, cited statutes, jurisdiction answers."""
-    locked = _lock(request)
+    locked = lock_request(request)
     _require(perms.can_record_crime_check(locked, actor))
     changed = _apply(locked, values, CRIME_CHECK_FIELDS)
     if changed:
         locked.save(update_fields=changed)
     locked.crime_categories.set(categories)
     locked.statutes.set(statutes)
-    _record(
+    record_event(
         locked,
         actor=actor,
         kind=CaseEvent.Kind.EDITED,
@@ -433,7 +431,7 @@ def request_assign_detective(
     *, request: CertificationRequest, actor: User, detective: User, at: datetime | None = None
 ) -> CertificationRequest:
     """Give the detective the request (guardian grant) and take it from the previous one."""
-    locked = _lock(request)
+    locked = lock_request(request)
     _require(perms.can_assign_detective(locked, actor))
     if not (detective.is_active and detective.groups.filter(name=DETECTIVE).exists()):
         raise ValidationError({"detective": "Choose an active detective."})
@@ -445,7 +443,7 @@ def request_assign_detective(
     assign_perm("view_certificationrequest", detective, locked)
     locked.assigned_detective = detective
     locked.save(update_fields=["assigned_detective"])
-    _record(
+    record_event(
         locked,
         actor=actor,
         kind=CaseEvent.Kind.ASSIGNED,
@@ -540,7 +538,7 @@ def request_record_helpfulness(
     at: datetime | None = None,
 ) -> CertificationRequest:
     """Part 4 answers and Part 5 family members, before the attestation."""
-    locked = _lock(request)
+    locked = lock_request(request)
     _require(perms.can_record_helpfulness(locked, actor))
     changed = _apply(locked, values, HELPFULNESS_FIELDS)
     if changed:
@@ -551,7 +549,7 @@ def request_record_helpfulness(
             row.full_clean(exclude=["request"])
         locked.family_members.all().delete()
         FamilyMember.objects.bulk_create(rows)
-    _record(
+    record_event(
         locked,
         actor=actor,
         kind=CaseEvent.Kind.EDITED,
@@ -643,10 +641,10 @@ def request_ask_coordinator(
     *, request: CertificationRequest, actor: User, text: str, at: datetime | None = None
 ) -> CaseEvent:
     """The assigned detective sends a question back to the coordinator (an internal note)."""
-    locked = _lock(request)
+    locked = lock_request(request)
     _require(perms.can_ask_coordinator(locked, actor))
     text = _require_text(text, "text", "Write the question.")
-    return _record(
+    return record_event(
         locked,
         actor=actor,
         kind=CaseEvent.Kind.NOTE,
@@ -655,68 +653,3 @@ def request_ask_coordinator(
         note=text,
         data={"question_for": "coordinator"},
     )
-
-
-# --- the ink-signed original ---
-
-
-def _certified_with_form(request: CertificationRequest, actor: User) -> IssuedForm:
-    if request.status != Status.CERTIFIED:
-        raise TransitionRefused(
-            f"{request.reference} is “{request.get_status_display()}”: only a certified request "
-            "has an ink-signed original. Nothing was changed."
-        )
-    _require(perms.can_record_ink_original(request, actor))
-    form = IssuedForm.objects.filter(request=request).first()
-    if form is None:
-        raise TransitionRefused(f"{request.reference} has no issued form. Nothing was changed.")
-    return form
-
-
-@transaction.atomic
-def request_record_signed_scan(
-    *, request: CertificationRequest, actor: User, upload: UploadedFile
-) -> Document:
-    """The coordinator uploads the scan of the page the Chief signed in ink."""
-    locked = _lock(request)
-    _certified_with_form(locked, actor)
-    return _store_document(locked, actor=actor, upload=upload, kind=Document.Kind.SIGNED_SCAN)
-
-
-@transaction.atomic
-def request_record_handover(
-    *,
-    request: CertificationRequest,
-    actor: User,
-    received_by: str,
-    received_on: date,
-    method: str,
-    note: str = "",
-) -> OriginalHandover:
-    """Who received the ink-signed original, when and how (it goes to the victim's side, who
-    files it with USCIS; DHS U and T Visa Law Enforcement Resource Guide)."""
-    locked = _lock(request)
-    form = _certified_with_form(locked, actor)
-    handover = OriginalHandover(
-        issued_form=form,
-        received_by=(received_by or "").strip(),
-        received_on=received_on,
-        method=method,
-        note=(note or "").strip(),
-        recorded_by=actor,
-    )
-    handover.full_clean()
-    if received_on > timezone.localdate():
-        raise ValidationError({"received_on": "The hand-over date cannot be in the future."})
-    if received_on < form.signed_on:
-        raise ValidationError({"received_on": "The original was handed over before it was signed?"})
-    handover.save()
-    _record(
-        locked,
-        actor=actor,
-        kind=CaseEvent.Kind.NOTE,
-        note=f"Ink-signed original handed over to {handover.received_by} on "
-        f"{received_on:%m/%d/%Y} ({handover.get_method_display()}).",
-        data={"handover": handover.pk, "method": method, "received_on": received_on.isoformat()},
-    )
-    return handover

@@ -21,6 +21,9 @@ class Status(models.TextChoices):
     HELPFULNESS_REVIEW = "helpfulness_review", "Helpfulness review"
     CHIEF_DECISION = "chief_decision", "Chief decision"
     INFO_REQUESTED = "info_requested", "Information requested"
+    # Decided and the official form issued, but the certifying official has not yet signed it
+    # in ink (8 CFR 103.2(a)(7)(ii)(A)): the request is not answered under c. 258F s. 3(i).
+    AWAITING_INK = "awaiting_ink", "Awaiting ink signature"
     CERTIFIED = "certified", "Certified"
     DECLINED = "declined", "Declined"
     WITHDRAWN = "withdrawn", "Withdrawn by requester"
@@ -36,7 +39,8 @@ REVIEW_STATES = [
 ]
 
 
-PENDING_STATES = [*REVIEW_STATES, Status.INFO_REQUESTED]
+# The answer is owed until the ink signature is recorded (c. 258F s. 3(i): "complete and sign").
+PENDING_STATES = [*REVIEW_STATES, Status.INFO_REQUESTED, Status.AWAITING_INK]
 
 
 OPEN_STATES = [Status.DRAFT, *PENDING_STATES]

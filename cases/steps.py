@@ -17,6 +17,7 @@ from django import forms
 
 from cases import services
 from cases.documents import issuing
+from cases.documents.forms import InkSignatureForm
 from cases.forms import (
     DeclineForm,
     DelayNoticeForm,
@@ -83,6 +84,11 @@ _STEPS = [
         NoteForm,
         lambda r, u, d: issuing.request_certify(request=r, actor=u, note=d["note"]),
         reauth=True,
+    ),
+    Step(
+        "record_ink_signature",
+        InkSignatureForm,
+        lambda r, u, d: issuing.request_record_ink_signature(request=r, actor=u, **d),
     ),
     Step(
         "decline",

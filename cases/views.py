@@ -44,6 +44,7 @@ from cases.models import (
     AccessLog,
     CertificationRequest,
     Document,
+    IssuedForm,
     QualifyingCrimeCategory,
     Status,
     Statute,
@@ -213,13 +214,21 @@ def available_transitions(request_obj: CertificationRequest, user: Any) -> list[
     result = []
     for name in permissions.steps_for(request_obj, user):
         step = STEPS[name]
+        form = step.form(prefix=name) if step.form else None
+        if form is None:
+            fields_html = ""
+        elif getattr(step.form, "cache_fields", True):
+            fields_html = empty_fields_html(step.form, name)
+        else:  # choices read from the database: rendered each time
+            fields_html = render_to_string("cases/includes/form_fields.html", {"form": form})
         result.append(
             {
                 "name": name,
                 "label": step.label,
-                "form": step.form(prefix=name) if step.form else None,
-                "fields_html": empty_fields_html(step.form, name) if step.form else "",
+                "form": form,
+                "fields_html": fields_html,
                 "secondary": step.secondary,
+                "multipart": bool(form is not None and form.is_multipart()),
             }
         )
     result.sort(key=lambda t: t["secondary"])
@@ -241,6 +250,9 @@ def _detail_context(
         "clock": clock_for(obj, timezone.now()),
         "progress": progress_for(obj),
         "valid_until": clocks.filing_valid_until(obj.signed_on) if obj.signed_on else None,
+        # Forms issued before ink recording carry a typed date, not a recorded ink date.
+        "typed_date": obj.signed_on is not None
+        and IssuedForm.objects.filter(request=obj, issued_before_ink_recording=True).exists(),
         "documents": obj.documents.select_related("uploaded_by"),
         "family_members": obj.family_members.all() if staff else [],
         "categories": obj.crime_categories.all(),
@@ -302,7 +314,7 @@ def request_transition(request: HttpRequest, reference: str, name: str) -> HttpR
         return redirect(f"{reverse('reauth')}?next={obj.get_absolute_url()}")
     data: dict[str, Any] = {}
     if step.form is not None:
-        form = step.form(request.POST, prefix=name)
+        form = step.form(request.POST, request.FILES, prefix=name)
         if not form.is_valid():
             if not permissions.may_take_step(name, obj, request.user):
                 return _refused(
@@ -314,7 +326,13 @@ def request_transition(request: HttpRequest, reference: str, name: str) -> HttpR
                 )
             messages.error(request, "Please correct the errors below.")
             bound = {
-                name: {"name": name, "label": step.label, "form": form, "secondary": step.secondary}
+                name: {
+                    "name": name,
+                    "label": step.label,
+                    "form": form,
+                    "secondary": step.secondary,
+                    "multipart": form.is_multipart(),
+                }
             }
             return render(
                 request, "cases/detail.html", _detail_context(request, obj, bound), status=400

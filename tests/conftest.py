@@ -97,12 +97,32 @@ def _reference_rows_after_a_flush(request: Any) -> None:
         request.getfixturevalue("reference_rows")
 
 
+@pytest.fixture(scope="session")
+def synthetic_form_template() -> Any:
+    """The synthetic Supplement B ("TEST TEMPLATE - NOT THE USCIS FORM"), checked once."""
+    import csv
+
+    from cases.documents import official, synthetic
+    from cases.documents.i918b_fields import EDITION, FIELDS_CSV
+
+    with open(synthetic.DATA_DIR / "qualifying_crime_categories.csv", encoding="utf-8") as f:
+        names = {row["code"]: row["name"] for row in csv.DictReader(f)}
+    data = synthetic.synthetic_template(FIELDS_CSV, category_tooltips=list(names.values()))
+    return official.prepare_template(data, form_type="I-918B", edition=EDITION, categories=names)
+
+
 @pytest.fixture
-def reference_rows(db: None) -> None:
-    """Roles and reference data; reloaded when a transactional test flushed them."""
+def reference_rows(db: None, synthetic_form_template: Any) -> None:
+    """Roles, reference data and the loaded Supplement B template (the department loads the
+    official one; tests use the synthetic one); reloaded when a transactional test flushed them."""
+    from cases.documents.official import store_template
+    from cases.models import FormTemplate
+
     if not QualifyingCrimeCategory.objects.exists():
         load_reference_data(QualifyingCrimeCategory, Statute)
         sync_roles()
+    if not FormTemplate.objects.filter(active=True).exists():
+        store_template(synthetic_form_template, actor=None)
 
 
 @pytest.fixture
@@ -313,3 +333,49 @@ def admin_client(client: Any, admin_user: Any) -> Any:
     """pytest-django's admin client, signed in with the second factor like everyone."""
     sign_in(client, admin_user)
     return client
+
+
+# --- the ink lifecycle: certify, then the ink signature recorded with a scan ---
+
+
+def scan_png(width: int = 170, height: int = 220) -> bytes:
+    """A real (decodable) PNG standing in for the scan of the ink-signed pages."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("L", (width, height), 235)
+    ImageDraw.Draw(image).line((20, height - 40, width - 20, height - 50), fill=0, width=3)
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+def record_ink(request: Any, actor: Any, *, signed_on: date | None = None, **kwargs: Any) -> Any:
+    """Record the ink signature of a request awaiting it: the deciding official, today."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from cases.documents import issuing
+
+    request.refresh_from_db()
+    return issuing.request_record_ink_signature(
+        request=request,
+        actor=actor,
+        signed_on=signed_on or timezone.localdate(),
+        signer=kwargs.pop("signer", request.certifying_official),
+        scan=kwargs.pop("scan", SimpleUploadedFile("signed.png", scan_png(), "image/png")),
+        **kwargs,
+    )
+
+
+@pytest.fixture
+def certify_and_ink(make_request: Any, people: dict) -> Any:
+    """A request certified by the Chief and signed in ink (recorded by the coordinator)."""
+    from cases.documents import issuing
+
+    def make(**fields: Any) -> CertificationRequest:
+        request = make_request(Status.CHIEF_DECISION, **fields)
+        request = issuing.request_certify(request=request, actor=people["chief"])
+        return record_ink(request, people["coordinator"])
+
+    return make

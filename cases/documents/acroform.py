@@ -405,6 +405,7 @@ def fill(
     *,
     continuation: Continuation | None = None,
     ink_only: Collection[str] = INK_ONLY_FIELDS,
+    metadata: Mapping[str, str] | None = None,
 ) -> bytes:
     """The template with ``values`` written by full field name; returns the new PDF.
 
@@ -412,7 +413,8 @@ def fill(
     Checkboxes take True (the widget's own on-state), False (/Off) or an on-state name.
     Text that does not fit continues in ``continuation``'s blocks, then on appended sheets;
     without a ``continuation`` it raises. Naming an ``ink_only`` field raises, even with an
-    empty value; those fields are always written back empty.
+    empty value; those fields are always written back empty. ``metadata`` (e.g.
+    ``{"/Title": ...}``) goes into the document information dictionary.
     """
     refused = sorted(n for n in values if n in ink_only)
     if refused:
@@ -437,6 +439,8 @@ def fill(
         if name in nodes:
             _clear(nodes[name])
     _drop_xfa(writer)
+    if metadata:
+        writer.add_metadata(dict(metadata))
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()

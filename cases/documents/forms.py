@@ -1,4 +1,4 @@
-"""Forms of the documents pages: the ink-signed scan, the hand-over, verification."""
+"""Forms of the documents pages: the ink signature, the hand-over, verification."""
 
 from __future__ import annotations
 
@@ -6,11 +6,25 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
-from cases.models import OriginalHandover
+from cases.models import CertifyingOfficial, OriginalHandover
 
 
-class SignedScanForm(forms.Form):
-    file = forms.FileField(label="Scan of the page the Chief signed in ink (PDF, JPEG or PNG)")
+class InkSignatureForm(forms.Form):
+    """The ink signature as written on the printed form (the step "Record ink signature")."""
+
+    # The signer list is read at each rendering, not kept with the cached empty forms.
+    cache_fields = False
+
+    signed_on = forms.DateField(
+        label="Date written in Part 6 item 2 (Date of Signature)",
+        widget=forms.DateInput(attrs={"type": "date", "class": "usa-input"}),
+    )
+    signer = forms.ModelChoiceField(
+        label="Signed in ink by",
+        queryset=CertifyingOfficial.objects.order_by("family_name", "given_name", "pk"),
+        widget=forms.Select(attrs={"class": "usa-select"}),
+    )
+    scan = forms.FileField(label="Scan of the signed pages (PDF, JPEG or PNG)")
 
 
 class HandoverForm(forms.Form):
@@ -28,6 +42,12 @@ class HandoverForm(forms.Form):
         choices=OriginalHandover.Method.choices,
         widget=forms.Select(attrs={"class": "usa-select"}),
     )
+    tracking_number = forms.CharField(
+        label="Tracking number (mail or courier)",
+        required=False,
+        max_length=60,
+        widget=forms.TextInput(attrs={"class": "usa-input"}),
+    )
     note = forms.CharField(
         label="Note (optional)",
         required=False,
@@ -38,7 +58,7 @@ class HandoverForm(forms.Form):
 
 class VerifyForm(forms.Form):
     code = forms.CharField(
-        label="Verification code (printed at the foot of every page)",
+        label="Verification code (on the case page, and in the file's properties)",
         required=False,
         max_length=40,
         widget=forms.TextInput(attrs={"class": "usa-input", "autocomplete": "off"}),

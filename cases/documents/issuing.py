@@ -1,40 +1,63 @@
-"""Issuing the Supplement B: the sealed filing copy, the scan of the ink-signed page, the hand-over.
+"""Issuing the Supplement B: the official form filled for the ink signature, the sealed scan.
 
-- ``request_certify`` takes the certify step and, in the same transaction, renders the final
-  form, seals it with the agency's key and stores the bytes once with their SHA-256: if sealing
-  fails, nothing is certified.
-- The Supplement B instructions (01/20/25) require the official's original handwritten signature
-  and refuse a photocopy of the signature page. So the Chief signs the printed form in ink;
-  ``services.request_record_signed_scan`` and ``request_record_handover`` record the scan of the
-  signed page and who received the original, when and how.
+- ``request_certify`` records the Chief's decision and, in the same transaction, fills the
+  loaded official form (cases/documents/official.py), seals it with the agency's key as
+  "issued by AGENCY on DATE" and stores it once with its SHA-256. Part 6 items 1 and 2 stay
+  empty: the certifying official signs and dates them in ink (Form I-918 Supplement B
+  instructions; 8 CFR 103.2(a)(7)(ii)(A)). If sealing fails, nothing is recorded.
+- ``request_record_ink_signature`` records the ink date, the signer and the scan of the signed
+  pages (cases/ink.py), and seals a copy of the scan; only then is the request answered.
+- The seal proves that a file is exactly what the department issued. It is not a signature.
+- ``review_pdf`` is our own layout of the items, for reading on screen: every page says
+  "REVIEW COPY - NOT FOR FILING", and it is never sealed.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import io
 import re
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from pypdf import PdfReader, PdfWriter
+from reportlab.lib.pagesizes import LETTER
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfgen.canvas import Canvas
 
-from cases import clocks, services
+from cases import ink, services
 from cases import permissions as perms
+from cases.documents import official
 from cases.documents.render import render_form_pdf
 from cases.documents.signing import sign_pdf
-from cases.models import (
-    CertificationRequest,
-    IssuedForm,
-)
+from cases.lib.crypto import encrypt_file_bytes
+from cases.models import CertificationRequest, CertifyingOfficial, IssuedForm
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
 
 CODE_PATTERN = re.compile(rb"uvisa-verification-code:([A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4})")
+# pypdf writes "-" and ":" in the document information as octal escapes.
+_ESCAPED_CODE = re.compile(
+    rb"uvisa\\055verification\\055code\\072"
+    rb"([A-Z2-9]{4})\\055([A-Z2-9]{4})\\055([A-Z2-9]{4})"
+)
+
+
+def find_code(data: bytes) -> str | None:
+    """The verification code a file carries in its metadata, if any."""
+    match = CODE_PATTERN.search(data)
+    if match:
+        return match.group(1).decode()
+    escaped = _ESCAPED_CODE.search(data)
+    return "-".join(g.decode() for g in escaped.groups()) if escaped else None
 
 
 _ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read aloud and typed by hand
@@ -43,8 +66,8 @@ _ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: read aloud and 
 def verification_code_for(request: CertificationRequest) -> str:
     """12 characters derived from the reference with a server secret: unguessable, stable.
 
-    Drafts print the same code the signed form will carry; only a signed form is recorded, and
-    once it is, its stored code is the code (even if SECRET_KEY changes later).
+    The review copy prints the same code the issued form will carry; only an issued form is
+    recorded, and once it is, its stored code is the code (even if SECRET_KEY changes later).
     """
     stored = (
         IssuedForm.objects.filter(request_id=request.pk)
@@ -65,57 +88,184 @@ def verification_code_for(request: CertificationRequest) -> str:
     return f"{code[:4]}-{code[4:8]}-{code[8:]}"
 
 
-def draft_pdf(request: CertificationRequest) -> bytes:
-    return render_form_pdf(request, code=verification_code_for(request), final=False)
+def issued_by(request: CertificationRequest, day: date) -> str:
+    """What the seal says, everywhere: never "signed" or "certified" (that is the ink's)."""
+    return f"issued by {request.agency.name} on {day:%m/%d/%Y}"
 
 
-def issue_signed_form(
-    *, request: CertificationRequest, actor: User, at: datetime
-) -> dict[str, Any]:
-    """Render, sign and store the final form; the returned facts go into the certify event."""
+def official_name(official: CertifyingOfficial) -> str:
+    return " ".join(
+        p for p in (official.given_name, official.middle_name, official.family_name) if p
+    )
+
+
+def review_pdf(request: CertificationRequest) -> bytes:
+    """Our own layout of the items, marked "REVIEW COPY - NOT FOR FILING"; never sealed."""
+    return render_form_pdf(request, code=verification_code_for(request))
+
+
+def _metadata(request: CertificationRequest, code: str, what: str) -> dict[str, str]:
+    return {
+        "/Title": f"Form I-918 Supplement B, {what}",
+        "/Author": request.agency.name,
+        "/Subject": f"Verification code {code}",
+        "/Keywords": f"uvisa-verification-code:{code}",
+        "/Creator": "U-visa certification tracker",
+    }
+
+
+def filing_copy(request: CertificationRequest, *, day: date | None = None) -> bytes:
+    """The filled official form, not sealed (what ``request_certify`` seals)."""
+    day = day or timezone.localdate()
     code = verification_code_for(request)
-    pdf = render_form_pdf(request, code=code, final=True)
-    signed, cert_sha256 = sign_pdf(
+    return official.official_pdf(
+        request,
+        official.template_for(request),
+        metadata=_metadata(request, code, f"{issued_by(request, day)} for the ink signature"),
+    )
+
+
+def issue_form(*, request: CertificationRequest, actor: User, at: datetime) -> dict[str, Any]:
+    """Fill, seal and store the official form; the returned facts go into the certify event."""
+    template = official.template_for(request)
+    day = timezone.localdate(at)
+    code = verification_code_for(request)
+    pdf = official.official_pdf(
+        request,
+        template,
+        metadata=_metadata(request, code, f"{issued_by(request, day)} for the ink signature"),
+    )
+    sealed, cert_sha256 = sign_pdf(
         pdf,
-        reason=f"Certified Form I-918 Supplement B, request {request.reference}",
+        reason=f"Form I-918 Supplement B {issued_by(request, day)}; Part 6 is left for the "
+        "certifying official's handwritten signature and date",
         location=f"{request.agency.city}, {request.agency.state}",
         contact=request.agency.phone,
     )
-    digest = hashlib.sha256(signed).hexdigest()
+    digest = hashlib.sha256(sealed).hexdigest()
     IssuedForm.objects.create(
         request=request,
         form_edition=request.form_edition,
-        pdf=signed,
+        template=template,
+        pdf=encrypt_file_bytes(sealed),
         sha256=digest,
-        size=len(signed),
+        size=len(sealed),
         verification_code=code,
         signer_certificate_sha256=cert_sha256,
-        signed_on=request.signed_on,
-        valid_until=clocks.filing_valid_until(request.signed_on),
         issued_at=at,
         issued_by=actor,
     )
-    return {"sha256": digest, "verification_code": code, "size": len(signed)}
+    return {
+        "sha256": digest,
+        "verification_code": code,
+        "size": len(sealed),
+        "template_sha256": template.sha256,
+    }
 
 
 @transaction.atomic
 def request_certify(
     *, request: CertificationRequest, actor: User, note: str = "", at: datetime | None = None
 ) -> CertificationRequest:
-    """The certifying official signs. Part 6 item 2 (the date) starts the 6-month validity.
+    """The Chief's decision: who, when, note; the official form is issued for the ink signature.
 
-    The filing copy is rendered, sealed with the agency's key and stored in the same
-    transaction, after the decision is saved: if sealing fails, nothing is certified.
+    The request is not answered yet (c. 258F s. 3(i)): it waits for the ink signature. If
+    there is no loaded template, the request is a T-visa request, or sealing fails, nothing is
+    recorded.
     """
     at = at or timezone.now()
-    official = perms.active_official(actor, request)
+    official_row = perms.active_official(actor, request)
     return services.take_step(
         request,
         "certify",
         actor=actor,
         at=at,
         note=note.strip(),
-        data={"official": official.pk if official else None},
-        args={"by": actor, "official": official, "at": at, "signed_on": timezone.localdate(at)},
-        after_save=lambda locked: issue_signed_form(request=locked, actor=actor, at=at),
+        data={"official": official_row.pk if official_row else None},
+        args={"by": actor, "official": official_row, "at": at},
+        after_save=lambda locked: issue_form(request=locked, actor=actor, at=at),
+    )
+
+
+# --- the scan of the pages signed in ink ---
+
+
+def _scan_as_pdf(data: bytes, content_type: str) -> bytes:
+    """The scan as a PDF: a PDF rewritten by pypdf, an image placed on a Letter page."""
+    if content_type == "application/pdf":
+        try:
+            reader = PdfReader(io.BytesIO(data))
+            if reader.is_encrypted:
+                raise ValidationError({"scan": "The scan is a password-protected PDF."})
+            writer = PdfWriter(clone_from=reader)
+            out = io.BytesIO()
+            writer.write(out)
+        except ValidationError:
+            raise
+        except Exception as exc:  # pypdf raises many kinds on damaged files
+            raise ValidationError(
+                {"scan": "The scanned PDF cannot be read; scan again, or upload PNG or JPEG."}
+            ) from exc
+        return out.getvalue()
+    try:
+        image = ImageReader(io.BytesIO(data))
+        width, height = image.getSize()
+    except Exception as exc:  # PIL raises many kinds on damaged images
+        raise ValidationError({"scan": "The scanned image cannot be read."}) from exc
+    out = io.BytesIO()
+    canvas = Canvas(out, pagesize=LETTER, invariant=1)
+    page_w, page_h = LETTER
+    scale = min((page_w - 36) / width, (page_h - 36) / height)
+    w, h = width * scale, height * scale
+    canvas.drawImage(image, (page_w - w) / 2, (page_h - h) / 2, w, h)
+    canvas.showPage()
+    canvas.save()
+    return out.getvalue()
+
+
+def seal_scan(
+    request: CertificationRequest,
+    data: bytes,
+    content_type: str,
+    signer: CertifyingOfficial,
+    signed_on: date,
+) -> tuple[bytes, str]:
+    """The scan, sealed: "signed in ink by NAME on DATE; scan issued by AGENCY on DATE"."""
+    pdf = _scan_as_pdf(data, content_type)
+    ink_text = f"signed in ink by {official_name(signer)} on {signed_on:%m/%d/%Y}"
+    today = timezone.localdate()
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    writer.add_metadata(
+        _metadata(
+            request, verification_code_for(request), f"{ink_text}; scan {issued_by(request, today)}"
+        )
+    )
+    out = io.BytesIO()
+    writer.write(out)
+    return sign_pdf(
+        out.getvalue(),
+        reason=f"Scan of Form I-918 Supplement B {ink_text}; {issued_by(request, today)}",
+        location=f"{request.agency.city}, {request.agency.state}",
+        contact=request.agency.phone,
+    )
+
+
+def request_record_ink_signature(
+    *,
+    request: CertificationRequest,
+    actor: User,
+    signed_on: date | None,
+    signer: CertifyingOfficial | None,
+    scan: UploadedFile | None,
+    at: datetime | None = None,
+) -> CertificationRequest:
+    """The coordinator (or the Chief) records the ink date, the signer and the scan."""
+    return ink.request_record_ink_signature(
+        request=request,
+        actor=actor,
+        signed_on=signed_on,
+        signer=signer,
+        scan=scan,
+        seal=seal_scan,
+        at=at,
     )

@@ -1,9 +1,11 @@
-"""Supplement B as a PDF (reportlab), drawn from the form map in cases/formmap.py.
+"""The review copy of Supplement B (reportlab), drawn from the form map in cases/formmap.py.
 
-Every page carries the request's reference and the verification code; until the Chief certifies,
-"DRAFT - NOT SIGNED" runs across each page. Long answers continue in the Additional Information
-part with the page, part and item they belong to (Supplement B, Part 7). User text is escaped
-before it reaches a Paragraph, so it is printed literally and never read as markup.
+Our own layout of the Parts and Items, for reading on screen; it is never filed and never
+sealed. The form to file is the official USCIS PDF, filled by cases/documents/official.py
+(8 CFR 103.2(a)(1)). Every page carries the request's reference and the verification code, and
+"REVIEW COPY - NOT FOR FILING" runs across each page. Long answers continue in the Additional
+Information part with the page, part and item they belong to (Supplement B, Part 7). User text
+is escaped before it reaches a Paragraph, so it is printed literally and never read as markup.
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ if TYPE_CHECKING:
 
 FONT = "DejaVuSans"
 FONT_BOLD = "DejaVuSans-Bold"
-DRAFT_MARK = "DRAFT - NOT SIGNED"
+REVIEW_MARK = "REVIEW COPY - NOT FOR FILING"
 CONTINUED = "(continued in Part {part})"
 
 
@@ -152,7 +154,6 @@ def _boxes(options: tuple[str, ...], chosen: set[str]) -> str:
 class FormContext:
     request: CertificationRequest
     code: str
-    final: bool
     all_categories: list[str]
 
 
@@ -216,15 +217,13 @@ def _value_flowable(
             text += f"<br/>{more}"
         return Paragraph(text, st["base"])
     if item.kind == "signature":
-        if ctx.final:
-            return Paragraph(
-                "<br/><br/>______________________________________<br/>"
-                "Original signature of the certifying official, in ink",
-                st["base"],
-            )
-        return Paragraph("(signed in ink after certification)", st["base"])
+        return Paragraph(
+            "(signed in ink by the certifying official on the official form)", st["base"]
+        )
     if item.at_signing and item.required and not value:
-        return Paragraph("(filled in when the certifying official signs)", st["base"])
+        if item.kind == "date":
+            return Paragraph("(written in ink by the certifying official)", st["base"])
+        return Paragraph("(filled in at the decision)", st["base"])
     text = str(value or "")
     if not text:
         return Paragraph(escape(item.empty), st["base"])
@@ -246,7 +245,7 @@ def _page_decorator(ctx: FormContext, edition: formmap.Edition) -> Any:
         width, height = LETTER
         canvas.saveState()
         canvas.setFont(FONT, 7.5)
-        status = "CERTIFIED" if ctx.final else DRAFT_MARK
+        status = REVIEW_MARK
         canvas.drawString(
             15 * mm,
             height - 10 * mm,
@@ -261,26 +260,24 @@ def _page_decorator(ctx: FormContext, edition: formmap.Edition) -> Any:
             f"Verification code {ctx.code} · check at {site}/verify/",
         )
         canvas.drawRightString(width - 15 * mm, 9 * mm, f"Page {doc.page}")
-        if not ctx.final:
-            canvas.setFont(FONT_BOLD, 54)
-            canvas.setFillColor(colors.Color(0.75, 0.1, 0.1, alpha=0.22))
-            canvas.translate(width / 2, height / 2)
-            canvas.rotate(50)
-            canvas.drawCentredString(0, 0, DRAFT_MARK)
+        canvas.setFont(FONT_BOLD, 40)
+        canvas.setFillColor(colors.Color(0.75, 0.1, 0.1, alpha=0.22))
+        canvas.translate(width / 2, height / 2)
+        canvas.rotate(50)
+        canvas.drawCentredString(0, 0, REVIEW_MARK)
         canvas.restoreState()
 
     return on_page
 
 
-def render_form_pdf(request: CertificationRequest, *, code: str, final: bool) -> bytes:
-    """The request's Supplement B: a draft, or (``final``) the certified form for signing."""
+def render_form_pdf(request: CertificationRequest, *, code: str) -> bytes:
+    """The request's Supplement B items in our layout: the review copy, never for filing."""
 
     st = styles()
     edition = formmap.edition_for(request)
     ctx = FormContext(
         request=request,
         code=code,
-        final=final,
         all_categories=list(
             QualifyingCrimeCategory.objects.order_by("form_order").values_list("name", flat=True)
         ),
@@ -293,7 +290,8 @@ def render_form_pdf(request: CertificationRequest, *, code: str, final: bool) ->
             f"Edition {escape(edition.code)}. Prepared by {escape(request.agency.name)} "
             f"for request "
             f"{escape(request.reference)}. "
-            + ("Certified; the Part 6 signature is in ink." if final else DRAFT_MARK + "."),
+            + REVIEW_MARK
+            + ". The form to file is the official USCIS form, signed and dated in ink.",
             st["small"],
         ),
         Spacer(1, 4),
@@ -304,18 +302,6 @@ def render_form_pdf(request: CertificationRequest, *, code: str, final: bool) ->
         if part.number == 6:
             story.append(Paragraph(escape(edition.statement), st["base"]))
             story.append(Spacer(1, 4))
-            official = formmap.signing_official(request)
-            if final and official is not None and request.signed_on is not None:
-                story.append(
-                    Paragraph(
-                        f"Certifying official: {escape(official.given_name)} "
-                        f"{escape(official.middle_name)} {escape(official.family_name)}, "
-                        f"{escape(official.title)}. Date of signature: "
-                        f"{request.signed_on.strftime('%m/%d/%Y')}.",
-                        st["bold"],
-                    )
-                )
-                story.append(Spacer(1, 4))
         for filled in items:
             key = f"{filled.item.part}.{filled.item.number}"
             value = _value_flowable(filled, ctx, st, continuations, edition)
@@ -366,7 +352,7 @@ def render_form_pdf(request: CertificationRequest, *, code: str, final: bool) ->
         rightMargin=15 * mm,
         topMargin=15 * mm,
         bottomMargin=15 * mm,
-        title=f"Form I-918 Supplement B, {request.reference}",
+        title=f"Form I-918 Supplement B review copy, {request.reference}",
         author=request.agency.name,
         subject=f"Verification code {code}",
         keywords=f"uvisa-verification-code:{code}",

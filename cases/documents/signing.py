@@ -112,13 +112,13 @@ def _load_signer(path: str, mtime: float, password: str):
     except Exception as exc:  # pyHanko raises several kinds for a bad file or password
         logger.error("Cannot read the signing key %s: %s", path, exc)
         raise SigningError(
-            "The form could not be signed: the signing key cannot be read. Nothing was certified."
+            "The file could not be sealed: the signing key cannot be read. Nothing was recorded."
         ) from exc
     if signer is None:
         logger.error("Cannot read the signing key %s (wrong password?)", path)
         raise SigningError(
-            "The form could not be signed: the signing key cannot be read (wrong password?). "
-            "Nothing was certified."
+            "The file could not be sealed: the signing key cannot be read (wrong password?). "
+            "Nothing was recorded."
         )
     return signer
 
@@ -128,8 +128,8 @@ def signer():
     if not path.is_file():
         logger.error("No signing key at %s (UVISA_SIGNING_P12)", path)
         raise SigningError(
-            "The form could not be signed: no signing key is configured (UVISA_SIGNING_P12; "
-            "`python manage.py make_signing_key` for development). Nothing was certified."
+            "The file could not be sealed: no signing key is configured (UVISA_SIGNING_P12; "
+            "`python manage.py make_signing_key` for development). Nothing was recorded."
         )
     password = settings.UVISA_SIGNING_P12_PASSWORD
     sibling = path.with_name(path.name + ".password")  # what make_signing_key writes
@@ -185,7 +185,9 @@ def sign_pdf(pdf: bytes, *, reason: str, location: str, contact: str = "") -> tu
         )
     except Exception as exc:
         logger.exception("Signing failed")
-        raise SigningError(f"The form could not be signed ({exc}). Nothing was certified.") from exc
+        raise SigningError(
+            f"The file could not be sealed with the agency's key ({exc}). Nothing was recorded."
+        ) from exc
     return out.getvalue(), certificate_sha256(agency_signer.signing_cert)
 
 

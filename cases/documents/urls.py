@@ -7,10 +7,14 @@ from django.urls import path
 from cases.documents import views
 
 urlpatterns = [
-    path("requests/<str:reference>/form/draft.pdf", views.form_draft_pdf, name="form_draft_pdf"),
-    path("requests/<str:reference>/form/signed.pdf", views.form_signed_pdf, name="form_signed_pdf"),
+    path(
+        "requests/<str:reference>/form/review-copy.pdf",
+        views.form_review_pdf,
+        name="form_review_pdf",
+    ),
+    path("requests/<str:reference>/form/issued.pdf", views.form_issued_pdf, name="form_issued_pdf"),
+    path("requests/<str:reference>/form/ink-scan.pdf", views.form_scan_pdf, name="form_scan_pdf"),
     path("requests/<str:reference>/letters/<str:kind>.pdf", views.letter_pdf, name="letter_pdf"),
-    path("requests/<str:reference>/form/scan/", views.ink_scan_upload, name="ink_scan_upload"),
     path("requests/<str:reference>/form/handover/", views.handover_record, name="handover_record"),
     path("verify/", views.verify, name="verify"),
 ]

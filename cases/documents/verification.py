@@ -1,5 +1,10 @@
 """Is this file one the department issued? GENUINE, ALTERED or UNKNOWN, with non-identifying
-facts only (agency, date signed, valid until, withdrawn), for the public page and the command.
+facts only, for the public page and the command: the agency, the day it issued the file,
+whether the certifying official's ink signature is recorded (by whom, on what date) and the
+filing validity that follows from the ink date (8 CFR 214.14(c)(2)(i)), and withdrawal.
+
+The agency's seal proves the file is exactly what the department issued; it is not a signature.
+A filled form with no ink signature recorded is not a certification anyone can file.
 """
 
 from __future__ import annotations
@@ -7,20 +12,14 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.utils import timezone
 
+from cases import clocks
+from cases.documents.issuing import find_code, issued_by, official_name
 from cases.documents.signing import agency_certificate_fingerprints, inspect_signature
-from cases.models import (
-    IssuedForm,
-    Status,
-)
-
-if TYPE_CHECKING:
-    pass
-
-from cases.documents.issuing import CODE_PATTERN
+from cases.models import InkSignature, IssuedForm, Status
 
 
 def normalize_code(text: str) -> str:
@@ -33,23 +32,57 @@ def normalize_code(text: str) -> str:
 GENUINE, ALTERED, UNKNOWN = "genuine", "altered", "unknown"
 
 
+def _ink_of(form: IssuedForm) -> InkSignature | None:
+    return (
+        InkSignature.objects.select_related("signer").filter(issued_form=form).first()
+        if form.pk
+        else None
+    )
+
+
 @dataclass
 class Verdict:
     status: str
     reason: str
     form: IssuedForm | None = None
+    scan: bool = False  # the file is the agency's sealed scan of the ink-signed pages
 
     def facts(self) -> dict[str, Any]:
         """Non-identifying facts only: nothing about the victim, not even the reference."""
         if self.form is None:
             return {}
-        request = self.form.request
+        form = self.form
+        request = form.request
         withdrawn = request.status == Status.CERTIFICATION_WITHDRAWN
+        ink = _ink_of(form)
+        issued_on = timezone.localdate(form.issued_at)
+        if ink is not None:
+            ink_text = (
+                f"signed in ink by {official_name(ink.signer)}, {ink.signer.title}, "
+                f"on {ink.signed_on:%m/%d/%Y}"
+            )
+            valid_until = clocks.filing_valid_until(ink.signed_on)
+        elif form.issued_before_ink_recording:
+            ink_text = (
+                "issued before ink recording: the tracker holds no record of the ink signature"
+            )
+            valid_until = form.valid_until
+        else:
+            ink_text = "no ink signature recorded: this file is not yet a signed certification"
+            valid_until = None
         return {
             "agency": request.agency.name,
-            "form": f"Form I-918 Supplement B, edition {self.form.form_edition}",
-            "signed_on": self.form.signed_on,
-            "valid_until": self.form.valid_until,
+            "form": f"Form I-918 Supplement B, edition {form.form_edition}",
+            "file": "the agency's sealed scan of the pages signed in ink"
+            if self.scan
+            else "the filled official form, as issued for the ink signature",
+            "issued": issued_by(request, issued_on),
+            "issued_on": issued_on,
+            "ink_recorded": ink is not None,
+            "ink": ink_text,
+            "ink_signed_on": ink.signed_on if ink else None,
+            "legacy": form.issued_before_ink_recording,
+            "valid_until": valid_until,
             "withdrawn": withdrawn,
             "withdrawn_on": timezone.localdate(request.certification_withdrawn_at)
             if withdrawn and request.certification_withdrawn_at
@@ -60,9 +93,13 @@ class Verdict:
         text = f"{self.status.upper()}: {self.reason}"
         facts = self.facts()
         if facts:
+            valid = (
+                f"valid for filing until {facts['valid_until']:%m/%d/%Y}"
+                if facts["valid_until"]
+                else "no filing validity until the ink signature is recorded"
+            )
             text += (
-                f" [{facts['agency']}; signed {facts['signed_on']:%m/%d/%Y}; valid until "
-                f"{facts['valid_until']:%m/%d/%Y}; "
+                f" [{facts['issued']}; {facts['ink']}; {valid}; "
                 + ("WITHDRAWN" if facts["withdrawn"] else "not withdrawn")
                 + "]"
             )
@@ -76,7 +113,7 @@ def _known_fingerprints() -> set[str]:
 
 
 def verify_pdf(data: bytes) -> Verdict:
-    """Is this exactly a form the agency signed? Compares the bytes with the agency's record and
+    """Is this exactly a file the agency issued? Compares the bytes with the agency's record and
     reads the embedded signature to tell "changed after signing" from "not ours"."""
 
     if not data.startswith(b"%PDF-"):
@@ -84,31 +121,39 @@ def verify_pdf(data: bytes) -> Verdict:
     digest = hashlib.sha256(data).hexdigest()
     form = IssuedForm.objects.select_related("request__agency").filter(sha256=digest).first()
     if form is not None:
-        return Verdict(GENUINE, "identical to the form the agency signed", form)
-
-    match = CODE_PATTERN.search(data)
-    by_code = (
-        IssuedForm.objects.select_related("request__agency")
-        .filter(verification_code=match.group(1).decode())
+        return Verdict(GENUINE, "identical to the file the agency issued", form)
+    ink = (
+        InkSignature.objects.select_related("issued_form__request__agency")
+        .filter(sealed_scan_sha256=digest)
         .first()
-        if match
+    )
+    if ink is not None:
+        return Verdict(
+            GENUINE, "identical to the scan of the ink-signed form the agency sealed",
+            ink.issued_form, scan=True,
+        )  # fmt: skip
+
+    code = find_code(data)
+    by_code = (
+        IssuedForm.objects.select_related("request__agency").filter(verification_code=code).first()
+        if code
         else None
     )
     info = inspect_signature(data)
     if info.present and info.certificate_sha256 in _known_fingerprints():
         if info.intact and info.valid and info.entire_file:
-            return Verdict(UNKNOWN, "signed with the agency's key but not in its record", by_code)
-        return Verdict(ALTERED, "signed by the agency, but changed after signing", by_code)
+            return Verdict(UNKNOWN, "sealed with the agency's key but not in its record", by_code)
+        return Verdict(ALTERED, "sealed by the agency, but changed after it was sealed", by_code)
     if by_code is not None:
         return Verdict(
             ALTERED,
-            "carries the verification code of a form the agency signed, but is not that file",
+            "carries the verification code of a file the agency issued, but is not that file",
             by_code,
         )
     if info.present:
         signer = f" ({info.signer})" if info.signer else ""
-        return Verdict(UNKNOWN, f"signed with a key that is not the agency's{signer}")
-    return Verdict(UNKNOWN, f"not signed by the agency: {info.error or 'no signature'}")
+        return Verdict(UNKNOWN, f"sealed with a key that is not the agency's{signer}")
+    return Verdict(UNKNOWN, f"not sealed by the agency: {info.error or 'no seal'}")
 
 
 def verify_code(code: str) -> Verdict:
@@ -123,5 +168,5 @@ def verify_code(code: str) -> Verdict:
         .first()
     )
     if form is None:
-        return Verdict(UNKNOWN, "no form signed by the agency has this verification code")
-    return Verdict(GENUINE, "the agency signed a form with this verification code", form)
+        return Verdict(UNKNOWN, "no file issued by the agency has this verification code")
+    return Verdict(GENUINE, "the agency issued a form with this verification code", form)

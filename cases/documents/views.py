@@ -10,12 +10,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cases import errors, services
+from cases import errors, ink
 from cases import permissions as perms
 from cases.audit import log_access
 from cases.documents import issuing, letters, verification
-from cases.documents.forms import HandoverForm, SignedScanForm, VerifyForm
-from cases.models import AccessLog, IssuedForm, LetterTemplate
+from cases.documents.forms import HandoverForm, VerifyForm
+from cases.models import AccessLog, InkSignature, IssuedForm, LetterTemplate
 from cases.permissions import get_request_for_user
 
 
@@ -28,22 +28,37 @@ def _attachment(data: bytes, filename: str) -> HttpResponse:
 
 
 @require_GET
-def form_draft_pdf(request: HttpRequest, reference: str) -> HttpResponse:
+def form_review_pdf(request: HttpRequest, reference: str) -> HttpResponse:
+    """Our own layout, "REVIEW COPY - NOT FOR FILING" on every page; never sealed."""
     obj = get_request_for_user(request.user, reference)
     if not perms.can_see_draft(obj, request.user):
-        raise PermissionDenied("The draft form is for the department.")
-    log_access(request, action=AccessLog.Action.DOWNLOAD_FORM, obj=obj, detail="draft I-918B")
-    return _attachment(issuing.draft_pdf(obj), f"{obj.reference}-I-918B-draft.pdf")
+        raise PermissionDenied("The review copy is for the department.")
+    log_access(request, action=AccessLog.Action.DOWNLOAD_FORM, obj=obj, detail="review copy I-918B")
+    return _attachment(issuing.review_pdf(obj), f"{obj.reference}-I-918B-review-copy.pdf")
 
 
 @require_GET
-def form_signed_pdf(request: HttpRequest, reference: str) -> HttpResponse:
+def form_issued_pdf(request: HttpRequest, reference: str) -> HttpResponse:
+    """The filled official form as issued (sealed), print-ready for the ink signature."""
     obj = get_request_for_user(request.user, reference)
     form = IssuedForm.objects.filter(request=obj).first()
     if form is None:
-        raise Http404("No signed form for this request.")
-    log_access(request, action=AccessLog.Action.DOWNLOAD_FORM, obj=obj, detail="signed I-918B")
-    return _attachment(bytes(form.pdf), f"{obj.reference}-I-918B-signed.pdf")
+        raise Http404("No form was issued for this request.")
+    if not perms.can_see_issued_form(obj, request.user):
+        raise PermissionDenied("The form is not signed in ink yet; it is for the department.")
+    log_access(request, action=AccessLog.Action.DOWNLOAD_FORM, obj=obj, detail="issued I-918B")
+    return _attachment(form.data, f"{obj.reference}-I-918B-issued.pdf")
+
+
+@require_GET
+def form_scan_pdf(request: HttpRequest, reference: str) -> HttpResponse:
+    """The agency's sealed copy of the scan of the pages signed in ink."""
+    obj = get_request_for_user(request.user, reference)
+    ink = InkSignature.objects.filter(request=obj).first()
+    if ink is None:
+        raise Http404("No ink signature is recorded for this request.")
+    log_access(request, action=AccessLog.Action.DOWNLOAD_FORM, obj=obj, detail="ink scan I-918B")
+    return _attachment(ink.sealed_scan_data, f"{obj.reference}-I-918B-ink-signed-scan.pdf")
 
 
 @require_GET
@@ -70,22 +85,6 @@ def _run(request: HttpRequest, obj: object, call: object) -> HttpResponse:
 
 
 @require_POST
-def ink_scan_upload(request: HttpRequest, reference: str) -> HttpResponse:
-    obj = get_request_for_user(request.user, reference)
-    form = SignedScanForm(request.POST, request.FILES, prefix="scan")
-    if not form.is_valid():
-        messages.error(request, "Choose the scanned file.")
-        return redirect(obj)
-    return _run(
-        request,
-        obj,
-        lambda: services.request_record_signed_scan(
-            request=obj, actor=request.user, upload=form.cleaned_data["file"]
-        ),
-    )
-
-
-@require_POST
 def handover_record(request: HttpRequest, reference: str) -> HttpResponse:
     obj = get_request_for_user(request.user, reference)
     form = HandoverForm(request.POST, prefix="handover")
@@ -95,16 +94,15 @@ def handover_record(request: HttpRequest, reference: str) -> HttpResponse:
     return _run(
         request,
         obj,
-        lambda: services.request_record_handover(
-            request=obj, actor=request.user, **form.cleaned_data
-        ),
+        lambda: ink.request_record_handover(request=obj, actor=request.user, **form.cleaned_data),
     )
 
 
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def verify(request: HttpRequest) -> HttpResponse:
-    """Public: genuine / altered / unknown, with the agency, dates and withdrawal only."""
+    """Public: genuine / altered / unknown, with the agency, the issue and ink dates, the
+    validity and withdrawal only."""
     verdict = None
     if request.method == "POST":
         form = VerifyForm(request.POST, request.FILES)

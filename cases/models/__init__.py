@@ -1,6 +1,12 @@
 """The models of the ``cases`` app, one module a concern; import them from here."""
 
-from cases.models.documents import IssuedForm, LetterTemplate, OriginalHandover
+from cases.models.documents import (
+    FormTemplate,
+    InkSignature,
+    IssuedForm,
+    LetterTemplate,
+    OriginalHandover,
+)
 from cases.models.records import AccessLog, AuditChainHead, ReminderSent, UserSession
 from cases.models.reference import (
     AdvocateOrganization,
@@ -51,8 +57,10 @@ __all__ = [
     "Document",
     "ExpeditedReason",
     "FamilyMember",
+    "FormTemplate",
     "FormType",
     "Gender",
+    "InkSignature",
     "IssuedForm",
     "LetterTemplate",
     "OriginalHandover",

@@ -1,5 +1,8 @@
-"""What the department issues: the sealed Supplement B, the hand-over of the ink original, and
-the letter wording.
+"""What the department issues: the official form templates it fills, the sealed Supplement B,
+the ink signature with the sealed scan, the hand-over of the ink original, and the letter wording.
+
+Every stored PDF is encrypted at rest like uploaded documents (cases/lib/crypto.py); the
+SHA-256 columns are those of the plain bytes, which is what verification compares.
 """
 
 from __future__ import annotations
@@ -10,27 +13,82 @@ from django.db import models
 from django.template import Template, TemplateSyntaxError
 from django.utils import timezone
 
-from cases.models.requests import CertificationRequest
+from cases.lib.crypto import decrypt_file_bytes
+from cases.models.reference import CertifyingOfficial
+from cases.models.requests import Document
+from cases.states import FormType
+
+
+class FormTemplate(models.Model):
+    """A blank official form (e.g. Form I-918 Supplement B, edition 01/20/25) from uscis.gov.
+
+    Loaded by an administrator; its field inventory matched the edition's field list when it
+    was loaded, and the Part 3 item 1 boxes were matched to the categories by their tooltips.
+    Only one template per form and edition is active: the one filled from then on.
+    """
+
+    form_type = models.CharField(max_length=10, choices=FormType.choices)
+    edition = models.CharField(max_length=10, help_text="Edition date, bottom left of each page")
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()
+    pdf = models.BinaryField(editable=False)  # encrypted (cases/lib/crypto.py)
+    filename = models.CharField(max_length=255, blank=True)
+    inventory = models.JSONField(default=list, help_text="Field name, type, tooltip, on-states")
+    category_fields = models.JSONField(default=dict, help_text="category code -> box field name")
+    choice_fields = models.JSONField(
+        default=dict, help_text='"part|item" -> {option: box field name}'
+    )
+    loaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    loaded_at = models.DateTimeField(default=timezone.now)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["-loaded_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["form_type", "edition"],
+                condition=models.Q(active=True),
+                name="one_active_template_per_form_and_edition",
+            )
+        ]
+
+    def __str__(self) -> str:
+        state = "active" if self.active else "replaced"
+        return f"{self.form_type} edition {self.edition} ({state}, {self.sha256[:12]})"
+
+    @property
+    def data(self) -> bytes:
+        return decrypt_file_bytes(bytes(self.pdf))
 
 
 class IssuedForm(models.Model):
-    """The signed final PDF of a certified request, stored once and never changed.
+    """The filled official form the agency issued for the ink signature, stored once, never changed.
 
-    The bytes are what the agency signed (PAdES, cases/signing.py); the SHA-256 is also in the
-    certify CaseEvent. The verification code is printed on every page (cases/pdf.py).
+    The bytes (encrypted at rest) are what the agency sealed (PAdES, documents/signing.py):
+    "issued by AGENCY on DATE". The seal proves the file is the department's, not a
+    signature: the certifying official signs and dates Part 6 in ink (InkSignature).
+    Forms issued before ink recording existed carry ``issued_before_ink_recording`` and the
+    date that was then typed into Part 6 (``signed_on``).
     """
 
     request = models.OneToOneField(
-        CertificationRequest, on_delete=models.PROTECT, related_name="issued_form"
+        "cases.CertificationRequest", on_delete=models.PROTECT, related_name="issued_form"
     )
     form_edition = models.CharField(max_length=10)
-    pdf = models.BinaryField(editable=False)
+    template = models.ForeignKey(
+        FormTemplate, null=True, blank=True, on_delete=models.PROTECT, related_name="issued"
+    )
+    pdf = models.BinaryField(editable=False)  # encrypted (cases/lib/crypto.py)
     sha256 = models.CharField(max_length=64, unique=True)
     size = models.PositiveIntegerField()
     verification_code = models.CharField(max_length=20, unique=True)
     signer_certificate_sha256 = models.CharField(max_length=64)
-    signed_on = models.DateField()
-    valid_until = models.DateField()
+    # Only on forms issued before ink recording: the typed date and what followed from it.
+    signed_on = models.DateField(null=True, blank=True)
+    valid_until = models.DateField(null=True, blank=True)
+    issued_before_ink_recording = models.BooleanField(default=False)
     issued_at = models.DateTimeField(default=timezone.now)
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -46,6 +104,50 @@ class IssuedForm(models.Model):
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise ValueError("An issued form is never deleted.")
+
+    @property
+    def data(self) -> bytes:
+        """The PDF as issued (decrypted)."""
+        return decrypt_file_bytes(bytes(self.pdf))
+
+
+class InkSignature(models.Model):
+    """The certifying official's handwritten signature on the issued form, as recorded.
+
+    The date is the one written in Part 6 item 2; the scan of the signed pages is kept as a
+    document and as a copy sealed by the agency. Stored once, never changed.
+    """
+
+    request = models.OneToOneField(
+        "cases.CertificationRequest", on_delete=models.PROTECT, related_name="ink_signature"
+    )
+    issued_form = models.OneToOneField(
+        IssuedForm, on_delete=models.PROTECT, related_name="ink_signature"
+    )
+    signed_on = models.DateField(help_text="Part 6 item 2, as written in ink")
+    signer = models.ForeignKey(CertifyingOfficial, on_delete=models.PROTECT, related_name="+")
+    scan = models.ForeignKey(Document, on_delete=models.PROTECT, related_name="+")
+    sealed_scan = models.BinaryField(editable=False)  # encrypted (cases/lib/crypto.py)
+    sealed_scan_sha256 = models.CharField(max_length=64, unique=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.request_id} signed in ink on {self.signed_on}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None:
+            raise ValueError("A recorded ink signature is never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise ValueError("A recorded ink signature is never deleted.")
+
+    @property
+    def sealed_scan_data(self) -> bytes:
+        return decrypt_file_bytes(bytes(self.sealed_scan))
 
 
 class OriginalHandover(models.Model):
@@ -65,17 +167,24 @@ class OriginalHandover(models.Model):
     received_by = models.CharField(max_length=200, help_text="Name and role of the recipient")
     received_on = models.DateField()
     method = models.CharField(max_length=20, choices=Method.choices)
+    tracking_number = models.CharField(max_length=60, blank=True)
     note = models.TextField(blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     recorded_at = models.DateTimeField(default=timezone.now)
 
+    MAILED = (Method.MAIL, Method.CERTIFIED_MAIL, Method.COURIER)
+
     class Meta:
         ordering = ["recorded_at", "pk"]
 
     def __str__(self) -> str:
         return f"{self.received_by} on {self.received_on}"
+
+    @property
+    def mailed(self) -> bool:
+        return self.method in self.MAILED
 
 
 class LetterTemplate(models.Model):

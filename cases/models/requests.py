@@ -202,7 +202,9 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
     certifying_official = models.ForeignKey(
         CertifyingOfficial, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    signed_on = models.DateField(null=True, blank=True, help_text="Part 6 item 2")
+    signed_on = models.DateField(
+        null=True, blank=True, help_text="Part 6 item 2, as written in ink by the official"
+    )
     decline_reason = models.CharField(max_length=30, choices=DeclineReason.choices, blank=True)
     decision_note = EncryptedTextField(blank=True)
 
@@ -350,7 +352,7 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
     @transition(
         field=status,
         source=Status.CHIEF_DECISION,
-        target=Status.CERTIFIED,
+        target=Status.AWAITING_INK,
         conditions=[form_is_complete],  # type: ignore[list-item]
         custom={"label": "Certify", "role": "chief"},
     )
@@ -360,11 +362,23 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
         by: User,
         official: CertifyingOfficial,
         at: datetime,
-        signed_on: date,
     ) -> None:
+        # The decision only: the form is signed and dated by hand afterwards (Form I-918
+        # Supplement B instructions; 8 CFR 103.2(a)(7)(ii)(A)), and Part 6 item 2 stays empty.
         self.decided_by = by
         self.decided_at = at
         self.certifying_official = official
+        self.signed_on = None
+
+    @transition(
+        field=status,
+        source=Status.AWAITING_INK,
+        target=Status.CERTIFIED,
+        custom={"label": "Record ink signature", "role": "coordinator"},
+    )
+    def record_ink_signature(self, *, signed_on: date) -> None:
+        # The date the official wrote in Part 6 item 2: the answer under c. 258F s. 3(i), and
+        # the start of the six months the form may be filed (8 CFR 214.14(c)(2)(i)).
         self.signed_on = signed_on
 
     @transition(
@@ -428,7 +442,8 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
 
     @transition(
         field=status,
-        source=OPEN_STATES,
+        # Not once the decision is made and the form issued for ink.
+        source=[s for s in OPEN_STATES if s != Status.AWAITING_INK],
         target=Status.WITHDRAWN,
         custom={"label": "Withdraw request", "role": "advocate"},
     )
@@ -457,6 +472,7 @@ for _name in [
     "attest_helpfulness",
     "return_for_review",
     "certify",
+    "record_ink_signature",
     "decline",
     "request_information",
     "answer_information",
@@ -494,7 +510,7 @@ class Document(models.Model):
         PARTIAL_FORM = "partial_form", "Supplement B with Part 1 filled"
         POLICE_REPORT = "police_report", "Police report"
         INFORMATION_RESPONSE = "information_response", "Answer to an information request"
-        SIGNED_SCAN = "signed_scan", "Scan of the ink-signed form"
+        SIGNED_SCAN = "signed_scan", "Scan of the pages signed in ink"
         OTHER = "other", "Other"
 
     request = models.ForeignKey(
@@ -526,9 +542,16 @@ class CaseEvent(models.Model):
         ASSIGNED = "assigned", "Detective assigned"
         DOCUMENT_ADDED = "document_added", "Document added"
         NOTE = "note", "Internal note"
+        TEMPLATE_LOADED = "template_loaded", "Official form template loaded"
 
+    # Empty only for events about no one request (a form template loaded), which join the
+    # same hash chain.
     request = models.ForeignKey(
-        CertificationRequest, on_delete=models.PROTECT, related_name="events"
+        CertificationRequest,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="events",
     )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -9,8 +9,10 @@ denials by policy reason, expedited requests.
 
 Counting rules (calendar year, the agency's time zone):
 - requested: requests received in the year (one request is one individual);
-- signed / denied: answers given in the year (``decided_at``), whatever year they came in;
-  a certification later withdrawn was still signed;
+- signed / denied: answers given in the year, whatever year they came in: a denial on the
+  day of ``decided_at``, a certification on its ink date (``signed_on``: completed and signed,
+  s. 3(i)); a decision still awaiting the ink signature is pending; a certification later
+  withdrawn was still signed;
 - withdrawn: withdrawn by the requester in the year;
 - pending: received by the end of the year (or today, for the current year) and neither
   answered nor withdrawn by then.
@@ -31,7 +33,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from cases import clocks
@@ -61,6 +63,7 @@ REPORT_FIELDS = [
     "status",
     "received_at",
     "decided_at",
+    "signed_on",
     "withdrawn_at",
     "delay_issued_at",
     "delay_projected_date",
@@ -195,6 +198,17 @@ def percentile(values: list[int], pct: int) -> int | None:
     return ordered[max(0, math.ceil(pct / 100 * len(ordered)) - 1)]
 
 
+def _answer_moment(request: CertificationRequest) -> datetime | None:
+    """When the request was answered (clocks.answered_on): the decision time when that is the
+    answer day, otherwise the start of the ink day; None while unanswered."""
+    day = clocks.answered_on(request)
+    if day is None:
+        return None
+    if request.decided_at is not None and timezone.localdate(request.decided_at) == day:
+        return request.decided_at
+    return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
+
+
 def build_annual_report(year: int, *, now: datetime, agency: str = "") -> AnnualReport:
     """Two queries: the requests (report columns only) and the category counts."""
     start, end = year_bounds(year)
@@ -203,7 +217,10 @@ def build_annual_report(year: int, *, now: datetime, agency: str = "") -> Annual
     rows = list(
         CertificationRequest.objects.only(*REPORT_FIELDS)
         .filter(received_at__lt=end)
-        .exclude(decided_at__lt=start)
+        # Answered before the year: a denial before it, or an ink date before it.
+        .exclude(
+            Q(decided_at__lt=start) & (Q(signed_on__isnull=True) | Q(signed_on__lt=start.date()))
+        )
         .exclude(withdrawn_at__lt=start)
         .order_by("pk")
     )
@@ -219,12 +236,14 @@ def build_annual_report(year: int, *, now: datetime, agency: str = "") -> Annual
     def in_year(moment: datetime | None) -> bool:
         return moment is not None and start <= moment < end
 
+    answered_at = {r.pk: _answer_moment(r) for r in rows}
     received = [r for r in rows if in_year(r.received_at)]
-    answers = [r for r in rows if in_year(r.decided_at)]
+    answers = [r for r in rows if in_year(answered_at[r.pk])]
     signed = [r for r in answers if r.status in SIGNED_STATES]
     denied = [r for r in answers if r.status == Status.DECLINED]
     days = [
-        (timezone.localdate(r.decided_at) - timezone.localdate(r.received_at)).days for r in answers
+        (timezone.localdate(answered_at[r.pk]) - timezone.localdate(r.received_at)).days
+        for r in answers
     ]
     answer_clocks = [clocks.clock(r, now=now, jurisdiction=jurisdiction) for r in answers]
     late = [c for c in answer_clocks if c.state == clocks.ClockState.ANSWERED_LATE]
@@ -233,7 +252,7 @@ def build_annual_report(year: int, *, now: datetime, agency: str = "") -> Annual
         r
         for r in rows
         if r.received_at < as_of_time
-        and (r.decided_at is None or r.decided_at >= as_of_time)
+        and (answered_at[r.pk] is None or answered_at[r.pk] >= as_of_time)
         and (r.withdrawn_at is None or r.withdrawn_at >= as_of_time)
     ]
     per_month = Counter(timezone.localtime(r.received_at).month for r in received)

@@ -1,54 +1,89 @@
-"""The case page's block for Supplement B: missing items, PDFs, letters, the ink original."""
+"""The case page's block for Supplement B: missing items, the files, letters, the ink original."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import template
+from django.utils import timezone
 
 from cases import permissions as perms
 from cases.documents import letters
-from cases.documents.forms import HandoverForm, SignedScanForm
+from cases.documents.forms import HandoverForm
+from cases.documents.issuing import issued_by, official_name
+from cases.documents.official import template_problem
 from cases.formmap import missing_items
-from cases.models import IssuedForm, LetterTemplate, Status
+from cases.models import InkSignature, IssuedForm, LetterTemplate, OriginalHandover, Status
 from cases.presentation import empty_fields_html
 
 register = template.Library()
+
+# Only a decision issues a form (cases/documents/issuing.py): no query in other states.
+ISSUED_STATES = (Status.AWAITING_INK, Status.CERTIFIED, Status.CERTIFICATION_WITHDRAWN)
+
+
+def handover_state(obj: Any, ink: InkSignature | None, handovers: list[OriginalHandover]) -> str:
+    """What the advocate needs to know about the ink-signed original."""
+    if obj.status != Status.CERTIFIED or ink is None:
+        return ""
+    if not handovers:
+        return "Original ready for pick-up"
+    last = handovers[-1]
+    if last.mailed:
+        tracking = f" (tracking number {last.tracking_number})" if last.tracking_number else ""
+        return f"Original mailed on {last.received_on:%m/%d/%Y}{tracking}"
+    return f"Original handed over in person on {last.received_on:%m/%d/%Y}"
 
 
 @register.inclusion_tag("cases/_forms_block.html", takes_context=True)
 def forms_block(context: dict[str, Any], obj: Any) -> dict[str, Any]:
     user = context["request"].user
     staff = perms.has_capability(user, perms.VIEW_ALL)
-    # Only a certification issues a form (cases/documents/issuing.py): no query otherwise.
     form = (
         IssuedForm.objects.filter(request=obj)
-        .only("pk", "sha256", "verification_code", "signed_on", "valid_until")
+        .only(
+            "pk",
+            "sha256",
+            "verification_code",
+            "issued_at",
+            "signed_on",
+            "issued_before_ink_recording",
+        )
         .first()
-        if obj.status in (Status.CERTIFIED, Status.CERTIFICATION_WITHDRAWN)
+        if obj.status in ISSUED_STATES
         else None
     )
-    undecided = obj.status not in (
-        Status.CERTIFIED,
-        Status.CERTIFICATION_WITHDRAWN,
-        Status.DECLINED,
-        Status.WITHDRAWN,
+    ink = (
+        InkSignature.objects.select_related("signer").filter(issued_form=form).first()
+        if form is not None and obj.status != Status.AWAITING_INK
+        else None
     )
-    ink = form is not None and perms.can_record_ink_original(obj, user)
+    undecided = obj.status not in (*ISSUED_STATES, Status.DECLINED, Status.WITHDRAWN)
+    handovers = list(form.handovers.all()) if form is not None else []
+    may_hand_over = form is not None and perms.can_record_ink_original(obj, user)
     return {
         "obj": obj,
         "missing": missing_items(obj) if staff and undecided else None,
-        "draft": perms.can_see_draft(obj, user),
-        "issued": form,
-        "handovers": form.handovers.all() if form is not None and staff else [],
+        "template_problem": template_problem(obj)
+        if staff and obj.status == Status.CHIEF_DECISION
+        else "",
+        "review": perms.can_see_draft(obj, user),
+        "issued": form if form is not None and perms.can_see_issued_form(obj, user) else None,
+        "issued_text": issued_by(obj, timezone.localdate(form.issued_at)) if form else "",
+        "awaiting_ink": obj.status == Status.AWAITING_INK,
+        "ink": ink,
+        "ink_text": f"signed in ink by {official_name(ink.signer)} on {ink.signed_on:%m/%d/%Y}"
+        if ink
+        else "",
+        "handovers": handovers if staff else [],
+        "handover_state": handover_state(obj, ink, handovers),
         "letters": [
             (kind, label)
             for kind, label in LetterTemplate.Kind.choices
             if letters.available(obj, kind) and perms.can_download_letter(obj, kind, user)
         ],
-        "ink": ink,
+        "may_hand_over": may_hand_over,
         # Empty forms, the same on every page: their fields are built once.
-        "scan_fields": empty_fields_html(SignedScanForm, "scan") if ink else "",
-        "handover_fields": empty_fields_html(HandoverForm, "handover") if ink else "",
+        "handover_fields": empty_fields_html(HandoverForm, "handover") if may_hand_over else "",
         "csrf_token": context.get("csrf_token"),
     }

@@ -89,14 +89,14 @@ def test_a_certify_without_fresh_reauthentication_is_refused_and_changes_nothing
         r.get_absolute_url()
     )
     r.refresh_from_db()
-    assert r.status == Status.CERTIFIED
+    assert r.status == Status.AWAITING_INK
     # The confirmation covered one step: withdrawing the certification asks again.
     response = post_step(
         client, r, "withdraw_certification", {"withdraw_certification-reason": "x"}
     )
     assert response["Location"].startswith(reverse("reauth"))
     r.refresh_from_db()
-    assert r.status == Status.CERTIFIED
+    assert r.status == Status.AWAITING_INK
 
 
 def test_decline_also_needs_reauthentication(client, people, make_request, clock):

@@ -13,6 +13,7 @@ from playwright.sync_api import Page, expect
 
 from cases.models import CertificationRequest, Status
 from tests.browser.session import Session, tab_to
+from tests.conftest import record_ink
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -128,8 +129,10 @@ def test_a_request_goes_from_advocate_to_certified(session, people):
     detective_attests(session, people, request)
     chief_opens(session, people, request)
     session.submit(session.page.get_by_role("button", name="Certify", exact=True))
-    expect(session.page.locator("#status")).to_have_text("Certified")
-    session.shot("certified")
+    # The decision is recorded; the request is answered once the ink signature is recorded.
+    expect(session.page.locator("#status")).to_have_text("Awaiting ink signature")
+    session.shot("awaiting-ink")
+    record_ink(request, people["coordinator"])
     request.refresh_from_db()
     assert request.status == Status.CERTIFIED and request.family_name == "Nguyễn"
     session.as_user(people["advocate"])
@@ -291,9 +294,9 @@ def test_the_happy_path_with_the_keyboard_alone(session, people):
     session.as_user(people["chief"])
     session.open(request.get_absolute_url())
     press("Certify")
-    expect(page.locator("#status")).to_have_text("Certified")
+    expect(page.locator("#status")).to_have_text("Awaiting ink signature")
     request.refresh_from_db()
-    assert request.status == Status.CERTIFIED
+    assert request.status == Status.AWAITING_INK
 
 
 def test_the_other_pages_pass_axe(session, people, make_request, page):

@@ -13,7 +13,7 @@ from pypdf import PdfReader
 
 from cases import errors, formmap
 from cases.documents import issuing
-from cases.documents.issuing import draft_pdf, verification_code_for
+from cases.documents.issuing import review_pdf, verification_code_for
 from cases.documents.render import split_text
 from cases.models import CaseEvent, FamilyMember, IssuedForm, Status
 
@@ -32,8 +32,8 @@ def squash(text: str) -> str:
 
 
 RUNNING = re.compile(
-    r"Form I-918 Supplement B · Edition \S+ · [^\n]*|Request \S+ · (DRAFT - NOT SIGNED|CERTIFIED)"
-    r"|Verification code \S+ · check at \S+|Page \d+\s*$|DRAFT - NOT SIGNED",
+    r"Form I-918 Supplement B · Edition \S+ · [^\n]*|Request \S+ · (REVIEW COPY - NOT FOR FILING)"
+    r"|Verification code \S+ · check at \S+|Page \d+\s*$|REVIEW COPY - NOT FOR FILING",
     re.MULTILINE,
 )
 
@@ -84,7 +84,7 @@ def test_an_unknown_edition_is_reported_not_crashed(make_request):
     assert formmap.missing_items(r) == ["No form map for edition '04/01/24'; known: 01/20/25."]
 
 
-def test_the_draft_prints_every_filled_item_with_its_number(make_request, artifacts):
+def test_the_review_copy_prints_every_filled_item_with_its_number(make_request, artifacts):
     r = make_request(
         Status.CHIEF_DECISION,
         a_number="123456789",
@@ -93,8 +93,8 @@ def test_the_draft_prints_every_filled_item_with_its_number(make_request, artifa
         helpfulness_other="Translated for other witnesses.",
         additional_incident_dates=["2025-03-20"],
     )
-    pdf = draft_pdf(r)
-    (artifacts / "i918b-draft.pdf").write_bytes(pdf)
+    pdf = review_pdf(r)
+    (artifacts / "i918b-review-copy.pdf").write_bytes(pdf)
     text = body(pages_text(pdf))
     flat = squash(text)
     # Walk the form in order: each Part heading, then each item's number, with the item's value
@@ -129,13 +129,13 @@ def test_the_draft_prints_every_filled_item_with_its_number(make_request, artifa
     assert re.search(r"Item 5\.b\.\s+Agency Address: Apt\./Ste\./Flr\.\s+Number\s+N/A", text)
 
 
-def test_every_draft_page_has_reference_code_and_draft_mark(make_request):
+def test_every_review_copy_page_has_reference_code_and_review_mark(make_request):
     r = make_request(Status.CHIEF_DECISION, criminal_activity_description="word " * 1500)
-    pages = pages_text(draft_pdf(r))
+    pages = pages_text(review_pdf(r))
     assert len(pages) >= 3
     code = verification_code_for(r)
     for page in pages:
-        assert r.reference in page and code in page and "DRAFT - NOT SIGNED" in page
+        assert r.reference in page and code in page and "REVIEW COPY - NOT FOR FILING" in page
 
 
 def test_markup_in_user_text_is_printed_literally(make_request):
@@ -145,7 +145,7 @@ def test_markup_in_user_text_is_printed_literally(make_request):
         criminal_activity_description='Fish & chips <script>alert("x")</script> <para>',
         injury_description="A < B & C > D",
     )
-    text = "\n".join(pages_text(draft_pdf(r)))
+    text = "\n".join(pages_text(review_pdf(r)))
     assert "<b>Ana</b>" in text
     assert '<script>alert("x")</script>' in text and "Fish & chips" in text
     assert "A < B & C > D" in text
@@ -167,7 +167,7 @@ def test_accented_names_print_correctly(make_request, family, given, middle):
         given_name=given,
         middle_name=middle,
     )
-    text = "\n".join(pages_text(draft_pdf(r)))
+    text = "\n".join(pages_text(review_pdf(r)))
     for name in (family, given, middle):
         assert unicodedata.normalize("NFC", name) in text
 
@@ -177,7 +177,7 @@ def test_a_long_description_continues_in_part_7(make_request):
     description = " ".join(words)[:5000]
     assert len(description) == 5000
     r = make_request(Status.CHIEF_DECISION, criminal_activity_description=description)
-    pages = pages_text(draft_pdf(r))
+    pages = pages_text(review_pdf(r))
     text = "\n".join(pages)
     part7 = text[text.index("Part 7. Additional Information") :]
     item6_page = next(
@@ -199,7 +199,7 @@ def test_more_family_rows_than_the_form_has_continue_in_part_7(make_request):
         FamilyMember.objects.create(
             request=r, family_name=f"Fam{n}", given_name="G", relationship="Cousin", involvement="X"
         )
-    text = "\n".join(pages_text(draft_pdf(r)))
+    text = "\n".join(pages_text(review_pdf(r)))
     part7 = text[text.index("Part 7. Additional Information") :]
     assert "Part Number 5, Item Number 2-4" in part7
     assert "G Fam3" in part7 and "G Fam4" in part7 and "G Fam0" not in part7
@@ -231,7 +231,7 @@ def test_the_case_page_lists_missing_items_for_department_staff(client, make_req
     assert "Part 1, Item 5 (Gender)" not in html
 
 
-def test_draft_pages_render_to_png(make_request, artifacts, tmp_path):
+def test_review_copy_pages_render_to_png(make_request, artifacts, tmp_path):
     r = make_request(
         Status.CHIEF_DECISION,
         family_name="Nguyễn",
@@ -240,10 +240,10 @@ def test_draft_pages_render_to_png(make_request, artifacts, tmp_path):
         additional_incident_dates=[date(2025, 4, 2).isoformat()],
     )
     pdf_path = tmp_path / "draft.pdf"
-    pdf_path.write_bytes(draft_pdf(r))
+    pdf_path.write_bytes(review_pdf(r))
     subprocess.run(
-        ["pdftoppm", "-r", "70", "-png", str(pdf_path), str(artifacts / "i918b-draft-page")],
+        ["pdftoppm", "-r", "70", "-png", str(pdf_path), str(artifacts / "i918b-review-copy-page")],
         check=True,
     )
-    pngs = sorted(artifacts.glob("i918b-draft-page-*.png"))
+    pngs = sorted(artifacts.glob("i918b-review-copy-page-*.png"))
     assert len(pngs) >= 3 and all(p.stat().st_size > 10_000 for p in pngs)

@@ -13,7 +13,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from cases import services
-from cases.documents import issuing, letters
+from cases.documents import letters
 from cases.models import DeclineReason, LetterTemplate, Status
 from tests.conftest import sign_in
 
@@ -70,8 +70,8 @@ def test_delay_notice_has_reason_process_and_date(make_request, people):
     assert f"{projected:%B} {projected.day}, {projected.year}" in text and "3(iii)" in text
 
 
-def test_uscis_withdrawal_notice(make_request, people):
-    r = issuing.request_certify(request=make_request(Status.CHIEF_DECISION), actor=people["chief"])
+def test_uscis_withdrawal_notice(certify_and_ink, people):
+    r = certify_and_ink()
     services.request_withdraw_certification(
         request=r, actor=people["chief"], reason="The victim refused to testify when subpoenaed."
     )
@@ -97,7 +97,9 @@ def test_the_department_edits_the_wording(make_request):
         LetterTemplate(kind="denial", subject="x", body="{% if %}").full_clean()
 
 
-def test_letter_downloads_follow_scope_and_state(client, make_request, people, artifacts):
+def test_letter_downloads_follow_scope_and_state(
+    client, make_request, certify_and_ink, people, artifacts
+):
     r = make_request(Status.RECEIVED)
     ack = reverse("letter_pdf", args=[r.reference, "acknowledgement"])
     denial = reverse("letter_pdf", args=[r.reference, "denial"])
@@ -110,9 +112,7 @@ def test_letter_downloads_follow_scope_and_state(client, make_request, people, a
     sign_in(client, people["other_advocate"])
     assert client.get(ack).status_code == 404
 
-    certified = issuing.request_certify(
-        request=make_request(Status.CHIEF_DECISION), actor=people["chief"]
-    )
+    certified = certify_and_ink()
     services.request_withdraw_certification(request=certified, actor=people["chief"], reason="X")
     notice = reverse("letter_pdf", args=[certified.reference, "uscis_withdrawal"])
     sign_in(client, people["advocate"])

@@ -1,4 +1,11 @@
-"""Write a request's Supplement B: the signed form once certified, otherwise the current draft."""
+"""Write a request's Form I-918 Supplement B: the filled official form, or the review copy.
+
+    python manage.py i918b MPD-UV-2026-0022 --out form.pdf            # the official form
+    python manage.py i918b MPD-UV-2026-0022 --out review.pdf --review # our layout, not for filing
+
+Once the form is issued, the official form is the stored file, exactly as issued (sealed);
+before, it is filled now from the loaded template and not sealed.
+"""
 
 from __future__ import annotations
 
@@ -7,26 +14,35 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cases.documents.issuing import draft_pdf
+from cases.documents.issuing import filing_copy, review_pdf
+from cases.errors import WorkflowError
 from cases.models import CertificationRequest, IssuedForm
 
 
 class Command(BaseCommand):
-    help = "Render a request's Form I-918 Supplement B (signed if certified, else the draft)."
+    help = "Write a request's filled official Form I-918 Supplement B (or --review: review copy)."
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("reference")
         parser.add_argument("--out", required=True, help="PDF file to write")
-        parser.add_argument("--draft", action="store_true", help="the draft even if certified")
+        parser.add_argument(
+            "--review", action="store_true", help="the review copy (our layout, not for filing)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> str:
         request = CertificationRequest.objects.filter(reference=options["reference"]).first()
         if request is None:
             raise CommandError(f"No request {options['reference']}.")
         form = IssuedForm.objects.filter(request=request).first()
-        if form is not None and not options["draft"]:
-            data, kind = bytes(form.pdf), "signed form"
+        if options["review"]:
+            data, kind = review_pdf(request), "review copy (not for filing)"
+        elif form is not None:
+            data, kind = form.data, "official form as issued"
         else:
-            data, kind = draft_pdf(request), "draft"
+            try:
+                data = filing_copy(request)
+            except WorkflowError as exc:
+                raise CommandError(str(exc)) from exc
+            kind = "official form, filled now (not issued, not sealed)"
         Path(options["out"]).write_bytes(data)
         return f"Wrote the {kind} of {request.reference} to {options['out']} ({len(data)} bytes)."

@@ -17,6 +17,8 @@ from django.db import connection, transaction
 
 from cases.lib.crypto import (
     EncryptedFileSystemStorage,
+    decrypt_file_bytes,
+    encrypt_file_bytes,
     encrypted_field_names,
     file_key_id,
     key_of,
@@ -28,9 +30,16 @@ from cases.models import (
     CertifyingOfficial,
     Document,
     FamilyMember,
+    FormTemplate,
+    InkSignature,
+    IssuedForm,
 )
 
 REWRITTEN = [CertificationRequest, FamilyMember, Document]
+# Stored PDFs (encrypted bytes in a column): the issued forms, the sealed scans, the templates.
+# Their rows are never changed otherwise; re-encryption leaves the plain bytes, and so their
+# SHA-256, as they were.
+PDF_COLUMNS = [(IssuedForm, "pdf"), (InkSignature, "sealed_scan"), (FormTemplate, "pdf")]
 
 
 def _raw_key_ids(model: type, names: list[str]) -> Counter:
@@ -61,6 +70,12 @@ class Command(BaseCommand):
             names = encrypted_field_names(model)
             counts = _raw_key_ids(model, names)
             self.stdout.write(f"{model.__name__}: {dict(counts) or 'no values'}")
+        for model, column in PDF_COLUMNS:
+            counts = Counter(
+                file_key_id(bytes(raw)) or "plain"
+                for raw in model.objects.values_list(column, flat=True).iterator()
+            )
+            self.stdout.write(f"{model.__name__}.{column}: {dict(counts) or 'no values'}")
         if check:
             self.stdout.write(f"files: {dict(self._file_keys())}; current key {primary}")
             return
@@ -73,6 +88,19 @@ class Command(BaseCommand):
                     # Saving writes every encrypted value again under the first key.
                     model.objects.filter(pk=pk).update(**{n: getattr(obj, n) for n in names})
                 rows += 1
+        pdfs = 0
+        for model, column in PDF_COLUMNS:
+            for pk in model.objects.values_list("pk", flat=True).iterator():
+                with transaction.atomic():
+                    raw = bytes(
+                        model.objects.select_for_update().values_list(column, flat=True).get(pk=pk)
+                    )
+                    if file_key_id(raw) == primary:
+                        continue
+                    # update(), not save(): these rows refuse changes through the model.
+                    fresh = encrypt_file_bytes(decrypt_file_bytes(raw))
+                    model.objects.filter(pk=pk).update(**{column: fresh})
+                pdfs += 1
         files = 0
         storage = default_storage
         if isinstance(storage, EncryptedFileSystemStorage):
@@ -81,7 +109,9 @@ class Command(BaseCommand):
                     with storage.open(name) as handle:
                         storage.rewrite(name, handle.read())
                     files += 1
-        self.stdout.write(f"Re-encrypted {rows} rows and {files} files under key {primary}.")
+        self.stdout.write(
+            f"Re-encrypted {rows} rows, {pdfs} stored PDFs and {files} files under key {primary}."
+        )
 
     def _file_names(self) -> list[str]:
         names = [d.file.name for d in Document.objects.exclude(file="")]

@@ -8,12 +8,15 @@ audit trail is what the application itself would have written. Names are fiction
 from __future__ import annotations
 
 import random
+import struct
+import zlib
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.test.utils import override_settings
@@ -21,7 +24,10 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cases import services
+from cases.documents import i918b_fields as fields_map
 from cases.documents import issuing
+from cases.documents.official import active_template, load_template
+from cases.documents.synthetic import synthetic_template
 from cases.models import (
     OPEN_STATES,
     AdvocateOrganization,
@@ -30,6 +36,8 @@ from cases.models import (
     CertifyingOfficial,
     DeclineReason,
     ExpeditedReason,
+    FormType,
+    QualifyingCrimeCategory,
     Status,
     Statute,
 )
@@ -109,7 +117,8 @@ PLAN = (
     + [Status.CHIEF_DECISION] * 3
     + [Status.INFO_REQUESTED] * 2
     + ["delay_notice"]
-    + [Status.CERTIFIED] * 5
+    + [Status.CERTIFIED] * 4
+    + [Status.AWAITING_INK]
     + [Status.DECLINED] * 2
     + [Status.WITHDRAWN]
     + [Status.CERTIFICATION_WITHDRAWN]
@@ -124,6 +133,7 @@ class Command(BaseCommand):
         dummy_mail = "django.core.mail.backends.dummy.EmailBackend"
         with override_settings(EMAIL_BACKEND=dummy_mail), transaction.atomic():
             agency, users, organizations = self._reference_data()
+            _demo_template()
             created = 0
             if not CertificationRequest.objects.filter(organization__in=organizations).exists():
                 created = self._requests(agency, users)
@@ -331,7 +341,19 @@ class Command(BaseCommand):
                 at=next(step),
             )
             return
-        request = issuing.request_certify(request=request, actor=chief, at=next(step))
+        decided_at = next(step)
+        request = issuing.request_certify(request=request, actor=chief, at=decided_at)
+        if target == Status.AWAITING_INK:
+            return
+        ink_at = next(step)
+        request = issuing.request_record_ink_signature(
+            request=request,
+            actor=coordinator,
+            signed_on=timezone.localdate(ink_at),
+            signer=request.certifying_official,
+            scan=SimpleUploadedFile("signed-pages.png", _demo_png(), "image/png"),
+            at=ink_at,
+        )
         if target == Status.CERTIFICATION_WITHDRAWN:
             services.request_withdraw_certification(
                 request=request,
@@ -339,6 +361,36 @@ class Command(BaseCommand):
                 reason="The victim unreasonably refused to testify when subpoenaed.",
                 at=next(step),
             )
+
+
+def _demo_png() -> bytes:
+    """A small grey image standing in for the scan of the ink-signed pages."""
+    width, height = 85, 110
+    raw = b"".join(b"\x00" + b"\xc8" * width for _ in range(height))
+    chunk = b"IHDR" + struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    data = b"IDAT" + zlib.compress(raw)
+
+    def png_chunk(body: bytes) -> bytes:
+        return struct.pack(">I", len(body) - 4) + body + struct.pack(">I", zlib.crc32(body))
+
+    return b"\x89PNG\r\n\x1a\n" + png_chunk(chunk) + png_chunk(data) + png_chunk(b"IEND")
+
+
+def _demo_template() -> None:
+    """The synthetic Supplement B ("TEST TEMPLATE - NOT THE USCIS FORM"): USCIS's file is not
+    shipped. A department loads the real one with load_form_template."""
+    if active_template(FormType.U_VISA, fields_map.EDITION) is not None:
+        return
+    names = list(
+        QualifyingCrimeCategory.objects.order_by("form_order").values_list("name", flat=True)
+    )
+    load_template(
+        synthetic_template(fields_map.FIELDS_CSV, category_tooltips=names),
+        form_type=FormType.U_VISA,
+        edition=fields_map.EDITION,
+        actor=None,
+        filename="synthetic-i918b-01-20-25.pdf",
+    )
 
 
 def _demo_pdf(title: str) -> ContentFile:

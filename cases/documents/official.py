@@ -1,0 +1,261 @@
+"""The official USCIS form: loading a blank template, and filling it from a request.
+
+USCIS requires its own form, executed according to its instructions (8 CFR 103.2(a)(1)). The
+department cannot ship USCIS's file, so an administrator loads the blank PDF downloaded from
+uscis.gov; ``load_template`` checks it before it is used:
+
+- its SHA-256 is computed and kept;
+- its AcroForm fields (pypdf) must be exactly the edition's field list (cases/data), else it is
+  refused naming the missing and unexpected fields;
+- Part 3 item 1's 31 boxes are matched to the qualifying-crime categories by their tooltips,
+  and every choice item's boxes to its options, else it is refused; the matches are stored;
+- one template per form and edition is active; loading is an audit event.
+
+``official_pdf`` fills the active template from the form map (cases/formmap.py) through the
+edition's field map (i918b_fields.py); Part 6 items 1 and 2 stay empty for the ink.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from cases import formmap
+from cases.audit import append_template_loaded
+from cases.documents import acroform
+from cases.documents import i918b_fields as fields_map
+from cases.errors import WorkflowError
+from cases.lib.crypto import encrypt_file_bytes
+from cases.models import CertificationRequest, FormTemplate, FormType, QualifyingCrimeCategory
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser as User
+
+# The field list of each edition a template can be checked against.
+FIELD_LISTS: dict[tuple[str, str], Path] = {
+    (FormType.U_VISA, fields_map.EDITION): fields_map.FIELDS_CSV,
+}
+
+WHERE_TO_GET_IT = (
+    "Download the blank form from https://www.uscis.gov/i-918 (Form I-918, Supplement B, "
+    "U Nonimmigrant Status Certification; the file is i-918supb.pdf). Check the edition date "
+    "printed at the bottom left of each page"
+)
+
+T_VISA_REFUSAL = (
+    "This is a T-visa request: it needs Form I-914 Supplement B, which this tracker cannot "
+    "prepare yet, and a Form I-918 Supplement B is never produced for it. Prepare the I-914 "
+    "Supplement B by hand for now."
+)
+
+
+class TemplateRefused(WorkflowError):
+    """A template file that cannot be used; the message names what is wrong."""
+
+
+class TemplateMissing(WorkflowError):
+    """No active template for the request's form and edition: nothing can be filled."""
+
+
+class WrongForm(WorkflowError):
+    """The request needs another form than this tracker can fill (a T-visa request)."""
+
+
+def missing_template_message(edition: str) -> str:
+    return (
+        f"The official Form I-918 Supplement B, edition {edition}, is not loaded, so the form to "
+        f"file cannot be prepared. {WHERE_TO_GET_IT} (it must read “Edition {edition}”). "
+        "Then an administrator loads it: Administration › Official form templates › Add, or "
+        f"`python manage.py load_form_template --form I-918B --edition {edition} FILE`."
+    )
+
+
+@dataclass
+class PreparedTemplate:
+    """A checked template, not yet stored."""
+
+    form_type: str
+    edition: str
+    data: bytes
+    sha256: str
+    inventory: list[dict[str, Any]] = field(default_factory=list)
+    category_fields: dict[str, str] = field(default_factory=dict)
+    choice_fields: dict[str, dict[str, str]] = field(default_factory=dict)
+
+
+def _inventory_rows(inventory: list[acroform.Field]) -> list[dict[str, Any]]:
+    return [
+        {"name": f.name, "type": f.type, "tooltip": f.tooltip, "on_states": list(f.on_states)}
+        for f in inventory
+    ]
+
+
+def prepare_template(
+    data: bytes, *, form_type: str, edition: str, categories: Mapping[str, str]
+) -> PreparedTemplate:
+    """Check a blank template against the edition's field list and match its boxes.
+
+    ``categories`` is {category code: name} (Part 3 item 1). Raises ``TemplateRefused``.
+    """
+    if form_type == FormType.T_VISA:
+        raise TemplateRefused(
+            "Form I-914 Supplement B (T visa) templates cannot be loaded yet: there is no field "
+            "list or form map for it."
+        )
+    field_list = FIELD_LISTS.get((form_type, edition))
+    if field_list is None:
+        known = ", ".join(f"{f} {e}" for f, e in FIELD_LISTS)
+        raise TemplateRefused(
+            f"There is no field list for {form_type} edition {edition}; known: {known}."
+        )
+    if not data.startswith(b"%PDF-"):
+        raise TemplateRefused("This file is not a PDF.")
+    try:
+        inventory = acroform.read_inventory(data)
+    except Exception as exc:  # pypdf raises many kinds on damaged files
+        raise TemplateRefused(f"The form fields of this PDF cannot be read ({exc}).") from exc
+    diff = acroform.compare(inventory, acroform.load_inventory_csv(field_list))
+    if not diff.ok:
+        raise TemplateRefused(
+            f"This file's fields differ from the field list of {form_type} edition {edition}, "
+            "so it is not that edition of the USCIS form (or it was changed):\n" + diff.describe()
+        )
+    try:
+        boxes = fields_map.category_boxes(inventory, categories)
+        choices = fields_map.choice_boxes(inventory)
+    except acroform.FormError as exc:
+        raise TemplateRefused(f"The boxes of this file cannot be matched: {exc}") from exc
+    return PreparedTemplate(
+        form_type=form_type,
+        edition=edition,
+        data=data,
+        sha256=hashlib.sha256(data).hexdigest(),
+        inventory=_inventory_rows(inventory),
+        category_fields=dict(boxes),
+        choice_fields={f"{part}|{item}": dict(opts) for (part, item), opts in choices.items()},
+    )
+
+
+def category_names() -> dict[str, str]:
+    return dict(QualifyingCrimeCategory.objects.values_list("code", "name"))
+
+
+def store_template(
+    prepared: PreparedTemplate,
+    *,
+    actor: User | None,
+    filename: str = "",
+    at: datetime | None = None,
+) -> FormTemplate:
+    """Store a checked template as the active one (the caller's transaction; no audit)."""
+    FormTemplate.objects.filter(
+        form_type=prepared.form_type, edition=prepared.edition, active=True
+    ).update(active=False)
+    return FormTemplate.objects.create(
+        form_type=prepared.form_type,
+        edition=prepared.edition,
+        sha256=prepared.sha256,
+        size=len(prepared.data),
+        pdf=encrypt_file_bytes(prepared.data),
+        filename=filename[:255],
+        inventory=prepared.inventory,
+        category_fields=prepared.category_fields,
+        choice_fields=prepared.choice_fields,
+        loaded_by=actor,
+        loaded_at=at or timezone.now(),
+        active=True,
+    )
+
+
+def load_template(
+    data: bytes,
+    *,
+    form_type: str,
+    edition: str,
+    actor: User | None,
+    filename: str = "",
+    at: datetime | None = None,
+) -> FormTemplate:
+    """Check, store and audit a blank official form; it becomes the active template."""
+    at = at or timezone.now()
+    prepared = prepare_template(
+        data, form_type=form_type, edition=edition, categories=category_names()
+    )
+    with transaction.atomic():
+        current = (
+            FormTemplate.objects.select_for_update()
+            .filter(form_type=form_type, edition=edition, active=True)
+            .first()
+        )
+        if current is not None and current.sha256 == prepared.sha256:
+            raise TemplateRefused(
+                f"This file (SHA-256 {prepared.sha256[:16]}…) is already the active template."
+            )
+        template = store_template(prepared, actor=actor, filename=filename, at=at)
+        append_template_loaded(
+            actor=actor,
+            at=at,
+            form_type=form_type,
+            edition=edition,
+            sha256=template.sha256,
+            template_id=template.pk,
+        )
+    return template
+
+
+def active_template(form_type: str, edition: str) -> FormTemplate | None:
+    return FormTemplate.objects.filter(form_type=form_type, edition=edition, active=True).first()
+
+
+def template_for(request: CertificationRequest) -> FormTemplate:
+    """The active template for the request's form and edition, or a refusal saying what to do."""
+    if request.form_type != FormType.U_VISA:
+        raise WrongForm(T_VISA_REFUSAL)
+    template = active_template(request.form_type, request.form_edition)
+    if template is None:
+        raise TemplateMissing(missing_template_message(request.form_edition))
+    return template
+
+
+def template_problem(request: CertificationRequest) -> str:
+    """Why the form to file cannot be prepared for this request, or ""."""
+    try:
+        template_for(request)
+    except WorkflowError as exc:
+        return str(exc)
+    return ""
+
+
+def official_values(
+    request: CertificationRequest, template: FormTemplate
+) -> tuple[dict[str, str | bool], acroform.Continuation]:
+    """{official field name: value} and the Part 7 continuation, from the form map."""
+    triples = fields_map.triples_from_filled(formmap.fill(request))
+    names = category_names()
+    by_name = {
+        names[code]: name for code, name in template.category_fields.items() if code in names
+    }
+    choices = {
+        (int(key.split("|")[0]), key.split("|")[1]): boxes
+        for key, boxes in template.choice_fields.items()
+    }
+    values = fields_map.official_values(triples, by_name, choices)
+    return values, fields_map.continuation(triples, values)
+
+
+def official_pdf(
+    request: CertificationRequest,
+    template: FormTemplate,
+    *,
+    metadata: Mapping[str, str] | None = None,
+) -> bytes:
+    """The filled official form (not sealed): every item by field name, Part 6 items 1-2 empty."""
+    values, continuation = official_values(request, template)
+    return acroform.fill(template.data, values, continuation=continuation, metadata=metadata)
