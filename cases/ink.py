@@ -109,7 +109,9 @@ def request_record_ink_signature(
         raw = scan.read()
         scan.seek(0)
         sealed, _certificate = seal(locked, raw, content_type, signer, signed_on)
-        document = store_document(locked, actor=actor, upload=scan, kind=Document.Kind.SIGNED_SCAN)
+        document = store_document(
+            locked, actor=actor, upload=scan, kind=Document.Kind.SIGNED_SCAN, record=False
+        )
         ink = InkSignature(
             request=locked,
             issued_form=form,

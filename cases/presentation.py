@@ -19,6 +19,7 @@ PROGRESS = [
     (Status.CRIME_CHECK, "Crime check"),
     (Status.HELPFULNESS_REVIEW, "Helpfulness review"),
     (Status.CHIEF_DECISION, "Chief decision"),
+    (Status.AWAITING_INK, "Ink signature"),
     ("answered", "Answered"),
 ]
 

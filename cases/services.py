@@ -323,8 +323,14 @@ def request_add_document(
 
 
 def store_document(
-    locked: CertificationRequest, *, actor: User, upload: UploadedFile, kind: str
+    locked: CertificationRequest,
+    *,
+    actor: User,
+    upload: UploadedFile,
+    kind: str,
+    record: bool = True,
 ) -> Document:
+    """Validate and store an upload; ``record=False`` when the caller's own event names it."""
     content_type = validate_upload(upload)
     digest = hashlib.sha256()
     for chunk in upload.chunks():
@@ -342,6 +348,8 @@ def store_document(
     document.full_clean(exclude=["file"])
     document.file.save(upload.name, upload, save=False)
     document.save()
+    if not record:
+        return document
     record_event(
         locked,
         actor=actor,

@@ -72,6 +72,7 @@ LIST_FIELDS = [
     "age_out_date",
     "delay_projected_date",
     "decided_at",
+    "signed_on",  # a certification's answer day (clocks.answered_on)
     "organization__name",
 ]
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import CaseEvent, Status, UserSession
-from tests.conftest import sign_in, totp_code, totp_device
+from tests.conftest import record_ink, sign_in, totp_code, totp_device
 
 PASSWORD = "correct-horse-battery"
 
@@ -90,13 +90,14 @@ def test_a_certify_without_fresh_reauthentication_is_refused_and_changes_nothing
     )
     r.refresh_from_db()
     assert r.status == Status.AWAITING_INK
+    record_ink(r, people["coordinator"])
     # The confirmation covered one step: withdrawing the certification asks again.
     response = post_step(
         client, r, "withdraw_certification", {"withdraw_certification-reason": "x"}
     )
     assert response["Location"].startswith(reverse("reauth"))
     r.refresh_from_db()
-    assert r.status == Status.AWAITING_INK
+    assert r.status == Status.CERTIFIED
 
 
 def test_decline_also_needs_reauthentication(client, people, make_request, clock):

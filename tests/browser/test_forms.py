@@ -1,6 +1,8 @@
-"""A real browser: the Chief sees what blocks certifying; anyone checks a signed form."""
+"""A real browser: the Chief sees what blocks certifying; anyone checks an issued form."""
 
 from __future__ import annotations
+
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -26,10 +28,10 @@ def test_missing_items_then_certify_then_public_check(
     page.reload()
     expect(page.locator("#missing-items")).to_have_text("Every required item is filled.")
     page.get_by_role("button", name="Certify").click()
-    expect(page.locator("#status")).to_have_text("Certified")
+    expect(page.locator("#status")).to_have_text("Awaiting ink signature")
     with page.expect_download() as download:
-        page.get_by_role("link", name="Certified form, signed by the agency (PDF)").click()
-    signed = tmp_path / "signed.pdf"
+        page.get_by_role("link", name=re.compile("Official form, issued by Medford")).click()
+    signed = tmp_path / "issued.pdf"
     download.value.save_as(signed)
 
     page.context.clear_cookies()  # the public page needs no login
@@ -38,6 +40,7 @@ def test_missing_items_then_certify_then_public_check(
     page.get_by_role("button", name="Check").click()
     expect(page.locator("#verdict")).to_contain_text("Result: GENUINE")
     expect(page.locator("#verdict")).to_contain_text("Medford Police Department")
+    expect(page.locator("#ink-fact")).to_contain_text("Not recorded")
     expect(page.locator("body")).not_to_contain_text("García")
     page.screenshot(path=str(artifacts / "forms-verify-genuine.png"), full_page=True)
 

@@ -77,7 +77,7 @@ def test_certify_through_the_page(client, make_request, people):
     response = post_step(client, r, "certify", {"certify-note": "Meets policy."})
     assert response.status_code == 302 and response["Location"] == r.get_absolute_url()
     r.refresh_from_db()
-    assert r.status == Status.CERTIFIED
+    assert r.status == Status.AWAITING_INK
     assert CaseEvent.objects.get().note == "Meets policy."
 
 

@@ -10,8 +10,15 @@ from django.utils import timezone
 
 from cases import permissions, services
 from cases.documents import issuing
-from cases.models import CaseEvent, DeclineReason, Status
-from tests.conftest import PERSONAS
+from cases.models import (
+    CaseEvent,
+    CertificationRequest,
+    CertifyingOfficial,
+    DeclineReason,
+    IssuedForm,
+    Status,
+)
+from tests.conftest import PERSONAS, record_ink
 
 # transition -> (a source state, the personas allowed to take it)
 MATRIX = {
@@ -22,6 +29,7 @@ MATRIX = {
     "attest_helpfulness": (Status.HELPFULNESS_REVIEW, {"detective"}),
     "return_for_review": (Status.CHIEF_DECISION, {"chief"}),
     "certify": (Status.CHIEF_DECISION, {"chief"}),
+    "record_ink_signature": (Status.AWAITING_INK, {"coordinator", "chief"}),
     "decline": (Status.CHIEF_DECISION, {"chief"}),
     "request_information": (Status.CRIME_CHECK, {"coordinator", "chief"}),
     "answer_information": (Status.INFO_REQUESTED, {"advocate"}),
@@ -29,6 +37,20 @@ MATRIX = {
     "withdraw": (Status.RECEIVED, {"advocate"}),
     "withdraw_certification": (Status.CERTIFIED, {"chief"}),
 }
+
+
+def _record_ink(request, user):
+    """A request made directly in "awaiting ink" gets the decision and the issued form first."""
+    official = CertifyingOfficial.objects.get(user__username="chief")
+    now = timezone.now()
+    CertificationRequest.objects.filter(pk=request.pk).update(
+        certifying_official=official, decided_at=now, decided_by=official.user
+    )
+    request.refresh_from_db()
+    if not IssuedForm.objects.filter(request=request).exists():
+        issuing.issue_form(request=request, actor=official.user, at=now)
+    return record_ink(request, user)
+
 
 SERVICES = {
     "submit": lambda r, u: services.request_submit(request=r, actor=u),
@@ -44,6 +66,7 @@ SERVICES = {
         request=r, actor=u, note="Check the dates."
     ),
     "certify": lambda r, u: issuing.request_certify(request=r, actor=u),
+    "record_ink_signature": lambda r, u: _record_ink(r, u),
     "decline": lambda r, u: services.request_decline(
         request=r, actor=u, reason=DeclineReason.NOT_HELPFUL
     ),

@@ -55,7 +55,7 @@ def test_two_simultaneous_certifications_make_one(attempt, make_request, people)
     assert isinstance(loser, errors.StaleRequest)
     assert "changed by someone else" in str(loser)
     r.refresh_from_db()
-    assert r.status == Status.CERTIFIED
+    assert r.status == Status.AWAITING_INK
     assert CaseEvent.objects.filter(request=r, transition="certify").count() == 1
 
 
@@ -74,7 +74,7 @@ def test_certify_racing_decline_leaves_one_decision(make_request, people):
     )
     assert [o for o in outcomes if o == "ok"] == ["ok"], outcomes
     r.refresh_from_db()
-    assert r.status in (Status.CERTIFIED, Status.DECLINED)
+    assert r.status in (Status.AWAITING_INK, Status.DECLINED)
     assert CaseEvent.objects.filter(request=r).count() == 1
 
 

@@ -22,6 +22,7 @@ from cases.models import (
     Statute,
 )
 from cases.selectors import requests_visible_to
+from tests.conftest import record_ink
 
 VICTIM = {
     "family_name": "Nguyen",
@@ -82,6 +83,7 @@ def test_the_whole_path_to_certified(agency, people, django_capture_on_commit_ca
         )
         r = services.request_attest_helpfulness(request=r, actor=detective)
         r = issuing.request_certify(request=r, actor=chief)
+        r = record_ink(r, coordinator)
 
     r.refresh_from_db()
     assert r.status == Status.CERTIFIED
@@ -96,12 +98,13 @@ def test_the_whole_path_to_certified(agency, people, django_capture_on_commit_ca
         ("received", "crime_check"),
         ("crime_check", "helpfulness_review"),
         ("helpfulness_review", "chief_decision"),
-        ("chief_decision", "certified"),
+        ("chief_decision", "awaiting_ink"),
+        ("awaiting_ink", "certified"),
     ]
     # Advocate hears of every state change; the detective of the assignment; the Chief of
     # the decision queue; the coordinator of the submission. No victim name in any subject.
     to_advocate = [m for m in mail.outbox if advocate.email in m.to]
-    assert len(to_advocate) == 5
+    assert len(to_advocate) == 6
     assert any(detective.email in m.to for m in mail.outbox)
     assert any(chief.email in m.to for m in mail.outbox)
     assert any(coordinator.email in m.to for m in mail.outbox)
@@ -249,6 +252,7 @@ def test_a_revoked_designation_cannot_certify(make_request, people):
 def test_withdrawing_a_certification_keeps_the_original_decision(make_request, people):
     r = make_request(Status.CHIEF_DECISION)
     r = issuing.request_certify(request=r, actor=people["chief"])
+    r = record_ink(r, people["coordinator"])
     r = services.request_withdraw_certification(
         request=r, actor=people["chief"], reason="Victim refused to testify."
     )

@@ -16,6 +16,8 @@ EXPECTED = {
     Status.HELPFULNESS_REVIEW: {"attest_helpfulness"} | REVIEW,
     Status.CHIEF_DECISION: {"certify", "decline", "return_for_review"} | REVIEW,
     Status.INFO_REQUESTED: {"answer_information", "issue_delay_notice", "withdraw"},
+    # The decision is made: only the ink signature, or a delay notice, moves it on.
+    Status.AWAITING_INK: {"record_ink_signature", "issue_delay_notice"},
     Status.CERTIFIED: {"withdraw_certification"},
     Status.DECLINED: set(),
     Status.WITHDRAWN: set(),
@@ -29,7 +31,8 @@ TARGETS = {
     "refer_not_qualifying": Status.CHIEF_DECISION,
     "attest_helpfulness": Status.CHIEF_DECISION,
     "return_for_review": Status.HELPFULNESS_REVIEW,
-    "certify": Status.CERTIFIED,
+    "certify": Status.AWAITING_INK,
+    "record_ink_signature": Status.CERTIFIED,
     "decline": Status.DECLINED,
     "request_information": Status.INFO_REQUESTED,
     "withdraw": Status.WITHDRAWN,

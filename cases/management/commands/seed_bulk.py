@@ -52,7 +52,8 @@ from cases.selectors import the_agency
 S = Status
 # Share of each final state; pending ones were received in the last 120 days.
 STATE_WEIGHTS: list[tuple[str, float]] = [
-    (S.CERTIFIED, 0.58),
+    (S.CERTIFIED, 0.57),
+    (S.AWAITING_INK, 0.01),
     (S.DECLINED, 0.17),
     (S.WITHDRAWN, 0.08),
     (S.CERTIFICATION_WITHDRAWN, 0.01),
@@ -76,7 +77,12 @@ STEPS: dict[str, list[tuple[str, str, str, str]]] = {
     S.CRIME_CHECK: PATH[:2],
     S.HELPFULNESS_REVIEW: PATH[:3],
     S.CHIEF_DECISION: PATH[:4],
-    S.CERTIFIED: [*PATH, ("certify", S.CHIEF_DECISION, S.CERTIFIED, "chief")],
+    S.AWAITING_INK: [*PATH, ("certify", S.CHIEF_DECISION, S.AWAITING_INK, "chief")],
+    S.CERTIFIED: [
+        *PATH,
+        ("certify", S.CHIEF_DECISION, S.AWAITING_INK, "chief"),
+        ("record_ink_signature", S.AWAITING_INK, S.CERTIFIED, "coordinator"),
+    ],
     S.DECLINED: [*PATH, ("decline", S.CHIEF_DECISION, S.DECLINED, "chief")],
     S.INFO_REQUESTED: [
         *PATH[:2],
@@ -85,13 +91,15 @@ STEPS: dict[str, list[tuple[str, str, str, str]]] = {
     S.WITHDRAWN: [*PATH[:1], ("withdraw", S.RECEIVED, S.WITHDRAWN, "advocate")],
     S.CERTIFICATION_WITHDRAWN: [
         *PATH,
-        ("certify", S.CHIEF_DECISION, S.CERTIFIED, "chief"),
+        ("certify", S.CHIEF_DECISION, S.AWAITING_INK, "chief"),
+        ("record_ink_signature", S.AWAITING_INK, S.CERTIFIED, "coordinator"),
         ("withdraw_certification", S.CERTIFIED, S.CERTIFICATION_WITHDRAWN, "chief"),
     ],
 }
 WITH_DETECTIVE = {
     S.HELPFULNESS_REVIEW,
     S.CHIEF_DECISION,
+    S.AWAITING_INK,
     S.CERTIFIED,
     S.DECLINED,
     S.CERTIFICATION_WITHDRAWN,
@@ -239,7 +247,7 @@ class Command(BaseCommand):
             days = self.rng.uniform(0, 60)
         elif status in (S.RECEIVED, S.CRIME_CHECK, S.INFO_REQUESTED):
             days = self.rng.uniform(1, 100)
-        elif status in (S.HELPFULNESS_REVIEW, S.CHIEF_DECISION):
+        elif status in (S.HELPFULNESS_REVIEW, S.CHIEF_DECISION, S.AWAITING_INK):
             days = self.rng.uniform(5, 120)
         else:
             days = self.rng.uniform(30, 365 * self.years)
@@ -310,16 +318,17 @@ class Command(BaseCommand):
                 r.info_return_state = S.CRIME_CHECK
                 r.info_request_text = "Please send the police report number."
                 r.info_requested_at = times[-1]
-            if status in (S.CERTIFIED, S.DECLINED, S.CERTIFICATION_WITHDRAWN):
-                decided = times[-2] if status == S.CERTIFICATION_WITHDRAWN else times[-1]
-                r.decided_at = decided
+            if status in (S.AWAITING_INK, S.CERTIFIED, S.DECLINED, S.CERTIFICATION_WITHDRAWN):
+                # The decision, then (certifications) the ink signature as a later step.
+                back = {S.CERTIFIED: 2, S.CERTIFICATION_WITHDRAWN: 3}.get(status, 1)
+                r.decided_at = times[-back]
                 r.decided_by = self.chief
                 r.certifying_official = self.official
                 if status == S.DECLINED:
                     r.decline_reason = rng.choice(DeclineReason.values)
                     r.decision_note = "Declined under the department's written policy."
-                else:
-                    r.signed_on = timezone.localdate(decided)
+                elif status != S.AWAITING_INK:
+                    r.signed_on = timezone.localdate(times[-back + 1])
             if status == S.WITHDRAWN:
                 r.withdrawn_at = times[-1]
                 r.withdrawal_reason = "The victim no longer wishes to proceed."
