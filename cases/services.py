@@ -22,6 +22,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 from cases import permissions as perms
 from cases.audit import append_event
 from cases.clocks import due_date
+from cases.consistency import unmet_certify_conditions
 from cases.errors import StaleRequest, TransitionRefused
 from cases.formmap import missing_items
 from cases.lib.names import user_name
@@ -31,7 +32,6 @@ from cases.models import (
     Agency,
     CaseEvent,
     CertificationRequest,
-    DeclineReason,
     Document,
     FamilyMember,
     FormType,
@@ -43,6 +43,7 @@ from cases.models import (
     Statute,
 )
 from cases.notifications import notify_event
+from cases.policy import resolve_decline_reason
 from cases.roles import DETECTIVE
 
 if TYPE_CHECKING:
@@ -194,12 +195,15 @@ def take_step(
 
 
 def _unmet_condition_message(name: str, request: CertificationRequest | None = None) -> str:
-    if name == "certify" and request is not None:  # name the empty Supplement B items
-        return (
-            "These required Supplement B items are empty: "
-            + "; ".join(missing_items(request))
-            + ". Nothing was changed."
-        )
+    if name == "certify" and request is not None:  # name the empty or inconsistent items
+        missing = missing_items(request)
+        problems = unmet_certify_conditions(request)
+        text = ""
+        if missing:
+            text += "These required Supplement B items are empty: " + "; ".join(missing) + ". "
+        if problems:
+            text += "Before certifying: " + "; ".join(problems) + ". "
+        return (text or "The request is not ready for this step. ") + "Nothing was changed."
     return {
         "submit": "Fill in the victim's family and given names and the date of the incident "
         "before submitting.",
@@ -599,10 +603,10 @@ def request_decline(
     note: str = "",
     at: datetime | None = None,
 ) -> CertificationRequest:
-    """Written denial without prejudice, citing the policy criterion (c. 258F s. 3(ii))."""
-    if reason not in DeclineReason.values:
-        raise ValidationError({"reason": "Choose a reason from the department's policy."})
+    """Written denial without prejudice, citing the clause of the written policy (c. 258F s. 2)
+    in force on the decision date (c. 258F s. 3(ii))."""
     at = at or timezone.now()
+    policy, clause = resolve_decline_reason(request.agency, timezone.localdate(at), reason)
     official = perms.active_official(actor, request)
     return take_step(
         request,
@@ -610,13 +614,20 @@ def request_decline(
         actor=actor,
         at=at,
         note=note.strip(),
-        data={"reason": reason, "official": official.pk if official else None},
+        data={
+            "reason": reason,
+            "official": official.pk if official else None,
+            "policy_version": policy.number if policy else None,
+            "clause": clause.number if clause else None,
+        },
         args={
             "by": actor,
             "official": official,
             "at": at,
             "reason": reason,
             "explanation": note.strip(),
+            "policy": policy,
+            "clause": clause,
         },
     )
 

@@ -1,5 +1,12 @@
 """The models of the ``cases`` app, one module a concern; import them from here."""
 
+from cases.models.department import (
+    Channel,
+    DesignationEvent,
+    IntakeRecord,
+    PolicyClause,
+    PolicyVersion,
+)
 from cases.models.documents import IssuedForm, LetterTemplate, OriginalHandover
 from cases.models.records import AccessLog, AuditChainHead, ReminderSent, UserSession
 from cases.models.reference import (
@@ -47,6 +54,11 @@ __all__ = [
     "CaseEvent",
     "CertificationRequest",
     "CertifyingOfficial",
+    "Channel",
+    "DesignationEvent",
+    "IntakeRecord",
+    "PolicyClause",
+    "PolicyVersion",
     "DeclineReason",
     "Document",
     "ExpeditedReason",
