@@ -26,9 +26,9 @@ from cases import clocks
 from cases.documents.render import escape, styles
 from cases.formmap import signing_official
 from cases.intake import letter_recipient
-from cases.policy import denial_citation
 from cases.lib.names import full_name
 from cases.models import IssuedForm, LetterTemplate, Status
+from cases.policy import denial_citation
 
 if TYPE_CHECKING:
     from cases.models import CertificationRequest
