@@ -14,6 +14,7 @@ from cases import designations
 from cases.formmap import EDITIONS, read_value
 from cases.models import CertifyingOfficial, DesignationEvent
 from cases.permissions import can_decide
+from tests.conftest import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -69,9 +70,7 @@ def test_a_second_active_head_is_refused_by_the_database(agency, people):
     )
 
 
-def test_the_head_designates_a_supervisor_and_the_change_is_audited(
-    agency, people, make_request
-):
+def test_the_head_designates_a_supervisor_and_the_change_is_audited(agency, people, make_request):
     r = make_request("chief_decision")
     assert not can_decide(r, people["undesignated_chief"])
     official = designate(people, agency, note="Covers nights and weekends.")
@@ -178,3 +177,50 @@ def test_part_2_items_2_to_4_official_and_head_from_designations(agency, people,
         "head_appointed",
     ]
     assert CertifyingOfficial.objects.filter(is_agency_head=True, revoked_on=None).get() == new
+
+
+# --- the pages ---
+
+
+def test_the_designations_page_for_the_head_and_staff(client, agency, people):
+    sign_in(client, people["chief"])
+    response = client.post(
+        "/designations/add/",
+        {
+            "user": people["undesignated_chief"].pk,
+            "family_name": "Rossi",
+            "given_name": "Ana",
+            "title": "Lieutenant",
+            "designated_on": timezone.localdate().isoformat(),
+            "document": letter(),
+        },
+    )
+    assert response.status_code == 302
+    official = CertifyingOfficial.objects.get(family_name="Rossi")
+    download = client.get(f"/designations/{official.pk}/document/")
+    assert download.status_code == 200 and b"".join(download.streaming_content) == PDF
+    page = client.get(f"/designations/?on={timezone.localdate().isoformat()}").content.decode()
+    assert "Rossi" in page and 'id="authorised-on"' in page
+    bad = client.post("/designations/add/", {"user": people["undesignated_chief"].pk})
+    assert bad.status_code == 400
+    response = client.post(
+        f"/designations/{official.pk}/revoke/",
+        {"revoked_on": timezone.localdate().isoformat(), "reason": "Transferred"},
+    )
+    assert response.status_code == 302
+    assert DesignationEvent.objects.filter(action="revoked").count() == 1
+    sign_in(client, people["auditor"])  # reads, does not manage
+    assert client.get("/designations/").status_code == 200
+    assert client.post(f"/designations/{official.pk}/revoke/", {}).status_code == 403
+    assert client.post("/designations/add/", {}).status_code == 403
+    sign_in(client, people["advocate"])
+    assert client.get("/designations/").status_code == 403
+    assert client.get(f"/designations/{official.pk}/document/").status_code == 403
+
+
+def test_the_admin_shows_designations_read_only(admin_client, agency, people):
+    head = CertifyingOfficial.objects.get(is_agency_head=True)
+    response = admin_client.get(f"/admin/cases/certifyingofficial/{head.pk}/change/")
+    assert response.status_code == 200
+    assert b'name="family_name"' not in response.content
+    assert admin_client.get("/admin/cases/certifyingofficial/add/").status_code == 403

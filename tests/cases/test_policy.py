@@ -12,7 +12,7 @@ from cases import policy, services
 from cases.documents.letters import render_text
 from cases.forms import DeclineForm
 from cases.models import PolicyVersion
-from tests.conftest import at
+from tests.conftest import at, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -159,3 +159,25 @@ def test_decline_form_offers_the_clauses_in_force(agency, people):
     adopt(people, agency, timezone.localdate(), CLAUSES_V2)
     choices = DeclineForm().fields["reason"].choices
     assert ("culpable_requester", "2. Culpable requester") in choices
+
+
+def test_the_head_adopts_a_version_on_the_page(client, agency, people):
+    sign_in(client, people["chief"])
+    assert client.get("/policy/adopt/").status_code == 200
+    response = client.post(
+        "/policy/adopt/",
+        {
+            "title": "Policy",
+            "effective_on": timezone.localdate().isoformat(),
+            "clauses": CLAUSES_V1,
+        },
+    )
+    assert response.status_code == 302
+    assert PolicyVersion.objects.get().adopted_by == people["chief"]
+    bad = client.post(
+        "/policy/adopt/",
+        {"title": "Policy", "effective_on": "2020-01-01", "clauses": "no number"},
+    )
+    assert bad.status_code == 400
+    sign_in(client, people["coordinator"])
+    assert client.get("/policy/adopt/").status_code == 403
