@@ -98,7 +98,7 @@ class PolicyVersion(models.Model):
     def save(self, *args: object, **kwargs: object) -> None:
         if self.pk is not None:
             raise ValueError("An adopted policy version is not edited: adopt a new version.")
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        super().save(*args, **kwargs)
 
 
 class PolicyClause(models.Model):
