@@ -31,9 +31,11 @@ from cases.models import (
     Agency,
     CaseEvent,
     CertifyingOfficial,
+    DesignationEvent,
     FormTemplate,
     FormType,
     LetterTemplate,
+    PolicyVersion,
     QualifyingCrimeCategory,
     Statute,
     UserSession,
@@ -56,11 +58,32 @@ class AgencyAdmin(admin.ModelAdmin):
     list_display = ["name", "code", "city", "phone"]
 
 
+# Designations are made and revoked by the agency head in the application, each change audited
+# (cases/designations.py, 8 CFR 214.14(a)(3)); the admin only shows them.
 @admin.register(CertifyingOfficial)
-class CertifyingOfficialAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "agency", "is_agency_head", "designated_on", "revoked_on"]
+class CertifyingOfficialAdmin(ReadOnlyAdmin):
+    list_display = [
+        "__str__",
+        "agency",
+        "is_agency_head",
+        "designated_on",
+        "expires_on",
+        "revoked_on",
+    ]
     list_filter = ["agency", "is_agency_head"]
-    raw_id_fields = ["user"]
+
+
+@admin.register(DesignationEvent)
+class DesignationEventAdmin(ReadOnlyAdmin):
+    list_display = ["at", "action", "official", "effective_on", "actor"]
+    list_filter = ["action"]
+
+
+@admin.register(PolicyVersion)
+class PolicyVersionAdmin(ReadOnlyAdmin):
+    """The written policy (c. 258F s. 2) is adopted by the agency head at /policy/manage/."""
+
+    list_display = ["title", "number", "effective_on", "adopted_by_name", "is_sample"]
 
 
 @admin.register(AdvocateOrganization)

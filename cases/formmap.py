@@ -171,21 +171,21 @@ _E_2025_01_20: tuple[Part, ...] = (
                 "4.a",
                 "Head of Agency: Family Name (Last Name)",
                 "text",
-                "agency.head_family_name",
+                "head.family_name",
             ),
             Item(
                 2,
                 "4.b",
                 "Head of Agency: Given Name (First Name)",
                 "text",
-                "agency.head_given_name",
+                "head.given_name",
             ),
             Item(
                 2,
                 "4.c",
                 "Head of Agency: Middle Name",
                 "text",
-                "agency.head_middle_name",
+                "head.middle_name",
                 required=False,
             ),
             Item(2, "5.a", "Agency Address: Street Number and Name", "text", "agency.street"),
@@ -519,6 +519,24 @@ def signing_official(request: CertificationRequest) -> Any:
     return None
 
 
+def agency_head(request: CertificationRequest) -> Any:
+    """Part 2 item 4: the head whose designation was in force on the signature date (today
+    before signing), from the designations (8 CFR 214.14(a)(3)); the agency record only when
+    no head designation is on file."""
+    day = request.signed_on or timezone.localdate()
+    heads = request.agency.officials.filter(is_agency_head=True, designated_on__lte=day)
+    for official in heads.order_by("-designated_on", "-pk"):
+        if official.is_active_on(day):
+            return official
+    agency = request.agency
+    return {
+        "family_name": agency.head_family_name,
+        "given_name": agency.head_given_name,
+        "middle_name": agency.head_middle_name,
+        "title": agency.head_title,
+    }
+
+
 def _extra_date(index: int) -> Callable[[CertificationRequest], str]:
     def read(request: CertificationRequest) -> str:
         dates = request.additional_incident_dates or []
@@ -589,6 +607,9 @@ def read_value(request: CertificationRequest, item: Item, official: Any = _UNSET
     if head == "official" and rest:
         official = signing_official(request) if official is _UNSET else official
         return _text(getattr(official, rest, "")) if official else ""
+    if head == "head" and rest:
+        found = agency_head(request)
+        return _text(found.get(rest, "") if isinstance(found, dict) else getattr(found, rest, ""))
     obj: Any = request
     for name in item.source.split("."):
         obj = getattr(obj, name, "")

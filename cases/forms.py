@@ -8,7 +8,9 @@ from django import forms
 from django.utils import timezone
 
 from cases.lib.names import user_name
-from cases.models import CertificationRequest, DeclineReason
+from cases.models import CertificationRequest
+from cases.policy import decline_options
+from cases.selectors import the_agency
 
 TEXT_LIMIT = 10_000
 
@@ -63,10 +65,13 @@ class TextForm(UswdsForm):
     text = forms.CharField(label="Text", max_length=TEXT_LIMIT, widget=forms.Textarea)
 
 
+def decline_choices() -> list[tuple[str, str]]:
+    """The clauses of the written policy in force today (c. 258F s. 2), read per form."""
+    return decline_options(the_agency())
+
+
 class DeclineForm(UswdsForm):
-    reason = forms.ChoiceField(
-        label="Policy reason (c. 258F s. 3(ii))", choices=DeclineReason.choices
-    )
+    reason = forms.ChoiceField(label="Policy reason (c. 258F s. 3(ii))", choices=decline_choices)
     note = forms.CharField(
         label="Explanation for the letter",
         required=False,

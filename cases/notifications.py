@@ -27,7 +27,7 @@ def recipients_for(event: CaseEvent) -> list[str]:
     request = event.request
     to: set[str] = set()
     if event.kind == CaseEvent.Kind.TRANSITION:
-        if request.advocate.email:
+        if request.advocate is not None and request.advocate.email:
             to.add(request.advocate.email)  # the advocate hears of every state change
         if event.to_state == Status.CHIEF_DECISION:
             to.update(_role_emails(CHIEF))

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
     from django.contrib.auth.models import User as Account
 
-    from cases.models import CertificationRequest, CertifyingOfficial
+    from cases.models import Agency, CertificationRequest, CertifyingOfficial
 
     User = Account | AnonymousUser
 
@@ -111,6 +111,14 @@ def can_record_ink_signature(request: CertificationRequest, user: User) -> bool:
     )
 
 
+def can_act_for_requester(request: CertificationRequest, user: User) -> bool:
+    """The advocate of the organisation; for a request recorded from another channel and not
+    linked to an organisation, the coordinator records what the requester sent."""
+    return can_submit(request, user) or (
+        request.organization_id is None and can_review(request, user)
+    )
+
+
 # Who may take each step of the workflow declared on CertificationRequest. Whether the step
 # is possible from the request's state (and its conditions) is the state machine's answer.
 STEP_RULES: dict[str, Callable[[CertificationRequest, User], bool]] = {
@@ -124,9 +132,9 @@ STEP_RULES: dict[str, Callable[[CertificationRequest, User], bool]] = {
     "record_ink_signature": can_record_ink_signature,
     "decline": can_decide,
     "request_information": can_review_or_decide,
-    "answer_information": can_submit,
+    "answer_information": can_act_for_requester,
     "issue_delay_notice": can_review_or_decide,
-    "withdraw": can_submit,
+    "withdraw": can_act_for_requester,
     "withdraw_certification": can_decide,
 }
 
@@ -222,6 +230,49 @@ def can_download_letter(request: CertificationRequest, kind: str, user: User) ->
 def can_read_audit(user: User) -> bool:
     """Reports and the access log."""
     return has_capability(user, VIEW_AUDIT)
+
+
+# --- the department's own records: designations, written policy, intake, consistency ---
+
+
+def active_head(user: User, agency: Agency) -> CertifyingOfficial | None:
+    """The user's designation as the agency head in force today (8 CFR 214.14(a)(3))."""
+    if not user.is_authenticated:
+        return None
+    today = timezone.localdate()
+    for official in agency.officials.filter(user=user, is_agency_head=True):
+        if official.is_active_on(today):
+            return official
+    return None
+
+
+def can_manage_designations(user: User, agency: Agency) -> bool:
+    """Only the head designates supervisors in writing, and revokes them (8 CFR 214.14(a)(3))."""
+    return has_capability(user, DECIDE) and active_head(user, agency) is not None
+
+
+def can_view_designations(user: User) -> bool:
+    """Staff who read every request check who was authorised on any date."""
+    return has_capability(user, VIEW_ALL)
+
+
+def can_adopt_policy(user: User, agency: Agency) -> bool:
+    """The written policy (c. 258F s. 2) is the department's: its head adopts each version."""
+    return can_manage_designations(user, agency)
+
+
+def can_record_intake(user: User) -> bool:
+    """The coordinator records requests received by mail, e-mail, fax or in person."""
+    return has_capability(user, REVIEW)
+
+
+def can_link_organization(request: CertificationRequest, user: User) -> bool:
+    """A request recorded from another channel joins a portal organisation later."""
+    return request.organization_id is None and can_review(request, user)
+
+
+def can_acknowledge_warnings(request: CertificationRequest, user: User) -> bool:
+    return request.status == Status.CHIEF_DECISION and can_decide(request, user)
 
 
 # --- the access helper for views ---

@@ -140,7 +140,7 @@ def pending_reminders(*, now: datetime) -> list[Reminder]:
         if clocks.validity(request.signed_on, now=now) != clocks.ValidityState.EXPIRES_SOON:
             continue
         advocate = request.advocate
-        if not (advocate.is_active and advocate.email):
+        if advocate is None or not (advocate.is_active and advocate.email):
             continue
         last_day: date = clocks.filing_valid_until(request.signed_on)
         subject = f"{request.reference}: signed form can be filed until {last_day:%m/%d/%Y}"

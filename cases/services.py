@@ -22,6 +22,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 from cases import permissions as perms
 from cases.audit import append_event
 from cases.clocks import due_date
+from cases.consistency import unmet_certify_conditions
 from cases.errors import StaleRequest, TransitionRefused
 from cases.formmap import missing_items
 from cases.lib.names import user_name
@@ -31,7 +32,6 @@ from cases.models import (
     Agency,
     CaseEvent,
     CertificationRequest,
-    DeclineReason,
     Document,
     FamilyMember,
     FormType,
@@ -41,6 +41,7 @@ from cases.models import (
     Statute,
 )
 from cases.notifications import notify_event
+from cases.policy import resolve_decline_reason
 from cases.roles import DETECTIVE
 
 if TYPE_CHECKING:
@@ -192,12 +193,15 @@ def take_step(
 
 
 def _unmet_condition_message(name: str, request: CertificationRequest | None = None) -> str:
-    if name == "certify" and request is not None:  # name the empty Supplement B items
-        return (
-            "These required Supplement B items are empty: "
-            + "; ".join(missing_items(request))
-            + ". Nothing was changed."
-        )
+    if name == "certify" and request is not None:  # name the empty or inconsistent items
+        missing = missing_items(request)
+        problems = unmet_certify_conditions(request)
+        text = ""
+        if missing:
+            text += "These required Supplement B items are empty: " + "; ".join(missing) + ". "
+        if problems:
+            text += "Before certifying: " + "; ".join(problems) + ". "
+        return (text or "The request is not ready for this step. ") + "Nothing was changed."
     return {
         "submit": "Fill in the victim's family and given names and the date of the incident "
         "before submitting.",
@@ -224,7 +228,7 @@ def organization_of(user: User) -> AdvocateOrganization | None:
     return AdvocateOrganization.objects.filter(group__user=user).first()
 
 
-def _next_reference(agency: Agency, form_type: str, year: int) -> str:
+def next_reference(agency: Agency, form_type: str, year: int) -> str:
     counter, _ = ReferenceCounter.objects.get_or_create(agency=agency, year=year)
     counter = ReferenceCounter.objects.select_for_update().get(pk=counter.pk)
     counter.last_number += 1
@@ -238,7 +242,9 @@ def _clean_fields(request: CertificationRequest, fields: Iterable[str]) -> None:
     request.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
 
 
-def _apply(request: CertificationRequest, values: dict[str, Any], allowed: list[str]) -> list[str]:
+def apply_values(
+    request: CertificationRequest, values: dict[str, Any], allowed: list[str]
+) -> list[str]:
     unknown = set(values) - set(allowed)
     if unknown:
         raise ValidationError(f"These fields cannot be changed here: {', '.join(sorted(unknown))}")
@@ -263,8 +269,8 @@ def request_create(
     at = at or timezone.now()
     request = CertificationRequest(agency=agency, organization=organization, advocate=actor)
     request.created_at = at
-    _apply(request, values, ADVOCATE_FIELDS)
-    request.reference = _next_reference(agency, request.form_type, timezone.localdate(at).year)
+    apply_values(request, values, ADVOCATE_FIELDS)
+    request.reference = next_reference(agency, request.form_type, timezone.localdate(at).year)
     request.save()
     assign_perm("view_certificationrequest", organization.group, request)
     record_event(request, actor=actor, kind=CaseEvent.Kind.CREATED, at=at, to_state=request.status)
@@ -302,7 +308,7 @@ def request_update(
     """Edit the advocate's sections while the request is a draft or information is requested."""
     locked = lock_request(request)
     _require(perms.can_edit(locked, actor))
-    changed = _apply(locked, values, ADVOCATE_FIELDS)
+    changed = apply_values(locked, values, ADVOCATE_FIELDS)
     if locked.received_at and {"expedited", "expedited_reason", "age_out_date"} & set(changed):
         locked.due_on = due_date(locked)  # keep the stored queue date true to the track
         changed.append("due_on")
@@ -413,7 +419,7 @@ def request_record_crime_check(
     """The coordinator's Part 3 work: federal categories, cited statutes, jurisdiction answers."""
     locked = lock_request(request)
     _require(perms.can_record_crime_check(locked, actor))
-    changed = _apply(locked, values, CRIME_CHECK_FIELDS)
+    changed = apply_values(locked, values, CRIME_CHECK_FIELDS)
     if changed:
         locked.save(update_fields=changed)
     locked.crime_categories.set(categories)
@@ -548,7 +554,7 @@ def request_record_helpfulness(
     """Part 4 answers and Part 5 family members, before the attestation."""
     locked = lock_request(request)
     _require(perms.can_record_helpfulness(locked, actor))
-    changed = _apply(locked, values, HELPFULNESS_FIELDS)
+    changed = apply_values(locked, values, HELPFULNESS_FIELDS)
     if changed:
         locked.save(update_fields=changed)
     if family_members is not None:
@@ -605,10 +611,10 @@ def request_decline(
     note: str = "",
     at: datetime | None = None,
 ) -> CertificationRequest:
-    """Written denial without prejudice, citing the policy criterion (c. 258F s. 3(ii))."""
-    if reason not in DeclineReason.values:
-        raise ValidationError({"reason": "Choose a reason from the department's policy."})
+    """Written denial without prejudice, citing the clause of the written policy (c. 258F s. 2)
+    in force on the decision date (c. 258F s. 3(ii))."""
     at = at or timezone.now()
+    policy, clause = resolve_decline_reason(request.agency, timezone.localdate(at), reason)
     official = perms.active_official(actor, request)
     return take_step(
         request,
@@ -616,13 +622,20 @@ def request_decline(
         actor=actor,
         at=at,
         note=note.strip(),
-        data={"reason": reason, "official": official.pk if official else None},
+        data={
+            "reason": reason,
+            "official": official.pk if official else None,
+            "policy_version": policy.number if policy else None,
+            "clause": clause.number if clause else None,
+        },
         args={
             "by": actor,
             "official": official,
             "at": at,
             "reason": reason,
             "explanation": note.strip(),
+            "policy": policy,
+            "clause": clause,
         },
     )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import include, path
 
-from cases import views
+from cases import views, views_department, views_intake
 
 request_urls = [
     path("", views.request_detail, name="request_detail"),
@@ -17,6 +17,8 @@ request_urls = [
     path("assign/", views.assign_detective, name="assign_detective"),
     path("helpfulness/", views.helpfulness, name="helpfulness"),
     path("question/", views.ask_coordinator, name="ask_coordinator"),
+    path("link/", views_intake.link_organization, name="link_organization"),
+    path("acknowledge/", views_intake.acknowledge_warnings, name="acknowledge_warnings"),
 ]
 
 urlpatterns = [
@@ -24,6 +26,25 @@ urlpatterns = [
     path("queues/<str:key>/", views.queue, name="queue"),
     path("requests/", views.request_list, name="request_list"),
     path("requests/new/", views.request_create, name="request_create"),
+    path("requests/intake/", views_intake.intake_new, name="intake_new"),
     path("requests/<str:reference>/", include(request_urls)),
     path("healthz", views.healthz, name="healthz"),
+    # The department's own records (c. 258F s. 2; 8 CFR 214.14(a)(3)).
+    path("policy/", views_department.public_policy, name="public_policy"),
+    path(
+        "policy/<int:number>/", views_department.public_policy_version, name="public_policy_version"
+    ),
+    path("policy/adopt/", views_department.policy_adopt, name="policy_adopt"),
+    path("designations/", views_department.designation_list, name="designation_list"),
+    path("designations/add/", views_department.designation_add, name="designation_add"),
+    path(
+        "designations/<int:pk>/revoke/",
+        views_department.designation_revoke,
+        name="designation_revoke",
+    ),
+    path(
+        "designations/<int:pk>/document/",
+        views_department.designation_document,
+        name="designation_document",
+    ),
 ]

@@ -33,6 +33,8 @@ from cases.accounts.sessions import (
 
 # Reachable before the second factor is passed.
 SECOND_FACTOR_PATHS = ("mfa_verify", "mfa_setup", "logout", "login")
+# Pages for everyone, signed in or not: health check, the written policy (c. 258F s. 2).
+PUBLIC_PATHS = ("healthz", "public_policy", "public_policy_version")
 
 
 class SessionLimitsMiddleware:
@@ -80,7 +82,7 @@ class SecondFactorRequiredMiddleware:
                     name = resolve(request.path_info).url_name
                 except Resolver404:
                     name = None
-            if name not in SECOND_FACTOR_PATHS and name != "healthz":
+            if name not in SECOND_FACTOR_PATHS and name not in PUBLIC_PATHS:
                 target = "mfa_verify" if any(devices_for_user(user)) else "mfa_setup"
                 return redirect(f"{reverse(target)}?next={request.path}")
         return self.get_response(request)

@@ -25,8 +25,10 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 from cases import clocks
 from cases.documents.render import escape, styles
 from cases.formmap import signing_official
+from cases.intake import letter_recipient
 from cases.lib.names import full_name
 from cases.models import IssuedForm, LetterTemplate, Status
+from cases.policy import denial_citation
 
 if TYPE_CHECKING:
     from cases.models import CertificationRequest
@@ -62,6 +64,7 @@ def wording(kind: str) -> tuple[str, str]:
 def _context(request: CertificationRequest) -> dict[str, Any]:
 
     official = signing_official(request)
+    citation = denial_citation(request)
     return {
         "request": request,
         "agency": request.agency,
@@ -70,6 +73,13 @@ def _context(request: CertificationRequest) -> dict[str, Any]:
         "received": timezone.localtime(request.received_at) if request.received_at else None,
         "due": clocks.response_due(request.received_at) if request.received_at else None,
         "decline_reason": request.get_decline_reason_display() if request.decline_reason else "",
+        # c. 258F s. 2 and s. 3(ii): the clause of the policy version in force, quoted.
+        "policy_title": citation.policy_title if citation else "",
+        "policy_version": citation.policy_version if citation else "",
+        "policy_effective_on": citation.policy_effective_on if citation else None,
+        "policy_clause_number": citation.clause_number if citation else "",
+        "policy_clause_heading": citation.clause_heading if citation else "",
+        "policy_clause_text": citation.clause_text if citation else "",
         "form": IssuedForm.objects.filter(request=request).first(),
         "today": timezone.localdate(),
     }
@@ -92,6 +102,8 @@ def render_letter_pdf(request: CertificationRequest, kind: str) -> bytes:
     today = timezone.localdate()
     if kind == Kind.USCIS_WITHDRAWAL:
         to = ["U.S. Citizenship and Immigration Services", "Vermont Service Center"]
+    elif (requester := letter_recipient(request)) is not None:
+        to = requester  # a request received by mail, e-mail, fax or in person
     else:
         to = [f"{request.victim_name}", f"c/o {request.organization.name}"]
         org = request.organization

@@ -1,5 +1,12 @@
 """The models of the ``cases`` app, one module a concern; import them from here."""
 
+from cases.models.department import (
+    Channel,
+    DesignationEvent,
+    IntakeRecord,
+    PolicyClause,
+    PolicyVersion,
+)
 from cases.models.documents import (
     FormTemplate,
     InkSignature,
@@ -53,6 +60,11 @@ __all__ = [
     "CaseEvent",
     "CertificationRequest",
     "CertifyingOfficial",
+    "Channel",
+    "DesignationEvent",
+    "IntakeRecord",
+    "PolicyClause",
+    "PolicyVersion",
     "DeclineReason",
     "Document",
     "ExpeditedReason",

@@ -75,6 +75,11 @@ class CertifyingOfficial(models.Model):
     designated_on = models.DateField(help_text="Date of the written designation")
     designation_document = models.FileField(upload_to=designation_upload_to, blank=True)
     revoked_on = models.DateField(null=True, blank=True)
+    # Effective until (inclusive), when the written designation is for a fixed term.
+    expires_on = models.DateField(null=True, blank=True)
+    designated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         constraints = [
@@ -82,14 +87,25 @@ class CertifyingOfficial(models.Model):
                 condition=models.Q(is_agency_head=True) | ~models.Q(designation_document=""),
                 name="designee_has_written_designation",
                 violation_error_message="A designee needs the written designation on file.",
-            )
+            ),
+            # 8 CFR 214.14(a)(3): "the head of the agency", one at a time.
+            models.UniqueConstraint(
+                fields=["agency"],
+                condition=models.Q(is_agency_head=True, revoked_on__isnull=True),
+                name="one_active_agency_head",
+                violation_error_message="The agency already has an active head.",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.given_name} {self.family_name}, {self.title}"
 
     def is_active_on(self, day: date) -> bool:
-        return self.designated_on <= day and (self.revoked_on is None or day < self.revoked_on)
+        return (
+            self.designated_on <= day
+            and (self.revoked_on is None or day < self.revoked_on)
+            and (self.expires_on is None or day <= self.expires_on)
+        )
 
 
 class AdvocateOrganization(models.Model):

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from django_fsm import Transition
 
 from cases.clocks import due_date
+from cases.consistency import certify_blockers, victim_digest, warnings_acknowledged
 from cases.formmap import is_complete
 from cases.lib.crypto import (
     EncryptedCharField,
@@ -35,6 +36,7 @@ from cases.lib.crypto import (
 )
 from cases.lib.names import filing_name, full_name
 from cases.lib.validators import validate_not_in_future
+from cases.models.department import PolicyClause, PolicyVersion
 from cases.models.reference import (
     AdvocateOrganization,
     Agency,
@@ -84,6 +86,12 @@ def form_is_complete(request: CertificationRequest) -> bool:
     return is_complete(request)
 
 
+def form_is_consistent(request: CertificationRequest) -> bool:
+    """Certify guard: the form does not defeat itself (Part 4 items 1-2, Part 3 item 1), and the
+    certifying official acknowledged every warning (cases/consistency.py)."""
+    return not certify_blockers(request) and warnings_acknowledged(request)
+
+
 class CertificationRequest(ConcurrentTransitionMixin, models.Model):
     """A request that the agency sign Supplement B, from draft to the agency's answer."""
 
@@ -93,11 +101,20 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
 
     reference = models.CharField(max_length=30, unique=True, editable=False)
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="requests")
+    # Empty for a request recorded from another channel (IntakeRecord) until it is linked.
     organization = models.ForeignKey(
-        AdvocateOrganization, on_delete=models.PROTECT, related_name="requests"
+        AdvocateOrganization,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="requests",
     )
     advocate = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="advocated_requests"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="advocated_requests",
     )
     form_type = models.CharField(max_length=10, choices=FormType.choices, default=FormType.U_VISA)
     form_edition = models.CharField(max_length=10, default=CURRENT_FORM_EDITION)
@@ -206,6 +223,15 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
         null=True, blank=True, help_text="Part 6 item 2, as written in ink by the official"
     )
     decline_reason = models.CharField(max_length=30, choices=DeclineReason.choices, blank=True)
+    # c. 258F s. 2 and s. 3(ii): the policy version in force on the decision date and its clause.
+    decline_policy = models.ForeignKey(
+        PolicyVersion, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decline_clause = models.ForeignKey(
+        PolicyClause, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # Codes of the consistency warnings the certifying official acknowledged (cases/consistency.py).
+    acknowledged_warnings = models.JSONField(default=list, blank=True)
     decision_note = EncryptedTextField(blank=True)
 
     # Withdrawal by the requester / of the certification by the agency.
@@ -217,6 +243,11 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
     # Keyed hashes (HMAC) of the encrypted numbers, for lookup (cases/crypto.py).
     a_number_digest = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     report_number_digest = models.CharField(
+        max_length=64, blank=True, db_index=True, editable=False
+    )
+    # Keyed digest of the victim's name and date of birth: warns of a second open request for
+    # the same person; nothing is merged.
+    duplicate_victim_digest = models.CharField(
         max_length=64, blank=True, db_index=True, editable=False
     )
 
@@ -253,9 +284,18 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
         # The lookup digests follow the encrypted numbers, also on partial saves.
         self.a_number_digest = keyed_hash(self.a_number, purpose="a_number")
         self.report_number_digest = keyed_hash(self.report_number, purpose="report_number")
+        self.duplicate_victim_digest = victim_digest(
+            self.family_name, self.given_name, self.date_of_birth
+        )
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
-            extra = {"a_number": "a_number_digest", "report_number": "report_number_digest"}
+            extra = {
+                "a_number": "a_number_digest",
+                "report_number": "report_number_digest",
+                "family_name": "duplicate_victim_digest",
+                "given_name": "duplicate_victim_digest",
+                "date_of_birth": "duplicate_victim_digest",
+            }
             kwargs["update_fields"] = {*update_fields} | {
                 digest for name, digest in extra.items() if name in update_fields
             }
@@ -353,7 +393,7 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
         field=status,
         source=Status.CHIEF_DECISION,
         target=Status.AWAITING_INK,
-        conditions=[form_is_complete],  # type: ignore[list-item]
+        conditions=[form_is_complete, form_is_consistent],  # type: ignore[list-item]
         custom={"label": "Certify", "role": "chief"},
     )
     def certify(
@@ -395,11 +435,15 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
         at: datetime,
         reason: str,
         explanation: str,
+        policy: PolicyVersion | None = None,
+        clause: PolicyClause | None = None,
     ) -> None:
         self.decided_by = by
         self.decided_at = at
         self.certifying_official = official
         self.decline_reason = reason
+        self.decline_policy = policy
+        self.decline_clause = clause
         self.decision_note = explanation
 
     @transition(

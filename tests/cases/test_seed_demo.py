@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from cases.models import CaseEvent, CertificationRequest, Status
+from cases.models import CaseEvent, CertificationRequest, PolicyVersion, Status
 from cases.roles import ROLE_PERMISSIONS
 
 
@@ -28,6 +28,11 @@ def test_it_seeds_every_state_once(db, settings, tmp_path, capsys):
     assert User.objects.filter(groups__name="detective").count() == 2
     assert CertificationRequest.objects.filter(expedited=True).count() == 3
     assert CertificationRequest.objects.values("organization").distinct().count() == 2
+    # A sample written policy (c. 258F s. 2), marked as such; the demo denial cites its clause.
+    sample = PolicyVersion.objects.get()
+    assert sample.is_sample and sample.clauses.count() == 7
+    declined = CertificationRequest.objects.filter(status=Status.DECLINED)
+    assert {r.decline_clause.policy_id for r in declined} == {sample.pk}
 
 
 def test_demo_users_are_enrolled_and_demo_code_gives_their_code(db, settings, capsys):

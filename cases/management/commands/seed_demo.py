@@ -23,7 +23,7 @@ from django.test.utils import override_settings
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from cases import services
+from cases import policy, services
 from cases.documents import i918b_fields as fields_map
 from cases.documents import issuing
 from cases.documents.official import active_template, load_template
@@ -37,6 +37,7 @@ from cases.models import (
     DeclineReason,
     ExpeditedReason,
     FormType,
+    PolicyVersion,
     QualifyingCrimeCategory,
     Status,
     Statute,
@@ -125,6 +126,38 @@ PLAN = (
 )
 
 
+SAMPLE_POLICY_PREAMBLE = (
+    "SAMPLE TEXT for demonstration only. The department answers every request for Form I-918 "
+    "or I-914 Supplement B within 90 days of receiving it (M.G.L. c. 258F s. 3). It certifies "
+    "when the criteria below are met; otherwise it denies in writing, without prejudice, citing "
+    "the clause not met. It does not ask about immigration status."
+)
+SAMPLE_POLICY_CLAUSES = """1. [not_qualifying_crime] No qualifying criminal activity
+The department certifies only when the victim was a victim of criminal activity listed in \
+8 U.S.C. 1101(a)(15)(U)(iii), or similar activity, or of a severe form of trafficking.
+
+2. [not_victim] Not a victim
+The requester did not suffer direct and proximate harm from the criminal activity, and is \
+not an indirect victim (8 CFR 214.14(a)(14)).
+
+3. [not_helpful] No helpfulness
+The victim has not been, is not being and is not likely to be helpful in the detection, \
+investigation or prosecution of the criminal activity (8 CFR 214.14(b)(3)).
+
+4. [refused_assistance] Refused reasonable assistance
+Since cooperation began, the victim unreasonably refused or failed to provide information \
+and assistance reasonably requested.
+
+5. [no_jurisdiction] Not the department's case
+The department did not detect, investigate or prosecute the criminal activity.
+
+6. [culpable] Culpable requester
+The requester was culpable in the criminal activity (8 CFR 214.14(a)(14)(iii)).
+
+7. [insufficient_information] Information not provided
+Information the department requested in writing to decide the request was not provided."""
+
+
 class Command(BaseCommand):
     help = "Create demo agency, users and about 30 requests in every state (idempotent)."
 
@@ -134,6 +167,7 @@ class Command(BaseCommand):
         with override_settings(EMAIL_BACKEND=dummy_mail), transaction.atomic():
             agency, users, organizations = self._reference_data()
             _demo_template()
+            self._sample_policy(agency, users["chief"])
             created = 0
             if not CertificationRequest.objects.filter(organization__in=organizations).exists():
                 created = self._requests(agency, users)
@@ -192,6 +226,20 @@ class Command(BaseCommand):
             ),
         )
         return agency, users, organizations
+
+    def _sample_policy(self, agency: Agency, chief: Any) -> None:
+        """A sample written policy (c. 258F s. 2), marked as a sample: not Medford's text."""
+        if PolicyVersion.objects.filter(agency=agency).exists():
+            return
+        policy.policy_adopt(
+            actor=chief,
+            agency=agency,
+            title="Sample policy on U and T visa certification requests",
+            preamble=SAMPLE_POLICY_PREAMBLE,
+            effective_on=date(2024, 1, 2),
+            clauses=policy.parse_clauses(SAMPLE_POLICY_CLAUSES),
+            is_sample=True,
+        )
 
     def _requests(self, agency: Agency, users: dict[str, Any]) -> int:
         rng = random.Random(1367)  # noqa: S311 (demo data, not security)

@@ -1,0 +1,130 @@
+"""Consistency of a Supplement B before it is certified, and the duplicate-victim digest.
+
+Blockers make the form defeat itself, so certify is refused while one remains:
+- Part 4 item 1 "No": the victim does not possess information about the criminal activity;
+- Part 4 item 2 "No": the victim has not been, is not and is not likely to be helpful
+  (8 CFR 214.14(b)(2)-(3) and (c)(2)(i) require both);
+- Part 3 item 1 without a box: no qualifying criminal activity is named.
+
+Warnings do not block, but the certifying official must acknowledge each one (recorded) before
+certifying:
+- Part 3 items 4.a and 5.a both "No": the crime neither occurred in the United States nor
+  violated a federal extraterritorial statute (8 CFR 214.14(c)(2)(i) asks for one of them);
+- the incident date (Part 3 item 2.a) is after the date the request was received;
+- the agency head's designation (Part 2 item 4; 8 CFR 214.14(a)(3)) has expired or is missing.
+
+Pure functions of the request and its agency's designations; no model is imported.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+from django.utils import timezone
+
+from cases.lib.crypto import keyed_hash
+
+if TYPE_CHECKING:
+    from cases.models import CertificationRequest
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    message: str
+
+
+def certify_blockers(request: CertificationRequest) -> list[Finding]:
+    """What makes the form self-defeating; certify is refused while any remains."""
+    found = []
+    if request.possesses_information == "no":
+        found.append(
+            Finding(
+                "part4_item1_no",
+                "Part 4, Item 1 is “No”: the victim must possess information about the "
+                "criminal activity",
+            )
+        )
+    if request.has_been_helpful == "no":
+        found.append(
+            Finding(
+                "part4_item2_no",
+                "Part 4, Item 2 is “No”: the victim must have been, be, or be likely to be helpful",
+            )
+        )
+    if request.pk is None or not request.crime_categories.exists():
+        found.append(
+            Finding("part3_item1_empty", "Part 3, Item 1 has no box ticked: name the crime")
+        )
+    return found
+
+
+def certify_warnings(request: CertificationRequest, today: date | None = None) -> list[Finding]:
+    """What the certifying official must acknowledge before certifying."""
+    today = today or timezone.localdate()
+    found = []
+    if request.occurred_in_us == "no" and request.extraterritorial == "no":
+        found.append(
+            Finding(
+                "outside_us_no_extraterritorial",
+                "Part 3, Items 4.a and 5.a are both “No”: the crime neither occurred in the "
+                "United States nor violated a federal extraterritorial statute",
+            )
+        )
+    if request.incident_date and request.received_at:
+        received = timezone.localdate(request.received_at)
+        if request.incident_date > received:
+            found.append(
+                Finding(
+                    "incident_after_received",
+                    f"The incident date ({request.incident_date:%m/%d/%Y}) is after the date the "
+                    f"request was received ({received:%m/%d/%Y})",
+                )
+            )
+    heads = [
+        o
+        for o in request.agency.officials.filter(is_agency_head=True, revoked_on__isnull=True)
+        if o.designated_on <= today
+    ]
+    if not heads or any(o.expires_on is not None and o.expires_on < today for o in heads):
+        found.append(
+            Finding(
+                "head_designation_expired",
+                "The agency head's designation (Part 2, Item 4) has expired or is missing",
+            )
+        )
+    return found
+
+
+def warnings_acknowledged(request: CertificationRequest) -> bool:
+    acknowledged = set(request.acknowledged_warnings or [])
+    return all(w.code in acknowledged for w in certify_warnings(request))
+
+
+def unmet_certify_conditions(request: CertificationRequest) -> list[str]:
+    """The blockers and unacknowledged warnings, as sentences for the refusal message."""
+    acknowledged = set(request.acknowledged_warnings or [])
+    return [b.message for b in certify_blockers(request)] + [
+        f"{w.message} (not yet acknowledged)"
+        for w in certify_warnings(request)
+        if w.code not in acknowledged
+    ]
+
+
+# --- the same victim in two open requests ---
+
+
+def _letters(value: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", value or "")
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).upper()
+
+
+def victim_digest(family_name: str, given_name: str, date_of_birth: date | None) -> str:
+    """Keyed digest of name and date of birth (accents, case and spacing ignored), or ""."""
+    if not (family_name and given_name and date_of_birth):
+        return ""
+    text = f"{_letters(family_name)}/{_letters(given_name)}/{date_of_birth:%Y%m%d}"
+    return keyed_hash(text, purpose="duplicate_victim")

@@ -1,0 +1,177 @@
+"""Forms of the department's own records: designations, the written policy, intake, warnings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import get_user_model
+
+from cases.forms import TEXT_LIMIT, DateInput, UswdsForm
+from cases.lib.names import user_name
+from cases.models import Channel, Document
+from cases.roles import CHIEF
+
+
+class AccountChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{user_name(obj)} ({obj.get_username()})"
+
+
+class DesignationForm(UswdsForm):
+    """8 CFR 214.14(a)(3): a supervisor the head designates in writing."""
+
+    user = AccountChoiceField(
+        label="Account of the designee",
+        queryset=get_user_model().objects.none(),
+        empty_label="Choose an account",
+    )
+    family_name = forms.CharField(label="Family name (Part 2, Item 2.a)", max_length=100)
+    given_name = forms.CharField(label="Given name (Part 2, Item 2.b)", max_length=100)
+    middle_name = forms.CharField(label="Middle name", max_length=100, required=False)
+    title = forms.CharField(
+        label="Supervisory title and division (Part 2, Item 3)",
+        max_length=200,
+        help_text="e.g. Lieutenant, Family Services Unit",
+    )
+    designated_on = forms.DateField(label="Effective from", widget=DateInput())
+    expires_on = forms.DateField(
+        label="Effective until (optional)", required=False, widget=DateInput()
+    )
+    document = forms.FileField(label="Written designation, signed (PDF, JPEG or PNG)")
+    note = forms.CharField(
+        label="Note (optional)", required=False, max_length=TEXT_LIMIT, widget=forms.Textarea
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = (  # type: ignore[attr-defined]
+            get_user_model()
+            .objects.filter(is_active=True, groups__name=CHIEF)
+            .order_by("last_name", "first_name", "username")
+        )
+
+
+class RevokeForm(UswdsForm):
+    revoked_on = forms.DateField(label="Revoked from", widget=DateInput())
+    reason = forms.CharField(
+        label="Reason (optional)", required=False, max_length=TEXT_LIMIT, widget=forms.Textarea
+    )
+
+
+class AuthorisedOnForm(UswdsForm):
+    on = forms.DateField(label="Who could sign on", widget=DateInput())
+
+
+class PolicyAdoptForm(UswdsForm):
+    """A new version of the written policy (c. 258F s. 2)."""
+
+    title = forms.CharField(label="Title", max_length=200)
+    effective_on = forms.DateField(label="In force from", widget=DateInput())
+    preamble = forms.CharField(
+        label="Introduction", required=False, max_length=TEXT_LIMIT, widget=forms.Textarea
+    )
+    clauses = forms.CharField(
+        label="Clauses",
+        max_length=50_000,
+        widget=forms.Textarea(attrs={"rows": 14}),
+        help_text="One block per clause, separated by an empty line: “1. Heading” on the first "
+        "line (optionally “1. [code] Heading”), the clause's text below. A denial cites one.",
+    )
+
+
+class IntakeForm(UswdsForm):
+    """A request received by mail, e-mail, fax, in person or without an account (c. 258F s. 3)."""
+
+    channel = forms.ChoiceField(
+        label="How the request was received",
+        choices=[("", "Choose a channel")] + [c for c in Channel.choices if c[0] != Channel.PORTAL],
+    )
+    received_on = forms.DateField(label="Date the department received it", widget=DateInput())
+    late_entry_reason = forms.CharField(
+        label="Why it is entered after that date (required if earlier than today)",
+        required=False,
+        max_length=TEXT_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    requester_name = forms.CharField(label="Requester's name", max_length=200)
+    requester_organization = forms.CharField(
+        label="Requester's organisation (optional)", required=False, max_length=200
+    )
+    requester_address = forms.CharField(
+        label="Postal address",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    requester_email = forms.EmailField(label="E-mail address", required=False, max_length=254)
+    requester_phone = forms.CharField(label="Phone", required=False, max_length=50)
+    requester_language = forms.CharField(label="Preferred language", required=False, max_length=50)
+    family_name = forms.CharField(label="Victim's family name (last name)", max_length=100)
+    given_name = forms.CharField(label="Victim's given name (first name)", max_length=100)
+    middle_name = forms.CharField(label="Victim's middle name", required=False, max_length=100)
+    date_of_birth = forms.DateField(
+        label="Victim's date of birth", required=False, widget=DateInput()
+    )
+    a_number = forms.CharField(label="A-Number (if any)", required=False, max_length=20)
+    report_number = forms.CharField(
+        label="Police report or case number", required=False, max_length=50
+    )
+    incident_date = forms.DateField(label="Date of the criminal activity", widget=DateInput())
+    criminal_activity_description = forms.CharField(
+        label="What happened (as the requester describes it)",
+        required=False,
+        max_length=TEXT_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    document_kind = forms.ChoiceField(
+        label="Scanned document: what is it", choices=Document.Kind.choices, required=False
+    )
+    document = forms.FileField(label="Scanned document (optional)", required=False)
+
+    VICTIM_FIELDS = (
+        "family_name",
+        "given_name",
+        "middle_name",
+        "date_of_birth",
+        "a_number",
+        "report_number",
+        "incident_date",
+        "criminal_activity_description",
+    )
+    REQUESTER_FIELDS = (
+        "requester_name",
+        "requester_organization",
+        "requester_address",
+        "requester_email",
+        "requester_phone",
+        "requester_language",
+    )
+
+    def clean_a_number(self) -> str:
+        value: str = self.cleaned_data["a_number"]
+        digits = "".join(c for c in value if c.isdigit())
+        if value.strip() and not 7 <= len(digits) <= 9:
+            raise forms.ValidationError("An A-Number has 7 to 9 digits.")
+        return digits
+
+
+class LinkOrganizationForm(UswdsForm):
+    organization = forms.ModelChoiceField(
+        label="Portal organisation", queryset=None, empty_label="Choose an organisation"
+    )
+
+    def __init__(self, *args: Any, organizations: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = organizations  # type: ignore[attr-defined]
+
+
+class AcknowledgeForm(UswdsForm):
+    codes = forms.MultipleChoiceField(
+        label="I have read each warning and still intend to certify",
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, warnings: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["codes"].choices = warnings

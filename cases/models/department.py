@@ -1,0 +1,163 @@
+"""What the department itself owns: the history of its designations of certifying officials,
+its written policy (c. 258F s. 2), and requests it records from any channel (c. 258F s. 3).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from cases.lib.crypto import EncryptedCharField, EncryptedTextField
+from cases.models.reference import Agency, CertifyingOfficial
+
+
+class AppendOnly(models.Model):
+    """Rows written once by a service and never changed or deleted."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None:
+            raise ValueError(f"{type(self).__name__} rows are append-only.")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise ValueError(f"{type(self).__name__} rows are append-only.")
+
+
+class DesignationEvent(AppendOnly):
+    """One change to a designation (8 CFR 214.14(a)(3)): who designated or revoked whom, when.
+
+    Case events belong to a request; a designation belongs to the agency, so its history is
+    this table. The fields of the designation are copied in ``data`` at the time of the change,
+    so the history answers "who was authorised on that day" even if the row changes later.
+    """
+
+    class Action(models.TextChoices):
+        DESIGNATED = "designated", "Designated"
+        REVOKED = "revoked", "Revoked"
+        HEAD_APPOINTED = "head_appointed", "Appointed agency head"
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    official = models.ForeignKey(
+        CertifyingOfficial, on_delete=models.PROTECT, related_name="history"
+    )
+    action = models.CharField(max_length=20, choices=Action.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+    effective_on = models.DateField()
+    note = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()}: {self.official} ({self.effective_on})"
+
+
+class PolicyVersion(models.Model):
+    """A version of the department's written policy on certification requests (c. 258F s. 2).
+
+    The version in force on a day is the latest with ``effective_on`` on or before it. A
+    version is never edited once adopted: a change is a new version.
+    """
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="policies")
+    number = models.PositiveIntegerField()
+    title = models.CharField(max_length=200)
+    preamble = models.TextField(blank=True)
+    effective_on = models.DateField()
+    adopted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    adopted_by_name = models.CharField(max_length=200, blank=True)
+    adopted_at = models.DateTimeField(default=timezone.now)
+    is_sample = models.BooleanField(
+        default=False, help_text="Demonstration text, not a policy the department adopted"
+    )
+
+    class Meta:
+        ordering = ["-effective_on", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "number"], name="one_policy_number"),
+            models.UniqueConstraint(
+                fields=["agency", "effective_on"], name="one_policy_per_effective_day"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title}, version {self.number} (in force from {self.effective_on})"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None:
+            raise ValueError("An adopted policy version is not edited: adopt a new version.")
+        super().save(*args, **kwargs)
+
+
+class PolicyClause(models.Model):
+    """A numbered criterion of a policy version; a denial cites one (c. 258F s. 3(ii))."""
+
+    policy = models.ForeignKey(PolicyVersion, on_delete=models.PROTECT, related_name="clauses")
+    number = models.CharField(max_length=10)
+    code = models.SlugField(max_length=30, help_text="Stable key, e.g. not_helpful")
+    heading = models.CharField(max_length=200)
+    text = models.TextField()
+    is_decline_reason = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["policy", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["policy", "code"], name="one_clause_code_a_version"),
+            models.UniqueConstraint(fields=["policy", "number"], name="one_clause_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.heading}"
+
+
+class Channel(models.TextChoices):
+    PORTAL = "portal", "Portal (advocate account)"
+    MAIL = "mail", "Mail"
+    EMAIL = "email", "E-mail"
+    FAX = "fax", "Fax"
+    IN_PERSON = "in_person", "In person"
+    NO_ACCOUNT = "no_account", "Requester without an account"
+
+
+class IntakeRecord(models.Model):
+    """A request the coordinator recorded from outside the portal (c. 258F s. 3: the 90 days run
+    from receiving the request, whoever sent it and however it came).
+
+    The requester's details are encrypted; letters go to this requester.
+    """
+
+    request = models.OneToOneField(
+        "cases.CertificationRequest", on_delete=models.PROTECT, related_name="intake"
+    )
+    channel = models.CharField(max_length=20, choices=Channel.choices)
+    received_on = models.DateField(help_text="The day the department actually received it")
+    late_entry_reason = EncryptedTextField(blank=True)
+    requester_name = EncryptedCharField(max_length=200)
+    requester_organization = EncryptedCharField(max_length=200, blank=True)
+    requester_address = EncryptedTextField(blank=True, help_text="Postal address")
+    requester_email = EncryptedCharField(max_length=254, blank=True)
+    requester_phone = EncryptedCharField(max_length=50, blank=True)
+    requester_language = models.CharField(max_length=50, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} {self.received_on}"
+
+    def days_late(self, today: date | None = None) -> int:
+        recorded = timezone.localdate(self.recorded_at) if today is None else today
+        return (recorded - self.received_on).days

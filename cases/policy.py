@@ -1,0 +1,210 @@
+"""The department's written policy on certification requests (M.G.L. c. 258F s. 2).
+
+Each version has its text, the date it takes effect and who adopted it; a version is never
+edited, a change is a new version. The version in force on a day is the latest whose effective
+date is on or before that day. A written denial (c. 258F s. 3(ii)) cites a clause of the version
+in force on the decision date, and the denial stores both.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from cases import permissions as perms
+from cases.lib.names import user_name
+from cases.models import (
+    Agency,
+    CertificationRequest,
+    DeclineReason,
+    PolicyClause,
+    PolicyVersion,
+)
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+
+def policy_in_force(agency: Agency, day: date | None = None) -> PolicyVersion | None:
+    day = day or timezone.localdate()
+    return (
+        PolicyVersion.objects.filter(agency=agency, effective_on__lte=day)
+        .order_by("-effective_on", "-number")
+        .first()
+    )
+
+
+def decline_options(agency: Agency | None, day: date | None = None) -> list[tuple[str, str]]:
+    """The reasons a denial may cite today: the clauses of the version in force.
+
+    Before the department has adopted any version, the criteria listed in DeclineReason.
+    """
+    policy = policy_in_force(agency, day) if agency is not None else None
+    if policy is None:
+        return list(DeclineReason.choices)
+    return [
+        (c.code, f"{c.number}. {c.heading}")
+        for c in policy.clauses.filter(is_decline_reason=True).order_by("pk")
+    ]
+
+
+def resolve_decline_reason(
+    agency: Agency, day: date, code: str
+) -> tuple[PolicyVersion | None, PolicyClause | None]:
+    """The version in force on ``day`` and its clause ``code``, or a ValidationError."""
+    policy = policy_in_force(agency, day)
+    if policy is None:
+        if code not in DeclineReason.values:
+            raise ValidationError({"reason": "Choose a reason from the department's policy."})
+        return None, None
+    clause = policy.clauses.filter(code=code, is_decline_reason=True).first()
+    if clause is None:
+        raise ValidationError(
+            {
+                "reason": f"Choose a clause of the policy in force ({policy.title}, "
+                f"version {policy.number})."
+            }
+        )
+    return policy, clause
+
+
+@dataclass(frozen=True)
+class DenialCitation:
+    """What the denial letter quotes, as plain values."""
+
+    policy_title: str
+    policy_version: str
+    policy_effective_on: date | None
+    clause_number: str
+    clause_heading: str
+    clause_text: str
+
+
+def denial_citation(request: CertificationRequest) -> DenialCitation | None:
+    clause = request.decline_clause
+    policy = request.decline_policy
+    if clause is None or policy is None:
+        return None
+    return DenialCitation(
+        policy_title=policy.title,
+        policy_version=str(policy.number),
+        policy_effective_on=policy.effective_on,
+        clause_number=clause.number,
+        clause_heading=clause.heading,
+        clause_text=clause.text,
+    )
+
+
+# --- adopting a version ---
+
+_CLAUSE_START = re.compile(
+    r"^\s*(\d{1,3}(?:\.\d{1,3})?[a-z]?)\.\s+(?:\[([a-z0-9_]{1,30})\]\s*)?(.+)$"
+)
+
+
+def parse_clauses(text: str) -> list[dict[str, str]]:
+    """Clauses written as blocks: ``1. [code] Heading`` on the first line, the text below.
+
+    The code in brackets is optional (made from the heading when absent). A ValidationError
+    names a block that does not start with a number.
+    """
+    clauses: list[dict[str, str]] = []
+    blocks = [b.strip() for b in re.split(r"\n\s*\n", (text or "").replace("\r\n", "\n"))]
+    for block in [b for b in blocks if b]:
+        first, _, rest = block.partition("\n")
+        match = _CLAUSE_START.match(first)
+        if match is None:
+            raise ValidationError(
+                {"clauses": f"Each clause starts with its number (“1. Heading”): {first[:60]!r}"}
+            )
+        number, code, heading = match.groups()
+        clauses.append(
+            {
+                "number": number,
+                "code": code or slugify(heading).replace("-", "_")[:30],
+                "heading": heading.strip()[:200],
+                "text": rest.strip() or heading.strip(),
+            }
+        )
+    if not clauses:
+        raise ValidationError({"clauses": "A policy needs at least one clause."})
+    return clauses
+
+
+@transaction.atomic
+def policy_adopt(
+    *,
+    actor: User,
+    agency: Agency,
+    title: str,
+    preamble: str,
+    effective_on: date,
+    clauses: list[dict[str, str]],
+    is_sample: bool = False,
+) -> PolicyVersion:
+    """A new version, in force from ``effective_on``; earlier versions stay as they were."""
+    if not perms.can_adopt_policy(actor, agency):
+        raise PermissionDenied("Only the agency head adopts the department's written policy.")
+    title = (title or "").strip()
+    if not title:
+        raise ValidationError({"title": "Give the policy a title."})
+    if effective_on is None:
+        raise ValidationError({"effective_on": "Give the date the version takes effect."})
+    latest = PolicyVersion.objects.filter(agency=agency).order_by("-effective_on").first()
+    if latest is not None and effective_on <= latest.effective_on:
+        raise ValidationError(
+            {
+                "effective_on": "A new version takes effect after the latest one "
+                f"({latest.effective_on:%m/%d/%Y}): the history is not rewritten."
+            }
+        )
+    codes = [c["code"] for c in clauses]
+    numbers = [c["number"] for c in clauses]
+    if len(set(codes)) != len(codes) or len(set(numbers)) != len(numbers):
+        raise ValidationError({"clauses": "Each clause needs its own number and code."})
+    number = (latest.number + 1) if latest is not None else 1
+    try:
+        with transaction.atomic():
+            policy = PolicyVersion.objects.create(
+                agency=agency,
+                number=number,
+                title=title,
+                preamble=(preamble or "").strip(),
+                effective_on=effective_on,
+                adopted_by=actor,
+                adopted_by_name=user_name(actor),
+                is_sample=is_sample,
+            )
+    except IntegrityError as exc:
+        raise ValidationError({"effective_on": "Another version was adopted at once."}) from exc
+    PolicyClause.objects.bulk_create(
+        [
+            PolicyClause(
+                policy=policy,
+                number=c["number"],
+                code=c["code"],
+                heading=c["heading"],
+                text=c["text"],
+                is_decline_reason=c.get("is_decline_reason", "yes") != "no",
+            )
+            for c in clauses
+        ]
+    )
+    return policy
+
+
+def public_versions(agency: Agency) -> list[PolicyVersion]:
+    """Every version that has taken effect, newest first (the public /policy/ page)."""
+    today = timezone.localdate()
+    return list(
+        PolicyVersion.objects.filter(agency=agency, effective_on__lte=today)
+        .prefetch_related("clauses")
+        .order_by("-effective_on", "-number")
+    )

@@ -1,0 +1,47 @@
+"""The case page's block of the department's own records: how the request was received and by
+whom, a possible duplicate, linking to an organisation, consistency before certifying, and the
+policy clause a denial cited."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from cases import intake
+from cases import permissions as perms
+from cases.consistency import certify_blockers, certify_warnings
+from cases.forms_department import AcknowledgeForm, LinkOrganizationForm
+from cases.models import AdvocateOrganization, IntakeRecord, Status
+from cases.states import OPEN_STATES
+
+register = template.Library()
+
+
+@register.inclusion_tag("cases/_department_block.html", takes_context=True)
+def department_block(context: dict[str, Any], obj: Any) -> dict[str, Any]:
+    user = context["request"].user
+    staff = perms.is_staff_reader(user)
+    record = IntakeRecord.objects.filter(request_id=obj.pk).first() if staff else None
+    deciding = obj.status == Status.CHIEF_DECISION and perms.can_decide(obj, user)
+    warnings = certify_warnings(obj) if deciding else []
+    acknowledged = set(obj.acknowledged_warnings or [])
+    open_warnings = [(w.code, w.message) for w in warnings if w.code not in acknowledged]
+    return {
+        "obj": obj,
+        "staff": staff,
+        "record": record,
+        "duplicates": list(intake.possible_duplicates(obj))
+        if staff and obj.status in OPEN_STATES
+        else [],
+        "link_form": LinkOrganizationForm(organizations=AdvocateOrganization.objects.all())
+        if perms.can_link_organization(obj, user)
+        else None,
+        "blockers": certify_blockers(obj) if deciding else [],
+        "acknowledged": [w for w in warnings if w.code in acknowledged],
+        "ack_form": AcknowledgeForm(warnings=open_warnings)
+        if open_warnings and perms.can_acknowledge_warnings(obj, user)
+        else None,
+        "clause": obj.decline_clause if obj.status == Status.DECLINED else None,
+        "policy": obj.decline_policy if obj.status == Status.DECLINED else None,
+    }

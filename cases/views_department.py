@@ -1,0 +1,237 @@
+"""Pages of the department's own records: the public written policy (c. 258F s. 2), its adoption
+by the agency head, and designations of certifying officials (8 CFR 214.14(a)(3))."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from cases import designations, permissions, policy
+from cases.audit import log_access
+from cases.forms_department import (
+    AuthorisedOnForm,
+    DesignationForm,
+    PolicyAdoptForm,
+    RevokeForm,
+)
+from cases.lib.uploads import download_name, sniff
+from cases.models import AccessLog, Agency, CertifyingOfficial, PolicyVersion
+from cases.selectors import the_agency
+
+
+def _agency() -> Agency:
+    agency = the_agency()
+    if agency is None:
+        raise Http404("The agency is not set up yet.")
+    return agency
+
+
+def _form_errors(form: Any, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+# --- the written policy, public ---
+
+
+@login_not_required
+@require_GET
+def public_policy(request: HttpRequest) -> HttpResponse:
+    """The version in force, in full, and the earlier versions by date (no sign-in)."""
+    agency = _agency()
+    versions = policy.public_versions(agency)
+    return render(
+        request,
+        "cases/policy_public.html",
+        {"agency": agency, "current": versions[0] if versions else None, "earlier": versions[1:]},
+    )
+
+
+@login_not_required
+@require_GET
+def public_policy_version(request: HttpRequest, number: int) -> HttpResponse:
+    agency = _agency()
+    version = next((v for v in policy.public_versions(agency) if v.number == number), None)
+    if version is None:
+        raise Http404("No such version in force.")
+    return render(
+        request,
+        "cases/policy_public.html",
+        {"agency": agency, "current": version, "earlier": [], "single": True},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def policy_adopt(request: HttpRequest) -> HttpResponse:
+    agency = _agency()
+    if not permissions.can_adopt_policy(request.user, agency):
+        raise PermissionDenied("Only the agency head adopts the written policy.")
+    form = PolicyAdoptForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            version = policy.policy_adopt(
+                actor=request.user,
+                agency=agency,
+                title=data["title"],
+                preamble=data["preamble"],
+                effective_on=data["effective_on"],
+                clauses=policy.parse_clauses(data["clauses"]),
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                f"Version {version.number} adopted, in force from {version.effective_on:%m/%d/%Y}.",
+            )
+            return redirect("public_policy")
+    versions = PolicyVersion.objects.filter(agency=agency).order_by("-effective_on")
+    return render(
+        request,
+        "cases/policy_adopt.html",
+        {"form": form, "versions": versions},
+        status=400 if form.errors else 200,
+    )
+
+
+# --- designations ---
+
+
+def _designations_page(
+    request: HttpRequest,
+    agency: Agency,
+    *,
+    form: DesignationForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    manage = permissions.can_manage_designations(request.user, agency)
+    on_form = AuthorisedOnForm(request.GET or None)
+    on: date | None = (
+        on_form.cleaned_data["on"] if on_form.is_bound and on_form.is_valid() else None
+    )
+    today = timezone.localdate()
+    officials = list(
+        agency.officials.select_related("user").order_by("-is_agency_head", "designated_on", "pk")
+    )
+    return render(
+        request,
+        "cases/designations.html",
+        {
+            "agency": agency,
+            "current": [o for o in officials if o.revoked_on is None or o.revoked_on > today],
+            "past": [o for o in officials if o.revoked_on is not None and o.revoked_on <= today],
+            "history": designations.history(agency),
+            "manage": manage,
+            "form": (form or DesignationForm()) if manage else None,
+            "revoke_form": RevokeForm(initial={"revoked_on": today}) if manage else None,
+            "on_form": on_form,
+            "on": on,
+            "authorised": designations.authorised_on(agency, on) if on else None,
+            "today": today,
+        },
+        status=status,
+    )
+
+
+@require_GET
+def designation_list(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_view_designations(request.user):
+        raise PermissionDenied("Only department staff see the designations.")
+    return _designations_page(request, _agency())
+
+
+@require_POST
+def designation_add(request: HttpRequest) -> HttpResponse:
+    agency = _agency()
+    if not permissions.can_manage_designations(request.user, agency):
+        raise PermissionDenied("Only the agency head designates certifying officials.")
+    form = DesignationForm(request.POST, request.FILES)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            official = designations.designation_add(
+                actor=request.user,
+                agency=agency,
+                user=data["user"],
+                family_name=data["family_name"],
+                given_name=data["given_name"],
+                middle_name=data["middle_name"],
+                title=data["title"],
+                designated_on=data["designated_on"],
+                expires_on=data["expires_on"],
+                upload=data["document"],
+                note=data["note"],
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(
+                request, f"{official} is designated from {official.designated_on:%m/%d/%Y}."
+            )
+            return redirect("designation_list")
+    messages.error(request, "Please correct the errors below.")
+    return _designations_page(request, agency, form=form, status=400)
+
+
+def _official(agency: Agency, pk: int) -> CertifyingOfficial:
+    official = agency.officials.filter(pk=pk).first()
+    if official is None:
+        raise Http404("No such designation.")
+    return official
+
+
+@require_POST
+def designation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    agency = _agency()
+    if not permissions.can_manage_designations(request.user, agency):
+        raise PermissionDenied("Only the agency head revokes designations.")
+    official = _official(agency, pk)
+    form = RevokeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Give the date the revocation takes effect.")
+        return redirect("designation_list")
+    try:
+        designations.designation_revoke(
+            actor=request.user,
+            official=official,
+            revoked_on=form.cleaned_data["revoked_on"],
+            reason=form.cleaned_data["reason"],
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, f"The designation of {official} is revoked.")
+    return redirect("designation_list")
+
+
+@require_GET
+def designation_document(request: HttpRequest, pk: int) -> FileResponse:
+    if not permissions.can_view_designations(request.user):
+        raise PermissionDenied("Only department staff see the designations.")
+    official = _official(_agency(), pk)
+    if not official.designation_document:
+        raise Http404("No written designation on file.")
+    log_access(request, action=AccessLog.Action.DOWNLOAD_DOCUMENT, detail=f"designation {pk}")
+    handle = official.designation_document.open("rb")
+    content_type = sniff(handle.read(16)) or "application/octet-stream"
+    handle.seek(0)
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=download_name(f"designation-{pk}", content_type),
+        content_type=content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,0 +1,118 @@
+"""Pages for requests received outside the portal (c. 258F s. 3), linking them to an
+organisation, and the certifying official's acknowledgement of consistency warnings."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.views.decorators.http import require_http_methods, require_POST
+
+from cases import intake, permissions
+from cases.acknowledgements import request_acknowledge_warnings
+from cases.consistency import certify_warnings
+from cases.errors import WorkflowError
+from cases.forms_department import AcknowledgeForm, IntakeForm, LinkOrganizationForm
+from cases.models import AdvocateOrganization
+from cases.permissions import get_request_for_user
+from cases.selectors import the_agency
+from cases.views_department import _form_errors
+
+
+@require_http_methods(["GET", "POST"])
+def intake_new(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_record_intake(request.user):
+        raise PermissionDenied("Only the coordinator records requests received by other channels.")
+    agency = the_agency()
+    if agency is None:
+        raise Http404("The agency is not set up yet.")
+    form = IntakeForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={"received_on": timezone.localdate()},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        uploads = [(data["document"], data["document_kind"])] if data["document"] else []
+        try:
+            obj = intake.intake_record(
+                actor=request.user,
+                agency=agency,
+                channel=data["channel"],
+                received_on=data["received_on"],
+                late_entry_reason=data["late_entry_reason"],
+                requester={name: data[name] or "" for name in IntakeForm.REQUESTER_FIELDS},
+                values={
+                    name: data[name] if data[name] is not None else None
+                    for name in IntakeForm.VICTIM_FIELDS
+                },
+                uploads=uploads,
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(
+                request, f"{obj.reference} recorded; its clock started on the day received."
+            )
+            duplicates = list(intake.possible_duplicates(obj))
+            if duplicates:
+                links = format_html_join(
+                    ", ",
+                    '<a href="{}">{}</a>',
+                    ((d.get_absolute_url(), d.reference) for d in duplicates),
+                )
+                messages.warning(
+                    request,
+                    format_html(
+                        "The same victim may already have an open request: {}. Nothing was merged.",
+                        links,
+                    ),
+                )
+            return redirect(obj)
+    return render(
+        request, "cases/intake_form.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+@require_POST
+def link_organization(request: HttpRequest, reference: str) -> HttpResponse:
+    obj = get_request_for_user(request.user, reference)
+    if not permissions.can_link_organization(obj, request.user):
+        raise PermissionDenied("You may not do this on this request.")
+    form = LinkOrganizationForm(request.POST, organizations=AdvocateOrganization.objects.all())
+    if not form.is_valid():
+        messages.error(request, "Choose an organisation.")
+        return redirect(obj)
+    try:
+        intake.intake_link_organization(
+            request=obj, actor=request.user, organization=form.cleaned_data["organization"]
+        )
+    except (WorkflowError, ValidationError) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        return redirect(obj)
+    messages.success(request, f"Linked to {form.cleaned_data['organization'].name}.")
+    return redirect(obj)
+
+
+@require_POST
+def acknowledge_warnings(request: HttpRequest, reference: str) -> HttpResponse:
+    obj = get_request_for_user(request.user, reference)
+    if not permissions.can_acknowledge_warnings(obj, request.user):
+        raise PermissionDenied("You may not do this on this request.")
+    warnings = [(w.code, w.message) for w in certify_warnings(obj)]
+    form = AcknowledgeForm(request.POST, warnings=warnings)
+    if not form.is_valid():
+        messages.error(request, "Tick each warning you have read.")
+        return redirect(obj)
+    try:
+        request_acknowledge_warnings(
+            request=obj, actor=request.user, codes=form.cleaned_data["codes"]
+        )
+    except (WorkflowError, ValidationError) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        return redirect(obj)
+    messages.success(request, "Warnings acknowledged.")
+    return redirect(obj)

@@ -1,0 +1,156 @@
+"""The department's own records in a real browser: a walk-in request from entry to decision
+with a mailed letter, and the Chief managing a designation. Every page is checked with axe."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+from playwright.sync_api import expect
+from pypdf import PdfReader
+
+from cases import policy
+from cases.models import CertificationRequest, CertifyingOfficial, DesignationEvent, Status
+from tests.browser.test_workflow import (
+    PDF,
+    chief_opens,
+    coordinator_checks_and_assigns,
+    detective_attests,
+    form_with,
+)
+from tests.browser.test_workflow import session as session
+from tests.conftest import sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CLAUSES = """1. [not_helpful] No helpfulness
+The victim has not been, is not being and is not likely to be helpful.
+
+2. [no_jurisdiction] Not the department's case
+The department did not detect or investigate the criminal activity."""
+
+
+def test_a_walk_in_request_from_entry_to_a_mailed_denial(session, people, agency):
+    policy.policy_adopt(
+        actor=people["chief"],
+        agency=agency,
+        title="Certification policy",
+        preamble="",
+        effective_on=timezone.localdate() - timedelta(days=30),
+        clauses=policy.parse_clauses(CLAUSES),
+    )
+    page = session.page
+    session.as_user(people["coordinator"])
+    session.open("/")
+    page.get_by_role("link", name="Record a request").click()
+    session.check()
+    page.get_by_label("How the request was received").select_option("in_person")
+    received = timezone.localdate() - timedelta(days=3)
+    page.get_by_label("Date the department received it").fill(received.isoformat())
+    page.get_by_label(re.compile("Why it is entered after")).fill("Walk-in on a Saturday.")
+    page.get_by_label("Requester's name").fill("Rosa Silva")
+    page.get_by_label("Postal address").fill("5 Elm St\nMedford MA 02155")
+    page.get_by_label("Preferred language").fill("Portuguese")
+    page.get_by_label("Victim's family name (last name)").fill("Silva")
+    page.get_by_label("Victim's given name (first name)").fill("Rosa")
+    page.get_by_label("Victim's date of birth").fill("1988-02-03")
+    page.get_by_label("Police report or case number").fill("MPD-2025-0999")
+    page.get_by_label("Date of the criminal activity").fill("2025-10-02")
+    page.get_by_label("Scanned document: what is it").select_option("request_letter")
+    page.get_by_label("Scanned document (optional)").set_input_files(
+        {**PDF, "name": "walk-in-letter.pdf"}
+    )
+    session.shot("intake-form")
+    session.submit(page.get_by_role("button", name="Record the request"))
+    expect(page.locator("#status")).to_have_text("Received")
+    expect(page.locator("#clock")).to_have_text("Due in 87 days")
+    expect(page.get_by_role("heading", name="Received by in person")).to_be_visible()
+    session.shot("intake-recorded")
+    request = CertificationRequest.objects.latest("pk")
+    assert request.family_name == "Silva"
+    assert request.documents.get().original_name == "walk-in-letter.pdf"
+
+    coordinator_checks_and_assigns(session, people, request)
+    detective_attests(session, people, request)
+    chief_opens(session, people, request)
+    decline = form_with(page, "Decline")
+    decline.get_by_label(re.compile("Policy reason")).select_option("not_helpful")
+    decline.get_by_label("Explanation for the letter").fill("No cooperation since June.")
+    session.submit(decline.get_by_role("button", name="Decline"))
+    expect(page.locator("#status")).to_have_text("Declined")
+    expect(page.get_by_role("heading", name="Policy clause cited")).to_be_visible()
+    session.shot("walk-in-declined")
+
+    # The letter, for mail: addressed to the requester, quoting the clause in force.
+    client = Client()
+    sign_in(client, people["coordinator"])
+    response = client.get(f"/requests/{request.reference}/letters/denial.pdf")
+    assert response.status_code == 200
+    text = " ".join(
+        "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages).split()
+    )
+    assert "Rosa Silva 5 Elm St Medford MA 02155" in text
+    assert "The victim has not been, is not being and is not likely to be helpful." in text
+    request.refresh_from_db()
+    assert request.status == Status.DECLINED and request.decline_clause.number == "1"
+
+
+def test_the_chief_manages_a_designation(session, people, agency):
+    page = session.page
+    session.as_user(people["chief"])
+    session.open("/")
+    page.get_by_role("link", name="Certifying officials").click()
+    session.check()
+    session.shot("designations")
+    page.get_by_label("Account of the designee").select_option(str(people["undesignated_chief"].pk))
+    page.get_by_label("Family name (Part 2, Item 2.a)").fill("Rossi")
+    page.get_by_label("Given name (Part 2, Item 2.b)").fill("Ana")
+    title = page.get_by_label("Supervisory title and division (Part 2, Item 3)")
+    title.fill("Detective")  # not a supervisory role: refused, nothing saved
+    page.get_by_label("Effective from").fill(timezone.localdate().isoformat())
+    page.get_by_label(re.compile("Written designation")).set_input_files(
+        {**PDF, "name": "designation.pdf"}
+    )
+    session.submit(page.get_by_role("button", name="Designate"))
+    expect(page.get_by_text("supervisory role may be designated")).to_be_visible()
+    assert not DesignationEvent.objects.exists()
+    title.fill("Lieutenant, Family Services Unit")
+    page.get_by_label(re.compile("Written designation")).set_input_files(
+        {**PDF, "name": "designation.pdf"}
+    )
+    session.submit(page.get_by_role("button", name="Designate"))
+    row = page.get_by_role("row", name=re.compile("Rossi"))
+    expect(row).to_contain_text("Designee")
+    session.shot("designated")
+    official = CertifyingOfficial.objects.get(family_name="Rossi")
+    row.get_by_label(re.compile("Reason")).fill("Transferred to another unit")
+    session.submit(row.get_by_role("button", name=re.compile("Revoke")))
+    expect(page.locator("#designation-history")).to_contain_text("Revoked")
+    page.get_by_role("textbox", name="Who could sign on").fill(timezone.localdate().isoformat())
+    session.submit(page.get_by_role("button", name="Check"))
+    expect(page.locator("#authorised-on")).to_contain_text("Delaney")
+    expect(page.locator("#authorised-on")).not_to_contain_text("Rossi")
+    session.shot("designation-revoked")
+    assert list(
+        DesignationEvent.objects.filter(official=official).values_list("action", flat=True)
+    ) == ["designated", "revoked"]
+
+
+def test_the_public_policy_page_needs_no_sign_in(session, people, agency):
+    policy.policy_adopt(
+        actor=people["chief"],
+        agency=agency,
+        title="Certification policy",
+        preamble="How we answer.",
+        effective_on=timezone.localdate(),
+        clauses=policy.parse_clauses(CLAUSES),
+    )
+    session.page.context.clear_cookies()
+    session.open("/policy/")
+    expect(
+        session.page.get_by_role("heading", name=re.compile("1. No helpfulness"))
+    ).to_be_visible()

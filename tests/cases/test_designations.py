@@ -1,0 +1,226 @@
+"""Designations of certifying officials (8 CFR 214.14(a)(3)) kept by the agency head."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from cases import designations
+from cases.formmap import EDITIONS, read_value
+from cases.models import CertifyingOfficial, DesignationEvent
+from cases.permissions import can_decide
+from tests.conftest import sign_in
+
+pytestmark = pytest.mark.django_db
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def letter() -> SimpleUploadedFile:
+    return SimpleUploadedFile("designation.pdf", PDF, content_type="application/pdf")
+
+
+def item(number: str, part: int = 2):
+    parts = {p.number: p for p in EDITIONS["01/20/25"].parts}
+    return next(i for i in parts[part].items if i.number == number)
+
+
+def designate(people, agency, user_key="undesignated_chief", **fields):
+    values = dict(
+        actor=people["chief"],
+        agency=agency,
+        user=people[user_key],
+        family_name="Rossi",
+        given_name="Ana",
+        title="Lieutenant, Family Services Unit",
+        designated_on=timezone.localdate(),
+        upload=letter(),
+    )
+    values.update(fields)
+    return designations.designation_add(**values)
+
+
+def test_a_second_active_head_is_refused_by_the_database(agency, people):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        CertifyingOfficial.objects.create(
+            agency=agency,
+            user=people["undesignated_chief"],
+            family_name="Second",
+            given_name="Head",
+            title="Chief of Police",
+            is_agency_head=True,
+            designated_on=date(2025, 1, 1),
+        )
+    # A revoked head is history, not a second head.
+    head = CertifyingOfficial.objects.get(is_agency_head=True)
+    CertifyingOfficial.objects.filter(pk=head.pk).update(revoked_on=date(2025, 1, 1))
+    CertifyingOfficial.objects.create(
+        agency=agency,
+        user=people["undesignated_chief"],
+        family_name="Second",
+        given_name="Head",
+        title="Chief of Police",
+        is_agency_head=True,
+        designated_on=date(2025, 1, 1),
+    )
+
+
+def test_the_head_designates_a_supervisor_and_the_change_is_audited(agency, people, make_request):
+    r = make_request("chief_decision")
+    assert not can_decide(r, people["undesignated_chief"])
+    official = designate(people, agency, note="Covers nights and weekends.")
+    assert official.designation_document.read().startswith(b"%PDF")  # decrypted on read
+    raw = official.designation_document.storage.read_raw(official.designation_document.name)
+    assert not raw.startswith(b"%PDF")  # encrypted at rest
+    assert can_decide(r, people["undesignated_chief"])
+    (event,) = DesignationEvent.objects.all()
+    assert event.action == "designated"
+    assert event.actor == people["chief"]
+    assert event.official == official
+    assert event.data["title"] == "Lieutenant, Family Services Unit"
+    assert len(event.data["document_sha256"]) == 64
+    with pytest.raises(ValueError):
+        event.save()
+    with pytest.raises(ValueError):
+        event.delete()
+
+
+def test_revoking_is_audited_and_history_answers_for_past_days(agency, people, make_request):
+    official = designate(people, agency)
+    today = timezone.localdate()
+    designations.designation_revoke(
+        actor=people["chief"], official=official, revoked_on=today + timedelta(days=3), reason="x"
+    )
+    actions = list(DesignationEvent.objects.values_list("action", flat=True))
+    assert actions == ["designated", "revoked"]
+    assert official in designations.authorised_on(agency, today + timedelta(days=2))
+    assert official not in designations.authorised_on(agency, today + timedelta(days=3))
+    head = CertifyingOfficial.objects.get(is_agency_head=True)
+    assert designations.authorised_on(agency, date(2024, 6, 1)) == [head]
+    assert designations.authorised_on(agency, date(2023, 6, 1)) == []
+    with pytest.raises(ValidationError):  # once
+        designations.designation_revoke(actor=people["chief"], official=official)
+
+
+@pytest.mark.parametrize("who", ["coordinator", "auditor", "undesignated_chief", "advocate"])
+def test_only_the_head_designates(agency, people, who):
+    with pytest.raises(PermissionDenied):
+        designate(people, agency, actor=people[who], user_key="other_detective")
+    assert DesignationEvent.objects.count() == 0
+
+
+def test_a_designee_cannot_designate_or_revoke(agency, people):
+    official = designate(people, agency)
+    with pytest.raises(PermissionDenied):
+        designate(people, agency, actor=people["undesignated_chief"])
+    with pytest.raises(PermissionDenied):
+        designations.designation_revoke(actor=people["undesignated_chief"], official=official)
+
+
+@pytest.mark.parametrize(
+    "fields, field",
+    [
+        ({"title": ""}, "title"),
+        ({"title": "Detective"}, "title"),  # not a supervisory role
+        ({"upload": None}, "document"),
+        ({"designated_on": date(2020, 1, 1)}, "designated_on"),
+        ({"expires_on": date(2020, 1, 1)}, "expires_on"),
+        ({"user_key": "coordinator"}, "user"),  # no Chief role: could not decide anyway
+    ],
+)
+def test_bad_designations_are_refused(agency, people, fields, field):
+    with pytest.raises(ValidationError) as exc:
+        designate(people, agency, **fields)
+    assert field in exc.value.message_dict
+    assert DesignationEvent.objects.count() == 0
+
+
+def test_a_non_pdf_designation_is_refused(agency, people):
+    with pytest.raises(ValidationError):
+        designate(people, agency, upload=SimpleUploadedFile("d.pdf", b"not a pdf"))
+
+
+def test_the_head_cannot_revoke_the_heads_own_designation(agency, people):
+    head = CertifyingOfficial.objects.get(is_agency_head=True)
+    with pytest.raises(ValidationError):
+        designations.designation_revoke(actor=people["chief"], official=head)
+
+
+def test_part_2_items_2_to_4_official_and_head_from_designations(agency, people, make_request):
+    designate(people, agency)
+    r = make_request("chief_decision")
+    # Item 4: the active head's designation, not the agency record.
+    agency.head_family_name = "Stale"
+    agency.save()
+    assert read_value(r, item("4.a")) == "Delaney"
+    # A new head from today: item 4 of an open request follows; the old certified one keeps
+    # the head in office on its signature date.
+    signed = make_request("certified", signed_on=date(2025, 6, 1))
+    new = designations.designation_appoint_head(
+        actor=None,
+        agency=agency,
+        user=people["auditor"],
+        family_name="Okafor",
+        given_name="Grace",
+        title="Chief of Police",
+    )
+    assert read_value(r, item("4.a")) == "Okafor"
+    assert read_value(signed, item("4.a")) == "Delaney"
+    assert list(DesignationEvent.objects.values_list("action", flat=True)) == [
+        "designated",
+        "revoked",
+        "head_appointed",
+    ]
+    assert CertifyingOfficial.objects.filter(is_agency_head=True, revoked_on=None).get() == new
+
+
+# --- the pages ---
+
+
+def test_the_designations_page_for_the_head_and_staff(client, agency, people):
+    sign_in(client, people["chief"])
+    response = client.post(
+        "/designations/add/",
+        {
+            "user": people["undesignated_chief"].pk,
+            "family_name": "Rossi",
+            "given_name": "Ana",
+            "title": "Lieutenant",
+            "designated_on": timezone.localdate().isoformat(),
+            "document": letter(),
+        },
+    )
+    assert response.status_code == 302
+    official = CertifyingOfficial.objects.get(family_name="Rossi")
+    download = client.get(f"/designations/{official.pk}/document/")
+    assert download.status_code == 200 and b"".join(download.streaming_content) == PDF
+    page = client.get(f"/designations/?on={timezone.localdate().isoformat()}").content.decode()
+    assert "Rossi" in page and 'id="authorised-on"' in page
+    bad = client.post("/designations/add/", {"user": people["undesignated_chief"].pk})
+    assert bad.status_code == 400
+    response = client.post(
+        f"/designations/{official.pk}/revoke/",
+        {"revoked_on": timezone.localdate().isoformat(), "reason": "Transferred"},
+    )
+    assert response.status_code == 302
+    assert DesignationEvent.objects.filter(action="revoked").count() == 1
+    sign_in(client, people["auditor"])  # reads, does not manage
+    assert client.get("/designations/").status_code == 200
+    assert client.post(f"/designations/{official.pk}/revoke/", {}).status_code == 403
+    assert client.post("/designations/add/", {}).status_code == 403
+    sign_in(client, people["advocate"])
+    assert client.get("/designations/").status_code == 403
+    assert client.get(f"/designations/{official.pk}/document/").status_code == 403
+
+
+def test_the_admin_shows_designations_read_only(admin_client, agency, people):
+    head = CertifyingOfficial.objects.get(is_agency_head=True)
+    response = admin_client.get(f"/admin/cases/certifyingofficial/{head.pk}/change/")
+    assert response.status_code == 200
+    assert b'name="family_name"' not in response.content
+    assert admin_client.get("/admin/cases/certifyingofficial/add/").status_code == 403
