@@ -61,7 +61,7 @@ def test_a_warning_must_be_acknowledged_and_is_recorded(make_request, people, fi
     event = r.events.latest("pk")
     assert event.actor == people["chief"] and event.data == {"acknowledged_warnings": [code]}
     r = issuing.request_certify(request=r, actor=people["chief"])
-    assert r.status == "certified"
+    assert r.status == "awaiting_ink"  # the decision; the ink signature answers the request
 
 
 def test_an_expired_head_designation_warns(make_request, people):

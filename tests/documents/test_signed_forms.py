@@ -225,7 +225,8 @@ def test_ink_records_are_refused_to_the_wrong_person_state_date_signer_or_file(
         family_name="Other",
         given_name="Deputy",
         title="Deputy Chief",
-        is_agency_head=True,
+        is_agency_head=False,  # a designee: one agency head at a time (8 CFR 214.14(a)(3))
+        designation_document="designations/deputy.pdf",
         designated_on=date(2024, 1, 2),
     )
     with pytest.raises(ValidationError, match="who decided"):
