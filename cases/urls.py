@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import include, path
 
-from cases import views
+from cases import guide, views
 
 request_urls = [
     path("", views.request_detail, name="request_detail"),
@@ -26,4 +26,8 @@ urlpatterns = [
     path("requests/new/", views.request_create, name="request_create"),
     path("requests/<str:reference>/", include(request_urls)),
     path("healthz", views.healthz, name="healthz"),
+    path("help/", guide.help_index, name="help"),
+    path("help/img/<str:name>", guide.help_image, name="help_image"),
+    path("help/<slug:slug>/", guide.help_page, name="help_page"),
+    path("favicon.ico", views.favicon, name="favicon"),
 ]
