@@ -1,12 +1,14 @@
 """The user guide's screenshots (docs/guide/img/), taken on the demo data by a real browser,
 every page checked with axe at a phone's width and a desktop's; and the guide pages themselves.
 
-Run ``make test PYTEST_ARGS="tests/browser/test_guide.py"`` after a page changes and commit the
-new PNGs (small: the visible part of the page at 1024 px, reduced to 64 colours).
+The shots go to test-artifacts/guide/; after a page changes, run
+``UVISA_GUIDE_SHOTS=1 make test PYTEST_ARGS="tests/browser/test_guide.py"`` to write them into
+docs/guide/img/ and commit them (small: the visible part of the page at 1024 px, 64 colours).
 """
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -22,14 +24,16 @@ from tests.browser.session import Session
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 GUIDE_IMG = Path(__file__).resolve().parents[2] / "docs" / "guide" / "img"
+UPDATE_GUIDE = os.environ.get("UVISA_GUIDE_SHOTS") == "1"
 
 
 def guide_shot(s: Session, name: str) -> None:
     """The visible part of the page at 1024 x 720, in 64 colours (a few tens of KB)."""
     size = s.page.viewport_size
     s.page.set_viewport_size({"width": 1024, "height": 720})
-    GUIDE_IMG.mkdir(parents=True, exist_ok=True)
-    path = GUIDE_IMG / f"{name}.png"
+    folder = GUIDE_IMG if UPDATE_GUIDE else s.artifacts / "guide"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.png"
     s.page.screenshot(path=str(path))
     Image.open(path).convert("RGB").quantize(64).save(path, optimize=True)
     s.page.set_viewport_size(size)
