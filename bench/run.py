@@ -305,6 +305,9 @@ def warm_up(port: int, lines: list[tuple[str, ...]], count: int) -> None:
 
 # --- the race: two servers, conflicting transitions on the same requests ---
 
+# A step that went through says so: "Certify: done. MPD-UV-2026-0038 is certified; ..."
+DONE = ": done. "
+
 CONFLICT = re.compile(
     r"changed by someone else|is not possible while|no longer available", re.IGNORECASE
 )
@@ -351,8 +354,8 @@ def race(ports: tuple[int, int], data: dict[str, Any]) -> dict[str, Any]:
                 )
                 found = re.search(r'usa-alert__text">\s*(.*?)\s*<', html, re.DOTALL)
                 message = found.group(1) if found else ""
-                if not found and "Saved." in html:
-                    message = "Saved."
+                if not found and DONE in html:
+                    message = DONE
             results[i] = {"port": port, "step": step, "status": status, "message": message}
 
         threads = [
@@ -371,8 +374,8 @@ def race(ports: tuple[int, int], data: dict[str, Any]) -> dict[str, Any]:
         outcomes.append(
             {"reference": ref, "status": request.status, "events": events, "attempts": results}
         )
-    won = [sum(1 for a in o["attempts"] if a["message"] == "Saved.") for o in outcomes]
-    refused = [a for o in outcomes for a in o["attempts"] if a["message"] != "Saved."]
+    won = [sum(1 for a in o["attempts"] if DONE in a["message"]) for o in outcomes]
+    refused = [a for o in outcomes for a in o["attempts"] if DONE not in a["message"]]
     clear = [a for a in refused if CONFLICT.search(a["message"])]
     consistent = [o for o in outcomes if len(o["events"]) == 1 and o["events"][0][1] == o["status"]]
     return {

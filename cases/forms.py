@@ -66,12 +66,19 @@ class TextForm(UswdsForm):
 
 
 def decline_choices() -> list[tuple[str, str]]:
-    """The clauses of the written policy in force today (c. 258F s. 2), read per form."""
-    return decline_options(the_agency())
+    """The clauses of the written policy in force today (c. 258F s. 2), read per form, after an
+    empty first choice."""
+    return [("", "Choose a reason"), *decline_options(the_agency())]
 
 
 class DeclineForm(UswdsForm):
-    reason = forms.ChoiceField(label="Policy reason (c. 258F s. 3(ii))", choices=decline_choices)
+    # Starts empty: the reason is cited in the denial letter (c. 258F s. 3(ii)), so it must be
+    # chosen, never defaulted to the first criterion.
+    reason = forms.ChoiceField(
+        label="Policy reason (c. 258F s. 3(ii))",
+        choices=decline_choices,
+        error_messages={"required": "Choose the reason from the department's policy."},
+    )
     note = forms.CharField(
         label="Explanation for the letter",
         required=False,
@@ -220,8 +227,11 @@ class RequestForm(UswdsMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         dates = self.instance.additional_incident_dates or []
         self.initial["additional_incident_dates"] = ", ".join(_us_date(d) for d in dates)
-        for name in ("family_name", "given_name", "incident_date"):
+        # A draft needs the names only; the incident date is needed to submit (the condition
+        # of the submit step), so a draft can be saved while the advocate finds it out.
+        for name in ("family_name", "given_name"):
             self.fields[name].required = True
+        self.fields["incident_date"].help_text = "Needed before you submit the request."
         for field in self.fields.values():
             if isinstance(field, forms.CharField) and field.max_length is None:
                 field.max_length = TEXT_LIMIT

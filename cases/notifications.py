@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import logging
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 
+from cases.lib.base_url import absolute_url
 from cases.models import CaseEvent, Status
-from cases.roles import CHIEF, COORDINATOR
+from cases.roles import CHIEF, COORDINATOR, SUBMIT, has_capability
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +35,13 @@ def recipients_for(event: CaseEvent) -> list[str]:
             to.update(_role_emails(COORDINATOR))
     elif event.kind == CaseEvent.Kind.NOTE and event.data.get("question_for") == "coordinator":
         to.update(_role_emails(COORDINATOR))
+    elif (
+        event.kind == CaseEvent.Kind.DOCUMENT_ADDED
+        and request.status != Status.DRAFT
+        and event.actor is not None
+        and has_capability(event.actor, SUBMIT)
+    ):
+        to.update(_role_emails(COORDINATOR))  # the advocate added a document to an open request
     elif event.kind == CaseEvent.Kind.ASSIGNED:
         detective = request.assigned_detective
         if detective is not None and detective.email:
@@ -54,7 +61,7 @@ def notify_event(event_id: int) -> int:
     context = {
         "event": event,
         "request": request,
-        "url": settings.UVISA_SITE_URL.rstrip("/") + request.get_absolute_url(),
+        "url": absolute_url(request.get_absolute_url()),
     }
     subject = f"{request.reference}: {event.get_kind_display()}"
     if event.kind == CaseEvent.Kind.TRANSITION:

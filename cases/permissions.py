@@ -188,10 +188,12 @@ def can_ask_coordinator(request: CertificationRequest, user: User) -> bool:
 
 
 def can_add_document(request: CertificationRequest, user: User) -> bool:
-    """The advocate while editing, the coordinator while an answer is owed, the detective
-    during helpfulness review. A closed request takes no more documents."""
+    """The advocate while the request is a draft or open (the coordinator hears of it), the
+    coordinator while an answer is owed, the detective during helpfulness review. A closed
+    request takes no more documents."""
     return (
         can_edit(request, user)
+        or (request.status in PENDING_STATES and can_submit(request, user))
         or (request.status in PENDING_STATES and can_review(request, user))
         or can_record_helpfulness(request, user)
     )

@@ -58,7 +58,11 @@ def clock_for(request: CertificationRequest, now: datetime) -> Badge:
 
 
 def progress_for(request: CertificationRequest) -> list[dict]:
-    """Steps of the progress bar, each complete, current or to come."""
+    """Steps of the progress bar, each complete, current, skipped or to come.
+
+    A step the request passed without taking it (the helpfulness review of a request referred
+    to the Chief as not qualifying) is "skipped", never shown as done (WCAG 2.1 SC 1.3.1: the
+    indicator must say what happened)."""
     status = request.status
     if status == Status.INFO_REQUESTED:
         status = request.info_return_state or Status.RECEIVED
@@ -69,13 +73,56 @@ def progress_for(request: CertificationRequest) -> list[dict]:
         current = keys.index(status)
     else:  # draft or withdrawn
         current = -1
-    return [
-        {
-            "label": label,
-            "state": "complete" if i < current else "current" if i == current else "todo",
-        }
-        for i, (_key, label) in enumerate(PROGRESS)
-    ]
+    steps = []
+    for i, (key, label) in enumerate(PROGRESS):
+        state = "complete" if i < current else "current" if i == current else "todo"
+        if state == "complete" and key == Status.HELPFULNESS_REVIEW and not request.attested_at:
+            state = "skipped"
+        steps.append({"label": label, "state": state})
+    return steps
+
+
+# Who holds the request in each state, for the message after a step.
+HOLDER = {
+    Status.DRAFT: "is a draft with the advocate",
+    Status.RECEIVED: "is with the coordinator",
+    Status.CRIME_CHECK: "is with the coordinator for the qualifying-crime check",
+    Status.CHIEF_DECISION: "is with the Chief for the decision",
+    Status.INFO_REQUESTED: "waits for the advocate's answer",
+}
+
+
+def step_message(request: CertificationRequest, label: str) -> str:
+    """What a step did and what comes next, e.g. "Submit request: done. MPD-UV-2026-0038 is
+    with the coordinator; answer due by 02/23/2027." (WCAG 2.1 SC 4.1.3, status messages)."""
+    ref = request.reference
+    status = request.status
+    due = request.due_on.strftime("%m/%d/%Y") if request.due_on else ""
+    if status == Status.HELPFULNESS_REVIEW:
+        detective = request.assigned_detective
+        name = (detective.get_full_name() or detective.get_username()) if detective else ""
+        where = f"is with detective {name} for the helpfulness review" if name else ""
+        where = where or "is in the helpfulness review"
+    elif status == Status.CERTIFIED:
+        where = "is certified"
+        if request.signed_on:
+            valid = clocks.filing_valid_until(request.signed_on).strftime("%m/%d/%Y")
+            where += f"; the signed form can be filed with USCIS until {valid}"
+        return f"{label}: done. {ref} {where}."
+    elif status == Status.DECLINED:
+        return f"{label}: done. {ref} is declined; the denial letter is ready below."
+    elif status == Status.WITHDRAWN:
+        return f"{label}: done. {ref} is withdrawn; nothing more is due."
+    elif status == Status.CERTIFICATION_WITHDRAWN:
+        return f"{label}: done. The certification of {ref} is withdrawn."
+    else:
+        where = HOLDER.get(status, f"is “{request.get_status_display()}”")
+    if request.delay_projected_date:
+        projected = request.delay_projected_date.strftime("%m/%d/%Y")
+        return f"{label}: done. {ref} {where}; projected answer {projected} (delay notice)."
+    if due:
+        return f"{label}: done. {ref} {where}; answer due by {due}."
+    return f"{label}: done. {ref} {where}."
 
 
 def empty_fields_html(form_class: Any, prefix: str) -> SafeString:

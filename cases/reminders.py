@@ -37,6 +37,7 @@ from django.utils import timezone
 
 from cases import clocks
 from cases.clocks import ClockState
+from cases.lib.base_url import base_url
 from cases.models import PENDING_STATES, CertificationRequest, ReminderSent, Status
 from cases.roles import CHIEF, COORDINATOR
 
@@ -110,7 +111,7 @@ def pending_reminders(*, now: datetime) -> list[Reminder]:
     chiefs = [
         u for u in _role_users(CHIEF) if any(d.is_active_on(today) for d in u.designations.all())
     ]
-    site = settings.UVISA_SITE_URL.rstrip("/")
+    site = base_url()
     result: list[Reminder] = []
     pending = CertificationRequest.objects.filter(
         status__in=PENDING_STATES, received_at__isnull=False

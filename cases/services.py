@@ -430,7 +430,9 @@ def request_record_crime_check(
         kind=CaseEvent.Kind.EDITED,
         at=at,
         internal=True,
-        note="Qualifying-crime check recorded.",
+        # The coordinator's internal note is read by staff in the history (never advocates).
+        note="Qualifying-crime check recorded."
+        + (f"\nNote: {locked.crime_check_note}" if "crime_check_note" in changed else ""),
         data={
             "fields": changed,
             "categories": sorted(c.code for c in locked.crime_categories.all()),

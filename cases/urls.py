@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import include, path
 
-from cases import views, views_department, views_intake
+from cases import guide, views, views_department, views_intake
 
 request_urls = [
     path("", views.request_detail, name="request_detail"),
@@ -47,4 +47,8 @@ urlpatterns = [
         views_department.designation_document,
         name="designation_document",
     ),
+    path("help/", guide.help_index, name="help"),
+    path("help/img/<str:name>", guide.help_image, name="help_image"),
+    path("help/<slug:slug>/", guide.help_page, name="help_page"),
+    path("favicon.ico", views.favicon, name="favicon"),
 ]

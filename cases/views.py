@@ -15,6 +15,7 @@ from django.db.models import Q, QuerySet, prefetch_related_objects
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html_join
@@ -38,6 +39,7 @@ from cases.forms import (
 from cases.lib.crypto import keyed_hash
 from cases.lib.names import user_name
 from cases.lib.pagination import CappedPaginator  # counts stop at a cap
+from cases.lib.pending import keep_step_data, take_step_data
 from cases.lib.uploads import download_name
 from cases.models import (
     PENDING_STATES,
@@ -50,7 +52,7 @@ from cases.models import (
     Statute,
 )
 from cases.permissions import get_request_for_user, has_capability
-from cases.presentation import clock_for, empty_fields_html, progress_for
+from cases.presentation import clock_for, empty_fields_html, progress_for, step_message
 from cases.reporting import open_clocks
 from cases.roles import DETECTIVE
 from cases.selectors import events_visible_to, requests_visible_to, the_agency
@@ -107,6 +109,14 @@ def _queues(user: Any) -> list[dict[str, Any]]:
     if has_capability(user, permissions.REVIEW):
         queues.append(
             {
+                "key": "new",
+                "title": "New requests",
+                "empty": "No new requests: every submitted request is in its crime check.",
+                "rows": visible.filter(status=Status.RECEIVED).order_by("-received_at", "-pk"),
+            }
+        )
+        queues.append(
+            {
                 "key": "intake",
                 "title": "Intake queue",
                 "empty": "No open requests.",
@@ -133,6 +143,16 @@ def _queues(user: Any) -> list[dict[str, Any]]:
                 "rows": visible.filter(status=Status.CHIEF_DECISION).order_by("due_on", "pk"),
             }
         )
+    if has_capability(user, permissions.VIEW_AUDIT) and not queues:
+        # The auditor reads every request: the latest first, closed ones included.
+        queues.append(
+            {
+                "key": "latest",
+                "title": "Latest requests",
+                "empty": "No requests yet.",
+                "rows": visible.exclude(status=Status.DRAFT).order_by("-created_at", "-pk"),
+            }
+        )
     return queues
 
 
@@ -154,6 +174,7 @@ def home(request: HttpRequest) -> HttpResponse:
         context = {
             "queues": queues,
             "can_create": has_capability(request.user, permissions.SUBMIT),
+            "can_audit": permissions.can_read_audit(request.user),
             # Clock tile for the coordinator and the Chief.
             "clock_tile": open_clocks.open_requests_by_clock(now=timezone.now())
             if is_staff
@@ -286,7 +307,36 @@ def request_detail(request: HttpRequest, reference: str) -> HttpResponse:
     log_access(request, action=AccessLog.Action.VIEW_REQUEST, obj=obj)
     # Read once for the page and for the Supplement B check (cases/formmap.py).
     prefetch_related_objects([obj], "crime_categories", "statutes", "family_members")
-    return render(request, "cases/detail.html", _detail_context(request, obj))
+    return render(
+        request, "cases/detail.html", _detail_context(request, obj, _resumed(request, obj))
+    )
+
+
+def _resumed(request: HttpRequest, obj: CertificationRequest) -> dict[str, Any] | None:
+    """The step form the user filled in before re-authenticating, filled in again."""
+    kept = take_step_data(request, obj.reference)
+    if kept is None:
+        return None
+    name, data = kept
+    step = STEPS.get(name)
+    if step is None or step.form is None or not permissions.may_take_step(name, obj, request.user):
+        return None
+    form = step.form(data, prefix=name)
+    form.is_valid()  # show what still needs an answer
+    messages.info(
+        request,
+        f"Your “{step.label}” answers are filled in again. Check them and press “{step.label}”.",
+    )
+    return {
+        name: {
+            "name": name,
+            "label": step.label,
+            "form": form,
+            "secondary": step.secondary,
+            "multipart": form.is_multipart(),
+            "resumed": True,
+        }
+    }
 
 
 def _refused(request: HttpRequest, obj: CertificationRequest, exc: Exception) -> HttpResponse:
@@ -311,7 +361,13 @@ def request_transition(request: HttpRequest, reference: str, name: str) -> HttpR
         and not has_fresh_auth(request)
         and permissions.may_take_step(name, obj, request.user)
     ):
-        messages.warning(request, "Confirm your password and code, then take the step again.")
+        # What the user typed stays on the server for the round trip (cases/lib/pending.py).
+        keep_step_data(request, reference=obj.reference, name=name)
+        messages.warning(
+            request,
+            f"Confirm your password and code. Your “{step.label}” answers are kept and "
+            "come back filled in.",
+        )
         return redirect(f"{reverse('reauth')}?next={obj.get_absolute_url()}")
     data: dict[str, Any] = {}
     if step.form is not None:
@@ -345,7 +401,8 @@ def request_transition(request: HttpRequest, reference: str, name: str) -> HttpR
         step.call(obj, request.user, data)
     except (WorkflowError, ValidationError) as exc:
         return _refused(request, obj, exc)
-    messages.success(request, "Saved.")
+    obj.refresh_from_db()
+    messages.success(request, step_message(obj, step.label))
     return redirect(obj)
 
 
@@ -521,6 +578,10 @@ def crime_check(request: HttpRequest, reference: str) -> HttpResponse:
                 messages.success(request, "Crime check saved.")
                 return redirect(obj)
     suggested = sorted({c.code for s in statutes for c in s.categories.all()})
+    # The categories the cited or found statutes suggest say so in their own label.
+    form.fields["categories"].choices = [
+        (c.code, f"{c.name} (suggested)" if c.code in suggested else c.name) for c in categories
+    ]
     return render(
         request,
         "cases/crime_check.html",
@@ -590,11 +651,13 @@ def helpfulness(request: HttpRequest, reference: str) -> HttpResponse:
             )
         ),
     )
-    if request.method == "POST" and form.is_valid() and family.is_valid():
+    # "No" to Part 5 item 1: the family-member rows (hidden on the page) do not apply.
+    no_family = form.is_bound and form.data.get("family_members_implicated") == "no"
+    if request.method == "POST" and form.is_valid() and (no_family or family.is_valid()):
         members = [
             {k: v for k, v in f.cleaned_data.items() if k != "DELETE"}
             for f in family.forms
-            if f.cleaned_data and not f.cleaned_data.get("DELETE")
+            if not no_family and f.cleaned_data and not f.cleaned_data.get("DELETE")
         ]
         if form.cleaned_data["family_members_implicated"] == "yes" and not members:
             form.add_error("family_members_implicated", "List the family members involved.")
@@ -653,3 +716,10 @@ def healthz(request: HttpRequest) -> JsonResponse:
         logger.exception("healthz: database unavailable")
         return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
     return JsonResponse({"status": "ok"})
+
+
+@login_not_required
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico whatever the page says: send them to the served icon."""
+    return redirect(static("img/favicon-32.png"), permanent=True)

@@ -11,13 +11,13 @@ from __future__ import annotations
 import logging
 from datetime import date, timedelta
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from cases.lib.base_url import base_url
 from federal_requests.models import ReminderSent
 from federal_requests.periods import period_containing
 from federal_requests.roles import CHIEF
@@ -38,9 +38,7 @@ def send_report_reminders(*, today: date) -> dict[str, int]:
         .exclude(email="")
         .order_by("pk")
     )
-    link = settings.UVISA_SITE_URL.rstrip("/") + reverse(
-        "federal_requests:report_detail", args=[period.slug]
-    )
+    link = base_url() + reverse("federal_requests:report_detail", args=[period.slug])
     for chief in chiefs:
         counts["due"] += 1
         try:

@@ -264,6 +264,12 @@ CHROMIUM_ARGS = [
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.exit(
+            f"No Chromium at {CHROMIUM}: install it (sudo apt-get install chromium), set "
+            "UVISA_CHROMIUM=/path/to/chromium, or run make test-fast (no browser tests).",
+            returncode=2,
+        )
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
 
 

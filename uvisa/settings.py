@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "cases.lib.base_url.BaseUrlMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
@@ -229,7 +230,9 @@ EMAIL_HOST_USER = env("DJANGO_EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env("DJANGO_EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", "uvisa-tracker@localhost")
-UVISA_SITE_URL = env("UVISA_SITE_URL", "http://127.0.0.1:8000")
+# Base of links in e-mails and PDFs (cases/lib/base_url.py); unset: the request's own address.
+# UVISA_SITE_URL is its earlier name, still read.
+UVISA_BASE_URL = env("UVISA_BASE_URL") or env("UVISA_SITE_URL") or ""
 
 # Transport security. TLS ends at the reverse proxy (docs); it must set X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -37,7 +37,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cases.accounts.sessions import active_sessions, end_tracked_session, mark_fresh_auth
 from cases.audit import log_access
+from cases.forms import UswdsForm
 from cases.lib.http import client_ip
+from cases.lib.pending import has_step_data
 from cases.models import AccessLog, UserSession
 from cases.permissions import can_read_audit
 
@@ -121,7 +123,7 @@ sign_in_view = login_not_required(SignInView.as_view())
 # --- step 2: the second factor ---
 
 
-class CodeForm(forms.Form):
+class CodeForm(UswdsForm):
     code = CODE_FIELD
 
 
@@ -243,7 +245,7 @@ def mfa_setup(request: HttpRequest) -> HttpResponse:
 # --- re-authentication right before a decision (C2) ---
 
 
-class ReauthForm(forms.Form):
+class ReauthForm(UswdsForm):
     password = forms.CharField(label="Password", widget=forms.PasswordInput, max_length=4096)
     code = CODE_FIELD
 
@@ -272,7 +274,12 @@ def reauth(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "registration/reauth.html",
-        {"form": form, "next": _safe_next(request), "minutes": settings.UVISA_REAUTH_SECONDS // 60},
+        {
+            "form": form,
+            "next": _safe_next(request),
+            "minutes": settings.UVISA_REAUTH_SECONDS // 60,
+            "kept": has_step_data(request),
+        },
         status=400 if request.method == "POST" else 200,
     )
 
@@ -307,12 +314,16 @@ def end_session(request: HttpRequest, pk: int) -> HttpResponse:
 # --- the access log, for auditors (C9, C10) ---
 
 
-class AccessLogFilter(forms.Form):
-    username = forms.CharField(required=False, max_length=150)
-    reference = forms.CharField(required=False, max_length=30)
+class AccessLogFilter(UswdsForm):
+    username = forms.CharField(label="User name", required=False, max_length=150)
+    reference = forms.CharField(label="Request reference", required=False, max_length=30)
     action = forms.ChoiceField(required=False, choices=[("", "Any"), *AccessLog.Action.choices])
-    since = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    since = forms.DateField(
+        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label="Until", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
 
 @require_GET

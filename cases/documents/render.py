@@ -34,6 +34,7 @@ from reportlab.platypus import (
 )
 
 from cases import formmap
+from cases.lib.base_url import base_url
 from cases.models import QualifyingCrimeCategory
 
 if TYPE_CHECKING:
@@ -239,7 +240,7 @@ def _value_flowable(
 
 def _page_decorator(ctx: FormContext, edition: formmap.Edition) -> Any:
     request = ctx.request
-    site = settings.UVISA_SITE_URL.rstrip("/")
+    site = base_url()
 
     def on_page(canvas: Canvas, doc: Any) -> None:
         width, height = LETTER

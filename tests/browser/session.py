@@ -11,6 +11,23 @@ from tests.conftest import browser_sign_in
 
 AXE = Path(__file__).resolve().parents[1] / "vendor" / "axe.min.js"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+PHONE = {"width": 412, "height": 915}  # a common Android phone in CSS pixels
+DESKTOP = {"width": 1280, "height": 900}
+WIDTHS = [(PHONE["width"], PHONE["height"]), (DESKTOP["width"], DESKTOP["height"])]
+
+
+def axe_violations(page: Page) -> list[tuple[str, str, list]]:
+    """axe-core's WCAG 2.1 A/AA violations on the page as it is now."""
+    # evaluate(), not an inline <script>: the CSP refuses inline script.
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE.read_text())
+    result = page.evaluate(
+        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
+        WCAG_TAGS,
+    )
+    return [
+        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]
+    ]
 
 
 class Session:
@@ -19,6 +36,7 @@ class Session:
     def __init__(self, page: Page, live_server: Any, artifacts: Path, name: str) -> None:
         self.page, self.live_server, self.artifacts, self.name = page, live_server, artifacts, name
         self.checked: list[str] = []
+        self.violations: dict[int, int] = {}
         self.shots = 0
 
     def as_user(self, user: Any) -> None:
@@ -30,19 +48,17 @@ class Session:
         self.check()
 
     def check(self) -> None:
-        """axe-core on the page as it is now: no WCAG 2.1 A/AA violation."""
+        """axe-core on the page as it is now, at a phone's width and at a desktop's: no
+        WCAG 2.1 A/AA violation at either (SC 1.4.10 reflow: the phone layout hides and
+        shows other elements, e.g. the search button's text and icon)."""
         self.page.wait_for_load_state()
-        # evaluate(), not an inline <script>: the CSP refuses inline script.
-        self.page.evaluate(AXE.read_text())
-        result = self.page.evaluate(
-            "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
-            WCAG_TAGS,
-        )
-        violations = [
-            (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
-            for v in result["violations"]
-        ]
-        assert violations == [], f"{self.page.url}: {violations}"
+        size = self.page.viewport_size or DESKTOP
+        for width, height in WIDTHS:
+            self.page.set_viewport_size({"width": width, "height": height})
+            violations = axe_violations(self.page)
+            assert violations == [], f"{self.page.url} at {width} px: {violations}"
+            self.violations[width] = self.violations.get(width, 0) + len(violations)
+        self.page.set_viewport_size(size)
         self.checked.append(self.page.url)
 
     def shot(self, label: str) -> None:

@@ -12,10 +12,11 @@ from tests.conftest import sign_in
 # detectives), one COUNT for pagination, one SELECT of the page with its joins.
 PAGES = [
     ("advocate", "/", 6),  # two queues: needs your action, the organisation's requests
-    ("coordinator", "/", 7),  # intake queue, clock tile (newest event, one count)
+    # new requests, intake queue, clock tile (newest event, one count)
+    ("coordinator", "/", 8),
     ("detective", "/", 5),  # my assignments (scope and assignment in one query)
     ("chief", "/", 7),  # decision queue, clock tile (newest event, one count)
-    ("auditor", "/", 4),  # no queue
+    ("auditor", "/", 5),  # the latest requests
     ("coordinator", "/requests/", 6),
     ("advocate", "/requests/?status=received", 6),
     ("coordinator", "/queues/intake/", 6),

@@ -40,7 +40,8 @@ BULK_PAGES = [
     ("advocate", "/", 8),
     ("advocate", "/requests/", 8),
     ("advocate", "/queues/organisation/", 8),
-    ("coordinator", "/", 9),  # one queue (no count) and the clock tile (newest event, count)
+    # two queues, new requests and intake (no counts), and the clock tile (newest event, count)
+    ("coordinator", "/", 10),
     ("coordinator", "/requests/", 8),
     ("coordinator", "/requests/?status=received", 8),
     ("coordinator", "/queues/intake/", 8),
