@@ -78,6 +78,16 @@ def progress_for(request: CertificationRequest) -> list[dict]:
         state = "complete" if i < current else "current" if i == current else "todo"
         if state == "complete" and key == Status.HELPFULNESS_REVIEW and not request.attested_at:
             state = "skipped"
+        if (
+            state == "complete"
+            and key == Status.AWAITING_INK
+            and request.status
+            in (
+                Status.DECLINED,
+                Status.WITHDRAWN,
+            )
+        ):
+            state = "skipped"  # a denial is not signed in ink
         steps.append({"label": label, "state": state})
     return steps
 
@@ -89,6 +99,7 @@ HOLDER = {
     Status.CRIME_CHECK: "is with the coordinator for the qualifying-crime check",
     Status.CHIEF_DECISION: "is with the Chief for the decision",
     Status.INFO_REQUESTED: "waits for the advocate's answer",
+    Status.AWAITING_INK: "waits for the Chief's ink signature",
 }
 
 

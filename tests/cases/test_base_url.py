@@ -54,6 +54,7 @@ def test_the_pdf_footer_uses_the_requests_address(client, make_request, people, 
     settings.UVISA_BASE_URL = ""
     r = make_request(Status.CHIEF_DECISION)
     sign_in(client, people["coordinator"])
-    response = client.get(reverse("form_draft_pdf", args=[r.reference]), HTTP_HOST="127.0.0.1:9000")
+    url = reverse("form_review_pdf", args=[r.reference])
+    response = client.get(url, HTTP_HOST="127.0.0.1:9000")
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
     assert "http://127.0.0.1:9000/verify/" in text and ":8000" not in text

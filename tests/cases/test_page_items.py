@@ -87,6 +87,7 @@ def test_the_progress_bar_does_not_mark_a_skipped_step_done(make_request, people
         "Crime check": "complete",
         "Helpfulness review": "skipped",
         "Chief decision": "complete",
+        "Ink signature": "skipped",
         "Answered": "current",
     }
 
