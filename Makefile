@@ -41,7 +41,8 @@ run: install
 TEST_ENV := DJANGO_SECRET_KEY=test-only-secret-key-not-for-production-0123456789abcdef \
 	DJANGO_DEBUG=0 DJANGO_SECURE_SSL_REDIRECT=0 DJANGO_ALLOWED_HOSTS=localhost,127.0.0.1,testserver \
 	UVISA_FIELD_KEYS=dGVzdC1vbmx5LWZpZWxkLWtleS0zMi1ieXRlcy0wMDE= \
-	UVISA_LOOKUP_KEY=dGVzdC1vbmx5LWxvb2t1cC1rZXktbm90LWZvci1wcm9k
+	UVISA_LOOKUP_KEY=dGVzdC1vbmx5LWxvb2t1cC1rZXktbm90LWZvci1wcm9k \
+	UVISA_AUDIT_KEY=dGVzdC1vbmx5LWF1ZGl0LWhtYWMta2V5LTMyLWJ5dGVzLTAwMQ==
 
 test: install
 	$(TEST_ENV) $(PY) manage.py collectstatic --no-input -v0

@@ -311,13 +311,16 @@ UVISA_RECOVERY_CODES = 10
 # Victim data encrypted at rest (C12): AES-256-GCM keys, base64, comma-separated, the
 # first encrypts and all decrypt (rotation: put a new key first, run `rotate_keys`).
 # The lookup key makes keyed hashes (HMAC-SHA256) for A-Number / report-number search.
+# The audit key (HMAC-SHA256 of the audit chains and their checkpoints, C9) lives outside the
+# database, so that the database owner cannot recompute a rewritten chain.
 UVISA_FIELD_KEYS = env_list("UVISA_FIELD_KEYS")
 UVISA_LOOKUP_KEY = env("UVISA_LOOKUP_KEY")
-if not UVISA_FIELD_KEYS or not UVISA_LOOKUP_KEY:
+UVISA_AUDIT_KEY = env("UVISA_AUDIT_KEY")
+if not UVISA_FIELD_KEYS or not UVISA_LOOKUP_KEY or not UVISA_AUDIT_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
-            "UVISA_FIELD_KEYS and UVISA_LOOKUP_KEY are not set. Generate them with "
-            "`python manage.py generate_keys` (see docs/security.md)."
+            "UVISA_FIELD_KEYS, UVISA_LOOKUP_KEY and UVISA_AUDIT_KEY are not set. Generate them "
+            "with `python manage.py generate_keys` (see docs/security.md)."
         )
     # DEBUG only: keys derived from the development secret key, never for real data.
     import base64
@@ -326,6 +329,10 @@ if not UVISA_FIELD_KEYS or not UVISA_LOOKUP_KEY:
     _dev = hashlib.sha256(("uvisa-dev-keys:" + SECRET_KEY).encode()).digest()
     UVISA_FIELD_KEYS = UVISA_FIELD_KEYS or [base64.b64encode(_dev).decode()]
     UVISA_LOOKUP_KEY = UVISA_LOOKUP_KEY or base64.b64encode(_dev[::-1]).decode()
+    UVISA_AUDIT_KEY = (
+        UVISA_AUDIT_KEY
+        or base64.b64encode(hashlib.sha256(b"uvisa-dev-audit:" + _dev).digest()).decode()
+    )
 
 # Content-Security-Policy (C22): no inline script, no framing (cases.security).
 UVISA_CSP = (

@@ -19,6 +19,7 @@ import base64
 import hashlib
 import hmac
 import io
+import json
 import os
 import re
 from datetime import date
@@ -120,6 +121,28 @@ def keyed_hash(value: str, *, purpose: str) -> str:
         return ""
     key = base64.b64decode(settings.UVISA_LOOKUP_KEY)
     return hmac.new(key, f"{purpose}:{normalized}".encode(), hashlib.sha256).hexdigest()
+
+
+# --- the keyed audit chain (C9: audit records protected from modification) ---
+
+
+def _audit_key() -> bytes:
+    key = base64.b64decode(settings.UVISA_AUDIT_KEY)
+    if len(key) < 32:
+        raise ImproperlyConfigured("UVISA_AUDIT_KEY must be at least 32 bytes, base64-encoded.")
+    return key
+
+
+def audit_mac(text: str) -> str:
+    """HMAC-SHA256 under ``UVISA_AUDIT_KEY``, a key kept outside the database: whoever can
+    rewrite the tables (the database owner, a restored dump) cannot recompute the chain."""
+    return hmac.new(_audit_key(), text.encode(), hashlib.sha256).hexdigest()
+
+
+def chain_hash(prev_hash: str, content: dict[str, Any]) -> str:
+    """The link of a hash chain: MAC of the previous link and the canonical JSON content."""
+    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return audit_mac(f"{prev_hash}\n{canonical}")
 
 
 # --- model fields ---

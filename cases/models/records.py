@@ -12,8 +12,9 @@ from cases.models.requests import CertificationRequest
 
 
 class AuditChainHead(models.Model):
-    """One row: the hash of the newest CaseEvent. Locked while an event is appended, so the
-    chain stays linear when two services write at once; it also reveals a cut-off tail."""
+    """The head of a keyed hash chain (cases/audit.py): row 1 the CaseEvent chain (and the data
+    version), row 2 the AccessLog chain. Locked while a link is appended, so the chain stays
+    linear when two writers append at once; it also reveals a cut-off tail."""
 
     last_hash = models.CharField(max_length=64, blank=True)
     last_event_id = models.BigIntegerField(null=True, blank=True)
@@ -51,6 +52,9 @@ class AccessLog(models.Model):
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=300, blank=True)
     path = models.CharField(max_length=300, blank=True)
+    # Tamper evidence (cases/audit.py): a keyed chain of its own, like CaseEvent's (C9).
+    prev_hash = models.CharField(max_length=64, blank=True, editable=False)
+    hash = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         ordering = ["-at", "-pk"]

@@ -28,6 +28,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def _tamper(sql: str, params: list) -> None:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":  # a database superuser can switch it off
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no pending FK checks to block ALTER
             cursor.execute("ALTER TABLE federal_requests_auditevent DISABLE TRIGGER USER")
         cursor.execute(sql, params)
         if connection.vendor == "postgresql":
