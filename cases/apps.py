@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
+from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_migrate
 
 
@@ -16,4 +17,8 @@ class CasesConfig(AppConfig):
         from cases.roles import sync_roles
 
         post_migrate.connect(sync_roles, sender=self)
+        # last_login moves when the second factor is passed (cases/accounts/views.py), never at
+        # the password step alone: the inactivity rule (C8) counts real sign-ins only.
+        # django.contrib.auth's ready() (earlier in INSTALLED_APPS) has connected it by now.
+        user_logged_in.disconnect(dispatch_uid="update_last_login")
         connect()  # the data version of cached pages

@@ -296,7 +296,12 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 # lock would shut out a whole station behind one address. Rotating user agents or cookies
 # cannot get around a lock by user name, which is what W006 warns about.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
-AXES_RESET_ON_SUCCESS = True
+# The password step alone resets nothing: the counter is reset when the second factor is
+# passed (cases/accounts/lockout.py), so wrong codes lock an account whose password is known.
+AXES_RESET_ON_SUCCESS = False
+# Password spraying: this many failures from one address within 15 minutes refuse further
+# sign-in attempts from it until the window has passed (C20: at most 100 failures an hour).
+UVISA_ADDRESS_FAILURE_LIMIT = env_int("UVISA_ADDRESS_FAILURE_LIMIT", 20)
 AXES_ENABLE_ACCESS_FAILURE_LOG = True  # every failure kept (C9, C21), not only the counter
 UVISA_INACTIVE_DAYS = env_int("UVISA_INACTIVE_DAYS", 90)  # C8: `disable_inactive_accounts`
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
