@@ -80,6 +80,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads a request body (docs/security.md, finding 5).
+    "cases.accounts.middleware.PublicUploadGuardMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -272,6 +274,13 @@ UVISA_SIGNING_P12_PASSWORD = env("UVISA_SIGNING_P12_PASSWORD")
 UVISA_SIGNING_EXTRA_CERTS = env_list("UVISA_SIGNING_EXTRA_CERTS")
 UVISA_FONT_DIR = env("UVISA_FONT_DIR", "/usr/share/fonts/truetype/dejavu")
 UVISA_MAX_VERIFY_BYTES = env_int("UVISA_MAX_VERIFY_BYTES", 10 * 1024 * 1024)
+# The public verification page (cases/documents/pdf_sandbox.py, cases/accounts/middleware.py):
+# uploads parsed in a child process with these limits, at most this many at once per machine,
+# and at most UVISA_VERIFY_PER_MINUTE uploads or code checks per address and minute.
+UVISA_VERIFY_CPU_SECONDS = env_int("UVISA_VERIFY_CPU_SECONDS", 5)
+UVISA_VERIFY_MEMORY_MB = env_int("UVISA_VERIFY_MEMORY_MB", 768)
+UVISA_VERIFY_CONCURRENCY = env_int("UVISA_VERIFY_CONCURRENCY", 1)
+UVISA_VERIFY_PER_MINUTE = env_int("UVISA_VERIFY_PER_MINUTE", 10)
 
 
 # --- Security (docs/security.md maps each line to CJIS / ASVS C1-C24) ---

@@ -9,9 +9,11 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.utils import timezone
 
-from cases.documents.signing import agency_certificate_fingerprints, inspect_signature
+from cases.documents import pdf_sandbox
+from cases.documents.signing import agency_certificate_fingerprints
 from cases.models import (
     IssuedForm,
     Status,
@@ -94,7 +96,13 @@ def verify_pdf(data: bytes) -> Verdict:
         if match
         else None
     )
-    info = inspect_signature(data)
+    # Parsed in a limited child process: the file may come from anyone (pdf_sandbox.py).
+    info = pdf_sandbox.inspect(
+        data,
+        cpu_seconds=settings.UVISA_VERIFY_CPU_SECONDS,
+        memory_mb=settings.UVISA_VERIFY_MEMORY_MB,
+        slots=settings.UVISA_VERIFY_CONCURRENCY,
+    )
     if info.present and info.certificate_sha256 in _known_fingerprints():
         if info.intact and info.valid and info.entire_file:
             return Verdict(UNKNOWN, "signed with the agency's key but not in its record", by_code)

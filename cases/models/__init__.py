@@ -1,7 +1,13 @@
 """The models of the ``cases`` app, one module a concern; import them from here."""
 
 from cases.models.documents import IssuedForm, LetterTemplate, OriginalHandover
-from cases.models.records import AccessLog, AuditChainHead, ReminderSent, UserSession
+from cases.models.records import (
+    AccessLog,
+    AuditChainHead,
+    RateLimitWindow,
+    ReminderSent,
+    UserSession,
+)
 from cases.models.reference import (
     AdvocateOrganization,
     Agency,
@@ -44,6 +50,7 @@ __all__ = [
     "AdvocateOrganization",
     "Agency",
     "AuditChainHead",
+    "RateLimitWindow",
     "CaseEvent",
     "CertificationRequest",
     "CertifyingOfficial",

@@ -72,6 +72,25 @@ class AccessLog(models.Model):
         raise ValueError("The access log is append-only.")
 
 
+class RateLimitWindow(models.Model):
+    """Requests from one address to one rate-limited page in one minute (cases/accounts/
+    lockout.py). In the database, so that every worker and server shares the count."""
+
+    scope = models.CharField(max_length=30)
+    address = models.CharField(max_length=45)
+    minute = models.DateTimeField()
+    hits = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "address", "minute"], name="one_window")
+        ]
+        indexes = [models.Index(fields=["minute"])]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.address} {self.minute:%H:%M} {self.hits}"
+
+
 class UserSession(models.Model):
     """A signed-in session, so users can see and end theirs and administrators anyone's."""
 
