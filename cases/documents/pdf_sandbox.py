@@ -23,7 +23,8 @@ import fcntl
 import json
 import os
 import resource
-import subprocess  # nosec B404: a fixed command line, our own module, no shell
+# A fixed command line (this module), no shell.
+import subprocess  # nosec B404
 import sys
 import tempfile
 import time
@@ -109,7 +110,8 @@ def inspect(
     }
     with _slot(slots, wait_seconds):
         try:
-            done = subprocess.run(  # noqa: S603 # nosec B603: fixed argv, no shell
+            # Fixed argv (this module, two numbers), no shell.
+            done = subprocess.run(  # noqa: S603 # nosec B603
                 command,
                 input=data,
                 capture_output=True,
