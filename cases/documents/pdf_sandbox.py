@@ -23,7 +23,6 @@ import fcntl
 import json
 import os
 import resource
-# A fixed command line (this module), no shell.
 import subprocess  # nosec B404
 import sys
 import tempfile
