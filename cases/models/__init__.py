@@ -5,6 +5,7 @@ from cases.models.records import (
     AccessLog,
     AuditChainHead,
     RateLimitWindow,
+    ReauthGrant,
     ReminderSent,
     UserSession,
 )
@@ -51,6 +52,7 @@ __all__ = [
     "Agency",
     "AuditChainHead",
     "RateLimitWindow",
+    "ReauthGrant",
     "CaseEvent",
     "CertificationRequest",
     "CertifyingOfficial",

@@ -72,6 +72,22 @@ class AccessLog(models.Model):
         raise ValueError("The access log is append-only.")
 
 
+class ReauthGrant(models.Model):
+    """One re-authentication (password and code), good for one decision (C2).
+
+    Claimed with a single conditional UPDATE (cases/accounts/sessions.py): of two decisions
+    posted at the same moment in one session, exactly one gets it; the session's copy of the
+    grant is only a pointer to this row."""
+
+    token = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.created_at:%Y-%m-%d %H:%M}"
+
+
 class RateLimitWindow(models.Model):
     """Requests from one address to one rate-limited page in one minute (cases/accounts/
     lockout.py). In the database, so that every worker and server shares the count."""
