@@ -13,6 +13,8 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cases.accounts.sessions import end_tracked_session
 from cases.models import (
@@ -122,3 +124,41 @@ class UserSessionAdmin(admin.ModelAdmin):
 
         for row in queryset.filter(ended_at__isnull=True):
             end_tracked_session(row.session_key, reason=f"ended by {request.user.get_username()}")
+
+
+# --- second-factor devices: never a key, a QR code or a recovery code (C1, ASVS V2.9.1) ---
+
+for _model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)  # django-otp's admins show the key and a QR code
+
+
+@admin.register(TOTPDevice)
+class TOTPDeviceAdmin(admin.ModelAdmin):
+    """Administrators see who has an authenticator and may remove it (the user enrols again
+    at the next sign-in); the secret never leaves the server."""
+
+    list_display = ["user", "name", "confirmed", "created_at", "last_used_at"]
+    fields = ["user", "name", "confirmed", "created_at", "last_used_at"]
+    readonly_fields = ["user", "created_at", "last_used_at"]
+    search_fields = ["user__username"]
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(StaticDevice)
+class RecoveryCodesAdmin(admin.ModelAdmin):
+    """Recovery codes: how many are left, never the codes."""
+
+    list_display = ["user", "name", "confirmed", "codes_left"]
+    fields = ["user", "name", "confirmed"]
+    readonly_fields = ["user"]
+    search_fields = ["user__username"]
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description="codes left")
+    def codes_left(self, device: StaticDevice) -> int:
+        return device.token_set.count()

@@ -12,11 +12,15 @@ class CasesConfig(AppConfig):
     def ready(self) -> None:
         # Imported here, not at the top: these modules import the models, which Django loads
         # only after the app registry is ready.
-        from cases.accounts import sessions  # noqa: F401  (session tracking, account-disable signals)
+        from cases.accounts import (
+            otp_keys,
+            sessions,  # noqa: F401  (session tracking, account-disable signals)
+        )
         from cases.page_cache import connect
         from cases.roles import sync_roles
 
         post_migrate.connect(sync_roles, sender=self)
+        otp_keys.install()  # TOTP secrets encrypted at rest
         # last_login moves when the second factor is passed (cases/accounts/views.py), never at
         # the password step alone: the inactivity rule (C8) counts real sign-ins only.
         # django.contrib.auth's ready() (earlier in INSTALLED_APPS) has connected it by now.

@@ -78,8 +78,11 @@ def compute_access_hash(prev_hash: str, entry: AccessLog) -> str:
 
 
 def _locked_head(pk: int) -> AuditChainHead:
-    AuditChainHead.objects.get_or_create(pk=pk)
-    return AuditChainHead.objects.select_for_update().get(pk=pk)
+    head = AuditChainHead.objects.select_for_update().filter(pk=pk).first()
+    if head is None:  # the very first link (migration 0010 creates both rows)
+        AuditChainHead.objects.get_or_create(pk=pk)
+        head = AuditChainHead.objects.select_for_update().get(pk=pk)
+    return head
 
 
 def append_event(event: CaseEvent) -> CaseEvent:
@@ -214,7 +217,7 @@ def log_access(
         user_agent=user_agent(request),
         path=request.path[:300],
     )
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         head = _locked_head(ACCESS_HEAD)
         entry.prev_hash = head.last_hash or GENESIS
         entry.hash = compute_access_hash(entry.prev_hash, entry)

@@ -14,9 +14,12 @@ from typing import Any
 from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cases.lib.crypto import (
     EncryptedFileSystemStorage,
+    decrypt_text,
+    encrypt_text,
     encrypted_field_names,
     file_key_id,
     key_of,
@@ -61,6 +64,10 @@ class Command(BaseCommand):
             names = encrypted_field_names(model)
             counts = _raw_key_ids(model, names)
             self.stdout.write(f"{model.__name__}: {dict(counts) or 'no values'}")
+        totp = Counter(
+            key_of(k) or "plain" for k in TOTPDevice.objects.values_list("key", flat=True)
+        )
+        self.stdout.write(f"TOTPDevice: {dict(totp) or 'no values'}")
         if check:
             self.stdout.write(f"files: {dict(self._file_keys())}; current key {primary}")
             return
@@ -72,6 +79,12 @@ class Command(BaseCommand):
                     obj = model.objects.select_for_update().get(pk=pk)
                     # Saving writes every encrypted value again under the first key.
                     model.objects.filter(pk=pk).update(**{n: getattr(obj, n) for n in names})
+                rows += 1
+        # TOTP secrets (cases/accounts/otp_keys.py), read raw and written raw.
+        for pk, key in TOTPDevice.objects.values_list("pk", "key"):
+            if key and key_of(key) != primary:
+                plain = decrypt_text(key) if key_of(key) else key
+                TOTPDevice.objects.filter(pk=pk).update(key=encrypt_text(plain))
                 rows += 1
         files = 0
         storage = default_storage
