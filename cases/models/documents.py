@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from cases.lib.crypto import EncryptedCharField, EncryptedDateField, EncryptedTextField
 from cases.lib.letter_templates import UnsafeTemplate, check
 from cases.models.requests import CertificationRequest
 
@@ -62,10 +63,11 @@ class OriginalHandover(models.Model):
         OTHER = "other", "Other"
 
     issued_form = models.ForeignKey(IssuedForm, on_delete=models.PROTECT, related_name="handovers")
-    received_by = models.CharField(max_length=200, help_text="Name and role of the recipient")
-    received_on = models.DateField()
+    # Encrypted at rest like the request's own fields (C12): who received a victim's form.
+    received_by = EncryptedCharField(max_length=200, help_text="Name and role of the recipient")
+    received_on = EncryptedDateField()
     method = models.CharField(max_length=20, choices=Method.choices)
-    note = models.TextField(blank=True)
+    note = EncryptedTextField(blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

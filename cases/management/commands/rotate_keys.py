@@ -31,9 +31,10 @@ from cases.models import (
     CertifyingOfficial,
     Document,
     FamilyMember,
+    OriginalHandover,
 )
 
-REWRITTEN = [CertificationRequest, FamilyMember, Document]
+REWRITTEN = [CertificationRequest, FamilyMember, Document, OriginalHandover]
 
 
 def _raw_key_ids(model: type, names: list[str]) -> Counter:
