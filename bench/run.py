@@ -58,6 +58,8 @@ def production_env(args: argparse.Namespace) -> dict[str, str]:
             "DJANGO_SETTINGS_MODULE": "bench.settings",
             "DJANGO_DEBUG": "0",
             "DJANGO_SECRET_KEY": env.get("DJANGO_SECRET_KEY") or secrets.token_urlsafe(50),
+            "UVISA_AUDIT_KEY": env.get("UVISA_AUDIT_KEY") or secrets.token_urlsafe(32),
+            "DJANGO_EMAIL_USE_TLS": "1",  # production refuses plain SMTP; no mail is sent
             # Plain HTTP on 127.0.0.1: no TLS proxy in front, so no redirect to https.
             "DJANGO_SECURE_SSL_REDIRECT": "0",
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",

@@ -131,7 +131,12 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    (BASE_DIR / "var").mkdir(exist_ok=True)
+    (BASE_DIR / "var").mkdir(mode=0o700, exist_ok=True)
+    # The database file holds everything: created readable by its owner only (C12); the
+    # test database and any existing file are set to 0600 on connection (cases/apps.py).
+    _sqlite = Path(DATABASES["default"]["NAME"])
+    if _sqlite.parent.is_dir() and not _sqlite.exists():
+        os.close(os.open(_sqlite, os.O_CREAT | os.O_WRONLY, 0o600))
     # Wait for the write lock instead of failing at once; IMMEDIATE makes every
     # write transaction take the lock up front, so two writers queue cleanly.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
@@ -230,6 +235,16 @@ EMAIL_PORT = env_int("DJANGO_EMAIL_PORT", 25)
 EMAIL_HOST_USER = env("DJANGO_EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env("DJANGO_EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("DJANGO_EMAIL_USE_SSL", False)
+if (
+    not DEBUG
+    and EMAIL_BACKEND == "django.core.mail.backends.smtp.EmailBackend"
+    and not (EMAIL_USE_TLS or EMAIL_USE_SSL)
+):
+    # Mail names requests and people: never over plain SMTP in production (C11).
+    raise ImproperlyConfigured(
+        "SMTP without TLS: set DJANGO_EMAIL_USE_TLS=1 (STARTTLS) or DJANGO_EMAIL_USE_SSL=1."
+    )
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", "uvisa-tracker@localhost")
 UVISA_SITE_URL = env("UVISA_SITE_URL", "http://127.0.0.1:8000")
 
