@@ -3,7 +3,8 @@ like other secrets).
 
 django-otp keeps the TOTP key as hex in ``otp_totp_totpdevice.key``: a database dump was the
 second factor of every account. The column now holds ``v1:<key id>:...`` (AES-256-GCM under
-``UVISA_FIELD_KEYS``, cases/lib/crypto.py; 76 characters, within its 80); the key is encrypted
+``UVISA_FIELD_KEYS``, cases/lib/crypto.py; 76 characters for the 20-byte key, within the
+column's 80); the key is encrypted
 before every save and decrypted where django-otp reads it (``bin_key``), so enrolment,
 verification and the authenticator link are unchanged. ``rotate_keys`` re-encrypts them.
 """
@@ -16,12 +17,12 @@ from typing import Any
 from django.db.models.signals import pre_save
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from cases.lib.crypto import decrypt_text, encrypt_text, is_encrypted
+from cases.lib.crypto import decrypt_hex_key, encrypt_hex_key, is_encrypted
 
 
 def plain_key(device: TOTPDevice) -> str:
     key = device.key or ""
-    return decrypt_text(key) if is_encrypted(key) else key
+    return decrypt_hex_key(key) if is_encrypted(key) else key
 
 
 def _bin_key(device: TOTPDevice) -> bytes:
@@ -30,7 +31,7 @@ def _bin_key(device: TOTPDevice) -> bytes:
 
 def _encrypt_before_save(sender: Any, instance: TOTPDevice, **kwargs: Any) -> None:
     if instance.key and not is_encrypted(instance.key):
-        instance.key = encrypt_text(instance.key)
+        instance.key = encrypt_hex_key(instance.key)
 
 
 def install() -> None:

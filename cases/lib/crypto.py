@@ -100,6 +100,18 @@ def decrypt_text(value: str) -> str:
     return decrypt_bytes(kid, base64.b64decode(payload)).decode()
 
 
+def encrypt_hex_key(hex_key: str) -> str:
+    """A hex secret (a TOTP key) encrypted as its bytes: 20 bytes fit django-otp's 80-character
+    column (``v1:<id>:`` + 64 base64 characters)."""
+    kid, blob = encrypt_bytes(bytes.fromhex(hex_key), associated=b"hex-key")
+    return f"{PREFIX}:{kid}:{base64.b64encode(blob).decode()}"
+
+
+def decrypt_hex_key(value: str) -> str:
+    _, kid, payload = value.split(":", 2)
+    return decrypt_bytes(kid, base64.b64decode(payload), associated=b"hex-key").hex()
+
+
 def key_of(value: str) -> str | None:
     return value.split(":", 2)[1] if value and is_encrypted(value) else None
 

@@ -5,21 +5,21 @@ from django.db import migrations
 
 
 def encrypt_keys(apps, schema_editor):
-    from cases.lib.crypto import encrypt_text, is_encrypted
+    from cases.lib.crypto import encrypt_hex_key, is_encrypted
 
     TOTPDevice = apps.get_model("otp_totp", "TOTPDevice")
     for pk, key in TOTPDevice.objects.values_list("pk", "key"):
         if key and not is_encrypted(key):
-            TOTPDevice.objects.filter(pk=pk).update(key=encrypt_text(key))
+            TOTPDevice.objects.filter(pk=pk).update(key=encrypt_hex_key(key))
 
 
 def decrypt_keys(apps, schema_editor):
-    from cases.lib.crypto import decrypt_text, is_encrypted
+    from cases.lib.crypto import decrypt_hex_key, is_encrypted
 
     TOTPDevice = apps.get_model("otp_totp", "TOTPDevice")
     for pk, key in TOTPDevice.objects.values_list("pk", "key"):
         if key and is_encrypted(key):
-            TOTPDevice.objects.filter(pk=pk).update(key=decrypt_text(key))
+            TOTPDevice.objects.filter(pk=pk).update(key=decrypt_hex_key(key))
 
 
 class Migration(migrations.Migration):

@@ -18,8 +18,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cases.lib.crypto import (
     EncryptedFileSystemStorage,
-    decrypt_text,
-    encrypt_text,
+    decrypt_hex_key,
+    encrypt_hex_key,
     encrypted_field_names,
     file_key_id,
     key_of,
@@ -84,8 +84,8 @@ class Command(BaseCommand):
         # TOTP secrets (cases/accounts/otp_keys.py), read raw and written raw.
         for pk, key in TOTPDevice.objects.values_list("pk", "key"):
             if key and key_of(key) != primary:
-                plain = decrypt_text(key) if key_of(key) else key
-                TOTPDevice.objects.filter(pk=pk).update(key=encrypt_text(plain))
+                plain = decrypt_hex_key(key) if key_of(key) else key
+                TOTPDevice.objects.filter(pk=pk).update(key=encrypt_hex_key(plain))
                 rows += 1
         files = 0
         storage = default_storage
