@@ -81,7 +81,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Before anything reads a request body (docs/security.md, finding 5).
-    "cases.accounts.middleware.PublicUploadGuardMiddleware",
+    "cases.documents.guard.PublicUploadGuardMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -289,7 +289,7 @@ UVISA_SIGNING_P12_PASSWORD = env("UVISA_SIGNING_P12_PASSWORD")
 UVISA_SIGNING_EXTRA_CERTS = env_list("UVISA_SIGNING_EXTRA_CERTS")
 UVISA_FONT_DIR = env("UVISA_FONT_DIR", "/usr/share/fonts/truetype/dejavu")
 UVISA_MAX_VERIFY_BYTES = env_int("UVISA_MAX_VERIFY_BYTES", 10 * 1024 * 1024)
-# The public verification page (cases/documents/pdf_sandbox.py, cases/accounts/middleware.py):
+# The public verification page (cases/documents/pdf_sandbox.py, cases/documents/guard.py):
 # uploads parsed in a child process with these limits, at most this many at once per machine,
 # and at most UVISA_VERIFY_PER_MINUTE uploads or code checks per address and minute.
 UVISA_VERIFY_CPU_SECONDS = env_int("UVISA_VERIFY_CPU_SECONDS", 5)

@@ -21,13 +21,11 @@ from datetime import timedelta
 from axes.handlers.proxy import AxesProxyHandler
 from axes.models import AccessAttempt, AccessFailureLog
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import F, Sum
+from django.db.models import Sum
 from django.http import HttpRequest
 from django.utils import timezone
 
 from cases.lib.http import client_ip
-from cases.models import RateLimitWindow
 
 
 def _window_start() -> object:
@@ -72,23 +70,3 @@ def address_throttled(request: HttpRequest) -> bool:
         return False
     recent = AccessFailureLog.objects.filter(ip_address=ip, attempt_time__gte=_window_start())
     return recent.count() >= settings.UVISA_ADDRESS_FAILURE_LIMIT
-
-
-def over_rate(scope: str, ip: str | None, per_minute: int) -> bool:
-    """Count one request from ``ip`` to ``scope`` in this minute; True beyond ``per_minute``.
-
-    Shared by every worker (a database row per address and minute); rows of earlier minutes
-    are dropped when a new minute starts."""
-    if ip is None:
-        return False
-    minute = timezone.now().replace(second=0, microsecond=0)
-    window = RateLimitWindow.objects.filter(scope=scope, address=ip, minute=minute)
-    if not window.update(hits=F("hits") + 1):
-        try:
-            with transaction.atomic():
-                RateLimitWindow.objects.create(scope=scope, address=ip, minute=minute, hits=1)
-        except IntegrityError:  # another worker created it first
-            window.update(hits=F("hits") + 1)
-        RateLimitWindow.objects.filter(minute__lt=minute - timedelta(minutes=5)).delete()
-    hits = window.values_list("hits", flat=True).first() or 0
-    return hits > per_minute

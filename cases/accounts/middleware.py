@@ -4,10 +4,7 @@
 - ``SecondFactorRequiredMiddleware``: a signed-in user who has not passed the second factor
   (TOTP or a recovery code) only reaches the second-factor pages and sign-out.
 - ``SecurityHeadersMiddleware``: Content-Security-Policy without inline script, and
-  ``Cache-Control: no-store`` on every page served to a signed-in user.
-- ``PublicUploadGuardMiddleware``: the anonymous verification page refuses an upload by its
-  Content-Length, and beyond a per-address rate, before a byte of the body is read.
-"""
+  ``Cache-Control: no-store`` on every page served to a signed-in user."""
 
 from __future__ import annotations
 
@@ -25,7 +22,6 @@ from django_otp import devices_for_user
 if TYPE_CHECKING:
     pass
 
-from cases.accounts import lockout
 from cases.accounts.sessions import (
     AUTH_AT,
     SEEN_AT,
@@ -107,43 +103,3 @@ class SecurityHeadersMiddleware:
             response.headers["Cache-Control"] = "no-store, max-age=0"
             response.headers["Pragma"] = "no-cache"
         return response
-
-
-class PublicUploadGuardMiddleware:
-    """/verify/ takes files from anyone (ASVS V12.1.1, V13.4.1): refuse a POST whose declared
-    size is over the limit or absent, and a client over ``UVISA_VERIFY_PER_MINUTE``, before
-    anything (CSRF check, form parsing) reads the body. Placed before CsrfViewMiddleware."""
-
-    # Multipart framing and the code field around the file.
-    OVERHEAD = 64 * 1024
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-        self.path = reverse("verify")
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.path_info != self.path or request.method != "POST":
-            return self.get_response(request)
-        ip = lockout.address(request)
-        if lockout.over_rate("verify", ip, settings.UVISA_VERIFY_PER_MINUTE):
-            return _refusal(429, "Too many verification requests from your address.", 60)
-        try:
-            declared = int(request.META.get("CONTENT_LENGTH") or "")
-        except ValueError:
-            return _refusal(411, "The upload must declare its length.")
-        if declared > settings.UVISA_MAX_VERIFY_BYTES + self.OVERHEAD:
-            limit = settings.UVISA_MAX_VERIFY_BYTES // (1024 * 1024)
-            return _refusal(413, f"The file is larger than {limit} MB.")
-        return self.get_response(request)
-
-
-def _refusal(status: int, text: str, retry_after: int | None = None) -> HttpResponse:
-    # Plain text: no session, user or template is touched for a refused upload.
-    response = HttpResponse(
-        text + " Nothing was read or kept.\n", status=status, content_type="text/plain"
-    )
-    if retry_after:
-        response["Retry-After"] = str(retry_after)
-    # The unread body is not drained: the server closes the connection instead.
-    response["Connection"] = "close"
-    return response

@@ -4,7 +4,8 @@ The public verification page (/verify/) reads files from anyone. A crafted or me
 PDF cost the worker 1.4 s of CPU and slowed every signed-in page (ASVS V12.1.1 / V13.4 denial
 of service; OWASP "resource exhaustion"). The parsing now runs in a child process that:
 
-- lowers its own priority (nice 19), so signed-in pages go first on a busy machine;
+- runs at the lowest CPU priority (SCHED_IDLE, and nice 19 where SCHED_IDLE is missing), set
+  before it imports anything, so signed-in pages go first on a busy machine;
 - limits itself with ``resource.setrlimit`` before reading a byte of the file: CPU seconds
   (``UVISA_VERIFY_CPU_SECONDS``) and address space (``UVISA_VERIFY_MEMORY_MB``);
 - is killed after a wall-clock timeout;
@@ -39,8 +40,19 @@ class Busy(Exception):
     """Every parsing slot is taken: the caller answers "try again shortly"."""
 
 
+# The child's first statements: lowest priority before any import costs CPU.
+LAUNCHER = (
+    "import os\n"
+    "try:\n"
+    "    os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))\n"
+    "except (AttributeError, OSError):\n"
+    "    os.nice(19)\n"
+    "import runpy\n"
+    "runpy.run_module('cases.documents.pdf_sandbox', run_name='__main__')\n"
+)
+
+
 def _limit_self(cpu_seconds: int, memory_mb: int) -> None:
-    os.nice(19)
     resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds))
     memory = memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
@@ -58,6 +70,13 @@ def main() -> None:
     data = sys.stdin.buffer.read()
     info = inspect_signature(data)
     sys.stdout.write(json.dumps(dataclasses.asdict(info)))
+
+
+def all_busy(slots: int) -> bool:
+    """Whether every slot is taken now (a cheap early answer, before an upload is read)."""
+    with contextlib.suppress(Busy), _slot(slots, 0):
+        return False
+    return True
 
 
 @contextlib.contextmanager
@@ -95,8 +114,8 @@ def inspect(
     """``inspect_signature(data)``, computed in a limited child process."""
     command = [
         sys.executable,
-        "-m",
-        "cases.documents.pdf_sandbox",
+        "-c",
+        LAUNCHER,
         str(cpu_seconds),
         str(memory_mb),
     ]
