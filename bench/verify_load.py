@@ -69,40 +69,43 @@ def one_get(port: int, path: str, cookie: str) -> float:
     return (time.perf_counter() - started) * 1000
 
 
+def _form(port: int) -> tuple[str, str]:
+    """(csrf cookie, form token) of the verification page, or empty when refused."""
+    conn = http.client.HTTPConnection(HOST, port, timeout=120)
+    conn.request("GET", "/verify/")
+    page = conn.getresponse()
+    html = page.read().decode()
+    conn.close()
+    cookie = ""
+    for name, value in page.getheaders():
+        if name.lower() == "set-cookie" and value.startswith("csrftoken="):
+            cookie = value.split(";", 1)[0]
+    found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+    return cookie, found.group(1) if found else ""
+
+
 def attacker(port: int, pdf: bytes, until: float, counts: Any) -> None:
-    """POST the file to /verify/ again and again, with a valid CSRF token."""
+    """POST the file to /verify/ again and again, as fast as the server answers, with a
+    valid CSRF token (fetched once; the body is built once, so the attacker's own CPU is
+    spent on sending, as a remote client's would be)."""
+    cookie, token = _form(port)
+    boundary = "----uvisabench"
+    body = (
+        (
+            f"--{boundary}\r\n"
+            'Content-Disposition: form-data; name="csrfmiddlewaretoken"\r\n\r\n'
+            f"{token}\r\n--{boundary}\r\n"
+            'Content-Disposition: form-data; name="file"; filename="form.pdf"\r\n'
+            "Content-Type: application/pdf\r\n\r\n"
+        ).encode()
+        + pdf
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
+    headers = {"Cookie": cookie, "Content-Type": f"multipart/form-data; boundary={boundary}"}
     while time.time() < until:
         conn = http.client.HTTPConnection(HOST, port, timeout=120)
-        conn.request("GET", "/verify/")
-        page = conn.getresponse()
-        html = page.read().decode()
-        cookie = ""
-        for name, value in page.getheaders():
-            if name.lower() == "set-cookie" and value.startswith("csrftoken="):
-                cookie = value.split(";", 1)[0]
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
-        boundary = "----uvisabench"
-        body = (
-            (
-                f"--{boundary}\r\n"
-                'Content-Disposition: form-data; name="csrfmiddlewaretoken"\r\n\r\n'
-                f"{token}\r\n--{boundary}\r\n"
-                'Content-Disposition: form-data; name="file"; filename="form.pdf"\r\n'
-                "Content-Type: application/pdf\r\n\r\n"
-            ).encode()
-            + pdf
-            + f"\r\n--{boundary}--\r\n".encode()
-        )
         try:
-            conn.request(
-                "POST",
-                "/verify/",
-                body=body,
-                headers={
-                    "Cookie": cookie,
-                    "Content-Type": f"multipart/form-data; boundary={boundary}",
-                },
-            )
+            conn.request("POST", "/verify/", body=body, headers=headers)
             status = conn.getresponse().status
         except (OSError, http.client.HTTPException):
             status = 0  # refused before the body was read: the server closed the connection

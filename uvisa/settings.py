@@ -291,11 +291,11 @@ UVISA_FONT_DIR = env("UVISA_FONT_DIR", "/usr/share/fonts/truetype/dejavu")
 UVISA_MAX_VERIFY_BYTES = env_int("UVISA_MAX_VERIFY_BYTES", 10 * 1024 * 1024)
 # The public verification page (cases/documents/pdf_sandbox.py, cases/documents/guard.py):
 # uploads parsed in a child process with these limits, at most this many at once per machine,
-# and at most UVISA_VERIFY_PER_MINUTE uploads or code checks per address and minute.
+# and at most UVISA_VERIFY_PER_MINUTE requests (the page and its checks) per address and minute.
 UVISA_VERIFY_CPU_SECONDS = env_int("UVISA_VERIFY_CPU_SECONDS", 5)
 UVISA_VERIFY_MEMORY_MB = env_int("UVISA_VERIFY_MEMORY_MB", 768)
 UVISA_VERIFY_CONCURRENCY = env_int("UVISA_VERIFY_CONCURRENCY", 1)
-UVISA_VERIFY_PER_MINUTE = env_int("UVISA_VERIFY_PER_MINUTE", 10)
+UVISA_VERIFY_PER_MINUTE = env_int("UVISA_VERIFY_PER_MINUTE", 20)
 
 
 # --- Security (docs/security.md maps each line to CJIS / ASVS C1-C24) ---

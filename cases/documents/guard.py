@@ -1,10 +1,11 @@
 """The public verification page's guard, in front of everything that reads a request body.
 
 /verify/ takes files from anyone (ASVS V12.1.1, V13.4.1; finding 5 of the security review):
-a POST is refused with 429 beyond ``UVISA_VERIFY_PER_MINUTE`` per address, with 411 without a
-declared length, with 413 when the declared length is over ``UVISA_MAX_VERIFY_BYTES``, and with
-503 when every parsing slot is busy (cases/documents/pdf_sandbox.py), all before the CSRF check
-or the form parser reads a byte of the body.
+every request (the form page and its POST) is refused with 429 beyond
+``UVISA_VERIFY_PER_MINUTE`` per address; a POST with 411 without a declared length, with 413
+when the declared length is over ``UVISA_MAX_VERIFY_BYTES``, and with 503 when every parsing
+slot is busy (cases/documents/pdf_sandbox.py), all before the CSRF check or the form parser
+reads a byte of the body.
 """
 
 from __future__ import annotations
@@ -24,6 +25,10 @@ from cases.documents import pdf_sandbox
 from cases.lib.http import client_ip
 from cases.models import RateLimitWindow
 
+# Addresses already over the limit in this minute, per worker: refusing them again costs no
+# database write (a flood is refused at the price of a dictionary lookup).
+_over: dict[tuple[str, str], object] = {}
+
 
 def over_rate(scope: str, ip: str | None, per_minute: int) -> bool:
     """Count one request from ``ip`` to ``scope`` in this minute; True beyond ``per_minute``.
@@ -33,6 +38,8 @@ def over_rate(scope: str, ip: str | None, per_minute: int) -> bool:
     if ip is None:
         return False
     minute = timezone.now().replace(second=0, microsecond=0)
+    if _over.get((scope, ip)) == minute:
+        return True
     window = RateLimitWindow.objects.filter(scope=scope, address=ip, minute=minute)
     if not window.update(hits=F("hits") + 1):
         try:
@@ -42,7 +49,12 @@ def over_rate(scope: str, ip: str | None, per_minute: int) -> bool:
             window.update(hits=F("hits") + 1)
         RateLimitWindow.objects.filter(minute__lt=minute - timedelta(minutes=5)).delete()
     hits = window.values_list("hits", flat=True).first() or 0
-    return hits > per_minute
+    if hits > per_minute:
+        if len(_over) > 10_000:
+            _over.clear()
+        _over[(scope, ip)] = minute
+        return True
+    return False
 
 
 class PublicUploadGuardMiddleware:
@@ -58,11 +70,13 @@ class PublicUploadGuardMiddleware:
         self.path = reverse("verify")
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.path_info != self.path or request.method != "POST":
+        if request.path_info != self.path:
             return self.get_response(request)
         AxesProxyHandler.update_request(request)  # the client address behind the proxy
         if over_rate("verify", client_ip(request), settings.UVISA_VERIFY_PER_MINUTE):
             return _refusal(429, "Too many verification requests from your address.", 60)
+        if request.method != "POST":
+            return self.get_response(request)
         try:
             declared = int(request.META.get("CONTENT_LENGTH") or "")
         except ValueError:

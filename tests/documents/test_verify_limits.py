@@ -13,7 +13,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from cases.documents import pdf_sandbox, signing, verification
+from cases.documents import guard, pdf_sandbox, signing, verification
 from cases.models import Status
 from tests.documents.test_signed_forms import certified
 
@@ -54,6 +54,7 @@ def test_an_upload_without_a_declared_length_is_refused(client):
 
 
 def test_verification_is_rate_limited_per_address(client, settings):
+    guard._over.clear()  # the per-worker memo of refused addresses
     settings.UVISA_VERIFY_PER_MINUTE = 3
     url = reverse("verify")
     codes = [
@@ -65,6 +66,8 @@ def test_verification_is_rate_limited_per_address(client, settings):
     assert refused.status_code == 429 and refused["Retry-After"] == "60"
     other = client.post(url, {"code": "ZZZZ-ZZZZ-ZZZZ"}, REMOTE_ADDR="198.51.100.2")
     assert other.status_code == 200
+    assert client.get(url, REMOTE_ADDR="203.0.113.9").status_code == 429  # the page too
+    guard._over.clear()
 
 
 def test_uploads_are_parsed_in_another_process(make_request, people, monkeypatch):
