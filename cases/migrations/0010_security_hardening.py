@@ -22,6 +22,7 @@ def rechain(apps, schema_editor):
     """Check the old unkeyed chain, then chain every event again under the audit key.
 
     A broken old chain stops the migration: re-keying it would launder the tampering."""
+    # The live chain code: the migrated chain must be what the application verifies.
     from cases.audit import (
         ACCESS_HEAD,
         CASE_HEAD,

@@ -5,6 +5,7 @@ from django.db import migrations
 
 
 def encrypt_keys(apps, schema_editor):
+    # The live key ring (settings), as the application will decrypt with it.
     from cases.lib.crypto import encrypt_hex_key, is_encrypted
 
     TOTPDevice = apps.get_model("otp_totp", "TOTPDevice")
@@ -14,6 +15,7 @@ def encrypt_keys(apps, schema_editor):
 
 
 def decrypt_keys(apps, schema_editor):
+    # The live key ring (settings), as the application encrypted with it.
     from cases.lib.crypto import decrypt_hex_key, is_encrypted
 
     TOTPDevice = apps.get_model("otp_totp", "TOTPDevice")

@@ -17,6 +17,7 @@ def _unkeyed(prev, content):
 def rechain(apps, schema_editor):
     """Check the old unkeyed chain (a broken one stops the migration: re-keying it would
     launder the tampering), then chain every event again under the audit key."""
+    # The live chain code: the migrated chain must be what the application verifies.
     from federal_requests.audit import GENESIS, compute_hash, event_content
 
     AuditEvent = apps.get_model("federal_requests", "AuditEvent")
