@@ -26,7 +26,7 @@ def decrypt_keys(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0012_reauth_grant"),
+        ("cases", "0014_reauth_grant"),
         ("otp_totp", "0003_add_timestamps"),
     ]
 

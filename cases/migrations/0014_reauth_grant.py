@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0011_rate_limit'),
+        ('cases', '0013_rate_limit'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

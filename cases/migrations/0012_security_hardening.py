@@ -95,7 +95,7 @@ def drop_truncate_triggers(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0009_data_version'),
+        ('cases', '0011_department_records'),
     ]
 
     operations = [

@@ -29,7 +29,7 @@ def encrypt_existing(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0013_encrypt_totp_keys'),
+        ('cases', '0015_encrypt_totp_keys'),
     ]
 
     operations = [

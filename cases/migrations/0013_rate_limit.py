@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0010_security_hardening'),
+        ('cases', '0012_security_hardening'),
     ]
 
     operations = [
