@@ -40,8 +40,10 @@ run: install
 # SQLite unless DATABASE_URL is set.
 TEST_ENV := DJANGO_SECRET_KEY=test-only-secret-key-not-for-production-0123456789abcdef \
 	DJANGO_DEBUG=0 DJANGO_SECURE_SSL_REDIRECT=0 DJANGO_ALLOWED_HOSTS=localhost,127.0.0.1,testserver \
+	DJANGO_EMAIL_USE_TLS=1 \
 	UVISA_FIELD_KEYS=dGVzdC1vbmx5LWZpZWxkLWtleS0zMi1ieXRlcy0wMDE= \
-	UVISA_LOOKUP_KEY=dGVzdC1vbmx5LWxvb2t1cC1rZXktbm90LWZvci1wcm9k
+	UVISA_LOOKUP_KEY=dGVzdC1vbmx5LWxvb2t1cC1rZXktbm90LWZvci1wcm9k \
+	UVISA_AUDIT_KEY=dGVzdC1vbmx5LWF1ZGl0LWhtYWMta2V5LTMyLWJ5dGVzLTAwMQ==
 
 # The browser tests drive Debian's Chromium (no browser download): say in one line what is
 # missing before anything runs.

@@ -23,6 +23,7 @@ Needs data (``manage.py seed_bulk``), wrk (``apt-get install wrk``) and pdftoppm
 from __future__ import annotations
 
 import argparse
+import base64
 import http.client
 import json
 import os
@@ -58,6 +59,9 @@ def production_env(args: argparse.Namespace) -> dict[str, str]:
             "DJANGO_SETTINGS_MODULE": "bench.settings",
             "DJANGO_DEBUG": "0",
             "DJANGO_SECRET_KEY": env.get("DJANGO_SECRET_KEY") or secrets.token_urlsafe(50),
+            "UVISA_AUDIT_KEY": env.get("UVISA_AUDIT_KEY")
+            or base64.b64encode(secrets.token_bytes(32)).decode(),
+            "DJANGO_EMAIL_USE_TLS": "1",  # production refuses plain SMTP; no mail is sent
             # Plain HTTP on 127.0.0.1: no TLS proxy in front, so no redirect to https.
             "DJANGO_SECURE_SSL_REDIRECT": "0",
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",

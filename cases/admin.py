@@ -13,8 +13,14 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cases.accounts.sessions import end_tracked_session
 from cases.documents.official import (
@@ -104,8 +110,25 @@ class StatuteAdmin(admin.ModelAdmin):
     filter_horizontal = ["categories"]
 
 
+@login_not_required
+def admin_login(request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+    """The admin has no sign-in form of its own: one sign-in, with the system-use notice,
+    the lockout and the second factor, for everyone (C1, C5, C14)."""
+    target = request.GET.get("next") or reverse("admin:index")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = reverse("admin:index")
+    return redirect(f"{reverse('login')}?next={target}")
+
+
+admin.site.login = admin_login  # type: ignore[method-assign]
+
+
 @admin.register(CaseEvent)
 class CaseEventAdmin(ReadOnlyAdmin):
+    """Events without their notes: a note may hold victim details, which administrators do
+    not read (8 U.S.C. 1367; the case page shows notes to those in the request's scope)."""
+
+    exclude = ["note"]
     list_display = [
         "created_at",
         "request",
@@ -243,3 +266,41 @@ class UserSessionAdmin(admin.ModelAdmin):
 
         for row in queryset.filter(ended_at__isnull=True):
             end_tracked_session(row.session_key, reason=f"ended by {request.user.get_username()}")
+
+
+# --- second-factor devices: never a key, a QR code or a recovery code (C1, ASVS V2.9.1) ---
+
+for _model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)  # django-otp's admins show the key and a QR code
+
+
+@admin.register(TOTPDevice)
+class TOTPDeviceAdmin(admin.ModelAdmin):
+    """Administrators see who has an authenticator and may remove it (the user enrols again
+    at the next sign-in); the secret never leaves the server."""
+
+    list_display = ["user", "name", "confirmed", "created_at", "last_used_at"]
+    fields = ["user", "name", "confirmed", "created_at", "last_used_at"]
+    readonly_fields = ["user", "created_at", "last_used_at"]
+    search_fields = ["user__username"]
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(StaticDevice)
+class RecoveryCodesAdmin(admin.ModelAdmin):
+    """Recovery codes: how many are left, never the codes."""
+
+    list_display = ["user", "name", "confirmed", "codes_left"]
+    fields = ["user", "name", "confirmed"]
+    readonly_fields = ["user"]
+    search_fields = ["user__username"]
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description="codes left")
+    def codes_left(self, device: StaticDevice) -> int:
+        return device.token_set.count()

@@ -395,8 +395,10 @@ def request_transition(request: HttpRequest, reference: str, name: str) -> HttpR
                 request, "cases/detail.html", _detail_context(request, obj, bound), status=400
             )
         data = form.cleaned_data
-    if step.reauth:
-        consume_fresh_auth(request)
+    if step.reauth and not consume_fresh_auth(request):
+        # Already claimed by another step posted from this session at the same moment.
+        messages.warning(request, "Confirm your password and code, then take the step again.")
+        return redirect(f"{reverse('reauth')}?next={obj.get_absolute_url()}")
     try:
         step.call(obj, request.user, data)
     except (WorkflowError, ValidationError) as exc:

@@ -1,20 +1,22 @@
 """The log's own tamper-evident audit trail (the same idea as the case workflow's).
 
-``hash = SHA-256(prev_hash + "\\n" + canonical JSON of the event)``. Appending locks the
-single ``AuditChainHead`` row, so concurrent writers append one after the other.
+``hash = HMAC-SHA256(UVISA_AUDIT_KEY, prev_hash + "\\n" + canonical JSON of the event)``, keyed
+with a key outside the database so that its owner cannot recompute a rewritten chain (C9).
+Appending locks the single ``AuditChainHead`` row, so concurrent writers append one after the
+other.
 ``verify_chain`` walks the events in insertion order (``manage.py federal_audit_verify``).
-On PostgreSQL a trigger refuses UPDATE and DELETE on the audit and access-log tables
-(migration 0002).
+On PostgreSQL triggers refuse UPDATE, DELETE and TRUNCATE on the audit and access-log tables
+(migrations 0002 and 0003).
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
+import hmac
 from dataclasses import dataclass
 from datetime import UTC
 from typing import Any
 
+from cases.lib.crypto import chain_hash
 from federal_requests.models import AuditChainHead, AuditEvent
 
 GENESIS = "0" * 64
@@ -33,10 +35,7 @@ def event_content(event: AuditEvent) -> dict[str, Any]:
 
 
 def compute_hash(prev_hash: str, event: AuditEvent) -> str:
-    canonical = json.dumps(
-        event_content(event), sort_keys=True, separators=(",", ":"), ensure_ascii=False
-    )
-    return hashlib.sha256(f"{prev_hash}\n{canonical}".encode()).hexdigest()
+    return chain_hash(prev_hash, event_content(event))
 
 
 def append_event(event: AuditEvent) -> AuditEvent:
@@ -70,7 +69,7 @@ def verify_chain() -> tuple[int, Break | None]:
         count += 1
         if event.prev_hash != prev:
             return count, Break(event.pk, "does not follow the previous event")
-        if event.hash != compute_hash(prev, event):
+        if not hmac.compare_digest(event.hash, compute_hash(prev, event)):
             return count, Break(event.pk, "content does not match its hash")
         prev = event.hash
         last = event

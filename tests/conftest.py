@@ -16,6 +16,8 @@ from typing import Any
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.db import transaction
+from django.db.backends.postgresql.operations import DatabaseOperations as PostgresOperations
 from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
@@ -33,6 +35,19 @@ from cases.models import (
 )
 from cases.reference_data import MEDFORD_AGENCY, load_reference_data
 from cases.roles import ADVOCATE, AUDITOR, CHIEF, COORDINATOR, DETECTIVE, sync_roles
+
+
+def _flush_past_truncate_triggers(self: Any, sql_list: list[str]) -> None:
+    """Django empties the tables after a transactional test with TRUNCATE, which the audit
+    tables' statement-level triggers refuse (C9). The test cluster's superuser suspends
+    triggers for that one transaction; production has no such path (docs/deploy.md)."""
+    with transaction.atomic(using=self.connection.alias), self.connection.cursor() as cursor:
+        cursor.execute("SET LOCAL session_replication_role = replica")
+        for sql in sql_list:
+            cursor.execute(sql)
+
+
+PostgresOperations.execute_sql_flush = _flush_past_truncate_triggers
 
 PERSONAS = [
     "advocate",

@@ -14,6 +14,8 @@ PRODUCTION_ENV = {
     "DATABASE_URL": "postgres://uvisa:secret@db.internal:5432/uvisa?conn_max_age=600",
     "UVISA_FIELD_KEYS": "SFSEffG/AAmnJCft6IxpvQ2G6TxK8GcWj/dtqLF7t4g=",
     "UVISA_LOOKUP_KEY": "TCottqyZ3TvRqqe6rY+Y4PNHsAMwbqUSrA0gvTE1XJg=",
+    "UVISA_AUDIT_KEY": "c2V0dGluZ3MtdGVzdC1hdWRpdC1rZXktMzItYnl0ZXM=",
+    "DJANGO_EMAIL_USE_TLS": "1",
 }
 
 
@@ -60,3 +62,24 @@ def test_secrets_can_come_from_files(tmp_path):
 def test_a_malformed_boolean_is_refused():
     result = manage("check", env={**PRODUCTION_ENV, "DJANGO_DEBUG": "maybe"})
     assert result.returncode != 0 and "DJANGO_DEBUG must be a boolean" in result.stderr
+
+
+def test_production_refuses_smtp_without_tls():
+    env = {**PRODUCTION_ENV, "DJANGO_EMAIL_USE_TLS": "0"}
+    result = manage("check", env=env)
+    assert result.returncode != 0 and "SMTP without TLS" in result.stderr
+    assert manage("check", env={**env, "DJANGO_EMAIL_USE_SSL": "1"}).returncode == 0
+
+
+def test_production_needs_the_audit_key():
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "UVISA_AUDIT_KEY"}
+    result = manage("check", env={**env, "UVISA_AUDIT_KEY": ""})
+    assert result.returncode != 0 and "UVISA_AUDIT_KEY" in result.stderr
+
+
+def test_the_sqlite_file_is_created_private(tmp_path):
+    path = tmp_path / "fresh.sqlite3"
+    env = {**PRODUCTION_ENV, "DATABASE_URL": f"sqlite:///{path}"}
+    result = manage("migrate", "--no-input", "-v0", env=env)
+    assert result.returncode == 0, result.stderr
+    assert path.stat().st_mode & 0o777 == 0o600

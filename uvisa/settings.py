@@ -80,6 +80,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads a request body (docs/security.md, finding 5).
+    "cases.documents.guard.PublicUploadGuardMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -130,7 +132,12 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    (BASE_DIR / "var").mkdir(exist_ok=True)
+    (BASE_DIR / "var").mkdir(mode=0o700, exist_ok=True)
+    # The database file holds everything: created readable by its owner only (C12); the
+    # test database and any existing file are set to 0600 on connection (cases/apps.py).
+    _sqlite = Path(DATABASES["default"]["NAME"])
+    if _sqlite.parent.is_dir() and not _sqlite.exists():
+        os.close(os.open(_sqlite, os.O_CREAT | os.O_WRONLY, 0o600))
     # Wait for the write lock instead of failing at once; IMMEDIATE makes every
     # write transaction take the lock up front, so two writers queue cleanly.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
@@ -229,6 +236,16 @@ EMAIL_PORT = env_int("DJANGO_EMAIL_PORT", 25)
 EMAIL_HOST_USER = env("DJANGO_EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env("DJANGO_EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("DJANGO_EMAIL_USE_SSL", False)
+if (
+    not DEBUG
+    and EMAIL_BACKEND == "django.core.mail.backends.smtp.EmailBackend"
+    and not (EMAIL_USE_TLS or EMAIL_USE_SSL)
+):
+    # Mail names requests and people: never over plain SMTP in production (C11).
+    raise ImproperlyConfigured(
+        "SMTP without TLS: set DJANGO_EMAIL_USE_TLS=1 (STARTTLS) or DJANGO_EMAIL_USE_SSL=1."
+    )
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", "uvisa-tracker@localhost")
 # Base of links in e-mails and PDFs (cases/lib/base_url.py); unset: the request's own address.
 # UVISA_SITE_URL is its earlier name, still read.
@@ -275,6 +292,13 @@ UVISA_SIGNING_P12_PASSWORD = env("UVISA_SIGNING_P12_PASSWORD")
 UVISA_SIGNING_EXTRA_CERTS = env_list("UVISA_SIGNING_EXTRA_CERTS")
 UVISA_FONT_DIR = env("UVISA_FONT_DIR", "/usr/share/fonts/truetype/dejavu")
 UVISA_MAX_VERIFY_BYTES = env_int("UVISA_MAX_VERIFY_BYTES", 10 * 1024 * 1024)
+# The public verification page (cases/documents/pdf_sandbox.py, cases/documents/guard.py):
+# uploads parsed in a child process with these limits, at most this many at once per machine,
+# and at most UVISA_VERIFY_PER_MINUTE requests (the page and its checks) per address and minute.
+UVISA_VERIFY_CPU_SECONDS = env_int("UVISA_VERIFY_CPU_SECONDS", 5)
+UVISA_VERIFY_MEMORY_MB = env_int("UVISA_VERIFY_MEMORY_MB", 768)
+UVISA_VERIFY_CONCURRENCY = env_int("UVISA_VERIFY_CONCURRENCY", 1)
+UVISA_VERIFY_PER_MINUTE = env_int("UVISA_VERIFY_PER_MINUTE", 20)
 
 
 # --- Security (docs/security.md maps each line to CJIS / ASVS C1-C24) ---
@@ -299,7 +323,12 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 # lock would shut out a whole station behind one address. Rotating user agents or cookies
 # cannot get around a lock by user name, which is what W006 warns about.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
-AXES_RESET_ON_SUCCESS = True
+# The password step alone resets nothing: the counter is reset when the second factor is
+# passed (cases/accounts/lockout.py), so wrong codes lock an account whose password is known.
+AXES_RESET_ON_SUCCESS = False
+# Password spraying: this many failures from one address within 15 minutes refuse further
+# sign-in attempts from it until the window has passed (C20: at most 100 failures an hour).
+UVISA_ADDRESS_FAILURE_LIMIT = env_int("UVISA_ADDRESS_FAILURE_LIMIT", 20)
 AXES_ENABLE_ACCESS_FAILURE_LOG = True  # every failure kept (C9, C21), not only the counter
 UVISA_INACTIVE_DAYS = env_int("UVISA_INACTIVE_DAYS", 90)  # C8: `disable_inactive_accounts`
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
@@ -314,13 +343,16 @@ UVISA_RECOVERY_CODES = 10
 # Victim data encrypted at rest (C12): AES-256-GCM keys, base64, comma-separated, the
 # first encrypts and all decrypt (rotation: put a new key first, run `rotate_keys`).
 # The lookup key makes keyed hashes (HMAC-SHA256) for A-Number / report-number search.
+# The audit key (HMAC-SHA256 of the audit chains and their checkpoints, C9) lives outside the
+# database, so that the database owner cannot recompute a rewritten chain.
 UVISA_FIELD_KEYS = env_list("UVISA_FIELD_KEYS")
 UVISA_LOOKUP_KEY = env("UVISA_LOOKUP_KEY")
-if not UVISA_FIELD_KEYS or not UVISA_LOOKUP_KEY:
+UVISA_AUDIT_KEY = env("UVISA_AUDIT_KEY")
+if not UVISA_FIELD_KEYS or not UVISA_LOOKUP_KEY or not UVISA_AUDIT_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
-            "UVISA_FIELD_KEYS and UVISA_LOOKUP_KEY are not set. Generate them with "
-            "`python manage.py generate_keys` (see docs/security.md)."
+            "UVISA_FIELD_KEYS, UVISA_LOOKUP_KEY and UVISA_AUDIT_KEY are not set. Generate them "
+            "with `python manage.py generate_keys` (see docs/security.md)."
         )
     # DEBUG only: keys derived from the development secret key, never for real data.
     import base64
@@ -329,6 +361,10 @@ if not UVISA_FIELD_KEYS or not UVISA_LOOKUP_KEY:
     _dev = hashlib.sha256(("uvisa-dev-keys:" + SECRET_KEY).encode()).digest()
     UVISA_FIELD_KEYS = UVISA_FIELD_KEYS or [base64.b64encode(_dev).decode()]
     UVISA_LOOKUP_KEY = UVISA_LOOKUP_KEY or base64.b64encode(_dev[::-1]).decode()
+    UVISA_AUDIT_KEY = (
+        UVISA_AUDIT_KEY
+        or base64.b64encode(hashlib.sha256(b"uvisa-dev-audit:" + _dev).digest()).decode()
+    )
 
 # Content-Security-Policy (C22): no inline script, no framing (cases.security).
 UVISA_CSP = (

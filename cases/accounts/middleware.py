@@ -4,8 +4,7 @@
 - ``SecondFactorRequiredMiddleware``: a signed-in user who has not passed the second factor
   (TOTP or a recovery code) only reaches the second-factor pages and sign-out.
 - ``SecurityHeadersMiddleware``: Content-Security-Policy without inline script, and
-  ``Cache-Control: no-store`` on every page served to a signed-in user.
-"""
+  ``Cache-Control: no-store`` on every page served to a signed-in user."""
 
 from __future__ import annotations
 

@@ -14,13 +14,13 @@ import django_otp
 import qrcode
 import qrcode.image.svg
 from axes.handlers.proxy import AxesProxyHandler
-from axes.models import AccessAttempt
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, logout
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.models import update_last_login
 from django.contrib.auth.signals import user_login_failed
 from django.contrib.auth.views import LoginView
 from django.core.exceptions import PermissionDenied
@@ -35,6 +35,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from cases.accounts import lockout
 from cases.accounts.sessions import active_sessions, end_tracked_session, mark_fresh_auth
 from cases.audit import log_access
 from cases.forms import UswdsForm
@@ -57,17 +58,6 @@ def _safe_next(request: HttpRequest, default: str = "home") -> str:
     ):
         return target
     return reverse(default)
-
-
-def _forget_stale_failures(username: str) -> None:
-    """C5 counts 5 failures *within 15 minutes*: older failures that did not lock are dropped.
-    A lock (5 failures) stays until an administrator releases it."""
-    cutoff = timezone.now() - timedelta(seconds=settings.UVISA_FAILURE_WINDOW_SECONDS)
-    AccessAttempt.objects.filter(
-        username=username,
-        attempt_time__lt=cutoff,
-        failures_since_start__lt=settings.AXES_FAILURE_LIMIT,
-    ).delete()
 
 
 def _locked(request: HttpRequest, username: str) -> bool:
@@ -97,7 +87,7 @@ class NoticeAuthenticationForm(AuthenticationForm):
     def clean(self) -> dict[str, Any]:
         username = self.cleaned_data.get("username") or ""
         if username:
-            _forget_stale_failures(username)
+            lockout.forget_stale_failures(username)
         return super().clean()
 
 
@@ -107,6 +97,11 @@ class SignInView(LoginView):
     form_class = NoticeAuthenticationForm
     template_name = "registration/login.html"
     redirect_authenticated_user = False
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if lockout.address_throttled(request):  # password spraying from one address (C20)
+            return render(request, "registration/throttled.html", status=429)
+        return super().post(request, *args, **kwargs)
 
     def get_success_url(self) -> str:
         user = self.request.user
@@ -168,6 +163,10 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
 
 
 def _complete_sign_in(request: HttpRequest, device: Any) -> None:
+    # Only now is the user signed in: the failures stop counting and last_login moves
+    # (the password step alone does neither, C5 and C8).
+    lockout.second_factor_passed(request.user.get_username())
+    update_last_login(None, request.user)
     old_key = request.session.session_key
     request.session.cycle_key()  # a new session identifier once fully signed in (V7.2.4)
     django_otp.login(request, device)

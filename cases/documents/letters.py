@@ -6,8 +6,11 @@
 - notice to USCIS withdrawing / disavowing a certification (8 CFR 214.14(h)(2)).
 
 The wording is a LetterTemplate row if the department has saved one (admin), otherwise
-templates/letters/<kind>.txt. It is rendered as plain text (no HTML escaping), then every
-paragraph is escaped for reportlab, so names and notes print literally.
+templates/letters/<kind>.txt. It is rendered in a sandbox (cases/lib/letter_templates.py) from a
+plain dictionary of named values, never from model objects (ASVS V5.2.5: wording typed in the
+admin must not reach a password hash, a TOTP key or another victim's request), as plain text
+(no HTML escaping); then every paragraph is escaped for reportlab, so names and notes print
+literally.
 """
 
 from __future__ import annotations
@@ -15,7 +18,6 @@ from __future__ import annotations
 import io
 from typing import TYPE_CHECKING, Any
 
-from django.template import Context, Template
 from django.template.loader import get_template
 from django.utils import timezone
 from reportlab.lib.pagesizes import LETTER
@@ -26,6 +28,7 @@ from cases import clocks
 from cases.documents.render import escape, styles
 from cases.formmap import signing_official
 from cases.intake import letter_recipient
+from cases.lib import letter_templates
 from cases.lib.names import full_name
 from cases.models import IssuedForm, LetterTemplate, Status
 from cases.policy import denial_citation
@@ -61,18 +64,23 @@ def wording(kind: str) -> tuple[str, str]:
     return SUBJECTS[kind], get_template(f"letters/{kind}.txt").template.source
 
 
-def _context(request: CertificationRequest) -> dict[str, Any]:
+def _official_name(official: Any) -> str:
+    if official is None:
+        return ""
+    return full_name(official.given_name, official.middle_name, official.family_name)
 
+
+def _context(request: CertificationRequest) -> dict[str, Any]:
+    """The named values a letter may print: plain strings and dates, nothing else."""
     official = signing_official(request)
     citation = denial_citation(request)
+    form = IssuedForm.objects.filter(request=request).values("verification_code").first()
+    agency = request.agency
+    organization = {"name": request.organization.name if request.organization_id else ""}
     return {
-        "request": request,
-        "agency": request.agency,
-        "official": official,
         "victim_name": request.victim_name,
         "received": timezone.localtime(request.received_at) if request.received_at else None,
         "due": clocks.response_due(request.received_at) if request.received_at else None,
-        "decline_reason": request.get_decline_reason_display() if request.decline_reason else "",
         # c. 258F s. 2 and s. 3(ii): the clause of the policy version in force, quoted.
         "policy_title": citation.policy_title if citation else "",
         "policy_version": citation.policy_version if citation else "",
@@ -80,8 +88,38 @@ def _context(request: CertificationRequest) -> dict[str, Any]:
         "policy_clause_number": citation.clause_number if citation else "",
         "policy_clause_heading": citation.clause_heading if citation else "",
         "policy_clause_text": citation.clause_text if citation else "",
-        "form": IssuedForm.objects.filter(request=request).first(),
         "today": timezone.localdate(),
+        "decline_reason": request.get_decline_reason_display() if request.decline_reason else "",
+        "agency": {
+            "name": agency.name,
+            "phone": agency.phone,
+            "city": agency.city,
+            "state": agency.state,
+        },
+        "official": {
+            "name": _official_name(official),
+            "title": official.title if official else "",
+        },
+        "organization": organization,
+        "form": form,
+        "request": {
+            "reference": request.reference,
+            "family_name": request.family_name,
+            "given_name": request.given_name,
+            "middle_name": request.middle_name,
+            "victim_filing_name": request.victim_filing_name,
+            "date_of_birth": request.date_of_birth,
+            "a_number": request.a_number,
+            "report_number": request.report_number,
+            "decision_note": request.decision_note,
+            "delay_reason": request.delay_reason,
+            "delay_process": request.delay_process,
+            "delay_projected_date": request.delay_projected_date,
+            "signed_on": request.signed_on,
+            "certification_withdrawal_reason": request.certification_withdrawal_reason,
+            "certification_withdrawn_at": request.certification_withdrawn_at,
+            "organization": organization,
+        },
     }
 
 
@@ -89,8 +127,8 @@ def render_text(request: CertificationRequest, kind: str) -> tuple[str, str]:
     subject, body = wording(kind)
     context = _context(request)
     return (
-        Template(subject).render(Context(context, autoescape=False)).strip(),
-        Template(body).render(Context(context, autoescape=False)).strip(),
+        letter_templates.render(subject, context).strip(),
+        letter_templates.render(body, context).strip(),
     )
 
 
@@ -98,7 +136,7 @@ def render_letter_pdf(request: CertificationRequest, kind: str) -> bytes:
     st = styles()
     subject, body = render_text(request, kind)
     agency = request.agency
-    official = _context(request)["official"]
+    official = signing_official(request)
     today = timezone.localdate()
     if kind == Kind.USCIS_WITHDRAWAL:
         to = ["U.S. Citizenship and Immigration Services", "Vermont Service Center"]
@@ -131,7 +169,7 @@ def render_letter_pdf(request: CertificationRequest, kind: str) -> bytes:
         story.append(Paragraph(escape(paragraph.strip()), st["body"]))
     story.append(Spacer(1, 12 * mm))
     if official is not None:
-        name = full_name(official.given_name, official.middle_name, official.family_name)
+        name = _official_name(official)
         story.append(Paragraph(f"{escape(name)}<br/>{escape(official.title)}", st["base"]))
     story.append(Paragraph(escape(agency.name), st["base"]))
 

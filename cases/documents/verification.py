@@ -14,11 +14,13 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.utils import timezone
 
 from cases import clocks
+from cases.documents import pdf_sandbox
 from cases.documents.issuing import find_code, issued_by, official_name
-from cases.documents.signing import agency_certificate_fingerprints, inspect_signature
+from cases.documents.signing import agency_certificate_fingerprints
 from cases.models import InkSignature, IssuedForm, Status
 
 
@@ -139,7 +141,13 @@ def verify_pdf(data: bytes) -> Verdict:
         if code
         else None
     )
-    info = inspect_signature(data)
+    # Parsed in a limited child process: the file may come from anyone (pdf_sandbox.py).
+    info = pdf_sandbox.inspect(
+        data,
+        cpu_seconds=settings.UVISA_VERIFY_CPU_SECONDS,
+        memory_mb=settings.UVISA_VERIFY_MEMORY_MB,
+        slots=settings.UVISA_VERIFY_CONCURRENCY,
+    )
     if info.present and info.certificate_sha256 in _known_fingerprints():
         if info.intact and info.valid and info.entire_file:
             return Verdict(UNKNOWN, "sealed with the agency's key but not in its record", by_code)

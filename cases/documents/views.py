@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cases import errors, ink
 from cases import permissions as perms
 from cases.audit import log_access
-from cases.documents import issuing, letters, verification
+from cases.documents import issuing, letters, pdf_sandbox, verification
 from cases.documents.forms import HandoverForm, VerifyForm
 from cases.models import AccessLog, InkSignature, IssuedForm, LetterTemplate
 from cases.permissions import get_request_for_user
@@ -109,7 +109,17 @@ def verify(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             upload = form.cleaned_data.get("file")
             if upload is not None:
-                verdict = verification.verify_pdf(upload.read())
+                try:
+                    verdict = verification.verify_pdf(upload.read())
+                except pdf_sandbox.Busy:
+                    response = render(
+                        request,
+                        "cases/verify.html",
+                        {"form": form, "busy": True, "today": timezone.localdate()},
+                        status=503,
+                    )
+                    response["Retry-After"] = "5"
+                    return response
             else:
                 verdict = verification.verify_code(form.cleaned_data["code"])
     else:

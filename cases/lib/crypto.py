@@ -19,6 +19,7 @@ import base64
 import hashlib
 import hmac
 import io
+import json
 import os
 import re
 from datetime import date
@@ -99,6 +100,18 @@ def decrypt_text(value: str) -> str:
     return decrypt_bytes(kid, base64.b64decode(payload)).decode()
 
 
+def encrypt_hex_key(hex_key: str) -> str:
+    """A hex secret (a TOTP key) encrypted as its bytes: 20 bytes fit django-otp's 80-character
+    column (``v1:<id>:`` + 64 base64 characters)."""
+    kid, blob = encrypt_bytes(bytes.fromhex(hex_key), associated=b"hex-key")
+    return f"{PREFIX}:{kid}:{base64.b64encode(blob).decode()}"
+
+
+def decrypt_hex_key(value: str) -> str:
+    _, kid, payload = value.split(":", 2)
+    return decrypt_bytes(kid, base64.b64decode(payload), associated=b"hex-key").hex()
+
+
 def key_of(value: str) -> str | None:
     return value.split(":", 2)[1] if value and is_encrypted(value) else None
 
@@ -120,6 +133,28 @@ def keyed_hash(value: str, *, purpose: str) -> str:
         return ""
     key = base64.b64decode(settings.UVISA_LOOKUP_KEY)
     return hmac.new(key, f"{purpose}:{normalized}".encode(), hashlib.sha256).hexdigest()
+
+
+# --- the keyed audit chain (C9: audit records protected from modification) ---
+
+
+def _audit_key() -> bytes:
+    key = base64.b64decode(settings.UVISA_AUDIT_KEY)
+    if len(key) < 32:
+        raise ImproperlyConfigured("UVISA_AUDIT_KEY must be at least 32 bytes, base64-encoded.")
+    return key
+
+
+def audit_mac(text: str) -> str:
+    """HMAC-SHA256 under ``UVISA_AUDIT_KEY``, a key kept outside the database: whoever can
+    rewrite the tables (the database owner, a restored dump) cannot recompute the chain."""
+    return hmac.new(_audit_key(), text.encode(), hashlib.sha256).hexdigest()
+
+
+def chain_hash(prev_hash: str, content: dict[str, Any]) -> str:
+    """The link of a hash chain: MAC of the previous link and the canonical JSON content."""
+    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return audit_mac(f"{prev_hash}\n{canonical}")
 
 
 # --- model fields ---
@@ -184,7 +219,43 @@ class EncryptedDateField(EncryptedMixin, models.DateField):
         return encrypt_text(value.isoformat())
 
 
-ENCRYPTED_FIELD_TYPES = (EncryptedCharField, EncryptedTextField, EncryptedDateField)
+class EncryptedJSONField(EncryptedMixin, models.TextField):
+    """A small JSON value (e.g. a list of ISO dates) stored as encrypted JSON text.
+
+    Blank (``""``) in the column reads as the field's default; a plain JSON value written
+    before encryption is read as it is (``rotate_keys`` encrypts it)."""
+
+    default_validators: list = []
+
+    def get_db_prep_value(self, value: Any, connection: Any, prepared: bool = False) -> Any:
+        if value is None:
+            return None
+        if value == self.get_default():
+            return ""
+        return encrypt_text(json.dumps(value, sort_keys=True, default=str))
+
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
+        if value is None:
+            return None
+        if value == "":
+            return self.get_default()
+        return json.loads(decrypt_text(value) if is_encrypted(value) else value)
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, str) and value:
+            return json.loads(decrypt_text(value) if is_encrypted(value) else value)
+        return value
+
+    def value_to_string(self, obj: models.Model) -> str:
+        return json.dumps(self.value_from_object(obj), default=str)
+
+
+ENCRYPTED_FIELD_TYPES = (
+    EncryptedCharField,
+    EncryptedTextField,
+    EncryptedDateField,
+    EncryptedJSONField,
+)
 
 
 def encrypted_field_names(model: type[models.Model]) -> list[str]:

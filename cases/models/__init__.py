@@ -14,7 +14,14 @@ from cases.models.documents import (
     LetterTemplate,
     OriginalHandover,
 )
-from cases.models.records import AccessLog, AuditChainHead, ReminderSent, UserSession
+from cases.models.records import (
+    AccessLog,
+    AuditChainHead,
+    RateLimitWindow,
+    ReauthGrant,
+    ReminderSent,
+    UserSession,
+)
 from cases.models.reference import (
     AdvocateOrganization,
     Agency,
@@ -57,6 +64,8 @@ __all__ = [
     "AdvocateOrganization",
     "Agency",
     "AuditChainHead",
+    "RateLimitWindow",
+    "ReauthGrant",
     "CaseEvent",
     "CertificationRequest",
     "CertifyingOfficial",

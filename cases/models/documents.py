@@ -7,13 +7,20 @@ SHA-256 columns are those of the plain bytes, which is what verification compare
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.template import Template, TemplateSyntaxError
 from django.utils import timezone
 
-from cases.lib.crypto import decrypt_file_bytes
+from cases.lib.crypto import (
+    EncryptedCharField,
+    EncryptedDateField,
+    EncryptedTextField,
+    decrypt_file_bytes,
+)
+from cases.lib.letter_templates import UnsafeTemplate, check
 from cases.models.reference import CertifyingOfficial
 from cases.models.requests import Document
 from cases.states import FormType
@@ -164,11 +171,12 @@ class OriginalHandover(models.Model):
         OTHER = "other", "Other"
 
     issued_form = models.ForeignKey(IssuedForm, on_delete=models.PROTECT, related_name="handovers")
-    received_by = models.CharField(max_length=200, help_text="Name and role of the recipient")
-    received_on = models.DateField()
+    # Encrypted at rest like the request's own fields (C12): who received a victim's form.
+    received_by = EncryptedCharField(max_length=200, help_text="Name and role of the recipient")
+    received_on = EncryptedDateField()
     method = models.CharField(max_length=20, choices=Method.choices)
     tracking_number = models.CharField(max_length=60, blank=True)
-    note = models.TextField(blank=True)
+    note = EncryptedTextField(blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -188,9 +196,11 @@ class OriginalHandover(models.Model):
 
 
 class LetterTemplate(models.Model):
-    """A letter's wording, editable by the department (Django template syntax, plain text).
+    """A letter's wording, editable by the department (a sandboxed subset of Django's template
+    syntax, plain text: cases/lib/letter_templates.py).
 
     Without a row, the default in templates/letters/<kind>.txt is used (cases/letters.py).
+    Wording outside the sandbox is refused when saved, with the reason (ASVS V5.2.5).
     """
 
     class Kind(models.TextChoices):
@@ -202,7 +212,8 @@ class LetterTemplate(models.Model):
     kind = models.CharField(max_length=30, choices=Kind.choices, unique=True)
     subject = models.CharField(max_length=200)
     body = models.TextField(
-        help_text="Plain text with Django template variables, e.g. {{ request.reference }}. "
+        help_text="Plain text with named values, e.g. {{ request.reference }}, and only the "
+        "tags if/elif/else and comment; filters date, default, upper, lower, title, yesno. "
         "Blank lines separate paragraphs."
     )
     updated_at = models.DateTimeField(auto_now=True)
@@ -210,9 +221,17 @@ class LetterTemplate(models.Model):
     def __str__(self) -> str:
         return self.get_kind_display()
 
-    def clean(self) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Also refused outside forms (shell, fixtures, a data migration): never stored unsafe.
+        self.clean()
+        super().save(*args, **kwargs)
 
-        try:
-            Template(self.body)
-        except TemplateSyntaxError as exc:
-            raise ValidationError({"body": f"Template error: {exc}"}) from exc
+    def clean(self) -> None:
+        errors = {}
+        for name in ("subject", "body"):
+            try:
+                check(getattr(self, name))
+            except UnsafeTemplate as exc:
+                errors[name] = f"Refused: {exc}"
+        if errors:
+            raise ValidationError(errors)

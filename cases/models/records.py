@@ -12,8 +12,9 @@ from cases.models.requests import CertificationRequest
 
 
 class AuditChainHead(models.Model):
-    """One row: the hash of the newest CaseEvent. Locked while an event is appended, so the
-    chain stays linear when two services write at once; it also reveals a cut-off tail."""
+    """The head of a keyed hash chain (cases/audit.py): row 1 the CaseEvent chain (and the data
+    version), row 2 the AccessLog chain. Locked while a link is appended, so the chain stays
+    linear when two writers append at once; it also reveals a cut-off tail."""
 
     last_hash = models.CharField(max_length=64, blank=True)
     last_event_id = models.BigIntegerField(null=True, blank=True)
@@ -51,6 +52,9 @@ class AccessLog(models.Model):
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=300, blank=True)
     path = models.CharField(max_length=300, blank=True)
+    # Tamper evidence (cases/audit.py): a keyed chain of its own, like CaseEvent's (C9).
+    prev_hash = models.CharField(max_length=64, blank=True, editable=False)
+    hash = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         ordering = ["-at", "-pk"]
@@ -66,6 +70,41 @@ class AccessLog(models.Model):
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise ValueError("The access log is append-only.")
+
+
+class ReauthGrant(models.Model):
+    """One re-authentication (password and code), good for one decision (C2).
+
+    Claimed with a single conditional UPDATE (cases/accounts/sessions.py): of two decisions
+    posted at the same moment in one session, exactly one gets it; the session's copy of the
+    grant is only a pointer to this row."""
+
+    token = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class RateLimitWindow(models.Model):
+    """Requests from one address to one rate-limited page in one minute (cases/accounts/
+    lockout.py). In the database, so that every worker and server shares the count."""
+
+    scope = models.CharField(max_length=30)
+    address = models.CharField(max_length=45)
+    minute = models.DateTimeField()
+    hits = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "address", "minute"], name="one_window")
+        ]
+        indexes = [models.Index(fields=["minute"])]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.address} {self.minute:%H:%M} {self.hits}"
 
 
 class UserSession(models.Model):

@@ -31,6 +31,7 @@ from cases.formmap import is_complete
 from cases.lib.crypto import (
     EncryptedCharField,
     EncryptedDateField,
+    EncryptedJSONField,
     EncryptedTextField,
     keyed_hash,
 )
@@ -155,14 +156,14 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
         choices=[("ongoing", "On-going"), ("completed", "Completed"), ("other", "Other")],
         blank=True,
     )
-    case_status_other = models.CharField(max_length=200, blank=True)
-    incident_date = models.DateField(null=True, blank=True)
-    additional_incident_dates = models.JSONField(default=list, blank=True)
+    case_status_other = EncryptedCharField(max_length=200, blank=True)
+    incident_date = EncryptedDateField(null=True, blank=True)
+    additional_incident_dates = EncryptedJSONField(default=list, blank=True)
     incident_location = EncryptedCharField(max_length=300, blank=True)
     occurred_in_us = models.CharField(max_length=3, choices=YesNo.choices, blank=True)
     occurred_in_us_explanation = EncryptedTextField(blank=True)
     extraterritorial = models.CharField(max_length=3, choices=YesNo.choices, blank=True)
-    extraterritorial_citation = models.CharField(max_length=300, blank=True)
+    extraterritorial_citation = EncryptedCharField(max_length=300, blank=True)
     statutes = models.ManyToManyField(Statute, blank=True, related_name="requests")
     other_statute_citations = EncryptedTextField(blank=True)
     crime_categories = models.ManyToManyField(

@@ -13,6 +13,7 @@ from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import inch
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from cases.audit import checkpoint
 from cases.reporting.annual import AnnualReport, shown
 from cases.reporting.charts import charts
 
@@ -30,7 +31,24 @@ def to_csv(report: AnnualReport, *, public: bool) -> str:
     for section in report.sections():
         for line in section.lines:
             writer.writerow([section.title, line.label, shown(line, public=public)])
+    if not public:
+        for label, value in _audit_heads():
+            writer.writerow(["Audit chain checkpoint", label, value])
     return out.getvalue()
+
+
+def _audit_heads() -> list[tuple[str, str]]:
+    """The audit chains' heads and their MAC, printed on the internal report: a copy outside
+    the database that a later rewrite of the history cannot match (C9, C10)."""
+    point = checkpoint()
+    rows = [("taken at (UTC)", point["at"])]
+    for key, label in (("case_events", "case events"), ("access_log", "access log")):
+        head = point[key]
+        rows.append(
+            (f"{label}: last row and hash", f"{head.get('last_id')} {head.get('last_hash')}")
+        )
+    rows.append(("MAC (UVISA_AUDIT_KEY)", point["mac"]))
+    return rows
 
 
 def to_pdf(report: AnnualReport, *, public: bool) -> bytes:
@@ -87,5 +105,8 @@ def to_pdf(report: AnnualReport, *, public: bool) -> bytes:
             )
         )
         story += [table, Spacer(1, 12)]
+    if not public:
+        heads = "<br/>".join(f"{label}: {value}" for label, value in _audit_heads())
+        story.append(Paragraph(f"<b>Audit chain checkpoint</b><br/>{heads}", styles["Code"]))
     doc.build(story)
     return buffer.getvalue()

@@ -192,3 +192,26 @@ def test_accounts_unused_for_90_days_are_disabled(people):
     fresh.refresh_from_db()
     assert not stale.is_active and fresh.is_active
     assert client.get("/").status_code == 302
+
+
+# --- Finding 8: one re-authentication covered two decisions posted at the same moment ---
+
+
+def test_one_reauthentication_covers_exactly_one_of_two_simultaneous_decisions(
+    client, people, make_request
+):
+    """Both requests read the session before either response saved it: the replay restores
+    the session as the second request read it, grant included."""
+    first = make_request(Status.CHIEF_DECISION)
+    second = make_request(Status.CHIEF_DECISION)
+    sign_in(client, people["chief"])  # a fresh authentication: good for one decision
+    as_read = dict(client.session.items())
+    assert post_step(client, first, "decline", {"decline-reason": "not_helpful"}).status_code == 302
+    session = client.session
+    session.update(as_read)  # the second request's copy, read at the same moment
+    session.save()
+    response = post_step(client, second, "decline", {"decline-reason": "not_helpful"})
+    assert response["Location"].startswith(reverse("reauth"))
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.status == Status.DECLINED and second.status == Status.CHIEF_DECISION

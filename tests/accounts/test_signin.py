@@ -158,3 +158,67 @@ def test_passwords_are_hashed_with_argon2():
 
     importlib.reload(production)
     assert production.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+
+
+# --- Finding 3: the lock released itself; spraying was not throttled ---
+
+
+def test_five_failures_from_five_agents_stay_locked_after_16_minutes(client, people, monkeypatch):
+    for n in range(5):
+        client.post(
+            reverse("login"),
+            {"username": "detective", "password": "wrong-password-123", "acknowledge": "on"},
+            HTTP_USER_AGENT=f"agent-{n}",
+            REMOTE_ADDR=f"10.0.0.{n + 1}",
+        )
+    assert AccessAttempt.objects.filter(username="detective").count() == 5  # five rows
+    later = timezone.now() + timedelta(minutes=16)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    response = password_step(client, "detective")  # the right password, 16 minutes on
+    assert response.status_code == 403 and "locked" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    call_command("axes_reset_username", "detective", verbosity=0)
+    assert password_step(client, "detective").status_code == 302
+
+
+def test_password_spraying_from_one_address_is_throttled(client, people, settings):
+    settings.UVISA_ADDRESS_FAILURE_LIMIT = 20
+    for n in range(20):  # one try per user name, from one address: no account reaches 5
+        client.post(
+            reverse("login"),
+            {"username": f"user{n}", "password": "Winter2026!!!", "acknowledge": "on"},
+            REMOTE_ADDR="203.0.113.7",
+        )
+    refused = client.post(
+        reverse("login"),
+        {"username": "advocate", "password": PASSWORD, "acknowledge": "on"},
+        REMOTE_ADDR="203.0.113.7",
+    )
+    assert refused.status_code == 429 and "_auth_user_id" not in client.session
+    other = client.post(
+        reverse("login"),
+        {"username": "advocate", "password": PASSWORD, "acknowledge": "on"},
+        REMOTE_ADDR="198.51.100.4",
+    )
+    assert other.status_code == 302  # a station elsewhere is not shut out
+
+
+# --- Finding 7: wrong codes never locked; the password step alone set last_login ---
+
+
+def test_wrong_codes_lock_even_when_the_password_step_is_repeated(client, people):
+    for wrong in (4, 1):  # 4 + 1 wrong codes, with a correct password step in between
+        assert password_step(client, "chief").status_code == 302
+        for _ in range(wrong):
+            response = client.post(reverse("mfa_verify"), {"code": "000000"})
+    assert response.status_code == 403 and "locked" in response.content.decode()
+    assert password_step(client, "chief").status_code == 403
+
+
+def test_last_login_moves_only_after_the_second_factor(client, people):
+    user = people["auditor"]
+    before = get_user_model().objects.get(pk=user.pk).last_login
+    password_step(client, "auditor")
+    assert get_user_model().objects.get(pk=user.pk).last_login == before
+    client.post(reverse("mfa_verify"), {"code": totp_code(totp_device(user))})
+    assert get_user_model().objects.get(pk=user.pk).last_login != before

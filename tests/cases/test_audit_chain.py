@@ -53,8 +53,8 @@ def test_each_event_is_chained_to_the_previous_one(trail):
     assert trail[0].prev_hash == GENESIS
     for previous, event in zip(trail, trail[1:], strict=False):
         assert event.prev_hash == previous.hash and len(event.hash) == 64
-    assert AuditChainHead.objects.get().last_hash == trail[-1].hash
-    assert verify().strip() == "Audit chain intact: 6 events."
+    assert AuditChainHead.objects.get(pk=1).last_hash == trail[-1].hash
+    assert "Audit chain intact: 6 events." in verify()
 
 
 def test_changing_one_row_by_sql_is_found_and_named(trail):
@@ -147,4 +147,4 @@ def test_concurrent_writers_keep_the_chain_linear(make_request, people):
     assert outcomes == ["ok"] * 4
     events = list(CaseEvent.objects.order_by("pk"))
     assert len(events) == 4 and len({e.prev_hash for e in events}) == 4
-    assert verify().strip() == "Audit chain intact: 4 events."
+    assert "Audit chain intact: 4 events." in verify()

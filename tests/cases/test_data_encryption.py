@@ -17,7 +17,14 @@ from django.urls import reverse
 
 from cases import services
 from cases.lib import crypto
-from cases.models import AccessLog, CertificationRequest, Document, Status
+from cases.models import (
+    AccessLog,
+    CertificationRequest,
+    Document,
+    IssuedForm,
+    OriginalHandover,
+    Status,
+)
 from cases.selectors import requests_by_number
 from tests.conftest import sign_in
 
@@ -263,3 +270,65 @@ def test_the_access_log_is_append_only(client, people, make_request):
         entry.save()
     with pytest.raises(ValueError):
         entry.delete()
+
+
+# --- Finding 9: some free-text and date fields, and the hand-over record, were in clear ---
+
+
+def _every_row_as_text() -> str:
+    """What a dump of every table holds, read around the application."""
+    chunks = []
+    with connection.cursor() as cursor:
+        for table in connection.introspection.table_names():
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")
+            chunks.append(repr(cursor.fetchall()))
+    return "\n".join(chunks)
+
+
+def test_remaining_victim_fields_and_the_handover_are_ciphertext(make_request, people):
+    r = make_request(
+        Status.CERTIFIED,
+        case_status_other="Sealed juvenile matter Quixotica",
+        extraterritorial_citation="18 U.S.C. 2423(c) Zanzibaria",
+        incident_date=date(2024, 2, 29),
+        additional_incident_dates=["2024-03-17", "2024-04-23"],
+    )
+    issued = IssuedForm.objects.create(
+        request=r,
+        form_edition="04/01/24",
+        pdf=b"%PDF-1.7 placeholder",
+        sha256="0" * 64,
+        size=20,
+        verification_code="ABCD-EFGH-JKLM",
+        signer_certificate_sha256="1" * 64,
+        signed_on=date(2024, 5, 1),
+        valid_until=date(2024, 11, 1),
+        issued_by=people["chief"],
+    )
+    handover = OriginalHandover.objects.create(
+        issued_form=issued,
+        received_by="Wilhelmina Quarrington, victim's attorney",
+        received_on=date(2024, 5, 11),
+        method=OriginalHandover.Method.IN_PERSON,
+        note="Handed over at Kittredgeville courthouse",
+        recorded_by=people["chief"],
+    )
+    dump = _every_row_as_text()
+    for secret in [
+        "Quixotica",
+        "Zanzibaria",
+        "2024-02-29",
+        "2024-03-17",
+        "2024-04-23",
+        "Quarrington",
+        "2024-05-11",
+        "Kittredgeville",
+    ]:
+        assert secret not in dump, secret
+    r.refresh_from_db()
+    assert r.case_status_other == "Sealed juvenile matter Quixotica"
+    assert r.incident_date == date(2024, 2, 29)
+    assert r.additional_incident_dates == ["2024-03-17", "2024-04-23"]
+    handover.refresh_from_db()
+    assert handover.received_on == date(2024, 5, 11)
+    assert handover.received_by.startswith("Wilhelmina")

@@ -8,12 +8,14 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
 from cases import services
 from cases.documents import letters
+from cases.lib.letter_templates import check
 from cases.models import DeclineReason, LetterTemplate, Status
 from tests.conftest import sign_in
 
@@ -136,3 +138,67 @@ def test_letter_downloads_follow_scope_and_state(
     )
     html = client.get(certified.get_absolute_url()).content.decode()
     assert notice in html
+
+
+# --- Finding 2: wording edited in the admin reached live model objects (ASVS V5.2.5) ---
+
+ATTACKS = [
+    ("{{ request.advocate.password }}", "request.advocate.password"),
+    ("{% for r in request.agency.requests.all %}{{ r.a_number }}{% endfor %}", "for"),
+    ("{% load static %}", "load"),
+    ("{% include 'registration/login.html' %}", "include"),
+    ("{% debug %}", "debug"),
+    ("{{ request.__class__ }}", "request.__class__"),
+    ("{{ agency.officials }}", "agency.officials"),
+    ("{{ victim_name|safe }}", "safe"),
+    ("{% if request.advocate.totpdevice_set %}x{% endif %}", "request.advocate.totpdevice_set"),
+    ("{{ due|default:request.advocate.email }}", "request.advocate.email"),
+]
+
+
+@pytest.mark.parametrize(("body", "named"), ATTACKS)
+def test_unsafe_letter_template_is_refused_at_save_with_the_reason(body, named):
+    row = LetterTemplate(kind="denial", subject="Denial", body=body)
+    with pytest.raises(ValidationError) as refused:
+        row.full_clean()
+    assert named in str(refused.value)
+    with pytest.raises(ValidationError):
+        row.save()  # not through a form either
+    assert not LetterTemplate.objects.exists()
+
+
+def test_admin_refuses_the_password_template_and_says_why(admin_client):
+    response = admin_client.post(
+        reverse("admin:cases_lettertemplate_add"),
+        {"kind": "denial", "subject": "x", "body": "{{ request.advocate.password }}"},
+    )
+    assert response.status_code == 200
+    assert "request.advocate.password" in response.content.decode()
+    assert not LetterTemplate.objects.exists()
+
+
+def test_a_template_stored_before_the_sandbox_leaks_nothing(make_request, people):
+    """A row written straight into the table (older version, raw SQL) is rendered in the
+    sandbox too: it fails instead of printing the hash, key or other requests."""
+    r = make_request(Status.RECEIVED)
+    make_request(Status.RECEIVED, family_name="Otherperson", a_number="987654321")
+    LetterTemplate.objects.bulk_create(
+        [
+            LetterTemplate(
+                kind="acknowledgement",
+                subject="x",
+                body="{{ request.advocate.password }} {% for o in request.agency.requests.all %}"
+                "{{ o.family_name }}{% endfor %}",
+            )
+        ]
+    )
+    with pytest.raises(Exception) as refused:
+        letters.render_letter_pdf(r, "acknowledgement")
+    assert "password" not in str(refused.value).replace("request.advocate.password", "")
+    assert people["advocate"].password not in str(refused.value)
+
+
+def test_default_wordings_pass_the_sandbox():
+    for kind in LetterTemplate.Kind.values:
+        check(get_template(f"letters/{kind}.txt").template.source)
+        check(letters.SUBJECTS[kind])

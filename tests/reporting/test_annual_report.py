@@ -13,7 +13,9 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 from pypdf import PdfReader
 
-from cases.models import CertificationRequest, Status
+from cases import services
+from cases.audit import check_checkpoint
+from cases.models import CaseEvent, CertificationRequest, Status
 from cases.reporting import annual, exports
 from tests.conftest import at, sign_in
 
@@ -305,3 +307,18 @@ def test_the_home_page_with_the_tile_runs_a_fixed_number_of_queries(
     raise_data_version()
     with django_assert_num_queries(9):  # the same without the tile's count
         assert "Open requests by answer clock" in client.get("/").content.decode()
+
+
+def test_the_internal_report_prints_a_signed_audit_checkpoint(make_request, people):
+    """Finding 4: the chain head, with its MAC, outside the database (C9)."""
+    r = make_request(Status.RECEIVED)
+    services.request_begin_crime_check(request=r, actor=people["coordinator"])
+    report = annual.build_annual_report(timezone.localdate().year, now=timezone.now())
+    rows = csv_rows(exports.to_csv(report, public=False))
+    head = rows[("Audit chain checkpoint", "case events: last row and hash")]
+    event_id, digest = head.split()
+    assert CaseEvent.objects.get(pk=int(event_id)).hash == digest
+    assert len(rows[("Audit chain checkpoint", "MAC (UVISA_AUDIT_KEY)")]) == 64
+    public = csv_rows(exports.to_csv(report, public=True))
+    assert not any(k[0] == "Audit chain checkpoint" for k in public)
+    assert check_checkpoint({"x": 1, "mac": "0" * 64}) is not None

@@ -1,4 +1,4 @@
-"""Print fresh keys for UVISA_FIELD_KEYS (AES-256) and UVISA_LOOKUP_KEY (HMAC)."""
+"""Print fresh keys for UVISA_FIELD_KEYS (AES-256), UVISA_LOOKUP_KEY and UVISA_AUDIT_KEY (HMAC)."""
 
 from __future__ import annotations
 
@@ -15,3 +15,4 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         self.stdout.write(f"UVISA_FIELD_KEYS={new_key()}")
         self.stdout.write(f"UVISA_LOOKUP_KEY={new_key()}")
+        self.stdout.write(f"UVISA_AUDIT_KEY={new_key()}")

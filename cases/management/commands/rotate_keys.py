@@ -14,11 +14,14 @@ from typing import Any
 from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cases.lib.crypto import (
     EncryptedFileSystemStorage,
     decrypt_file_bytes,
+    decrypt_hex_key,
     encrypt_file_bytes,
+    encrypt_hex_key,
     encrypted_field_names,
     file_key_id,
     key_of,
@@ -33,9 +36,10 @@ from cases.models import (
     FormTemplate,
     InkSignature,
     IssuedForm,
+    OriginalHandover,
 )
 
-REWRITTEN = [CertificationRequest, FamilyMember, Document]
+REWRITTEN = [CertificationRequest, FamilyMember, Document, OriginalHandover]
 # Stored PDFs (encrypted bytes in a column): the issued forms, the sealed scans, the templates.
 # Their rows are never changed otherwise; re-encryption leaves the plain bytes, and so their
 # SHA-256, as they were.
@@ -76,6 +80,10 @@ class Command(BaseCommand):
                 for raw in model.objects.values_list(column, flat=True).iterator()
             )
             self.stdout.write(f"{model.__name__}.{column}: {dict(counts) or 'no values'}")
+        totp = Counter(
+            key_of(k) or "plain" for k in TOTPDevice.objects.values_list("key", flat=True)
+        )
+        self.stdout.write(f"TOTPDevice: {dict(totp) or 'no values'}")
         if check:
             self.stdout.write(f"files: {dict(self._file_keys())}; current key {primary}")
             return
@@ -101,6 +109,12 @@ class Command(BaseCommand):
                     fresh = encrypt_file_bytes(decrypt_file_bytes(raw))
                     model.objects.filter(pk=pk).update(**{column: fresh})
                 pdfs += 1
+        # TOTP secrets (cases/accounts/otp_keys.py), read raw and written raw.
+        for pk, key in TOTPDevice.objects.values_list("pk", "key"):
+            if key and key_of(key) != primary:
+                plain = decrypt_hex_key(key) if key_of(key) else key
+                TOTPDevice.objects.filter(pk=pk).update(key=encrypt_hex_key(plain))
+                rows += 1
         files = 0
         storage = default_storage
         if isinstance(storage, EncryptedFileSystemStorage):
