@@ -15,7 +15,6 @@ from django.urls import reverse
 
 from cases.documents import guard, pdf_sandbox, signing, verification
 from cases.models import Status
-from tests.documents.test_signed_forms import certified
 
 pytestmark = pytest.mark.django_db
 
@@ -70,15 +69,15 @@ def test_verification_is_rate_limited_per_address(client, settings):
     guard._over.clear()
 
 
-def test_uploads_are_parsed_in_another_process(make_request, people, monkeypatch):
+def test_uploads_are_parsed_in_another_process(certify_and_ink, make_request, people, monkeypatch):
     """The worker itself never parses the file: were it to, this would raise."""
 
     def in_the_worker(data: bytes) -> None:
         raise AssertionError("parsed in the worker")
 
     monkeypatch.setattr(signing, "inspect_signature", in_the_worker)
-    r = certified(make_request, people)
-    data = bytearray(r.issued_form.pdf)
+    r = certify_and_ink()
+    data = bytearray(r.issued_form.data)
     data[len(data) // 3] ^= 0x01
     assert verification.verify_pdf(bytes(data)).status == "altered"
 
@@ -102,15 +101,17 @@ def test_the_child_runs_under_cpu_and_memory_limits():
     assert hog.returncode != 0 and b"MemoryError" in hog.stderr
 
 
-def test_a_file_that_exceeds_the_limits_is_unknown_not_a_crash(make_request, people):
-    r = certified(make_request, people)
-    info = pdf_sandbox.inspect(bytes(r.issued_form.pdf), cpu_seconds=1, memory_mb=40)
+def test_a_file_that_exceeds_the_limits_is_unknown_not_a_crash(
+    certify_and_ink, make_request, people
+):
+    r = certify_and_ink()
+    info = pdf_sandbox.inspect(bytes(r.issued_form.data), cpu_seconds=1, memory_mb=40)
     assert not info.present and ("limits" in info.error or "MemoryError" in info.error)
 
 
-def test_busy_slots_answer_try_again(client, make_request, people, settings):
-    r = certified(make_request, people)
-    data = bytearray(r.issued_form.pdf)
+def test_busy_slots_answer_try_again(certify_and_ink, client, make_request, people, settings):
+    r = certify_and_ink()
+    data = bytearray(r.issued_form.data)
     data[-50] ^= 0x01
     with pdf_sandbox._slot(1, 0):  # another request holds the only slot
         response = client.post(
