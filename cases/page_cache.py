@@ -12,7 +12,8 @@ What is cached, and on what it is keyed:
 The data version lives in the one ``AuditChainHead`` row. The signals below raise it in the
 same transaction as every save or delete of a row of ``cases``, ``auth`` or ``guardian`` that a
 page may show: a request, grant, group membership, user, organisation, statute and so on. They
-do not raise it for rows no page shows (access log, tracked sessions, reminders sent, the
+do not raise it for rows no page shows (access log, tracked sessions, reminders sent,
+rate-limit windows, re-authentication grants, the
 chain head itself) nor for a save that changes only ``last_login``: signing in changes
 nothing any page shows, and must not throw away every worker's pages and permission sets. A
 reader that sees the new version can never find content built before the write, so no stale
@@ -57,6 +58,8 @@ NOT_SHOWN = {
     "cases.usersession",
     "cases.remindersent",
     "cases.auditchainhead",
+    "cases.ratelimitwindow",
+    "cases.reauthgrant",
 }
 # Fields whose change alone no page shows.
 NOT_SHOWN_FIELDS = frozenset({"last_login"})
