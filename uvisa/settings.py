@@ -332,3 +332,23 @@ UVISA_CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
     "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
+
+# Letters (c. 258F s. 3(ii); 8 CFR 214.14(h)(2)): whom a denial names as the contact, which
+# other certifying entities it points to (c. 258F s. 1), and where a withdrawal notice goes.
+UVISA_LETTER_CONTACT = {
+    "name": env("UVISA_LETTER_CONTACT_NAME", "U-visa certification coordinator"),
+    "title": env("UVISA_LETTER_CONTACT_TITLE", "Medford Police Department"),
+    "phone": env("UVISA_LETTER_CONTACT_PHONE", ""),  # empty: the agency's phone
+    "email": env("UVISA_LETTER_CONTACT_EMAIL", ""),
+}
+UVISA_OTHER_CERTIFIERS = env_list(
+    "UVISA_OTHER_CERTIFIERS",
+    "Middlesex District Attorney's Office,Massachusetts Attorney General's Office,"
+    "the Massachusetts trial courts (judges),Massachusetts Department of Children and Families",
+)
+# One line per item, separated by "|".
+UVISA_USCIS_WITHDRAWAL_ADDRESS = env(
+    "UVISA_USCIS_WITHDRAWAL_ADDRESS",
+    "U.S. Citizenship and Immigration Services|Vermont Service Center|"
+    "Attn: I-918 U Visa Unit|38 River Road|Essex Junction, VT 05479-0001",
+).split("|")

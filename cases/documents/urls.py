@@ -10,6 +10,16 @@ urlpatterns = [
     path("requests/<str:reference>/form/draft.pdf", views.form_draft_pdf, name="form_draft_pdf"),
     path("requests/<str:reference>/form/signed.pdf", views.form_signed_pdf, name="form_signed_pdf"),
     path("requests/<str:reference>/letters/<str:kind>.pdf", views.letter_pdf, name="letter_pdf"),
+    path(
+        "requests/<str:reference>/letters/issued/<int:letter_id>.pdf",
+        views.issued_letter_pdf,
+        name="issued_letter_pdf",
+    ),
+    path(
+        "requests/<str:reference>/letters/issued/<int:letter_id>/delivery/",
+        views.letter_delivery_record,
+        name="letter_delivery_record",
+    ),
     path("requests/<str:reference>/form/scan/", views.ink_scan_upload, name="ink_scan_upload"),
     path("requests/<str:reference>/form/handover/", views.handover_record, name="handover_record"),
     path("verify/", views.verify, name="verify"),

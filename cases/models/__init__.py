@@ -1,5 +1,11 @@
 """The models of the ``cases`` app, one module a concern; import them from here."""
 
+from cases.models.answers import (
+    AnnualReportSubmission,
+    DelayNotice,
+    IssuedLetter,
+    LetterDelivery,
+)
 from cases.models.documents import IssuedForm, LetterTemplate, OriginalHandover
 from cases.models.records import AccessLog, AuditChainHead, ReminderSent, UserSession
 from cases.models.reference import (
@@ -15,11 +21,13 @@ from cases.models.requests import (
     CURRENT_FORM_EDITION,
     CaseEvent,
     CertificationRequest,
+    CertificationWithdrawalKind,
     DeclineReason,
     Document,
     ExpeditedReason,
     FamilyMember,
     Gender,
+    Language,
     RequestGroupObjectPermission,
     RequestUserObjectPermission,
     YesNo,
@@ -42,18 +50,24 @@ __all__ = [
     "REVIEW_STATES",
     "AccessLog",
     "AdvocateOrganization",
+    "AnnualReportSubmission",
     "Agency",
     "AuditChainHead",
     "CaseEvent",
     "CertificationRequest",
+    "CertificationWithdrawalKind",
     "CertifyingOfficial",
     "DeclineReason",
+    "DelayNotice",
     "Document",
     "ExpeditedReason",
     "FamilyMember",
     "FormType",
     "Gender",
     "IssuedForm",
+    "IssuedLetter",
+    "Language",
+    "LetterDelivery",
     "LetterTemplate",
     "OriginalHandover",
     "QualifyingCrimeCategory",

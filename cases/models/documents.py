@@ -10,7 +10,7 @@ from django.db import models
 from django.template import Template, TemplateSyntaxError
 from django.utils import timezone
 
-from cases.models.requests import CertificationRequest
+from cases.models.requests import CertificationRequest, Language
 
 
 class IssuedForm(models.Model):
@@ -90,16 +90,27 @@ class LetterTemplate(models.Model):
         DELAY = "delay", "Delay notice (c. 258F s. 3(iii))"
         USCIS_WITHDRAWAL = "uscis_withdrawal", "Notice to USCIS of withdrawal (8 CFR 214.14(h)(2))"
 
-    kind = models.CharField(max_length=30, choices=Kind.choices, unique=True)
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    language = models.CharField(max_length=5, choices=Language.choices, default=Language.ENGLISH)
     subject = models.CharField(max_length=200)
     body = models.TextField(
         help_text="Plain text with Django template variables, e.g. {{ request.reference }}. "
         "Blank lines separate paragraphs."
     )
     updated_at = models.DateTimeField(auto_now=True)
+    # A translation is "to be reviewed by a qualified translator" until the department marks
+    # this exact wording reviewed (the SHA-256 of subject and body when it was reviewed).
+    reviewed_sha256 = models.CharField(max_length=64, blank=True)
+    reviewed_by = models.CharField(max_length=200, blank=True)
+    reviewed_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "language"], name="letter_kind_language")
+        ]
 
     def __str__(self) -> str:
-        return self.get_kind_display()
+        return f"{self.get_kind_display()} ({self.get_language_display()})"
 
     def clean(self) -> None:
 
