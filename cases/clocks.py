@@ -230,7 +230,9 @@ def delay_notices_of(request: CertificationRequest) -> list[NoticeFact]:
     if request.pk is None:
         if request.delay_projected_date is None:
             return []
-        return [NoticeFact(timezone.localdate(request.delay_issued_at), request.delay_projected_date)]
+        return [
+            NoticeFact(timezone.localdate(request.delay_issued_at), request.delay_projected_date)
+        ]
     return [
         NoticeFact(timezone.localdate(n.issued_at), n.projected_date)
         for n in request.delay_notices.all()
@@ -259,7 +261,7 @@ class Clock:
 
     @property
     def delay_text(self) -> str:
-        """"delay notice sent DATE, decision projected DATE" (and any late notice)."""
+        """ "delay notice sent DATE, decision projected DATE" (and any late notice)."""
         parts = []
         if self.notice_sent_on and self.projected_on:
             parts.append(

@@ -103,7 +103,11 @@ def letter_bytes(letter: IssuedLetter) -> bytes:
 
 
 def latest_letter(request: CertificationRequest, kind: str) -> IssuedLetter | None:
-    return IssuedLetter.objects.filter(request=request, kind=kind).order_by("-issued_at", "-pk").first()
+    return (
+        IssuedLetter.objects.filter(request=request, kind=kind)
+        .order_by("-issued_at", "-pk")
+        .first()
+    )
 
 
 @transaction.atomic

@@ -121,7 +121,8 @@ def holders(
 def _deadline_subject(request: CertificationRequest, kind: str, clock: clocks.Clock) -> str:
     due = f"{clock.due_on:%m/%d/%Y}"
     if kind.startswith("projected_"):
-        return f"{request.reference}: decision projected by {clock.projected_on:%m/%d/%Y} (delay notice)"
+        projected = f"{clock.projected_on:%m/%d/%Y}"
+        return f"{request.reference}: decision projected by {projected} (delay notice)"
     if kind == "overdue" and clock.notice_sent_on:
         return f"{request.reference}: answer overdue (projected {clock.projected_on:%m/%d/%Y})"
     if kind == "overdue":
@@ -205,7 +206,9 @@ def annual_report_reminders(today: date, people: list[User]) -> list[AgencyRemin
         {"year": year, "due": date(today.year, 2, 1), "url": f"{site}/reports/annual/{year}/"},
     )
     unique = {p.pk: p for p in people if p.is_active and p.email}
-    return [AgencyReminder(None, annual_report_kind(year), p, subject, body) for p in unique.values()]
+    return [
+        AgencyReminder(None, annual_report_kind(year), p, subject, body) for p in unique.values()
+    ]
 
 
 def _claim(reminder: Reminder | AgencyReminder, *, now: datetime) -> ReminderSent | None:
@@ -247,9 +250,7 @@ def send_reminders(*, now: datetime) -> dict[str, Any]:
         try:
             message.send()
         except OSError:
-            logger.exception(
-                "Reminder %s for request %s not sent", reminder.kind, claim.request_id
-            )
+            logger.exception("Reminder %s for request %s not sent", reminder.kind, claim.request_id)
             claim.delete()  # released: the next run tries again
             failed += 1
             continue

@@ -19,8 +19,8 @@ from django.utils import timezone
 from django_fsm import ConcurrentTransition
 from guardian.shortcuts import assign_perm, remove_perm
 
-from cases import permissions as perms
 from cases import clocks
+from cases import permissions as perms
 from cases.audit import append_event
 from cases.clocks import due_date
 from cases.errors import StaleRequest, TransitionRefused
@@ -690,7 +690,9 @@ def request_withdraw_certification(
         raise ValidationError({"kind": "Choose withdrawal or disavowal."})
     receipt_number = (receipt_number or "").strip().upper().replace(" ", "")
     if receipt_number and not (len(receipt_number) == 13 and receipt_number[:3].isalpha()):
-        raise ValidationError({"receipt_number": "A USCIS receipt number is 3 letters and 10 digits."})
+        raise ValidationError(
+            {"receipt_number": "A USCIS receipt number is 3 letters and 10 digits."}
+        )
 
     def notice(locked: CertificationRequest) -> dict[str, Any]:
         if receipt_number:

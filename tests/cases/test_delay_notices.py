@@ -92,14 +92,22 @@ def test_the_service_records_each_notice_timely_or_late(make_request, people):
     coordinator = people["coordinator"]
     with mock.patch("django.utils.timezone.now", return_value=noon(85)):
         services.request_issue_delay_notice(
-            request=r, actor=coordinator, reason="Lab", process="Wait", projected_date=day(120),
+            request=r,
+            actor=coordinator,
+            reason="Lab",
+            process="Wait",
+            projected_date=day(120),
             at=noon(85),
         )
     r.refresh_from_db()
     with mock.patch("django.utils.timezone.now", return_value=noon(121)):
         services.request_issue_delay_notice(
-            request=r, actor=coordinator, reason="Lab again", process="Wait",
-            projected_date=day(160), at=noon(121),
+            request=r,
+            actor=coordinator,
+            reason="Lab again",
+            process="Wait",
+            projected_date=day(160),
+            at=noon(121),
         )
     notices = list(DelayNotice.objects.filter(request=r))
     assert [(n.timely, n.deadline_then) for n in notices] == [(True, day(90)), (False, day(120))]
@@ -119,7 +127,10 @@ def test_a_notice_with_a_past_projected_date_is_refused(make_request, people):
     r = make_request(Status.HELPFULNESS_REVIEW)
     with pytest.raises(ValidationError):
         services.request_issue_delay_notice(
-            request=r, actor=people["coordinator"], reason="x", process="y",
+            request=r,
+            actor=people["coordinator"],
+            reason="x",
+            process="y",
             projected_date=timezone.localdate(),
         )
     assert not DelayNotice.objects.filter(request=r).exists()
@@ -130,8 +141,12 @@ def test_reminders_before_the_projected_date_then_overdue(make_request, people):
     r = make_request(Status.HELPFULNESS_REVIEW, received_at=RECEIVED)
     with mock.patch("django.utils.timezone.now", return_value=noon(85)):
         services.request_issue_delay_notice(
-            request=r, actor=people["coordinator"], reason="Lab", process="Wait",
-            projected_date=day(120), at=noon(85),
+            request=r,
+            actor=people["coordinator"],
+            reason="Lab",
+            process="Wait",
+            projected_date=day(120),
+            at=noon(85),
         )
     mail.outbox.clear()
     kinds = lambda now: {  # noqa: E731
@@ -152,8 +167,12 @@ def test_the_home_tile_counts_a_timely_notice_by_its_projected_date(make_request
     r.save(update_fields=["due_on"])
     with mock.patch("django.utils.timezone.now", return_value=noon(85)):
         services.request_issue_delay_notice(
-            request=r, actor=people["coordinator"], reason="Lab", process="Wait",
-            projected_date=day(120), at=noon(85),
+            request=r,
+            actor=people["coordinator"],
+            reason="Lab",
+            process="Wait",
+            projected_date=day(120),
+            at=noon(85),
         )
     counts = {state: n for state, _label, n in count_open_requests_by_clock(now=noon(100))}
     assert counts == {"on_time": 1, "due_soon": 0, "overdue": 0}  # 20 days to 05/01
