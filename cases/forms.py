@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 
 from cases.lib.names import user_name
-from cases.models import CertificationRequest, DeclineReason
+from cases.models import CertificationRequest, CertificationWithdrawalKind, DeclineReason
 
 TEXT_LIMIT = 10_000
 
@@ -51,6 +51,21 @@ class RequiredNoteForm(UswdsForm):
 
 class ReasonForm(UswdsForm):
     reason = forms.CharField(label="Reason", max_length=TEXT_LIMIT, widget=forms.Textarea)
+
+
+class WithdrawCertificationForm(UswdsForm):
+    """8 CFR 214.14(h)(2)(i)(A): withdraw the certification, or disavow its contents."""
+
+    kind = forms.ChoiceField(
+        label="Withdraw or disavow",
+        choices=CertificationWithdrawalKind.choices,
+        required=False,
+        initial=CertificationWithdrawalKind.WITHDRAW,
+    )
+    reason = forms.CharField(label="Reason", max_length=TEXT_LIMIT, widget=forms.Textarea)
+    receipt_number = forms.CharField(
+        label="USCIS receipt number of the petition (if known)", required=False, max_length=20
+    )
 
 
 class OptionalReasonForm(UswdsForm):
@@ -108,7 +123,7 @@ TRANSITION_FORMS: dict[str, type[forms.Form] | None] = {
     "answer_information": TextForm,
     "issue_delay_notice": DelayNoticeForm,
     "withdraw": OptionalReasonForm,
-    "withdraw_certification": ReasonForm,
+    "withdraw_certification": WithdrawCertificationForm,
 }
 
 
@@ -130,6 +145,8 @@ SECTIONS = [
             "date_of_birth",
             "gender",
             "a_number",
+            "preferred_language",
+            "uscis_receipt_number",
         ],
     ),
     (
@@ -193,6 +210,8 @@ class RequestForm(UswdsMixin, forms.ModelForm):
             "age_out_date": DateInput(),
         }
         labels = {
+            "preferred_language": "Language for the department's letters (sent with English)",
+            "uscis_receipt_number": "USCIS receipt number of the petition (if known)",
             "a_number": "A-Number (if any)",
             "family_name": "Family name (last name)",
             "given_name": "Given name (first name)",

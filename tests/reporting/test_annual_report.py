@@ -208,12 +208,13 @@ def test_the_report_page_runs_a_fixed_number_of_queries(
         )
     sign_in(client, people["auditor"])
     # session, user, second-factor device, data version, capability (user + group
-    # perms), agency name, newest event (the cache key), requests, categories; then
-    # the same without the last two, and the permission sets kept per data version
-    with django_assert_num_queries(10):
+    # perms), agency name, newest event (the cache key), requests, their delay notices,
+    # categories, the year's submissions to EOPSS; then the same without the three report
+    # queries, and the permission sets kept per data version
+    with django_assert_num_queries(12):
         response = client.get("/reports/annual/2025/")
     assert response.status_code == 200
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         assert client.get("/reports/annual/2025/").status_code == 200
 
 
