@@ -13,8 +13,10 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils import timezone
 
 from cases.accounts.sessions import end_tracked_session
+from cases.documents.letters import wording_digest
 from cases.models import (
     AccessLog,
     AdvocateOrganization,
@@ -89,7 +91,25 @@ class CaseEventAdmin(ReadOnlyAdmin):
 
 @admin.register(LetterTemplate)
 class LetterTemplateAdmin(admin.ModelAdmin):
-    list_display = ["kind", "subject", "updated_at"]
+    """Wording per letter and language. A translation reads "to be reviewed by a qualified
+    translator" until this exact wording is marked reviewed; editing it clears that."""
+
+    list_display = ["kind", "language", "subject", "reviewed", "updated_at"]
+    list_filter = ["language", "kind"]
+    readonly_fields = ["reviewed_sha256", "reviewed_by", "reviewed_on"]
+    actions = ["mark_reviewed"]
+
+    @admin.display(boolean=True, description="Translation reviewed")
+    def reviewed(self, obj: LetterTemplate) -> bool:
+        return obj.language == "en" or obj.reviewed_sha256 == wording_digest(obj.subject, obj.body)
+
+    @admin.action(description="Mark this wording reviewed by a qualified translator")
+    def mark_reviewed(self, request: HttpRequest, queryset: Any) -> None:
+        for row in queryset:
+            row.reviewed_sha256 = wording_digest(row.subject, row.body)
+            row.reviewed_by = request.user.get_username()
+            row.reviewed_on = timezone.localdate()
+            row.save(update_fields=["reviewed_sha256", "reviewed_by", "reviewed_on"])
 
 
 # --- Security: sessions anyone's, read-only access log ---

@@ -179,6 +179,16 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en-us"
+# The interface is English today; page strings are wrapped ({% translate %}, gettext) so the
+# catalogues under locale/ can follow. Letters use their own per-language wording
+# (cases/documents/letters.py), never a run-time translation.
+LANGUAGES = [
+    ("en", "English"),
+    ("es", "Español"),
+    ("pt", "Português"),
+    ("ht", "Kreyòl ayisyen"),
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env("DJANGO_TIME_ZONE", "America/New_York")
 USE_I18N = True
 USE_TZ = True
