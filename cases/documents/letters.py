@@ -101,9 +101,10 @@ def available(request: CertificationRequest, kind: str) -> bool:
 
 def event_day(request: CertificationRequest, kind: str) -> date | None:
     """The day of the letter's event: receipt, decision, notice or withdrawal."""
+    if kind == Kind.DENIAL:
+        return clocks.answered_on(request)
     moment = {
         Kind.ACKNOWLEDGEMENT: request.received_at,
-        Kind.DENIAL: request.decided_at,
         Kind.DELAY: request.delay_issued_at,
         Kind.USCIS_WITHDRAWAL: request.certification_withdrawn_at,
     }.get(kind)
