@@ -40,7 +40,7 @@ def backfill(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0009_data_version'),
+        ('cases', '0016_encrypt_remaining_fields'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
