@@ -18,11 +18,13 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cases.accounts.sessions import end_tracked_session
+from cases.documents.letters import wording_digest
 from cases.documents.official import (
     WHERE_TO_GET_IT,
     TemplateRefused,
@@ -233,7 +235,25 @@ class FormTemplateAdmin(admin.ModelAdmin):
 
 @admin.register(LetterTemplate)
 class LetterTemplateAdmin(admin.ModelAdmin):
-    list_display = ["kind", "subject", "updated_at"]
+    """Wording per letter and language. A translation reads "to be reviewed by a qualified
+    translator" until this exact wording is marked reviewed; editing it clears that."""
+
+    list_display = ["kind", "language", "subject", "reviewed", "updated_at"]
+    list_filter = ["language", "kind"]
+    readonly_fields = ["reviewed_sha256", "reviewed_by", "reviewed_on"]
+    actions = ["mark_reviewed"]
+
+    @admin.display(boolean=True, description="Translation reviewed")
+    def reviewed(self, obj: LetterTemplate) -> bool:
+        return obj.language == "en" or obj.reviewed_sha256 == wording_digest(obj.subject, obj.body)
+
+    @admin.action(description="Mark this wording reviewed by a qualified translator")
+    def mark_reviewed(self, request: HttpRequest, queryset: Any) -> None:
+        for row in queryset:
+            row.reviewed_sha256 = wording_digest(row.subject, row.body)
+            row.reviewed_by = request.user.get_username()
+            row.reviewed_on = timezone.localdate()
+            row.save(update_fields=["reviewed_sha256", "reviewed_by", "reviewed_on"])
 
 
 # --- Security: sessions anyone's, read-only access log ---

@@ -20,6 +20,8 @@ class CasesConfig(AppConfig):
             otp_keys,
             sessions,  # noqa: F401  (session tracking, account-disable signals)
         )
+        from cases.documents.letters import render_issued
+        from cases.issued_letters import set_renderer
         from cases.page_cache import connect
         from cases.roles import sync_roles
 
@@ -31,6 +33,8 @@ class CasesConfig(AppConfig):
         user_logged_in.disconnect(dispatch_uid="update_last_login")
         connection_created.connect(_private_sqlite_file, dispatch_uid="uvisa_sqlite_0600")
         connect()  # the data version of cached pages
+        # Letters are rendered by the document layer, which the domain never imports.
+        set_renderer(render_issued)
 
 
 def _private_sqlite_file(sender: Any, connection: Any, **kwargs: Any) -> None:

@@ -5,13 +5,16 @@
   approaching age-out date, chosen at intake. The due date is then the earlier of the
   profile's expedited period and the age-out margin
   (``age_out_date`` minus ``age_out_margin_days``).
-- A delay notice (s. 3(iii)) sets a projected date, but the due date and any lateness
-  stay on record: the clock state is always judged against the due date.
-- An answer is on time when its day is on or before the due date. A denial answers on the
-  agency's local day of ``decided_at`` (s. 3(ii)); a certification answers only when the form
-  is completed and signed (s. 3(i)), that is on the date the certifying official wrote in ink
-  in Part 6 item 2 (``signed_on``), not on the day of the decision: a request awaiting the ink
-  signature is still pending.
+- A delay notice sent by the due date answers the request under s. 3(iii) (the reason, the
+  process and a projected date): the request is then held to the projected date instead,
+  and turns overdue only after it. Several notices may follow one another; each one sent by
+  the deadline then in force moves the deadline to its projected date. A notice sent after
+  the deadline is late and moves nothing.
+- A final answer is on time when its day (``answered_on``) is on or before the deadline in
+  force. A denial answers on the agency's local day of ``decided_at`` (s. 3(ii)); a
+  certification answers only when the form is completed and signed (s. 3(i)), that is on the
+  date the certifying official wrote in ink in Part 6 item 2 (``signed_on``), not on the day of
+  the decision: a request awaiting the ink signature is still pending.
 - A signed Supplement B may be filed for six months (8 CFR 214.14(c)(2)(i)).
 
 Days are the agency's calendar days (``DJANGO_TIME_ZONE``), so a DST change never moves a
@@ -24,7 +27,7 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.utils import timezone
@@ -183,25 +186,106 @@ OPEN_CLOCK_STATES = [ClockState.ON_TIME, ClockState.DUE_SOON, ClockState.OVERDUE
 
 
 @dataclass(frozen=True)
+class NoticeFact:
+    """A delay notice as the clock sees it: the day it was sent and the day it projects."""
+
+    sent_on: date
+    projected_on: date
+
+
+@dataclass(frozen=True)
+class DelayStanding:
+    deadline: date  # the due date, or the projected date of the last timely notice
+    first_timely_on: date | None  # the s. 3(iii) answer, when a notice came in time
+    last_sent_on: date | None
+    projected_on: date | None  # of the last timely notice
+    late_sent_on: tuple[date, ...] = ()
+
+
+def delay_standing(due: date, notices: list[NoticeFact]) -> DelayStanding:
+    """c. 258F s. 3(iii): a notice sent on or before the deadline in force answers in time
+    and holds the request to its projected date; a notice sent after it is late."""
+    deadline, first, projected, late = due, None, None, []
+    for notice in sorted(notices, key=lambda n: n.sent_on):
+        if notice.sent_on <= deadline:
+            first = first or notice.sent_on
+            projected = notice.projected_on
+            deadline = max(due, notice.projected_on)
+        else:
+            late.append(notice.sent_on)
+    last = max((n.sent_on for n in notices), default=None)
+    return DelayStanding(deadline, first, last, projected, tuple(late))
+
+
+def notice_timely(due: date, earlier: list[NoticeFact], sent_on: date) -> tuple[bool, date]:
+    """Whether a notice sent on ``sent_on`` after ``earlier`` ones is timely, and the
+    deadline it was judged against."""
+    deadline = delay_standing(due, earlier).deadline
+    return sent_on <= deadline, deadline
+
+
+def delay_notices_of(request: CertificationRequest) -> list[NoticeFact]:
+    """The request's notices: its DelayNotice rows (prefetched when a list prefetches
+    ``delay_notices``; no query when none was ever sent), or, for an unsaved request, the
+    single notice in its fields."""
+    if request.delay_issued_at is None:
+        return []
+    if request.pk is None:
+        if request.delay_projected_date is None:
+            return []
+        return [
+            NoticeFact(timezone.localdate(request.delay_issued_at), request.delay_projected_date)
+        ]
+    return [
+        NoticeFact(timezone.localdate(n.issued_at), n.projected_date)
+        for n in request.delay_notices.all()
+    ]
+
+
+@dataclass(frozen=True)
 class Clock:
     state: ClockState
     received_on: date | None
     due_on: date | None
-    projected_on: date | None  # from a delay notice; the due date still counts
+    projected_on: date | None  # of the last timely delay notice (s. 3(iii))
     answered_on: date | None
     days_elapsed: int | None  # receipt to answer (closed) or to today (open)
-    days_left: int | None  # open requests only; negative when overdue
+    days_left: int | None  # open requests only, to the deadline; negative when overdue
     statutory_due_on: date | None = None  # differs from due_on for MA expedited requests
+    deadline_on: date | None = None  # due_on, or projected_on after a timely notice
+    notice_sent_on: date | None = None  # the first timely notice: the s. 3(iii) answer
+    last_notice_on: date | None = None
+    late_notices: tuple[date, ...] = ()  # notices sent after the deadline in force
+    statutory_deadline_on: date | None = None
 
     @property
     def label(self) -> str:
         return self.state.label
 
     @property
+    def delay_text(self) -> str:
+        """ "delay notice sent DATE, decision projected DATE" (and any late notice)."""
+        parts = []
+        if self.notice_sent_on and self.projected_on:
+            parts.append(
+                f"Delay notice sent {self.last_notice_on:%m/%d/%Y}, decision projected "
+                f"{self.projected_on:%m/%d/%Y}"
+            )
+        if self.late_notices:
+            parts.append(
+                "late delay notice sent "
+                + ", ".join(f"{d:%m/%d/%Y}" for d in self.late_notices)
+                + " (after the deadline)"
+            )
+        text = "; ".join(parts)
+        return text[:1].upper() + text[1:]
+
+    @property
     def answered_after_statutory_limit(self) -> bool:
-        if self.answered_on is None or self.statutory_due_on is None:
+        limit = self.statutory_deadline_on or self.statutory_due_on
+        if self.answered_on is None or limit is None:
             return False
-        return self.answered_on > self.statutory_due_on
+        return self.answered_on > limit
 
 
 def answered_on(request: CertificationRequest) -> date | None:
@@ -235,25 +319,42 @@ def clock(
     *,
     now: datetime,
     jurisdiction: JurisdictionProfile | None = None,
+    notices: list[NoticeFact] | None = None,
 ) -> Clock:
-    """Where the request stands against its due date at ``now``."""
+    """Where the request stands at ``now`` against its deadline: the due date, or the
+    projected date of a timely delay notice (``notices``: default, the request's own)."""
 
     jurisdiction = jurisdiction or profile()
     due = due_date(request, jurisdiction=jurisdiction)
     received = received_date(request.received_at) if request.received_at else None
-    projected = request.delay_projected_date
     answered = answered_on(request)
     if received is None or due is None:
-        return Clock(ClockState.NOT_STARTED, None, None, projected, None, None, None)
+        return Clock(ClockState.NOT_STARTED, None, None, None, None, None, None)
+    facts = delay_notices_of(request) if notices is None else notices
+    standing = delay_standing(due, facts)
+    statutory = statutory_due_date(request, jurisdiction=jurisdiction)
+    base: dict[str, Any] = dict(
+        received_on=received,
+        due_on=due,
+        projected_on=standing.projected_on,
+        statutory_due_on=statutory,
+        deadline_on=standing.deadline,
+        notice_sent_on=standing.first_timely_on,
+        last_notice_on=standing.last_sent_on,
+        late_notices=standing.late_sent_on,
+        statutory_deadline_on=delay_standing(statutory, facts).deadline if statutory else None,
+    )
+    deadline = standing.deadline
     if answered is not None:
-        state = ClockState.ANSWERED_ON_TIME if answered <= due else ClockState.ANSWERED_LATE
-        statutory = statutory_due_date(request, jurisdiction=jurisdiction)
+        state = ClockState.ANSWERED_ON_TIME if answered <= deadline else ClockState.ANSWERED_LATE
         elapsed = (answered - received).days
-        return Clock(state, received, due, projected, answered, elapsed, None, statutory)
+        return Clock(state, answered_on=answered, days_elapsed=elapsed, days_left=None, **base)
     today = timezone.localdate(now)
     if request.status not in PENDING_STATES:
-        return Clock(ClockState.WITHDRAWN, received, due, projected, None, None, None)
-    left = (due - today).days
+        return Clock(
+            ClockState.WITHDRAWN, answered_on=None, days_elapsed=None, days_left=None, **base
+        )
+    left = (deadline - today).days
     soon = jurisdiction.expedited_due_soon_days if request.expedited else jurisdiction.due_soon_days
     if left < 0:
         state = ClockState.OVERDUE
@@ -261,7 +362,9 @@ def clock(
         state = ClockState.DUE_SOON
     else:
         state = ClockState.ON_TIME
-    return Clock(state, received, due, projected, None, (today - received).days, left)
+    return Clock(
+        state, answered_on=None, days_elapsed=(today - received).days, days_left=left, **base
+    )
 
 
 # --- signed-form validity (Supplement B instructions) ---

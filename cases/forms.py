@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 
 from cases.lib.names import user_name
-from cases.models import CertificationRequest
+from cases.models import CertificationRequest, CertificationWithdrawalKind
 from cases.policy import decline_options
 from cases.selectors import the_agency
 
@@ -53,6 +53,21 @@ class RequiredNoteForm(UswdsForm):
 
 class ReasonForm(UswdsForm):
     reason = forms.CharField(label="Reason", max_length=TEXT_LIMIT, widget=forms.Textarea)
+
+
+class WithdrawCertificationForm(UswdsForm):
+    """8 CFR 214.14(h)(2)(i)(A): withdraw the certification, or disavow its contents."""
+
+    kind = forms.ChoiceField(
+        label="Withdraw or disavow",
+        choices=CertificationWithdrawalKind.choices,
+        required=False,
+        initial=CertificationWithdrawalKind.WITHDRAW,
+    )
+    reason = forms.CharField(label="Reason", max_length=TEXT_LIMIT, widget=forms.Textarea)
+    receipt_number = forms.CharField(
+        label="USCIS receipt number of the petition (if known)", required=False, max_length=20
+    )
 
 
 class OptionalReasonForm(UswdsForm):
@@ -120,7 +135,7 @@ TRANSITION_FORMS: dict[str, type[forms.Form] | None] = {
     "answer_information": TextForm,
     "issue_delay_notice": DelayNoticeForm,
     "withdraw": OptionalReasonForm,
-    "withdraw_certification": ReasonForm,
+    "withdraw_certification": WithdrawCertificationForm,
 }
 
 
@@ -142,6 +157,8 @@ SECTIONS = [
             "date_of_birth",
             "gender",
             "a_number",
+            "preferred_language",
+            "uscis_receipt_number",
         ],
     ),
     (
@@ -205,6 +222,8 @@ class RequestForm(UswdsMixin, forms.ModelForm):
             "age_out_date": DateInput(),
         }
         labels = {
+            "preferred_language": "Language for the department's letters (sent with English)",
+            "uscis_receipt_number": "USCIS receipt number of the petition (if known)",
             "a_number": "A-Number (if any)",
             "family_name": "Family name (last name)",
             "given_name": "Given name (first name)",

@@ -229,6 +229,11 @@ def can_download_letter(request: CertificationRequest, kind: str, user: User) ->
     return in_scope(user, request)
 
 
+def can_record_letter_delivery(request: CertificationRequest, user: User) -> bool:
+    """The coordinator or the Chief records how an issued letter was delivered."""
+    return can_review(request, user) or (has_capability(user, DECIDE) and in_scope(user, request))
+
+
 def can_read_audit(user: User) -> bool:
     """Reports and the access log."""
     return has_capability(user, VIEW_AUDIT)
@@ -275,6 +280,11 @@ def can_link_organization(request: CertificationRequest, user: User) -> bool:
 
 def can_acknowledge_warnings(request: CertificationRequest, user: User) -> bool:
     return request.status == Status.CHIEF_DECISION and can_decide(request, user)
+
+
+def can_record_report_submission(user: User) -> bool:
+    """The coordinator or the Chief records the c. 258F s. 4(a) report as sent to EOPSS."""
+    return can_read_audit(user) and (has_capability(user, REVIEW) or has_capability(user, DECIDE))
 
 
 # --- the access helper for views ---

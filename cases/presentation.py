@@ -40,6 +40,8 @@ class Badge:
     tone: str  # "ok", "soon", "overdue", "done", "none": the colour (app.css .clock-*)
     label: str
     due: date | None
+    delay: str = ""  # "Delay notice sent DATE, decision projected DATE" (c. 258F s. 3(iii))
+    deadline: date | None = None  # the due date, or the projected date of a timely notice
 
 
 def clock_for(request: CertificationRequest, now: datetime) -> Badge:
@@ -54,7 +56,7 @@ def clock_for(request: CertificationRequest, now: datetime) -> Badge:
         label = "Not submitted"
     else:
         label = clock.label
-    return Badge(TONES[clock.state], label, clock.due_on)
+    return Badge(TONES[clock.state], label, clock.due_on, clock.delay_text, clock.deadline_on)
 
 
 def progress_for(request: CertificationRequest) -> list[dict]:

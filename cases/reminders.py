@@ -9,7 +9,11 @@ Who hears what (c. 258F s. 3 clock; alerts at 30, 60 and 75 days; the six-month 
 - decisions awaiting the ink signature more than 3 working days: the certifying official
   who decided (and the coordinators), once;
 - certified requests: the advocate when the ink-signed form's filing validity ends within
-  30 days.
+  30 days;
+- after a timely delay notice (c. 258F s. 3(iii)): the same people when the projected date
+  is near (``PROJECTED_REMINDER_DAYS``), once per projected date, and when it has passed;
+- in January: the coordinators and the designated Chiefs, until the c. 258F s. 4(a) report
+  of the year before is recorded as submitted to EOPSS (due February 1).
 
 Only the latest threshold a request has crossed is sent, so a person who takes over a
 request does not get the earlier ones in a burst. Each (request, kind, recipient) row of
@@ -32,13 +36,20 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from cases import clocks
 from cases.clocks import ClockState
 from cases.lib.base_url import base_url
-from cases.models import PENDING_STATES, CertificationRequest, ReminderSent, Status
+from cases.models import (
+    PENDING_STATES,
+    AnnualReportSubmission,
+    CertificationRequest,
+    ReminderSent,
+    Status,
+)
 from cases.roles import CHIEF, COORDINATOR
 
 if TYPE_CHECKING:
@@ -49,10 +60,24 @@ logger = logging.getLogger(__name__)
 VALIDITY_KIND = "validity_expires_soon"
 INK_KIND = "ink_signature_pending"
 
+# Days before a delay notice's projected date when the holders are reminded (c. 258F s. 3(iii)).
+PROJECTED_REMINDER_DAYS = 14
+
 
 @dataclass(frozen=True)
 class Reminder:
     request: CertificationRequest
+    kind: str
+    recipient: User
+    subject: str
+    body: str
+
+
+@dataclass(frozen=True)
+class AgencyReminder:
+    """A reminder about no single request (the annual report)."""
+
+    request: None
     kind: str
     recipient: User
     subject: str
@@ -66,6 +91,11 @@ def deadline_kind(
     if clock.state == ClockState.OVERDUE:
         return "overdue"
     if clock.state not in (ClockState.ON_TIME, ClockState.DUE_SOON):
+        return None
+    if clock.notice_sent_on and clock.projected_on and clock.days_left is not None:
+        # Held to a projected date: one reminder before each projected date.
+        if clock.days_left <= PROJECTED_REMINDER_DAYS:
+            return f"projected_{clock.projected_on:%Y%m%d}"
         return None
     if expedited:
         return "due_soon" if clock.state == ClockState.DUE_SOON else None
@@ -96,6 +126,11 @@ def holders(
 
 def _deadline_subject(request: CertificationRequest, kind: str, clock: clocks.Clock) -> str:
     due = f"{clock.due_on:%m/%d/%Y}"
+    if kind.startswith("projected_"):
+        projected = f"{clock.projected_on:%m/%d/%Y}"
+        return f"{request.reference}: decision projected by {projected} (delay notice)"
+    if kind == "overdue" and clock.notice_sent_on:
+        return f"{request.reference}: answer overdue (projected {clock.projected_on:%m/%d/%Y})"
     if kind == "overdue":
         return f"{request.reference}: answer overdue (was due {due})"
     if kind == "due_soon":
@@ -103,7 +138,7 @@ def _deadline_subject(request: CertificationRequest, kind: str, clock: clocks.Cl
     return f"{request.reference}: day {clock.days_elapsed} since receipt, answer due {due}"
 
 
-def pending_reminders(*, now: datetime) -> list[Reminder]:
+def pending_reminders(*, now: datetime) -> list[Reminder | AgencyReminder]:
     """Every reminder that ought to have gone out by ``now`` (sent or not)."""
     coordinators = _role_users(COORDINATOR)
     # The Chief's reminder goes to those who may decide now (8 CFR 214.14(a)(3)).
@@ -112,10 +147,12 @@ def pending_reminders(*, now: datetime) -> list[Reminder]:
         u for u in _role_users(CHIEF) if any(d.is_active_on(today) for d in u.designations.all())
     ]
     site = base_url()
-    result: list[Reminder] = []
-    pending = CertificationRequest.objects.filter(
-        status__in=PENDING_STATES, received_at__isnull=False
-    ).select_related("assigned_detective", "advocate", "decided_by")
+    result: list[Reminder | AgencyReminder] = []
+    pending = (
+        CertificationRequest.objects.filter(status__in=PENDING_STATES, received_at__isnull=False)
+        .select_related("assigned_detective", "advocate", "decided_by")
+        .prefetch_related("delay_notices")
+    )
     for request in pending.order_by("pk"):
         clock = clocks.clock(request, now=now)
         kind = deadline_kind(clock, expedited=request.expedited)
@@ -153,6 +190,7 @@ def pending_reminders(*, now: datetime) -> list[Reminder]:
         }
         body = render_to_string("emails/reminder.txt", context)
         result.append(Reminder(request, VALIDITY_KIND, advocate, subject, body))
+    result += annual_report_reminders(today, [*coordinators, *chiefs])
     return result
 
 
@@ -187,7 +225,31 @@ def _ink_reminders(*, now: datetime, coordinators: list[User], site: str) -> lis
     return result
 
 
-def _claim(reminder: Reminder, *, now: datetime) -> ReminderSent | None:
+def annual_report_kind(year: int) -> str:
+    return f"annual_report_{year}"
+
+
+def annual_report_reminders(today: date, people: list[User]) -> list[AgencyReminder]:
+    """c. 258F s. 4(a): the report of the year before goes to EOPSS by February 1. In January,
+    until its submission is recorded, the coordinators and designated Chiefs are reminded."""
+    if today.month != 1:
+        return []
+    year = today.year - 1
+    if AnnualReportSubmission.objects.filter(year=year).exists():
+        return []
+    site = base_url()
+    subject = f"c. 258F s. 4 annual report {year}: due to EOPSS by February 1, {today.year}"
+    body = render_to_string(
+        "emails/annual_report_reminder.txt",
+        {"year": year, "due": date(today.year, 2, 1), "url": f"{site}/reports/annual/{year}/"},
+    )
+    unique = {p.pk: p for p in people if p.is_active and p.email}
+    return [
+        AgencyReminder(None, annual_report_kind(year), p, subject, body) for p in unique.values()
+    ]
+
+
+def _claim(reminder: Reminder | AgencyReminder, *, now: datetime) -> ReminderSent | None:
     """Insert and commit the row, or None when another run already has it."""
     try:
         with transaction.atomic():
@@ -205,13 +267,15 @@ def send_reminders(*, now: datetime) -> dict[str, Any]:
     """Send every reminder due by ``now`` that nobody has sent; returns counts."""
     due = pending_reminders(now=now)
     done = set(
-        ReminderSent.objects.filter(request__in={r.request.pk for r in due}).values_list(
-            "request_id", "kind", "recipient_id"
-        )
+        ReminderSent.objects.filter(
+            Q(request__in={r.request.pk for r in due if r.request is not None})
+            | Q(request__isnull=True, kind__in={r.kind for r in due if r.request is None})
+        ).values_list("request_id", "kind", "recipient_id")
     )
     sent = skipped = failed = 0
     for reminder in due:
-        if (reminder.request.pk, reminder.kind, reminder.recipient.pk) in done:
+        request_id = reminder.request.pk if reminder.request is not None else None
+        if (request_id, reminder.kind, reminder.recipient.pk) in done:
             skipped += 1
             continue
         claim = _claim(reminder, now=now)

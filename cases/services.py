@@ -19,12 +19,14 @@ from django.utils import timezone
 from django_fsm import ConcurrentTransition
 from guardian.shortcuts import assign_perm, remove_perm
 
+from cases import clocks
 from cases import permissions as perms
 from cases.audit import append_event
 from cases.clocks import due_date
 from cases.consistency import unmet_certify_conditions
 from cases.errors import StaleRequest, TransitionRefused
 from cases.formmap import missing_items
+from cases.issued_letters import issue_letter, letter_facts
 from cases.lib.names import user_name
 from cases.lib.uploads import display_name, validate_upload
 from cases.models import (
@@ -32,6 +34,8 @@ from cases.models import (
     Agency,
     CaseEvent,
     CertificationRequest,
+    CertificationWithdrawalKind,
+    DelayNotice,
     Document,
     FamilyMember,
     FormType,
@@ -65,6 +69,8 @@ ADVOCATE_FIELDS = [
     "more_other_names",
     "date_of_birth",
     "gender",
+    "preferred_language",
+    "uscis_receipt_number",
     "report_number",
     "incident_date",
     "additional_incident_dates",
@@ -372,7 +378,14 @@ def request_submit(
 ) -> CertificationRequest:
     """Draft -> received: the c. 258F s. 3 clock starts now."""
     at = at or timezone.now()
-    return take_step(request, "submit", actor=actor, at=at, args={"at": at})
+    return take_step(
+        request,
+        "submit",
+        actor=actor,
+        at=at,
+        args={"at": at},
+        after_save=lambda r: letter_facts(issue_letter(r, "acknowledgement", actor=actor, at=at)),
+    )
 
 
 @transaction.atomic
@@ -530,14 +543,51 @@ def request_issue_delay_notice(
     process = _require_text(process, "process", "Describe the process that will be followed.")
     if projected_date is None or projected_date <= timezone.localdate(at):
         raise ValidationError({"projected_date": "The projected date must be in the future."})
+    # Judged against the deadline in force when it is sent: by then it answers the request
+    # under s. 3(iii) and holds it to its projected date; after it, the notice is late.
+    due = due_date(request)
+    earlier = clocks.delay_notices_of(request) if request.pk else []
+    sent_on = timezone.localdate(at)
+    timely, deadline_then = (
+        clocks.notice_timely(due, earlier, sent_on) if due is not None else (True, sent_on)
+    )
+    standing = clocks.delay_standing(
+        due or sent_on, [*earlier, clocks.NoticeFact(sent_on, projected_date)]
+    )
+
+    def record_notice(locked: CertificationRequest) -> dict[str, Any]:
+        notice = DelayNotice.objects.create(
+            request=locked,
+            issued_at=at,
+            issued_by=actor,
+            reason=reason,
+            process=process,
+            projected_date=projected_date,
+            timely=timely,
+            deadline_then=deadline_then,
+        )
+        letter = issue_letter(locked, "delay", actor=actor, at=at, notice=notice)
+        return {"notice": notice.pk, **letter_facts(letter)}
+
     return take_step(
         request,
         "issue_delay_notice",
         actor=actor,
         at=at,
         note=reason,
-        data={"projected_date": projected_date.isoformat()},
-        args={"reason": reason, "process": process, "projected_date": projected_date, "at": at},
+        data={
+            "projected_date": projected_date.isoformat(),
+            "timely": timely,
+            "deadline_then": deadline_then.isoformat(),
+        },
+        args={
+            "reason": reason,
+            "process": process,
+            "projected_date": projected_date,
+            "at": at,
+            "deadline": standing.deadline if standing.first_timely_on else None,
+        },
+        after_save=record_notice,
     )
 
 
@@ -639,23 +689,48 @@ def request_decline(
             "policy": policy,
             "clause": clause,
         },
+        after_save=lambda r: letter_facts(issue_letter(r, "denial", actor=actor, at=at)),
     )
 
 
 @transaction.atomic
 def request_withdraw_certification(
-    *, request: CertificationRequest, actor: User, reason: str, at: datetime | None = None
+    *,
+    request: CertificationRequest,
+    actor: User,
+    reason: str,
+    at: datetime | None = None,
+    kind: str = CertificationWithdrawalKind.WITHDRAW,
+    receipt_number: str = "",
 ) -> CertificationRequest:
-    """8 CFR 214.14(h)(2): the agency withdraws or disavows its certification in writing."""
+    """8 CFR 214.14(h)(2): the agency withdraws or disavows its certification in writing;
+    the notice to USCIS is issued in the same transaction."""
     at = at or timezone.now()
     reason = _require_text(reason, "reason", "Give the reason for withdrawing the certification.")
+    if kind not in CertificationWithdrawalKind.values:
+        raise ValidationError({"kind": "Choose withdrawal or disavowal."})
+    receipt_number = (receipt_number or "").strip().upper().replace(" ", "")
+    if receipt_number and not (len(receipt_number) == 13 and receipt_number[:3].isalpha()):
+        raise ValidationError(
+            {"receipt_number": "A USCIS receipt number is 3 letters and 10 digits."}
+        )
+
+    def notice(locked: CertificationRequest) -> dict[str, Any]:
+        if receipt_number:
+            locked.uscis_receipt_number = receipt_number
+            locked.save(update_fields=["uscis_receipt_number"])
+        letter = issue_letter(locked, "uscis_withdrawal", actor=actor, at=at)
+        return letter_facts(letter)
+
     return take_step(
         request,
         "withdraw_certification",
         actor=actor,
         at=at,
         note=reason,
-        args={"reason": reason, "at": at},
+        data={"kind": kind},
+        args={"reason": reason, "at": at, "kind": kind},
+        after_save=notice,
     )
 
 

@@ -26,6 +26,7 @@ from cases.forms import (
     ReasonForm,
     RequiredNoteForm,
     TextForm,
+    WithdrawCertificationForm,
 )
 from cases.models import CertificationRequest
 
@@ -123,9 +124,13 @@ _STEPS = [
     ),
     Step(
         "withdraw_certification",
-        ReasonForm,
+        WithdrawCertificationForm,
         lambda r, u, d: services.request_withdraw_certification(
-            request=r, actor=u, reason=d["reason"]
+            request=r,
+            actor=u,
+            reason=d["reason"],
+            kind=d.get("kind") or "withdraw",
+            receipt_number=d.get("receipt_number", ""),
         ),
         reauth=True,
         secondary=True,

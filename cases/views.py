@@ -73,6 +73,7 @@ LIST_FIELDS = [
     "expedited",
     "age_out_date",
     "delay_projected_date",
+    "delay_issued_at",
     "decided_at",
     "signed_on",  # a certification's answer day (clocks.answered_on)
     "organization__name",
@@ -158,6 +159,9 @@ def _queues(user: Any) -> list[dict[str, Any]]:
 
 def _with_clocks(rows: Any) -> list[tuple[CertificationRequest, Any]]:
     now = timezone.now()
+    rows = list(rows)
+    # The clock reads a request's delay notices; one query, and none when no row has any.
+    prefetch_related_objects([r for r in rows if r.delay_issued_at], "delay_notices")
     return [(r, clock_for(r, now)) for r in rows]
 
 

@@ -187,6 +187,16 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en-us"
+# The interface is English today; page strings are wrapped ({% translate %}, gettext) so the
+# catalogues under locale/ can follow. Letters use their own per-language wording
+# (cases/documents/letters.py), never a run-time translation.
+LANGUAGES = [
+    ("en", "English"),
+    ("es", "Español"),
+    ("pt", "Português"),
+    ("ht", "Kreyòl ayisyen"),
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env("DJANGO_TIME_ZONE", "America/New_York")
 USE_I18N = True
 USE_TZ = True
@@ -371,3 +381,23 @@ UVISA_CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
     "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
+
+# Letters (c. 258F s. 3(ii); 8 CFR 214.14(h)(2)): whom a denial names as the contact, which
+# other certifying entities it points to (c. 258F s. 1), and where a withdrawal notice goes.
+UVISA_LETTER_CONTACT = {
+    "name": env("UVISA_LETTER_CONTACT_NAME", "U-visa certification coordinator"),
+    "title": env("UVISA_LETTER_CONTACT_TITLE", "Medford Police Department"),
+    "phone": env("UVISA_LETTER_CONTACT_PHONE", ""),  # empty: the agency's phone
+    "email": env("UVISA_LETTER_CONTACT_EMAIL", ""),
+}
+UVISA_OTHER_CERTIFIERS = env_list(
+    "UVISA_OTHER_CERTIFIERS",
+    "Middlesex District Attorney's Office,Massachusetts Attorney General's Office,"
+    "the Massachusetts trial courts (judges),Massachusetts Department of Children and Families",
+)
+# One line per item, separated by "|".
+UVISA_USCIS_WITHDRAWAL_ADDRESS = env(
+    "UVISA_USCIS_WITHDRAWAL_ADDRESS",
+    "U.S. Citizenship and Immigration Services|Vermont Service Center|"
+    "Attn: I-918 U Visa Unit|38 River Road|Essex Junction, VT 05479-0001",
+).split("|")

@@ -5,8 +5,9 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
-from cases.models import CertifyingOfficial, OriginalHandover
+from cases.models import CertifyingOfficial, LetterDelivery, OriginalHandover
 
 
 class InkSignatureForm(forms.Form):
@@ -53,6 +54,23 @@ class HandoverForm(forms.Form):
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2, "class": "usa-textarea"}),
+    )
+
+
+class LetterDeliveryForm(forms.Form):
+    method = forms.ChoiceField(
+        label=_("How"),
+        choices=LetterDelivery.Method.choices,
+        widget=forms.Select(attrs={"class": "usa-select"}),
+    )
+    delivered_on = forms.DateField(
+        label=_("Date delivered"),
+        widget=forms.DateInput(attrs={"type": "date", "class": "usa-input"}),
+    )
+    recipient = forms.CharField(
+        label=_("Delivered to"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"class": "usa-input"}),
     )
 
 

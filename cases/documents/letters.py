@@ -1,28 +1,40 @@
-"""Decision letters as PDFs, from wording the department can edit.
+"""Letters as PDFs, from wording the department can edit, in the requester's language.
 
 - acknowledgement of receipt (with the c. 258F s. 3 answer date);
-- written denial without prejudice citing the policy reason (c. 258F s. 3(ii));
+- written denial without prejudice citing the policy reason (c. 258F s. 3(ii)), whom to
+  contact, how to ask again, that other certifying entities exist (c. 258F s. 1) and that
+  victim services and the criminal case are not affected;
 - delay notice: reason, process, projected date (c. 258F s. 3(iii));
-- notice to USCIS withdrawing / disavowing a certification (8 CFR 214.14(h)(2)).
+- notice to USCIS withdrawing or disavowing a certification (8 CFR 214.14(h)(2)(i)(A)),
+  with the USCIS address, the petition's receipt number when known and a copy to the
+  requester.
 
-The wording is a LetterTemplate row if the department has saved one (admin), otherwise
-templates/letters/<kind>.txt. It is rendered in a sandbox (cases/lib/letter_templates.py) from a
-plain dictionary of named values, never from model objects (ASVS V5.2.5: wording typed in the
-admin must not reach a password hash, a TOTP key or another victim's request), as plain text
-(no HTML escaping); then every paragraph is escaped for reportlab, so names and notes print
-literally.
+The wording is a LetterTemplate row (kind, language) if the department saved one, otherwise
+templates/letters/<kind>.txt (English) or templates/letters/<language>/<kind>.txt. A
+translation is printed as "to be reviewed by a qualified translator" until the department
+marks that exact wording reviewed; the English letter is always attached after it. Nothing is
+machine-translated at run time.
+
+Templates see only a plain dict of named values (strings, dates, numbers; ``letter_values``),
+never a model object, and are rendered in a sandbox (cases/lib/letter_templates.py; ASVS
+V5.2.5: wording typed in the admin must not reach a password hash, a TOTP key or another
+victim's request). Rendered as plain text, then every paragraph is escaped for reportlab,
+so names and notes print literally.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.template.loader import get_template
 from django.utils import timezone
 from reportlab.lib.pagesizes import LETTER
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer
 
 from cases import clocks
 from cases.documents.render import escape, styles
@@ -30,21 +42,55 @@ from cases.formmap import signing_official
 from cases.intake import letter_recipient
 from cases.lib import letter_templates
 from cases.lib.names import full_name
-from cases.models import IssuedForm, LetterTemplate, Status
+from cases.models import IssuedForm, Language, LetterTemplate, Status
 from cases.policy import denial_citation
 
 if TYPE_CHECKING:
-    from cases.models import CertificationRequest
+    from cases.models import CertificationRequest, DelayNotice
 
 Kind = LetterTemplate.Kind
 
-SUBJECTS = {
-    Kind.ACKNOWLEDGEMENT: "Acknowledgement of your U-visa certification request "
-    "{{ request.reference }}",
-    Kind.DENIAL: "Written denial without prejudice, request {{ request.reference }}",
-    Kind.DELAY: "Notice of delay, request {{ request.reference }}",
-    Kind.USCIS_WITHDRAWAL: "Withdrawal of Form I-918 Supplement B certification",
+SUBJECTS: dict[str, dict[str, str]] = {
+    Language.ENGLISH: {
+        Kind.ACKNOWLEDGEMENT: "Acknowledgement of your U-visa certification request "
+        "{{ reference }}",
+        Kind.DENIAL: "Written denial without prejudice, request {{ reference }}",
+        Kind.DELAY: "Notice of delay, request {{ reference }}",
+        Kind.USCIS_WITHDRAWAL: "{{ withdrawal_title }} of Form I-918 Supplement B certification",
+    },
+    Language.SPANISH: {
+        Kind.ACKNOWLEDGEMENT: "Acuse de recibo de su solicitud de certificación {{ reference }}",
+        Kind.DENIAL: "Denegación por escrito sin perjuicio, solicitud {{ reference }}",
+        Kind.DELAY: "Aviso de demora, solicitud {{ reference }}",
+    },
+    Language.PORTUGUESE: {
+        Kind.ACKNOWLEDGEMENT: "Aviso de recebimento do seu pedido de certificação {{ reference }}",
+        Kind.DENIAL: "Negação por escrito sem prejuízo, pedido {{ reference }}",
+        Kind.DELAY: "Aviso de atraso, pedido {{ reference }}",
+    },
+    Language.HAITIAN_CREOLE: {
+        Kind.ACKNOWLEDGEMENT: "Nou resevwa demann sètifikasyon ou a {{ reference }}",
+        Kind.DENIAL: "Refi alekri san prejije, demann {{ reference }}",
+        Kind.DELAY: "Avi reta, demann {{ reference }}",
+    },
 }
+
+# The mark on a translation until the department has it reviewed, in its own language.
+TO_BE_REVIEWED = {
+    Language.SPANISH: "Traducción pendiente de revisión por un traductor calificado. "
+    "La versión en inglés adjunta es el texto oficial.",
+    Language.PORTUGUESE: "Tradução a ser revista por um tradutor qualificado. "
+    "A versão em inglês anexa é o texto oficial.",
+    Language.HAITIAN_CREOLE: "Tradiksyon sa a poko revize pa yon tradiktè kalifye. "
+    "Vèsyon angle ki atache a se tèks ofisyèl la.",
+}
+TO_BE_REVIEWED_EN = "Translation to be reviewed by a qualified translator."
+ENGLISH_ATTACHED = {
+    Language.SPANISH: "Versión en inglés (English version)",
+    Language.PORTUGUESE: "Versão em inglês (English version)",
+    Language.HAITIAN_CREOLE: "Vèsyon angle (English version)",
+}
+TRANSLATED_KINDS = {Kind.ACKNOWLEDGEMENT, Kind.DENIAL, Kind.DELAY}
 
 
 def available(request: CertificationRequest, kind: str) -> bool:
@@ -57,30 +103,89 @@ def available(request: CertificationRequest, kind: str) -> bool:
     }.get(kind, False)
 
 
-def wording(kind: str) -> tuple[str, str]:
-    saved = LetterTemplate.objects.filter(kind=kind).first()
+def event_day(request: CertificationRequest, kind: str) -> date | None:
+    """The day of the letter's event: receipt, decision, notice or withdrawal."""
+    if kind == Kind.DENIAL:
+        return clocks.answered_on(request)
+    moment = {
+        Kind.ACKNOWLEDGEMENT: request.received_at,
+        Kind.DELAY: request.delay_issued_at,
+        Kind.USCIS_WITHDRAWAL: request.certification_withdrawn_at,
+    }.get(kind)
+    return _day(moment)
+
+
+def _saved(kind: str, language: str) -> LetterTemplate | None:
+    return LetterTemplate.objects.filter(kind=kind, language=language).first()
+
+
+def wording_digest(subject: str, body: str) -> str:
+    return hashlib.sha256(f"{subject}\n\n{body}".encode()).hexdigest()
+
+
+def wording(kind: str, language: str = Language.ENGLISH) -> tuple[str, str]:
+    saved = _saved(kind, language)
     if saved is not None:
         return saved.subject, saved.body
-    return SUBJECTS[kind], get_template(f"letters/{kind}.txt").template.source
+    if language == Language.ENGLISH:
+        return SUBJECTS[language][kind], get_template(f"letters/{kind}.txt").template.source
+    return (
+        SUBJECTS[language][kind],
+        get_template(f"letters/{language}/{kind}.txt").template.source,
+    )
 
 
-def _official_name(official: Any) -> str:
-    if official is None:
-        return ""
-    return full_name(official.given_name, official.middle_name, official.family_name)
+def translation_reviewed(kind: str, language: str) -> bool:
+    """English is the department's own text; a translation counts as reviewed only when the
+    department marked the wording in use now reviewed (its SHA-256 at review time)."""
+    if language == Language.ENGLISH:
+        return True
+    saved = _saved(kind, language)
+    return bool(
+        saved
+        and saved.reviewed_sha256
+        and saved.reviewed_sha256 == wording_digest(saved.subject, saved.body)
+    )
 
 
-def _context(request: CertificationRequest) -> dict[str, Any]:
-    """The named values a letter may print: plain strings and dates, nothing else."""
+def _day(moment: Any) -> date | None:
+    return timezone.localdate(moment) if moment else None
+
+
+def letter_values(
+    request: CertificationRequest, *, dated: date, notice: DelayNotice | None = None
+) -> dict[str, Any]:
+    """Every named value a letter may use: strings, dates and numbers, no model objects.
+
+    ``request``, ``agency`` and ``form`` are plain dicts with the names earlier wording used
+    (``{{ request.reference }}``), so wording the department saved before keeps working."""
     official = signing_official(request)
-    citation = denial_citation(request)
-    form = IssuedForm.objects.filter(request=request).values("verification_code").first()
     agency = request.agency
-    organization = {"name": request.organization.name if request.organization_id else ""}
-    return {
+    org = request.organization
+    form = IssuedForm.objects.filter(request=request).first()
+    contact = settings.UVISA_LETTER_CONTACT
+    delay_reason = notice.reason if notice else request.delay_reason
+    delay_process = notice.process if notice else request.delay_process
+    projected = notice.projected_date if notice else request.delay_projected_date
+    withdrawal_kind = request.certification_withdrawal_kind or "withdraw"
+    citation = denial_citation(request)
+    values: dict[str, Any] = {
+        "reference": request.reference,
+        "today": dated,
+        "dated": dated,
         "victim_name": request.victim_name,
-        "received": timezone.localtime(request.received_at) if request.received_at else None,
+        "victim_filing_name": request.victim_filing_name,
+        "date_of_birth": request.date_of_birth,
+        "a_number": request.a_number,
+        "report_number": request.report_number,
+        "receipt_number": request.uscis_receipt_number,
+        "organization_name": org.name if org else "",
+        "agency_name": agency.name,
+        "agency_phone": agency.phone,
+        "received": _day(request.received_at),
         "due": clocks.response_due(request.received_at) if request.received_at else None,
+        "decline_reason": request.get_decline_reason_display() if request.decline_reason else "",
+        "decision_note": request.decision_note,
         # c. 258F s. 2 and s. 3(ii): the clause of the policy version in force, quoted.
         "policy_title": citation.policy_title if citation else "",
         "policy_version": citation.policy_version if citation else "",
@@ -88,66 +193,86 @@ def _context(request: CertificationRequest) -> dict[str, Any]:
         "policy_clause_number": citation.clause_number if citation else "",
         "policy_clause_heading": citation.clause_heading if citation else "",
         "policy_clause_text": citation.clause_text if citation else "",
-        "today": timezone.localdate(),
-        "decline_reason": request.get_decline_reason_display() if request.decline_reason else "",
-        "agency": {
-            "name": agency.name,
-            "phone": agency.phone,
-            "city": agency.city,
-            "state": agency.state,
-        },
-        "official": {
-            "name": _official_name(official),
-            "title": official.title if official else "",
-        },
-        "organization": organization,
-        "form": form,
-        "request": {
-            "reference": request.reference,
-            "family_name": request.family_name,
-            "given_name": request.given_name,
-            "middle_name": request.middle_name,
-            "victim_filing_name": request.victim_filing_name,
-            "date_of_birth": request.date_of_birth,
-            "a_number": request.a_number,
-            "report_number": request.report_number,
-            "decision_note": request.decision_note,
-            "delay_reason": request.delay_reason,
-            "delay_process": request.delay_process,
-            "delay_projected_date": request.delay_projected_date,
-            "signed_on": request.signed_on,
-            "certification_withdrawal_reason": request.certification_withdrawal_reason,
-            "certification_withdrawn_at": request.certification_withdrawn_at,
-            "organization": organization,
-        },
+        "delay_reason": delay_reason,
+        "delay_process": delay_process,
+        "delay_projected_date": projected,
+        "signed_on": request.signed_on,
+        "verification_code": form.verification_code if form else "",
+        "withdrawal_reason": request.certification_withdrawal_reason,
+        "withdrawn_on": _day(request.certification_withdrawn_at),
+        "disavowal": withdrawal_kind == "disavow",
+        "withdrawal_title": "Disavowal" if withdrawal_kind == "disavow" else "Withdrawal",
+        "official_name": full_name(official.given_name, official.middle_name, official.family_name)
+        if official
+        else "",
+        "official_title": official.title if official else "",
+        "contact_name": contact.get("name", ""),
+        "contact_title": contact.get("title", ""),
+        "contact_phone": contact.get("phone", "") or agency.phone,
+        "contact_email": contact.get("email", ""),
+        "other_certifiers": "; ".join(settings.UVISA_OTHER_CERTIFIERS),
+        "uscis_address": ", ".join(settings.UVISA_USCIS_WITHDRAWAL_ADDRESS),
     }
+    values["request"] = {
+        "reference": values["reference"],
+        "victim_filing_name": values["victim_filing_name"],
+        "date_of_birth": values["date_of_birth"],
+        "a_number": values["a_number"],
+        "report_number": values["report_number"],
+        "decision_note": values["decision_note"],
+        "delay_reason": delay_reason,
+        "delay_process": delay_process,
+        "delay_projected_date": projected,
+        "signed_on": values["signed_on"],
+        "certification_withdrawal_reason": values["withdrawal_reason"],
+        "certification_withdrawn_at": values["withdrawn_on"],
+        "organization": {"name": org.name if org else ""},
+    }
+    values["agency"] = {"name": agency.name, "phone": agency.phone}
+    values["form"] = {"verification_code": values["verification_code"]} if form else None
+    return values
 
 
-def render_text(request: CertificationRequest, kind: str) -> tuple[str, str]:
-    subject, body = wording(kind)
-    context = _context(request)
+def render_text(
+    request: CertificationRequest,
+    kind: str,
+    *,
+    language: str = Language.ENGLISH,
+    dated: date | None = None,
+    notice: DelayNotice | None = None,
+) -> tuple[str, str]:
+    subject, body = wording(kind, language)
+    context = letter_values(request, dated=dated or timezone.localdate(), notice=notice)
     return (
         letter_templates.render(subject, context).strip(),
         letter_templates.render(body, context).strip(),
     )
 
 
-def render_letter_pdf(request: CertificationRequest, kind: str) -> bytes:
-    st = styles()
-    subject, body = render_text(request, kind)
-    agency = request.agency
-    official = signing_official(request)
-    today = timezone.localdate()
+def _addressee(request: CertificationRequest, kind: str) -> list[str]:
     if kind == Kind.USCIS_WITHDRAWAL:
-        to = ["U.S. Citizenship and Immigration Services", "Vermont Service Center"]
-    elif (requester := letter_recipient(request)) is not None:
-        to = requester  # a request received by mail, e-mail, fax or in person
-    else:
-        to = [f"{request.victim_name}", f"c/o {request.organization.name}"]
-        org = request.organization
-        to += [
-            line for line in [org.street, f"{org.city} {org.state} {org.zip_code}".strip()] if line
-        ]
+        return list(settings.UVISA_USCIS_WITHDRAWAL_ADDRESS)
+    requester = letter_recipient(request)
+    if requester is not None:
+        return requester  # a request received by mail, e-mail, fax or in person
+    org = request.organization
+    lines = [request.victim_name, f"c/o {org.name}", org.street]
+    return [line for line in [*lines, f"{org.city} {org.state} {org.zip_code}".strip()] if line]
+
+
+def _letter_story(
+    request: CertificationRequest,
+    kind: str,
+    *,
+    language: str,
+    dated: date,
+    notice: DelayNotice | None,
+    banner: str = "",
+) -> list[Any]:
+    st = styles()
+    subject, body = render_text(request, kind, language=language, dated=dated, notice=notice)
+    agency = request.agency
+    values = letter_values(request, dated=dated, notice=notice)
     story: list[Any] = [
         Paragraph(escape(agency.name), st["title"]),
         Paragraph(
@@ -156,23 +281,63 @@ def render_letter_pdf(request: CertificationRequest, kind: str) -> bytes:
             ),
             st["small"],
         ),
-        Spacer(1, 10 * mm),
-        Paragraph(f"{today:%B} {today.day}, {today.year}", st["base"]),
+    ]
+    if banner:
+        story += [Spacer(1, 3 * mm), Paragraph(escape(banner), st["bold"])]
+    story += [
+        Spacer(1, 8 * mm),
+        Paragraph(f"{dated:%B} {dated.day}, {dated.year}", st["base"]),
         Spacer(1, 4 * mm),
-        Paragraph("<br/>".join(escape(line) for line in to), st["base"]),
+        Paragraph("<br/>".join(escape(line) for line in _addressee(request, kind)), st["base"]),
         Spacer(1, 6 * mm),
         Paragraph(f"Re: {escape(subject)}", st["bold"]),
         Paragraph(f"Reference: {escape(request.reference)}", st["base"]),
-        Spacer(1, 5 * mm),
     ]
+    if kind == Kind.USCIS_WITHDRAWAL:
+        receipt = values["receipt_number"] or "not known to the department"
+        story.append(Paragraph(f"USCIS receipt number: {escape(receipt)}", st["base"]))
+    story.append(Spacer(1, 5 * mm))
     for paragraph in [p for p in body.replace("\r\n", "\n").split("\n\n") if p.strip()]:
-        story.append(Paragraph(escape(paragraph.strip()), st["body"]))
+        story.append(Paragraph(escape(paragraph.strip()).replace("\n", "<br/>"), st["body"]))
     story.append(Spacer(1, 12 * mm))
-    if official is not None:
-        name = _official_name(official)
-        story.append(Paragraph(f"{escape(name)}<br/>{escape(official.title)}", st["base"]))
+    if values["official_name"]:
+        story.append(
+            Paragraph(
+                f"{escape(values['official_name'])}<br/>{escape(values['official_title'])}",
+                st["base"],
+            )
+        )
     story.append(Paragraph(escape(agency.name), st["base"]))
+    if kind == Kind.USCIS_WITHDRAWAL:
+        # The requester receives a copy of the notice (8 CFR 214.14(h)(2)(ii): notice and a
+        # chance to rebut follow from USCIS; the department's copy lets the victim prepare).
+        copy = "cc: " + ", ".join(_addressee(request, Kind.DENIAL)[:2])
+        story += [Spacer(1, 6 * mm), Paragraph(escape(copy), st["base"])]
+    return story
 
+
+def render_letter_pdf(
+    request: CertificationRequest,
+    kind: str,
+    *,
+    language: str = Language.ENGLISH,
+    dated: date | None = None,
+    notice: DelayNotice | None = None,
+) -> bytes:
+    """The letter dated ``dated`` (default today); in ``language`` with the English attached."""
+    dated = dated or timezone.localdate()
+    if kind not in TRANSLATED_KINDS:
+        language = Language.ENGLISH
+    story: list[Any] = []
+    if language != Language.ENGLISH:
+        reviewed = translation_reviewed(kind, language)
+        banner = "" if reviewed else f"{TO_BE_REVIEWED[language]} ({TO_BE_REVIEWED_EN})"
+        story += _letter_story(
+            request, kind, language=language, dated=dated, notice=notice, banner=banner
+        )
+        story += [PageBreak(), Paragraph(escape(ENGLISH_ATTACHED[language]), styles()["bold"])]
+    story += _letter_story(request, kind, language=Language.ENGLISH, dated=dated, notice=notice)
+    subject, _body = render_text(request, kind, dated=dated, notice=notice)
     buffer = io.BytesIO()
     SimpleDocTemplate(
         buffer,
@@ -182,6 +347,20 @@ def render_letter_pdf(request: CertificationRequest, kind: str) -> bytes:
         topMargin=20 * mm,
         bottomMargin=20 * mm,
         title=subject,
-        author=agency.name,
+        author=request.agency.name,
     ).build(story)
     return buffer.getvalue()
+
+
+def render_issued(
+    request: CertificationRequest,
+    kind: str,
+    language: str,
+    dated: date,
+    notice: DelayNotice | None,
+) -> tuple[bytes, bool]:
+    """The renderer of issued letters (cases/issued_letters.py): PDF and whether any
+    translation in it was reviewed."""
+    pdf = render_letter_pdf(request, kind, language=language, dated=dated, notice=notice)
+    reviewed = language == Language.ENGLISH or kind not in TRANSLATED_KINDS
+    return pdf, reviewed or translation_reviewed(kind, language)

@@ -15,6 +15,16 @@ urlpatterns = [
     path("requests/<str:reference>/form/issued.pdf", views.form_issued_pdf, name="form_issued_pdf"),
     path("requests/<str:reference>/form/ink-scan.pdf", views.form_scan_pdf, name="form_scan_pdf"),
     path("requests/<str:reference>/letters/<str:kind>.pdf", views.letter_pdf, name="letter_pdf"),
+    path(
+        "requests/<str:reference>/letters/issued/<int:letter_id>.pdf",
+        views.issued_letter_pdf,
+        name="issued_letter_pdf",
+    ),
+    path(
+        "requests/<str:reference>/letters/issued/<int:letter_id>/delivery/",
+        views.letter_delivery_record,
+        name="letter_delivery_record",
+    ),
     path("requests/<str:reference>/form/handover/", views.handover_record, name="handover_record"),
     path("verify/", views.verify, name="verify"),
 ]

@@ -10,12 +10,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cases import errors, ink
+from cases import errors, ink, issued_letters
 from cases import permissions as perms
 from cases.audit import log_access
 from cases.documents import issuing, letters, pdf_sandbox, verification
-from cases.documents.forms import HandoverForm, VerifyForm
-from cases.models import AccessLog, InkSignature, IssuedForm, LetterTemplate
+from cases.documents.forms import HandoverForm, LetterDeliveryForm, VerifyForm
+from cases.models import AccessLog, InkSignature, IssuedForm, IssuedLetter, LetterTemplate
 from cases.permissions import get_request_for_user
 
 
@@ -69,7 +69,50 @@ def letter_pdf(request: HttpRequest, reference: str, kind: str) -> HttpResponse:
     if not perms.can_download_letter(obj, kind, request.user):
         raise PermissionDenied("This letter is for the department.")
     log_access(request, action=AccessLog.Action.DOWNLOAD_FORM, obj=obj, detail=f"letter {kind}")
-    return _attachment(letters.render_letter_pdf(obj, kind), f"{obj.reference}-{kind}.pdf")
+    issued = issued_letters.latest_letter(obj, kind)
+    if issued is not None:  # the letter as issued at its event, byte for byte
+        return _attachment(issued_letters.letter_bytes(issued), f"{obj.reference}-{kind}.pdf")
+    # Events from before letters were stored: dated the event's day all the same.
+    return _attachment(
+        letters.render_letter_pdf(obj, kind, dated=letters.event_day(obj, kind)),
+        f"{obj.reference}-{kind}.pdf",
+    )
+
+
+@require_GET
+def issued_letter_pdf(request: HttpRequest, reference: str, letter_id: int) -> HttpResponse:
+    obj = get_request_for_user(request.user, reference)
+    letter = IssuedLetter.objects.filter(request=obj, pk=letter_id).first()
+    if letter is None:
+        raise Http404("No such letter for this request.")
+    if not perms.can_download_letter(obj, letter.kind, request.user):
+        raise PermissionDenied("This letter is for the department.")
+    log_access(
+        request, action=AccessLog.Action.DOWNLOAD_FORM, obj=obj, detail=f"letter {letter.pk}"
+    )
+    name = f"{obj.reference}-{letter.kind}-{letter.dated:%Y%m%d}-{letter.pk}.pdf"
+    return _attachment(issued_letters.letter_bytes(letter), name)
+
+
+@require_POST
+def letter_delivery_record(request: HttpRequest, reference: str, letter_id: int) -> HttpResponse:
+    obj = get_request_for_user(request.user, reference)
+    letter = IssuedLetter.objects.filter(request=obj, pk=letter_id).first()
+    if letter is None:
+        raise Http404("No such letter for this request.")
+    if not perms.can_record_letter_delivery(obj, request.user):
+        raise PermissionDenied("You may not do this on this request.")
+    form = LetterDeliveryForm(request.POST, prefix=f"delivery-{letter.pk}")
+    if not form.is_valid():
+        messages.error(request, "Say how, when and to whom the letter was delivered.")
+        return redirect(obj)
+    return _run(
+        request,
+        obj,
+        lambda: issued_letters.record_delivery(
+            letter=letter, actor=request.user, **form.cleaned_data
+        ),
+    )
 
 
 def _run(request: HttpRequest, obj: object, call: object) -> HttpResponse:

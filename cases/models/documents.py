@@ -22,7 +22,7 @@ from cases.lib.crypto import (
 )
 from cases.lib.letter_templates import UnsafeTemplate, check
 from cases.models.reference import CertifyingOfficial
-from cases.models.requests import Document
+from cases.models.requests import Document, Language
 from cases.states import FormType
 
 
@@ -209,7 +209,8 @@ class LetterTemplate(models.Model):
         DELAY = "delay", "Delay notice (c. 258F s. 3(iii))"
         USCIS_WITHDRAWAL = "uscis_withdrawal", "Notice to USCIS of withdrawal (8 CFR 214.14(h)(2))"
 
-    kind = models.CharField(max_length=30, choices=Kind.choices, unique=True)
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    language = models.CharField(max_length=5, choices=Language.choices, default=Language.ENGLISH)
     subject = models.CharField(max_length=200)
     body = models.TextField(
         help_text="Plain text with named values, e.g. {{ request.reference }}, and only the "
@@ -217,9 +218,19 @@ class LetterTemplate(models.Model):
         "Blank lines separate paragraphs."
     )
     updated_at = models.DateTimeField(auto_now=True)
+    # A translation is "to be reviewed by a qualified translator" until the department marks
+    # this exact wording reviewed (the SHA-256 of subject and body when it was reviewed).
+    reviewed_sha256 = models.CharField(max_length=64, blank=True)
+    reviewed_by = models.CharField(max_length=200, blank=True)
+    reviewed_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "language"], name="letter_kind_language")
+        ]
 
     def __str__(self) -> str:
-        return self.get_kind_display()
+        return f"{self.get_kind_display()} ({self.get_language_display()})"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         # Also refused outside forms (shell, fixtures, a data migration): never stored unsafe.

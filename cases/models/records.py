@@ -135,8 +135,13 @@ class ReminderSent(models.Model):
     a second copy running at the same moment, fails to claim the row and sends nothing.
     """
 
+    # None for reminders about no single request (the c. 258F s. 4 report by February 1).
     request = models.ForeignKey(
-        CertificationRequest, on_delete=models.CASCADE, related_name="reminders"
+        CertificationRequest,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="reminders",
     )
     kind = models.CharField(max_length=30, help_text="e.g. day_30, due_soon, overdue, validity")
     recipient = models.ForeignKey(
@@ -149,7 +154,12 @@ class ReminderSent(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["request", "kind", "recipient"], name="one_reminder_per_kind_and_person"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "recipient"],
+                condition=models.Q(request__isnull=True),
+                name="one_agency_reminder_per_kind_and_person",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -35,7 +35,7 @@ from cases.lib.crypto import (
     EncryptedTextField,
     keyed_hash,
 )
-from cases.lib.names import filing_name, full_name
+from cases.lib.names import filing_name, full_name, person_key
 from cases.lib.validators import validate_not_in_future
 from cases.models.department import PolicyClause, PolicyVersion
 from cases.models.reference import (
@@ -72,6 +72,21 @@ class DeclineReason(models.TextChoices):
     INSUFFICIENT_INFORMATION = "insufficient_information", "Information requested was not provided"
 
 
+class Language(models.TextChoices):
+    # Medford's largest languages after English; letters go in English plus the chosen one.
+    ENGLISH = "en", "English"
+    SPANISH = "es", "Spanish (Español)"
+    PORTUGUESE = "pt", "Portuguese (Português)"
+    HAITIAN_CREOLE = "ht", "Haitian Creole (Kreyòl ayisyen)"
+
+
+class CertificationWithdrawalKind(models.TextChoices):
+    # 8 CFR 214.14(h)(2)(i)(A): the official "withdraws" the certification or "disavows the
+    # contents in writing"; the notice says which.
+    WITHDRAW = "withdraw", "Withdrawal of the certification"
+    DISAVOW = "disavow", "Disavowal of its contents"
+
+
 class YesNo(models.TextChoices):
     YES = "yes", "Yes"
     NO = "no", "No"
@@ -80,6 +95,10 @@ class YesNo(models.TextChoices):
 class Gender(models.TextChoices):
     MALE = "M", "Male"
     FEMALE = "F", "Female"
+
+
+def person_digest(given: str, family: str, born: date | None) -> str:
+    return keyed_hash(person_key(given, family, born), purpose="report_individual")
 
 
 def form_is_complete(request: CertificationRequest) -> bool:
@@ -147,6 +166,12 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
     more_other_names = EncryptedTextField(blank=True, help_text="Further names (Part 7)")
     date_of_birth = EncryptedDateField(null=True, blank=True, validators=[validate_not_in_future])
     gender = models.CharField(max_length=1, choices=Gender.choices, blank=True)
+    preferred_language = models.CharField(
+        max_length=5, choices=Language.choices, default=Language.ENGLISH, blank=True
+    )
+    # The petition's USCIS receipt number, once the advocate knows it (named in a notice of
+    # withdrawal under 8 CFR 214.14(h)(2)).
+    uscis_receipt_number = EncryptedCharField("USCIS receipt number", max_length=13, blank=True)
 
     # Part 2 items 7, 9, 10 and Part 3: the incident.
     report_number = EncryptedCharField(max_length=50, blank=True)
@@ -211,6 +236,9 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
     delay_process = EncryptedTextField(blank=True)
     delay_projected_date = models.DateField(null=True, blank=True)
     delay_issued_at = models.DateTimeField(null=True, blank=True)
+    # The projected date of the last timely notice (clocks.delay_standing), stored so the
+    # home-page tile counts in the database; None while no timely notice was sent.
+    delay_deadline = models.DateField(null=True, blank=True)
 
     # Decision.
     decided_at = models.DateTimeField(null=True, blank=True)
@@ -240,6 +268,9 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
     withdrawal_reason = EncryptedTextField(blank=True)
     certification_withdrawn_at = models.DateTimeField(null=True, blank=True)
     certification_withdrawal_reason = EncryptedTextField(blank=True)
+    certification_withdrawal_kind = models.CharField(
+        max_length=10, choices=CertificationWithdrawalKind.choices, blank=True
+    )
 
     # Keyed hashes (HMAC) of the encrypted numbers, for lookup (cases/crypto.py).
     a_number_digest = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
@@ -251,6 +282,9 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
     duplicate_victim_digest = models.CharField(
         max_length=64, blank=True, db_index=True, editable=False
     )
+    # Keyed digest of the normalised name and date of birth: the annual report counts
+    # individuals (c. 258F s. 4(a)(i)) without reading a name.
+    person_digest = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at"]
@@ -288,17 +322,21 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
         self.duplicate_victim_digest = victim_digest(
             self.family_name, self.given_name, self.date_of_birth
         )
+        self.person_digest = person_digest(self.given_name, self.family_name, self.date_of_birth)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
-            extra = {
-                "a_number": "a_number_digest",
-                "report_number": "report_number_digest",
-                "family_name": "duplicate_victim_digest",
-                "given_name": "duplicate_victim_digest",
-                "date_of_birth": "duplicate_victim_digest",
+            extra: dict[str, tuple[str, ...]] = {
+                "a_number": ("a_number_digest",),
+                "report_number": ("report_number_digest",),
+                "family_name": ("duplicate_victim_digest", "person_digest"),
+                "given_name": ("duplicate_victim_digest", "person_digest"),
+                "date_of_birth": ("duplicate_victim_digest", "person_digest"),
             }
             kwargs["update_fields"] = {*update_fields} | {
-                digest for name, digest in extra.items() if name in update_fields
+                digest
+                for name, digests in extra.items()
+                if name in update_fields
+                for digest in digests
             }
         super().save(*args, **kwargs)
 
@@ -478,8 +516,17 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
         custom={"label": "Issue delay notice", "role": "coordinator"},
     )
     def issue_delay_notice(
-        self, *, reason: str, process: str, projected_date: date, at: datetime
+        self,
+        *,
+        reason: str,
+        process: str,
+        projected_date: date,
+        at: datetime,
+        deadline: date | None = None,
     ) -> None:
+        # The latest notice's text and dates; every notice is a DelayNotice row (services).
+        if deadline is not None:
+            self.delay_deadline = deadline
         self.delay_reason = reason
         self.delay_process = process
         self.delay_projected_date = projected_date
@@ -502,10 +549,13 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
         target=Status.CERTIFICATION_WITHDRAWN,
         custom={"label": "Withdraw certification", "role": "chief"},
     )
-    def withdraw_certification(self, *, reason: str, at: datetime) -> None:
+    def withdraw_certification(
+        self, *, reason: str, at: datetime, kind: str = CertificationWithdrawalKind.WITHDRAW
+    ) -> None:
         # 8 CFR 214.14(h)(2)(i)(A): the certifying official withdraws or disavows in writing.
         self.certification_withdrawn_at = at
         self.certification_withdrawal_reason = reason
+        self.certification_withdrawal_kind = kind
 
 
 # Transition methods take only keyword arguments, but a template must still never call them.

@@ -14,7 +14,7 @@ from reportlab.lib.units import inch
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from cases.audit import checkpoint
-from cases.reporting.annual import AnnualReport, shown
+from cases.reporting.annual import AnnualReport, sections_for, shown
 from cases.reporting.charts import charts
 
 
@@ -28,9 +28,9 @@ def to_csv(report: AnnualReport, *, public: bool) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["section", "item", "value"])
-    for section in report.sections():
+    for section in sections_for(report, public=public):
         for line in section.lines:
-            writer.writerow([section.title, line.label, shown(line, public=public)])
+            writer.writerow([section.title, line.label, shown(line, public=public, report=report)])
     if not public:
         for label, value in _audit_heads():
             writer.writerow(["Audit chain checkpoint", label, value])
@@ -75,19 +75,25 @@ def to_pdf(report: AnnualReport, *, public: bool) -> bytes:
             f"({report.jurisdiction.source}); expedited requests "
             f"{report.jurisdiction.expedited_days} days "
             f"({report.jurisdiction.expedited_source}). No personal identifying information."
-            + (" Counts from 1 to 4 are shown as &lt;5." if public else ""),
+            + (
+                " Counts from 1 to 4 are shown as &lt;5; a count marked * is withheld because"
+                " it would let a reader work out a count under 5 (complementary suppression)."
+                if public
+                else ""
+            ),
             styles["Normal"],
         ),
         Spacer(1, 12),
     ]
-    for number, section in enumerate(report.sections()):
-        if number == 2 and not public:  # charts after the s. 4 figures, as on the web page
+    for number, section in enumerate(sections_for(report, public=public)):
+        # The charts after the s. 4 figures, as on the web page.
+        if number == len(report.s4_sections()) and not public:
             for chart in charts(report):
                 story += [chart.drawing, Spacer(1, 12)]
         data = [[section.title, ""]] + [
             [
                 Paragraph(line.label.replace("&", "&amp;"), styles["Normal"]),
-                shown(line, public=public),
+                shown(line, public=public, report=report),
             ]
             for line in section.lines
         ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.db.models import Count, Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from cases import clocks
@@ -46,15 +47,19 @@ def count_open_requests_by_clock(*, now: datetime) -> list[tuple[str, str, int]]
     today = timezone.localdate(now)
     soon = today + timedelta(days=jurisdiction.due_soon_days)
     soon_expedited = today + timedelta(days=jurisdiction.expedited_due_soon_days)
-    due_soon = Q(due_on__gte=today) & (
-        Q(expedited=False, due_on__lte=soon) | Q(expedited=True, due_on__lte=soon_expedited)
+    due_soon = Q(deadline__gte=today) & (
+        Q(expedited=False, deadline__lte=soon) | Q(expedited=True, deadline__lte=soon_expedited)
     )
-    totals = CertificationRequest.objects.filter(
-        status__in=PENDING_STATES, received_at__isnull=False
-    ).aggregate(
-        overdue=Count("pk", filter=Q(due_on__lt=today)),
-        due_soon=Count("pk", filter=due_soon),
-        on_time=Count("pk", filter=Q(due_on__gte=today) & ~due_soon),
+    # The deadline in force: the projected date of a timely delay notice (c. 258F s. 3(iii)),
+    # otherwise the due date.
+    totals = (
+        CertificationRequest.objects.filter(status__in=PENDING_STATES, received_at__isnull=False)
+        .annotate(deadline=Coalesce("delay_deadline", "due_on"))
+        .aggregate(
+            overdue=Count("pk", filter=Q(deadline__lt=today)),
+            due_soon=Count("pk", filter=due_soon),
+            on_time=Count("pk", filter=Q(deadline__gte=today) & ~due_soon),
+        )
     )
     counts = {
         clocks.ClockState.OVERDUE: totals["overdue"],

@@ -6,16 +6,46 @@ gets 403. The report holds counts only, so there is no per-request scope to chec
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_GET
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_POST
 
-from cases.permissions import can_read_audit
-from cases.reporting import annual, charts, exports
+from cases.models import AnnualReportSubmission
+from cases.permissions import can_read_audit, can_record_report_submission
+from cases.reporting import annual, charts, exports, submissions
 from cases.selectors import the_agency
+
+
+class SubmissionForm(forms.Form):
+    submitted_on = forms.DateField(
+        label=_("Date sent"), widget=forms.DateInput(attrs={"type": "date", "class": "usa-input"})
+    )
+    submitted_to = forms.CharField(
+        label=_("Sent to (name, office)"),
+        max_length=200,
+        initial="Executive Office of Public Safety and Security",
+        widget=forms.TextInput(attrs={"class": "usa-input"}),
+    )
+    method = forms.ChoiceField(
+        label=_("How"),
+        choices=AnnualReportSubmission.Method.choices,
+        widget=forms.Select(attrs={"class": "usa-select"}),
+    )
+    fmt = forms.ChoiceField(
+        label=_("File sent"),
+        choices=[("pdf", "PDF"), ("csv", "CSV")],
+        widget=forms.Select(attrs={"class": "usa-select"}),
+    )
+    public = forms.BooleanField(
+        label=_("The public version (small counts suppressed)"), required=False
+    )
+
 
 FORMATS = {"html", "csv", "pdf"}
 
@@ -61,9 +91,11 @@ def annual_report(request: HttpRequest, year: int) -> HttpResponse:
     sections = [
         {
             "title": s.title,
-            "rows": [(line.label, annual.shown(line, public=public)) for line in s.lines],
+            "rows": [
+                (line.label, annual.shown(line, public=public, report=report)) for line in s.lines
+            ],
         }
-        for s in report.sections()
+        for s in annual.sections_for(report, public=public)
     ]
     chart_items = []
     if not public:
@@ -71,11 +103,54 @@ def annual_report(request: HttpRequest, year: int) -> HttpResponse:
             # Built by reportlab from numbers and fixed labels only; the title is escaped
             # and chart_svg refuses scripts.
             chart_items.append({"title": title, "svg": mark_safe(svg)})  # noqa: S308  # nosec B308 B703
+    sent = list(AnnualReportSubmission.objects.filter(year=year).defer("content"))
     context = {
         "report": report,
         "public": public,
+        "submissions": [
+            {"record": record, "changes": submissions.changes_since(record, report)}
+            for record in sent
+        ],
+        "submission_form": SubmissionForm(prefix="submit")
+        if can_record_report_submission(request.user) and year < this_year
+        else None,
         "sections": sections,
         "charts": chart_items,
         "years": list(range(this_year, annual.FIRST_YEAR - 1, -1)),
     }
     return render(request, "cases/annual_report.html", context)
+
+
+@require_POST
+def annual_report_submit(request: HttpRequest, year: int) -> HttpResponse:
+    """Record that the year's report was sent to EOPSS (c. 258F s. 4(a))."""
+    if not can_record_report_submission(request.user):
+        raise PermissionDenied("Only the coordinator or the Chief records the submission.")
+    form = SubmissionForm(request.POST, prefix="submit")
+    if not form.is_valid():
+        messages.error(request, _("Say when, to whom and how the report was sent."))
+        return redirect("annual_report", year=year)
+    try:
+        record = submissions.record_submission(
+            year=year,
+            actor=request.user,
+            agency=getattr(the_agency(), "name", ""),
+            **form.cleaned_data,
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Submission recorded; SHA-256 %s.") % record.sha256)
+    return redirect("annual_report", year=year)
+
+
+@require_GET
+def annual_report_submission_file(request: HttpRequest, pk: int) -> HttpResponse:
+    """The file exactly as sent."""
+    _require_reports(request.user)
+    record = AnnualReportSubmission.objects.filter(pk=pk).first()
+    if record is None:
+        raise Http404("No such submission.")
+    response = HttpResponse(bytes(record.content), content_type=record.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{record.file_name}"'
+    return response

@@ -129,26 +129,15 @@ def test_answer_is_judged_by_its_local_day_against_the_due_date(decided, state):
         assert c.due_on == date(2026, 4, 15)
 
 
-def test_delay_notice_sets_a_projected_date_but_lateness_stays():
+def test_a_projected_date_without_a_notice_sent_moves_nothing():
+    # Only a notice that was sent answers (c. 258F s. 3(iii)); tests/cases/test_delay_notices.py
     r = req(
         Status.CHIEF_DECISION,
         received_at=at("2026-01-15 09:00"),
         delay_projected_date=date(2026, 5, 30),
     )
     c = clocks.clock(r, now=at("2026-04-20 09:00"), jurisdiction=MA)
-    assert (c.state, c.due_on, c.projected_on) == (
-        ClockState.OVERDUE,
-        date(2026, 4, 15),
-        date(2026, 5, 30),
-    )
-    answered = req(
-        Status.CERTIFIED,
-        received_at=at("2026-01-15 09:00"),
-        delay_projected_date=date(2026, 5, 30),
-        decided_at=at("2026-05-20 09:00"),  # before the projected date, after the due date
-    )
-    c = clocks.clock(answered, now=at("2026-06-01 09:00"), jurisdiction=MA)
-    assert (c.state, c.days_elapsed) == (ClockState.ANSWERED_LATE, 125)
+    assert (c.state, c.due_on, c.projected_on) == (ClockState.OVERDUE, date(2026, 4, 15), None)
 
 
 def test_drafts_and_withdrawn_requests():

@@ -122,11 +122,15 @@ def test_public_version_hides_counts_under_five(year_2025):
     r = annual.build_annual_report(2025, now=NOW)
     public = csv_rows(exports.to_csv(r, public=True))
     internal = csv_rows(exports.to_csv(r, public=False))
-    s4 = "M.G.L. c. 258F s. 4(a)"
-    assert public[(s4, "Individuals who requested certification")] == "6"
+    s4 = "M.G.L. c. 258F s. 4(a): U and T together"
+    # The fixture's requests are all one person (same name and date of birth): one individual.
+    assert internal[(s4, "Individuals who requested certification")] == "1"
+    assert internal[(s4, "Requests received")] == "6"
+    assert public[(s4, "Individuals who requested certification")] == "<5"
+    assert public[(s4, "Requests received")] == "6"
     assert public[(s4, "Forms completed and signed")] == "<5"
     assert public[(s4, "Requests denied")] == "<5"
-    assert public[("Requests received per month", "Feb")] == "0"
+    assert ("Requests received per month", "Feb") not in public  # breakdowns stay internal
     assert internal[(s4, "Forms completed and signed")] == "3"
     assert "<5" not in exports.to_csv(r, public=False)
 
@@ -137,13 +141,18 @@ def test_report_readers_get_every_format(persona, client, people, year_2025):
     page = client.get("/reports/annual/2025/")
     assert page.status_code == 200
     html = page.content.decode()
-    assert html.count("<svg") == 3 and "<caption>M.G.L. c. 258F s. 4(a)</caption>" in html
+    assert (
+        html.count("<svg") == 3
+        and "<caption>M.G.L. c. 258F s. 4(a): U and T together</caption>" in html
+    )
     # CSP-ready: no inline script, no inline styles
     assert not re.search(r"<script(?![^>]*\bsrc=)", html) and "style=" not in html
     response = client.get("/reports/annual/2025/?format=csv")
     assert response["Content-Type"].startswith("text/csv")
     cells = csv_rows(response.content.decode())
-    assert cells[("M.G.L. c. 258F s. 4(a)", "Individuals who requested certification")] == "6"
+    s4 = "M.G.L. c. 258F s. 4(a): U and T together"
+    assert cells[(s4, "Requests received")] == "6"
+    assert cells[(s4, "Individuals who requested certification")] == "1"  # one person
     assert cells[("Outcomes and timeliness", "Answered after the due date")] == "2"
     pdf = client.get("/reports/annual/2025/?format=pdf")
     assert pdf["Content-Type"] == "application/pdf"
@@ -201,19 +210,20 @@ def test_the_report_page_runs_a_fixed_number_of_queries(
         )
     sign_in(client, people["auditor"])
     # session, user, second-factor device, data version, capability (user + group
-    # perms), agency name, newest event (the cache key), requests, categories; then
-    # the same without the last two, and the permission sets kept per data version
-    with django_assert_num_queries(10):
+    # perms), agency name, newest event (the cache key), requests, their delay notices,
+    # categories, the year's submissions to EOPSS; then the same without the three report
+    # queries, and the permission sets kept per data version
+    with django_assert_num_queries(12):
         response = client.get("/reports/annual/2025/")
     assert response.status_code == 200
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         assert client.get("/reports/annual/2025/").status_code == 200
 
 
 def test_the_command_writes_csv_and_pdf(year_2025, tmp_path, capsys):
     call_command("annual_report", year=2025, format="csv", out=str(tmp_path / "r.csv"))
     rows = csv_rows((tmp_path / "r.csv").read_text())
-    assert rows[("M.G.L. c. 258F s. 4(a)", "Requests denied")] == "1"
+    assert rows[("M.G.L. c. 258F s. 4(a): U and T together", "Requests denied")] == "1"
     call_command("annual_report", year=2025, format="pdf", out=str(tmp_path / "r.pdf"), public=True)
     text = PdfReader(tmp_path / "r.pdf").pages[0].extract_text()
     assert "public version" in text and "<5" in text

@@ -1,0 +1,39 @@
+"""The case page's list of issued letters, each with its date, SHA-256 and deliveries."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from cases import permissions as perms
+from cases.documents.forms import LetterDeliveryForm
+from cases.models import IssuedLetter, LetterTemplate
+
+register = template.Library()
+
+
+@register.inclusion_tag("cases/_letters_block.html", takes_context=True)
+def letters_block(context: dict[str, Any], obj: Any) -> dict[str, Any]:
+    user = context["request"].user
+    labels = dict(LetterTemplate.Kind.choices)
+    rows = [
+        letter
+        for letter in IssuedLetter.objects.filter(request=obj)
+        .defer("pdf")
+        .prefetch_related("deliveries")
+        if perms.can_download_letter(obj, letter.kind, user)
+    ]
+    record = perms.can_record_letter_delivery(obj, user)
+    return {
+        "obj": obj,
+        "rows": [
+            {
+                "letter": letter,
+                "label": labels.get(letter.kind, letter.kind),
+                "form": LetterDeliveryForm(prefix=f"delivery-{letter.pk}") if record else None,
+            }
+            for letter in rows
+        ],
+        "csrf_token": context.get("csrf_token"),
+    }
