@@ -14,7 +14,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from cases import issued_letters, services
-from cases.documents import issuing, letters
+from cases.documents import letters
 from cases.lib.crypto import decrypt_file_bytes
 from cases.models import (
     CaseEvent,
@@ -125,8 +125,8 @@ def test_every_event_issues_its_letter(make_request, people):
         ("disavow", "that it disavows, in writing, the contents"),
     ],
 )
-def test_the_notice_to_uscis(make_request, people, contact, kind, words):
-    r = issuing.request_certify(request=make_request(Status.CHIEF_DECISION), actor=people["chief"])
+def test_the_notice_to_uscis(certify_and_ink, people, contact, kind, words):
+    r = certify_and_ink()
     services.request_withdraw_certification(
         request=r,
         actor=people["chief"],
@@ -147,8 +147,8 @@ def test_the_notice_to_uscis(make_request, people, contact, kind, words):
 
 
 @pytest.mark.parametrize("receipt, kind", [("123", "withdraw"), ("EAC2190012345", "revoke")])
-def test_a_bad_receipt_number_or_kind_is_refused(make_request, people, receipt, kind):
-    r = issuing.request_certify(request=make_request(Status.CHIEF_DECISION), actor=people["chief"])
+def test_a_bad_receipt_number_or_kind_is_refused(certify_and_ink, people, receipt, kind):
+    r = certify_and_ink()
     with pytest.raises(ValidationError):
         services.request_withdraw_certification(
             request=r, actor=people["chief"], reason="x", kind=kind, receipt_number=receipt

@@ -201,4 +201,4 @@ def test_a_template_stored_before_the_sandbox_leaks_nothing(make_request, people
 def test_default_wordings_pass_the_sandbox():
     for kind in LetterTemplate.Kind.values:
         check(get_template(f"letters/{kind}.txt").template.source)
-        check(letters.SUBJECTS[kind])
+        check(letters.SUBJECTS["en"][kind])
