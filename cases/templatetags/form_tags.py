@@ -13,7 +13,14 @@ from cases.documents.forms import HandoverForm
 from cases.documents.issuing import issued_by, official_name
 from cases.documents.official import template_problem
 from cases.formmap import missing_items
-from cases.models import InkSignature, IssuedForm, LetterTemplate, OriginalHandover, Status
+from cases.models import (
+    InkSignature,
+    IssuedForm,
+    IssuedLetter,
+    LetterTemplate,
+    OriginalHandover,
+    Status,
+)
 from cases.presentation import empty_fields_html
 
 register = template.Library()
@@ -61,6 +68,7 @@ def forms_block(context: dict[str, Any], obj: Any) -> dict[str, Any]:
     undecided = obj.status not in (*ISSUED_STATES, Status.DECLINED, Status.WITHDRAWN)
     handovers = list(form.handovers.all()) if form is not None else []
     may_hand_over = form is not None and perms.can_record_ink_original(obj, user)
+    issued_kinds = set(IssuedLetter.objects.filter(request=obj).values_list("kind", flat=True))
     return {
         "obj": obj,
         "missing": missing_items(obj) if staff and undecided else None,
@@ -77,10 +85,14 @@ def forms_block(context: dict[str, Any], obj: Any) -> dict[str, Any]:
         else "",
         "handovers": handovers if staff else [],
         "handover_state": handover_state(obj, ink, handovers),
+        # Letters issued at their event are listed, with their delivery, by the letters block;
+        # only events from before letters were stored are offered here, rendered on demand.
         "letters": [
             (kind, label)
             for kind, label in LetterTemplate.Kind.choices
-            if letters.available(obj, kind) and perms.can_download_letter(obj, kind, user)
+            if kind not in issued_kinds
+            and letters.available(obj, kind)
+            and perms.can_download_letter(obj, kind, user)
         ],
         "may_hand_over": may_hand_over,
         # Empty forms, the same on every page: their fields are built once.

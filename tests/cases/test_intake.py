@@ -237,6 +237,13 @@ REQUEST_FIELDS = {
     "acknowledged_warnings", "decision_note", "withdrawn_at", "withdrawal_reason",
     "certification_withdrawn_at", "certification_withdrawal_reason", "a_number_digest",
     "report_number_digest", "duplicate_victim_digest",
+    # The requester's language, the USCIS receipt number, the kind of withdrawal, the
+    # individuals digest and the deadline after delay notices: no status question.
+    "preferred_language",
+    "uscis_receipt_number",
+    "certification_withdrawal_kind",
+    "person_digest",
+    "delay_deadline",
 }  # fmt: skip
 
 
