@@ -16,7 +16,7 @@ from pypdf import PdfReader
 from cases import services
 from cases.documents import letters
 from cases.lib.letter_templates import check
-from cases.models import DeclineReason, LetterTemplate, Status
+from cases.models import DeclineReason, IssuedLetter, LetterTemplate, Status
 from tests.conftest import sign_in
 
 pytestmark = pytest.mark.django_db
@@ -136,8 +136,11 @@ def test_letter_downloads_follow_scope_and_state(
         ],
         check=True,
     )
+    # The notice was issued at its event: the case page links the stored copy, once.
+    issued = IssuedLetter.objects.get(request=certified, kind="uscis_withdrawal")
     html = client.get(certified.get_absolute_url()).content.decode()
-    assert notice in html
+    assert reverse("issued_letter_pdf", args=[certified.reference, issued.pk]) in html
+    assert notice not in html
 
 
 # --- Finding 2: wording edited in the admin reached live model objects (ASVS V5.2.5) ---
