@@ -42,7 +42,7 @@ from cases.formmap import signing_official
 from cases.intake import letter_recipient
 from cases.lib import letter_templates
 from cases.lib.names import full_name
-from cases.models import IssuedForm, Language, LetterTemplate, Status
+from cases.models import DeclineReason, IssuedForm, Language, LetterTemplate, Status
 from cases.policy import denial_citation
 
 if TYPE_CHECKING:
@@ -91,6 +91,84 @@ ENGLISH_ATTACHED = {
     Language.HAITIAN_CREOLE: "Vèsyon angle (English version)",
 }
 TRANSLATED_KINDS = {Kind.ACKNOWLEDGEMENT, Kind.DENIAL, Kind.DELAY}
+
+# The printed parts of a letter that are not its wording: the date line, the headings and the
+# policy criterion's name. Translations are marked "to be reviewed" with the rest of the letter.
+MONTHS: dict[str, tuple[str, ...]] = {
+    Language.ENGLISH: (
+        "January", "February", "March", "April", "May", "June", "July",
+        "August", "September", "October", "November", "December",
+    ),
+    Language.SPANISH: (
+        "enero", "febrero", "marzo", "abril", "mayo", "junio", "julio",
+        "agosto", "septiembre", "octubre", "noviembre", "diciembre",
+    ),
+    Language.PORTUGUESE: (
+        "janeiro", "fevereiro", "março", "abril", "maio", "junho", "julho",
+        "agosto", "setembro", "outubro", "novembro", "dezembro",
+    ),
+    Language.HAITIAN_CREOLE: (
+        "janvye", "fevriye", "mas", "avril", "me", "jen", "jiyè",
+        "out", "septanm", "oktòb", "novanm", "desanm",
+    ),
+}  # fmt: skip
+HEADINGS: dict[str, tuple[str, str]] = {  # (regarding, reference)
+    Language.ENGLISH: ("Re:", "Reference:"),
+    Language.SPANISH: ("Asunto:", "Referencia:"),
+    Language.PORTUGUESE: ("Assunto:", "Referência:"),
+    Language.HAITIAN_CREOLE: ("Sijè:", "Referans:"),
+}
+DECLINE_REASONS: dict[str, dict[str, str]] = {
+    Language.SPANISH: {
+        DeclineReason.NOT_QUALIFYING_CRIME: "No hay actividad delictiva calificada",
+        DeclineReason.NOT_VICTIM: "El solicitante no es víctima de la actividad delictiva",
+        DeclineReason.NOT_HELPFUL: "No hubo, no hay ni es probable que haya ayuda",
+        DeclineReason.REFUSED_ASSISTANCE: "Se negó sin motivo razonable a prestar la ayuda "
+        "razonablemente solicitada",
+        DeclineReason.NO_JURISDICTION: "El departamento no detectó ni investigó el delito",
+        DeclineReason.CULPABLE: "El solicitante fue culpable de la actividad delictiva",
+        DeclineReason.INSUFFICIENT_INFORMATION: "No se proporcionó la información solicitada",
+    },
+    Language.PORTUGUESE: {
+        DeclineReason.NOT_QUALIFYING_CRIME: "Nenhuma atividade criminosa qualificada",
+        DeclineReason.NOT_VICTIM: "O requerente não é vítima da atividade criminosa",
+        DeclineReason.NOT_HELPFUL: "Não houve, não há nem é provável que haja ajuda",
+        DeclineReason.REFUSED_ASSISTANCE: "Recusou sem motivo razoável a ajuda "
+        "razoavelmente solicitada",
+        DeclineReason.NO_JURISDICTION: "O departamento não detectou nem investigou o crime",
+        DeclineReason.CULPABLE: "O requerente foi culpado na atividade criminosa",
+        DeclineReason.INSUFFICIENT_INFORMATION: "As informações solicitadas não foram fornecidas",
+    },
+    Language.HAITIAN_CREOLE: {
+        DeclineReason.NOT_QUALIFYING_CRIME: "Pa gen aktivite kriminèl ki kalifye",
+        DeclineReason.NOT_VICTIM: "Moun ki fè demann nan pa viktim aktivite kriminèl la",
+        DeclineReason.NOT_HELPFUL: "Pa t gen èd, pa gen èd kounye a, ni pa gen chans pou gen èd",
+        DeclineReason.REFUSED_ASSISTANCE: "Li refize san rezon valab bay èd yo te mande l "
+        "yon fason rezonab",
+        DeclineReason.NO_JURISDICTION: "Depatman an pa t detekte ni envestige krim nan",
+        DeclineReason.CULPABLE: "Moun ki fè demann nan te koupab nan aktivite kriminèl la",
+        DeclineReason.INSUFFICIENT_INFORMATION: "Yo pa t bay enfòmasyon yo te mande a",
+    },
+}
+
+
+def long_date(day: date | None, language: str = Language.ENGLISH) -> str:
+    """The date as a letter writes it in ``language`` ("25 de noviembre de 2026")."""
+    if day is None:
+        return ""
+    month = MONTHS.get(language, MONTHS[Language.ENGLISH])[day.month - 1]
+    if language == Language.ENGLISH:
+        return f"{month} {day.day}, {day.year}"
+    if language == Language.HAITIAN_CREOLE:
+        return f"{day.day} {month} {day.year}"
+    return f"{day.day} de {month} de {day.year}"
+
+
+def decline_reason_label(request: CertificationRequest, language: str) -> str:
+    if not request.decline_reason:
+        return ""
+    translated = DECLINE_REASONS.get(language, {}).get(request.decline_reason)
+    return translated or request.get_decline_reason_display()
 
 
 def available(request: CertificationRequest, kind: str) -> bool:
@@ -153,7 +231,11 @@ def _day(moment: Any) -> date | None:
 
 
 def letter_values(
-    request: CertificationRequest, *, dated: date, notice: DelayNotice | None = None
+    request: CertificationRequest,
+    *,
+    dated: date,
+    notice: DelayNotice | None = None,
+    language: str = Language.ENGLISH,
 ) -> dict[str, Any]:
     """Every named value a letter may use: strings, dates and numbers, no model objects.
 
@@ -169,6 +251,7 @@ def letter_values(
     projected = notice.projected_date if notice else request.delay_projected_date
     withdrawal_kind = request.certification_withdrawal_kind or "withdraw"
     citation = denial_citation(request)
+    due = clocks.response_due(request.received_at) if request.received_at else None
     values: dict[str, Any] = {
         "reference": request.reference,
         "today": dated,
@@ -183,8 +266,8 @@ def letter_values(
         "agency_name": agency.name,
         "agency_phone": agency.phone,
         "received": _day(request.received_at),
-        "due": clocks.response_due(request.received_at) if request.received_at else None,
-        "decline_reason": request.get_decline_reason_display() if request.decline_reason else "",
+        "due": due,
+        "decline_reason": decline_reason_label(request, language),
         "decision_note": request.decision_note,
         # c. 258F s. 2 and s. 3(ii): the clause of the policy version in force, quoted.
         "policy_title": citation.policy_title if citation else "",
@@ -196,6 +279,14 @@ def letter_values(
         "delay_reason": delay_reason,
         "delay_process": delay_process,
         "delay_projected_date": projected,
+        # Dates written out in the letter's language ("25 de noviembre de 2026").
+        "dated_long": long_date(dated, language),
+        "received_long": long_date(_day(request.received_at), language),
+        "projected_long": long_date(projected, language),
+        "due_long": long_date(due, language),
+        "policy_effective_long": long_date(
+            citation.policy_effective_on if citation else None, language
+        ),
         "signed_on": request.signed_on,
         "verification_code": form.verification_code if form else "",
         "withdrawal_reason": request.certification_withdrawal_reason,
@@ -242,7 +333,9 @@ def render_text(
     notice: DelayNotice | None = None,
 ) -> tuple[str, str]:
     subject, body = wording(kind, language)
-    context = letter_values(request, dated=dated or timezone.localdate(), notice=notice)
+    context = letter_values(
+        request, dated=dated or timezone.localdate(), notice=notice, language=language
+    )
     return (
         letter_templates.render(subject, context).strip(),
         letter_templates.render(body, context).strip(),
@@ -272,7 +365,8 @@ def _letter_story(
     st = styles()
     subject, body = render_text(request, kind, language=language, dated=dated, notice=notice)
     agency = request.agency
-    values = letter_values(request, dated=dated, notice=notice)
+    values = letter_values(request, dated=dated, notice=notice, language=language)
+    regarding, reference = HEADINGS.get(language, HEADINGS[Language.ENGLISH])
     story: list[Any] = [
         Paragraph(escape(agency.name), st["title"]),
         Paragraph(
@@ -286,12 +380,12 @@ def _letter_story(
         story += [Spacer(1, 3 * mm), Paragraph(escape(banner), st["bold"])]
     story += [
         Spacer(1, 8 * mm),
-        Paragraph(f"{dated:%B} {dated.day}, {dated.year}", st["base"]),
+        Paragraph(escape(values["dated_long"]), st["base"]),
         Spacer(1, 4 * mm),
         Paragraph("<br/>".join(escape(line) for line in _addressee(request, kind)), st["base"]),
         Spacer(1, 6 * mm),
-        Paragraph(f"Re: {escape(subject)}", st["bold"]),
-        Paragraph(f"Reference: {escape(request.reference)}", st["base"]),
+        Paragraph(f"{regarding} {escape(subject)}", st["bold"]),
+        Paragraph(f"{reference} {escape(request.reference)}", st["base"]),
     ]
     if kind == Kind.USCIS_WITHDRAWAL:
         receipt = values["receipt_number"] or "not known to the department"

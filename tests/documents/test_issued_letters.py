@@ -277,3 +277,47 @@ def test_the_advocate_cannot_post_a_delivery(client, make_request, people):
     assert (
         client.get(reverse("issued_letter_pdf", args=[r.reference, letter.pk])).status_code == 404
     )
+
+
+DATE_LINES = {  # the decision of 10/24/2026, written in each language
+    "es": ("24 de octubre de 2026", "Asunto:", "No hubo, no hay ni es probable que haya ayuda"),
+    "pt": ("24 de outubro de 2026", "Assunto:", "Não houve, não há nem é provável que haja ajuda"),
+    "ht": ("24 oktòb 2026", "Sijè:", "Pa t gen èd, pa gen èd kounye a"),
+}
+
+
+@pytest.mark.parametrize("language", sorted(DATE_LINES))
+def test_a_translated_letter_dates_and_names_the_reason_in_its_language(
+    make_request, people, language
+):
+    r = decline(make_request, people, preferred_language=language)
+    text = text_of(issued_letters.letter_bytes(IssuedLetter.objects.get(request=r)))
+    translated, english = text.split(letters.ENGLISH_ATTACHED[language], 1)
+    date_line, regarding, reason = DATE_LINES[language]
+    assert date_line in translated and regarding in translated and reason in translated
+    assert "October 24, 2026" not in translated and "Re:" not in translated
+    assert "No helpfulness, past, present or likely" not in translated
+    assert "August 3, 2026" not in translated  # the received date is written out too
+    # The English attached keeps the English date line and criterion.
+    assert "October 24, 2026" in english and "No helpfulness, past, present or likely" in english
+
+
+def test_a_translated_denial_quotes_the_policy_clause_in_force(make_request, people, agency):
+    from cases import policy
+
+    policy.policy_adopt(
+        actor=people["chief"],
+        agency=agency,
+        title="Medford Police U/T certification policy",
+        preamble="How the department answers requests.",
+        effective_on=dt.date(2026, 1, 1),
+        clauses=policy.parse_clauses(
+            "1. [not_helpful] No helpfulness\nThe victim has not been helpful to this department."
+        ),
+    )
+    r = decline(make_request, people, preferred_language="es")
+    text = text_of(issued_letters.letter_bytes(IssuedLetter.objects.get(request=r)))
+    translated = text.split(letters.ENGLISH_ATTACHED["es"], 1)[0]
+    assert "cláusula 1, No helpfulness" in translated
+    assert '"The victim has not been helpful to this department."' in translated
+    assert "1 de enero de 2026" in translated
