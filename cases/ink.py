@@ -101,7 +101,7 @@ def request_record_ink_signature(
     def record(locked: CertificationRequest) -> dict[str, Any]:
         check_ink_date(locked, signed_on, today=timezone.localdate(at))
         check_signer(locked, signer)
-        form = IssuedForm.objects.filter(request=locked).first()
+        form = IssuedForm.objects.current_for(locked)
         if form is None:
             raise TransitionRefused(f"{locked.reference} has no issued form. Nothing was changed.")
         content_type = validate_upload(scan)
@@ -163,7 +163,7 @@ def request_record_handover(
         )
     if not perms.can_record_ink_original(locked, actor):
         raise PermissionDenied("You may not do this on this request.")
-    form = IssuedForm.objects.filter(request=locked).first()
+    form = IssuedForm.objects.current_for(locked)
     if form is None:
         raise TransitionRefused(f"{locked.reference} has no issued form. Nothing was changed.")
     handover = OriginalHandover(

@@ -130,6 +130,7 @@ STEP_RULES: dict[str, Callable[[CertificationRequest, User], bool]] = {
     "return_for_review": can_decide,
     "certify": can_decide,
     "record_ink_signature": can_record_ink_signature,
+    "void_unsigned_form": can_decide,
     "decline": can_decide,
     "request_information": can_review_or_decide,
     "answer_information": can_act_for_requester,

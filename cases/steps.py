@@ -92,6 +92,13 @@ _STEPS = [
         lambda r, u, d: issuing.request_record_ink_signature(request=r, actor=u, **d),
     ),
     Step(
+        "void_unsigned_form",
+        ReasonForm,
+        lambda r, u, d: issuing.request_void_unsigned_form(request=r, actor=u, reason=d["reason"]),
+        reauth=True,
+        secondary=True,
+    ),
+    Step(
         "decline",
         DeclineForm,
         lambda r, u, d: services.request_decline(

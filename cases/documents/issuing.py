@@ -36,8 +36,9 @@ from cases import permissions as perms
 from cases.documents import official
 from cases.documents.render import render_form_pdf
 from cases.documents.signing import sign_pdf
+from cases.errors import TransitionRefused
 from cases.lib.crypto import encrypt_file_bytes
-from cases.models import CertificationRequest, CertifyingOfficial, IssuedForm
+from cases.models import CertificationRequest, CertifyingOfficial, IssuedForm, VoidedForm
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -70,15 +71,17 @@ def verification_code_for(request: CertificationRequest) -> str:
     recorded, and once it is, its stored code is the code (even if SECRET_KEY changes later).
     """
     stored = (
-        IssuedForm.objects.filter(request_id=request.pk)
+        IssuedForm.objects.in_force()
+        .filter(request_id=request.pk)
         .values_list("verification_code", flat=True)
         .first()
     )
     if stored:
         return stored
-    digest = hmac.new(
-        settings.SECRET_KEY.encode(), f"i918b-code:{request.reference}".encode(), hashlib.sha256
-    ).digest()
+    # A form issued after a voided one gets a code of its own (the voided code stays its).
+    voided = IssuedForm.objects.filter(request_id=request.pk, void__isnull=False).count()
+    salt = f"i918b-code:{request.reference}" + (f":{voided}" if voided else "")
+    digest = hmac.new(settings.SECRET_KEY.encode(), salt.encode(), hashlib.sha256).digest()
     number = int.from_bytes(digest[:10], "big")
     chars = []
     for _ in range(12):
@@ -184,6 +187,35 @@ def request_certify(
         data={"official": official_row.pk if official_row else None},
         args={"by": actor, "official": official_row, "at": at},
         after_save=lambda locked: issue_form(request=locked, actor=actor, at=at),
+    )
+
+
+@transaction.atomic
+def request_void_unsigned_form(
+    *, request: CertificationRequest, actor: User, reason: str, at: datetime | None = None
+) -> CertificationRequest:
+    """Awaiting ink -> the Chief's decision again: the issued form was not signed in ink.
+
+    The certifying official may not sign what was issued (8 CFR 214.14(c)(2)(i) asks for the
+    official's own signature), or another official must decide. The sealed file stays stored
+    and /verify/ calls it void; a new decision issues a new form with its own code.
+    """
+    at = at or timezone.now()
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(
+            {"reason": "Say why the form is voided, e.g. the official will not sign it."}
+        )
+
+    def void(locked: CertificationRequest) -> dict[str, Any]:
+        form = IssuedForm.objects.current_for(locked)
+        if form is None:
+            raise TransitionRefused(f"{locked.reference} has no issued form. Nothing was changed.")
+        VoidedForm.objects.create(issued_form=form, reason=reason, voided_by=actor, voided_at=at)
+        return {"voided_verification_code": form.verification_code}
+
+    return services.take_step(
+        request, "void_unsigned_form", actor=actor, at=at, note=reason, after_save=void
     )
 
 

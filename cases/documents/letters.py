@@ -244,7 +244,7 @@ def letter_values(
     official = signing_official(request)
     agency = request.agency
     org = request.organization
-    form = IssuedForm.objects.filter(request=request).first()
+    form = IssuedForm.objects.current_for(request)
     contact = settings.UVISA_LETTER_CONTACT
     delay_reason = notice.reason if notice else request.delay_reason
     delay_process = notice.process if notice else request.delay_process

@@ -21,7 +21,7 @@ from cases import clocks
 from cases.documents import pdf_sandbox
 from cases.documents.issuing import find_code, issued_by, official_name
 from cases.documents.signing import agency_certificate_fingerprints
-from cases.models import InkSignature, IssuedForm, Status
+from cases.models import InkSignature, IssuedForm, Status, VoidedForm
 
 
 def normalize_code(text: str) -> str:
@@ -58,7 +58,14 @@ class Verdict:
         withdrawn = request.status == Status.CERTIFICATION_WITHDRAWN
         ink = _ink_of(form)
         issued_on = timezone.localdate(form.issued_at)
-        if ink is not None:
+        void = VoidedForm.objects.filter(issued_form=form).first() if form.pk else None
+        if void is not None:
+            ink_text = (
+                f"VOIDED unsigned on {timezone.localdate(void.voided_at):%m/%d/%Y}: "
+                "this file is not a certification and must not be filed"
+            )
+            valid_until = None
+        elif ink is not None:
             ink_text = (
                 f"signed in ink by {official_name(ink.signer)}, {ink.signer.title}, "
                 f"on {ink.signed_on:%m/%d/%Y}"
@@ -85,6 +92,7 @@ class Verdict:
             "ink_signed_on": ink.signed_on if ink else None,
             "legacy": form.issued_before_ink_recording,
             "valid_until": valid_until,
+            "voided": void is not None,
             "withdrawn": withdrawn,
             "withdrawn_on": timezone.localdate(request.certification_withdrawn_at)
             if withdrawn and request.certification_withdrawn_at

@@ -41,7 +41,7 @@ def form_review_pdf(request: HttpRequest, reference: str) -> HttpResponse:
 def form_issued_pdf(request: HttpRequest, reference: str) -> HttpResponse:
     """The filled official form as issued (sealed), print-ready for the ink signature."""
     obj = get_request_for_user(request.user, reference)
-    form = IssuedForm.objects.filter(request=obj).first()
+    form = IssuedForm.objects.current_for(obj)
     if form is None:
         raise Http404("No form was issued for this request.")
     if not perms.can_see_issued_form(obj, request.user):

@@ -19,6 +19,7 @@ from cases.models.documents import (
     IssuedForm,
     LetterTemplate,
     OriginalHandover,
+    VoidedForm,
 )
 from cases.models.records import (
     AccessLog,
@@ -110,4 +111,5 @@ __all__ = [
     "YesNo",
     "designation_upload_to",
     "document_upload_to",
+    "VoidedForm",
 ]

@@ -70,6 +70,15 @@ class FormTemplate(models.Model):
         return decrypt_file_bytes(bytes(self.pdf))
 
 
+class IssuedFormQuerySet(models.QuerySet["IssuedForm"]):
+    def in_force(self) -> IssuedFormQuerySet:
+        """Not voided: what the request's issued form is (at most one per request)."""
+        return self.filter(void__isnull=True)
+
+    def current_for(self, request: Any) -> IssuedForm | None:
+        return self.in_force().filter(request=request).order_by("-issued_at", "-pk").first()
+
+
 class IssuedForm(models.Model):
     """The filled official form the agency issued for the ink signature, stored once, never changed.
 
@@ -80,8 +89,9 @@ class IssuedForm(models.Model):
     date that was then typed into Part 6 (``signed_on``).
     """
 
-    request = models.OneToOneField(
-        "cases.CertificationRequest", on_delete=models.PROTECT, related_name="issued_form"
+    # Several only when an earlier one was voided unsigned (VoidedForm): at most one in force.
+    request = models.ForeignKey(
+        "cases.CertificationRequest", on_delete=models.PROTECT, related_name="issued_forms"
     )
     form_edition = models.CharField(max_length=10)
     template = models.ForeignKey(
@@ -101,6 +111,8 @@ class IssuedForm(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
 
+    objects = IssuedFormQuerySet.as_manager()
+
     def __str__(self) -> str:
         return f"{self.request_id} {self.verification_code}"
 
@@ -116,6 +128,33 @@ class IssuedForm(models.Model):
     def data(self) -> bytes:
         """The PDF as issued (decrypted)."""
         return decrypt_file_bytes(bytes(self.pdf))
+
+
+class VoidedForm(models.Model):
+    """An issued form set aside before anyone signed it in ink, and why.
+
+    The certifying official may decide not to sign what was issued (or someone else must
+    decide): the request goes back to the decision, the sealed file stays stored, and
+    /verify/ says it was voided and is no certification. Written once, never changed.
+    """
+
+    issued_form = models.OneToOneField(IssuedForm, on_delete=models.PROTECT, related_name="void")
+    reason = EncryptedTextField()
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    voided_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"void {self.issued_form_id}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None:
+            raise ValueError("A voided form record is never changed.")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise ValueError("A voided form record is never deleted.")
 
 
 class InkSignature(models.Model):

@@ -344,6 +344,11 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
         return reverse("request_detail", kwargs={"reference": self.reference})
 
     @property
+    def issued_form(self) -> Any:
+        """The form issued for the ink signature and not voided, or None."""
+        return self.issued_forms.model.objects.current_for(self)
+
+    @property
     def victim_name(self) -> str:
         return full_name(self.given_name, self.middle_name, self.family_name)
 
@@ -459,6 +464,19 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
         # The date the official wrote in Part 6 item 2: the answer under c. 258F s. 3(i), and
         # the start of the six months the form may be filed (8 CFR 214.14(c)(2)(i)).
         self.signed_on = signed_on
+
+    @transition(
+        field=status,
+        source=Status.AWAITING_INK,
+        target=Status.CHIEF_DECISION,
+        custom={"label": "Void the unsigned form", "role": "chief"},
+    )
+    def void_unsigned_form(self) -> None:
+        # The form issued for ink was not signed (the official will not sign it, or another
+        # official must decide): the decision is undone and made again, on a new form.
+        self.decided_by = None
+        self.decided_at = None
+        self.certifying_official = None
 
     @transition(
         field=status,

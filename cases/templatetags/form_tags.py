@@ -47,7 +47,8 @@ def forms_block(context: dict[str, Any], obj: Any) -> dict[str, Any]:
     user = context["request"].user
     staff = perms.has_capability(user, perms.VIEW_ALL)
     form = (
-        IssuedForm.objects.filter(request=obj)
+        IssuedForm.objects.in_force()
+        .filter(request=obj)
         .only(
             "pk",
             "sha256",

@@ -30,6 +30,7 @@ MATRIX = {
     "return_for_review": (Status.CHIEF_DECISION, {"chief"}),
     "certify": (Status.CHIEF_DECISION, {"chief"}),
     "record_ink_signature": (Status.AWAITING_INK, {"coordinator", "chief"}),
+    "void_unsigned_form": (Status.AWAITING_INK, {"chief"}),
     "decline": (Status.CHIEF_DECISION, {"chief"}),
     "request_information": (Status.CRIME_CHECK, {"coordinator", "chief"}),
     "answer_information": (Status.INFO_REQUESTED, {"advocate"}),
@@ -39,7 +40,7 @@ MATRIX = {
 }
 
 
-def _record_ink(request, user):
+def _issue(request):
     """A request made directly in "awaiting ink" gets the decision and the issued form first."""
     official = CertifyingOfficial.objects.get(user__username="chief")
     now = timezone.now()
@@ -49,7 +50,18 @@ def _record_ink(request, user):
     request.refresh_from_db()
     if not IssuedForm.objects.filter(request=request).exists():
         issuing.issue_form(request=request, actor=official.user, at=now)
+
+
+def _record_ink(request, user):
+    _issue(request)
     return record_ink(request, user)
+
+
+def _void(request, user):
+    _issue(request)
+    return issuing.request_void_unsigned_form(
+        request=request, actor=user, reason="The Chief will not sign this form."
+    )
 
 
 SERVICES = {
@@ -67,6 +79,7 @@ SERVICES = {
     ),
     "certify": lambda r, u: issuing.request_certify(request=r, actor=u),
     "record_ink_signature": lambda r, u: _record_ink(r, u),
+    "void_unsigned_form": lambda r, u: _void(r, u),
     "decline": lambda r, u: services.request_decline(
         request=r, actor=u, reason=DeclineReason.NOT_HELPFUL
     ),

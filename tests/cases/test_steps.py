@@ -29,4 +29,5 @@ def test_decisions_ask_for_re_authentication():
         "certify",
         "decline",
         "withdraw_certification",
+        "void_unsigned_form",
     }

@@ -16,8 +16,9 @@ EXPECTED = {
     Status.HELPFULNESS_REVIEW: {"attest_helpfulness"} | REVIEW,
     Status.CHIEF_DECISION: {"certify", "decline", "return_for_review"} | REVIEW,
     Status.INFO_REQUESTED: {"answer_information", "issue_delay_notice", "withdraw"},
-    # The decision is made: only the ink signature, or a delay notice, moves it on.
-    Status.AWAITING_INK: {"record_ink_signature", "issue_delay_notice"},
+    # The decision is made: the ink signature or a delay notice moves it on, or the unsigned
+    # form is voided and the decision made again.
+    Status.AWAITING_INK: {"record_ink_signature", "issue_delay_notice", "void_unsigned_form"},
     Status.CERTIFIED: {"withdraw_certification"},
     Status.DECLINED: set(),
     Status.WITHDRAWN: set(),
@@ -33,6 +34,7 @@ TARGETS = {
     "return_for_review": Status.HELPFULNESS_REVIEW,
     "certify": Status.AWAITING_INK,
     "record_ink_signature": Status.CERTIFIED,
+    "void_unsigned_form": Status.CHIEF_DECISION,
     "decline": Status.DECLINED,
     "request_information": Status.INFO_REQUESTED,
     "withdraw": Status.WITHDRAWN,

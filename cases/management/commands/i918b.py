@@ -33,7 +33,7 @@ class Command(BaseCommand):
         request = CertificationRequest.objects.filter(reference=options["reference"]).first()
         if request is None:
             raise CommandError(f"No request {options['reference']}.")
-        form = IssuedForm.objects.filter(request=request).first()
+        form = IssuedForm.objects.current_for(request)
         if options["review"]:
             data, kind = review_pdf(request), "review copy (not for filing)"
         elif form is not None:
