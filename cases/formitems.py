@@ -34,5 +34,3 @@ class Part:
     number: int
     title: str
     items: tuple[Item, ...] = field(default_factory=tuple)
-
-

@@ -483,7 +483,9 @@ def edition_for(request: CertificationRequest) -> Edition:
         return FORM_EDITIONS[key]
     except KeyError as exc:
         known = ", ".join(f"{form} {code}" for form, code in FORM_EDITIONS)
-        raise UnknownEdition(f"No form map for {key[0]} edition {key[1]!r}; known: {known}.") from exc
+        raise UnknownEdition(
+            f"No form map for {key[0]} edition {key[1]!r}; known: {known}."
+        ) from exc
 
 
 # --- reading values from a request ---

@@ -33,9 +33,7 @@ class Cooperation(models.TextChoices):
 
     COMPLIED = "complied", "The victim has complied with any reasonable request for assistance"
     UNDER_18 = "under_18", "Exception: the victim is under 18 years of age"
-    TRAUMA = "trauma", (
-        "Exception: the victim is unable to cooperate because of physical or psychological trauma"
-    )
+    TRAUMA = "trauma", "Exception: unable to cooperate because of physical or psychological trauma"
 
 
 # The boxes of Part 4 item 1 as printed on the form (the form map's choice options).

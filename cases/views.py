@@ -275,7 +275,7 @@ def _detail_context(
         "transitions": transitions,
         "clock": clock_for(obj, timezone.now()),
         "progress": progress_for(obj),
-        "valid_until": clocks.filing_valid_until(obj.signed_on) if obj.signed_on else None,
+        "valid_until": clocks.valid_until(obj.form_type, obj.signed_on),
         # Forms issued before ink recording carry a typed date, not a recorded ink date.
         "typed_date": obj.signed_on is not None
         and IssuedForm.objects.filter(request=obj, issued_before_ink_recording=True).exists(),
@@ -300,7 +300,7 @@ def _detail_context(
 
 def _validity_ending(obj: CertificationRequest) -> bool:
     """The signed form expires within 30 days or has expired: time to re-certify."""
-    if not obj.signed_on:
+    if clocks.valid_until(obj.form_type, obj.signed_on) is None:  # T: no filing period
         return False
     return clocks.validity(obj.signed_on, now=timezone.now()) != clocks.ValidityState.VALID
 
