@@ -126,8 +126,21 @@ def synthetic_form_template() -> Any:
     return official.prepare_template(data, form_type="I-918B", edition=EDITION, categories=names)
 
 
+@pytest.fixture(scope="session")
+def synthetic_i914b_template() -> Any:
+    """The synthetic Form I-914 Supplement B (T visa), checked once."""
+    from cases.documents import i914b_fields, official, synthetic_i914b
+
+    return official.prepare_template(
+        synthetic_i914b.synthetic_template(),
+        form_type="I-914B",
+        edition=i914b_fields.EDITION,
+        categories=synthetic_i914b.trafficking_forms(),
+    )
+
+
 @pytest.fixture
-def reference_rows(db: None, synthetic_form_template: Any) -> None:
+def reference_rows(db: None, synthetic_form_template: Any, synthetic_i914b_template: Any) -> None:
     """Roles, reference data and the loaded Supplement B template (the department loads the
     official one; tests use the synthetic one); reloaded when a transactional test flushed them."""
     from cases.documents.official import store_template
@@ -136,8 +149,9 @@ def reference_rows(db: None, synthetic_form_template: Any) -> None:
     if not QualifyingCrimeCategory.objects.exists():
         load_reference_data(QualifyingCrimeCategory, Statute)
         sync_roles()
-    if not FormTemplate.objects.filter(active=True).exists():
+    if not FormTemplate.objects.exists():
         store_template(synthetic_form_template, actor=None)
+        store_template(synthetic_i914b_template, actor=None)
 
 
 @pytest.fixture
