@@ -140,7 +140,17 @@ def synthetic_i914b_template() -> Any:
 
 
 @pytest.fixture
-def reference_rows(db: None, synthetic_form_template: Any, synthetic_i914b_template: Any) -> None:
+def t_template(reference_rows: None, synthetic_i914b_template: Any) -> Any:
+    """The synthetic Form I-914 Supplement B loaded too (T-visa tests ask for it)."""
+    from cases.documents.official import active_template, store_template
+
+    return active_template("I-914B", "01/20/25") or store_template(
+        synthetic_i914b_template, actor=None
+    )
+
+
+@pytest.fixture
+def reference_rows(db: None, synthetic_form_template: Any) -> None:
     """Roles, reference data and the loaded Supplement B template (the department loads the
     official one; tests use the synthetic one); reloaded when a transactional test flushed them."""
     from cases.documents.official import store_template
@@ -149,9 +159,8 @@ def reference_rows(db: None, synthetic_form_template: Any, synthetic_i914b_templ
     if not QualifyingCrimeCategory.objects.exists():
         load_reference_data(QualifyingCrimeCategory, Statute)
         sync_roles()
-    if not FormTemplate.objects.exists():
+    if not FormTemplate.objects.filter(active=True).exists():
         store_template(synthetic_form_template, actor=None)
-        store_template(synthetic_i914b_template, actor=None)
 
 
 @pytest.fixture

@@ -52,6 +52,11 @@ T_FIELDS = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _t_template(t_template):
+    """Both synthetic templates are loaded here: the I-918B and the I-914B."""
+
+
 @pytest.fixture
 def make_t_request(make_request):
     def make(status: str = Status.CHIEF_DECISION, **fields):

@@ -131,7 +131,14 @@ def test_the_case_page_names_the_missing_template_to_the_chief(client, make_requ
 
 def test_a_t_visa_request_never_produces_an_i918b(make_request, people):
     # It gets its own form (tests/documents/test_i914b.py), and the i918b command refuses it.
-    r = make_request(Status.CHIEF_DECISION, form_type="I-914B", reference="MPD-TV-1999-0001")
+    r = make_request(
+        Status.CHIEF_DECISION,
+        form_type="I-914B",
+        reference="MPD-TV-1999-0001",
+        trafficking_forms=["slavery"],
+        cooperation="complied",
+        cooperation_explanation="Gave a statement.",
+    )
     with pytest.raises(CommandError, match="T visa.*i914b"):
         call_command("i918b", r.reference, "--out", "/dev/null", stdout=io.StringIO())
     FormTemplate.objects.filter(form_type="I-914B").update(active=False)

@@ -1,7 +1,7 @@
 """Write a T request's Form I-914 Supplement B: the filled official form, or the review copy.
 
-    python manage.py i914b MPD-TV-2026-0003 --out form.pdf            # the official form
-    python manage.py i914b MPD-TV-2026-0003 --out review.pdf --review # our layout, not for filing
+python manage.py i914b MPD-TV-2026-0003 --out form.pdf            # the official form
+python manage.py i914b MPD-TV-2026-0003 --out review.pdf --review # our layout, not for filing
 """
 
 from __future__ import annotations
