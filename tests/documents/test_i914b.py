@@ -462,3 +462,40 @@ def test_the_report_counts_t_and_u_apart_and_together(make_request, make_t_reque
     assert individuals, list(cells)
     key = individuals[0].split(":")[0]
     assert (cells[f"{key}:U"], cells[f"{key}:T"], cells[f"{key}:all"]) == (2, 2, 3)
+
+
+# --- the T letters ---
+
+
+def pdf_text(data: bytes) -> str:
+    return " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(data)).pages)
+
+
+@pytest.mark.parametrize("kind", ["acknowledgement", "denial", "delay"])
+def test_t_letters_name_the_i914b_and_u_letters_the_i918b(kind, make_t_request, make_request):
+    from cases.documents import letters
+
+    fields = {
+        "received_at": timezone.now(),
+        "decline_reason": "not_helpful",
+        "delay_reason": "Records held by another agency.",
+        "delay_process": "We asked for them.",
+        "delay_projected_date": date(2030, 1, 31),
+        "delay_issued_at": timezone.now(),
+        "preferred_language": "es",
+    }
+    t = make_t_request(Status.DECLINED if kind == "denial" else Status.CRIME_CHECK, **fields)
+    u = make_request(Status.DECLINED if kind == "denial" else Status.CRIME_CHECK, **fields)
+    t_text = pdf_text(letters.render_letter_pdf(t, kind, language="es"))
+    u_text = pdf_text(letters.render_letter_pdf(u, kind, language="es"))
+    assert "Form I-914, Supplement B (Declaration for Trafficking Victim)" in t_text
+    assert "I-918" not in t_text, t_text
+    assert "T-visa" in t_text or kind == "acknowledgement" and "T-visa application" in t_text
+    assert "I-918" in u_text and "I-914" not in u_text
+    # c. 258F s. 3: the same answers, in time, for T as for U.
+    if kind == "denial":
+        assert "without prejudice" in t_text and "optional evidence" in t_text
+    if kind == "delay":
+        assert "January 31, 2030" in t_text and "Records held by another agency." in t_text
+    if kind == "acknowledgement":
+        assert "severe form of trafficking in persons" in t_text
