@@ -499,3 +499,13 @@ def test_t_letters_name_the_i914b_and_u_letters_the_i918b(kind, make_t_request, 
         assert "January 31, 2030" in t_text and "Records held by another agency." in t_text
     if kind == "acknowledgement":
         assert "severe form of trafficking in persons" in t_text
+
+
+def test_the_t_review_copy_lists_the_trafficking_forms(make_t_request):
+    pdf = issuing.review_pdf(make_t_request())
+    text = pdf_text(pdf)
+    assert "REVIEW COPY - NOT FOR FILING" in text
+    assert "Form I-914, Supplement B, Declaration for Trafficking Victim" in text
+    assert "[X] Labor trafficking for debt bondage" in text
+    assert "[ ] Labor trafficking for slavery" in text or "Labor trafficking for slavery" in text
+    assert "Murder" not in text and "Cooperation of the Victim" in text
