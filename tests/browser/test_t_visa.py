@@ -8,11 +8,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from cases.models import CertificationRequest, FormType, IssuedForm
-from tests.browser.session import Session
+from tests.browser.session import Session, record_ink_on_page
 from tests.browser.test_workflow import form_with
 from tests.conftest import scan_png
 
@@ -102,14 +101,7 @@ def test_a_t_request_from_submission_to_hand_over(session, people):
     # The coordinator records the ink signature (date, signer, scan): no filing period follows.
     s.as_user(people["coordinator"])
     s.open(request.get_absolute_url())
-    ink_form = page.locator("form", has=page.get_by_role("button", name="Record ink signature"))
-    today = timezone.localdate()
-    ink_form.get_by_label(re.compile("Date written in Part 6 item 2")).fill(today.isoformat())
-    ink_form.get_by_label("Signed in ink by").select_option(label=str(request.certifying_official))
-    ink_form.get_by_label(re.compile("Scan of the signed pages")).set_input_files(
-        {"name": "signed-pages.png", "mimeType": "image/png", "buffer": scan_png()}
-    )
-    s.submit(ink_form.get_by_role("button", name="Record ink signature"))
+    today = record_ink_on_page(s, request, scan_png())
     expect(page.locator("#status")).to_have_text("Certified")
     expect(page.locator("#ink-date")).to_contain_text(f"Signed in ink {today:%m/%d/%Y}")
     expect(page.locator("#no-validity")).to_be_visible()
