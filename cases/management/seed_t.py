@@ -34,7 +34,7 @@ T_PLAN: list[tuple[tuple[str, str, str], str, list[str], str]] = [
         Cooperation.COMPLIED,
     ),
     (
-        ("Okafor", "Grace", ""),
+        ("Okafor", "Chiamaka", ""),
         Status.CERTIFIED,
         [TraffickingForm.INVOLUNTARY_SERVITUDE, TraffickingForm.PEONAGE],
         Cooperation.TRAUMA,
