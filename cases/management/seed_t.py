@@ -80,8 +80,11 @@ def create_requests(agency: Agency, users: dict[str, Any], scan_png: bytes) -> i
             "criminal_activity_description": "Recruited abroad with a false job offer, then "
             "kept working without pay to repay a debt, with documents withheld.",
         }
+        # Drafted long before it was sent: the demo's newest request in each state stays a U
+        # request (the guide's screenshots show the U pages).
+        drafted = now - timedelta(days=330 + index)
         request = services.request_create(
-            actor=users["advocate"], agency=agency, values=values, at=start
+            actor=users["advocate"], agency=agency, values=values, at=drafted
         )
         _advance(request, target, forms, cooperation, users, statutes, start, scan_png)
     return len(T_PLAN)
