@@ -27,6 +27,7 @@ from cases.accounts.sessions import end_tracked_session
 from cases.documents.letters import wording_digest
 from cases.documents.official import (
     WHERE_TO_GET_IT,
+    WHERE_TO_GET_IT_T,
     TemplateRefused,
     active_template,
     category_names,
@@ -150,7 +151,10 @@ class CaseEventAdmin(ReadOnlyAdmin):
 class FormTemplateUploadForm(forms.ModelForm):
     """Upload the blank PDF: checked here (errors on the form), stored by ``load_template``."""
 
-    file = forms.FileField(label="Blank PDF from uscis.gov", help_text=WHERE_TO_GET_IT + ".")
+    file = forms.FileField(
+        label="Blank PDF from uscis.gov",
+        help_text=WHERE_TO_GET_IT + " (I-918B); " + WHERE_TO_GET_IT_T + " (I-914B).",
+    )
 
     class Meta:
         model = FormTemplate
@@ -172,7 +176,7 @@ class FormTemplateUploadForm(forms.ModelForm):
                 data["bytes"],
                 form_type=data["form_type"],
                 edition=data["edition"],
-                categories=category_names(),
+                categories=category_names(data["form_type"]),
             )
         except TemplateRefused as exc:
             raise ValidationError(str(exc)) from exc

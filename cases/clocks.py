@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.utils import timezone
 
-from cases.states import PENDING_STATES, Status
+from cases.states import PENDING_STATES, FormType, Status
 
 if TYPE_CHECKING:
     from cases.models import CertificationRequest
@@ -394,6 +394,18 @@ def filing_valid_until(signed_on: date) -> date:
     """
     anniversary, clamped = add_months(signed_on, 6)
     return anniversary if clamped else anniversary - timedelta(days=1)
+
+
+def valid_until(form_type: str, signed_on: date | None) -> date | None:
+    """The last filing day of the request's signed form, or None when it has none.
+
+    A U-visa certification (Form I-918 Supplement B) can be filed for six months from the ink
+    date (8 CFR 214.14(c)(2)(i)). A T-visa declaration (Form I-914 Supplement B) has no such
+    period: it is optional evidence that USCIS weighs (8 CFR 214.204), so it never expires here.
+    """
+    if signed_on is None or form_type == FormType.T_VISA:
+        return None
+    return filing_valid_until(signed_on)
 
 
 def validity(signed_on: date, *, now: datetime) -> ValidityState:

@@ -13,6 +13,10 @@ certifying:
 - the incident date (Part 3 item 2.a) is after the date the request was received;
 - the agency head's designation (Part 2 item 4; 8 CFR 214.14(a)(3)) has expired or is missing.
 
+A T-visa declaration (Form I-914 Supplement B) has neither Part 4's helpfulness questions nor
+the head-of-agency item nor Items 4.a/5.a: its blocker is Part 3 item 1 without a form of
+trafficking, and only the incident-date warning applies.
+
 Pure functions of the request and its agency's designations; no model is imported.
 """
 
@@ -26,6 +30,7 @@ from typing import TYPE_CHECKING
 from django.utils import timezone
 
 from cases.lib.crypto import keyed_hash
+from cases.states import FormType
 
 if TYPE_CHECKING:
     from cases.models import CertificationRequest
@@ -39,6 +44,15 @@ class Finding:
 
 def certify_blockers(request: CertificationRequest) -> list[Finding]:
     """What makes the form self-defeating; certify is refused while any remains."""
+    if request.form_type == FormType.T_VISA:
+        if request.trafficking_forms:
+            return []
+        return [
+            Finding(
+                "part3_item1_empty",
+                "Part 3, Item 1 has no box ticked: name the severe form of trafficking",
+            )
+        ]
     found = []
     if request.possesses_information == "no":
         found.append(
@@ -66,7 +80,8 @@ def certify_warnings(request: CertificationRequest, today: date | None = None) -
     """What the certifying official must acknowledge before certifying."""
     today = today or timezone.localdate()
     found = []
-    if request.occurred_in_us == "no" and request.extraterritorial == "no":
+    t_visa = request.form_type == FormType.T_VISA
+    if not t_visa and request.occurred_in_us == "no" and request.extraterritorial == "no":
         found.append(
             Finding(
                 "outside_us_no_extraterritorial",
@@ -89,6 +104,8 @@ def certify_warnings(request: CertificationRequest, today: date | None = None) -
         for o in request.agency.officials.filter(is_agency_head=True, revoked_on__isnull=True)
         if o.designated_on <= today
     ]
+    if t_visa:
+        return found  # Form I-914 Supplement B has no head-of-agency item
     if not heads or any(o.expires_on is not None and o.expires_on < today for o in heads):
         found.append(
             Finding(

@@ -18,40 +18,19 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
+from cases import formmap_i914b
+from cases.formitems import YESNO, Item, Part
 from cases.lib.names import full_name
+from cases.states import FormType
 
 if TYPE_CHECKING:
     from cases.models import CertificationRequest
-
-
-@dataclass(frozen=True)
-class Item:
-    part: int
-    number: str
-    label: str
-    kind: str  # text | long | date | choice | yesno | checkboxes | rows
-    source: str
-    required: bool = True
-    # (number of another item in the same part, value) that makes this item apply
-    condition: tuple[str, str] | None = None
-    # Filled by the certify step itself (official, date): not checked before certifying.
-    at_signing: bool = False
-    empty: str = "N/A"  # what an empty optional answer prints
-    options: tuple[str, ...] = ()  # for choice items: the boxes printed
-    limit: int = 0  # characters printed in place; the rest continues in Part 7
-
-
-@dataclass(frozen=True)
-class Part:
-    number: int
-    title: str
-    items: tuple[Item, ...] = field(default_factory=tuple)
 
 
 @dataclass
@@ -65,8 +44,6 @@ class FilledItem:
     def ref(self) -> str:
         return f"Part {self.item.part}, Item {self.item.number}"
 
-
-YESNO = ("Yes", "No")
 
 # --- Edition 01/20/25 ---
 
@@ -466,6 +443,7 @@ class Edition:
     additional_part: int  # the Part that takes continuations
     rows_in_place: int  # family-member rows the paper form has room for
     statement: str
+    form_name: str = "Form I-918 Supplement B"
 
 
 EDITIONS: dict[str, Edition] = {
@@ -480,16 +458,33 @@ EDITIONS: dict[str, Edition] = {
 }
 
 
+# Every form map by (form type, edition): a T request is never filled from the I-918B's map.
+FORM_EDITIONS: dict[tuple[str, str], Edition] = {
+    **{(FormType.U_VISA, code): edition for code, edition in EDITIONS.items()},
+    (FormType.T_VISA, formmap_i914b.EDITION): Edition(
+        code=formmap_i914b.EDITION,
+        title=formmap_i914b.TITLE,
+        parts=formmap_i914b.PARTS,
+        additional_part=formmap_i914b.ADDITIONAL_PART,
+        rows_in_place=3,
+        statement=formmap_i914b.STATEMENT,
+        form_name=formmap_i914b.FORM_NAME,
+    ),
+}
+
+
 class UnknownEdition(Exception):
     pass
 
 
 def edition_for(request: CertificationRequest) -> Edition:
+    key = (request.form_type, request.form_edition)
     try:
-        return EDITIONS[request.form_edition]
+        return FORM_EDITIONS[key]
     except KeyError as exc:
+        known = ", ".join(f"{form} {code}" for form, code in FORM_EDITIONS)
         raise UnknownEdition(
-            f"No form map for edition {request.form_edition!r}; known: {', '.join(EDITIONS)}."
+            f"No form map for {key[0]} edition {key[1]!r}; known: {known}."
         ) from exc
 
 
@@ -591,6 +586,7 @@ RESOLVERS: dict[str, Callable[[CertificationRequest], Any]] = {
         }
         for m in r.family_members.all()
     ],
+    **formmap_i914b.RESOLVERS,
 }
 
 

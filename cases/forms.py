@@ -11,6 +11,7 @@ from cases.lib.names import user_name
 from cases.models import CertificationRequest, CertificationWithdrawalKind
 from cases.policy import decline_options
 from cases.selectors import the_agency
+from cases.trafficking import FORM_CHOICE_HELP, Cooperation, TraffickingForm
 
 TEXT_LIMIT = 10_000
 
@@ -251,6 +252,9 @@ class RequestForm(UswdsMixin, forms.ModelForm):
         for name in ("family_name", "given_name"):
             self.fields[name].required = True
         self.fields["incident_date"].help_text = "Needed before you submit the request."
+        if "form_type" in self.fields:  # U or T: the difference in plain words
+            self.fields["form_type"].label = "Which form the victim needs"
+            self.fields["form_type"].help_text = FORM_CHOICE_HELP
         for field in self.fields.values():
             if isinstance(field, forms.CharField) and field.max_length is None:
                 field.max_length = TEXT_LIMIT
@@ -381,6 +385,39 @@ class HelpfulnessForm(UswdsForm):
     )
 
 
+class CooperationForm(UswdsForm):
+    """Form I-914 Supplement B (T visa), Part 4 and Part 5 item 1: cooperation with any
+    reasonable request, or the exception that applies, and its explanation."""
+
+    cooperation = forms.ChoiceField(
+        label="Part 4, item 1. Cooperation with any reasonable request for assistance",
+        choices=Cooperation.choices,
+        widget=forms.RadioSelect,
+        help_text="Choose an exception only if the victim did not cooperate because of it.",
+    )
+    cooperation_explanation = forms.CharField(
+        label="Part 4, item 2. Explain the victim's cooperation (what was asked, what the "
+        "victim did), or why the exception applies",
+        max_length=TEXT_LIMIT,
+        widget=forms.Textarea,
+    )
+    family_members_implicated = forms.ChoiceField(
+        label="Part 5, item 1. Are any of the victim's family members believed to have been "
+        "involved in the trafficking?",
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+    )
+
+
+# Crime-check questions of the I-918B that the I-914B does not ask.
+OUTSIDE_I914B = (
+    "occurred_in_us",
+    "occurred_in_us_explanation",
+    "extraterritorial",
+    "extraterritorial_citation",
+)
+
+
 class CrimeCheckForm(UswdsForm):
     """The coordinator's Part 3 work."""
 
@@ -439,6 +476,19 @@ class CrimeCheckForm(UswdsForm):
         super().__init__(*args, **kwargs)
         self.fields["categories"].choices = [(c.code, c.name) for c in categories]
         self.fields["statutes"].choices = [(str(s.pk), str(s)) for s in statutes]
+
+    def for_trafficking(self) -> None:
+        """Form I-914 Supplement B: Part 3 item 1 names the severe forms of trafficking in
+        persons (22 U.S.C. 7102); the I-918B's Items 4-5 (where it occurred) are not asked."""
+        self.fields["categories"].choices = TraffickingForm.choices
+        self.fields["categories"].label = (
+            "Part 3, item 1. Severe form of trafficking in persons (tick all that apply; "
+            "trafficking need only be one central reason for the crime, and no formal "
+            "investigation or prosecution is required)"
+        )
+        self.fields["case_status"].label = "Part 2, item 8. Case status"
+        for name in OUTSIDE_I914B:
+            del self.fields[name]
 
 
 class AssignForm(UswdsForm):

@@ -118,9 +118,9 @@ def step_message(request: CertificationRequest, label: str) -> str:
         where = where or "is in the helpfulness review"
     elif status == Status.CERTIFIED:
         where = "is certified"
-        if request.signed_on:
-            valid = clocks.filing_valid_until(request.signed_on).strftime("%m/%d/%Y")
-            where += f"; the signed form can be filed with USCIS until {valid}"
+        last_day = clocks.valid_until(request.form_type, request.signed_on)
+        if last_day:
+            where += f"; the signed form can be filed with USCIS until {last_day:%m/%d/%Y}"
         return f"{label}: done. {ref} {where}."
     elif status == Status.DECLINED:
         return f"{label}: done. {ref} is declined; the denial letter is ready below."

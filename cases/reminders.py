@@ -47,6 +47,7 @@ from cases.models import (
     PENDING_STATES,
     AnnualReportSubmission,
     CertificationRequest,
+    FormType,
     ReminderSent,
     Status,
 )
@@ -171,8 +172,10 @@ def pending_reminders(*, now: datetime) -> list[Reminder | AgencyReminder]:
     result += _ink_reminders(now=now, coordinators=coordinators, site=site)
     # Forms signed in the last seven months are the only ones that can be about to expire.
     recent = timezone.localdate(now) - timedelta(days=215)
+    # Only a U-visa certification has a filing period (8 CFR 214.14(c)(2)(i)); a T declaration
+    # (Form I-914 Supplement B) has none.
     certified = CertificationRequest.objects.filter(
-        status=Status.CERTIFIED, signed_on__gte=recent
+        status=Status.CERTIFIED, signed_on__gte=recent, form_type=FormType.U_VISA
     ).select_related("advocate")
     for request in certified.order_by("pk"):
         if clocks.validity(request.signed_on, now=now) != clocks.ValidityState.EXPIRES_SOON:

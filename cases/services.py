@@ -47,6 +47,7 @@ from cases.models import (
 from cases.notifications import notify_event
 from cases.policy import resolve_decline_reason
 from cases.roles import DETECTIVE
+from cases.trafficking import TraffickingForm
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -87,6 +88,8 @@ HELPFULNESS_FIELDS = [
     "helpfulness_explanation",
     "family_members_implicated",
 ]
+# Form I-914 Supplement B, Part 4 (cooperation) and Part 5 item 1: the detective's T answers.
+COOPERATION_FIELDS = ["cooperation", "cooperation_explanation", "family_members_implicated"]
 CRIME_CHECK_FIELDS = [
     "case_status",
     "case_status_other",
@@ -428,11 +431,19 @@ def request_record_crime_check(
     statutes: Iterable[Statute],
     values: dict[str, Any],
     at: datetime | None = None,
+    trafficking_forms: Iterable[str] = (),
 ) -> CertificationRequest:
-    """The coordinator's Part 3 work: federal categories, cited statutes, jurisdiction answers."""
+    """The coordinator's Part 3 work: federal categories (a T request: the forms of
+    trafficking, 22 U.S.C. 7102), cited statutes, jurisdiction answers."""
     locked = lock_request(request)
     _require(perms.can_record_crime_check(locked, actor))
-    changed = apply_values(locked, values, CRIME_CHECK_FIELDS)
+    if locked.form_type == FormType.T_VISA:
+        unknown = set(trafficking_forms) - set(TraffickingForm.values)
+        if unknown:
+            raise ValidationError({"categories": "Choose forms of trafficking from the list."})
+        values = {**values, "trafficking_forms": sorted(set(trafficking_forms))}
+        categories = []
+    changed = apply_values(locked, values, [*CRIME_CHECK_FIELDS, "trafficking_forms"])
     if changed:
         locked.save(update_fields=changed)
     locked.crime_categories.set(categories)
@@ -449,6 +460,7 @@ def request_record_crime_check(
         data={
             "fields": changed,
             "categories": sorted(c.code for c in locked.crime_categories.all()),
+            "trafficking_forms": list(locked.trafficking_forms),
             "statutes": sorted(s.citation for s in locked.statutes.all()),
         },
     )
@@ -606,7 +618,8 @@ def request_record_helpfulness(
     """Part 4 answers and Part 5 family members, before the attestation."""
     locked = lock_request(request)
     _require(perms.can_record_helpfulness(locked, actor))
-    changed = apply_values(locked, values, HELPFULNESS_FIELDS)
+    fields = COOPERATION_FIELDS if locked.form_type == FormType.T_VISA else HELPFULNESS_FIELDS
+    changed = apply_values(locked, values, fields)
     if changed:
         locked.save(update_fields=changed)
     if family_members is not None:

@@ -29,6 +29,7 @@ from cases.audit import log_access
 from cases.errors import TransitionRefused, WorkflowError
 from cases.forms import (
     AssignForm,
+    CooperationForm,
     CrimeCheckForm,
     DocumentForm,
     FamilyMemberFormSet,
@@ -46,6 +47,7 @@ from cases.models import (
     AccessLog,
     CertificationRequest,
     Document,
+    FormType,
     IssuedForm,
     QualifyingCrimeCategory,
     Status,
@@ -57,6 +59,7 @@ from cases.reporting import open_clocks
 from cases.roles import DETECTIVE
 from cases.selectors import events_visible_to, requests_visible_to, the_agency
 from cases.steps import STEPS
+from cases.trafficking import STATUTE_FORMS, TraffickingForm
 
 logger = logging.getLogger(__name__)
 
@@ -275,13 +278,14 @@ def _detail_context(
         "transitions": transitions,
         "clock": clock_for(obj, timezone.now()),
         "progress": progress_for(obj),
-        "valid_until": clocks.filing_valid_until(obj.signed_on) if obj.signed_on else None,
+        "valid_until": clocks.valid_until(obj.form_type, obj.signed_on),
         # Forms issued before ink recording carry a typed date, not a recorded ink date.
         "typed_date": obj.signed_on is not None
         and IssuedForm.objects.filter(request=obj, issued_before_ink_recording=True).exists(),
         "documents": obj.documents.select_related("uploaded_by"),
         "family_members": obj.family_members.all() if staff else [],
         "categories": obj.crime_categories.all(),
+        "trafficking_labels": [TraffickingForm(c).label for c in obj.trafficking_forms or []],
         "statutes": obj.statutes.all(),
         "staff": staff,
         "can_edit": permissions.can_edit(obj, user),
@@ -300,7 +304,7 @@ def _detail_context(
 
 def _validity_ending(obj: CertificationRequest) -> bool:
     """The signed form expires within 30 days or has expired: time to re-certify."""
-    if not obj.signed_on:
+    if clocks.valid_until(obj.form_type, obj.signed_on) is None:  # T: no filing period
         return False
     return clocks.validity(obj.signed_on, now=timezone.now()) != clocks.ValidityState.VALID
 
@@ -549,18 +553,25 @@ def crime_check(request: HttpRequest, reference: str) -> HttpResponse:
     if not permissions.can_record_crime_check(obj, request.user):
         raise PermissionDenied("The crime check is open to the coordinator during the check.")
     q = request.GET.get("q", "").strip()[:100]
+    t_visa = obj.form_type == FormType.T_VISA
     results = list(statute_search(q)) if q else []
+    if t_visa and not q:  # c. 265 ss. 50, 51 and the related offences, shown first
+        results = list(Statute.objects.filter(active=True, citation__in=STATUTE_FORMS))
     cited = list(obj.statutes.prefetch_related("categories"))
     statutes = {s.pk: s for s in [*cited, *results]}.values()
-    categories = list(QualifyingCrimeCategory.objects.all())
+    categories = [] if t_visa else list(QualifyingCrimeCategory.objects.all())
     initial = {
-        "categories": [c.code for c in obj.crime_categories.all()],
+        "categories": list(obj.trafficking_forms)
+        if t_visa
+        else [c.code for c in obj.crime_categories.all()],
         "statutes": [str(s.pk) for s in cited],
         **{name: getattr(obj, name) for name in services.CRIME_CHECK_FIELDS},
     }
     form = CrimeCheckForm(
         request.POST or None, initial=initial, categories=categories, statutes=list(statutes)
     )
+    if t_visa:
+        form.for_trafficking()
     if request.method == "POST":
         # Statutes ticked on the page may come from an earlier search: accept any active one.
         form.fields["statutes"].choices = [
@@ -574,7 +585,8 @@ def crime_check(request: HttpRequest, reference: str) -> HttpResponse:
                     actor=request.user,
                     categories=QualifyingCrimeCategory.objects.filter(code__in=data["categories"]),
                     statutes=Statute.objects.filter(pk__in=data["statutes"]),
-                    values={name: data[name] for name in services.CRIME_CHECK_FIELDS},
+                    values={n: data[n] for n in services.CRIME_CHECK_FIELDS if n in form.fields},
+                    trafficking_forms=data["categories"] if t_visa else (),
                 )
             except WorkflowError as exc:
                 return _refused(request, obj, exc)
@@ -583,15 +595,28 @@ def crime_check(request: HttpRequest, reference: str) -> HttpResponse:
             else:
                 messages.success(request, "Crime check saved.")
                 return redirect(obj)
-    suggested = sorted({c.code for s in statutes for c in s.categories.all()})
+    if t_visa:
+        suggested = sorted({f for s in statutes for f in STATUTE_FORMS.get(s.citation, ())})
+        boxes = TraffickingForm.choices
+    else:
+        suggested = sorted({c.code for s in statutes for c in s.categories.all()})
+        boxes = [(c.code, c.name) for c in categories]
     # The categories the cited or found statutes suggest say so in their own label.
     form.fields["categories"].choices = [
-        (c.code, f"{c.name} (suggested)" if c.code in suggested else c.name) for c in categories
+        (code, f"{name} (suggested)" if code in suggested else name) for code, name in boxes
     ]
     return render(
         request,
         "cases/crime_check.html",
-        {"obj": obj, "form": form, "q": q, "results": results, "suggested": suggested},
+        {
+            "obj": obj,
+            "form": form,
+            "q": q,
+            "results": results,
+            "suggested": suggested,
+            "t_visa": t_visa,
+            "statute_forms": STATUTE_FORMS,
+        },
         status=400 if form.errors else 200,
     )
 
@@ -646,8 +671,9 @@ def helpfulness(request: HttpRequest, reference: str) -> HttpResponse:
     obj = get_request_for_user(request.user, reference)
     if not permissions.can_record_helpfulness(obj, request.user):
         raise PermissionDenied("Only the assigned detective answers Part 4, during the review.")
-    names = list(HelpfulnessForm.base_fields)
-    form = HelpfulnessForm(request.POST or None, initial={n: getattr(obj, n) for n in names})
+    form_class = CooperationForm if obj.form_type == FormType.T_VISA else HelpfulnessForm
+    names = list(form_class.base_fields)
+    form = form_class(request.POST or None, initial={n: getattr(obj, n) for n in names})
     family = FamilyMemberFormSet(
         request.POST or None,
         prefix="family",

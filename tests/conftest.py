@@ -126,6 +126,29 @@ def synthetic_form_template() -> Any:
     return official.prepare_template(data, form_type="I-918B", edition=EDITION, categories=names)
 
 
+@pytest.fixture(scope="session")
+def synthetic_i914b_template() -> Any:
+    """The synthetic Form I-914 Supplement B (T visa), checked once."""
+    from cases.documents import i914b_fields, official, synthetic_i914b
+
+    return official.prepare_template(
+        synthetic_i914b.synthetic_template(),
+        form_type="I-914B",
+        edition=i914b_fields.EDITION,
+        categories=synthetic_i914b.trafficking_forms(),
+    )
+
+
+@pytest.fixture
+def t_template(reference_rows: None, synthetic_i914b_template: Any) -> Any:
+    """The synthetic Form I-914 Supplement B loaded too (T-visa tests ask for it)."""
+    from cases.documents.official import active_template, store_template
+
+    return active_template("I-914B", "01/20/25") or store_template(
+        synthetic_i914b_template, actor=None
+    )
+
+
 @pytest.fixture
 def reference_rows(db: None, synthetic_form_template: Any) -> None:
     """Roles, reference data and the loaded Supplement B template (the department loads the

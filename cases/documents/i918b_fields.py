@@ -16,8 +16,10 @@ are written by the certifying official in ink; they are never mapped here.
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from cases.documents.acroform import (
@@ -141,6 +143,17 @@ INK_ONLY_ITEMS: dict[Ref, str] = {
     (6, "2"): P5 + "Part6_Line2_Date[0]",
 }
 
+# The continuation header (Part 7 repeats A-Number, name and agency), and the A-Number item.
+A_NUMBER_ITEM: Ref = (1, "1")
+HEADER_ITEMS: dict[str, Ref] = {
+    "a_number": (1, "1"),
+    "given": (1, "2.b"),
+    "middle": (1, "2.c"),
+    "family": (1, "2.a"),
+    "agency": (2, "1"),
+}
+ROW_LINES = (2, 3, 4)  # Part 5's item number of each family-member row
+
 # Part 7's three blocks: page number, part number, item number, text.
 PART7_BLOCKS: tuple[tuple[str, str, str, str], ...] = (
     (
@@ -164,33 +177,42 @@ PART7_BLOCKS: tuple[tuple[str, str, str, str], ...] = (
 )
 
 
-def field_refs() -> dict[str, tuple[str, str]]:
+# The functions below read the field map they are given (``spec``): this module for the
+# I-918B, cases/documents/i914b_fields.py (same names) for the I-914B.
+THIS: ModuleType = sys.modules[__name__]
+
+
+def field_refs(spec: ModuleType = THIS) -> dict[str, tuple[str, str]]:
     """{field name: (part, item)} for every text field whose text may continue in Part 7."""
-    refs = {names[0]: (str(part), item) for (part, item), names in TEXT_FIELDS.items()}
-    for line, row in zip((2, 3, 4), ROW_FIELDS, strict=True):
-        refs.update({name: ("5", str(line)) for name in row})
+    refs = {names[0]: (str(part), item) for (part, item), names in spec.TEXT_FIELDS.items()}
+    rows_part = str(spec.ROWS_ITEM[0])
+    for line, row in zip(spec.ROW_LINES, spec.ROW_FIELDS, strict=True):
+        refs.update({name: (rows_part, str(line)) for name in row})
     return refs
 
 
-def mapped_fields() -> set[str]:
+def mapped_fields(spec: ModuleType = THIS) -> set[str]:
     """Every field this map writes, or deliberately leaves to the ink (for coverage checks)."""
-    names = {n for group in TEXT_FIELDS.values() for n in group}
-    names |= {n for group in CHOICE_FIELDS.values() for n in group}
-    names |= set(CATEGORY_FIELDS) | {n for row in ROW_FIELDS for n in row}
-    names |= {n for block in PART7_BLOCKS for n in block} | set(INK_ONLY_ITEMS.values())
-    return names
+    names = {n for group in spec.TEXT_FIELDS.values() for n in group}
+    names |= {n for group in spec.CHOICE_FIELDS.values() for n in group}
+    names |= set(spec.CATEGORY_FIELDS) | {n for row in spec.ROW_FIELDS for n in row}
+    names |= {n for block in spec.PART7_BLOCKS for n in block}
+    return names | set(spec.INK_ONLY_ITEMS.values())
 
 
 # --- reading the loaded file ---
 
 
 def choice_boxes(
-    inventory: Iterable[Field], options: Mapping[Ref, Sequence[str]] = CHOICE_OPTIONS
+    inventory: Iterable[Field],
+    options: Mapping[Ref, Sequence[str]] | None = None,
+    spec: ModuleType = THIS,
 ) -> dict[Ref, dict[str, str]]:
     """{(part, item): {option: box field}} from the file's tooltips or on-states."""
+    options = spec.CHOICE_OPTIONS if options is None else options
     by_name = {f.name: f for f in inventory}
     result = {}
-    for ref, names in CHOICE_FIELDS.items():
+    for ref, names in spec.CHOICE_FIELDS.items():
         missing = [n for n in names if n not in by_name]
         if missing:
             raise FormError(f"Part {ref[0]} item {ref[1]}: no fields {', '.join(missing)}")
@@ -198,9 +220,11 @@ def choice_boxes(
     return result
 
 
-def category_boxes(inventory: Iterable[Field], categories: Mapping[Any, str]) -> dict[Any, str]:
+def category_boxes(
+    inventory: Iterable[Field], categories: Mapping[Any, str], spec: ModuleType = THIS
+) -> dict[Any, str]:
     """{category key: box field} for Part 3 item 1, matched by the boxes' tooltips."""
-    wanted = set(CATEGORY_FIELDS)
+    wanted = set(spec.CATEGORY_FIELDS)
     return match_by_tooltip([f for f in inventory if f.name in wanted], categories)
 
 
@@ -226,6 +250,7 @@ def official_values(
     items: Iterable[tuple[int, str, Any]],
     categories_to_fields: Mapping[str, str],
     choices: Mapping[Ref, Mapping[str, str]],
+    spec: ModuleType = THIS,
 ) -> dict[str, str | bool]:
     """{official field name: value} for ``acroform.fill``, from (part, number, value) triples.
 
@@ -237,77 +262,86 @@ def official_values(
     values: dict[str, str | bool] = {}
     for part, number, value in items:
         ref = (int(part), str(number))
-        if ref in INK_ONLY_ITEMS or ref in PART7_ONLY:
+        if ref in spec.INK_ONLY_ITEMS or ref in spec.PART7_ONLY:
             continue
-        if ref in TEXT_FIELDS:
+        if ref in spec.TEXT_FIELDS:
             text = "" if value is None else str(value)
-            if ref == (1, "1"):
+            if ref == spec.A_NUMBER_ITEM:
                 text = _a_number(text)
-            values.update(dict.fromkeys(TEXT_FIELDS[ref], text))
-        elif ref in CHOICE_FIELDS:
+            values.update(dict.fromkeys(spec.TEXT_FIELDS[ref], text))
+        elif ref in spec.CHOICE_FIELDS:
             boxes = choices[ref]
             if value and value not in boxes:
                 raise FormError(f"Part {part} item {number}: {value!r} is not one of {list(boxes)}")
             values.update({name: option == value for option, name in boxes.items()})
-        elif ref == CATEGORY_ITEM:
+        elif ref == spec.CATEGORY_ITEM:
             chosen = list(value or [])
             unknown = [c for c in chosen if c not in categories_to_fields]
             if unknown:
-                raise FormError(f"Part 3 item 1: no box for {', '.join(map(repr, unknown))}")
+                raise FormError(
+                    f"Part {part} item {number}: no box for {', '.join(map(repr, unknown))}"
+                )
             picked = {categories_to_fields[c] for c in chosen}
-            values.update({name: name in picked for name in CATEGORY_FIELDS})
-        elif ref == ROWS_ITEM:
+            values.update({name: name in picked for name in spec.CATEGORY_FIELDS})
+        elif ref == spec.ROWS_ITEM:
             rows = list(value or [])
-            for names, row in zip(ROW_FIELDS, rows, strict=False):
+            for names, row in zip(spec.ROW_FIELDS, rows, strict=False):
                 values.update(dict(zip(names, _row(row), strict=True)))
         else:
-            raise FormError(f"Part {part} item {number} has no field in edition {EDITION}")
+            raise FormError(f"Part {part} item {number} has no field in edition {spec.EDITION}")
     return values
 
 
-def part7_entries(items: Iterable[tuple[int, str, Any]]) -> list[ContinuationEntry]:
+def part7_entries(
+    items: Iterable[tuple[int, str, Any]], spec: ModuleType = THIS
+) -> list[ContinuationEntry]:
     """Additional Information for items without a field of their own, in form order."""
     entries = []
     for part, number, value in items:
         ref = (int(part), str(number))
-        if ref in PART7_ONLY and value:
-            entries.append(
-                ContinuationEntry(str(part), str(number), str(value), anchor=PART7_ONLY[ref])
-            )
-        elif ref == ROWS_ITEM and value and len(value) > len(ROW_FIELDS):
-            for row in list(value)[len(ROW_FIELDS) :]:
+        if ref in spec.PART7_ONLY and value:
+            anchor = spec.PART7_ONLY[ref]
+            entries.append(ContinuationEntry(str(part), str(number), str(value), anchor=anchor))
+        elif ref == spec.ROWS_ITEM and value and len(value) > len(spec.ROW_FIELDS):
+            for row in list(value)[len(spec.ROW_FIELDS) :]:
                 family, given, middle, relationship, involvement = _row(row)
                 name = " ".join(p for p in (given, middle, family) if p)
                 text = (
                     f"Family member: {name}; relationship: {relationship}; "
                     f"involvement: {involvement}"
                 )
-                entries.append(ContinuationEntry("5", "4", text, anchor=ROW_FIELDS[-1][0]))
+                last = str(spec.ROW_LINES[-1])
+                anchor = spec.ROW_FIELDS[-1][0]
+                entries.append(ContinuationEntry(str(part), last, text, anchor=anchor))
     return entries
 
 
 def continuation(
-    items: Iterable[tuple[int, str, Any]], values: Mapping[str, str | bool]
+    items: Iterable[tuple[int, str, Any]],
+    values: Mapping[str, str | bool],
+    spec: ModuleType = THIS,
 ) -> Continuation:
     """Where overflowing text goes, with the header (A-Number, name, agency) from ``values``."""
     items = list(items)
 
-    def text(ref: Ref) -> str:
-        return str(values.get(TEXT_FIELDS[ref][0], "") or "")
+    def text(key: str) -> str:
+        return str(values.get(spec.TEXT_FIELDS[spec.HEADER_ITEMS[key]][0], "") or "")
 
-    parts = (text((1, "2.b")), text((1, "2.c")), text((1, "2.a")))
+    parts = (text("given"), text("middle"), text("family"))
     name = " ".join(t for t in parts if t and t not in PLACEHOLDERS)
     return Continuation(
-        a_number=text((1, "1")),
+        a_number=text("a_number"),
         victim_name=name,
-        agency=text((2, "1")),
-        blocks=PART7_BLOCKS,
-        refs=field_refs(),
-        entries=tuple(part7_entries(items)),
+        agency=text("agency"),
+        blocks=spec.PART7_BLOCKS,
+        refs=field_refs(spec),
+        entries=tuple(part7_entries(items, spec)),
     )
 
 
-def triples_from_filled(parts: Iterable[tuple[Any, Iterable[Any]]]) -> list[tuple[int, str, Any]]:
+def triples_from_filled(
+    parts: Iterable[tuple[Any, Iterable[Any]]], spec: ModuleType = THIS
+) -> list[tuple[int, str, Any]]:
     """(part, number, value) from formmap.fill()'s shape (Parts with FilledItems), duck-typed.
 
     As on the review copy, an optional text or date item left empty prints its ``empty`` text
@@ -321,7 +355,7 @@ def triples_from_filled(parts: Iterable[tuple[Any, Iterable[Any]]]) -> list[tupl
             item = f.item
             value = f.value
             ref = (int(item.part), str(item.number))
-            fillable = item.kind in ("text", "long", "date") and ref not in PART7_ONLY
+            fillable = item.kind in ("text", "long", "date") and ref not in spec.PART7_ONLY
             if fillable and not f.applies:
                 value = "N/A"
             elif fillable and not value and not item.required:

@@ -31,7 +31,7 @@ from reportlab.lib.pagesizes import LETTER
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
-from cases import ink, services
+from cases import formmap, ink, services
 from cases import permissions as perms
 from cases.documents import official
 from cases.documents.render import render_form_pdf
@@ -109,7 +109,7 @@ def review_pdf(request: CertificationRequest) -> bytes:
 
 def _metadata(request: CertificationRequest, code: str, what: str) -> dict[str, str]:
     return {
-        "/Title": f"Form I-918 Supplement B, {what}",
+        "/Title": f"{formmap.edition_for(request).form_name}, {what}",
         "/Author": request.agency.name,
         "/Subject": f"Verification code {code}",
         "/Keywords": f"uvisa-verification-code:{code}",
@@ -140,8 +140,8 @@ def issue_form(*, request: CertificationRequest, actor: User, at: datetime) -> d
     )
     sealed, cert_sha256 = sign_pdf(
         pdf,
-        reason=f"Form I-918 Supplement B {issued_by(request, day)}; Part 6 is left for the "
-        "certifying official's handwritten signature and date",
+        reason=f"{formmap.edition_for(request).form_name} {issued_by(request, day)}; Part 6 is "
+        "left for the certifying official's handwritten signature and date",
         location=f"{request.agency.city}, {request.agency.state}",
         contact=request.agency.phone,
     )
@@ -276,7 +276,8 @@ def seal_scan(
     writer.write(out)
     return sign_pdf(
         out.getvalue(),
-        reason=f"Scan of Form I-918 Supplement B {ink_text}; {issued_by(request, today)}",
+        reason=f"Scan of {formmap.edition_for(request).form_name} {ink_text}; "
+        f"{issued_by(request, today)}",
         location=f"{request.agency.city}, {request.agency.state}",
         contact=request.agency.phone,
     )

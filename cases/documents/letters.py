@@ -37,12 +37,13 @@ from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer
 
 from cases import clocks
+from cases.documents import letters_t
 from cases.documents.render import escape, styles
 from cases.formmap import signing_official
 from cases.intake import letter_recipient
 from cases.lib import letter_templates
 from cases.lib.names import full_name
-from cases.models import DeclineReason, IssuedForm, Language, LetterTemplate, Status
+from cases.models import DeclineReason, FormType, IssuedForm, Language, LetterTemplate, Status
 from cases.policy import denial_citation
 
 if TYPE_CHECKING:
@@ -332,7 +333,8 @@ def render_text(
     dated: date | None = None,
     notice: DelayNotice | None = None,
 ) -> tuple[str, str]:
-    subject, body = wording(kind, language)
+    t_wording = letters_t.wording(kind) if request.form_type == FormType.T_VISA else None
+    subject, body = t_wording or wording(kind, language)
     context = letter_values(
         request, dated=dated or timezone.localdate(), notice=notice, language=language
     )
@@ -420,8 +422,8 @@ def render_letter_pdf(
 ) -> bytes:
     """The letter dated ``dated`` (default today); in ``language`` with the English attached."""
     dated = dated or timezone.localdate()
-    if kind not in TRANSLATED_KINDS:
-        language = Language.ENGLISH
+    if kind not in TRANSLATED_KINDS or request.form_type == FormType.T_VISA:
+        language = Language.ENGLISH  # T wording: English until translated (letters_t.py)
     story: list[Any] = []
     if language != Language.ENGLISH:
         reviewed = translation_reviewed(kind, language)
@@ -456,5 +458,9 @@ def render_issued(
     """The renderer of issued letters (cases/issued_letters.py): PDF and whether any
     translation in it was reviewed."""
     pdf = render_letter_pdf(request, kind, language=language, dated=dated, notice=notice)
-    reviewed = language == Language.ENGLISH or kind not in TRANSLATED_KINDS
+    reviewed = (
+        language == Language.ENGLISH
+        or kind not in TRANSLATED_KINDS
+        or request.form_type == FormType.T_VISA  # the English T letter only
+    )
     return pdf, reviewed or translation_reviewed(kind, language)

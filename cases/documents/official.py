@@ -12,7 +12,9 @@ uscis.gov; ``load_template`` checks it before it is used:
 - one template per form and edition is active; loading is an audit event.
 
 ``official_pdf`` fills the active template from the form map (cases/formmap.py) through the
-edition's field map (i918b_fields.py); Part 6 items 1 and 2 stay empty for the ink.
+edition's field map (i918b_fields.py; i914b_fields.py for a T request); Part 6 items 1 and 2
+stay empty for the ink. The request's form type picks the template: a T request never gets an
+I-918B, a U request never an I-914B.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -29,11 +32,12 @@ from django.utils import timezone
 
 from cases import formmap
 from cases.audit import append_template_loaded
-from cases.documents import acroform
+from cases.documents import acroform, i914b_fields
 from cases.documents import i918b_fields as fields_map
 from cases.errors import WorkflowError
 from cases.lib.crypto import encrypt_file_bytes
 from cases.models import CertificationRequest, FormTemplate, FormType, QualifyingCrimeCategory
+from cases.trafficking import TraffickingForm
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser as User
@@ -41,6 +45,12 @@ if TYPE_CHECKING:
 # The field list of each edition a template can be checked against.
 FIELD_LISTS: dict[tuple[str, str], Path] = {
     (FormType.U_VISA, fields_map.EDITION): fields_map.FIELDS_CSV,
+    (FormType.T_VISA, i914b_fields.EDITION): i914b_fields.FIELDS_CSV,
+}
+# Each form's field map (the same names in both modules).
+FIELD_MAPS: dict[str, ModuleType] = {
+    FormType.U_VISA: fields_map.THIS,
+    FormType.T_VISA: i914b_fields.SPEC,
 }
 
 WHERE_TO_GET_IT = (
@@ -49,10 +59,10 @@ WHERE_TO_GET_IT = (
     "printed at the bottom left of each page"
 )
 
-T_VISA_REFUSAL = (
-    "This is a T-visa request: it needs Form I-914 Supplement B, which this tracker cannot "
-    "prepare yet, and a Form I-918 Supplement B is never produced for it. Prepare the I-914 "
-    "Supplement B by hand for now."
+WHERE_TO_GET_IT_T = (
+    "Download the blank form from https://www.uscis.gov/i-914 (Form I-914, Supplement B, "
+    "Declaration for Trafficking Victim; the file is i-914supb.pdf). Check the edition date "
+    "printed at the bottom left of each page"
 )
 
 
@@ -68,12 +78,15 @@ class WrongForm(WorkflowError):
     """The request needs another form than this tracker can fill (a T-visa request)."""
 
 
-def missing_template_message(edition: str) -> str:
+def missing_template_message(edition: str, form_type: str = FormType.U_VISA) -> str:
+    t_visa = form_type == FormType.T_VISA
+    name = "Form I-914 Supplement B" if t_visa else "Form I-918 Supplement B"
+    where = WHERE_TO_GET_IT_T if t_visa else WHERE_TO_GET_IT
     return (
-        f"The official Form I-918 Supplement B, edition {edition}, is not loaded, so the form to "
-        f"file cannot be prepared. {WHERE_TO_GET_IT} (it must read “Edition {edition}”). "
+        f"The official {name}, edition {edition}, is not loaded, so the form to "
+        f"file cannot be prepared. {where} (it must read “Edition {edition}”). "
         "Then an administrator loads it: Administration › Official form templates › Add, or "
-        f"`python manage.py load_form_template --form I-918B --edition {edition} FILE`."
+        f"`python manage.py load_form_template --form {form_type} --edition {edition} FILE`."
     )
 
 
@@ -104,11 +117,6 @@ def prepare_template(
 
     ``categories`` is {category code: name} (Part 3 item 1). Raises ``TemplateRefused``.
     """
-    if form_type == FormType.T_VISA:
-        raise TemplateRefused(
-            "Form I-914 Supplement B (T visa) templates cannot be loaded yet: there is no field "
-            "list or form map for it."
-        )
     field_list = FIELD_LISTS.get((form_type, edition))
     if field_list is None:
         known = ", ".join(f"{f} {e}" for f, e in FIELD_LISTS)
@@ -127,9 +135,10 @@ def prepare_template(
             f"This file's fields differ from the field list of {form_type} edition {edition}, "
             "so it is not that edition of the USCIS form (or it was changed):\n" + diff.describe()
         )
+    fmap = FIELD_MAPS[form_type]
     try:
-        boxes = fields_map.category_boxes(inventory, categories)
-        choices = fields_map.choice_boxes(inventory)
+        boxes = fields_map.category_boxes(inventory, categories, spec=fmap)
+        choices = fields_map.choice_boxes(inventory, spec=fmap)
     except acroform.FormError as exc:
         raise TemplateRefused(f"The boxes of this file cannot be matched: {exc}") from exc
     return PreparedTemplate(
@@ -143,7 +152,10 @@ def prepare_template(
     )
 
 
-def category_names() -> dict[str, str]:
+def category_names(form_type: str = FormType.U_VISA) -> dict[str, str]:
+    """Part 3 item 1's boxes: the U-visa categories, or the severe forms of trafficking."""
+    if form_type == FormType.T_VISA:
+        return dict(TraffickingForm.choices)
     return dict(QualifyingCrimeCategory.objects.values_list("code", "name"))
 
 
@@ -186,7 +198,7 @@ def load_template(
     """Check, store and audit a blank official form; it becomes the active template."""
     at = at or timezone.now()
     prepared = prepare_template(
-        data, form_type=form_type, edition=edition, categories=category_names()
+        data, form_type=form_type, edition=edition, categories=category_names(form_type)
     )
     with transaction.atomic():
         current = (
@@ -216,11 +228,13 @@ def active_template(form_type: str, edition: str) -> FormTemplate | None:
 
 def template_for(request: CertificationRequest) -> FormTemplate:
     """The active template for the request's form and edition, or a refusal saying what to do."""
-    if request.form_type != FormType.U_VISA:
-        raise WrongForm(T_VISA_REFUSAL)
     template = active_template(request.form_type, request.form_edition)
     if template is None:
-        raise TemplateMissing(missing_template_message(request.form_edition))
+        raise TemplateMissing(missing_template_message(request.form_edition, request.form_type))
+    if template.form_type != request.form_type:  # never an I-918B for a T request, nor the reverse
+        raise WrongForm(
+            f"A {template.form_type} template cannot answer a {request.form_type} request."
+        )
     return template
 
 
@@ -237,8 +251,9 @@ def official_values(
     request: CertificationRequest, template: FormTemplate
 ) -> tuple[dict[str, str | bool], acroform.Continuation]:
     """{official field name: value} and the Part 7 continuation, from the form map."""
-    triples = fields_map.triples_from_filled(formmap.fill(request))
-    names = category_names()
+    fmap = FIELD_MAPS[template.form_type]
+    triples = fields_map.triples_from_filled(formmap.fill(request), spec=fmap)
+    names = category_names(template.form_type)
     by_name = {
         names[code]: name for code, name in template.category_fields.items() if code in names
     }
@@ -246,8 +261,8 @@ def official_values(
         (int(key.split("|")[0]), key.split("|")[1]): boxes
         for key, boxes in template.choice_fields.items()
     }
-    values = fields_map.official_values(triples, by_name, choices)
-    return values, fields_map.continuation(triples, values)
+    values = fields_map.official_values(triples, by_name, choices, spec=fmap)
+    return values, fields_map.continuation(triples, values, spec=fmap)
 
 
 def official_pdf(
@@ -258,4 +273,7 @@ def official_pdf(
 ) -> bytes:
     """The filled official form (not sealed): every item by field name, Part 6 items 1-2 empty."""
     values, continuation = official_values(request, template)
-    return acroform.fill(template.data, values, continuation=continuation, metadata=metadata)
+    ink_only = frozenset(FIELD_MAPS[template.form_type].INK_ONLY_ITEMS.values())
+    return acroform.fill(
+        template.data, values, continuation=continuation, ink_only=ink_only, metadata=metadata
+    )

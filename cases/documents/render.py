@@ -35,7 +35,8 @@ from reportlab.platypus import (
 
 from cases import formmap
 from cases.lib.base_url import base_url
-from cases.models import QualifyingCrimeCategory
+from cases.models import FormType, QualifyingCrimeCategory
+from cases.trafficking import TraffickingForm
 
 if TYPE_CHECKING:
     from reportlab.pdfgen.canvas import Canvas
@@ -250,7 +251,7 @@ def _page_decorator(ctx: FormContext, edition: formmap.Edition) -> Any:
         canvas.drawString(
             15 * mm,
             height - 10 * mm,
-            f"Form I-918 Supplement B · Edition {edition.code} · {request.agency.name}",
+            f"{edition.form_name} · Edition {edition.code} · {request.agency.name}",
         )
         canvas.drawRightString(
             width - 15 * mm, height - 10 * mm, f"Request {request.reference} · {status}"
@@ -279,7 +280,9 @@ def render_form_pdf(request: CertificationRequest, *, code: str) -> bytes:
     ctx = FormContext(
         request=request,
         code=code,
-        all_categories=list(
+        all_categories=list(TraffickingForm.labels)  # Form I-914 Supplement B, Part 3 item 1
+        if request.form_type == FormType.T_VISA
+        else list(
             QualifyingCrimeCategory.objects.order_by("form_order").values_list("name", flat=True)
         ),
     )
@@ -353,7 +356,7 @@ def render_form_pdf(request: CertificationRequest, *, code: str) -> bytes:
         rightMargin=15 * mm,
         topMargin=15 * mm,
         bottomMargin=15 * mm,
-        title=f"Form I-918 Supplement B review copy, {request.reference}",
+        title=f"{formmap.edition_for(request).form_name} review copy, {request.reference}",
         author=request.agency.name,
         subject=f"Verification code {code}",
         keywords=f"uvisa-verification-code:{code}",

@@ -56,6 +56,11 @@ _MULTILINE_HEIGHT = {
     "Part4_Line3_Other": 60.0,
     "Part4_Line5_Other": 150.0,
     "AdditionalInfo": 90.0,
+    # Form I-914 Supplement B (synthetic_i914b.py)
+    "Pt3Line3_Citations": 40.0,
+    "Pt3Line4_Description": 110.0,
+    "Pt3Line5_Injury": 50.0,
+    "Pt4Line2_Explanation": 140.0,
 }
 _AUTO_SIZE = ("Part4_Line3_Other", "Part5_Line2_Involvement")  # /DA with 0 Tf
 _STATES = "AL AK AS AZ AR CA CO CT DE DC FM FL GA GU HI ID IL IN IA KS KY LA ME MH MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND MP OH OK OR PW PA PR RI SC SD TN TX UT VT VI VA WA WV WI WY"  # noqa: E501
@@ -177,20 +182,20 @@ def _layout(specs: list[_Spec]) -> dict[str, list[_Spec]]:
     return pages
 
 
-def _draw_pages(pages: dict[str, list[_Spec]]) -> bytes:
+def _draw_pages(pages: dict[str, list[_Spec]], form_name: str) -> bytes:
     register_fonts()
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=LETTER, invariant=1)
-    canvas.setTitle(f"Form I-918 Supplement B - {MARK}")
+    canvas.setTitle(f"{form_name} - {MARK}")
     for number, group in enumerate(pages.values(), start=1):
         canvas.setFillColorRGB(0.75, 0.0, 0.0)
         canvas.setFont(FONT_BOLD, 14)
         canvas.drawCentredString(PAGE_W / 2, PAGE_H - 36, MARK)
         canvas.setFillGray(0)
         canvas.setFont(FONT_BOLD, 10)
-        canvas.drawString(LEFT, PAGE_H - 56, "Form I-918, Supplement B (synthetic field layout)")
+        canvas.drawString(LEFT, PAGE_H - 56, f"{form_name} (synthetic field layout)")
         canvas.setFont(FONT, 7)
-        canvas.drawString(LEFT, 24, "Form I-918 Supplement B Edition 01/20/25 - " + MARK)
+        canvas.drawString(LEFT, 24, f"{form_name} Edition 01/20/25 - {MARK}")
         canvas.drawRightString(RIGHT, 24, f"Page {number} of {len(pages)}")
         part = ""
         for spec in group:
@@ -301,14 +306,19 @@ _XFA = b"""<?xml version="1.0" encoding="UTF-8"?>
 """
 
 
-def build(rows: Sequence[ExpectedField], *, category_tooltips: Sequence[str]) -> bytes:
+def build(
+    rows: Sequence[ExpectedField],
+    *,
+    category_tooltips: Sequence[str],
+    form_name: str = "Form I-918 Supplement B",
+) -> bytes:
     """The synthetic template for ``rows`` (an edition's inventory), as PDF bytes."""
     boxes = [r for r in rows if CATEGORY_BOXES in r.name]
     if len(category_tooltips) != len(boxes):
         raise ValueError(f"{len(boxes)} category boxes but {len(category_tooltips)} tooltips")
     pages = _layout(_specs(rows, category_tooltips))
     writer = PdfWriter()
-    for page in PdfReader(io.BytesIO(_draw_pages(pages))).pages:
+    for page in PdfReader(io.BytesIO(_draw_pages(pages, form_name))).pages:
         writer.add_page(page)
     helv = writer._add_object(
         DictionaryObject(
@@ -347,7 +357,7 @@ def build(rows: Sequence[ExpectedField], *, category_tooltips: Sequence[str]) ->
             NameObject("/XFA"): ArrayObject([TextStringObject("xdp:xdp"), writer._add_object(xfa)]),
         }
     )
-    writer.add_metadata({"/Title": f"Form I-918 Supplement B - {MARK}"})
+    writer.add_metadata({"/Title": f"{form_name} - {MARK}"})
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
@@ -358,9 +368,15 @@ def build(rows: Sequence[ExpectedField], *, category_tooltips: Sequence[str]) ->
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
 
-def synthetic_template(fields_csv: str | Path, *, category_tooltips: Sequence[str]) -> bytes:
+def synthetic_template(
+    fields_csv: str | Path,
+    *,
+    category_tooltips: Sequence[str],
+    form_name: str = "Form I-918 Supplement B",
+) -> bytes:
     """A test PDF with the edition's exact field names, types and tooltips (see synthetic.py)."""
-    return build(load_inventory_csv(fields_csv), category_tooltips=category_tooltips)
+    rows = load_inventory_csv(fields_csv)
+    return build(rows, category_tooltips=category_tooltips, form_name=form_name)
 
 
 def main(argv: Sequence[str]) -> int:

@@ -17,7 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
-from cases import clocks
+from cases import clocks, formmap
 from cases.documents import pdf_sandbox
 from cases.documents.issuing import find_code, issued_by, official_name
 from cases.documents.signing import agency_certificate_fingerprints
@@ -70,7 +70,7 @@ class Verdict:
                 f"signed in ink by {official_name(ink.signer)}, {ink.signer.title}, "
                 f"on {ink.signed_on:%m/%d/%Y}"
             )
-            valid_until = clocks.filing_valid_until(ink.signed_on)
+            valid_until = clocks.valid_until(request.form_type, ink.signed_on)
         elif form.issued_before_ink_recording:
             ink_text = (
                 "issued before ink recording: the tracker holds no record of the ink signature"
@@ -81,7 +81,7 @@ class Verdict:
             valid_until = None
         return {
             "agency": request.agency.name,
-            "form": f"Form I-918 Supplement B, edition {form.form_edition}",
+            "form": f"{formmap.edition_for(request).form_name}, edition {form.form_edition}",
             "file": "the agency's sealed scan of the pages signed in ink"
             if self.scan
             else "the filled official form, as issued for the ink signature",

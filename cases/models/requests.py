@@ -46,6 +46,7 @@ from cases.models.reference import (
     Statute,
 )
 from cases.states import OPEN_STATES, PENDING_STATES, REVIEW_STATES, FormType, Status
+from cases.trafficking import Cooperation
 
 CURRENT_FORM_EDITION = "01/20/25"  # USCIS edition list: the edition USCIS posts now
 
@@ -217,6 +218,11 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
     has_not_refused = models.CharField(max_length=3, choices=YesNo.choices, blank=True)
     helpfulness_other = EncryptedTextField(blank=True)
     helpfulness_explanation = EncryptedTextField(blank=True)
+    # T visa (Form I-914 Supplement B): Part 3 item 1's forms of trafficking (TraffickingForm
+    # codes, chosen by the coordinator), and Part 4's cooperation (the detective's attestation).
+    trafficking_forms = models.JSONField(default=list, blank=True)
+    cooperation = models.CharField(max_length=10, choices=Cooperation.choices, blank=True)
+    cooperation_explanation = EncryptedTextField(blank=True)
     attested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -362,9 +368,13 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
         return bool(self.family_name and self.given_name and self.incident_date)
 
     def has_qualifying_crime_and_detective(self) -> bool:
+        if self.form_type == FormType.T_VISA:  # a severe form of trafficking (22 U.S.C. 7102)
+            return self.assigned_detective_id is not None and bool(self.trafficking_forms)
         return self.assigned_detective_id is not None and self.crime_categories.exists()
 
     def has_helpfulness_answers(self) -> bool:
+        if self.form_type == FormType.T_VISA:  # I-914 Supplement B Part 4: cooperation
+            return bool(self.cooperation and self.cooperation_explanation.strip())
         return bool(
             self.possesses_information
             and self.has_been_helpful

@@ -73,6 +73,26 @@ class Session:
         self.check()
 
 
+def record_ink_on_page(s: Session, request: Any, scan: bytes) -> Any:
+    """The coordinator's ink record on the case page: today's date, the deciding official and
+    the scan; returns the day recorded."""
+    import re
+
+    from django.utils import timezone
+
+    page = s.page
+    ink_form = page.locator("form", has=page.get_by_role("button", name="Record ink signature"))
+    today = timezone.localdate()
+    ink_form.get_by_label(re.compile("Date written in Part 6 item 2")).fill(today.isoformat())
+    ink_form.get_by_label("Signed in ink by").select_option(label=str(request.certifying_official))
+    ink_form.get_by_label(re.compile("Scan of the signed pages")).set_input_files(
+        {"name": "signed-pages.png", "mimeType": "image/png", "buffer": scan}
+    )
+    s.shot("coordinator-records-ink")
+    s.submit(ink_form.get_by_role("button", name="Record ink signature"))
+    return today
+
+
 def tab_to(page: Page, target: Locator, limit: int = 400) -> None:
     """Move the focus to ``target`` with the Tab key only (fails if it cannot be reached)."""
     handle = target.element_handle()

@@ -7,12 +7,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from cases import clocks
 from cases.models import Status
-from tests.browser.session import Session
+from tests.browser.session import Session, record_ink_on_page
 from tests.conftest import scan_png
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -47,15 +46,7 @@ def test_certify_then_ink_then_hand_over_then_verify(session, people, make_reque
     # The coordinator records the ink date, the signer and the scan of the signed pages.
     session.as_user(people["coordinator"])
     session.open(request.get_absolute_url())
-    ink_form = page.locator("form", has=page.get_by_role("button", name="Record ink signature"))
-    today = timezone.localdate()
-    ink_form.get_by_label(re.compile("Date written in Part 6 item 2")).fill(today.isoformat())
-    ink_form.get_by_label("Signed in ink by").select_option(label=str(request.certifying_official))
-    ink_form.get_by_label(re.compile("Scan of the signed pages")).set_input_files(
-        {"name": "signed-pages.png", "mimeType": "image/png", "buffer": scan_png()}
-    )
-    session.shot("coordinator-records-ink")
-    session.submit(ink_form.get_by_role("button", name="Record ink signature"))
+    today = record_ink_on_page(session, request, scan_png())
     expect(page.locator("#status")).to_have_text("Certified")
     valid = clocks.filing_valid_until(today)
     expect(page.locator("#valid-until")).to_have_text(f"{valid:%m/%d/%Y}")

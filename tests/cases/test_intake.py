@@ -244,6 +244,11 @@ REQUEST_FIELDS = {
     "certification_withdrawal_kind",
     "person_digest",
     "delay_deadline",
+    # Form I-914 Supplement B (T visa): the forms of trafficking (Part 3 item 1) and the
+    # cooperation or its exception (Part 4): no status question.
+    "trafficking_forms",
+    "cooperation",
+    "cooperation_explanation",
 }  # fmt: skip
 
 

@@ -5,21 +5,34 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from cases.models import CaseEvent, CertificationRequest, PolicyVersion, Status
+from cases.models import CaseEvent, CertificationRequest, IssuedForm, PolicyVersion, Status
 from cases.roles import ROLE_PERMISSIONS
 
 
 def test_it_seeds_every_state_once(db, settings, tmp_path, capsys):
     call_command("seed_demo")
     first = capsys.readouterr().out
-    assert "30 requests created" in first and "demo-pass-2026" in first
+    assert "35 requests created" in first and "demo-pass-2026" in first
     states = set(CertificationRequest.objects.values_list("status", flat=True))
     assert states == set(Status.values)
+    # T-visa requests (Form I-914 Supplement B) in several states, filled from their own form.
+    t_requests = CertificationRequest.objects.filter(form_type="I-914B")
+    assert set(t_requests.values_list("status", flat=True)) == {
+        Status.CRIME_CHECK,
+        Status.HELPFULNESS_REVIEW,
+        Status.AWAITING_INK,
+        Status.CERTIFIED,
+        Status.DECLINED,
+    }
+    issued = IssuedForm.objects.filter(request__in=t_requests)
+    assert issued.count() == 2
+    assert {f.template.form_type for f in issued} == {"I-914B"}
+    assert all(r.reference.startswith("MPD-TV-") for r in t_requests)
     events = CaseEvent.objects.count()
 
     call_command("seed_demo")
-    assert "0 requests created (30 in all)" in capsys.readouterr().out
-    assert CertificationRequest.objects.count() == 30 and CaseEvent.objects.count() == events
+    assert "0 requests created (35 in all)" in capsys.readouterr().out
+    assert CertificationRequest.objects.count() == 35 and CaseEvent.objects.count() == events
 
     User = get_user_model()
     for role in ROLE_PERMISSIONS:

@@ -130,13 +130,22 @@ def test_the_case_page_names_the_missing_template_to_the_chief(client, make_requ
 
 
 def test_a_t_visa_request_never_produces_an_i918b(make_request, people):
-    r = make_request(Status.CHIEF_DECISION, form_type="I-914B", reference="MPD-TV-1999-0001")
-    with pytest.raises(official.WrongForm, match="T-visa request.*never produced"):
+    # It gets its own form (tests/documents/test_i914b.py), and the i918b command refuses it.
+    r = make_request(
+        Status.CHIEF_DECISION,
+        form_type="I-914B",
+        reference="MPD-TV-1999-0001",
+        trafficking_forms=["slavery"],
+        cooperation="complied",
+        cooperation_explanation="Gave a statement.",
+    )
+    with pytest.raises(CommandError, match="T visa.*i914b"):
+        call_command("i918b", r.reference, "--out", "/dev/null", stdout=io.StringIO())
+    FormTemplate.objects.filter(form_type="I-914B").update(active=False)
+    with pytest.raises(official.TemplateMissing, match="I-914 Supplement B"):
         issuing.request_certify(request=r, actor=people["chief"])
     r.refresh_from_db()
     assert r.status == Status.CHIEF_DECISION and not IssuedForm.objects.exists()
-    with pytest.raises(CommandError, match="T-visa"):
-        call_command("i918b", r.reference, "--out", "/dev/null", stdout=io.StringIO())
 
 
 def test_an_issued_form_and_an_ink_record_cannot_be_changed(certify_and_ink):

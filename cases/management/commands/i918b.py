@@ -16,11 +16,13 @@ from django.core.management.base import BaseCommand, CommandError
 
 from cases.documents.issuing import filing_copy, review_pdf
 from cases.errors import WorkflowError
-from cases.models import CertificationRequest, IssuedForm
+from cases.models import CertificationRequest, FormType, IssuedForm
 
 
 class Command(BaseCommand):
     help = "Write a request's filled official Form I-918 Supplement B (or --review: review copy)."
+    form_type = FormType.U_VISA  # a T request never gets an I-918B (`i914b` writes its form)
+    other_command = {FormType.U_VISA: "i918b", FormType.T_VISA: "i914b"}
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("reference")
@@ -33,6 +35,11 @@ class Command(BaseCommand):
         request = CertificationRequest.objects.filter(reference=options["reference"]).first()
         if request is None:
             raise CommandError(f"No request {options['reference']}.")
+        if request.form_type != self.form_type:
+            raise CommandError(
+                f"{request.reference} is a {request.get_form_type_display()} request; "
+                f"use `python manage.py {self.other_command[request.form_type]}`."
+            )
         form = IssuedForm.objects.current_for(request)
         if options["review"]:
             data, kind = review_pdf(request), "review copy (not for filing)"

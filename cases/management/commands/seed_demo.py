@@ -28,6 +28,7 @@ from cases.documents import i918b_fields as fields_map
 from cases.documents import issuing
 from cases.documents.official import active_template, load_template
 from cases.documents.synthetic import synthetic_template
+from cases.management import seed_t
 from cases.models import (
     OPEN_STATES,
     AdvocateOrganization,
@@ -167,10 +168,12 @@ class Command(BaseCommand):
         with override_settings(EMAIL_BACKEND=dummy_mail), transaction.atomic():
             agency, users, organizations = self._reference_data()
             _demo_template()
+            seed_t.demo_template()
             self._sample_policy(agency, users["chief"])
             created = 0
             if not CertificationRequest.objects.filter(organization__in=organizations).exists():
                 created = self._requests(agency, users)
+                created += seed_t.create_requests(agency, users, _demo_png())
         self.stdout.write(
             f"Demo data ready: {created} requests created "
             f"({CertificationRequest.objects.count()} in all)."
