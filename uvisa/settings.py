@@ -358,6 +358,8 @@ UVISA_RECOVERY_CODES = 10
 UVISA_FIELD_KEYS = env_list("UVISA_FIELD_KEYS")
 UVISA_LOOKUP_KEY = env("UVISA_LOOKUP_KEY")
 UVISA_AUDIT_KEY = env("UVISA_AUDIT_KEY")
+# Audit keys retired by a rotation (`audit_rotate_key`): they only verify the older segments.
+UVISA_AUDIT_OLD_KEYS = env_list("UVISA_AUDIT_OLD_KEYS")
 if not UVISA_FIELD_KEYS or not UVISA_LOOKUP_KEY or not UVISA_AUDIT_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
