@@ -26,18 +26,20 @@ import base64
 import hashlib
 import hmac
 import json
-from collections.abc import Callable, Iterable, Sequence
+import secrets
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import models
+from django.db import connections, models, transaction
 from django.utils import timezone
 
 GENESIS = "0" * 64
 CHUNK = 20_000  # rows per round trip when verifying
+ROWS_PER_WORKER = 50_000  # below this a second process costs more than it saves
 
 
 # --- the key ring ---
@@ -83,8 +85,6 @@ class Unreadable:
 
 def json_value(value: Any) -> Any:
     """A column value as the chain hashes it: datetimes in UTC to the microsecond."""
-    if isinstance(value, Unreadable):
-        raise value.error
     if isinstance(value, datetime):
         return value.astimezone(UTC).isoformat(timespec="microseconds")
     return value
@@ -243,48 +243,228 @@ def _check_segments(
     return first, None
 
 
+@dataclass
+class Source:
+    """Where a chain's links are read from, in key order, range by range."""
+
+    model: type[models.Model]
+    columns: Sequence[str]  # hashed values, after pk, prev_hash and hash
+    keys: Sequence[str]  # their names in the hashed content
+    name: Callable[[int], str]
+    # Rewrites a chunk of rows (e.g. decrypts a note read as ciphertext); None: as read.
+    transform: Callable[[Iterable[Sequence[Any]]], Iterable[Sequence[Any]]] | None = None
+    # Columns read through a database expression instead (e.g. a timestamp as UTC text).
+    expressions: dict[str, Any] | None = None
+    # JSON columns: decoded here when the rows are read without Django's converters.
+    json_columns: Sequence[str] = ()
+
+    def rows(self, lo: int, hi: int) -> Iterable[Sequence[Any]]:
+        qs = self.model.objects.filter(pk__gte=lo, pk__lte=hi).order_by("pk")  # type: ignore[attr-defined]
+        if self.expressions:
+            qs = qs.annotate(**self.expressions)
+        qs = qs.values_list("pk", "prev_hash", "hash", *self.columns)
+        if connections[qs.db].vendor == "postgresql":
+            json_at = [3 + self.columns.index(c) for c in self.json_columns]
+            rows: Iterable[Sequence[Any]] = _server_side(qs, json_at)
+        else:
+            rows = qs.iterator(chunk_size=CHUNK)
+        return self.transform(rows) if self.transform else rows
+
+    def link_before(self, pk: int) -> tuple[int, str] | None:
+        found = self.model.objects.filter(pk__lt=pk).order_by("-pk")  # type: ignore[attr-defined]
+        return found.values_list("pk", "hash").first()
+
+    def pk_range(self) -> tuple[int | None, int | None]:
+        got = self.model.objects.aggregate(lo=models.Min("pk"), hi=models.Max("pk"))  # type: ignore[attr-defined]
+        return got["lo"], got["hi"]
+
+
+def _server_side(qs: Any, json_at: Sequence[int]) -> Iterator[Sequence[Any]]:
+    """The rows of a values_list query through a PostgreSQL server-side cursor, as plain tuples
+    (no per-row converters: timestamps come as text, JSON is decoded here)."""
+    db = qs.db
+    sql, params = qs.query.get_compiler(db).as_sql()
+    connection = connections[db]
+    loads = json.loads
+    with transaction.atomic(using=db):  # a named cursor lives in a transaction
+        connection.ensure_connection()
+        with connection.connection.cursor(name=f"uvisa_chain_{secrets.token_hex(4)}") as cursor:
+            cursor.execute(sql, params)
+            while rows := cursor.fetchmany(CHUNK):
+                if not json_at:
+                    yield from rows
+                    continue
+                for row in rows:
+                    values = list(row)
+                    for i in json_at:
+                        value = values[i]
+                        if value == "{}":  # most events carry no data: skip the parser
+                            values[i] = {}
+                        elif isinstance(value, str):
+                            values[i] = loads(value)
+                    yield values
+
+
+def utc_text(column: str) -> Any:
+    """On PostgreSQL, a timestamp column read as the text the chain hashes (UTC, microseconds):
+    parsing millions of timestamps into datetimes and back cost more than the HMACs."""
+    if connections["default"].vendor != "postgresql":
+        return None
+    utc = models.Func(models.Value("UTC"), models.F(column), function="timezone")
+    fmt = models.Value('YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"')
+    return models.Func(utc, fmt, function="to_char", output_field=models.CharField())
+
+
+def source_for(
+    model: type[models.Model],
+    fields: Sequence[tuple[str, str]],
+    name: Callable[[int], str],
+    *,
+    times: Sequence[str] = (),
+    expressions: dict[str, Any] | None = None,
+    transform: Callable[[Iterable[Sequence[Any]]], Iterable[Sequence[Any]]] | None = None,
+    json_columns: Sequence[str] = (),
+) -> Source:
+    """A chain read from ``model``: ``fields`` are (content key, column) pairs; the ``times``
+    columns are read as UTC text where the database can."""
+    exprs = dict(expressions or {})
+    columns = []
+    for _key, column in fields:
+        text = utc_text(column) if column in times else None
+        if text is not None:
+            exprs[f"utc_{column}"] = text
+            column = f"utc_{column}"
+        columns.append(column)
+    keys = [k for k, _ in fields]
+    return Source(model, columns, keys, name, transform, exprs or None, json_columns)
+
+
+def _encoder() -> Callable[[dict[str, Any]], str]:
+    """``canonical()`` with ``_default`` for datetimes, built once: ``json.dumps`` with options
+    builds a new encoder for every call, which at millions of rows cost as much as the HMAC."""
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:  # no C accelerator: the plain, slower path
+        encoder = json.JSONEncoder(
+            sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_default
+        )
+        return encoder.encode
+    # CPython's own fast path of JSONEncoder.iterencode, with the options of canonical().
+    fast = make(None, _default, json.encoder.encode_basestring, None, ":", ",", True, False, True)
+    return lambda content: "".join(fast(content, 0))
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, Unreadable):
+        raise value.error
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat(timespec="microseconds")
+    raise TypeError(f"{type(value).__name__} cannot be hashed")
+
+
+def _walk(
+    source: Source,
+    lo: int,
+    hi: int,
+    bounds: Sequence[tuple[int, str, bytes]],
+    first_key: bytes,
+) -> tuple[int, Break | None, int | None, str]:
+    """Check the links with lo <= pk <= hi: (count, first break, last pk, last hash)."""
+    before = source.link_before(lo)
+    prev_pk, prev = before if before else (0, GENESIS)
+    key, b, nb = first_key, 0, len(bounds)
+    while b < nb and bounds[b][0] < prev_pk:  # rotations checked by the range before this one
+        key = bounds[b][2]
+        b += 1
+    name, keys = source.name, list(source.keys)
+    digest, encode, compare = hmac.digest, _encoder(), hmac.compare_digest
+    count = 0
+    last_pk: int | None = prev_pk or None
+    for pk, prev_hash, stored, *values in source.rows(lo, hi):
+        while b < nb and pk > bounds[b][0]:
+            if prev != bounds[b][1]:
+                return (
+                    count,
+                    Break(pk, name(pk), "the key rotation does not bind this head"),
+                    pk,
+                    prev,
+                )
+            key = bounds[b][2]
+            b += 1
+        count += 1
+        if prev_hash != prev:
+            return count, Break(pk, name(pk), "does not follow the previous event"), pk, prev
+        try:
+            text = encode(dict(zip(keys, values, strict=True)))
+        except Exception as exc:  # an undecryptable note is a break too
+            return count, Break(pk, name(pk), f"cannot be read ({exc})"), pk, prev
+        if not compare(stored, digest(key, f"{prev}\n{text}".encode(), "sha256").hex()):
+            return count, Break(pk, name(pk), "content does not match its hash"), pk, prev
+        prev = stored
+        last_pk = pk
+    return count, None, last_pk, prev
+
+
+def _parallel(
+    source: Source, ranges: list[tuple[int, int]], bounds: Any, first_key: bytes
+) -> list[tuple[int, Break | None, int | None, str]]:
+    """One process per range (fork: each opens its own database connection)."""
+    import multiprocessing
+
+    connections.close_all()
+    context = multiprocessing.get_context("fork")
+    queue = context.SimpleQueue()
+
+    def run(index: int, lo: int, hi: int) -> None:
+        try:
+            queue.put((index, _walk(source, lo, hi, bounds, first_key)))
+        except Exception as exc:
+            queue.put(
+                (index, (0, Break(None, f"rows {lo}-{hi}", f"cannot be read ({exc})"), None, ""))
+            )
+        finally:
+            connections.close_all()
+
+    workers = [context.Process(target=run, args=(i, lo, hi)) for i, (lo, hi) in enumerate(ranges)]
+    for worker in workers:
+        worker.start()
+    results = dict(queue.get() for _ in workers)
+    for worker in workers:
+        worker.join()
+    return [results[i] for i in range(len(ranges))]
+
+
 def verify(
-    rows: Iterable[Sequence[Any]],
-    keys: Sequence[str],
+    source: Source,
     *,
     segments: Sequence[KeySegmentBase],
     head: Any,
-    name: Callable[[int], str],
+    workers: int = 1,
 ) -> tuple[int, Break | None]:
-    """(rows checked, the first break or None). ``rows`` are ``(pk, prev_hash, hash, *values)``
-    in key order; ``keys`` name the values in the hashed content."""
+    """(rows checked, the first break or None). With ``workers`` > 1 the pk range is split and
+    checked by as many processes: each link only needs the stored hash of the one before it."""
     current, ring = audit_keyring()
     first, problem = _check_segments(segments, getattr(head, "key_id", "") or "", ring, current)
     if problem is not None:
         return 0, problem
     bounds = [(s.starts_after_id or 0, s.old_head, ring[s.new_key_id]) for s in segments]
-    key = ring[first]
-    b, nb = 0, len(bounds)
-    prev = GENESIS
-    count = 0
-    last_pk: int | None = None
-    digest, dumps, compare = hmac.digest, json.dumps, hmac.compare_digest
-    for pk, prev_hash, stored, *values in rows:
-        while b < nb and pk > bounds[b][0]:
-            if prev != bounds[b][1]:
-                return count, Break(pk, name(pk), "the key rotation does not bind this head")
-            key = bounds[b][2]
-            b += 1
-        count += 1
-        if prev_hash != prev:
-            return count, Break(pk, name(pk), "does not follow the previous event")
-        try:
-            content = {k: json_value(v) for k, v in zip(keys, values, strict=True)}
-        except Exception as exc:  # an undecryptable note is a break too
-            return count, Break(pk, name(pk), f"cannot be read ({exc})")
-        text = dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-        expected = digest(key, f"{prev}\n{text}".encode(), "sha256").hex()
-        if not compare(stored, expected):
-            return count, Break(pk, name(pk), "content does not match its hash")
-        prev = stored
-        last_pk = pk
-    for _after, old_head, _key in bounds[b:]:  # rotations after the last link
-        if prev != old_head:
+    lo, hi = source.pk_range()
+    count, prev, last_pk = 0, GENESIS, None
+    if lo is not None and hi is not None:
+        parts = max(1, min(workers, (hi - lo + 1) // ROWS_PER_WORKER))
+        step = (hi - lo + parts) // parts
+        ranges = [(a, min(hi, a + step - 1)) for a in range(lo, hi + 1, step)]
+        if len(ranges) > 1:
+            results = _parallel(source, ranges, bounds, ring[first])
+        else:
+            results = [_walk(source, lo, hi, bounds, ring[first])]
+        for checked, broken, range_last, range_prev in results:
+            count += checked
+            if broken is not None:
+                return count, broken
+            if range_last is not None:
+                last_pk, prev = range_last, range_prev
+    for after, old_head, _key in bounds:  # rotations after the last link
+        if after >= (last_pk or 0) and prev != old_head:
             return count, Break(last_pk, "chain head", "the key rotation does not bind this head")
     if head is not None and head.last_hash and head.last_hash != prev:
         return count, Break(head.last_event_id, "chain head", "events after this one are missing")
