@@ -184,3 +184,19 @@ def test_the_parsing_child_starts_at_the_lowest_cpu_priority():
         [sys.executable, "-c", probe], capture_output=True, timeout=30, check=True
     )
     assert done.stdout.strip() == b"True"
+
+
+def test_gunicorn_bounds_what_the_kernel_accepts_for_an_unread_body():
+    """A refused upload's body is never read; the receive buffer bounds what the kernel takes."""
+    import runpy
+    import socket
+    from pathlib import Path
+    from types import SimpleNamespace
+
+    conf = runpy.run_path(str(Path(__file__).resolve().parents[2] / "gunicorn.conf.py"))
+    with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 8 * 1024 * 1024)
+        conf["when_ready"](SimpleNamespace(LISTENERS=[SimpleNamespace(sock=sock)]))
+        size = sock.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF)
+    assert conf["receive_buffer"] == 256 * 1024
+    assert size <= 2 * 256 * 1024  # Linux reports twice the value set (its bookkeeping)
