@@ -131,7 +131,7 @@ def append_template_loaded(
     return append_event(event)
 
 
-def _plain_notes(rows: Iterable[Sequence[Any]]) -> Iterator[tuple[Any, ...]]:
+def _plain_notes(rows: Iterable[Sequence[Any]]) -> Iterator[Sequence[Any]]:
     """The last value of each row is the note's ciphertext: decrypt it here, so that one
     undecryptable note is reported as a break instead of stopping the walk."""
     for row in rows:

@@ -308,6 +308,9 @@ UVISA_MAX_VERIFY_BYTES = env_int("UVISA_MAX_VERIFY_BYTES", 10 * 1024 * 1024)
 UVISA_VERIFY_CPU_SECONDS = env_int("UVISA_VERIFY_CPU_SECONDS", 5)
 UVISA_VERIFY_MEMORY_MB = env_int("UVISA_VERIFY_MEMORY_MB", 768)
 UVISA_VERIFY_CONCURRENCY = env_int("UVISA_VERIFY_CONCURRENCY", 1)
+# The /verify/ rate limit's shared-memory window (cases/lib/rate_window.py): one file per
+# machine; empty: a file in the temporary directory, one per database.
+UVISA_RATE_WINDOW_PATH = env("UVISA_RATE_WINDOW_PATH")
 UVISA_VERIFY_PER_MINUTE = env_int("UVISA_VERIFY_PER_MINUTE", 20)
 
 
