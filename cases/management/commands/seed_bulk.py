@@ -27,8 +27,8 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transac
 from django.utils import timezone
 
 from cases.audit import GENESIS, compute_hash
-from cases.lib.chain import audit_keyring
 from cases.clocks import due_date
+from cases.lib.chain import audit_keyring
 from cases.lib.crypto import keyed_hash
 from cases.models import (
     AdvocateOrganization,
