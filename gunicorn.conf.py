@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import socket
 
 
 def _int(name: str, default: int) -> int:
@@ -32,6 +33,20 @@ limit_request_line = 8190
 # The proxy's address(es): only they may set X-Forwarded-For / X-Forwarded-Proto.
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
 proxy_allow_ips = forwarded_allow_ips
+
+# Receive buffer of each connection (bytes; 0 keeps the kernel's). A request refused before its
+# body is read (/verify/ over the rate limit or too large, docs/security.md finding 5) still
+# makes the kernel accept what the client pushed into the buffer, up to several megabytes on a
+# fast link; a small buffer bounds that copy. Behind the proxy on the same host the window
+# never limits real uploads.
+receive_buffer = _int("GUNICORN_RCVBUF", 256 * 1024)
+
+
+def when_ready(server: object) -> None:
+    if receive_buffer:
+        for listener in getattr(server, "LISTENERS", []):
+            listener.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, receive_buffer)
+
 
 # One JSON object per line on stderr (uvisa/logs.py); no query strings.
 accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-") or None

@@ -21,6 +21,7 @@ import json
 import multiprocessing
 import os
 import re
+import resource
 import statistics
 import subprocess  # nosec B404
 import sys
@@ -112,6 +113,25 @@ def attacker(port: int, pdf: bytes, until: float, counts: Any) -> None:
             status = 0  # refused before the body was read: the server closed the connection
         conn.close()
         counts[str(status)] = counts.get(str(status), 0) + 1
+    _record_cpu(counts)
+
+
+def _record_cpu(counts: Any) -> None:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    counts["client_cpu_s"] = counts.get("client_cpu_s", 0) + usage.ru_utime + usage.ru_stime
+
+
+def _server_cpu(pids: list[int]) -> float:
+    """User and system CPU seconds of the gunicorn processes (and their parsing children)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12]) + int(fields[13]) + int(fields[14])) / tick
+    return total
 
 
 def flooder(port: int, pdf: bytes, until: float, counts: Any) -> None:
@@ -122,6 +142,7 @@ def flooder(port: int, pdf: bytes, until: float, counts: Any) -> None:
         status = conn.getresponse().status
         conn.close()
         counts[str(status)] = counts.get(str(status), 0) + 1
+    _record_cpu(counts)
 
 
 def measure(port: int, cookie: str, seconds: float) -> list[float]:
@@ -164,15 +185,24 @@ def phase(
             for proc in attackers:
                 proc.start()
             time.sleep(2)  # the attack is under way before the measurement starts
+        pids = [server.proc.pid, *server.workers()]
+        cpu_before = _server_cpu(pids)
         samples = measure(port, cookie, seconds)
+        server_cpu = _server_cpu(pids) - cpu_before
         for proc in attackers:
             proc.join(timeout=180)
+        client_cpu = counts.pop("client_cpu_s", 0.0)
         result = {
             "phase": name,
             "requests": len(samples),
             "p50_ms": round(statistics.median(samples), 1),
             "p95_ms": round(p95(samples), 1),
             "verify_answers": dict(counts),
+            # CPU seconds over the measured window: the server's (workers, with the parsing
+            # children they waited for) and the attackers' own (whole attack, 2 s longer).
+            "server_cpu_s": round(server_cpu, 1),
+            "attackers_cpu_s": round(client_cpu, 1),
+            "load_average": [round(x, 2) for x in os.getloadavg()],
         }
         manager.shutdown()
         return result

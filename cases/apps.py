@@ -18,6 +18,7 @@ class CasesConfig(AppConfig):
         # only after the app registry is ready.
         from cases.accounts import (
             otp_keys,
+            recovery_codes,
             sessions,  # noqa: F401  (session tracking, account-disable signals)
         )
         from cases.documents.letters import render_issued
@@ -27,6 +28,7 @@ class CasesConfig(AppConfig):
 
         post_migrate.connect(sync_roles, sender=self)
         otp_keys.install()  # TOTP secrets encrypted at rest
+        recovery_codes.install()  # recovery codes kept as keyed hashes only
         # last_login moves when the second factor is passed (cases/accounts/views.py), never at
         # the password step alone: the inactivity rule (C8) counts real sign-ins only.
         # django.contrib.auth's ready() (earlier in INSTALLED_APPS) has connected it by now.

@@ -20,81 +20,92 @@ from __future__ import annotations
 
 import hmac
 import json
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC
 from typing import Any
 
 from django.db import transaction
+from django.db.models import TextField
+from django.db.models.functions import Cast
 from django.http import HttpRequest
 from django.utils import timezone
 
-from cases.lib.crypto import audit_mac, chain_hash
+from cases.lib import chain
+from cases.lib.chain import GENESIS, Break, Unreadable
+from cases.lib.crypto import decrypt_text, is_encrypted
 from cases.lib.http import client_ip, user_agent
-from cases.models import AccessLog, AuditChainHead, CaseEvent, CertificationRequest, Document
+from cases.models import (
+    AccessLog,
+    AuditChainHead,
+    AuditKeySegment,
+    CaseEvent,
+    CertificationRequest,
+    Document,
+)
 
-GENESIS = "0" * 64
+__all__ = ["GENESIS", "Break"]
+
 CASE_HEAD = 1  # AuditChainHead row of the CaseEvent chain (also holds the data version)
 ACCESS_HEAD = 2  # AuditChainHead row of the AccessLog chain
+CASE_CHAIN = "case_events"
+ACCESS_CHAIN = "access_log"
+
+# (key in the hashed content, column): one list for hashing a new row and for verifying.
+EVENT_FIELDS = [
+    ("request", "request_id"),
+    ("actor", "actor_id"),
+    ("created_at", "created_at"),
+    ("kind", "kind"),
+    ("transition", "transition"),
+    ("from_state", "from_state"),
+    ("to_state", "to_state"),
+    ("internal", "internal"),
+    ("data", "data"),
+    ("note", "note"),  # last: read as ciphertext and decrypted by the verifier
+]
+ACCESS_FIELDS = [
+    ("at", "at"),
+    ("user", "user_id"),
+    ("username", "username"),
+    ("action", "action"),
+    ("request", "request_id"),
+    ("reference", "reference"),
+    ("document", "document_id"),
+    ("detail", "detail"),
+    ("ip", "ip_address"),
+    ("user_agent", "user_agent"),
+    ("path", "path"),
+]
 
 
 def event_content(event: CaseEvent) -> dict[str, Any]:
-    return {
-        "request": event.request_id,
-        "actor": event.actor_id,
-        "created_at": event.created_at.astimezone(UTC).isoformat(timespec="microseconds"),
-        "kind": event.kind,
-        "transition": event.transition,
-        "from_state": event.from_state,
-        "to_state": event.to_state,
-        "note": event.note,
-        "internal": bool(event.internal),
-        "data": event.data,
-    }
+    content = chain.content_of(
+        [k for k, _ in EVENT_FIELDS], [getattr(event, c) for _, c in EVENT_FIELDS]
+    )
+    content["internal"] = bool(content["internal"])
+    return content
 
 
 def compute_hash(prev_hash: str, event: CaseEvent) -> str:
-    return chain_hash(prev_hash, event_content(event))
+    """The link under the current audit key (seeding and migrations)."""
+    current, ring = chain.audit_keyring()
+    return chain.link_hash(ring[current], prev_hash, event_content(event))
 
 
 def access_content(entry: AccessLog) -> dict[str, Any]:
-    return {
-        "at": entry.at.astimezone(UTC).isoformat(timespec="microseconds"),
-        "user": entry.user_id,
-        "username": entry.username,
-        "action": entry.action,
-        "request": entry.request_id,
-        "reference": entry.reference,
-        "document": entry.document_id,
-        "detail": entry.detail,
-        "ip": entry.ip_address,
-        "user_agent": entry.user_agent,
-        "path": entry.path,
-    }
+    return chain.content_of(
+        [k for k, _ in ACCESS_FIELDS], [getattr(entry, c) for _, c in ACCESS_FIELDS]
+    )
 
 
 def compute_access_hash(prev_hash: str, entry: AccessLog) -> str:
-    return chain_hash(prev_hash, access_content(entry))
-
-
-def _locked_head(pk: int) -> AuditChainHead:
-    head = AuditChainHead.objects.select_for_update().filter(pk=pk).first()
-    if head is None:  # the very first link (migration 0010 creates both rows)
-        AuditChainHead.objects.get_or_create(pk=pk)
-        head = AuditChainHead.objects.select_for_update().get(pk=pk)
-    return head
+    current, ring = chain.audit_keyring()
+    return chain.link_hash(ring[current], prev_hash, access_content(entry))
 
 
 def append_event(event: CaseEvent) -> CaseEvent:
     """Chain and insert ``event``. Must run inside the caller's transaction."""
-    head = _locked_head(CASE_HEAD)
-    # Round-trip precision: the database keeps microseconds, so hash what will be read back.
-    event.prev_hash = head.last_hash or GENESIS
-    event.hash = compute_hash(event.prev_hash, event)
-    event.save()
-    head.last_hash = event.hash
-    head.last_event_id = event.pk
-    head.save(update_fields=["last_hash", "last_event_id"])
+    chain.append(chain.locked_head(AuditChainHead, CASE_HEAD), event, event_content)
     return event
 
 
@@ -120,62 +131,74 @@ def append_template_loaded(
     return append_event(event)
 
 
-@dataclass
-class Break:
-    event_id: int | None
-    reference: str
-    problem: str
-
-    def __str__(self) -> str:
-        where = f"event {self.event_id} ({self.reference})" if self.event_id else self.reference
-        return f"{where}: {self.problem}"
-
-
-def _events() -> Iterator[CaseEvent]:
-    # Not the request rows: a million of them, decrypted, made a 5.3M-event check take
-    # many times longer. The reference is read only for a break.
-    return CaseEvent.objects.order_by("pk").iterator(chunk_size=2000)
-
-
-def _reference(event: CaseEvent) -> str:
-    if event.request_id is None:
-        return "form template event"
-
-    found = CertificationRequest.objects.filter(pk=event.request_id).values_list("reference")
-    return found[0][0] if found else f"request {event.request_id}"
-
-
-def _walk(rows: Iterator[Any], digest: Any, head_pk: int, name: Any) -> tuple[int, Break | None]:
-    prev = GENESIS
-    count = 0
-    last: Any = None
+def _plain_notes(rows: Iterable[Sequence[Any]]) -> Iterator[Sequence[Any]]:
+    """The last value of each row is the note's ciphertext: decrypt it here, so that one
+    undecryptable note is reported as a break instead of stopping the walk."""
     for row in rows:
-        count += 1
-        if row.prev_hash != prev:
-            return count, Break(row.pk, name(row), "does not follow the previous event")
-        try:
-            expected = digest(prev, row)
-        except Exception as exc:  # an undecryptable note is a break too
-            return count, Break(row.pk, name(row), f"cannot be read ({exc})")
-        if not hmac.compare_digest(row.hash, expected):
-            return count, Break(row.pk, name(row), "content does not match its hash")
-        prev = row.hash
-        last = row
-    head = AuditChainHead.objects.filter(pk=head_pk).first()
-    if head is not None and head.last_hash and (last is None or head.last_hash != last.hash):
-        return count, Break(head.last_event_id, "chain head", "events after this one are missing")
-    return count, None
+        raw = row[-1]
+        if raw and is_encrypted(raw):
+            try:
+                yield (*row[:-1], decrypt_text(raw))
+            except Exception as exc:
+                yield (*row[:-1], Unreadable(exc))
+        else:
+            yield row
 
 
-def verify_chain() -> tuple[int, Break | None]:
-    """(events checked, the first break or None)."""
-    return _walk(_events(), compute_hash, CASE_HEAD, _reference)
+def _reference(pk: int) -> str:
+    request_id = CaseEvent.objects.filter(pk=pk).values_list("request_id", flat=True).first()
+    if request_id is None:
+        return f"event {pk} (form template event)"
+    found = CertificationRequest.objects.filter(pk=request_id).values_list("reference")
+    return f"event {pk} ({found[0][0] if found else f'request {request_id}'})"
 
 
-def verify_access_chain() -> tuple[int, Break | None]:
+def _segments(name: str) -> list[AuditKeySegment]:
+    return list(AuditKeySegment.objects.filter(chain=name).order_by("pk"))
+
+
+def verify_chain(workers: int = 1) -> tuple[int, Break | None]:
+    """(events checked, the first break or None). Not the request rows: a million of them,
+    decrypted, made a 5.3M-event check take many times longer; the reference is read only for
+    a break. The note is read as ciphertext and decrypted here (``_plain_notes``)."""
+    fields = [*EVENT_FIELDS[:-1], ("note", "raw_note")]
+    source = chain.source_for(
+        CaseEvent,
+        fields,
+        _reference,
+        times=["created_at"],
+        expressions={"raw_note": Cast("note", TextField())},
+        transform=_plain_notes,
+        json_columns=["data"],
+    )
+    return chain.verify(
+        source,
+        segments=_segments(CASE_CHAIN),
+        head=AuditChainHead.objects.filter(pk=CASE_HEAD).first(),
+        workers=workers,
+    )
+
+
+def verify_access_chain(workers: int = 1) -> tuple[int, Break | None]:
     """(access-log rows checked, the first break or None)."""
-    rows = AccessLog.objects.order_by("pk").iterator(chunk_size=2000)
-    return _walk(rows, compute_access_hash, ACCESS_HEAD, lambda row: f"access log {row.pk}")
+    source = chain.source_for(AccessLog, ACCESS_FIELDS, lambda pk: f"access log {pk}", times=["at"])
+    return chain.verify(
+        source,
+        segments=_segments(ACCESS_CHAIN),
+        head=AuditChainHead.objects.filter(pk=ACCESS_HEAD).first(),
+        workers=workers,
+    )
+
+
+def rotate_audit_key() -> list[str]:
+    """Start a new segment of both chains under the current ``UVISA_AUDIT_KEY``, each bound to
+    its old head; what was done, one line per chain."""
+    done = []
+    with transaction.atomic():
+        for pk, name in ((CASE_HEAD, CASE_CHAIN), (ACCESS_HEAD, ACCESS_CHAIN)):
+            segment = chain.rotate(chain.locked_head(AuditChainHead, pk), AuditKeySegment, name)
+            done.append(f"{name}: {segment}" if segment else f"{name}: already under this key")
+    return done
 
 
 # --- signed checkpoints of the heads, kept outside the database ---
@@ -194,7 +217,9 @@ def checkpoint() -> dict[str, Any]:
         "case_events": _head(CASE_HEAD),
         "access_log": _head(ACCESS_HEAD),
     }
-    return {**body, "mac": audit_mac(_canonical(body))}
+    current, ring = chain.audit_keyring()
+    body["key"] = current  # which audit key signed it (kept after a rotation, as an old key)
+    return {**body, "mac": chain.mac(ring[current], _canonical(body))}
 
 
 def _canonical(body: dict[str, Any]) -> str:
@@ -204,8 +229,10 @@ def _canonical(body: dict[str, Any]) -> str:
 def check_checkpoint(saved: dict[str, Any]) -> str | None:
     """None when ``saved`` is authentic and both chains still hold its heads; else why not."""
     body = {k: v for k, v in saved.items() if k != "mac"}
-    if not hmac.compare_digest(str(saved.get("mac", "")), audit_mac(_canonical(body))):
-        return "the checkpoint's MAC is wrong (not written with this audit key, or edited)"
+    _, ring = chain.audit_keyring()
+    macs = [chain.mac(key, _canonical(body)) for key in ring.values()]
+    if not any(hmac.compare_digest(str(saved.get("mac", "")), m) for m in macs):
+        return "the checkpoint's MAC is wrong (not written with a configured audit key, or edited)"
     for key, model in (("case_events", CaseEvent), ("access_log", AccessLog)):
         head = body.get(key) or {}
         if not head.get("last_id"):
@@ -243,11 +270,5 @@ def log_access(
         path=request.path[:300],
     )
     with transaction.atomic(savepoint=False):
-        head = _locked_head(ACCESS_HEAD)
-        entry.prev_hash = head.last_hash or GENESIS
-        entry.hash = compute_access_hash(entry.prev_hash, entry)
-        entry.save()
-        head.last_hash = entry.hash
-        head.last_event_id = entry.pk
-        head.save(update_fields=["last_hash", "last_event_id"])
+        chain.append(chain.locked_head(AuditChainHead, ACCESS_HEAD), entry, access_content)
     return entry

@@ -1,79 +1,122 @@
-"""The log's own tamper-evident audit trail (the same idea as the case workflow's).
+"""The log's own tamper-evident audit trail and access log (the same idea as the case
+workflow's), each a keyed hash chain (cases/lib/chain.py).
 
-``hash = HMAC-SHA256(UVISA_AUDIT_KEY, prev_hash + "\\n" + canonical JSON of the event)``, keyed
-with a key outside the database so that its owner cannot recompute a rewritten chain (C9).
-Appending locks the single ``AuditChainHead`` row, so concurrent writers append one after the
-other.
-``verify_chain`` walks the events in insertion order (``manage.py federal_audit_verify``).
-On PostgreSQL triggers refuse UPDATE, DELETE and TRUNCATE on the audit and access-log tables
+``hash = HMAC-SHA256(audit key, prev_hash + "\\n" + canonical JSON of the row)``, keyed with a key
+outside the database so that its owner cannot recompute a rewritten chain (C9). Appending locks
+the chain's ``AuditChainHead`` row (1: audit trail, 2: access log), so concurrent writers append
+one after the other. ``verify_chain`` and ``verify_access_chain`` walk them in insertion order
+(``manage.py federal_audit_verify``); ``audit_rotate_key`` moves both to a new key. On
+PostgreSQL triggers refuse UPDATE, DELETE and TRUNCATE on the audit and access-log tables
 (migrations 0002 and 0003).
 """
 
 from __future__ import annotations
 
-import hmac
-from dataclasses import dataclass
-from datetime import UTC
 from typing import Any
 
-from cases.lib.crypto import chain_hash
-from federal_requests.models import AuditChainHead, AuditEvent
+from django.db import transaction
 
-GENESIS = "0" * 64
+from cases.lib import chain
+from cases.lib.chain import GENESIS, Break
+from federal_requests.models import AccessLog, AuditChainHead, AuditEvent, AuditKeySegment
+
+__all__ = ["GENESIS", "Break"]
+
+EVENT_HEAD = 1
+ACCESS_HEAD = 2
+EVENT_CHAIN = "federal_events"
+ACCESS_CHAIN = "federal_access_log"
+
+EVENT_FIELDS = [
+    ("created_at", "created_at"),
+    ("actor", "actor_id"),
+    ("action", "action"),
+    ("entry", "entry_id"),
+    ("task_force", "task_force_id"),
+    ("subject", "subject"),
+    ("changes", "changes"),
+]
+ACCESS_FIELDS = [
+    ("at", "at"),
+    ("user", "user_id"),
+    ("username", "username"),
+    ("action", "action"),
+    ("entry", "entry_id"),
+    ("reference", "reference"),
+    ("document", "document_id"),
+    ("ip", "ip_address"),
+    ("user_agent", "user_agent"),
+    ("path", "path"),
+]
+
+
+def _content(fields: list[tuple[str, str]], row: Any) -> dict[str, Any]:
+    return chain.content_of([k for k, _ in fields], [getattr(row, c) for _, c in fields])
 
 
 def event_content(event: AuditEvent) -> dict[str, Any]:
-    return {
-        "created_at": event.created_at.astimezone(UTC).isoformat(timespec="microseconds"),
-        "actor": event.actor_id,
-        "action": event.action,
-        "entry": event.entry_id,
-        "task_force": event.task_force_id,
-        "subject": event.subject,
-        "changes": event.changes,
-    }
+    return _content(EVENT_FIELDS, event)
+
+
+def access_content(entry: AccessLog) -> dict[str, Any]:
+    return _content(ACCESS_FIELDS, entry)
 
 
 def compute_hash(prev_hash: str, event: AuditEvent) -> str:
-    return chain_hash(prev_hash, event_content(event))
+    """The link under the current audit key (migrations)."""
+    current, ring = chain.audit_keyring()
+    return chain.link_hash(ring[current], prev_hash, event_content(event))
+
+
+def compute_access_hash(prev_hash: str, entry: AccessLog) -> str:
+    current, ring = chain.audit_keyring()
+    return chain.link_hash(ring[current], prev_hash, access_content(entry))
 
 
 def append_event(event: AuditEvent) -> AuditEvent:
     """Chain and insert ``event``. Must run inside the caller's transaction."""
-    AuditChainHead.objects.get_or_create(pk=1)
-    head = AuditChainHead.objects.select_for_update().get(pk=1)
-    event.prev_hash = head.last_hash or GENESIS
-    event.hash = compute_hash(event.prev_hash, event)
-    event.save()
-    head.last_hash = event.hash
-    head.last_event_id = event.pk
-    head.save(update_fields=["last_hash", "last_event_id"])
+    chain.append(chain.locked_head(AuditChainHead, EVENT_HEAD), event, event_content)
     return event
 
 
-@dataclass
-class Break:
-    event_id: int | None
-    problem: str
+def append_access(entry: AccessLog) -> AccessLog:
+    """Chain and insert an access-log row (its own transaction if the caller has none)."""
+    with transaction.atomic(savepoint=False):
+        chain.append(chain.locked_head(AuditChainHead, ACCESS_HEAD), entry, access_content)
+    return entry
 
-    def __str__(self) -> str:
-        return f"event {self.event_id}: {self.problem}" if self.event_id else self.problem
+
+def _verify(
+    model: Any, fields: list[tuple[str, str]], time: str, head_pk: int, name: str, label: str
+) -> tuple[int, Break | None]:
+    return chain.verify(
+        chain.source_for(
+            model,
+            fields,
+            lambda pk: f"{label} {pk}",
+            times=[time],
+            json_columns=[c for _, c in fields if c == "changes"],
+        ),
+        segments=list(AuditKeySegment.objects.filter(chain=name).order_by("pk")),
+        head=AuditChainHead.objects.filter(pk=head_pk).first(),
+    )
 
 
 def verify_chain() -> tuple[int, Break | None]:
     """(events checked, the first break or None)."""
-    prev = GENESIS
-    count = 0
-    last: AuditEvent | None = None
-    for event in AuditEvent.objects.order_by("pk").iterator(chunk_size=2000):
-        count += 1
-        if event.prev_hash != prev:
-            return count, Break(event.pk, "does not follow the previous event")
-        if not hmac.compare_digest(event.hash, compute_hash(prev, event)):
-            return count, Break(event.pk, "content does not match its hash")
-        prev = event.hash
-        last = event
-    head = AuditChainHead.objects.filter(pk=1).first()
-    if head is not None and head.last_hash and (last is None or head.last_hash != last.hash):
-        return count, Break(head.last_event_id, "events after this one are missing")
-    return count, None
+    return _verify(AuditEvent, EVENT_FIELDS, "created_at", EVENT_HEAD, EVENT_CHAIN, "event")
+
+
+def verify_access_chain() -> tuple[int, Break | None]:
+    """(access-log rows checked, the first break or None)."""
+    return _verify(AccessLog, ACCESS_FIELDS, "at", ACCESS_HEAD, ACCESS_CHAIN, "access log")
+
+
+def rotate_audit_key() -> list[str]:
+    """Start a new segment of both chains under the current ``UVISA_AUDIT_KEY``."""
+    done = []
+    with transaction.atomic():
+        for pk, name in ((EVENT_HEAD, EVENT_CHAIN), (ACCESS_HEAD, ACCESS_CHAIN)):
+            segment = chain.rotate(chain.locked_head(AuditChainHead, pk), AuditKeySegment, name)
+            done.append(f"{name}: {segment}" if segment else f"{name}: already under this key")
+    return done

@@ -20,6 +20,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from cases.lib.chain import KeySegmentBase
 from cases.lib.crypto import EncryptedCharField, EncryptedDateField, EncryptedTextField
 
 TEXT_LIMIT = 5_000
@@ -364,17 +365,25 @@ class AuditEvent(models.Model):
 
 
 class AuditChainHead(models.Model):
-    """One row: the last event's hash. Locked while appending, so the chain stays linear."""
+    """The last link's hash of a chain (row 1 the audit trail, row 2 the access log). Locked
+    while appending, so the chain stays linear."""
 
     last_hash = models.CharField(max_length=64, blank=True)
     last_event_id = models.BigIntegerField(null=True, blank=True)
+    # The audit key the chain's links are written with (cases/lib/chain.py: key rotation).
+    key_id = models.CharField(max_length=8, blank=True)
 
     def __str__(self) -> str:
         return f"chain head at event {self.last_event_id}"
 
 
+class AuditKeySegment(KeySegmentBase):
+    """A rotation of ``UVISA_AUDIT_KEY`` in one of the log's chains (cases/lib/chain.py)."""
+
+
 class AccessLog(models.Model):
-    """Who looked at what, when, from where. Append-only; never the person's details."""
+    """Who looked at what, when, from where. Append-only and chained like the audit trail;
+    never the person's details."""
 
     class Action(models.TextChoices):
         VIEW_ENTRY = "view_entry", "Viewed an entry"
@@ -398,6 +407,8 @@ class AccessLog(models.Model):
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=300, blank=True)
     path = models.CharField(max_length=300, blank=True)
+    prev_hash = models.CharField(max_length=64, blank=True, editable=False)
+    hash = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         ordering = ["-at", "-pk"]

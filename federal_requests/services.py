@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from cases.lib.uploads import display_name, validate_upload
 from federal_requests import reports
-from federal_requests.audit import append_event
+from federal_requests.audit import append_access, append_event
 from federal_requests.models import (
     AccessLog,
     AuditEvent,
@@ -310,16 +310,18 @@ def log_access(
     """Who saw what, when and from where. Never the person's details."""
     user = request.user if request.user.is_authenticated else None
     ip = getattr(request, "axes_ip_address", None) or request.META.get("REMOTE_ADDR") or None
-    return AccessLog.objects.create(
-        user=user,
-        username=user.get_username() if user else "",
-        action=action,
-        entry=entry,
-        reference=(entry.reference if entry else reference)[:60],
-        document=document,
-        ip_address=ip,
-        user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
-        path=request.path[:300],
+    return append_access(
+        AccessLog(
+            user=user,
+            username=user.get_username() if user else "",
+            action=action,
+            entry=entry,
+            reference=(entry.reference if entry else reference)[:60],
+            document=document,
+            ip_address=ip,
+            user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
+            path=request.path[:300],
+        )
     )
 
 

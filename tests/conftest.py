@@ -84,6 +84,8 @@ def _empty_cache() -> None:
 @pytest.fixture(autouse=True)
 def _media_root(settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Each test counts /verify/ requests in a window of its own (cases/lib/rate_window.py).
+    settings.UVISA_RATE_WINDOW_PATH = str(tmp_path / "rate-window")
 
 
 @pytest.fixture(scope="session")

@@ -308,6 +308,9 @@ UVISA_MAX_VERIFY_BYTES = env_int("UVISA_MAX_VERIFY_BYTES", 10 * 1024 * 1024)
 UVISA_VERIFY_CPU_SECONDS = env_int("UVISA_VERIFY_CPU_SECONDS", 5)
 UVISA_VERIFY_MEMORY_MB = env_int("UVISA_VERIFY_MEMORY_MB", 768)
 UVISA_VERIFY_CONCURRENCY = env_int("UVISA_VERIFY_CONCURRENCY", 1)
+# The /verify/ rate limit's shared-memory window (cases/lib/rate_window.py): one file per
+# machine; empty: a file in the temporary directory, one per database.
+UVISA_RATE_WINDOW_PATH = env("UVISA_RATE_WINDOW_PATH")
 UVISA_VERIFY_PER_MINUTE = env_int("UVISA_VERIFY_PER_MINUTE", 20)
 
 
@@ -358,6 +361,8 @@ UVISA_RECOVERY_CODES = 10
 UVISA_FIELD_KEYS = env_list("UVISA_FIELD_KEYS")
 UVISA_LOOKUP_KEY = env("UVISA_LOOKUP_KEY")
 UVISA_AUDIT_KEY = env("UVISA_AUDIT_KEY")
+# Audit keys retired by a rotation (`audit_rotate_key`): they only verify the older segments.
+UVISA_AUDIT_OLD_KEYS = env_list("UVISA_AUDIT_OLD_KEYS")
 if not UVISA_FIELD_KEYS or not UVISA_LOOKUP_KEY or not UVISA_AUDIT_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(

@@ -36,6 +36,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cases.accounts import lockout
+from cases.accounts.recovery_codes import code_digest
 from cases.accounts.sessions import active_sessions, end_tracked_session, mark_fresh_auth
 from cases.audit import log_access
 from cases.forms import UswdsForm
@@ -195,7 +196,10 @@ def _new_recovery_codes(user: Any) -> list[str]:
     device.save()
     device.token_set.all().delete()
     codes = [StaticToken.random_token() for _ in range(settings.UVISA_RECOVERY_CODES)]
-    StaticToken.objects.bulk_create([StaticToken(device=device, token=c) for c in codes])
+    # Only keyed hashes are stored (bulk_create sends no pre_save, so hash here).
+    StaticToken.objects.bulk_create(
+        [StaticToken(device=device, token=code_digest(c)) for c in codes]
+    )
     return codes
 
 

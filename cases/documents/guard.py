@@ -2,59 +2,44 @@
 
 /verify/ takes files from anyone (ASVS V12.1.1, V13.4.1; finding 5 of the security review):
 every request (the form page and its POST) is refused with 429 beyond
-``UVISA_VERIFY_PER_MINUTE`` per address; a POST with 411 without a declared length, with 413
-when the declared length is over ``UVISA_MAX_VERIFY_BYTES``, and with 503 when every parsing
-slot is busy (cases/documents/pdf_sandbox.py), all before the CSRF check or the form parser
+``UVISA_VERIFY_PER_MINUTE`` per address, counted in shared memory rather than the database; a
+POST with 411 without a declared length, with 413 when the declared length is over
+``UVISA_MAX_VERIFY_BYTES``, and with 503 when every parsing slot is busy
+(cases/documents/pdf_sandbox.py), all before the session, the CSRF check or the form parser
 reads a byte of the body.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
-from datetime import timedelta
 
 from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
-from django.utils import timezone
 
 from cases.documents import pdf_sandbox
+from cases.lib import rate_window
 from cases.lib.http import client_ip
-from cases.models import RateLimitWindow
 
-# Addresses already over the limit in this minute, per worker: refusing them again costs no
-# database write (a flood is refused at the price of a dictionary lookup).
-_over: dict[tuple[str, str], object] = {}
+
+def window_path() -> str:
+    """This machine's counter file: ``UVISA_RATE_WINDOW_PATH``, or one per database."""
+    configured = getattr(settings, "UVISA_RATE_WINDOW_PATH", "")
+    name = f"{settings.BASE_DIR}:{settings.DATABASES['default'].get('NAME')}"
+    return configured or rate_window.default_path(name)
 
 
 def over_rate(scope: str, ip: str | None, per_minute: int) -> bool:
     """Count one request from ``ip`` to ``scope`` in this minute; True beyond ``per_minute``.
 
-    Shared by every worker (a database row per address and minute); rows of earlier minutes
-    are dropped when a new minute starts."""
+    A fixed window in shared memory for every worker of this machine (cases/lib/rate_window.py):
+    no database write, so a flood never queues signed-in pages behind its commits."""
     if ip is None:
         return False
-    minute = timezone.now().replace(second=0, microsecond=0)
-    if _over.get((scope, ip)) == minute:
-        return True
-    window = RateLimitWindow.objects.filter(scope=scope, address=ip, minute=minute)
-    if not window.update(hits=F("hits") + 1):
-        try:
-            with transaction.atomic():
-                RateLimitWindow.objects.create(scope=scope, address=ip, minute=minute, hits=1)
-        except IntegrityError:  # another worker created it first
-            window.update(hits=F("hits") + 1)
-        RateLimitWindow.objects.filter(minute__lt=minute - timedelta(minutes=5)).delete()
-    hits = window.values_list("hits", flat=True).first() or 0
-    if hits > per_minute:
-        if len(_over) > 10_000:
-            _over.clear()
-        _over[(scope, ip)] = minute
-        return True
-    return False
+    key = hashlib.sha256(f"uvisa-rate:{settings.SECRET_KEY}".encode()).digest()
+    return rate_window.hit(window_path(), key, f"{scope}:{ip}", per_minute)
 
 
 class PublicUploadGuardMiddleware:

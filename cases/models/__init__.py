@@ -24,6 +24,7 @@ from cases.models.documents import (
 from cases.models.records import (
     AccessLog,
     AuditChainHead,
+    AuditKeySegment,
     RateLimitWindow,
     ReauthGrant,
     ReminderSent,
@@ -74,6 +75,7 @@ __all__ = [
     "AnnualReportSubmission",
     "Agency",
     "AuditChainHead",
+    "AuditKeySegment",
     "RateLimitWindow",
     "ReauthGrant",
     "CaseEvent",

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from cases.lib.chain import KeySegmentBase
 from cases.models.requests import CertificationRequest
 
 
@@ -20,9 +21,16 @@ class AuditChainHead(models.Model):
     last_event_id = models.BigIntegerField(null=True, blank=True)
     # Raised by every write a page may show (cases/page_cache.py).
     data_version = models.BigIntegerField(default=0)
+    # The audit key the chain's links are written with (cases/lib/chain.py: key rotation).
+    key_id = models.CharField(max_length=8, blank=True)
 
     def __str__(self) -> str:
         return f"audit chain head: {self.last_event_id}"
+
+
+class AuditKeySegment(KeySegmentBase):
+    """A rotation of ``UVISA_AUDIT_KEY`` in one chain, bound to the old head under both keys
+    (cases/lib/chain.py). Written by ``manage.py audit_rotate_key``."""
 
 
 class AccessLog(models.Model):

@@ -153,7 +153,7 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
     # Expedited track, chosen at intake.
     expedited = models.BooleanField(default=False)
     expedited_reason = models.CharField(max_length=20, choices=ExpeditedReason.choices, blank=True)
-    age_out_date = models.DateField(null=True, blank=True)
+    age_out_date = EncryptedDateField(null=True, blank=True)  # a family member's birthday
     expedited_note = EncryptedTextField(blank=True)
 
     # Part 1. Victim information.
@@ -166,8 +166,8 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
     other_middle_name = EncryptedCharField(max_length=100, blank=True)
     more_other_names = EncryptedTextField(blank=True, help_text="Further names (Part 7)")
     date_of_birth = EncryptedDateField(null=True, blank=True, validators=[validate_not_in_future])
-    gender = models.CharField(max_length=1, choices=Gender.choices, blank=True)
-    preferred_language = models.CharField(
+    gender = EncryptedCharField(max_length=1, choices=Gender.choices, blank=True)
+    preferred_language = EncryptedCharField(
         max_length=5, choices=Language.choices, default=Language.ENGLISH, blank=True
     )
     # The petition's USCIS receipt number, once the advocate knows it (named in a notice of

@@ -64,7 +64,7 @@ def test_access_log_is_chained_and_a_deleted_view_is_detected(client, people, ma
     tamper("DELETE FROM cases_accesslog WHERE id = %s", [rows[1].pk])
     with pytest.raises(
         CommandError,
-        match=r"Access log chain broken at event \d+ \(access log \d+\): does not follow",
+        match=r"Access log chain broken at access log \d+: does not follow",
     ):
         verify()
 

@@ -332,3 +332,49 @@ def test_remaining_victim_fields_and_the_handover_are_ciphertext(make_request, p
     handover.refresh_from_db()
     assert handover.received_on == date(2024, 5, 11)
     assert handover.received_by.startswith("Wilhelmina")
+
+
+def _raw_columns(pk: int, *columns: str) -> tuple:
+    with connection.cursor() as cursor:
+        names = ", ".join(connection.ops.quote_name(c) for c in columns)
+        cursor.execute(f"SELECT {names} FROM cases_certificationrequest WHERE id = %s", [pk])
+        return cursor.fetchone()
+
+
+def test_the_age_out_date_gender_and_language_columns_hold_no_clear_value(make_request):
+    r = make_request(
+        Status.RECEIVED,
+        expedited=True,
+        expedited_reason="age_out",
+        age_out_date=date(2027, 6, 13),
+        gender="F",
+        preferred_language="ht",
+    )
+    raw = _raw_columns(r.pk, "age_out_date", "gender", "preferred_language")
+    assert all(isinstance(v, str) and v.startswith("v1:") for v in raw), raw
+    assert "2027-06-13" not in repr(raw) and "2027" not in repr(raw)
+    r.refresh_from_db()
+    assert (r.age_out_date, r.gender, r.preferred_language) == (date(2027, 6, 13), "F", "ht")
+    # The clock still counts from it (expedited track: the age-out margin wins).
+    assert CertificationRequest.objects.values_list("age_out_date", flat=True).get(pk=r.pk) == date(
+        2027, 6, 13
+    )
+
+
+def test_age_out_dates_written_in_clear_are_encrypted_by_the_migration(make_request):
+    import importlib
+
+    from django.apps import apps
+
+    r = make_request(Status.RECEIVED, gender="M")
+    with connection.cursor() as cursor:  # a row as written before the migration
+        cursor.execute(
+            "UPDATE cases_certificationrequest SET age_out_date = %s, gender = %s WHERE id = %s",
+            ["2028-01-02", "M", r.pk],
+        )
+    migration = importlib.import_module("cases.migrations.0021_encrypt_age_out_gender_language")
+    migration.encrypt_existing(apps, connection.schema_editor())
+    raw = _raw_columns(r.pk, "age_out_date", "gender")
+    assert all(v.startswith("v1:") for v in raw), raw
+    r.refresh_from_db()
+    assert r.age_out_date == date(2028, 1, 2) and r.gender == "M"

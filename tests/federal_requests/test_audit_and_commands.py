@@ -140,3 +140,57 @@ def test_the_import_contracts_hold():
     assert " 0 broken" in result.stdout
     assert "federal_requests imports no case-workflow module (only cases.lib) KEPT" in result.stdout
     assert "the case workflow does not import federal_requests KEPT" in result.stdout
+
+
+def test_the_access_log_is_chained_and_a_deleted_or_rewritten_view_is_found(
+    log_entry, fr_people, client
+):
+    """The access log had no chain: a deleted view left no trace. Now it is chained too."""
+    from federal_requests.models import AccessLog
+    from tests.conftest import sign_in
+
+    entry = log_entry()
+    sign_in(client, fr_people["auditor"])
+    for _ in range(3):
+        assert client.get(entry.get_absolute_url()).status_code == 200
+    rows = list(AccessLog.objects.order_by("pk"))
+    assert len(rows) == 3 and rows[0].prev_hash == audit.GENESIS
+    assert rows[1].prev_hash == rows[0].hash and rows[2].prev_hash == rows[1].hash
+    out = StringIO()
+    call_command("federal_audit_verify", stdout=out)
+    assert "Access log chain intact: 3 rows." in out.getvalue()
+    _tamper(
+        "UPDATE federal_requests_accesslog SET username = %s WHERE id = %s",
+        ["records_officer", rows[0].pk],
+    )
+    checked, broken = audit.verify_access_chain()
+    assert broken is not None and broken.event_id == rows[0].pk
+    assert "content does not match" in str(broken)
+    _tamper(
+        "UPDATE federal_requests_accesslog SET username = %s WHERE id = %s",
+        ["auditor", rows[0].pk],
+    )
+    assert audit.verify_access_chain()[1] is None
+    _tamper("DELETE FROM federal_requests_accesslog WHERE id = %s", [rows[1].pk])
+    with pytest.raises(CommandError, match=f"access log {rows[2].pk}: does not follow"):
+        call_command("federal_audit_verify", stdout=StringIO())
+    _tamper("DELETE FROM federal_requests_accesslog WHERE id = %s", [rows[2].pk])
+    assert "missing" in str(audit.verify_access_chain()[1])
+
+
+def test_the_logs_chains_verify_across_a_key_rotation(log_entry, fr_people, settings):
+    from cases.lib.crypto import new_key
+
+    log_entry()
+    old = settings.UVISA_AUDIT_KEY
+    settings.UVISA_AUDIT_KEY, settings.UVISA_AUDIT_OLD_KEYS = new_key(), [old]
+    out = StringIO()
+    call_command("audit_rotate_key", stdout=out)
+    assert "federal_events: federal_events: key" in out.getvalue()
+    second = log_entry()
+    assert audit.verify_chain() == (2, None)
+    _tamper(
+        "UPDATE federal_requests_auditevent SET subject = %s WHERE entry_id = %s",
+        ["FR-2026-9999", second.pk],
+    )
+    assert "content does not match" in str(audit.verify_chain()[1])

@@ -4,12 +4,21 @@ checkpoints: exit 0 when intact, 1 naming the first break (C9 tamper alert, dail
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 
 from cases.audit import check_checkpoint, verify_access_chain, verify_chain
+
+
+def default_workers() -> int:
+    """One process per core, at most two, on PostgreSQL (each opens its own connection)."""
+    if connection.vendor != "postgresql":
+        return 1
+    return max(1, min(2, os.cpu_count() or 1))
 
 
 class Command(BaseCommand):
@@ -23,12 +32,19 @@ class Command(BaseCommand):
             metavar="FILE",
             help="a file written by audit_checkpoint; its heads must still be in the chains",
         )
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=default_workers(),
+            help="processes checking parts of the chain at once (PostgreSQL; default: "
+            "up to 2, one per core)",
+        )
 
-    def handle(self, *args: Any, checkpoint: list[str], **options: Any) -> None:
-        count, broken = verify_chain()
+    def handle(self, *args: Any, checkpoint: list[str], workers: int, **options: Any) -> None:
+        count, broken = verify_chain(workers=workers)
         if broken is not None:
             raise CommandError(f"Audit chain broken at {broken} ({count} events read).")
-        rows, access_broken = verify_access_chain()
+        rows, access_broken = verify_access_chain(workers=workers)
         if access_broken is not None:
             raise CommandError(f"Access log chain broken at {access_broken} ({rows} rows read).")
         for name in checkpoint:

@@ -28,6 +28,7 @@ from django.utils import timezone
 
 from cases.audit import GENESIS, compute_hash
 from cases.clocks import due_date
+from cases.lib.chain import audit_keyring
 from cases.lib.crypto import keyed_hash
 from cases.models import (
     AdvocateOrganization,
@@ -436,4 +437,5 @@ def _chain(events: list[CaseEvent], insert_rows: Any) -> None:
     insert_rows(CaseEvent, events)
     head.last_hash = events[-1].hash
     head.last_event_id = events[-1].pk
-    head.save(update_fields=["last_hash", "last_event_id"])
+    head.key_id = audit_keyring()[0]  # compute_hash chains under the current audit key
+    head.save(update_fields=["last_hash", "last_event_id", "key_id"])
