@@ -224,3 +224,31 @@ def test_the_admin_shows_designations_read_only(admin_client, agency, people):
     assert response.status_code == 200
     assert b'name="family_name"' not in response.content
     assert admin_client.get("/admin/cases/certifyingofficial/add/").status_code == 403
+
+
+@pytest.mark.postgres_only
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE cases_designationevent SET note = 'rewritten' WHERE id = %s",
+        "DELETE FROM cases_designationevent WHERE id = %s",
+        "TRUNCATE cases_designationevent CASCADE",
+    ],
+)
+def test_postgresql_refuses_changes_to_the_designation_history(agency, people, sql):
+    from django.db import DatabaseError, connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the triggers exist on PostgreSQL only")
+    designate(people, agency, note="Covers nights.")
+    event = DesignationEvent.objects.latest("pk")
+    count = DesignationEvent.objects.count()
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute(sql, [] if "TRUNCATE" in sql else [event.pk])
+    assert DesignationEvent.objects.count() == count
+    assert DesignationEvent.objects.get(pk=event.pk).note == "Covers nights."
