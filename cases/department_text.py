@@ -42,8 +42,9 @@ def item_ref(part: int, number: str) -> str:
     return f"Part {part}, Item {number}"
 
 
-def _attested(request: CertificationRequest, part: int, number: str) -> formmap.Item:
-    item = formmap.find_item(formmap.edition_for(request), part, number)
+def attested_item(request: CertificationRequest, part: int, number: str) -> formmap.Item:
+    edition = formmap.EDITIONS.get(request.form_edition)
+    item = formmap.find_item(edition, part, number) if edition else None
     if item is None or not item.attested:
         raise ValidationError(
             f"{item_ref(part, number)} is not an item the department writes on this form."
@@ -51,14 +52,14 @@ def _attested(request: CertificationRequest, part: int, number: str) -> formmap.
     return item
 
 
-def _owner(request: CertificationRequest, part: int) -> str:
-    edition = formmap.edition_for(request)
-    return next((p.owner for p in edition.parts if p.number == part), "")
+def part_owner(request: CertificationRequest, part: int) -> str:
+    edition = formmap.EDITIONS.get(request.form_edition)
+    return next((p.owner for p in edition.parts if p.number == part), "") if edition else ""
 
 
 def _require_writer(request: CertificationRequest, actor: User, parts: Iterable[int]) -> None:
     for part in sorted(set(parts)):
-        if not perms.can_write_department_text(request, actor, _owner(request, part)):
+        if not perms.can_write_department_text(request, actor, part_owner(request, part)):
             raise PermissionDenied(
                 f"You may not write the department's text of Part {part} of this request now."
             )
@@ -98,7 +99,7 @@ def department_text_adopt(
     """The requester's proposals become the department's text of ``items`` ((Part, Item number)
     pairs); the items whose text changed, named in the one event, are returned."""
     locked = services.lock_request(request)
-    wanted = [_attested(locked, part, number) for part, number in dict.fromkeys(items)]
+    wanted = [attested_item(locked, part, number) for part, number in dict.fromkeys(items)]
     if not wanted:
         raise ValidationError("Choose the items whose proposals the department adopts.")
     _require_writer(locked, actor, (i.part for i in wanted))
@@ -127,7 +128,7 @@ def department_text_rewrite(
     """The department writes its own text of one item (``value`` in the form map's shape for
     the item's kind; a date may be a ``date``). Returns the item named in the event."""
     locked = services.lock_request(request)
-    item = _attested(locked, part, number)
+    item = attested_item(locked, part, number)
     _require_writer(locked, actor, [part])
     value = clean_value(item, value)
     current = formmap.department_values(locked)
@@ -218,6 +219,14 @@ class Row:
     def differs(self) -> bool:
         return self.department is None or self.department != self.proposal
 
+    @property
+    def department_display(self) -> str:
+        return display(self.department)
+
+    @property
+    def proposal_display(self) -> str:
+        return display(self.proposal)
+
 
 def display(value: Any) -> str:
     """A value of any kind as one text: boxes joined, rows one a line."""
@@ -239,7 +248,8 @@ def rows_by_part(request: CertificationRequest) -> list[tuple[formmap.Part, list
     Reads the prefetched ``department_texts`` and the request's own fields only."""
     texts = {(t.part, t.number): t for t in request.department_texts.all()}
     result: list[tuple[formmap.Part, list[Row]]] = []
-    for part in formmap.edition_for(request).parts:
+    edition = formmap.EDITIONS.get(request.form_edition)
+    for part in edition.parts if edition else ():
         rows = []
         for item in part.items:
             if not item.attested:

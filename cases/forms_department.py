@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django import forms
@@ -175,3 +176,72 @@ class AcknowledgeForm(UswdsForm):
     def __init__(self, *args: Any, warnings: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["codes"].choices = warnings
+
+
+class DepartmentTextForm(UswdsForm):
+    """The department's own text of one attested Supplement B item, by the item's kind."""
+
+    def __init__(self, *args: Any, item: Any, initial_value: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.item = item
+        label = f"Part {item.part}, Item {item.number}. {item.label}"
+        field: forms.Field
+        initial: Any = initial_value
+        if item.kind == "date":
+            field = forms.DateField(label=label, widget=DateInput())
+            try:
+                initial = datetime.strptime(initial_value or "", "%m/%d/%Y").date()
+            except ValueError:
+                initial = None
+        elif item.kind in ("choice", "yesno"):
+            options = item.options or ("Yes", "No")
+            field = forms.ChoiceField(
+                label=label, choices=[(o, o) for o in options], widget=forms.RadioSelect
+            )
+        elif item.kind == "checkboxes":
+            field = forms.MultipleChoiceField(
+                label=label,
+                choices=[(o, o) for o in item.options],
+                widget=forms.CheckboxSelectMultiple,
+            )
+        elif item.kind == "rows":
+            field = forms.CharField(
+                label=label,
+                widget=forms.Textarea,
+                help_text="One person a line: full name | relationship | involvement",
+            )
+            initial = "\n".join(
+                " | ".join(row.get(k, "") for k in ("name", "relationship", "involvement"))
+                for row in initial_value or []
+            )
+        else:
+            field = forms.CharField(
+                label=label,
+                max_length=TEXT_LIMIT,
+                widget=forms.Textarea if item.kind == "long" else forms.TextInput,
+            )
+        field.required = item.required
+        field.initial = initial
+        self.fields["value"] = field
+        # UswdsMixin styled the fields known at construction; this one is added after.
+        widget = field.widget
+        if isinstance(widget, forms.Textarea):
+            widget.attrs["class"] = "usa-textarea"
+        elif not isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+            widget.attrs["class"] = "usa-input"
+
+    def clean_value(self) -> Any:
+        value = self.cleaned_data["value"]
+        if self.item.kind == "rows":
+            rows = []
+            for line in (value or "").splitlines():
+                if not line.strip():
+                    continue
+                cells = [c.strip() for c in line.split("|")]
+                if len(cells) != 3:
+                    raise forms.ValidationError(
+                        "Write each person as: full name | relationship | involvement."
+                    )
+                rows.append(dict(zip(("name", "relationship", "involvement"), cells)))
+            return rows
+        return value

@@ -1,5 +1,6 @@
 """Pages of the department's own records: the public written policy (c. 258F s. 2), its adoption
-by the agency head, and designations of certifying officials (8 CFR 214.14(a)(3))."""
+by the agency head, designations of certifying officials (8 CFR 214.14(a)(3)), and the
+department's own text of the Supplement B items it attests."""
 
 from __future__ import annotations
 
@@ -14,16 +15,25 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cases import designations, permissions, policy
+from cases import department_text, designations, formmap, permissions, policy
 from cases.audit import log_access
+from cases.errors import WorkflowError
 from cases.forms_department import (
     AuthorisedOnForm,
+    DepartmentTextForm,
     DesignationForm,
     PolicyAdoptForm,
     RevokeForm,
 )
 from cases.lib.uploads import download_name, sniff
-from cases.models import AccessLog, Agency, CertifyingOfficial, PolicyVersion
+from cases.models import (
+    AccessLog,
+    Agency,
+    CertificationRequest,
+    CertifyingOfficial,
+    PolicyVersion,
+)
+from cases.permissions import get_request_for_user
 from cases.selectors import the_agency
 
 
@@ -235,3 +245,91 @@ def designation_document(request: HttpRequest, pk: int) -> FileResponse:
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+# --- the department's own text of the items it attests (Supplement B Parts 2-5) ---
+
+
+def _department_text_anchor(obj: CertificationRequest) -> str:
+    return f"{obj.get_absolute_url()}#department-text-h"
+
+
+@require_POST
+def department_text_adopt(request: HttpRequest, reference: str) -> HttpResponse:
+    """Adopt the proposals of every attested item of one Part, or of one item."""
+    obj = get_request_for_user(request.user, reference)
+    try:
+        part = int(request.POST.get("part", ""))
+    except ValueError:
+        messages.error(request, "Choose the Part whose proposals to adopt.")
+        return redirect(_department_text_anchor(obj))
+    number = request.POST.get("item", "")
+    edition = formmap.EDITIONS.get(obj.form_edition)
+    items = [
+        (p.number, i.number)
+        for p, i in (formmap.attested_items(edition) if edition else [])
+        if p.number == part and (not number or i.number == number)
+    ]
+    if not items:
+        messages.error(request, f"Part {part} has no item the department writes.")
+        return redirect(_department_text_anchor(obj))
+    try:
+        changed = department_text.department_text_adopt(
+            request=obj, actor=request.user, items=items
+        )
+    except (WorkflowError, ValidationError) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        return redirect(_department_text_anchor(obj))
+    messages.success(request, f"Proposals adopted as the department's text: {'; '.join(changed)}.")
+    return redirect(_department_text_anchor(obj))
+
+
+@require_http_methods(["GET", "POST"])
+def department_text_rewrite(
+    request: HttpRequest, reference: str, part: int, number: str
+) -> HttpResponse:
+    """The department writes its own text of one attested item."""
+    obj = get_request_for_user(request.user, reference)
+    try:
+        item = department_text.attested_item(obj, part, number)
+    except ValidationError:
+        raise Http404("No such item.") from None
+    if not permissions.can_write_department_text(
+        obj, request.user, department_text.part_owner(obj, part)
+    ):
+        raise PermissionDenied("You may not write the department's text of this Part now.")
+    current = formmap.department_values(obj).get((part, number))
+    proposal = formmap.read_value(obj, item, None)
+    form = DepartmentTextForm(
+        request.POST or None,
+        item=item,
+        initial_value=current if current is not None else proposal,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            ref = department_text.department_text_rewrite(
+                request=obj,
+                actor=request.user,
+                part=part,
+                number=number,
+                value=form.cleaned_data["value"],
+            )
+        except WorkflowError as exc:
+            form.add_error(None, str(exc))
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, f"The department's text of {ref} is saved.")
+            return redirect(_department_text_anchor(obj))
+    return render(
+        request,
+        "cases/department_text_form.html",
+        {
+            "obj": obj,
+            "item": item,
+            "form": form,
+            "current": department_text.display(current) if current is not None else None,
+            "proposal": department_text.display(proposal),
+        },
+        status=400 if form.errors else 200,
+    )
