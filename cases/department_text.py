@@ -66,7 +66,12 @@ def _require_writer(request: CertificationRequest, actor: User, parts: Iterable[
 
 
 def _store(
-    request: CertificationRequest, item: formmap.Item, value: Any, how: str, actor: User
+    request: CertificationRequest,
+    item: formmap.Item,
+    value: Any,
+    how: str,
+    actor: User,
+    at: datetime | None,
 ) -> None:
     DepartmentText.objects.update_or_create(
         request=request,
@@ -76,15 +81,18 @@ def _store(
             "content": {"value": value},
             "how": how,
             "changed_by": actor,
-            "changed_at": timezone.now(),
+            "changed_at": at or timezone.now(),
         },
     )
 
 
-def _event(request: CertificationRequest, actor: User, verb: str, refs: list[str]) -> None:
+def _event(
+    request: CertificationRequest, actor: User, verb: str, refs: list[str], at: datetime | None
+) -> None:
     services.record_event(
         request,
         actor=actor,
+        at=at,
         kind=CaseEvent.Kind.EDITED,
         internal=True,
         note=f"Department's text: {verb} {'; '.join(refs)}.",
@@ -94,7 +102,11 @@ def _event(request: CertificationRequest, actor: User, verb: str, refs: list[str
 
 @transaction.atomic
 def department_text_adopt(
-    *, request: CertificationRequest, actor: User, items: Iterable[tuple[int, str]]
+    *,
+    request: CertificationRequest,
+    actor: User,
+    items: Iterable[tuple[int, str]],
+    at: datetime | None = None,
 ) -> list[str]:
     """The requester's proposals become the department's text of ``items`` ((Part, Item number)
     pairs); the items whose text changed, named in the one event, are returned."""
@@ -110,20 +122,26 @@ def department_text_adopt(
         key = (item.part, item.number)
         if key in current and current[key] == proposal:
             continue
-        _store(locked, item, proposal, DepartmentText.How.ADOPTED, actor)
+        _store(locked, item, proposal, DepartmentText.How.ADOPTED, actor, at)
         changed.append(item_ref(item.part, item.number))
     if not changed:
         raise ValidationError(
             "The department's text already is the proposal of every item chosen; nothing was "
             "changed."
         )
-    _event(locked, actor, "adopted the proposals of", changed)
+    _event(locked, actor, "adopted the proposals of", changed, at)
     return changed
 
 
 @transaction.atomic
 def department_text_rewrite(
-    *, request: CertificationRequest, actor: User, part: int, number: str, value: Any
+    *,
+    request: CertificationRequest,
+    actor: User,
+    part: int,
+    number: str,
+    value: Any,
+    at: datetime | None = None,
 ) -> str:
     """The department writes its own text of one item (``value`` in the form map's shape for
     the item's kind; a date may be a ``date``). Returns the item named in the event."""
@@ -136,9 +154,9 @@ def department_text_rewrite(
         raise ValidationError(
             {"value": "This already is the department's text of the item; nothing was changed."}
         )
-    _store(locked, item, value, DepartmentText.How.REWRITTEN, actor)
+    _store(locked, item, value, DepartmentText.How.REWRITTEN, actor, at)
     ref = item_ref(part, number)
-    _event(locked, actor, "rewrote", [ref])
+    _event(locked, actor, "rewrote", [ref], at)
     return ref
 
 
@@ -266,3 +284,14 @@ def rows_by_part(request: CertificationRequest) -> list[tuple[formmap.Part, list
         if rows:
             result.append((part, rows))
     return result
+
+
+def attested_in(request: CertificationRequest, parts: Iterable[int]) -> list[tuple[int, str]]:
+    """(Part, Item number) of the attested items of ``parts``, in form order."""
+    edition = formmap.EDITIONS.get(request.form_edition)
+    wanted = set(parts)
+    return [
+        (p.number, i.number)
+        for p, i in (formmap.attested_items(edition) if edition else [])
+        if p.number in wanted
+    ]

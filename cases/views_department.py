@@ -264,11 +264,8 @@ def department_text_adopt(request: HttpRequest, reference: str) -> HttpResponse:
         messages.error(request, "Choose the Part whose proposals to adopt.")
         return redirect(_department_text_anchor(obj))
     number = request.POST.get("item", "")
-    edition = formmap.EDITIONS.get(obj.form_edition)
     items = [
-        (p.number, i.number)
-        for p, i in (formmap.attested_items(edition) if edition else [])
-        if p.number == part and (not number or i.number == number)
+        (p, n) for p, n in department_text.attested_in(obj, [part]) if not number or n == number
     ]
     if not items:
         messages.error(request, f"Part {part} has no item the department writes.")

@@ -260,10 +260,9 @@ def adoptable(
     request: CertificationRequest, parts: tuple[int, ...] = (2, 3, 4, 5)
 ) -> list[tuple[int, str]]:
     """(Part, Item number) of the attested items of ``parts`` (the form map's)."""
-    from cases import formmap
+    from cases.department_text import attested_in
 
-    edition = formmap.edition_for(request)
-    return [(p.number, i.number) for p, i in formmap.attested_items(edition) if p.number in parts]
+    return attested_in(request, parts)
 
 
 def adopt_all(request: CertificationRequest, actor: Any) -> None:
