@@ -552,9 +552,23 @@ def agency_head(request: CertificationRequest) -> Any:
     before signing), from the designations (8 CFR 214.14(a)(3)); the agency record only when
     no head designation is on file."""
     day = request.signed_on or timezone.localdate()
-    heads = request.agency.officials.filter(is_agency_head=True, designated_on__lte=day)
-    for official in heads.order_by("-designated_on", "-pk"):
-        if official.is_active_on(day):
+    heads = list(
+        request.agency.officials.filter(is_agency_head=True, designated_on__lte=day).order_by(
+            "-designated_on", "-pk"
+        )
+    )
+    # On the day of a hand-over, a decision taken before it keeps the outgoing head.
+    late = {
+        o.pk
+        for o in heads
+        if request.decided_at is not None
+        and o.designated_on == day
+        and o.history.filter(action="head_appointed", at__gt=request.decided_at).exists()
+    }
+    for official in heads:
+        if official.pk in late:
+            continue
+        if official.is_active_on(day) or (late and official.revoked_on == day):
             return official
     agency = request.agency
     return {

@@ -53,6 +53,37 @@ class DesignationForm(UswdsForm):
         )
 
 
+class HeadAppointForm(UswdsForm):
+    """8 CFR 214.14(a)(3): the head hands the office to a successor (Part 2, Item 4)."""
+
+    prefix = "head"  # shares the page with the designation form
+
+    user = AccountChoiceField(
+        label="Account of the new head",
+        queryset=get_user_model().objects.none(),
+        empty_label="Choose an account",
+    )
+    family_name = forms.CharField(label="Family name (Part 2, Item 4.a)", max_length=100)
+    given_name = forms.CharField(label="Given name (Part 2, Item 4.b)", max_length=100)
+    middle_name = forms.CharField(
+        label="Middle name (Part 2, Item 4.c)", max_length=100, required=False
+    )
+    title = forms.CharField(label="Title", max_length=200, help_text="e.g. Chief of Police")
+    effective_on = forms.DateField(label="Takes office on", widget=DateInput())
+    note = forms.CharField(
+        label="Note (optional)", required=False, max_length=TEXT_LIMIT, widget=forms.Textarea
+    )
+
+    def __init__(self, *args: Any, exclude: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        accounts = get_user_model().objects.filter(is_active=True, groups__name=CHIEF)
+        if exclude is not None:
+            accounts = accounts.exclude(pk=exclude.pk)
+        self.fields["user"].queryset = accounts.order_by(  # type: ignore[attr-defined]
+            "last_name", "first_name", "username"
+        )
+
+
 class RevokeForm(UswdsForm):
     revoked_on = forms.DateField(label="Revoked from", widget=DateInput())
     reason = forms.CharField(

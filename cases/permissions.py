@@ -258,6 +258,12 @@ def can_manage_designations(user: User, agency: Agency) -> bool:
     return has_capability(user, DECIDE) and active_head(user, agency) is not None
 
 
+def can_appoint_head(user: User, agency: Agency) -> bool:
+    """The head hands the office to a successor (8 CFR 214.14(a)(3)); the very first head is
+    appointed by an administrator with ``manage.py appoint_head``."""
+    return can_manage_designations(user, agency)
+
+
 def can_view_designations(user: User) -> bool:
     """Staff who read every request check who was authorised on any date."""
     return has_capability(user, VIEW_ALL)

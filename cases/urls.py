@@ -48,6 +48,11 @@ urlpatterns = [
     path("designations/", views_department.designation_list, name="designation_list"),
     path("designations/add/", views_department.designation_add, name="designation_add"),
     path(
+        "designations/head/",
+        views_department.designation_appoint_head,
+        name="designation_appoint_head",
+    ),
+    path(
         "designations/<int:pk>/revoke/",
         views_department.designation_revoke,
         name="designation_revoke",

@@ -22,6 +22,7 @@ from cases.forms_department import (
     AuthorisedOnForm,
     DepartmentTextForm,
     DesignationForm,
+    HeadAppointForm,
     PolicyAdoptForm,
     RevokeForm,
 )
@@ -124,9 +125,11 @@ def _designations_page(
     agency: Agency,
     *,
     form: DesignationForm | None = None,
+    head_form: HeadAppointForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     manage = permissions.can_manage_designations(request.user, agency)
+    appoint = permissions.can_appoint_head(request.user, agency)
     on_form = AuthorisedOnForm(request.GET or None)
     on: date | None = (
         on_form.cleaned_data["on"] if on_form.is_bound and on_form.is_valid() else None
@@ -146,6 +149,12 @@ def _designations_page(
             "manage": manage,
             "form": (form or DesignationForm()) if manage else None,
             "revoke_form": RevokeForm(initial={"revoked_on": today}) if manage else None,
+            "head_form": (
+                head_form
+                or HeadAppointForm(exclude=request.user, initial={"effective_on": today})
+            )
+            if appoint
+            else None,
             "on_form": on_form,
             "on": on,
             "authorised": designations.authorised_on(agency, on) if on else None,
@@ -193,6 +202,38 @@ def designation_add(request: HttpRequest) -> HttpResponse:
             return redirect("designation_list")
     messages.error(request, "Please correct the errors below.")
     return _designations_page(request, agency, form=form, status=400)
+
+
+@require_POST
+def designation_appoint_head(request: HttpRequest) -> HttpResponse:
+    """The head hands the office to a successor from a day (today or later)."""
+    agency = _agency()
+    if not permissions.can_appoint_head(request.user, agency):
+        raise PermissionDenied("Only the agency head appoints a successor.")
+    form = HeadAppointForm(request.POST, exclude=request.user)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            head = designations.designation_appoint_head(
+                actor=request.user,
+                agency=agency,
+                user=data["user"],
+                family_name=data["family_name"],
+                given_name=data["given_name"],
+                middle_name=data["middle_name"],
+                title=data["title"],
+                effective_on=data["effective_on"],
+                note=data["note"],
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(
+                request, f"{head} is the agency head from {head.designated_on:%m/%d/%Y}."
+            )
+            return redirect("designation_list")
+    messages.error(request, "Please correct the errors below.")
+    return _designations_page(request, agency, head_form=form, status=400)
 
 
 def _official(agency: Agency, pk: int) -> CertifyingOfficial:
