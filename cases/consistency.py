@@ -109,4 +109,3 @@ def unmet_certify_conditions(request: CertificationRequest) -> list[str]:
         for w in certify_warnings(request)
         if w.code not in acknowledged
     ]
-

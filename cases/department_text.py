@@ -26,9 +26,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from cases import formmap
+from cases import formmap, services
 from cases import permissions as perms
-from cases import services
 from cases.models import CaseEvent, CertificationRequest, DepartmentText
 
 if TYPE_CHECKING:

@@ -690,9 +690,11 @@ def fill(request: CertificationRequest) -> list[tuple[Part, list[FilledItem]]]:
     needs one, ``to_adopt``."""
     edition = edition_for(request)
     official = signing_official(request)  # once, not once per item of Part 6
-    department = department_values(request) if any(
-        i.attested for p in edition.parts for i in p.items
-    ) else {}
+    department = (
+        department_values(request)
+        if any(i.attested for p in edition.parts for i in p.items)
+        else {}
+    )
     result = []
     for part in edition.parts:
         values: dict[str, Any] = {}

@@ -273,6 +273,6 @@ class DepartmentTextForm(UswdsForm):
                     raise forms.ValidationError(
                         "Write each person as: full name | relationship | involvement."
                     )
-                rows.append(dict(zip(("name", "relationship", "involvement"), cells)))
+                rows.append(dict(zip(("name", "relationship", "involvement"), cells, strict=True)))
             return rows
         return value

@@ -150,8 +150,7 @@ def _designations_page(
             "form": (form or DesignationForm()) if manage else None,
             "revoke_form": RevokeForm(initial={"revoked_on": today}) if manage else None,
             "head_form": (
-                head_form
-                or HeadAppointForm(exclude=request.user, initial={"effective_on": today})
+                head_form or HeadAppointForm(exclude=request.user, initial={"effective_on": today})
             )
             if appoint
             else None,

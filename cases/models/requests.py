@@ -336,14 +336,14 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
             }
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self) -> str:
+        return reverse("request_detail", kwargs={"reference": self.reference})
+
     def identity_digests(self) -> dict[str, str]:
         """The keyed digests that make two requests the same person: name and date of birth,
         or the A-Number (Supplement B Part 1 items 1, 2 and 4); empty ones left out."""
         found = {"person_digest": self.person_digest, "a_number_digest": self.a_number_digest}
         return {name: digest for name, digest in found.items() if digest}
-
-    def get_absolute_url(self) -> str:
-        return reverse("request_detail", kwargs={"reference": self.reference})
 
     @property
     def victim_name(self) -> str:

@@ -174,9 +174,7 @@ def test_the_department_adopts_and_rewrites_its_text_on_the_case_page(
     session.shot("department-text-to-adopt")
     session.submit(page.get_by_role("button", name="Adopt all proposals in Part 2"))
     expect(page.get_by_role("button", name="Adopt all proposals in Part 2")).to_have_count(0)
-    expect(page.locator("#department-item-2-9 [data-role=department]")).to_contain_text(
-        "25-001234"
-    )
+    expect(page.locator("#department-item-2-9 [data-role=department]")).to_contain_text("25-001234")
     page.get_by_role("link", name="Rewrite Part 3, Item 6", exact=True).click()
     session.check()
     field = page.get_by_label(re.compile("Part 3, Item 6"))

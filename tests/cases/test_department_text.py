@@ -36,7 +36,8 @@ def rewrite(r, actor, part=3, number="6", value=OURS):
 
 def pdf_text(pdf: bytes) -> str:
     pages = PdfReader(io.BytesIO(pdf)).pages
-    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", " ".join(p.extract_text() for p in pages)))
+    text = unicodedata.normalize("NFC", " ".join(p.extract_text() for p in pages))
+    return re.sub(r"\s+", " ", text)
 
 
 def acro_value(pdf: bytes, part: int, number: str) -> str:
@@ -291,9 +292,7 @@ def test_the_advocate_sees_the_final_text_only_after_the_decision(
     assert "Requester's proposal" not in page and "Rewrite" not in page
 
 
-def test_the_case_page_queries_do_not_grow_with_the_departments_text(
-    client, make_request, people
-):
+def test_the_case_page_queries_do_not_grow_with_the_departments_text(client, make_request, people):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
