@@ -4,6 +4,7 @@ department's own text of the Supplement B items it attests."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -176,31 +177,18 @@ def designation_add(request: HttpRequest) -> HttpResponse:
     if not permissions.can_manage_designations(request.user, agency):
         raise PermissionDenied("Only the agency head designates certifying officials.")
     form = DesignationForm(request.POST, request.FILES)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            official = designations.designation_add(
-                actor=request.user,
-                agency=agency,
-                user=data["user"],
-                family_name=data["family_name"],
-                given_name=data["given_name"],
-                middle_name=data["middle_name"],
-                title=data["title"],
-                designated_on=data["designated_on"],
-                expires_on=data["expires_on"],
-                upload=data["document"],
-                note=data["note"],
-            )
-        except ValidationError as exc:
-            _form_errors(form, exc)
-        else:
-            messages.success(
-                request, f"{official} is designated from {official.designated_on:%m/%d/%Y}."
-            )
-            return redirect("designation_list")
-    messages.error(request, "Please correct the errors below.")
-    return _designations_page(request, agency, form=form, status=400)
+
+    def write(data: dict[str, Any]) -> CertifyingOfficial:
+        return designations.designation_add(
+            actor=request.user,
+            agency=agency,
+            upload=data["document"],
+            **{k: v for k, v in data.items() if k != "document"},
+        )
+
+    return _designation_post(
+        request, agency, form, write, "form", "{official} is designated from {from_day}."
+    )
 
 
 @require_POST
@@ -210,29 +198,35 @@ def designation_appoint_head(request: HttpRequest) -> HttpResponse:
     if not permissions.can_appoint_head(request.user, agency):
         raise PermissionDenied("Only the agency head appoints a successor.")
     form = HeadAppointForm(request.POST, exclude=request.user)
+
+    def write(data: dict[str, Any]) -> CertifyingOfficial:
+        return designations.designation_appoint_head(actor=request.user, agency=agency, **data)
+
+    return _designation_post(
+        request, agency, form, write, "head_form", "{official} is the agency head from {from_day}."
+    )
+
+
+def _designation_post(
+    request: HttpRequest,
+    agency: Agency,
+    form: Any,
+    write: Callable[[dict[str, Any]], CertifyingOfficial],
+    form_name: str,
+    done: str,
+) -> HttpResponse:
+    """A designation form posted: the service's answer, or the page again with the errors."""
     if form.is_valid():
-        data = form.cleaned_data
         try:
-            head = designations.designation_appoint_head(
-                actor=request.user,
-                agency=agency,
-                user=data["user"],
-                family_name=data["family_name"],
-                given_name=data["given_name"],
-                middle_name=data["middle_name"],
-                title=data["title"],
-                effective_on=data["effective_on"],
-                note=data["note"],
-            )
+            official = write(form.cleaned_data)
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
-            messages.success(
-                request, f"{head} is the agency head from {head.designated_on:%m/%d/%Y}."
-            )
+            from_day = f"{official.designated_on:%m/%d/%Y}"
+            messages.success(request, done.format(official=official, from_day=from_day))
             return redirect("designation_list")
     messages.error(request, "Please correct the errors below.")
-    return _designations_page(request, agency, head_form=form, status=400)
+    return _designations_page(request, agency, status=400, **{form_name: form})
 
 
 def _official(agency: Agency, pk: int) -> CertifyingOfficial:
