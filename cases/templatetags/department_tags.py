@@ -57,12 +57,15 @@ def department_text_block(context: dict[str, Any], obj: Any) -> dict[str, Any]:
         return {"parts": []}
     staff = perms.is_staff_reader(user)
     parts = []
+    writes: dict[str, bool] = {}  # asked once per owner, not once per Part
     for part, rows in department_text.rows_by_part(obj):
         if not staff:
             rows = [r for r in rows if r.department is not None]
             if not rows:
                 continue
-        may_write = staff and perms.can_write_department_text(obj, user, part.owner)
+        if staff and part.owner not in writes:
+            writes[part.owner] = perms.can_write_department_text(obj, user, part.owner)
+        may_write = staff and writes[part.owner]
         parts.append(
             {
                 "part": part,
