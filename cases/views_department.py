@@ -329,6 +329,7 @@ def department_text_rewrite(
         obj, request.user, department_text.part_owner(obj, part)
     ):
         raise PermissionDenied("You may not write the department's text of this Part now.")
+    log_access(request, action=AccessLog.Action.VIEW_REQUEST, obj=obj)  # shows victim data
     current = formmap.department_values(obj).get((part, number))
     proposal = formmap.read_value(obj, item, None)
     form = DepartmentTextForm(

@@ -309,3 +309,78 @@ def test_the_case_page_queries_do_not_grow_with_the_departments_text(client, mak
     assert counts[0] == counts[1]
     texts = [q["sql"] for q in ctx.captured_queries if "cases_departmenttext" in q["sql"]]
     assert len(texts) == 1  # prefetched once for the whole page
+
+
+def test_a_designee_acting_as_certifying_official_writes_any_part(make_request, people, agency):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from cases import designations
+
+    r = make_request(Status.CHIEF_DECISION)
+    with pytest.raises(PermissionDenied):
+        rewrite(r, people["undesignated_chief"])
+    designations.designation_add(
+        actor=people["chief"],
+        agency=agency,
+        user=people["undesignated_chief"],
+        family_name="Rossi",
+        given_name="Ana",
+        title="Lieutenant",
+        designated_on=timezone.localdate(),
+        upload=SimpleUploadedFile("d.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf"),
+    )
+    r = type(r).objects.get(pk=r.pk)
+    assert rewrite(r, people["undesignated_chief"]) == "Part 3, Item 6"
+
+
+def test_the_rewrite_page_is_in_the_access_log(client, make_request, people):
+    from cases.models import AccessLog
+
+    r = make_request(Status.CRIME_CHECK)
+    sign_in(client, people["coordinator"])
+    assert client.get(f"/requests/{r.reference}/department-text/3/6/").status_code == 200
+    assert AccessLog.objects.filter(request=r, user=people["coordinator"]).exists()
+
+
+@pytest.mark.parametrize(
+    "kind, options, value, expected",
+    [
+        ("choice", ("Yes", "No"), "Yes", "Yes"),
+        ("yesno", (), "No", "No"),
+        ("checkboxes", ("Abduction", "Stalking"), ["Stalking", "Stalking"], ["Stalking"]),
+        ("text", (), "  25-001234 \n A ", "25-001234 A"),
+        (
+            "rows",
+            (),
+            [{"name": " Van Nguyen ", "relationship": "Husband", "involvement": "Perpetrator"}],
+            [{"name": "Van Nguyen", "relationship": "Husband", "involvement": "Perpetrator"}],
+        ),
+    ],
+)
+def test_values_of_every_kind_take_the_form_maps_shape(kind, options, value, expected):
+    """Form-map generic: an item of any kind (e.g. of the I-914 Supplement B map)."""
+    item = formmap.Item(9, "1", "Any item", kind, "", options=options, attested=True)
+    assert department_text.clean_value(item, value) == expected
+
+
+@pytest.mark.parametrize(
+    "kind, options, value",
+    [("choice", ("Yes", "No"), "Maybe"), ("checkboxes", ("Stalking",), ["Arson"])],
+)
+def test_values_outside_the_printed_boxes_are_refused(kind, options, value):
+    item = formmap.Item(9, "1", "Any item", kind, "", options=options, attested=True)
+    with pytest.raises(ValidationError):
+        department_text.clean_value(item, value)
+
+
+def test_the_rows_form_reads_one_person_a_line():
+    from cases.forms_department import DepartmentTextForm
+
+    item = formmap.Item(5, "2-4", "Family members", "rows", "family_rows", attested=True)
+    form = DepartmentTextForm({"value": "Van Nguyen | Husband | Perpetrator\n\n"}, item=item)
+    assert form.is_valid()
+    assert form.cleaned_data["value"] == [
+        {"name": "Van Nguyen", "relationship": "Husband", "involvement": "Perpetrator"}
+    ]
+    bad = DepartmentTextForm({"value": "Van Nguyen, Husband"}, item=item)
+    assert not bad.is_valid() and "full name | relationship" in bad.errors["value"][0]
