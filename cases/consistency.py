@@ -1,4 +1,4 @@
-"""Consistency of a Supplement B before it is certified, and the duplicate-victim digest.
+"""Consistency of a Supplement B before it is certified.
 
 Blockers make the form defeat itself, so certify is refused while one remains:
 - Part 4 item 1 "No": the victim does not possess information about the criminal activity;
@@ -22,14 +22,12 @@ Pure functions of the request and its agency's designations; no model is importe
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
-from cases.lib.crypto import keyed_hash
 from cases.states import FormType
 
 if TYPE_CHECKING:
@@ -129,19 +127,3 @@ def unmet_certify_conditions(request: CertificationRequest) -> list[str]:
         for w in certify_warnings(request)
         if w.code not in acknowledged
     ]
-
-
-# --- the same victim in two open requests ---
-
-
-def _letters(value: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", value or "")
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).upper()
-
-
-def victim_digest(family_name: str, given_name: str, date_of_birth: date | None) -> str:
-    """Keyed digest of name and date of birth (accents, case and spacing ignored), or ""."""
-    if not (family_name and given_name and date_of_birth):
-        return ""
-    text = f"{_letters(family_name)}/{_letters(given_name)}/{date_of_birth:%Y%m%d}"
-    return keyed_hash(text, purpose="duplicate_victim")

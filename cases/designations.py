@@ -209,36 +209,82 @@ def designation_appoint_head(
     middle_name: str = "",
     title: str,
     effective_on: date | None = None,
+    note: str = "",
 ) -> CertifyingOfficial:
-    """A new agency head from ``effective_on``; the previous head's designation ends that day.
+    """A new agency head from ``effective_on`` (today or later): the outgoing head's designation
+    ends that day, the new one starts, and the agency keeps exactly one active head (8 CFR
+    214.14(a)(3); the database constraint ``one_active_agency_head``). A designation the new
+    head held as a designee ends that day too. One DesignationEvent records the hand-over; the
+    rows of both designations stay, so the history still answers for any earlier day.
 
-    Run by IT (``manage.py appoint_agency_head``; ``actor`` None) or by the outgoing head.
+    The outgoing head hands over (the Certifying officials page); with ``actor`` None, an
+    administrator appoints the very first head (``manage.py appoint_head``) and only then.
     """
+    previous = list(
+        CertifyingOfficial.objects.select_for_update().filter(
+            agency=agency, is_agency_head=True, revoked_on__isnull=True
+        )
+    )
     if actor is not None:
-        _require_head(actor, agency)
-    effective_on = effective_on or timezone.localdate()
-    if effective_on < timezone.localdate():
-        raise ValidationError({"effective_on": "A new head takes office today or later."})
-    for previous in CertifyingOfficial.objects.select_for_update().filter(
-        agency=agency, is_agency_head=True, revoked_on__isnull=True
-    ):
-        previous.revoked_on = max(effective_on, previous.designated_on)
-        previous.save(update_fields=["revoked_on"])
-        _event(previous, DesignationEvent.Action.REVOKED, actor=actor, effective_on=effective_on)
+        if not perms.can_appoint_head(actor, agency):
+            raise PermissionDenied("Only the agency head appoints a successor.")
+    elif previous:
+        raise PermissionDenied(
+            f"The agency already has a head ({previous[0]}): the head appoints the successor "
+            "on the Certifying officials page."
+        )
+    today = timezone.localdate()
+    effective_on = effective_on or today
+    errors: dict[str, str] = {}
+    if not (family_name or "").strip() or not (given_name or "").strip():
+        errors["family_name"] = "Give the new head's family and given names (Part 2, Item 4)."
+    if not (title or "").strip():
+        errors["title"] = "Give the new head's title, e.g. Chief of Police."
+    if effective_on < today:
+        errors["effective_on"] = "A new head takes office today or later, never in the past."
+    if not (user.is_active and perms.has_capability(user, perms.DECIDE)):
+        errors["user"] = "Choose an active account with the Chief's role (IT grants the role)."
+    elif any(p.user_id == user.pk for p in previous):
+        errors["user"] = "This person is already the agency head."
+    if errors:
+        raise ValidationError(errors)
+    for old in previous:
+        old.revoked_on = max(effective_on, old.designated_on)
+        old.save(update_fields=["revoked_on"])
+    ended = [
+        o
+        for o in CertifyingOfficial.objects.select_for_update().filter(
+            agency=agency, user=user, is_agency_head=False, revoked_on__isnull=True
+        )
+        if o.expires_on is None or o.expires_on >= effective_on
+    ]
+    for designee in ended:
+        designee.revoked_on = max(effective_on, designee.designated_on)
+        designee.save(update_fields=["revoked_on"])
     head = CertifyingOfficial(
         agency=agency,
         user=user,
         family_name=family_name.strip(),
         given_name=given_name.strip(),
         middle_name=(middle_name or "").strip(),
-        title=(title or "").strip(),
+        title=title.strip()[:200],
         is_agency_head=True,
         designated_on=effective_on,
         designated_by=actor,
     )
     head.full_clean()
     head.save()
-    _event(head, DesignationEvent.Action.HEAD_APPOINTED, actor=actor, effective_on=effective_on)
+    _event(
+        head,
+        DesignationEvent.Action.HEAD_APPOINTED,
+        actor=actor,
+        effective_on=effective_on,
+        note=(note or "").strip(),
+        extra={
+            "previous_heads": [_snapshot(o) | {"id": o.pk} for o in previous],
+            "ended_designations": [o.pk for o in ended],
+        },
+    )
     return head
 
 

@@ -27,6 +27,8 @@ class Item:
     empty: str = "N/A"  # what an empty optional answer prints
     options: tuple[str, ...] = ()  # for choice items: the boxes printed
     limit: int = 0  # characters printed in place; the rest continues in Part 7
+    # The form prints the department's own text; ``source`` (the requester's) is a proposal.
+    attested: bool = False
 
 
 @dataclass(frozen=True)
@@ -34,3 +36,4 @@ class Part:
     number: int
     title: str
     items: tuple[Item, ...] = field(default_factory=tuple)
+    owner: str = ""  # who writes the department's text of its attested items

@@ -12,6 +12,13 @@ after an earlier "Yes" are optional when that answer is "No".
 
 ``source`` is a dotted path on the request (``agency.name``), or one of the named resolvers in
 RESOLVERS for values that are lists or come from related rows.
+
+The certifying agency completes Parts 2-6 itself (Supplement B instructions). An item marked
+``attested`` reads its ``source`` from what the requester wrote: on the form it takes the
+department's own text (a DepartmentText row keyed by Part and Item number), and the requester's
+answer is only the proposal shown beside it. A Part's ``owner`` names who in the department
+writes its attested items (cases/permissions.py: "coordinator" or "detective"; the certifying
+official any Part).
 """
 
 from __future__ import annotations
@@ -33,12 +40,19 @@ if TYPE_CHECKING:
     from cases.models import CertificationRequest
 
 
+DEPARTMENT_OWNERS = ("coordinator", "detective")
+
+
 @dataclass
 class FilledItem:
     item: Item
     value: Any  # str, list[str] (checkboxes/dates), list[dict] (rows), or "" when empty
     applies: bool
     missing: bool
+    # Attested items: the requester's answer, and whether the department has no text yet
+    # although the item needs one (required, or the requester proposed something).
+    proposal: Any = ""
+    to_adopt: bool = False
 
     @property
     def ref(self) -> str:
@@ -108,7 +122,8 @@ _E_2025_01_20: tuple[Part, ...] = (
     Part(
         2,
         "Agency Information",
-        (
+        owner="coordinator",
+        items=(
             Item(2, "1", "Name of Certifying Agency", "text", "agency.name"),
             Item(
                 2,
@@ -217,7 +232,7 @@ _E_2025_01_20: tuple[Part, ...] = (
                 "agency.category_other",
                 condition=("8", "Other"),
             ),
-            Item(2, "9", "Case Number", "text", "report_number"),
+            Item(2, "9", "Case Number", "text", "report_number", attested=True),
             Item(
                 2,
                 "10",
@@ -232,7 +247,8 @@ _E_2025_01_20: tuple[Part, ...] = (
     Part(
         3,
         "Criminal Acts",
-        (
+        owner="coordinator",
+        items=(
             Item(
                 3,
                 "1",
@@ -247,6 +263,7 @@ _E_2025_01_20: tuple[Part, ...] = (
                 "Date the criminal activity occurred (mm/dd/yyyy)",
                 "date",
                 "incident_date",
+                attested=True,
             ),
             Item(
                 3,
@@ -255,6 +272,7 @@ _E_2025_01_20: tuple[Part, ...] = (
                 "date",
                 "incident_date_2",
                 required=False,
+                attested=True,
             ),
             Item(
                 3,
@@ -263,6 +281,7 @@ _E_2025_01_20: tuple[Part, ...] = (
                 "date",
                 "incident_date_3",
                 required=False,
+                attested=True,
             ),
             Item(
                 3,
@@ -271,6 +290,7 @@ _E_2025_01_20: tuple[Part, ...] = (
                 "date",
                 "incident_date_4",
                 required=False,
+                attested=True,
             ),
             Item(
                 3,
@@ -298,6 +318,7 @@ _E_2025_01_20: tuple[Part, ...] = (
                 "occurred_in_us_text",
                 condition=("4.a", "Yes"),
                 limit=300,
+                attested=True,
             ),
             Item(
                 3,
@@ -324,6 +345,7 @@ _E_2025_01_20: tuple[Part, ...] = (
                 "long",
                 "criminal_activity_description",
                 limit=700,
+                attested=True,
             ),
             Item(
                 3,
@@ -332,13 +354,15 @@ _E_2025_01_20: tuple[Part, ...] = (
                 "long",
                 "injury_description",
                 limit=500,
+                attested=True,
             ),
         ),
     ),
     Part(
         4,
         "Helpfulness of the Victim",
-        (
+        owner="detective",
+        items=(
             Item(
                 4,
                 "1",
@@ -380,7 +404,8 @@ _E_2025_01_20: tuple[Part, ...] = (
     Part(
         5,
         "Family Members Implicated in the Criminal Activity",
-        (
+        owner="detective",
+        items=(
             Item(
                 5,
                 "1",
@@ -477,6 +502,11 @@ class UnknownEdition(Exception):
     pass
 
 
+def edition_of(request: CertificationRequest) -> Edition | None:
+    """The request's form map (by form type and edition), or None for an unknown one."""
+    return FORM_EDITIONS.get((request.form_type, request.form_edition))
+
+
 def edition_for(request: CertificationRequest) -> Edition:
     key = (request.form_type, request.form_edition)
     try:
@@ -519,9 +549,23 @@ def agency_head(request: CertificationRequest) -> Any:
     before signing), from the designations (8 CFR 214.14(a)(3)); the agency record only when
     no head designation is on file."""
     day = request.signed_on or timezone.localdate()
-    heads = request.agency.officials.filter(is_agency_head=True, designated_on__lte=day)
-    for official in heads.order_by("-designated_on", "-pk"):
-        if official.is_active_on(day):
+    heads = list(
+        request.agency.officials.filter(is_agency_head=True, designated_on__lte=day).order_by(
+            "-designated_on", "-pk"
+        )
+    )
+    # On the day of a hand-over, a decision taken before it keeps the outgoing head.
+    late = {
+        o.pk
+        for o in heads
+        if request.decided_at is not None
+        and o.designated_on == day
+        and o.history.filter(action="head_appointed", at__gt=request.decided_at).exists()
+    }
+    for official in heads:
+        if official.pk in late:
+            continue
+        if official.is_active_on(day) or (late and official.revoked_on == day):
             return official
     agency = request.agency
     return {
@@ -616,39 +660,101 @@ def read_value(request: CertificationRequest, item: Item, official: Any = _UNSET
     return _text(obj)
 
 
+def department_values(request: CertificationRequest) -> dict[tuple[int, str], Any]:
+    """The department's own text of the attested items, by (Part, Item number).
+
+    Reads ``request.department_texts`` (prefetched by the case page: no query then)."""
+    if request.pk is None:
+        return {}
+    return {(t.part, t.number): t.text for t in request.department_texts.all()}
+
+
+def attested_items(edition: Edition) -> list[tuple[Part, Item]]:
+    """The items whose printed value is the department's text, in form order."""
+    return [(part, item) for part in edition.parts for item in part.items if item.attested]
+
+
+def find_item(edition: Edition, part: int, number: str) -> Item | None:
+    for p in edition.parts:
+        if p.number == part:
+            return next((i for i in p.items if i.number == number), None)
+    return None
+
+
 def fill(request: CertificationRequest) -> list[tuple[Part, list[FilledItem]]]:
-    """Every Part with its items' values, applies, and required-but-empty flags."""
+    """Every Part with its items' values, applies, and required-but-empty flags.
+
+    An attested item takes the department's text only; with none, it is empty and, when it
+    needs one, ``to_adopt``."""
     edition = edition_for(request)
     official = signing_official(request)  # once, not once per item of Part 6
+    department = (
+        department_values(request)
+        if any(i.attested for p in edition.parts for i in p.items)
+        else {}
+    )
     result = []
     for part in edition.parts:
         values: dict[str, Any] = {}
         filled = []
         for item in part.items:
-            value = read_value(request, item, official)
+            proposal: Any = ""
+            to_adopt = False
+            if item.attested:
+                proposal = read_value(request, item, official)
+                value = department.get((part.number, item.number), "")
+            else:
+                value = read_value(request, item, official)
             values[item.number] = value
             applies = True
             if item.condition:
                 other, wanted = item.condition
                 applies = values.get(other) == wanted
+            if item.attested:
+                to_adopt = (
+                    applies
+                    and (part.number, item.number) not in department
+                    and bool(item.required or proposal)
+                )
             missing = applies and item.required and not item.at_signing and not value
             filled.append(
                 FilledItem(
-                    item=item, value=value if applies else "", applies=applies, missing=missing
+                    item=item,
+                    value=value if applies else "",
+                    applies=applies,
+                    missing=missing and not to_adopt,
+                    proposal=proposal if applies else "",
+                    to_adopt=to_adopt,
                 )
             )
         result.append((part, filled))
     return result
 
 
-def missing_items(request: CertificationRequest) -> list[str]:
-    """Required items still empty, as "Part 3, Item 3 (label)", in form order."""
+def _ref(item: Item) -> str:
+    return f"Part {item.part}, Item {item.number} ({item.label})"
+
+
+def check(request: CertificationRequest) -> tuple[list[str], list[str]]:
+    """(required items still empty, attested items still without the department's text), each
+    as "Part 3, Item 6 (label)" in form order; one reading of the request."""
     try:
         parts = fill(request)
     except UnknownEdition as exc:
-        return [str(exc)]
-    return [f"{f.ref} ({f.item.label})" for _part, items in parts for f in items if f.missing]
+        return [str(exc)], []
+    filled = [f for _part, items in parts for f in items]
+    return [_ref(f.item) for f in filled if f.missing], [_ref(f.item) for f in filled if f.to_adopt]
+
+
+def missing_items(request: CertificationRequest) -> list[str]:
+    return check(request)[0]
+
+
+def items_to_adopt(request: CertificationRequest) -> list[str]:
+    return check(request)[1]
 
 
 def is_complete(request: CertificationRequest) -> bool:
-    return not missing_items(request)
+    """Certify guard: no required item empty, no attested item without the department's text."""
+    missing, to_adopt = check(request)
+    return not missing and not to_adopt

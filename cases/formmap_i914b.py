@@ -67,7 +67,8 @@ PARTS: tuple[Part, ...] = (
     Part(
         2,
         "Agency Information",
-        (
+        owner="coordinator",
+        items=(
             Item(2, "1", "Name of Certifying Agency", "text", "agency.name"),
             Item(2, "2.a", "Certifying Official's Family Name (Last Name)", "text",
                  "official.family_name", at_signing=True),
@@ -91,7 +92,7 @@ PARTS: tuple[Part, ...] = (
                  options=("On-going", "Completed", "Other")),
             Item(2, "8.a", "Case Status: Other (explain)", "text", "case_status_other",
                  condition=("8", "Other")),
-            Item(2, "9", "Case Number", "text", "report_number"),
+            Item(2, "9", "Case Number", "text", "report_number", attested=True),
             Item(2, "10", "FBI Number or SID Number (if any)", "text", "fbi_or_sid_number",
                  required=False, empty="None"),
         ),
@@ -99,25 +100,27 @@ PARTS: tuple[Part, ...] = (
     Part(
         3,
         "Statement of Claim",
-        (
+        owner="coordinator",
+        items=(
             Item(3, "1", "The applicant is or has been a victim of a severe form of trafficking "
                  "in persons (select all that apply)", "checkboxes", "trafficking_form_labels"),
             Item(3, "2.a", "Date the trafficking occurred (mm/dd/yyyy)", "date",
-                 "incident_date"),
+                 "incident_date", attested=True),
             Item(3, "2.b", "Date the trafficking occurred (mm/dd/yyyy)", "date",
-                 "incident_date_2", required=False),
+                 "incident_date_2", required=False, attested=True),
             Item(3, "3", "Statutory citation(s) for the crime(s) investigated or prosecuted",
                  "long", "statute_citations", limit=600),
             Item(3, "4", "Description of the trafficking and the victim's involvement", "long",
-                 "criminal_activity_description", limit=900),
+                 "criminal_activity_description", limit=900, attested=True),
             Item(3, "5", "Description of any known or documented injury to the victim", "long",
-                 "injury_description", required=False, limit=500),
+                 "injury_description", required=False, limit=500, attested=True),
         ),
     ),
     Part(
         4,
         "Cooperation of the Victim",
-        (
+        owner="detective",
+        items=(
             Item(4, "1", "The victim has complied with any reasonable request for assistance, "
                  "or is under 18, or is unable to cooperate because of physical or "
                  "psychological trauma", "choice", "cooperation_box",
@@ -129,7 +132,8 @@ PARTS: tuple[Part, ...] = (
     Part(
         5,
         "Family Members Implicated in the Trafficking",
-        (
+        owner="detective",
+        items=(
             Item(5, "1", "Are any of the victim's family members believed to have been "
                  "involved in the trafficking?", "choice", "family_members_implicated_label",
                  options=YESNO),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django import forms
@@ -49,6 +50,37 @@ class DesignationForm(UswdsForm):
             get_user_model()
             .objects.filter(is_active=True, groups__name=CHIEF)
             .order_by("last_name", "first_name", "username")
+        )
+
+
+class HeadAppointForm(UswdsForm):
+    """8 CFR 214.14(a)(3): the head hands the office to a successor (Part 2, Item 4)."""
+
+    prefix = "head"  # shares the page with the designation form
+
+    user = AccountChoiceField(
+        label="Account of the new head",
+        queryset=get_user_model().objects.none(),
+        empty_label="Choose an account",
+    )
+    family_name = forms.CharField(label="Family name (Part 2, Item 4.a)", max_length=100)
+    given_name = forms.CharField(label="Given name (Part 2, Item 4.b)", max_length=100)
+    middle_name = forms.CharField(
+        label="Middle name (Part 2, Item 4.c)", max_length=100, required=False
+    )
+    title = forms.CharField(label="Title", max_length=200, help_text="e.g. Chief of Police")
+    effective_on = forms.DateField(label="Takes office on", widget=DateInput())
+    note = forms.CharField(
+        label="Note (optional)", required=False, max_length=TEXT_LIMIT, widget=forms.Textarea
+    )
+
+    def __init__(self, *args: Any, exclude: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        accounts = get_user_model().objects.filter(is_active=True, groups__name=CHIEF)
+        if exclude is not None:
+            accounts = accounts.exclude(pk=exclude.pk)
+        self.fields["user"].queryset = accounts.order_by(  # type: ignore[attr-defined]
+            "last_name", "first_name", "username"
         )
 
 
@@ -175,3 +207,72 @@ class AcknowledgeForm(UswdsForm):
     def __init__(self, *args: Any, warnings: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["codes"].choices = warnings
+
+
+class DepartmentTextForm(UswdsForm):
+    """The department's own text of one attested Supplement B item, by the item's kind."""
+
+    def __init__(self, *args: Any, item: Any, initial_value: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.item = item
+        label = f"Part {item.part}, Item {item.number}. {item.label}"
+        field: forms.Field
+        initial: Any = initial_value
+        if item.kind == "date":
+            field = forms.DateField(label=label, widget=DateInput())
+            try:
+                initial = datetime.strptime(initial_value or "", "%m/%d/%Y").date()
+            except ValueError:
+                initial = None
+        elif item.kind in ("choice", "yesno"):
+            options = item.options or ("Yes", "No")
+            field = forms.ChoiceField(
+                label=label, choices=[(o, o) for o in options], widget=forms.RadioSelect
+            )
+        elif item.kind == "checkboxes":
+            field = forms.MultipleChoiceField(
+                label=label,
+                choices=[(o, o) for o in item.options],
+                widget=forms.CheckboxSelectMultiple,
+            )
+        elif item.kind == "rows":
+            field = forms.CharField(
+                label=label,
+                widget=forms.Textarea,
+                help_text="One person a line: full name | relationship | involvement",
+            )
+            initial = "\n".join(
+                " | ".join(row.get(k, "") for k in ("name", "relationship", "involvement"))
+                for row in initial_value or []
+            )
+        else:
+            field = forms.CharField(
+                label=label,
+                max_length=TEXT_LIMIT,
+                widget=forms.Textarea if item.kind == "long" else forms.TextInput,
+            )
+        field.required = item.required
+        field.initial = initial
+        self.fields["value"] = field
+        # UswdsMixin styled the fields known at construction; this one is added after.
+        widget = field.widget
+        if isinstance(widget, forms.Textarea):
+            widget.attrs["class"] = "usa-textarea"
+        elif not isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+            widget.attrs["class"] = "usa-input"
+
+    def clean_value(self) -> Any:
+        value = self.cleaned_data["value"]
+        if self.item.kind == "rows":
+            rows = []
+            for line in (value or "").splitlines():
+                if not line.strip():
+                    continue
+                cells = [c.strip() for c in line.split("|")]
+                if len(cells) != 3:
+                    raise forms.ValidationError(
+                        "Write each person as: full name | relationship | involvement."
+                    )
+                rows.append(dict(zip(("name", "relationship", "involvement"), cells, strict=True)))
+            return rows
+        return value

@@ -188,10 +188,8 @@ def intake_link_organization(
 def possible_duplicates(request: CertificationRequest) -> QuerySet[CertificationRequest]:
     """Other open requests for the same victim: same name and date of birth, or A-Number."""
     match = Q(pk__in=[])
-    if request.duplicate_victim_digest:
-        match |= Q(duplicate_victim_digest=request.duplicate_victim_digest)
-    if request.a_number_digest:
-        match |= Q(a_number_digest=request.a_number_digest)
+    for name, digest in request.identity_digests().items():
+        match |= Q(**{name: digest})
     return (
         CertificationRequest.objects.filter(match, agency=request.agency, status__in=OPEN_STATES)
         .exclude(pk=request.pk)

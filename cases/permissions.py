@@ -29,7 +29,7 @@ from cases.roles import (
     has_capability,
 )
 from cases.selectors import requests_visible_to
-from cases.states import PENDING_STATES, Status
+from cases.states import PENDING_STATES, REVIEW_STATES, Status
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -259,6 +259,12 @@ def can_manage_designations(user: User, agency: Agency) -> bool:
     return has_capability(user, DECIDE) and active_head(user, agency) is not None
 
 
+def can_appoint_head(user: User, agency: Agency) -> bool:
+    """The head hands the office to a successor (8 CFR 214.14(a)(3)); the very first head is
+    appointed by an administrator with ``manage.py appoint_head``."""
+    return can_manage_designations(user, agency)
+
+
 def can_view_designations(user: User) -> bool:
     """Staff who read every request check who was authorised on any date."""
     return has_capability(user, VIEW_ALL)
@@ -286,6 +292,43 @@ def can_acknowledge_warnings(request: CertificationRequest, user: User) -> bool:
 def can_record_report_submission(user: User) -> bool:
     """The coordinator or the Chief records the c. 258F s. 4(a) report as sent to EOPSS."""
     return can_read_audit(user) and (has_capability(user, REVIEW) or has_capability(user, DECIDE))
+
+
+# --- the department's own text of the items it attests (Supplement B Parts 2-5) ---
+
+# Before the decision: the department is still writing the form it will sign.
+DEPARTMENT_TEXT_STATES = (*REVIEW_STATES, Status.INFO_REQUESTED)
+# Answered by a decision (not awaiting the ink, as for the issued form; not withdrawn by the
+# requester, which no decision answered).
+DECIDED_STATES = (Status.CERTIFIED, Status.DECLINED, Status.CERTIFICATION_WITHDRAWN)
+
+
+def can_write_department_text(request: CertificationRequest, user: User, owner: str) -> bool:
+    """Adopt or rewrite the department's text of an item in a Part whose ``owner`` (the form
+    map's) is "coordinator" (the coordinator: Parts 2-3 of I-918B) or "detective" (the
+    assigned detective: Parts 4-5); the certifying official (the head or a designee) any Part.
+    Only before the decision."""
+    if request.status not in DEPARTMENT_TEXT_STATES or not owner:
+        return False
+    if can_decide(request, user):
+        return True
+    if owner == "coordinator":
+        return can_review(request, user)
+    if owner == "detective":
+        return (
+            user.is_authenticated
+            and request.assigned_detective_id == user.pk
+            and can_attest(request, user)
+        )
+    return False
+
+
+def can_see_department_text(request: CertificationRequest, user: User) -> bool:
+    """Staff who read the whole request see it always; the requester once the decision is made
+    (the final text, never a draft of it)."""
+    if is_staff_reader(user):
+        return in_scope(user, request)
+    return request.status in DECIDED_STATES and in_scope(user, request)
 
 
 # --- the access helper for views ---

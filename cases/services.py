@@ -25,7 +25,7 @@ from cases.audit import append_event
 from cases.clocks import due_date
 from cases.consistency import unmet_certify_conditions
 from cases.errors import StaleRequest, TransitionRefused
-from cases.formmap import missing_items
+from cases.formmap import check as formmap_check
 from cases.issued_letters import issue_letter, letter_facts
 from cases.lib.names import user_name
 from cases.lib.uploads import display_name, validate_upload
@@ -203,9 +203,14 @@ def take_step(
 
 def _unmet_condition_message(name: str, request: CertificationRequest | None = None) -> str:
     if name == "certify" and request is not None:  # name the empty or inconsistent items
-        missing = missing_items(request)
+        missing, to_adopt = formmap_check(request)
         problems = unmet_certify_conditions(request)
         text = ""
+        if to_adopt:
+            text += (
+                "These Supplement B items still need the department's text (adopt the "
+                "proposal or rewrite it): " + "; ".join(to_adopt) + ". "
+            )
         if missing:
             text += "These required Supplement B items are empty: " + "; ".join(missing) + ". "
         if problems:

@@ -19,6 +19,16 @@ request_urls = [
     path("question/", views.ask_coordinator, name="ask_coordinator"),
     path("link/", views_intake.link_organization, name="link_organization"),
     path("acknowledge/", views_intake.acknowledge_warnings, name="acknowledge_warnings"),
+    path(
+        "department-text/adopt/",
+        views_department.department_text_adopt,
+        name="department_text_adopt",
+    ),
+    path(
+        "department-text/<int:part>/<str:number>/",
+        views_department.department_text_rewrite,
+        name="department_text_rewrite",
+    ),
 ]
 
 urlpatterns = [
@@ -37,6 +47,11 @@ urlpatterns = [
     path("policy/adopt/", views_department.policy_adopt, name="policy_adopt"),
     path("designations/", views_department.designation_list, name="designation_list"),
     path("designations/add/", views_department.designation_add, name="designation_add"),
+    path(
+        "designations/head/",
+        views_department.designation_appoint_head,
+        name="designation_appoint_head",
+    ),
     path(
         "designations/<int:pk>/revoke/",
         views_department.designation_revoke,

@@ -314,7 +314,9 @@ def request_detail(request: HttpRequest, reference: str) -> HttpResponse:
     obj = get_request_for_user(request.user, reference)
     log_access(request, action=AccessLog.Action.VIEW_REQUEST, obj=obj)
     # Read once for the page and for the Supplement B check (cases/formmap.py).
-    prefetch_related_objects([obj], "crime_categories", "statutes", "family_members")
+    prefetch_related_objects(
+        [obj], "crime_categories", "statutes", "family_members", "department_texts"
+    )
     return render(
         request, "cases/detail.html", _detail_context(request, obj, _resumed(request, obj))
     )

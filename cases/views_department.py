@@ -1,8 +1,10 @@
 """Pages of the department's own records: the public written policy (c. 258F s. 2), its adoption
-by the agency head, and designations of certifying officials (8 CFR 214.14(a)(3))."""
+by the agency head, designations of certifying officials (8 CFR 214.14(a)(3)), and the
+department's own text of the Supplement B items it attests."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -14,16 +16,26 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cases import designations, permissions, policy
+from cases import department_text, designations, formmap, permissions, policy
 from cases.audit import log_access
+from cases.errors import WorkflowError
 from cases.forms_department import (
     AuthorisedOnForm,
+    DepartmentTextForm,
     DesignationForm,
+    HeadAppointForm,
     PolicyAdoptForm,
     RevokeForm,
 )
 from cases.lib.uploads import download_name, sniff
-from cases.models import AccessLog, Agency, CertifyingOfficial, PolicyVersion
+from cases.models import (
+    AccessLog,
+    Agency,
+    CertificationRequest,
+    CertifyingOfficial,
+    PolicyVersion,
+)
+from cases.permissions import get_request_for_user
 from cases.selectors import the_agency
 
 
@@ -114,9 +126,11 @@ def _designations_page(
     agency: Agency,
     *,
     form: DesignationForm | None = None,
+    head_form: HeadAppointForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     manage = permissions.can_manage_designations(request.user, agency)
+    appoint = permissions.can_appoint_head(request.user, agency)
     on_form = AuthorisedOnForm(request.GET or None)
     on: date | None = (
         on_form.cleaned_data["on"] if on_form.is_bound and on_form.is_valid() else None
@@ -136,6 +150,11 @@ def _designations_page(
             "manage": manage,
             "form": (form or DesignationForm()) if manage else None,
             "revoke_form": RevokeForm(initial={"revoked_on": today}) if manage else None,
+            "head_form": (
+                head_form or HeadAppointForm(exclude=request.user, initial={"effective_on": today})
+            )
+            if appoint
+            else None,
             "on_form": on_form,
             "on": on,
             "authorised": designations.authorised_on(agency, on) if on else None,
@@ -158,31 +177,56 @@ def designation_add(request: HttpRequest) -> HttpResponse:
     if not permissions.can_manage_designations(request.user, agency):
         raise PermissionDenied("Only the agency head designates certifying officials.")
     form = DesignationForm(request.POST, request.FILES)
+
+    def write(data: dict[str, Any]) -> CertifyingOfficial:
+        return designations.designation_add(
+            actor=request.user,
+            agency=agency,
+            upload=data["document"],
+            **{k: v for k, v in data.items() if k != "document"},
+        )
+
+    return _designation_post(
+        request, agency, form, write, "form", "{official} is designated from {from_day}."
+    )
+
+
+@require_POST
+def designation_appoint_head(request: HttpRequest) -> HttpResponse:
+    """The head hands the office to a successor from a day (today or later)."""
+    agency = _agency()
+    if not permissions.can_appoint_head(request.user, agency):
+        raise PermissionDenied("Only the agency head appoints a successor.")
+    form = HeadAppointForm(request.POST, exclude=request.user)
+
+    def write(data: dict[str, Any]) -> CertifyingOfficial:
+        return designations.designation_appoint_head(actor=request.user, agency=agency, **data)
+
+    return _designation_post(
+        request, agency, form, write, "head_form", "{official} is the agency head from {from_day}."
+    )
+
+
+def _designation_post(
+    request: HttpRequest,
+    agency: Agency,
+    form: Any,
+    write: Callable[[dict[str, Any]], CertifyingOfficial],
+    form_name: str,
+    done: str,
+) -> HttpResponse:
+    """A designation form posted: the service's answer, or the page again with the errors."""
     if form.is_valid():
-        data = form.cleaned_data
         try:
-            official = designations.designation_add(
-                actor=request.user,
-                agency=agency,
-                user=data["user"],
-                family_name=data["family_name"],
-                given_name=data["given_name"],
-                middle_name=data["middle_name"],
-                title=data["title"],
-                designated_on=data["designated_on"],
-                expires_on=data["expires_on"],
-                upload=data["document"],
-                note=data["note"],
-            )
+            official = write(form.cleaned_data)
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
-            messages.success(
-                request, f"{official} is designated from {official.designated_on:%m/%d/%Y}."
-            )
+            from_day = f"{official.designated_on:%m/%d/%Y}"
+            messages.success(request, done.format(official=official, from_day=from_day))
             return redirect("designation_list")
     messages.error(request, "Please correct the errors below.")
-    return _designations_page(request, agency, form=form, status=400)
+    return _designations_page(request, agency, status=400, **{form_name: form})
 
 
 def _official(agency: Agency, pk: int) -> CertifyingOfficial:
@@ -235,3 +279,89 @@ def designation_document(request: HttpRequest, pk: int) -> FileResponse:
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+# --- the department's own text of the items it attests (Supplement B Parts 2-5) ---
+
+
+def _department_text_anchor(obj: CertificationRequest) -> str:
+    return f"{obj.get_absolute_url()}#department-text-h"
+
+
+@require_POST
+def department_text_adopt(request: HttpRequest, reference: str) -> HttpResponse:
+    """Adopt the proposals of every attested item of one Part, or of one item."""
+    obj = get_request_for_user(request.user, reference)
+    try:
+        part = int(request.POST.get("part", ""))
+    except ValueError:
+        messages.error(request, "Choose the Part whose proposals to adopt.")
+        return redirect(_department_text_anchor(obj))
+    number = request.POST.get("item", "")
+    items = [
+        (p, n) for p, n in department_text.attested_in(obj, [part]) if not number or n == number
+    ]
+    if not items:
+        messages.error(request, f"Part {part} has no item the department writes.")
+        return redirect(_department_text_anchor(obj))
+    try:
+        changed = department_text.department_text_adopt(
+            request=obj, actor=request.user, items=items
+        )
+    except (WorkflowError, ValidationError) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        return redirect(_department_text_anchor(obj))
+    messages.success(request, f"Proposals adopted as the department's text: {'; '.join(changed)}.")
+    return redirect(_department_text_anchor(obj))
+
+
+@require_http_methods(["GET", "POST"])
+def department_text_rewrite(
+    request: HttpRequest, reference: str, part: int, number: str
+) -> HttpResponse:
+    """The department writes its own text of one attested item."""
+    obj = get_request_for_user(request.user, reference)
+    try:
+        item = department_text.attested_item(obj, part, number)
+    except ValidationError:
+        raise Http404("No such item.") from None
+    if not permissions.can_write_department_text(
+        obj, request.user, department_text.part_owner(obj, part)
+    ):
+        raise PermissionDenied("You may not write the department's text of this Part now.")
+    log_access(request, action=AccessLog.Action.VIEW_REQUEST, obj=obj)  # shows victim data
+    current = formmap.department_values(obj).get((part, number))
+    proposal = formmap.read_value(obj, item, None)
+    form = DepartmentTextForm(
+        request.POST or None,
+        item=item,
+        initial_value=current if current is not None else proposal,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            ref = department_text.department_text_rewrite(
+                request=obj,
+                actor=request.user,
+                part=part,
+                number=number,
+                value=form.cleaned_data["value"],
+            )
+        except WorkflowError as exc:
+            form.add_error(None, str(exc))
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, f"The department's text of {ref} is saved.")
+            return redirect(_department_text_anchor(obj))
+    return render(
+        request,
+        "cases/department_text_form.html",
+        {
+            "obj": obj,
+            "item": item,
+            "form": form,
+            "current": department_text.display(current) if current is not None else None,
+            "proposal": department_text.display(proposal),
+        },
+        status=400 if form.errors else 200,
+    )

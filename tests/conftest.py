@@ -231,7 +231,9 @@ def people(agency: Agency, org_a: AdvocateOrganization, org_b: AdvocateOrganizat
 def make_request(agency: Agency, org_a: AdvocateOrganization, people: dict):
     """A request of organisation A in ``status``, with every transition's conditions met."""
 
-    def make(status: str = Status.DRAFT, **fields: Any) -> CertificationRequest:
+    def make(
+        status: str = Status.DRAFT, *, department_text: bool | None = None, **fields: Any
+    ) -> CertificationRequest:
         defaults: dict[str, Any] = dict(
             agency=agency,
             organization=org_a,
@@ -272,9 +274,40 @@ def make_request(agency: Agency, org_a: AdvocateOrganization, people: dict):
         assign_perm("view_certificationrequest", org_a.group, request)
         if request.assigned_detective:
             assign_perm("view_certificationrequest", request.assigned_detective, request)
+        if department_text if department_text is not None else status != Status.DRAFT:
+            adopt_all(request, people["chief"])
         return request
 
     return make
+
+
+def adoptable(
+    request: CertificationRequest, parts: tuple[int, ...] = (2, 3, 4, 5)
+) -> list[tuple[int, str]]:
+    """(Part, Item number) of the attested items of ``parts`` (the form map's)."""
+    from cases.department_text import attested_in
+
+    return attested_in(request, parts)
+
+
+def adopt_all(request: CertificationRequest, actor: Any) -> None:
+    """The department's text of every attested item is the requester's proposal (as the
+    coordinator's "adopt all" would leave it), written directly: any state, no event."""
+    from cases import formmap
+    from cases.models import DepartmentText
+
+    edition = formmap.edition_of(request)
+    for part, item in formmap.attested_items(edition) if edition else []:
+        DepartmentText.objects.update_or_create(
+            request=request,
+            part=part.number,
+            number=item.number,
+            defaults={
+                "content": {"value": formmap.read_value(request, item)},
+                "how": DepartmentText.How.ADOPTED,
+                "changed_by": actor,
+            },
+        )
 
 
 def at(text: str) -> datetime:

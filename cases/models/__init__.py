@@ -8,6 +8,7 @@ from cases.models.answers import (
 )
 from cases.models.department import (
     Channel,
+    DepartmentText,
     DesignationEvent,
     IntakeRecord,
     PolicyClause,
@@ -83,6 +84,7 @@ __all__ = [
     "CertificationWithdrawalKind",
     "CertifyingOfficial",
     "Channel",
+    "DepartmentText",
     "DesignationEvent",
     "IntakeRecord",
     "PolicyClause",

@@ -1,16 +1,18 @@
 """What the department itself owns: the history of its designations of certifying officials,
-its written policy (c. 258F s. 2), and requests it records from any channel (c. 258F s. 3).
+its written policy (c. 258F s. 2), requests it records from any channel (c. 258F s. 3), and its
+own text of the Supplement B items it attests.
 """
 
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
-from cases.lib.crypto import EncryptedCharField, EncryptedTextField
+from cases.lib.crypto import EncryptedCharField, EncryptedJSONField, EncryptedTextField
 from cases.models.reference import Agency, CertifyingOfficial
 
 
@@ -161,3 +163,47 @@ class IntakeRecord(models.Model):
     def days_late(self, today: date | None = None) -> int:
         recorded = timezone.localdate(self.recorded_at) if today is None else today
         return (recorded - self.received_on).days
+
+
+class DepartmentText(models.Model):
+    """The department's own text of an attested item of Supplement B (cases/formmap.py).
+
+    The certifying agency completes Parts 2-6 itself (Supplement B instructions): the form prints
+    this text, never the requester's answer, which stays untouched on the request as the proposal.
+    Keyed by the form map's Part and Item number, so it serves any form map. The value has the
+    form map's shape for the item's kind (text, a date as mm/dd/yyyy, a list of boxes, rows),
+    kept encrypted. Each change is one case event naming the items (cases/department_text.py).
+    """
+
+    class How(models.TextChoices):
+        ADOPTED = "adopted", "Adopted the requester's proposal"
+        REWRITTEN = "rewritten", "Written by the department"
+
+    request = models.ForeignKey(
+        "cases.CertificationRequest", on_delete=models.PROTECT, related_name="department_texts"
+    )
+    part = models.PositiveSmallIntegerField()
+    number = models.CharField(max_length=10)
+    content = EncryptedJSONField(default=dict, blank=True)
+    how = models.CharField(max_length=10, choices=How.choices)
+    # Empty only for the text a form certified before this record existed (migration 0020).
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["request", "part", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request", "part", "number"], name="one_department_text_an_item"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Part {self.part}, Item {self.number}"
+
+    @property
+    def text(self) -> Any:
+        """The item's value in the form map's shape ("" when the department left it empty)."""
+        return (self.content or {}).get("value", "")

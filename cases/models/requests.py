@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from django_fsm import Transition
 
 from cases.clocks import due_date
-from cases.consistency import certify_blockers, victim_digest, warnings_acknowledged
+from cases.consistency import certify_blockers, warnings_acknowledged
 from cases.formmap import is_complete
 from cases.lib.crypto import (
     EncryptedCharField,
@@ -99,6 +99,9 @@ class Gender(models.TextChoices):
 
 
 def person_digest(given: str, family: str, born: date | None) -> str:
+    """The one keyed digest of a person: normalised name and date of birth (cases/lib/names.py
+    ``person_key``). The intake duplicate warning and the annual report's count of individuals
+    (c. 258F s. 4(a)(i)) both read it, never a name; empty when a part is missing."""
     return keyed_hash(person_key(given, family, born), purpose="report_individual")
 
 
@@ -283,14 +286,10 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
     report_number_digest = models.CharField(
         max_length=64, blank=True, db_index=True, editable=False
     )
-    # Keyed digest of the victim's name and date of birth: warns of a second open request for
-    # the same person; nothing is merged.
-    duplicate_victim_digest = models.CharField(
-        max_length=64, blank=True, db_index=True, editable=False
-    )
-    # Keyed digest of the normalised name and date of birth: the annual report counts
-    # individuals (c. 258F s. 4(a)(i)) without reading a name.
-    person_digest = models.CharField(max_length=64, blank=True, editable=False)
+    # Keyed digest of the normalised name and date of birth (``person_digest``): the intake
+    # warns of a second open request for the same person (nothing is merged), and the annual
+    # report counts individuals (c. 258F s. 4(a)(i)) without reading a name.
+    person_digest = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
 
     class Meta:
         ordering = ["-created_at"]
@@ -325,18 +324,15 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
         # The lookup digests follow the encrypted numbers, also on partial saves.
         self.a_number_digest = keyed_hash(self.a_number, purpose="a_number")
         self.report_number_digest = keyed_hash(self.report_number, purpose="report_number")
-        self.duplicate_victim_digest = victim_digest(
-            self.family_name, self.given_name, self.date_of_birth
-        )
         self.person_digest = person_digest(self.given_name, self.family_name, self.date_of_birth)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
             extra: dict[str, tuple[str, ...]] = {
                 "a_number": ("a_number_digest",),
                 "report_number": ("report_number_digest",),
-                "family_name": ("duplicate_victim_digest", "person_digest"),
-                "given_name": ("duplicate_victim_digest", "person_digest"),
-                "date_of_birth": ("duplicate_victim_digest", "person_digest"),
+                "family_name": ("person_digest",),
+                "given_name": ("person_digest",),
+                "date_of_birth": ("person_digest",),
             }
             kwargs["update_fields"] = {*update_fields} | {
                 digest
@@ -348,6 +344,12 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("request_detail", kwargs={"reference": self.reference})
+
+    def identity_digests(self) -> dict[str, str]:
+        """The keyed digests that make two requests the same person: name and date of birth,
+        or the A-Number (Supplement B Part 1 items 1, 2 and 4); empty ones left out."""
+        found = {"person_digest": self.person_digest, "a_number_digest": self.a_number_digest}
+        return {name: digest for name, digest in found.items() if digest}
 
     @property
     def issued_form(self) -> Any:

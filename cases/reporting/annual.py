@@ -464,15 +464,12 @@ def individuals(rows: list[CertificationRequest]) -> dict[int, int]:
 
     seen: dict[str, int] = {}
     for r in rows:
-        for digest in (
-            f"p:{r.person_digest}" * bool(r.person_digest),
-            f"a:{r.a_number_digest}" * bool(r.a_number_digest),
-        ):
-            if digest:
-                if digest in seen:
-                    join(seen[digest], r.pk)
-                else:
-                    seen[digest] = r.pk
+        for name, value in r.identity_digests().items():
+            digest = f"{name}:{value}"
+            if digest in seen:
+                join(seen[digest], r.pk)
+            else:
+                seen[digest] = r.pk
         if r.recertification_of_id in parent:
             join(r.recertification_of_id, r.pk)
     return {pk: find(pk) for pk in parent}

@@ -1,6 +1,7 @@
 """The case page's block of the department's own records: how the request was received and by
 whom, a possible duplicate, linking to an organisation, consistency before certifying, and the
-policy clause a denial cited."""
+policy clause a denial cited; and the department's own text of the items it attests beside the
+requester's proposals."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 
 from django import template
 
-from cases import intake
+from cases import department_text, intake
 from cases import permissions as perms
 from cases.consistency import certify_blockers, certify_warnings
 from cases.forms_department import AcknowledgeForm, LinkOrganizationForm
@@ -45,3 +46,33 @@ def department_block(context: dict[str, Any], obj: Any) -> dict[str, Any]:
         "clause": obj.decline_clause if obj.status == Status.DECLINED else None,
         "policy": obj.decline_policy if obj.status == Status.DECLINED else None,
     }
+
+
+@register.inclusion_tag("cases/_department_text_block.html", takes_context=True)
+def department_text_block(context: dict[str, Any], obj: Any) -> dict[str, Any]:
+    """Staff: each Part's department text beside the proposal, with "adopt all" and per-item
+    rewrite for those who may write it now. The requester: the final text, after the decision."""
+    user = context["request"].user
+    if not perms.can_see_department_text(obj, user):
+        return {"parts": []}
+    staff = perms.is_staff_reader(user)
+    parts = []
+    writes: dict[str, bool] = {}  # asked once per owner, not once per Part
+    for part, rows in department_text.rows_by_part(obj):
+        if not staff:
+            rows = [r for r in rows if r.department is not None]
+            if not rows:
+                continue
+        if staff and part.owner not in writes:
+            writes[part.owner] = perms.can_write_department_text(obj, user, part.owner)
+        may_write = staff and writes[part.owner]
+        parts.append(
+            {
+                "part": part,
+                "rows": rows,
+                "may_write": may_write,
+                "adoptable": may_write and any(r.differs for r in rows),
+                "to_adopt": sum(r.department is None for r in rows),
+            }
+        )
+    return {"obj": obj, "parts": parts, "staff": staff, "csrf_token": context.get("csrf_token")}

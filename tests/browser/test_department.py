@@ -154,3 +154,44 @@ def test_the_public_policy_page_needs_no_sign_in(session, people, agency):
     expect(
         session.page.get_by_role("heading", name=re.compile("1. No helpfulness"))
     ).to_be_visible()
+
+
+def test_the_department_adopts_and_rewrites_its_text_on_the_case_page(
+    session, people, make_request
+):
+    """Supplement B instructions: the certifying agency completes Parts 2-6. The coordinator
+    adopts Part 2's proposal and rewrites Part 3 item 6; the form then prints the rewrite."""
+    from cases import formmap
+    from cases.documents.issuing import review_pdf
+
+    request = make_request(Status.CRIME_CHECK, department_text=False)
+    page = session.page
+    session.as_user(people["coordinator"])
+    session.open(request.get_absolute_url())
+    section = page.locator("#department-text")
+    expect(section).to_contain_text("Assaulted by her partner at home.")  # the proposal
+    expect(section.get_by_text("To adopt").first).to_be_visible()
+    session.shot("department-text-to-adopt")
+    session.submit(page.get_by_role("button", name="Adopt all proposals in Part 2"))
+    expect(page.get_by_role("button", name="Adopt all proposals in Part 2")).to_have_count(0)
+    expect(page.locator("#department-item-2-9 [data-role=department]")).to_contain_text("25-001234")
+    page.get_by_role("link", name="Rewrite Part 3, Item 6", exact=True).click()
+    session.check()
+    field = page.get_by_label(re.compile("Part 3, Item 6"))
+    field.fill("")
+    session.submit(page.get_by_role("button", name="Save the department's text"))
+    expect(page.locator(".usa-error-message")).to_contain_text("required")  # kept, explained
+    field = page.get_by_label(re.compile("Part 3, Item 6"))
+    field.fill("Assault and battery on a household member, reported the same night.")
+    session.submit(page.get_by_role("button", name="Save the department's text"))
+    item = page.locator("#department-item-3-6")
+    expect(item.locator("[data-role=department]")).to_contain_text("household member")
+    expect(item.locator("[data-role=proposal]")).to_have_text("Assaulted by her partner at home.")
+    session.shot("department-text-rewritten")
+
+    request.refresh_from_db()
+    assert request.criminal_activity_description == "Assaulted by her partner at home."
+    assert formmap.department_values(request)[(3, "6")].startswith("Assault and battery")
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(review_pdf(request))).pages)
+    assert "household member" in re.sub(r"\s+", " ", text)
+    assert len(session.checked) >= 4

@@ -81,6 +81,9 @@ def coordinator_checks_and_assigns(s: Session, people, request: CertificationReq
     page.get_by_label(re.compile("Part 3, item 4.a")).select_option("yes")
     page.get_by_label(re.compile("Part 3, item 5.a")).select_option("no")
     s.submit(page.get_by_role("button", name="Save the crime check"))
+    # The department's text of Parts 2-3: the advocate's proposals adopted.
+    s.submit(page.get_by_role("button", name="Adopt all proposals in Part 2"))
+    s.submit(page.get_by_role("button", name="Adopt all proposals in Part 3"))
     page.get_by_label("Detective", exact=True).select_option(label="Detective")
     s.submit(page.get_by_role("button", name="Assign"))
     s.submit(page.get_by_role("button", name="Confirm qualifying crime"))
@@ -293,6 +296,9 @@ def test_the_happy_path_with_the_keyboard_alone(session, people):
 
     session.as_user(people["chief"])
     session.open(request.get_absolute_url())
+    # The certifying official adopts the proposals as the department's text (any Part).
+    press("Adopt all proposals in Part 2")
+    press("Adopt all proposals in Part 3")
     press("Certify")
     expect(page.locator("#status")).to_have_text("Awaiting ink signature")
     request.refresh_from_db()

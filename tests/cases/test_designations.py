@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from datetime import date, timedelta
 
 import pytest
@@ -162,9 +163,9 @@ def test_part_2_items_2_to_4_official_and_head_from_designations(agency, people,
     # the head in office on its signature date.
     signed = make_request("certified", signed_on=date(2025, 6, 1))
     new = designations.designation_appoint_head(
-        actor=None,
+        actor=people["chief"],
         agency=agency,
-        user=people["auditor"],
+        user=people["undesignated_chief"],
         family_name="Okafor",
         given_name="Grace",
         title="Chief of Police",
@@ -173,7 +174,6 @@ def test_part_2_items_2_to_4_official_and_head_from_designations(agency, people,
     assert read_value(signed, item("4.a")) == "Delaney"
     assert list(DesignationEvent.objects.values_list("action", flat=True)) == [
         "designated",
-        "revoked",
         "head_appointed",
     ]
     assert CertifyingOfficial.objects.filter(is_agency_head=True, revoked_on=None).get() == new
@@ -224,3 +224,177 @@ def test_the_admin_shows_designations_read_only(admin_client, agency, people):
     assert response.status_code == 200
     assert b'name="family_name"' not in response.content
     assert admin_client.get("/admin/cases/certifyingofficial/add/").status_code == 403
+
+
+@pytest.mark.postgres_only
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE cases_designationevent SET note = 'rewritten' WHERE id = %s",
+        "DELETE FROM cases_designationevent WHERE id = %s",
+        "TRUNCATE cases_designationevent CASCADE",
+    ],
+)
+def test_postgresql_refuses_changes_to_the_designation_history(agency, people, sql):
+    from django.db import DatabaseError, connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the triggers exist on PostgreSQL only")
+    designate(people, agency, note="Covers nights.")
+    event = DesignationEvent.objects.latest("pk")
+    count = DesignationEvent.objects.count()
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute(sql, [] if "TRUNCATE" in sql else [event.pk])
+    assert DesignationEvent.objects.count() == count
+    assert DesignationEvent.objects.get(pk=event.pk).note == "Covers nights."
+
+
+# --- a new agency head (8 CFR 214.14(a)(3)) ---
+
+
+def appoint(people, agency, actor="chief", user="undesignated_chief", **fields):
+    values = dict(
+        actor=people[actor] if actor else None,
+        agency=agency,
+        user=people[user],
+        family_name="Okafor",
+        given_name="Grace",
+        title="Chief of Police",
+    )
+    values.update(fields)
+    return designations.designation_appoint_head(**values)
+
+
+def test_the_head_hands_over_one_event_one_active_head_history_kept(agency, people):
+    old = CertifyingOfficial.objects.get(is_agency_head=True)
+    today = timezone.localdate()
+    new = appoint(people, agency, effective_on=today + timedelta(days=7), note="Retirement.")
+    old.refresh_from_db()
+    assert old.revoked_on == today + timedelta(days=7)  # ends the day the new head starts
+    assert CertifyingOfficial.objects.filter(is_agency_head=True, revoked_on=None).get() == new
+    event = DesignationEvent.objects.get()  # exactly one event
+    assert event.action == "head_appointed" and event.actor == people["chief"]
+    assert event.official == new and event.effective_on == today + timedelta(days=7)
+    assert [h["id"] for h in event.data["previous_heads"]] == [old.pk]
+    # Until then the old head signs; from then the new one (history answers for any day).
+    assert designations.authorised_on(agency, today + timedelta(days=6))[0] == old
+    assert designations.authorised_on(agency, today + timedelta(days=7))[0] == new
+    assert designations.authorised_on(agency, date(2024, 6, 1)) == [old]
+
+
+def test_a_designee_who_becomes_head_holds_one_designation(agency, people):
+    designee = designate(people, agency)
+    head = appoint(people, agency)
+    designee.refresh_from_db()
+    assert designee.revoked_on == timezone.localdate()
+    assert designations.authorised_on(agency, timezone.localdate()) == [head]
+    assert DesignationEvent.objects.last().data["ended_designations"] == [designee.pk]
+
+
+@pytest.mark.parametrize("who", ["coordinator", "auditor", "undesignated_chief"])
+def test_only_the_head_appoints_a_successor(agency, people, who):
+    with pytest.raises(PermissionDenied):
+        appoint(people, agency, actor=who, user="chief")
+    assert DesignationEvent.objects.count() == 0
+
+
+def test_a_designee_cannot_appoint_a_head(agency, people):
+    designate(people, agency)
+    with pytest.raises(PermissionDenied):
+        appoint(people, agency, actor="undesignated_chief", user="undesignated_chief")
+
+
+@pytest.mark.parametrize(
+    "fields, field",
+    [
+        ({"user": "auditor"}, "user"),  # no Chief's role: could not sign
+        ({"user": "chief"}, "user"),  # already the head
+        ({"family_name": " "}, "family_name"),
+        ({"title": ""}, "title"),
+        ({"effective_on": date(2025, 1, 1)}, "effective_on"),
+    ],
+)
+def test_bad_appointments_are_refused(agency, people, fields, field):
+    with pytest.raises(ValidationError) as refused:
+        appoint(people, agency, **fields)
+    assert field in refused.value.message_dict
+    assert CertifyingOfficial.objects.filter(is_agency_head=True).count() == 1
+
+
+def test_the_form_names_the_new_head_and_a_certified_one_keeps_the_old(
+    agency, people, certify_and_ink, make_request
+):
+    from pypdf import PdfReader
+
+    from cases.documents import official as official_forms
+    from cases.documents.i918b_fields import TEXT_FIELDS
+    from cases.models import FormTemplate, IssuedForm
+
+    def head_on(pdf: bytes) -> str:
+        fields = PdfReader(io.BytesIO(pdf)).get_fields() or {}
+        return str(fields[TEXT_FIELDS[(2, "4.a")][0]].get("/V", ""))
+
+    before = certify_and_ink()
+    issued_before = IssuedForm.objects.get(request=before)
+    assert head_on(issued_before.data) == "Delaney"
+    appoint(people, agency)
+    after = make_request("chief_decision")
+    template = FormTemplate.objects.get(active=True)
+    assert head_on(official_forms.official_pdf(after, template)) == "Okafor"
+    # The form certified before still shows the head then in office, as issued and as read.
+    assert head_on(IssuedForm.objects.get(request=before).data) == "Delaney"
+    before.refresh_from_db()
+    assert read_value(before, item("4.a")) == "Delaney"
+
+
+def test_the_appoint_head_command_is_for_the_first_head_only(agency, people):
+    from django.core.management import CommandError, call_command
+
+    args = ["undesignated_chief", "--family-name", "Okafor", "--given-name", "Grace"]
+    with pytest.raises(CommandError, match="already has a head"):
+        call_command("appoint_head", *args, "--title", "Chief of Police")
+    CertifyingOfficial.objects.all().delete()
+    with pytest.raises(CommandError, match="YYYY-MM-DD"):
+        call_command("appoint_head", *args, "--title", "Chief", "--effective-on", "12/01/2026")
+    with pytest.raises(CommandError, match="No account"):
+        call_command("appoint_head", "nobody", "--family-name", "A", "--given-name", "B",
+                     "--title", "Chief")  # fmt: skip
+    out = io.StringIO()
+    call_command("appoint_head", *args, "--title", "Chief of Police", stdout=out)
+    assert "is the head of" in out.getvalue()
+    head = CertifyingOfficial.objects.get(is_agency_head=True)
+    assert head.user == people["undesignated_chief"] and head.designated_by is None
+    assert DesignationEvent.objects.get().actor is None
+
+
+def test_the_chief_appoints_a_successor_on_the_page(client, agency, people):
+    sign_in(client, people["chief"])
+    page = client.get("/designations/").content.decode()
+    assert "Appoint a new agency head" in page
+    bad = client.post("/designations/head/", {"head-user": people["undesignated_chief"].pk})
+    assert bad.status_code == 400
+    response = client.post(
+        "/designations/head/",
+        {
+            "head-user": people["undesignated_chief"].pk,
+            "head-family_name": "Okafor",
+            "head-given_name": "Grace",
+            "head-title": "Chief of Police",
+            "head-effective_on": timezone.localdate().isoformat(),
+        },
+    )
+    assert response.status_code == 302
+    assert CertifyingOfficial.objects.get(is_agency_head=True, revoked_on=None).family_name == (
+        "Okafor"
+    )
+    # The old head is no longer head: no form, and the post is refused.
+    page = client.get("/designations/").content.decode()
+    assert "Appoint a new agency head" not in page
+    assert client.post("/designations/head/", {}).status_code == 403
+    sign_in(client, people["coordinator"])
+    assert client.post("/designations/head/", {}).status_code == 403

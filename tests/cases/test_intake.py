@@ -149,6 +149,33 @@ def test_duplicate_victim_warning_links_and_merges_nothing(agency, people, make_
     assert CertificationRequest.objects.count() == 5  # nothing merged
 
 
+def test_the_duplicate_warning_and_the_annual_report_share_one_person_digest(
+    agency, people, make_request
+):
+    """One keyed digest of a person (c. 258F s. 4(a)(i) counts individuals): the requests the
+    intake warns about are the ones the annual report counts as one individual."""
+    from cases.reporting.annual import individuals
+
+    first = make_request(
+        "crime_check", family_name="García-Pérez", given_name="María José",
+        date_of_birth=date(1990, 5, 6),
+    )  # fmt: skip
+    second = record(
+        people, agency,
+        values={**VICTIM, "family_name": "GARCIA PEREZ", "given_name": "Maria Jose",
+                "date_of_birth": date(1990, 5, 6)},
+    )  # fmt: skip
+    stranger = make_request(
+        "crime_check", family_name="Garcia", given_name="Maria", date_of_birth=date(1990, 5, 6)
+    )
+    assert first.person_digest == second.person_digest != stranger.person_digest
+    assert list(intake.possible_duplicates(second)) == [first]
+    rows = list(CertificationRequest.objects.filter(pk__in=[first.pk, second.pk, stranger.pk]))
+    groups = individuals(rows)
+    assert groups[first.pk] == groups[second.pk] != groups[stranger.pk]
+    assert not hasattr(CertificationRequest, "duplicate_victim_digest")
+
+
 def test_the_intake_page_warns_of_a_duplicate_with_a_link(client, agency, people, make_request):
     first = make_request(
         "crime_check", family_name="Silva", given_name="Rosa", date_of_birth=date(1988, 2, 3)
@@ -236,7 +263,7 @@ REQUEST_FIELDS = {
     "certifying_official", "signed_on", "decline_reason", "decline_policy", "decline_clause",
     "acknowledged_warnings", "decision_note", "withdrawn_at", "withdrawal_reason",
     "certification_withdrawn_at", "certification_withdrawal_reason", "a_number_digest",
-    "report_number_digest", "duplicate_victim_digest",
+    "report_number_digest",
     # The requester's language, the USCIS receipt number, the kind of withdrawal, the
     # individuals digest and the deadline after delay notices: no status question.
     "preferred_language",

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from cases import errors, services
+from cases import department_text, errors, services
 from cases.documents import issuing
 from cases.models import (
     REVIEW_STATES,
@@ -22,7 +22,7 @@ from cases.models import (
     Statute,
 )
 from cases.selectors import requests_visible_to
-from tests.conftest import record_ink
+from tests.conftest import adoptable, record_ink
 
 VICTIM = {
     "family_name": "Nguyen",
@@ -61,6 +61,10 @@ def test_the_whole_path_to_certified(agency, people, django_capture_on_commit_ca
             values={"occurred_in_us": "yes", "case_status": "completed", "extraterritorial": "no"},
         )
         r = services.request_assign_detective(request=r, actor=coordinator, detective=detective)
+        # The department's text of Parts 2-3 (Supplement B instructions): the proposals adopted.
+        department_text.department_text_adopt(
+            request=r, actor=coordinator, items=adoptable(r, parts=(2, 3))
+        )
         r = services.request_confirm_qualifying_crime(request=r, actor=coordinator)
         r = services.request_record_helpfulness(
             request=r,

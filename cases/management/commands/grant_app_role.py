@@ -20,6 +20,7 @@ from django.db import connection
 APPEND_ONLY = [
     "cases_caseevent",
     "cases_accesslog",
+    "cases_designationevent",
     "federal_requests_auditevent",
     "federal_requests_accesslog",
 ]

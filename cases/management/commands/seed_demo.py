@@ -23,7 +23,7 @@ from django.test.utils import override_settings
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from cases import policy, services
+from cases import department_text, policy, services
 from cases.documents import i918b_fields as fields_map
 from cases.documents import issuing
 from cases.documents.official import active_template, load_template
@@ -348,6 +348,24 @@ class Command(BaseCommand):
             },
             at=next(step),
         )
+        # The department's own text of Parts 2-3 (Supplement B instructions): the coordinator
+        # adopts the advocate's proposals, and writes the description in the department's words.
+        department_text.department_text_adopt(
+            request=request,
+            actor=coordinator,
+            items=department_text.attested_in(request, parts=(2, 3, 4, 5)),
+            at=next(step),
+        )
+        if request.pk % 2:  # every other request (the demo's random draws stay as they were)
+            department_text.department_text_rewrite(
+                request=request,
+                actor=coordinator,
+                part=3,
+                number="6",
+                value="Investigated under the statutes cited in Item 3. "
+                + request.criminal_activity_description,
+                at=next(step),
+            )
         request = services.request_assign_detective(
             request=request, actor=coordinator, detective=detective, at=next(step)
         )
