@@ -12,7 +12,7 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from cases import services
+from cases import department_text, services
 from cases.documents import i914b_fields, issuing, synthetic_i914b
 from cases.documents.official import active_template, load_template
 from cases.models import Agency, DeclineReason, FormType, Status, Statute
@@ -101,7 +101,7 @@ def _advance(
     scan_png: bytes,
 ) -> None:
     coordinator, chief, detective = users["coordinator"], users["chief"], users["detective"]
-    step = iter(start + timedelta(days=2 * n) for n in range(1, 12))
+    step = iter(start + timedelta(days=2 * n) for n in range(1, 14))
     request = services.request_submit(request=request, actor=request.advocate, at=next(step))
     request = services.request_begin_crime_check(request=request, actor=coordinator, at=next(step))
     if target == Status.CRIME_CHECK:
@@ -113,6 +113,13 @@ def _advance(
         statutes=statutes,
         values={"case_status": "ongoing"},
         trafficking_forms=forms,
+        at=next(step),
+    )
+    # The department's own text of the attested items: the coordinator adopts the proposals.
+    department_text.department_text_adopt(
+        request=request,
+        actor=coordinator,
+        items=department_text.attested_in(request, parts=(2, 3, 4, 5)),
         at=next(step),
     )
     request = services.request_assign_detective(
