@@ -597,8 +597,11 @@ RESOLVERS: dict[str, Callable[[CertificationRequest], Any]] = {
 _UNSET = object()
 
 
-def read_value(request: CertificationRequest, item: Item, official: Any = _UNSET) -> Any:
-    """``item``'s value; ``official`` is ``signing_official(request)`` when the caller has it."""
+def read_value(
+    request: CertificationRequest, item: Item, official: Any = _UNSET, head: Any = _UNSET
+) -> Any:
+    """``item``'s value; ``official`` is ``signing_official(request)`` and ``head`` is
+    ``agency_head(request)`` when the caller has them."""
     if not item.source:
         return ""
     if item.source in RESOLVERS:
@@ -608,7 +611,7 @@ def read_value(request: CertificationRequest, item: Item, official: Any = _UNSET
         official = signing_official(request) if official is _UNSET else official
         return _text(getattr(official, rest, "")) if official else ""
     if head == "head" and rest:
-        found = agency_head(request)
+        found = agency_head(request) if head is _UNSET else head
         return _text(found.get(rest, "") if isinstance(found, dict) else getattr(found, rest, ""))
     obj: Any = request
     for name in item.source.split("."):
@@ -624,12 +627,15 @@ def fill(request: CertificationRequest) -> list[tuple[Part, list[FilledItem]]]:
     """Every Part with its items' values, applies, and required-but-empty flags."""
     edition = edition_for(request)
     official = signing_official(request)  # once, not once per item of Part 6
+    head: Any = _UNSET  # once, when the first Part 2 item asks for it
     result = []
     for part in edition.parts:
         values: dict[str, Any] = {}
         filled = []
         for item in part.items:
-            value = read_value(request, item, official)
+            if head is _UNSET and item.source.startswith("head."):
+                head = agency_head(request)
+            value = read_value(request, item, official, head)
             values[item.number] = value
             applies = True
             if item.condition:
