@@ -598,9 +598,9 @@ _UNSET = object()
 
 
 def read_value(
-    request: CertificationRequest, item: Item, official: Any = _UNSET, head: Any = _UNSET
+    request: CertificationRequest, item: Item, official: Any = _UNSET, agency_head_: Any = _UNSET
 ) -> Any:
-    """``item``'s value; ``official`` is ``signing_official(request)`` and ``head`` is
+    """``item``'s value; ``official`` is ``signing_official(request)`` and ``agency_head_`` is
     ``agency_head(request)`` when the caller has them."""
     if not item.source:
         return ""
@@ -611,7 +611,7 @@ def read_value(
         official = signing_official(request) if official is _UNSET else official
         return _text(getattr(official, rest, "")) if official else ""
     if head == "head" and rest:
-        found = agency_head(request) if head is _UNSET else head
+        found = agency_head(request) if agency_head_ is _UNSET else agency_head_
         return _text(found.get(rest, "") if isinstance(found, dict) else getattr(found, rest, ""))
     obj: Any = request
     for name in item.source.split("."):
@@ -627,15 +627,15 @@ def fill(request: CertificationRequest) -> list[tuple[Part, list[FilledItem]]]:
     """Every Part with its items' values, applies, and required-but-empty flags."""
     edition = edition_for(request)
     official = signing_official(request)  # once, not once per item of Part 6
-    head: Any = _UNSET  # once, when the first Part 2 item asks for it
+    head_found: Any = _UNSET  # once, when the first Part 2 item asks for it
     result = []
     for part in edition.parts:
         values: dict[str, Any] = {}
         filled = []
         for item in part.items:
-            if head is _UNSET and item.source.startswith("head."):
-                head = agency_head(request)
-            value = read_value(request, item, official, head)
+            if head_found is _UNSET and item.source.startswith("head."):
+                head_found = agency_head(request)
+            value = read_value(request, item, official, head_found)
             values[item.number] = value
             applies = True
             if item.condition:
