@@ -623,7 +623,7 @@ def _detectives() -> list[Any]:
 def _detective_options(user: Any, selected_id: int | None) -> str:
     """The <option>s of the assign form, built once per data version (a county may have
     hundreds of detectives; cases/page_cache.py says when anything changed)."""
-    key = "detective-options:{}:{}".format(*page_cache.data_version(user))
+    key = f"detective-options:{page_cache.versions(user).shared}"
     options = cache.get(key)
     if options is None:
         options = format_html_join(

@@ -17,7 +17,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.core.cache import cache
 
 from cases.accounts.session_store import preloaded_user
-from cases.page_cache import CONTENT_SECONDS, data_version
+from cases.page_cache import CONTENT_SECONDS, versions
 
 
 class VersionedPermissionsBackend(ModelBackend):
@@ -38,7 +38,8 @@ class VersionedPermissionsBackend(ModelBackend):
             or hasattr(user_obj, memo)
         ):
             return super()._get_permissions(user_obj, obj, from_name)
-        key = "perms:{}:{}:{}:{}".format(from_name, user_obj.pk, *data_version(user_obj))
+        # The shared version: a write about one request changes no permission set.
+        key = f"perms:{from_name}:{user_obj.pk}:{versions(user_obj).shared}"
         perms = cache.get(key)
         if perms is None:
             perms = super()._get_permissions(user_obj, obj, from_name)

@@ -23,6 +23,7 @@ from cases.models.documents import (
 from cases.models.records import (
     AccessLog,
     AuditChainHead,
+    PageScopeVersion,
     RateLimitWindow,
     ReauthGrant,
     ReminderSent,
@@ -73,6 +74,7 @@ __all__ = [
     "AnnualReportSubmission",
     "Agency",
     "AuditChainHead",
+    "PageScopeVersion",
     "RateLimitWindow",
     "ReauthGrant",
     "CaseEvent",

@@ -25,6 +25,18 @@ class AuditChainHead(models.Model):
         return f"audit chain head: {self.last_event_id}"
 
 
+class PageScopeVersion(models.Model):
+    """The data version of one part of the data (cases/page_cache.py): ``requests`` (every
+    request), ``group:<id>`` and ``user:<id>`` (the requests granted to that group or user).
+    Raised with the writer's own transaction by every write about one request."""
+
+    scope = models.CharField(max_length=64, primary_key=True)
+    version = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.scope}: {self.version}"
+
+
 class AccessLog(models.Model):
     """Who looked at what, when, from where (C9, C15). Append-only, like CaseEvent."""
 
