@@ -507,13 +507,21 @@ def _label(choices_owner: Any, name: str) -> str:
     return _text(getattr(choices_owner, f"get_{name}_display")()) if value else ""
 
 
+def _agency_heads(request: CertificationRequest) -> list[Any]:
+    """The agency's head designations, by pk: one read, or none when the caller prefetched
+    ``agency__officials`` (the case page reads them once for every check)."""
+    return sorted(
+        (o for o in request.agency.officials.all() if o.is_agency_head), key=lambda o: o.pk
+    )
+
+
 def signing_official(request: CertificationRequest) -> Any:
     """The signing official; before certification, the agency head's active designation."""
     if request.certifying_official_id:
         return request.certifying_official
 
     today = timezone.localdate()
-    for official in request.agency.officials.filter(is_agency_head=True).order_by("pk"):
+    for official in _agency_heads(request):
         if official.is_active_on(today):
             return official
     return None
@@ -524,8 +532,8 @@ def agency_head(request: CertificationRequest) -> Any:
     before signing), from the designations (8 CFR 214.14(a)(3)); the agency record only when
     no head designation is on file."""
     day = request.signed_on or timezone.localdate()
-    heads = request.agency.officials.filter(is_agency_head=True, designated_on__lte=day)
-    for official in heads.order_by("-designated_on", "-pk"):
+    heads = [o for o in _agency_heads(request) if o.designated_on <= day]
+    for official in sorted(heads, key=lambda o: (o.designated_on, o.pk), reverse=True):
         if official.is_active_on(day):
             return official
     agency = request.agency

@@ -49,9 +49,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
+from django.contrib.auth import get_user_model
 from django.contrib.messages import get_messages
 from django.core.cache import cache
-from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Greatest
@@ -126,7 +126,7 @@ def _read_versions(user_id: int | None) -> Versions:
     scopes = PageScopeVersion._meta.db_table
     memberships = get_user_model().groups.through._meta.db_table
     sql = (
-        f"SELECT 'event', last_event_id FROM {head} WHERE id = 1 "
+        f"SELECT 'event', last_event_id FROM {head} WHERE id = 1 "  # noqa: S608  # nosec B608: table names from the models
         f"UNION ALL SELECT 'shared', data_version FROM {head} WHERE id = 1 "
         f"UNION ALL SELECT scope, version FROM {scopes} WHERE scope = %s OR scope = %s "
         f"OR scope IN (SELECT 'group:' || CAST(group_id AS VARCHAR(20)) FROM {memberships} "
@@ -177,7 +177,7 @@ def raise_request_version(request_id: int) -> None:
     scopes = PageScopeVersion._meta.db_table
     greatest = "GREATEST" if connection.vendor == "postgresql" else "MAX"
     sql = (
-        f"INSERT INTO {scopes} (scope, version) SELECT s, %s FROM ("
+        f"INSERT INTO {scopes} (scope, version) SELECT s, %s FROM ("  # noqa: S608  # nosec B608: table names from the models
         "SELECT %s AS s "
         "UNION SELECT 'group:' || CAST(group_id AS VARCHAR(20)) "
         f"FROM {RequestGroupObjectPermission._meta.db_table} WHERE content_object_id = %s "
@@ -214,6 +214,18 @@ def cached_value(
     value = build()
     cache.set(key, (version, now, value), CONTENT_SECONDS * 24)
     return value
+
+
+def shared_value(name: str, build: Callable[[], T], *, user: Any = None) -> T:
+    """``build()``, reused while the shared version is unchanged: for what no write about
+    one request can change (reference data such as statutes and categories, users, roles).
+    Exact: every other write raises the shared version."""
+    key = f"shared:v1:{hashlib.sha256(name.encode()).hexdigest()}:{versions(user).shared}"
+    cached = cache.get(key)
+    if cached is None:
+        cached = (build(),)
+        cache.set(key, cached, CONTENT_SECONDS)
+    return cached[0]
 
 
 # Escaped user data cannot contain the quotes, so only Django's own field matches.

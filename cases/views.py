@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, connection
-from django.db.models import Q, QuerySet, prefetch_related_objects
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -47,6 +47,7 @@ from cases.models import (
     CertificationRequest,
     Document,
     IssuedForm,
+    IssuedLetter,
     QualifyingCrimeCategory,
     Status,
     Statute,
@@ -56,6 +57,7 @@ from cases.presentation import clock_for, empty_fields_html, progress_for, step_
 from cases.reporting import open_clocks
 from cases.roles import DETECTIVE
 from cases.selectors import events_visible_to, requests_visible_to, the_agency
+from cases.states import OPEN_STATES
 from cases.steps import STEPS
 
 logger = logging.getLogger(__name__)
@@ -309,8 +311,19 @@ def _validity_ending(obj: CertificationRequest) -> bool:
 def request_detail(request: HttpRequest, reference: str) -> HttpResponse:
     obj = get_request_for_user(request.user, reference)
     log_access(request, action=AccessLog.Action.VIEW_REQUEST, obj=obj)
-    # Read once for the page and for the Supplement B check (cases/formmap.py).
-    prefetch_related_objects([obj], "crime_categories", "statutes", "family_members")
+    # Read once for the page and for the Supplement B check (cases/formmap.py), which asks
+    # for the agency's head designations several times; the letters once for both blocks.
+    # Only an open request is checked: a decided one reads no designation.
+    checked = ["agency__officials"] if obj.status in OPEN_STATES else []
+    letters = IssuedLetter.objects.defer("pdf").prefetch_related("deliveries")
+    prefetch_related_objects(
+        [obj],
+        "crime_categories",
+        "statutes",
+        "family_members",
+        *checked,
+        Prefetch("issued_letters", queryset=letters),
+    )
     return render(
         request, "cases/detail.html", _detail_context(request, obj, _resumed(request, obj))
     )
@@ -549,10 +562,19 @@ def crime_check(request: HttpRequest, reference: str) -> HttpResponse:
     if not permissions.can_record_crime_check(obj, request.user):
         raise PermissionDenied("The crime check is open to the coordinator during the check.")
     q = request.GET.get("q", "").strip()[:100]
-    results = list(statute_search(q)) if q else []
+    # Reference data: the same answer until a statute or category changes (shared version).
+    results = (
+        page_cache.shared_value(
+            f"statute-search:{q}", lambda: list(statute_search(q)), user=request.user
+        )
+        if q
+        else []
+    )
     cited = list(obj.statutes.prefetch_related("categories"))
     statutes = {s.pk: s for s in [*cited, *results]}.values()
-    categories = list(QualifyingCrimeCategory.objects.all())
+    categories = page_cache.shared_value(
+        "crime-categories", lambda: list(QualifyingCrimeCategory.objects.all()), user=request.user
+    )
     initial = {
         "categories": [c.code for c in obj.crime_categories.all()],
         "statutes": [str(s.pk) for s in cited],

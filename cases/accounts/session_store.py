@@ -36,6 +36,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cases.models import UserSession
 
+
 def _columns(model: Any, alias: str) -> tuple[list[str], str]:
     names = [f.attname for f in model._meta.concrete_fields]
     sql = ", ".join(f'{alias}."{f.column}"' for f in model._meta.concrete_fields)
@@ -55,7 +56,7 @@ class SessionStore(DBStore):
         device_names, device_sql = _columns(TOTPDevice, "d")
         db = router.db_for_read(Session)
         sql = (
-            f"SELECT s.session_data, s.expire_date, {user_sql}, {device_sql} "
+            f"SELECT s.session_data, s.expire_date, {user_sql}, {device_sql} "  # noqa: S608  # nosec B608: table names from the models
             f"FROM {Session._meta.db_table} s "
             f"LEFT JOIN {UserSession._meta.db_table} us "
             "ON us.session_key = s.session_key AND us.ended_at IS NULL "

@@ -21,7 +21,7 @@ _CHOICE = (
     '      <label class="usa-{0}__label" for="{3}">{6}</label>\n'
     "    </div>\n    "
 )
-_CHECKED = mark_safe(" checked")  # noqa: S308  # nosec B308 B703: a constant
+_CHECKED = mark_safe(" checked")  # nosec B308 B703: a constant
 
 
 @register.filter

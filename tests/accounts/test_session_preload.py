@@ -7,9 +7,8 @@ next request must notice them because it reads the rows, not because something t
 
 from __future__ import annotations
 
-from typing import Any
-
 import re
+from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -112,7 +111,7 @@ def test_without_a_tracked_session_django_reads_the_rows_itself(client, people, 
         'FROM "otp_totp_totpdevice"',  # django-otp's Device.from_persistent_id
     ]
     assert [any(part in sql for sql in reads) for part in own] == [False, True, True]
-    assert sum('FROM django_session s' in sql for sql in reads) == 1
+    assert sum("FROM django_session s" in sql for sql in reads) == 1
 
 
 def test_a_tracked_session_naming_another_user_is_not_trusted(client, people, make_request):

@@ -261,7 +261,9 @@ def test_a_transition_shows_to_its_organisation_and_keeps_the_other_ones_pages(
     url = "/requests/?status=received"
     assert sorted_rows(a.get(url).content.decode()) == [ours.reference]
     assert sorted_rows(b.get(url).content.decode()) == [theirs.reference]
-    assert sorted_rows(staff.get(url).content.decode()) == sorted([ours.reference, theirs.reference])
+    assert sorted_rows(staff.get(url).content.decode()) == sorted(
+        [ours.reference, theirs.reference]
+    )
 
     services.request_begin_crime_check(request=ours, actor=people["coordinator"])
     with django_assert_num_queries(2):  # organisation B's page is reused as it was
