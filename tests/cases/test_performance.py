@@ -93,7 +93,7 @@ def query_counts(client, django_assert_num_queries) -> dict[tuple[str, str], int
 # an open request adds the Supplement B check (agency and its head designations, once).
 # Statute search: session, versions, request, cited statutes with their categories; the
 # search results and the category list are reused until a statute or category changes.
-# On main before issue 19: case page 20-25 queries, statute search 10.
+# On main before issue 19 (100,000 bulk requests): case page 18-29 by state, statute search 10.
 DETAIL_QUERIES = {
     ("case page", Status.RECEIVED): 18,
     ("case page", Status.CRIME_CHECK): 18,
