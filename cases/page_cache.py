@@ -188,7 +188,7 @@ def raise_request_version(request_id: int) -> None:
         "excluded.version)"
     )
     now_us = time.time_ns() // 1000
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):  # the writer's own transaction, if any
         # The lock every writer takes first (the chain head): no new lock order.
         list(AuditChainHead.objects.select_for_update().filter(pk=1).values_list("pk"))
         with connection.cursor() as cursor:
