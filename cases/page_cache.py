@@ -125,8 +125,9 @@ def _read_versions(user_id: int | None) -> Versions:
     head = AuditChainHead._meta.db_table
     scopes = PageScopeVersion._meta.db_table
     memberships = get_user_model().groups.through._meta.db_table
+    # Table and column names come from the models; values are parameters.
     sql = (
-        f"SELECT 'event', last_event_id FROM {head} WHERE id = 1 "  # noqa: S608  # nosec B608: table names from the models
+        f"SELECT 'event', last_event_id FROM {head} WHERE id = 1 "  # noqa: S608  # nosec B608
         f"UNION ALL SELECT 'shared', data_version FROM {head} WHERE id = 1 "
         f"UNION ALL SELECT scope, version FROM {scopes} WHERE scope = %s OR scope = %s "
         f"OR scope IN (SELECT 'group:' || CAST(group_id AS VARCHAR(20)) FROM {memberships} "
@@ -176,8 +177,9 @@ def raise_request_version(request_id: int) -> None:
     and user holding a grant on it (inside the writer's transaction)."""
     scopes = PageScopeVersion._meta.db_table
     greatest = "GREATEST" if connection.vendor == "postgresql" else "MAX"
+    # Table and column names come from the models; values are parameters.
     sql = (
-        f"INSERT INTO {scopes} (scope, version) SELECT s, %s FROM ("  # noqa: S608  # nosec B608: table names from the models
+        f"INSERT INTO {scopes} (scope, version) SELECT s, %s FROM ("  # noqa: S608  # nosec B608
         "SELECT %s AS s "
         "UNION SELECT 'group:' || CAST(group_id AS VARCHAR(20)) "
         f"FROM {RequestGroupObjectPermission._meta.db_table} WHERE content_object_id = %s "

@@ -55,8 +55,9 @@ class SessionStore(DBStore):
         user_names, user_sql = _columns(User, "u")
         device_names, device_sql = _columns(TOTPDevice, "d")
         db = router.db_for_read(Session)
+        # Table and column names come from the models; values are parameters.
         sql = (
-            f"SELECT s.session_data, s.expire_date, {user_sql}, {device_sql} "  # noqa: S608  # nosec B608: table names from the models
+            f"SELECT s.session_data, s.expire_date, {user_sql}, {device_sql} "  # noqa: S608  # nosec B608
             f"FROM {Session._meta.db_table} s "
             f"LEFT JOIN {UserSession._meta.db_table} us "
             "ON us.session_key = s.session_key AND us.ended_at IS NULL "
