@@ -532,13 +532,21 @@ def _label(choices_owner: Any, name: str) -> str:
     return _text(getattr(choices_owner, f"get_{name}_display")()) if value else ""
 
 
+def _agency_heads(request: CertificationRequest) -> list[Any]:
+    """The agency's head designations, by pk: one read, or none when the caller prefetched
+    ``agency__officials`` (the case page reads them once for every check)."""
+    return sorted(
+        (o for o in request.agency.officials.all() if o.is_agency_head), key=lambda o: o.pk
+    )
+
+
 def signing_official(request: CertificationRequest) -> Any:
     """The signing official; before certification, the agency head's active designation."""
     if request.certifying_official_id:
         return request.certifying_official
 
     today = timezone.localdate()
-    for official in request.agency.officials.filter(is_agency_head=True).order_by("pk"):
+    for official in _agency_heads(request):
         if official.is_active_on(today):
             return official
     return None
@@ -549,10 +557,10 @@ def agency_head(request: CertificationRequest) -> Any:
     before signing), from the designations (8 CFR 214.14(a)(3)); the agency record only when
     no head designation is on file."""
     day = request.signed_on or timezone.localdate()
-    heads = list(
-        request.agency.officials.filter(is_agency_head=True, designated_on__lte=day).order_by(
-            "-designated_on", "-pk"
-        )
+    heads = sorted(
+        (o for o in _agency_heads(request) if o.designated_on <= day),
+        key=lambda o: (o.designated_on, o.pk),
+        reverse=True,
     )
     # On the day of a hand-over, a decision taken before it keeps the outgoing head.
     late = {
@@ -637,8 +645,11 @@ RESOLVERS: dict[str, Callable[[CertificationRequest], Any]] = {
 _UNSET = object()
 
 
-def read_value(request: CertificationRequest, item: Item, official: Any = _UNSET) -> Any:
-    """``item``'s value; ``official`` is ``signing_official(request)`` when the caller has it."""
+def read_value(
+    request: CertificationRequest, item: Item, official: Any = _UNSET, agency_head_: Any = _UNSET
+) -> Any:
+    """``item``'s value; ``official`` is ``signing_official(request)`` and ``agency_head_`` is
+    ``agency_head(request)`` when the caller has them."""
     if not item.source:
         return ""
     if item.source in RESOLVERS:
@@ -648,7 +659,7 @@ def read_value(request: CertificationRequest, item: Item, official: Any = _UNSET
         official = signing_official(request) if official is _UNSET else official
         return _text(getattr(official, rest, "")) if official else ""
     if head == "head" and rest:
-        found = agency_head(request)
+        found = agency_head(request) if agency_head_ is _UNSET else agency_head_
         return _text(found.get(rest, "") if isinstance(found, dict) else getattr(found, rest, ""))
     obj: Any = request
     for name in item.source.split("."):
@@ -693,18 +704,21 @@ def fill(request: CertificationRequest) -> list[tuple[Part, list[FilledItem]]]:
         if any(i.attested for p in edition.parts for i in p.items)
         else {}
     )
+    head_found: Any = _UNSET  # once, when the first Part 2 item asks for it
     result = []
     for part in edition.parts:
         values: dict[str, Any] = {}
         filled = []
         for item in part.items:
+            if head_found is _UNSET and item.source.startswith("head."):
+                head_found = agency_head(request)
             proposal: Any = ""
             to_adopt = False
             if item.attested:
-                proposal = read_value(request, item, official)
+                proposal = read_value(request, item, official, head_found)
                 value = department.get((part.number, item.number), "")
             else:
-                value = read_value(request, item, official)
+                value = read_value(request, item, official, head_found)
             values[item.number] = value
             applies = True
             if item.condition:

@@ -11,7 +11,7 @@ What is cached, and on what it is keyed:
 
 The data version lives in the one ``AuditChainHead`` row. The signals below raise it in the
 same transaction as every save or delete of a row of ``cases``, ``auth`` or ``guardian`` that a
-page may show: a request, grant, group membership, user, organisation, statute and so on. They
+page may show: a grant, group membership, user, organisation, statute and so on. They
 do not raise it for rows no page shows (access log, tracked sessions, reminders sent,
 rate-limit windows, re-authentication grants, the
 chain head itself) nor for a save that changes only ``last_login``: signing in changes
@@ -19,6 +19,22 @@ nothing any page shows, and must not throw away every worker's pages and permiss
 reader that sees the new version can never find content built before the write, so no stale
 page is served, on one server or several. Every writer already locks that row to append its
 audit event, so raising the version adds no new lock order.
+
+Writes about one request are scoped (issue 19): a save or delete of a request, or of a row
+that belongs to one request (``request`` foreign key: events, documents, family members,
+issued forms and letters...), or a change of its categories or statutes, does not raise the
+shared version. It raises ``PageScopeVersion`` rows instead: ``requests`` (every request), and
+``group:<id>`` / ``user:<id>`` for every group and user holding a grant on that request, read
+in the same statement. A page is keyed on the versions of what it can show:
+- users who see every request (``view_all_requests``) or the department's clock tile
+  (review, decide): the shared version, the newest audit event and ``requests``;
+- everyone else sees only requests granted to them or to one of their groups
+  (cases/selectors.py), so their pages are keyed on the shared version and the versions of
+  their own user and groups. A write about a request of another organisation keeps them.
+A grant given or taken away is a guardian row, which raises the shared version: a change of
+who sees a request is never scoped. Permission sets and the detective list depend on users,
+groups and grants only: they are keyed on the shared version, and survive transitions.
+The scoped bump locks the same chain head row first, so the lock order is unchanged.
 
 Only content without victim data is cached (lists, queues, home, counts): victim details are
 not kept in memory beyond the request that shows them.
@@ -29,11 +45,14 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
+from django.contrib.auth import get_user_model
 from django.contrib.messages import get_messages
 from django.core.cache import cache
+from django.db import connection, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Greatest
 from django.db.models.signals import (
@@ -49,7 +68,14 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import format_html
 
-from cases.models import AuditChainHead
+from cases.models import (
+    AuditChainHead,
+    CertificationRequest,
+    PageScopeVersion,
+    RequestGroupObjectPermission,
+    RequestUserObjectPermission,
+)
+from cases.roles import DECIDE, REVIEW, VIEW_ALL, has_capability
 
 WATCHED_APPS = {"auth", "guardian", "cases"}
 # Written on every sign-in or page view, and shown on no cached page.
@@ -60,6 +86,7 @@ NOT_SHOWN = {
     "cases.auditchainhead",
     "cases.ratelimitwindow",
     "cases.reauthgrant",
+    "cases.pagescopeversion",
 }
 # Fields whose change alone no page shows.
 NOT_SHOWN_FIELDS = frozenset({"last_login"})
@@ -67,18 +94,69 @@ NOT_SHOWN_FIELDS = frozenset({"last_login"})
 CONTENT_SECONDS = 3600
 
 
-def data_version(user: Any = None) -> tuple[Any, ...]:
-    """(newest audit event id, data version): one primary-key read, once per request when
-    the request's ``user`` is given (kept on that user object)."""
+REQUESTS_SCOPE = "requests"
 
-    found = getattr(user, "_uvisa_data_version", None)
+
+@dataclass(frozen=True)
+class Versions:
+    """What one read of the versions found (see the module's docstring)."""
+
+    last_event_id: int | None
+    shared: int
+    scopes: tuple[tuple[str, int], ...]  # requests, and the user's own and groups' scopes
+
+    def scope(self, name: str) -> int:
+        return dict(self.scopes).get(name, 0)
+
+
+def versions(user: Any = None) -> Versions:
+    """The shared version, the newest audit event and the scope versions that concern
+    ``user``: one query, once per request when the request's ``user`` is given (kept on
+    that user object)."""
+    found = getattr(user, "_uvisa_versions", None)
     if found is None:
-        found = AuditChainHead.objects.filter(pk=1).values_list(
-            "last_event_id", "data_version"
-        ).first() or (None, 0)
+        found = _read_versions(getattr(user, "pk", None))
         if user is not None:
-            user._uvisa_data_version = found
+            user._uvisa_versions = found
     return found
+
+
+def _read_versions(user_id: int | None) -> Versions:
+    head = AuditChainHead._meta.db_table
+    scopes = PageScopeVersion._meta.db_table
+    memberships = get_user_model().groups.through._meta.db_table
+    # Table and column names come from the models; values are parameters.
+    sql = (
+        f"SELECT 'event', last_event_id FROM {head} WHERE id = 1 "  # noqa: S608  # nosec B608
+        f"UNION ALL SELECT 'shared', data_version FROM {head} WHERE id = 1 "
+        f"UNION ALL SELECT scope, version FROM {scopes} WHERE scope = %s OR scope = %s "
+        f"OR scope IN (SELECT 'group:' || CAST(group_id AS VARCHAR(20)) FROM {memberships} "
+        "WHERE user_id = %s)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [REQUESTS_SCOPE, f"user:{user_id}", user_id])
+        rows = cursor.fetchall()
+    named = dict(rows)
+    return Versions(
+        last_event_id=named.pop("event", None),
+        shared=named.pop("shared", None) or 0,
+        scopes=tuple(sorted(named.items())),
+    )
+
+
+def data_version(user: Any = None) -> tuple[Any, ...]:
+    """(newest audit event id, shared data version)."""
+    found = versions(user)
+    return (found.last_event_id, found.shared)
+
+
+def page_versions(user: Any) -> tuple[Any, ...]:
+    """The versions ``user``'s cached pages are keyed on (see the module's docstring)."""
+    found = versions(user)
+    if any(has_capability(user, c) for c in (VIEW_ALL, REVIEW, DECIDE)):
+        return ("all", found.shared, found.last_event_id, found.scope(REQUESTS_SCOPE))
+    own = tuple((k, v) for k, v in found.scopes if k != REQUESTS_SCOPE)
+    return ("granted", found.shared, own)
 
 
 def raise_data_version() -> None:
@@ -94,6 +172,31 @@ def raise_data_version() -> None:
         AuditChainHead.objects.get_or_create(pk=1, defaults={"data_version": now_us})
 
 
+def raise_request_version(request_id: int) -> None:
+    """Mark that one request changed: the ``requests`` scope and the scopes of every group
+    and user holding a grant on it (inside the writer's transaction)."""
+    scopes = PageScopeVersion._meta.db_table
+    greatest = "GREATEST" if connection.vendor == "postgresql" else "MAX"
+    # Table and column names come from the models; values are parameters.
+    sql = (
+        f"INSERT INTO {scopes} (scope, version) SELECT s, %s FROM ("  # noqa: S608  # nosec B608
+        "SELECT %s AS s "
+        "UNION SELECT 'group:' || CAST(group_id AS VARCHAR(20)) "
+        f"FROM {RequestGroupObjectPermission._meta.db_table} WHERE content_object_id = %s "
+        "UNION SELECT 'user:' || CAST(user_id AS VARCHAR(20)) "
+        f"FROM {RequestUserObjectPermission._meta.db_table} WHERE content_object_id = %s"
+        ") AS granted WHERE 1 = 1 "
+        f"ON CONFLICT (scope) DO UPDATE SET version = {greatest}({scopes}.version + 1, "
+        "excluded.version)"
+    )
+    now_us = time.time_ns() // 1000
+    with transaction.atomic(savepoint=False):  # the writer's own transaction, if any
+        # The lock every writer takes first (the chain head): no new lock order.
+        list(AuditChainHead.objects.select_for_update().filter(pk=1).values_list("pk"))
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [now_us, REQUESTS_SCOPE, request_id, request_id])
+
+
 T = TypeVar("T")
 
 
@@ -102,7 +205,8 @@ def cached_value(
 ) -> T:
     """``build()``, reused while the data version is unchanged; after a change, reused for up
     to ``max_stale_seconds`` more (the bounded exception for costly aggregates, above)."""
-    version = data_version()
+    found = versions()
+    version = (found.last_event_id, found.shared, found.scope(REQUESTS_SCOPE))
     key = "value:v1:" + hashlib.sha256(name.encode()).hexdigest()
     cached = cache.get(key)
     if cached is not None:
@@ -112,6 +216,18 @@ def cached_value(
     value = build()
     cache.set(key, (version, now, value), CONTENT_SECONDS * 24)
     return value
+
+
+def shared_value(name: str, build: Callable[[], T], *, user: Any = None) -> T:
+    """``build()``, reused while the shared version is unchanged: for what no write about
+    one request can change (reference data such as statutes and categories, users, roles).
+    Exact: every other write raises the shared version."""
+    key = f"shared:v1:{hashlib.sha256(name.encode()).hexdigest()}:{versions(user).shared}"
+    cached = cache.get(key)
+    if cached is None:
+        cached = (build(),)
+        cache.set(key, cached, CONTENT_SECONDS)
+    return cached[0]
 
 
 # Escaped user data cannot contain the quotes, so only Django's own field matches.
@@ -127,7 +243,7 @@ def cached_page(request: HttpRequest, build: Callable[[], tuple[str, str]]) -> H
     """
     if len(get_messages(request)):  # shown once, so never cached
         return _render(request, build, csrf_token=get_token(request))
-    version = data_version(request.user)
+    version = page_versions(request.user)
     parts = (request.user.pk, request.get_full_path(), timezone.localdate(), version)
     key = "page:v1:" + hashlib.sha256(repr(parts).encode()).hexdigest()
     html = cache.get(key)
@@ -164,17 +280,43 @@ def _after_migrate(**kwargs: Any) -> None:
     raise_data_version()  # data migrations may have changed what pages show
 
 
-def _on_save_or_delete(sender: type, **kwargs: Any) -> None:
+_REQUEST_FIELDS: dict[type, str | None] = {}
+
+
+def _request_field(model: type) -> str | None:
+    """The attribute holding the one request a row of ``model`` belongs to, if any."""
+    if model not in _REQUEST_FIELDS:
+        found = None
+        for field in model._meta.concrete_fields:  # type: ignore[attr-defined]
+            if field.name == "request" and field.related_model is CertificationRequest:
+                found = field.attname
+        _REQUEST_FIELDS[model] = found
+    return _REQUEST_FIELDS[model]
+
+
+def _on_save_or_delete(sender: type, instance: Any = None, **kwargs: Any) -> None:
     update_fields = kwargs.get("update_fields")
     if update_fields is not None and set(update_fields) <= NOT_SHOWN_FIELDS:
         return
-    if _watched(sender) and not kwargs.get("raw"):
+    if not _watched(sender) or kwargs.get("raw"):
+        return
+    if sender is CertificationRequest:
+        request_id = instance.pk
+    else:
+        attname = _request_field(sender)
+        request_id = getattr(instance, attname) if attname else None
+    if request_id:
+        raise_request_version(request_id)
+    else:
         raise_data_version()
 
 
-def _on_m2m(sender: type, action: str, **kwargs: Any) -> None:
+def _on_m2m(sender: type, action: str, instance: Any = None, **kwargs: Any) -> None:
     if action in {"post_add", "post_remove", "post_clear"} and _watched(sender):
-        raise_data_version()
+        if isinstance(instance, CertificationRequest) and instance.pk:
+            raise_request_version(instance.pk)  # its categories or statutes
+        else:
+            raise_data_version()
 
 
 def connect() -> None:

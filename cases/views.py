@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, connection
-from django.db.models import Q, QuerySet, prefetch_related_objects
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -49,6 +49,7 @@ from cases.models import (
     Document,
     FormType,
     IssuedForm,
+    IssuedLetter,
     QualifyingCrimeCategory,
     Status,
     Statute,
@@ -58,6 +59,7 @@ from cases.presentation import clock_for, empty_fields_html, progress_for, step_
 from cases.reporting import open_clocks
 from cases.roles import DETECTIVE
 from cases.selectors import events_visible_to, requests_visible_to, the_agency
+from cases.states import OPEN_STATES
 from cases.steps import STEPS
 from cases.trafficking import STATUTE_FORMS, TraffickingForm
 
@@ -313,9 +315,19 @@ def _validity_ending(obj: CertificationRequest) -> bool:
 def request_detail(request: HttpRequest, reference: str) -> HttpResponse:
     obj = get_request_for_user(request.user, reference)
     log_access(request, action=AccessLog.Action.VIEW_REQUEST, obj=obj)
-    # Read once for the page and for the Supplement B check (cases/formmap.py).
+    # Read once for the page and for the Supplement B check (cases/formmap.py), which asks
+    # for the agency's head designations several times; the letters once for both blocks.
+    # Only an open request is checked: a decided one reads no designation.
+    checked = ["agency__officials"] if obj.status in OPEN_STATES else []
+    letters = IssuedLetter.objects.defer("pdf").prefetch_related("deliveries")
     prefetch_related_objects(
-        [obj], "crime_categories", "statutes", "family_members", "department_texts"
+        [obj],
+        "crime_categories",
+        "statutes",
+        "family_members",
+        "department_texts",
+        *checked,
+        Prefetch("issued_letters", queryset=letters),
     )
     return render(
         request, "cases/detail.html", _detail_context(request, obj, _resumed(request, obj))
@@ -556,12 +568,27 @@ def crime_check(request: HttpRequest, reference: str) -> HttpResponse:
         raise PermissionDenied("The crime check is open to the coordinator during the check.")
     q = request.GET.get("q", "").strip()[:100]
     t_visa = obj.form_type == FormType.T_VISA
-    results = list(statute_search(q)) if q else []
+    # Reference data: the same answer until a statute or category changes (shared version).
+    results = (
+        page_cache.shared_value(
+            f"statute-search:{q}", lambda: list(statute_search(q)), user=request.user
+        )
+        if q
+        else []
+    )
     if t_visa and not q:  # c. 265 ss. 50, 51 and the related offences, shown first
         results = list(Statute.objects.filter(active=True, citation__in=STATUTE_FORMS))
     cited = list(obj.statutes.prefetch_related("categories"))
     statutes = {s.pk: s for s in [*cited, *results]}.values()
-    categories = [] if t_visa else list(QualifyingCrimeCategory.objects.all())
+    categories = (
+        []
+        if t_visa
+        else page_cache.shared_value(
+            "crime-categories",
+            lambda: list(QualifyingCrimeCategory.objects.all()),
+            user=request.user,
+        )
+    )
     initial = {
         "categories": list(obj.trafficking_forms)
         if t_visa
@@ -650,7 +677,7 @@ def _detectives() -> list[Any]:
 def _detective_options(user: Any, selected_id: int | None) -> str:
     """The <option>s of the assign form, built once per data version (a county may have
     hundreds of detectives; cases/page_cache.py says when anything changed)."""
-    key = "detective-options:{}:{}".format(*page_cache.data_version(user))
+    key = f"detective-options:{page_cache.versions(user).shared}"
     options = cache.get(key)
     if options is None:
         options = format_html_join(

@@ -83,7 +83,8 @@ MIDDLEWARE = [
     # Before anything reads a request body (docs/security.md, finding 5).
     "cases.documents.guard.PublicUploadGuardMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's sessions, reading the session's user and device in the same query.
+    "cases.accounts.session_store.PreloadingSessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "cases.lib.base_url.BaseUrlMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -92,7 +93,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Security (docs/security.md): second factor, session limits, headers; axes last.
-    "django_otp.middleware.OTPMiddleware",
+    "cases.accounts.session_store.PreloadingOTPMiddleware",
     "cases.accounts.middleware.SessionLimitsMiddleware",
     "cases.accounts.middleware.SecondFactorRequiredMiddleware",
     "cases.accounts.middleware.SecurityHeadersMiddleware",
@@ -323,6 +324,8 @@ UVISA_SESSION_IDLE_SECONDS = env_int("UVISA_SESSION_IDLE_SECONDS", 30 * 60)
 UVISA_SESSION_ABSOLUTE_SECONDS = env_int("UVISA_SESSION_ABSOLUTE_SECONDS", 12 * 60 * 60)
 UVISA_REAUTH_SECONDS = env_int("UVISA_REAUTH_SECONDS", 5 * 60)  # certify/decline window
 SESSION_COOKIE_AGE = UVISA_SESSION_IDLE_SECONDS
+# Database sessions whose read brings the user and the device (cases/accounts/session_store.py).
+SESSION_ENGINE = "cases.accounts.session_store"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 CSRF_COOKIE_HTTPONLY = True
 

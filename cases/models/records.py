@@ -33,6 +33,18 @@ class AuditKeySegment(KeySegmentBase):
     (cases/lib/chain.py). Written by ``manage.py audit_rotate_key``."""
 
 
+class PageScopeVersion(models.Model):
+    """The data version of one part of the data (cases/page_cache.py): ``requests`` (every
+    request), ``group:<id>`` and ``user:<id>`` (the requests granted to that group or user).
+    Raised with the writer's own transaction by every write about one request."""
+
+    scope = models.CharField(max_length=64, primary_key=True)
+    version = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.scope}: {self.version}"
+
+
 class AccessLog(models.Model):
     """Who looked at what, when, from where (C9, C15). Append-only, like CaseEvent."""
 

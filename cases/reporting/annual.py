@@ -42,7 +42,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q, prefetch_related_objects
 from django.utils import timezone
 
 from cases import clocks
@@ -327,8 +327,13 @@ def build_annual_report(year: int, *, now: datetime, agency: str = "") -> Annual
             Q(decided_at__lt=start) & (Q(signed_on__isnull=True) | Q(signed_on__lt=start.date()))
         )
         .exclude(withdrawn_at__lt=start)
-        .prefetch_related(Prefetch("delay_notices", queryset=notices.order_by("issued_at")))
         .order_by("pk")
+    )
+    # Only a request that was ever sent a delay notice has notice rows (clocks.delay_notices_of):
+    # the others are neither prefetched (a queryset per row) nor given a clock for notices.
+    noticed = [r for r in rows if r.delay_issued_at is not None]
+    prefetch_related_objects(
+        noticed, Prefetch("delay_notices", queryset=notices.order_by("issued_at"))
     )
     categories = list(
         QualifyingCrimeCategory.objects.filter(
@@ -373,13 +378,13 @@ def build_annual_report(year: int, *, now: datetime, agency: str = "") -> Annual
     person = individuals(rows)
     first_timely = [
         r
-        for r in rows
+        for r in noticed
         if (c := clocks.clock(r, now=now, jurisdiction=jurisdiction)).notice_sent_on
         and start.date() <= c.notice_sent_on < end.date()
     ]
-    year_notices = [n for r in rows for n in r.delay_notices.all() if in_year(n.issued_at)]
+    year_notices = [n for r in noticed for n in r.delay_notices.all() if in_year(n.issued_at)]
     late_notice_rows = [
-        r for r in rows for n in r.delay_notices.all() if in_year(n.issued_at) and not n.timely
+        r for r in noticed for n in r.delay_notices.all() if in_year(n.issued_at) and not n.timely
     ]
     late_answers = [
         r

@@ -16,12 +16,12 @@ from cases.formmap import missing_items
 from cases.models import (
     InkSignature,
     IssuedForm,
-    IssuedLetter,
     LetterTemplate,
     OriginalHandover,
     Status,
 )
 from cases.presentation import empty_fields_html
+from cases.templatetags.letter_tags import issued_letters
 
 register = template.Library()
 
@@ -69,7 +69,7 @@ def forms_block(context: dict[str, Any], obj: Any) -> dict[str, Any]:
     undecided = obj.status not in (*ISSUED_STATES, Status.DECLINED, Status.WITHDRAWN)
     handovers = list(form.handovers.all()) if form is not None else []
     may_hand_over = form is not None and perms.can_record_ink_original(obj, user)
-    issued_kinds = set(IssuedLetter.objects.filter(request=obj).values_list("kind", flat=True))
+    issued_kinds = {letter.kind for letter in issued_letters(obj)}
     return {
         "obj": obj,
         "missing": missing_items(obj) if staff and undecided else None,

@@ -13,15 +13,23 @@ from cases.models import IssuedLetter, LetterTemplate
 register = template.Library()
 
 
+def issued_letters(obj: Any) -> list[Any]:
+    """The request's issued letters (without their PDF) with their deliveries: prefetched by
+    the case page (cases/views.py), else read here."""
+    if "issued_letters" in getattr(obj, "_prefetched_objects_cache", {}):
+        return list(obj.issued_letters.all())
+    return list(
+        IssuedLetter.objects.filter(request=obj).defer("pdf").prefetch_related("deliveries")
+    )
+
+
 @register.inclusion_tag("cases/_letters_block.html", takes_context=True)
 def letters_block(context: dict[str, Any], obj: Any) -> dict[str, Any]:
     user = context["request"].user
     labels = dict(LetterTemplate.Kind.choices)
     rows = [
         letter
-        for letter in IssuedLetter.objects.filter(request=obj)
-        .defer("pdf")
-        .prefetch_related("deliveries")
+        for letter in issued_letters(obj)
         if perms.can_download_letter(obj, letter.kind, user)
     ]
     record = perms.can_record_letter_delivery(obj, user)

@@ -7,8 +7,10 @@ page again with the same user and address.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
 from guardian.shortcuts import remove_perm
@@ -43,8 +45,8 @@ def test_the_same_view_is_served_from_the_cache_while_nothing_changes(
     make_request(Status.RECEIVED)
     sign_in(client, people["coordinator"])
     first = client.get("/queues/intake/").content.decode()
-    # session, user, second-factor device, data version: nothing else
-    with django_assert_num_queries(4):
+    # session with its user and second-factor device, the versions: nothing else
+    with django_assert_num_queries(2):
         second = client.get("/queues/intake/").content.decode()
     assert _rows(second) == _rows(first)
 
@@ -227,3 +229,107 @@ def test_a_costly_aggregate_is_exact_when_nothing_changed_and_stale_for_a_bounde
     assert cached_value("test-aggregate", build, now=after_bound, max_stale_seconds=60) == 2
     raise_data_version()  # no bound: rebuilt on the next read after any change
     assert cached_value("test-aggregate", build, now=after_bound) == 3
+
+
+# --- scoped invalidation (issue 19): a write about one request keeps other pages ---
+
+
+def sorted_rows(html: str) -> list[str]:
+    return sorted(set(_rows(html)))
+
+
+def _org_b_request(make_request, people, org_a, org_b, status=Status.RECEIVED):
+    from guardian.shortcuts import assign_perm
+
+    obj = make_request(status, organization=org_b, advocate=people["other_advocate"])
+    remove_perm("view_certificationrequest", org_a.group, obj)
+    assign_perm("view_certificationrequest", org_b.group, obj)
+    return obj
+
+
+def test_a_transition_shows_to_its_organisation_and_keeps_the_other_ones_pages(
+    make_request, people, org_a, org_b, django_assert_num_queries
+):
+    from django.test import Client
+
+    ours = make_request(Status.RECEIVED)  # organisation A's
+    theirs = _org_b_request(make_request, people, org_a, org_b)
+    a, b, staff = Client(), Client(), Client()
+    sign_in(a, people["advocate"])
+    sign_in(b, people["other_advocate"])
+    sign_in(staff, people["coordinator"])
+    url = "/requests/?status=received"
+    assert sorted_rows(a.get(url).content.decode()) == [ours.reference]
+    assert sorted_rows(b.get(url).content.decode()) == [theirs.reference]
+    assert sorted_rows(staff.get(url).content.decode()) == sorted(
+        [ours.reference, theirs.reference]
+    )
+
+    services.request_begin_crime_check(request=ours, actor=people["coordinator"])
+    with django_assert_num_queries(2):  # organisation B's page is reused as it was
+        assert sorted_rows(b.get(url).content.decode()) == [theirs.reference]
+    assert sorted_rows(a.get(url).content.decode()) == []  # A's own list follows at once
+    assert sorted_rows(staff.get(url).content.decode()) == [theirs.reference]
+
+    services.request_begin_crime_check(request=theirs, actor=people["coordinator"])
+    with django_assert_num_queries(2):
+        assert sorted_rows(a.get(url).content.decode()) == []
+    assert sorted_rows(b.get(url).content.decode()) == []
+    assert sorted_rows(staff.get(url).content.decode()) == []
+    assert sorted_rows(staff.get("/requests/?status=crime_check").content.decode()) == sorted(
+        [ours.reference, theirs.reference]
+    )
+
+
+def test_a_write_outside_the_services_shows_to_the_detective_it_is_granted_to(
+    client, make_request, people
+):
+    from cases.models import CertificationRequest
+
+    obj = make_request(Status.HELPFULNESS_REVIEW)
+    sign_in(client, people["detective"])
+    assert obj.reference in client.get("/queues/assignments/").content.decode()
+    row = CertificationRequest.objects.get(pk=obj.pk)
+    row.assigned_detective = people["other_detective"]
+    row.save(update_fields=["assigned_detective"])  # a plain save: no service, no event
+    response = client.get("/queues/assignments/")
+    assert response.status_code == 200
+    assert obj.reference not in response.content.decode()
+
+
+def test_a_row_of_one_request_raises_its_scopes_and_not_the_shared_version(
+    make_request, people, org_a
+):
+    from cases.models import CaseEvent
+    from cases.page_cache import REQUESTS_SCOPE, versions
+
+    def now(name: str) -> Any:  # read afresh (versions are kept on the user object)
+        return versions(get_user_model().objects.get(pk=people[name].pk) if name else None)
+
+    obj = make_request(Status.RECEIVED)
+    before = {name: now(name) for name in ("", "advocate", "detective", "other_advocate")}
+    CaseEvent.objects.create(request=obj, actor=people["coordinator"], kind="note", note="x")
+    after = {name: now(name) for name in before}
+    assert after[""].shared == before[""].shared
+    assert after[""].scope(REQUESTS_SCOPE) > before[""].scope(REQUESTS_SCOPE)
+    group = f"group:{org_a.group.pk}"
+    detective = f"user:{people['detective'].pk}"
+    assert after["advocate"].scope(group) > before["advocate"].scope(group)
+    assert after["detective"].scope(detective) > before["detective"].scope(detective)
+    # Organisation B holds no grant on the request: its advocate's pages stay.
+    other = [(k, v) for k, v in after["other_advocate"].scopes if k != REQUESTS_SCOPE]
+    assert other == [(k, v) for k, v in before["other_advocate"].scopes if k != REQUESTS_SCOPE]
+
+
+def test_permission_sets_are_not_read_again_after_a_transition(client, make_request, people):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    first, second = make_request(Status.RECEIVED), make_request(Status.RECEIVED)
+    sign_in(client, people["coordinator"])
+    client.get("/queues/intake/")
+    services.request_begin_crime_check(request=first, actor=people["coordinator"])
+    with CaptureQueriesContext(connection) as ctx:
+        html = client.get("/queues/intake/").content.decode()  # built again
+    assert first.reference in html and second.reference in html
+    assert not [q for q in ctx.captured_queries if "auth_permission" in q["sql"]]
