@@ -409,3 +409,10 @@ UVISA_USCIS_WITHDRAWAL_ADDRESS = env(
     "U.S. Citizenship and Immigration Services|Vermont Service Center|"
     "Attn: I-918 U Visa Unit|38 River Road|Essex Junction, VT 05479-0001",
 ).split("|")
+# The notice withdrawing a T declaration (Form I-914 Supplement B) goes to the office handling
+# the T application; the department confirms it with USCIS before the first such notice.
+UVISA_USCIS_T_WITHDRAWAL_ADDRESS = env(
+    "UVISA_USCIS_T_WITHDRAWAL_ADDRESS",
+    "U.S. Citizenship and Immigration Services|Vermont Service Center|"
+    "Attn: T Visa Unit|38 River Road|Essex Junction, VT 05479-0001",
+).split("|")

@@ -303,7 +303,7 @@ def letter_values(
         "contact_phone": contact.get("phone", "") or agency.phone,
         "contact_email": contact.get("email", ""),
         "other_certifiers": "; ".join(settings.UVISA_OTHER_CERTIFIERS),
-        "uscis_address": ", ".join(settings.UVISA_USCIS_WITHDRAWAL_ADDRESS),
+        "uscis_address": ", ".join(uscis_address(request)),
     }
     values["request"] = {
         "reference": values["reference"],
@@ -344,9 +344,16 @@ def render_text(
     )
 
 
+def uscis_address(request: CertificationRequest) -> list[str]:
+    """Where the notice withdrawing a certification or a T declaration goes (settings)."""
+    if request.form_type == FormType.T_VISA:
+        return list(settings.UVISA_USCIS_T_WITHDRAWAL_ADDRESS)
+    return list(settings.UVISA_USCIS_WITHDRAWAL_ADDRESS)
+
+
 def _addressee(request: CertificationRequest, kind: str) -> list[str]:
     if kind == Kind.USCIS_WITHDRAWAL:
-        return list(settings.UVISA_USCIS_WITHDRAWAL_ADDRESS)
+        return uscis_address(request)
     requester = letter_recipient(request)
     if requester is not None:
         return requester  # a request received by mail, e-mail, fax or in person

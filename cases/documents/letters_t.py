@@ -20,6 +20,9 @@ SUBJECTS: dict[str, str] = {
     Kind.ACKNOWLEDGEMENT: "Acknowledgement of your T-visa declaration request {{ reference }}",
     Kind.DENIAL: "Written denial without prejudice, T-visa request {{ reference }}",
     Kind.DELAY: "Notice of delay, T-visa request {{ reference }}",
+    # The notice to USCIS names the T form; unlike 8 CFR 214.14(h)(2) for the U form, no
+    # provision of 8 CFR 214.204 is cited for withdrawing a declaration.
+    Kind.USCIS_WITHDRAWAL: "{{ withdrawal_title }} of Form I-914 Supplement B declaration",
 }
 
 

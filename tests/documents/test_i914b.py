@@ -509,3 +509,21 @@ def test_the_t_review_copy_lists_the_trafficking_forms(make_t_request):
     assert "[X] Labor trafficking for debt bondage" in text
     assert "[ ] Labor trafficking for slavery" in text or "Labor trafficking for slavery" in text
     assert "Murder" not in text and "Cooperation of the Victim" in text
+
+
+@pytest.mark.parametrize("kind", ["withdraw", "disavow"])
+def test_the_notice_to_uscis_names_the_t_declaration(kind, make_t_request, people):
+    from cases import services
+    from cases.documents import letters
+
+    r = issuing.request_certify(request=make_t_request(), actor=people["chief"])
+    r = record_ink(r, people["coordinator"])
+    r = services.request_withdraw_certification(
+        request=r, actor=people["chief"], reason="The victim refused further contact.", kind=kind
+    )
+    text = pdf_text(letters.render_letter_pdf(r, "uscis_withdrawal"))
+    assert "Form I-914, Supplement B, Declaration for Trafficking Victim" in text
+    assert "I-918" not in text and "214.14" not in text
+    assert "Attn: T Visa Unit" in text
+    assert ("disavows" in text) == (kind == "disavow")
+    assert "The victim refused further contact." in text
