@@ -93,6 +93,9 @@ def test_a_t_request_from_submission_to_hand_over(session, people):
     expect(page.locator("#t-visa-needs")).to_contain_text("original signature in ink")
     expect(page.locator("#t-cooperation")).to_contain_text("complied")
     s.shot("chief-t-decision")
+    # The department's text of the attested items: the Chief adopts the proposals (any Part).
+    s.submit(page.get_by_role("button", name="Adopt all proposals in Part 2"))
+    s.submit(page.get_by_role("button", name="Adopt all proposals in Part 3"))
     s.submit(page.get_by_role("button", name="Certify", exact=True))
     expect(page.locator("#status")).to_have_text("Awaiting ink signature")
     request.refresh_from_db()

@@ -303,9 +303,9 @@ class Command(BaseCommand):
     ) -> None:
         coordinator, chief = users["coordinator"], users["chief"]
         detective = users["detective"] if rng.random() < 0.6 else users["detective2"]
-        # Up to ten steps, spread evenly between receipt and now.
-        spacing = (timezone.now() - start) / 11
-        step = iter(start + spacing * n for n in range(1, 12))
+        # Up to fourteen steps (with the department's text), spread evenly between receipt and now.
+        spacing = (timezone.now() - start) / 15
+        step = iter(start + spacing * n for n in range(1, 16))
         if target == Status.DRAFT:
             return
         request = services.request_submit(request=request, actor=request.advocate, at=next(step))
