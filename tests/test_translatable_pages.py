@@ -23,21 +23,6 @@ WORD = re.compile(r"[A-Za-z]{2,}")
 # Not words to translate: file formats, and the names of the forms themselves.
 NOT_WORDS = re.compile(r"\b(?:PDF|CSV|SHA-256|I-918|I-914)\b")
 
-# Templates not yet wrapped (shrinks to nothing; a new template starts wrapped).
-NOT_YET_WRAPPED: set[str] = {
-    "cases/_clock_tile.html",
-    "cases/_department_block.html",
-    "cases/_forms_block.html",
-    "cases/crime_check.html",
-    "cases/designations.html",
-    "cases/detail.html",
-    "cases/helpfulness.html",
-    "cases/home.html",
-    "cases/intake_form.html",
-    "cases/request_form.html",
-    "cases/verify.html",
-}
-
 
 def _without_template_code(source: str) -> str:
     """The template's HTML with every tag and variable blanked and translated blocks removed."""
@@ -75,15 +60,9 @@ def _templates() -> list[str]:
     return sorted(str(p.relative_to(TEMPLATES)) for p in TEMPLATES.rglob("*.html"))
 
 
-@pytest.mark.parametrize("name", [n for n in _templates() if n not in NOT_YET_WRAPPED])
+@pytest.mark.parametrize("name", _templates())
 def test_every_word_on_the_page_is_wrapped_for_translation(name):
     assert untranslated_text((TEMPLATES / name).read_text()) == []
-
-
-def test_the_list_of_unwrapped_templates_only_shrinks():
-    assert set(_templates()) >= NOT_YET_WRAPPED
-    for name in NOT_YET_WRAPPED:  # a template wrapped since leaves the list
-        assert untranslated_text((TEMPLATES / name).read_text()), name
 
 
 def test_the_check_finds_bare_words():
