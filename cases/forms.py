@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from cases.lib.names import user_name
 from cases.models import CertificationRequest, CertificationWithdrawalKind
@@ -42,43 +43,43 @@ class UswdsForm(UswdsMixin, forms.Form):
 
 class NoteForm(UswdsForm):
     note = forms.CharField(
-        label="Note (optional)", required=False, max_length=TEXT_LIMIT, widget=forms.Textarea
+        label=_("Note (optional)"), required=False, max_length=TEXT_LIMIT, widget=forms.Textarea
     )
 
 
 class RequiredNoteForm(UswdsForm):
     note = forms.CharField(
-        label="What needs more review", max_length=TEXT_LIMIT, widget=forms.Textarea
+        label=_("What needs more review"), max_length=TEXT_LIMIT, widget=forms.Textarea
     )
 
 
 class ReasonForm(UswdsForm):
-    reason = forms.CharField(label="Reason", max_length=TEXT_LIMIT, widget=forms.Textarea)
+    reason = forms.CharField(label=_("Reason"), max_length=TEXT_LIMIT, widget=forms.Textarea)
 
 
 class WithdrawCertificationForm(UswdsForm):
     """8 CFR 214.14(h)(2)(i)(A): withdraw the certification, or disavow its contents."""
 
     kind = forms.ChoiceField(
-        label="Withdraw or disavow",
+        label=_("Withdraw or disavow"),
         choices=CertificationWithdrawalKind.choices,
         required=False,
         initial=CertificationWithdrawalKind.WITHDRAW,
     )
-    reason = forms.CharField(label="Reason", max_length=TEXT_LIMIT, widget=forms.Textarea)
+    reason = forms.CharField(label=_("Reason"), max_length=TEXT_LIMIT, widget=forms.Textarea)
     receipt_number = forms.CharField(
-        label="USCIS receipt number of the petition (if known)", required=False, max_length=20
+        label=_("USCIS receipt number of the petition (if known)"), required=False, max_length=20
     )
 
 
 class OptionalReasonForm(UswdsForm):
     reason = forms.CharField(
-        label="Reason (optional)", required=False, max_length=TEXT_LIMIT, widget=forms.Textarea
+        label=_("Reason (optional)"), required=False, max_length=TEXT_LIMIT, widget=forms.Textarea
     )
 
 
 class TextForm(UswdsForm):
-    text = forms.CharField(label="Text", max_length=TEXT_LIMIT, widget=forms.Textarea)
+    text = forms.CharField(label=_("Text"), max_length=TEXT_LIMIT, widget=forms.Textarea)
 
 
 def decline_choices() -> list[tuple[str, str]]:
@@ -91,12 +92,12 @@ class DeclineForm(UswdsForm):
     # Starts empty: the reason is cited in the denial letter (c. 258F s. 3(ii)), so it must be
     # chosen, never defaulted to the first criterion.
     reason = forms.ChoiceField(
-        label="Policy reason (c. 258F s. 3(ii))",
+        label=_("Policy reason (c. 258F s. 3(ii))"),
         choices=decline_choices,
         error_messages={"required": "Choose the reason from the department's policy."},
     )
     note = forms.CharField(
-        label="Explanation for the letter",
+        label=_("Explanation for the letter"),
         required=False,
         max_length=TEXT_LIMIT,
         widget=forms.Textarea,
@@ -105,15 +106,15 @@ class DeclineForm(UswdsForm):
 
 class DelayNoticeForm(UswdsForm):
     reason = forms.CharField(
-        label="Reason for the delay (outside the department's control)",
+        label=_("Reason for the delay (outside the department's control)"),
         max_length=TEXT_LIMIT,
         widget=forms.Textarea,
     )
     process = forms.CharField(
-        label="Process the department will follow", max_length=TEXT_LIMIT, widget=forms.Textarea
+        label=_("Process the department will follow"), max_length=TEXT_LIMIT, widget=forms.Textarea
     )
     projected_date = forms.DateField(
-        label="Projected date of the answer", widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Projected date of the answer"), widget=forms.DateInput(attrs={"type": "date"})
     )
 
     def clean_projected_date(self):
@@ -205,11 +206,11 @@ class RequestForm(UswdsMixin, forms.ModelForm):
     """The advocate's sections of the request (Part 1 and the incident as they know it)."""
 
     a_number = forms.CharField(
-        label="A-Number (if any)", required=False, max_length=20, help_text="e.g. A-123456789"
+        label=_("A-Number (if any)"), required=False, max_length=20, help_text=_("e.g. A-123456789")
     )
     additional_incident_dates = forms.CharField(
-        label="Other dates of the criminal activity (optional)",
-        help_text="mm/dd/yyyy, separated by commas",
+        label=_("Other dates of the criminal activity (optional)"),
+        help_text=_("mm/dd/yyyy, separated by commas"),
         required=False,
         max_length=200,
     )
@@ -318,8 +319,8 @@ def _us_date(iso: str) -> str:
 
 
 class DocumentForm(UswdsForm):
-    kind = forms.ChoiceField(label="What is it")
-    file = forms.FileField(label="File (PDF, JPEG or PNG)")
+    kind = forms.ChoiceField(label=_("What is it"))
+    file = forms.FileField(label=_("File (PDF, JPEG or PNG)"))
 
     def __init__(self, *args: object, kinds: list[tuple[str, str]], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -327,12 +328,12 @@ class DocumentForm(UswdsForm):
 
 
 class FamilyMemberForm(UswdsForm):
-    family_name = forms.CharField(label="Family name", max_length=100)
-    given_name = forms.CharField(label="Given name", max_length=100)
-    middle_name = forms.CharField(label="Middle name", max_length=100, required=False)
-    relationship = forms.CharField(label="Relationship to the victim", max_length=100)
+    family_name = forms.CharField(label=_("Family name"), max_length=100)
+    given_name = forms.CharField(label=_("Given name"), max_length=100)
+    middle_name = forms.CharField(label=_("Middle name"), max_length=100, required=False)
+    relationship = forms.CharField(label=_("Relationship to the victim"), max_length=100)
     involvement = forms.CharField(
-        label="Involvement in the criminal activity",
+        label=_("Involvement in the criminal activity"),
         max_length=TEXT_LIMIT,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
@@ -350,36 +351,44 @@ class HelpfulnessForm(UswdsForm):
     """Part 4 (helpfulness) and Part 5 item 1, as the form asks them."""
 
     possesses_information = forms.ChoiceField(
-        label="Part 4, item 1. The victim possesses information concerning the criminal activity",
+        label=_(
+            "Part 4, item 1. The victim possesses information concerning the criminal activity"
+        ),
         choices=YES_NO,
         widget=forms.RadioSelect,
     )
     has_been_helpful = forms.ChoiceField(
-        label="Part 4, item 2. The victim has been, is being, or is likely to be helpful in the "
-        "investigation and/or prosecution",
+        label=_(
+            "Part 4, item 2. The victim has been, is being, or is likely to be helpful in the "
+            "investigation and/or prosecution"
+        ),
         choices=YES_NO,
         widget=forms.RadioSelect,
     )
     has_not_refused = forms.ChoiceField(
-        label="Part 4, item 3. Since the start of cooperation, the victim has not refused or "
-        "failed to provide information and assistance reasonably requested",
+        label=_(
+            "Part 4, item 3. Since the start of cooperation, the victim has not refused or "
+            "failed to provide information and assistance reasonably requested"
+        ),
         choices=YES_NO,
         widget=forms.RadioSelect,
     )
     helpfulness_other = forms.CharField(
-        label="Part 4, item 4. Other (optional)",
+        label=_("Part 4, item 4. Other (optional)"),
         required=False,
         max_length=TEXT_LIMIT,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     helpfulness_explanation = forms.CharField(
-        label="Part 4, item 5. Explain the victim's helpfulness (what, when, how)",
+        label=_("Part 4, item 5. Explain the victim's helpfulness (what, when, how)"),
         max_length=TEXT_LIMIT,
         widget=forms.Textarea,
     )
     family_members_implicated = forms.ChoiceField(
-        label="Part 5, item 1. Are any of the victim's family members believed to have been "
-        "involved in the criminal activity?",
+        label=_(
+            "Part 5, item 1. Are any of the victim's family members believed to have been "
+            "involved in the criminal activity?"
+        ),
         choices=YES_NO,
         widget=forms.RadioSelect,
     )
@@ -390,20 +399,24 @@ class CooperationForm(UswdsForm):
     reasonable request, or the exception that applies, and its explanation."""
 
     cooperation = forms.ChoiceField(
-        label="Part 4, item 1. Cooperation with any reasonable request for assistance",
+        label=_("Part 4, item 1. Cooperation with any reasonable request for assistance"),
         choices=Cooperation.choices,
         widget=forms.RadioSelect,
-        help_text="Choose an exception only if the victim did not cooperate because of it.",
+        help_text=_("Choose an exception only if the victim did not cooperate because of it."),
     )
     cooperation_explanation = forms.CharField(
-        label="Part 4, item 2. Explain the victim's cooperation (what was asked, what the "
-        "victim did), or why the exception applies",
+        label=_(
+            "Part 4, item 2. Explain the victim's cooperation (what was asked, what the "
+            "victim did), or why the exception applies"
+        ),
         max_length=TEXT_LIMIT,
         widget=forms.Textarea,
     )
     family_members_implicated = forms.ChoiceField(
-        label="Part 5, item 1. Are any of the victim's family members believed to have been "
-        "involved in the trafficking?",
+        label=_(
+            "Part 5, item 1. Are any of the victim's family members believed to have been "
+            "involved in the trafficking?"
+        ),
         choices=YES_NO,
         widget=forms.RadioSelect,
     )
@@ -422,21 +435,21 @@ class CrimeCheckForm(UswdsForm):
     """The coordinator's Part 3 work."""
 
     categories = forms.MultipleChoiceField(
-        label="Part 3, item 1. Qualifying criminal activity (tick all that apply)",
+        label=_("Part 3, item 1. Qualifying criminal activity (tick all that apply)"),
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     statutes = forms.MultipleChoiceField(
-        label="Cited Massachusetts statutes", required=False, widget=forms.CheckboxSelectMultiple
+        label=_("Cited Massachusetts statutes"), required=False, widget=forms.CheckboxSelectMultiple
     )
     other_statute_citations = forms.CharField(
-        label="Part 3, item 3. Other statutory citations (optional)",
+        label=_("Part 3, item 3. Other statutory citations (optional)"),
         required=False,
         max_length=TEXT_LIMIT,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     case_status = forms.ChoiceField(
-        label="Part 2, item 7. Case status",
+        label=_("Part 2, item 7. Case status"),
         choices=[
             ("", "Choose"),
             ("ongoing", "On-going"),
@@ -445,28 +458,32 @@ class CrimeCheckForm(UswdsForm):
         ],
         required=False,
     )
-    case_status_other = forms.CharField(label="Other case status", required=False, max_length=200)
+    case_status_other = forms.CharField(
+        label=_("Other case status"), required=False, max_length=200
+    )
     fbi_or_sid_number = forms.CharField(
-        label="Part 2, item 10. FBI or SID number (if any)", required=False, max_length=50
+        label=_("Part 2, item 10. FBI or SID number (if any)"), required=False, max_length=50
     )
     occurred_in_us = forms.ChoiceField(
-        label="Part 3, item 4.a. Did the criminal activity occur in the United States?",
+        label=_("Part 3, item 4.a. Did the criminal activity occur in the United States?"),
         choices=[("", "Choose"), *YES_NO],
         required=False,
     )
     occurred_in_us_explanation = forms.CharField(
-        label="Part 3, item 4.b. Where", required=False, max_length=TEXT_LIMIT
+        label=_("Part 3, item 4.b. Where"), required=False, max_length=TEXT_LIMIT
     )
     extraterritorial = forms.ChoiceField(
-        label="Part 3, item 5.a. Did it violate a federal extraterritorial-jurisdiction statute?",
+        label=_(
+            "Part 3, item 5.a. Did it violate a federal extraterritorial-jurisdiction statute?"
+        ),
         choices=[("", "Choose"), *YES_NO],
         required=False,
     )
     extraterritorial_citation = forms.CharField(
-        label="Part 3, item 5.b. Citation", required=False, max_length=300
+        label=_("Part 3, item 5.b. Citation"), required=False, max_length=300
     )
     crime_check_note = forms.CharField(
-        label="Internal note on the check (optional)",
+        label=_("Internal note on the check (optional)"),
         required=False,
         max_length=TEXT_LIMIT,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -492,7 +509,7 @@ class CrimeCheckForm(UswdsForm):
 
 
 class AssignForm(UswdsForm):
-    detective = forms.ChoiceField(label="Detective")
+    detective = forms.ChoiceField(label=_("Detective"))
 
     def __init__(self, *args: object, detectives: list, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
@@ -503,7 +520,7 @@ class AssignForm(UswdsForm):
 
 class QuestionForm(UswdsForm):
     text = forms.CharField(
-        label="Your question for the coordinator",
+        label=_("Your question for the coordinator"),
         max_length=TEXT_LIMIT,
         widget=forms.Textarea(attrs={"rows": 3}),
     )

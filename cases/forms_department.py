@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
 
 from cases.forms import TEXT_LIMIT, DateInput, UswdsForm
 from cases.lib.names import user_name
@@ -23,25 +24,25 @@ class DesignationForm(UswdsForm):
     """8 CFR 214.14(a)(3): a supervisor the head designates in writing."""
 
     user = AccountChoiceField(
-        label="Account of the designee",
+        label=_("Account of the designee"),
         queryset=get_user_model().objects.none(),
-        empty_label="Choose an account",
+        empty_label=_("Choose an account"),
     )
-    family_name = forms.CharField(label="Family name (Part 2, Item 2.a)", max_length=100)
-    given_name = forms.CharField(label="Given name (Part 2, Item 2.b)", max_length=100)
-    middle_name = forms.CharField(label="Middle name", max_length=100, required=False)
+    family_name = forms.CharField(label=_("Family name (Part 2, Item 2.a)"), max_length=100)
+    given_name = forms.CharField(label=_("Given name (Part 2, Item 2.b)"), max_length=100)
+    middle_name = forms.CharField(label=_("Middle name"), max_length=100, required=False)
     title = forms.CharField(
-        label="Supervisory title and division (Part 2, Item 3)",
+        label=_("Supervisory title and division (Part 2, Item 3)"),
         max_length=200,
-        help_text="e.g. Lieutenant, Family Services Unit",
+        help_text=_("e.g. Lieutenant, Family Services Unit"),
     )
-    designated_on = forms.DateField(label="Effective from", widget=DateInput())
+    designated_on = forms.DateField(label=_("Effective from"), widget=DateInput())
     expires_on = forms.DateField(
-        label="Effective until (optional)", required=False, widget=DateInput()
+        label=_("Effective until (optional)"), required=False, widget=DateInput()
     )
-    document = forms.FileField(label="Written designation, signed (PDF, JPEG or PNG)")
+    document = forms.FileField(label=_("Written designation, signed (PDF, JPEG or PNG)"))
     note = forms.CharField(
-        label="Note (optional)", required=False, max_length=TEXT_LIMIT, widget=forms.Textarea
+        label=_("Note (optional)"), required=False, max_length=TEXT_LIMIT, widget=forms.Textarea
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -59,19 +60,19 @@ class HeadAppointForm(UswdsForm):
     prefix = "head"  # shares the page with the designation form
 
     user = AccountChoiceField(
-        label="Account of the new head",
+        label=_("Account of the new head"),
         queryset=get_user_model().objects.none(),
-        empty_label="Choose an account",
+        empty_label=_("Choose an account"),
     )
-    family_name = forms.CharField(label="Family name (Part 2, Item 4.a)", max_length=100)
-    given_name = forms.CharField(label="Given name (Part 2, Item 4.b)", max_length=100)
+    family_name = forms.CharField(label=_("Family name (Part 2, Item 4.a)"), max_length=100)
+    given_name = forms.CharField(label=_("Given name (Part 2, Item 4.b)"), max_length=100)
     middle_name = forms.CharField(
-        label="Middle name (Part 2, Item 4.c)", max_length=100, required=False
+        label=_("Middle name (Part 2, Item 4.c)"), max_length=100, required=False
     )
-    title = forms.CharField(label="Title", max_length=200, help_text="e.g. Chief of Police")
-    effective_on = forms.DateField(label="Takes office on", widget=DateInput())
+    title = forms.CharField(label=_("Title"), max_length=200, help_text=_("e.g. Chief of Police"))
+    effective_on = forms.DateField(label=_("Takes office on"), widget=DateInput())
     note = forms.CharField(
-        label="Note (optional)", required=False, max_length=TEXT_LIMIT, widget=forms.Textarea
+        label=_("Note (optional)"), required=False, max_length=TEXT_LIMIT, widget=forms.Textarea
     )
 
     def __init__(self, *args: Any, exclude: Any = None, **kwargs: Any) -> None:
@@ -85,30 +86,32 @@ class HeadAppointForm(UswdsForm):
 
 
 class RevokeForm(UswdsForm):
-    revoked_on = forms.DateField(label="Revoked from", widget=DateInput())
+    revoked_on = forms.DateField(label=_("Revoked from"), widget=DateInput())
     reason = forms.CharField(
-        label="Reason (optional)", required=False, max_length=TEXT_LIMIT, widget=forms.Textarea
+        label=_("Reason (optional)"), required=False, max_length=TEXT_LIMIT, widget=forms.Textarea
     )
 
 
 class AuthorisedOnForm(UswdsForm):
-    on = forms.DateField(label="Who could sign on", widget=DateInput())
+    on = forms.DateField(label=_("Who could sign on"), widget=DateInput())
 
 
 class PolicyAdoptForm(UswdsForm):
     """A new version of the written policy (c. 258F s. 2)."""
 
-    title = forms.CharField(label="Title", max_length=200)
-    effective_on = forms.DateField(label="In force from", widget=DateInput())
+    title = forms.CharField(label=_("Title"), max_length=200)
+    effective_on = forms.DateField(label=_("In force from"), widget=DateInput())
     preamble = forms.CharField(
-        label="Introduction", required=False, max_length=TEXT_LIMIT, widget=forms.Textarea
+        label=_("Introduction"), required=False, max_length=TEXT_LIMIT, widget=forms.Textarea
     )
     clauses = forms.CharField(
-        label="Clauses",
+        label=_("Clauses"),
         max_length=50_000,
         widget=forms.Textarea(attrs={"rows": 14}),
-        help_text="One block per clause, separated by an empty line: “1. Heading” on the first "
-        "line (optionally “1. [code] Heading”), the clause's text below. A denial cites one.",
+        help_text=_(
+            "One block per clause, separated by an empty line: “1. Heading” on the first "
+            "line (optionally “1. [code] Heading”), the clause's text below. A denial cites one."
+        ),
     )
 
 
@@ -116,50 +119,52 @@ class IntakeForm(UswdsForm):
     """A request received by mail, e-mail, fax, in person or without an account (c. 258F s. 3)."""
 
     channel = forms.ChoiceField(
-        label="How the request was received",
+        label=_("How the request was received"),
         choices=[("", "Choose a channel")] + [c for c in Channel.choices if c[0] != Channel.PORTAL],
     )
-    received_on = forms.DateField(label="Date the department received it", widget=DateInput())
+    received_on = forms.DateField(label=_("Date the department received it"), widget=DateInput())
     late_entry_reason = forms.CharField(
-        label="Why it is entered after that date (required if earlier than today)",
+        label=_("Why it is entered after that date (required if earlier than today)"),
         required=False,
         max_length=TEXT_LIMIT,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    requester_name = forms.CharField(label="Requester's name", max_length=200)
+    requester_name = forms.CharField(label=_("Requester's name"), max_length=200)
     requester_organization = forms.CharField(
-        label="Requester's organisation (optional)", required=False, max_length=200
+        label=_("Requester's organisation (optional)"), required=False, max_length=200
     )
     requester_address = forms.CharField(
-        label="Postal address",
+        label=_("Postal address"),
         required=False,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    requester_email = forms.EmailField(label="E-mail address", required=False, max_length=254)
-    requester_phone = forms.CharField(label="Phone", required=False, max_length=50)
-    requester_language = forms.CharField(label="Preferred language", required=False, max_length=50)
-    family_name = forms.CharField(label="Victim's family name (last name)", max_length=100)
-    given_name = forms.CharField(label="Victim's given name (first name)", max_length=100)
-    middle_name = forms.CharField(label="Victim's middle name", required=False, max_length=100)
+    requester_email = forms.EmailField(label=_("E-mail address"), required=False, max_length=254)
+    requester_phone = forms.CharField(label=_("Phone"), required=False, max_length=50)
+    requester_language = forms.CharField(
+        label=_("Preferred language"), required=False, max_length=50
+    )
+    family_name = forms.CharField(label=_("Victim's family name (last name)"), max_length=100)
+    given_name = forms.CharField(label=_("Victim's given name (first name)"), max_length=100)
+    middle_name = forms.CharField(label=_("Victim's middle name"), required=False, max_length=100)
     date_of_birth = forms.DateField(
-        label="Victim's date of birth", required=False, widget=DateInput()
+        label=_("Victim's date of birth"), required=False, widget=DateInput()
     )
-    a_number = forms.CharField(label="A-Number (if any)", required=False, max_length=20)
+    a_number = forms.CharField(label=_("A-Number (if any)"), required=False, max_length=20)
     report_number = forms.CharField(
-        label="Police report or case number", required=False, max_length=50
+        label=_("Police report or case number"), required=False, max_length=50
     )
-    incident_date = forms.DateField(label="Date of the criminal activity", widget=DateInput())
+    incident_date = forms.DateField(label=_("Date of the criminal activity"), widget=DateInput())
     criminal_activity_description = forms.CharField(
-        label="What happened (as the requester describes it)",
+        label=_("What happened (as the requester describes it)"),
         required=False,
         max_length=TEXT_LIMIT,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     document_kind = forms.ChoiceField(
-        label="Scanned document: what is it", choices=Document.Kind.choices, required=False
+        label=_("Scanned document: what is it"), choices=Document.Kind.choices, required=False
     )
-    document = forms.FileField(label="Scanned document (optional)", required=False)
+    document = forms.FileField(label=_("Scanned document (optional)"), required=False)
 
     VICTIM_FIELDS = (
         "family_name",
@@ -190,7 +195,7 @@ class IntakeForm(UswdsForm):
 
 class LinkOrganizationForm(UswdsForm):
     organization = forms.ModelChoiceField(
-        label="Portal organisation", queryset=None, empty_label="Choose an organisation"
+        label=_("Portal organisation"), queryset=None, empty_label=_("Choose an organisation")
     )
 
     def __init__(self, *args: Any, organizations: Any, **kwargs: Any) -> None:
@@ -200,7 +205,7 @@ class LinkOrganizationForm(UswdsForm):
 
 class AcknowledgeForm(UswdsForm):
     codes = forms.MultipleChoiceField(
-        label="I have read each warning and still intend to certify",
+        label=_("I have read each warning and still intend to certify"),
         widget=forms.CheckboxSelectMultiple,
     )
 
@@ -239,7 +244,7 @@ class DepartmentTextForm(UswdsForm):
             field = forms.CharField(
                 label=label,
                 widget=forms.Textarea,
-                help_text="One person a line: full name | relationship | involvement",
+                help_text=_("One person a line: full name | relationship | involvement"),
             )
             initial = "\n".join(
                 " | ".join(row.get(k, "") for k in ("name", "relationship", "involvement"))

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from federal_requests.models import Agency, Entry, EntryDocument, TaskForce
 
@@ -116,18 +117,18 @@ class EntryForm(UswdsMixin, forms.ModelForm):
 
 
 class CopyForm(UswdsMixin, forms.Form):
-    copy_given_on = forms.DateField(label="Date the copy was given", widget=DateInput())
-    copy_given_by = forms.CharField(label="Given by (name and badge number)", max_length=150)
+    copy_given_on = forms.DateField(label=_("Date the copy was given"), widget=DateInput())
+    copy_given_by = forms.CharField(label=_("Given by (name and badge number)"), max_length=150)
 
 
 class DocumentForm(UswdsMixin, forms.Form):
-    kind = forms.ChoiceField(label="What is it", choices=EntryDocument.Kind.choices)
-    file = forms.FileField(label="File (PDF, JPEG or PNG)")
+    kind = forms.ChoiceField(label=_("What is it"), choices=EntryDocument.Kind.choices)
+    file = forms.FileField(label=_("File (PDF, JPEG or PNG)"))
 
 
 class TaskForceForm(UswdsMixin, forms.ModelForm):
     federal_agencies = forms.MultipleChoiceField(
-        label="Federal immigration agencies taking part",
+        label=_("Federal immigration agencies taking part"),
         choices=Agency.choices,
         widget=forms.CheckboxSelectMultiple,
         required=False,
@@ -155,7 +156,7 @@ class TaskForceForm(UswdsMixin, forms.ModelForm):
 
 class DisclosureForm(UswdsMixin, forms.Form):
     disclosure = forms.ChoiceField(
-        label="May this task force be named in the public report?",
+        label=_("May this task force be named in the public report?"),
         choices=[
             (TaskForce.Disclosure.DISCLOSE, TaskForce.Disclosure.DISCLOSE.label),
             (TaskForce.Disclosure.WITHHOLD, TaskForce.Disclosure.WITHHOLD.label),
@@ -163,7 +164,7 @@ class DisclosureForm(UswdsMixin, forms.Form):
         widget=forms.RadioSelect,
     )
     reason = forms.CharField(
-        label="Reason (internal)", required=False, max_length=5_000, widget=forms.Textarea
+        label=_("Reason (internal)"), required=False, max_length=5_000, widget=forms.Textarea
     )
 
 
@@ -171,8 +172,8 @@ DOCKET = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ./#-]{0,49}$")
 
 
 class SubmissionForm(UswdsMixin, forms.Form):
-    submitted_on = forms.DateField(label="Date sent to the Mayor", widget=DateInput())
-    docket_number = forms.CharField(label="City Council docket number", max_length=50)
+    submitted_on = forms.DateField(label=_("Date sent to the Mayor"), widget=DateInput())
+    docket_number = forms.CharField(label=_("City Council docket number"), max_length=50)
 
     def __init__(self, *args: Any, period_last_day: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

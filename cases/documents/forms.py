@@ -17,40 +17,40 @@ class InkSignatureForm(forms.Form):
     cache_fields = False
 
     signed_on = forms.DateField(
-        label="Date written in Part 6 item 2 (Date of Signature)",
+        label=_("Date written in Part 6 item 2 (Date of Signature)"),
         widget=forms.DateInput(attrs={"type": "date", "class": "usa-input"}),
     )
     signer = forms.ModelChoiceField(
-        label="Signed in ink by",
+        label=_("Signed in ink by"),
         queryset=CertifyingOfficial.objects.order_by("family_name", "given_name", "pk"),
         widget=forms.Select(attrs={"class": "usa-select"}),
     )
-    scan = forms.FileField(label="Scan of the signed pages (PDF, JPEG or PNG)")
+    scan = forms.FileField(label=_("Scan of the signed pages (PDF, JPEG or PNG)"))
 
 
 class HandoverForm(forms.Form):
     received_by = forms.CharField(
-        label="Received by (name and role)",
+        label=_("Received by (name and role)"),
         max_length=200,
         widget=forms.TextInput(attrs={"class": "usa-input"}),
     )
     received_on = forms.DateField(
-        label="Date handed over",
+        label=_("Date handed over"),
         widget=forms.DateInput(attrs={"type": "date", "class": "usa-input"}),
     )
     method = forms.ChoiceField(
-        label="How",
+        label=_("How"),
         choices=OriginalHandover.Method.choices,
         widget=forms.Select(attrs={"class": "usa-select"}),
     )
     tracking_number = forms.CharField(
-        label="Tracking number (mail or courier)",
+        label=_("Tracking number (mail or courier)"),
         required=False,
         max_length=60,
         widget=forms.TextInput(attrs={"class": "usa-input"}),
     )
     note = forms.CharField(
-        label="Note (optional)",
+        label=_("Note (optional)"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2, "class": "usa-textarea"}),
@@ -76,12 +76,12 @@ class LetterDeliveryForm(forms.Form):
 
 class VerifyForm(forms.Form):
     code = forms.CharField(
-        label="Verification code (on the case page, and in the file's properties)",
+        label=_("Verification code (on the case page, and in the file's properties)"),
         required=False,
         max_length=40,
         widget=forms.TextInput(attrs={"class": "usa-input", "autocomplete": "off"}),
     )
-    file = forms.FileField(label="Or the PDF file", required=False)
+    file = forms.FileField(label=_("Or the PDF file"), required=False)
 
     def clean_file(self) -> object:
         upload = self.cleaned_data.get("file")
