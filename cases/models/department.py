@@ -186,7 +186,7 @@ class DepartmentText(models.Model):
     number = models.CharField(max_length=10)
     content = EncryptedJSONField(default=dict, blank=True)
     how = models.CharField(max_length=10, choices=How.choices)
-    # Empty only for the text a form certified before this record existed (migration 0020).
+    # Empty only for the text a form certified before this record existed (migration 0025).
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
