@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from cases import permissions as perms
 from cases import services
@@ -34,11 +35,11 @@ def request_acknowledge_warnings(
     """Record that the official read the warnings ``codes`` (each must be a current one)."""
     locked = services.lock_request(request)
     if not perms.can_acknowledge_warnings(locked, actor):
-        raise PermissionDenied("You may not do this on this request.")
+        raise PermissionDenied(_("You may not do this on this request."))
     current = {w.code: w.message for w in certify_warnings(locked)}
     chosen = [code for code in dict.fromkeys(codes) if code in current]
     if not chosen or len(chosen) != len(set(codes)):
-        raise ValidationError({"codes": "Tick each warning you have read."})
+        raise ValidationError({"codes": _("Tick each warning you have read.")})
     locked.acknowledged_warnings = sorted({*locked.acknowledged_warnings, *chosen})
     locked.save(update_fields=["acknowledged_warnings"])
     services.record_event(

@@ -20,6 +20,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -182,7 +183,7 @@ class FormTemplateUploadForm(forms.ModelForm):
             raise ValidationError(str(exc)) from exc
         current = active_template(data["form_type"], data["edition"])
         if current is not None and current.sha256 == prepared.sha256:
-            raise ValidationError("This file is already the active template.")
+            raise ValidationError(_("This file is already the active template."))
         return data
 
 

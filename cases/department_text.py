@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cases import formmap, services
 from cases import permissions as perms
@@ -46,7 +47,8 @@ def attested_item(request: CertificationRequest, part: int, number: str) -> form
     item = formmap.find_item(edition, part, number) if edition else None
     if item is None or not item.attested:
         raise ValidationError(
-            f"{item_ref(part, number)} is not an item the department writes on this form."
+            _("%(item_ref)s is not an item the department writes on this form.")
+            % {"item_ref": item_ref(part, number)}
         )
     return item
 
@@ -60,7 +62,8 @@ def _require_writer(request: CertificationRequest, actor: User, parts: Iterable[
     for part in sorted(set(parts)):
         if not perms.can_write_department_text(request, actor, part_owner(request, part)):
             raise PermissionDenied(
-                f"You may not write the department's text of Part {part} of this request now."
+                _("You may not write the department's text of Part %(part)s of this request now.")
+                % {"part": part}
             )
 
 
@@ -112,7 +115,7 @@ def department_text_adopt(
     locked = services.lock_request(request)
     wanted = [attested_item(locked, part, number) for part, number in dict.fromkeys(items)]
     if not wanted:
-        raise ValidationError("Choose the items whose proposals the department adopts.")
+        raise ValidationError(_("Choose the items whose proposals the department adopts."))
     _require_writer(locked, actor, (i.part for i in wanted))
     current = formmap.department_values(locked)
     changed = []
@@ -125,8 +128,10 @@ def department_text_adopt(
         changed.append(item_ref(item.part, item.number))
     if not changed:
         raise ValidationError(
-            "The department's text already is the proposal of every item chosen; nothing was "
-            "changed."
+            _(
+                "The department's text already is the proposal of every item chosen; nothing was "
+                "changed."
+            )
         )
     _event(locked, actor, "adopted the proposals of", changed, at)
     return changed
@@ -151,7 +156,7 @@ def department_text_rewrite(
     current = formmap.department_values(locked)
     if current.get((part, number), None) == value:
         raise ValidationError(
-            {"value": "This already is the department's text of the item; nothing was changed."}
+            {"value": _("This already is the department's text of the item; nothing was changed.")}
         )
     _store(locked, item, value, DepartmentText.How.REWRITTEN, actor, at)
     ref = item_ref(part, number)
@@ -174,9 +179,14 @@ def clean_value(item: formmap.Item, value: Any) -> Any:
         if item.kind == "text":
             text = " ".join(text.split())
         if len(text) > TEXT_LIMIT:
-            raise ValidationError({"value": f"Keep {ref} under {TEXT_LIMIT} characters."})
+            raise ValidationError(
+                {
+                    "value": _("Keep %(ref)s under %(text_limit)s characters.")
+                    % {"ref": ref, "text_limit": TEXT_LIMIT}
+                }
+            )
         if "\x00" in text:
-            raise ValidationError({"value": "Remove the null character from the text."})
+            raise ValidationError({"value": _("Remove the null character from the text.")})
         result: Any = text
     elif item.kind == "date":
         result = _clean_date(ref, value)
@@ -184,11 +194,13 @@ def clean_value(item: formmap.Item, value: Any) -> Any:
         options = item.options or formmap.YESNO
         result = _plain(value)
         if result and result not in options:
-            raise ValidationError({"value": f"Choose one of: {', '.join(options)}."})
+            raise ValidationError(
+                {"value": _("Choose one of: %(options)s.") % {"options": ", ".join(options)}}
+            )
     elif item.kind == "checkboxes":
         boxes = [_plain(v) for v in (value or []) if _plain(v)]
         if item.options and any(b not in item.options for b in boxes):
-            raise ValidationError({"value": "Tick only the boxes the form prints."})
+            raise ValidationError({"value": _("Tick only the boxes the form prints.")})
         result = list(dict.fromkeys(boxes))
     elif item.kind == "rows":
         result = [
@@ -197,9 +209,11 @@ def clean_value(item: formmap.Item, value: Any) -> Any:
             if isinstance(row, dict) and any(_plain(v) for v in row.values())
         ]
     else:
-        raise ValidationError(f"{ref} is not written by the department.")
+        raise ValidationError(_("%(ref)s is not written by the department.") % {"ref": ref})
     if item.required and not result:
-        raise ValidationError({"value": f"{ref} is required: write the department's text."})
+        raise ValidationError(
+            {"value": _("%(ref)s is required: write the department's text.") % {"ref": ref}}
+        )
     return result
 
 
@@ -212,9 +226,11 @@ def _clean_date(ref: str, value: Any) -> str:
         try:
             value = datetime.strptime(_plain(value), "%m/%d/%Y").date()
         except ValueError:
-            raise ValidationError({"value": f"Give {ref} as mm/dd/yyyy."}) from None
+            raise ValidationError(
+                {"value": _("Give %(ref)s as mm/dd/yyyy.") % {"ref": ref}}
+            ) from None
     if value > timezone.localdate():
-        raise ValidationError({"value": f"{ref} cannot be in the future."})
+        raise ValidationError({"value": _("%(ref)s cannot be in the future.") % {"ref": ref}})
     return value.strftime("%m/%d/%Y")
 
 

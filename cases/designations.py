@@ -20,6 +20,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cases import permissions as perms
 from cases.lib.uploads import validate_upload
@@ -79,18 +80,20 @@ def _event(
 
 def _require_head(actor: User, agency: Agency) -> None:
     if not perms.can_manage_designations(actor, agency):
-        raise PermissionDenied("Only the agency head designates certifying officials.")
+        raise PermissionDenied(_("Only the agency head designates certifying officials."))
 
 
 def _check_title(title: str) -> str:
     title = (title or "").strip()
     if not title:
-        raise ValidationError({"title": "Give the designee's supervisory title."})
+        raise ValidationError({"title": _("Give the designee's supervisory title.")})
     if not any(rank in title.lower() for rank in SUPERVISORY_RANKS):
         raise ValidationError(
             {
-                "title": "Only a person in a supervisory role may be designated "
-                "(8 CFR 214.14(a)(3)): give a supervisory title, e.g. Lieutenant, Captain."
+                "title": _(
+                    "Only a person in a supervisory role may be designated "
+                    "(8 CFR 214.14(a)(3)): give a supervisory title, e.g. Lieutenant, Captain."
+                )
             }
         )
     return title[:200]
@@ -117,15 +120,15 @@ def designation_add(
     today = timezone.localdate()
     errors: dict[str, str] = {}
     if not (family_name or "").strip() or not (given_name or "").strip():
-        errors["family_name"] = "Give the designee's family and given names."
+        errors["family_name"] = _("Give the designee's family and given names.")
     if designated_on is None or designated_on < today:
-        errors["designated_on"] = "A designation takes effect today or later, never in the past."
+        errors["designated_on"] = _("A designation takes effect today or later, never in the past.")
     elif expires_on is not None and expires_on < designated_on:
-        errors["expires_on"] = "The designation cannot end before it starts."
+        errors["expires_on"] = _("The designation cannot end before it starts.")
     if not (user.is_active and perms.has_capability(user, perms.DECIDE)):
-        errors["user"] = "Choose an active account with the Chief's role (IT grants the role)."
+        errors["user"] = _("Choose an active account with the Chief's role (IT grants the role).")
     if upload is None:
-        errors["document"] = "Upload the written designation (8 CFR 214.14(a)(3))."
+        errors["document"] = _("Upload the written designation (8 CFR 214.14(a)(3)).")
     if errors:
         raise ValidationError(errors)
     assert upload is not None
@@ -136,7 +139,7 @@ def designation_add(
         if o.expires_on is None or o.expires_on >= designated_on
     ]
     if overlapping:
-        raise ValidationError({"user": "This person already holds a designation in force."})
+        raise ValidationError({"user": _("This person already holds a designation in force.")})
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)
@@ -181,11 +184,11 @@ def designation_revoke(
     today = timezone.localdate()
     revoked_on = revoked_on or today
     if official.is_agency_head:
-        raise ValidationError("The head's own designation changes only with a new head.")
+        raise ValidationError(_("The head's own designation changes only with a new head."))
     if official.revoked_on is not None:
-        raise ValidationError("This designation is already revoked.")
+        raise ValidationError(_("This designation is already revoked."))
     if revoked_on < today:
-        raise ValidationError({"revoked_on": "A revocation takes effect today or later."})
+        raise ValidationError({"revoked_on": _("A revocation takes effect today or later.")})
     official.revoked_on = max(revoked_on, official.designated_on)
     official.save(update_fields=["revoked_on"])
     _event(
@@ -227,25 +230,28 @@ def designation_appoint_head(
     )
     if actor is not None:
         if not perms.can_appoint_head(actor, agency):
-            raise PermissionDenied("Only the agency head appoints a successor.")
+            raise PermissionDenied(_("Only the agency head appoints a successor."))
     elif previous:
         raise PermissionDenied(
-            f"The agency already has a head ({previous[0]}): the head appoints the successor "
-            "on the Certifying officials page."
+            _(
+                "The agency already has a head (%(head)s): the head appoints the "
+                "successor on the Certifying officials page."
+            )
+            % {"head": previous[0]}
         )
     today = timezone.localdate()
     effective_on = effective_on or today
     errors: dict[str, str] = {}
     if not (family_name or "").strip() or not (given_name or "").strip():
-        errors["family_name"] = "Give the new head's family and given names (Part 2, Item 4)."
+        errors["family_name"] = _("Give the new head's family and given names (Part 2, Item 4).")
     if not (title or "").strip():
-        errors["title"] = "Give the new head's title, e.g. Chief of Police."
+        errors["title"] = _("Give the new head's title, e.g. Chief of Police.")
     if effective_on < today:
-        errors["effective_on"] = "A new head takes office today or later, never in the past."
+        errors["effective_on"] = _("A new head takes office today or later, never in the past.")
     if not (user.is_active and perms.has_capability(user, perms.DECIDE)):
-        errors["user"] = "Choose an active account with the Chief's role (IT grants the role)."
+        errors["user"] = _("Choose an active account with the Chief's role (IT grants the role).")
     elif any(p.user_id == user.pk for p in previous):
-        errors["user"] = "This person is already the agency head."
+        errors["user"] = _("This person is already the agency head.")
     if errors:
         raise ValidationError(errors)
     for old in previous:

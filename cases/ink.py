@@ -25,6 +25,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cases import permissions as perms
 from cases.errors import TransitionRefused
@@ -53,16 +54,19 @@ def check_ink_date(request: CertificationRequest, signed_on: date | None, *, tod
     """The date written in Part 6 item 2: required, not before the decision, not in the future."""
     if signed_on is None:
         raise ValidationError(
-            {"signed_on": "Give the date the certifying official wrote in Part 6 item 2."}
+            {"signed_on": _("Give the date the certifying official wrote in Part 6 item 2.")}
         )
     if signed_on > today:
-        raise ValidationError({"signed_on": "The ink date cannot be in the future."})
+        raise ValidationError({"signed_on": _("The ink date cannot be in the future.")})
     decided = timezone.localdate(request.decided_at) if request.decided_at else None
     if decided is not None and signed_on < decided:
         raise ValidationError(
             {
-                "signed_on": f"The ink date cannot be before the decision of {decided:%m/%d/%Y}: "
-                "the form was issued for signing that day."
+                "signed_on": _(
+                    "The ink date cannot be before the decision of %(decided)s: the form "
+                    "was issued for signing that day."
+                )
+                % {"decided": format(decided, "%m/%d/%Y")}
             }
         )
     return signed_on
@@ -72,12 +76,15 @@ def check_signer(request: CertificationRequest, signer: CertifyingOfficial | Non
     """Only the certifying official who decided may sign (8 CFR 214.14(a)(3))."""
     if signer is None or signer.pk != request.certifying_official_id:
         official = request.certifying_official
-        name = f"{official.given_name} {official.family_name}" if official else "nobody"
+        name = f"{official.given_name} {official.family_name}" if official else _("nobody")
         raise ValidationError(
             {
-                "signer": f"The form must be signed in ink by the certifying official who decided "
-                f"({name}). If someone else signed, the form is not valid: print it again for "
-                "the deciding official."
+                "signer": _(
+                    "The form must be signed in ink by the certifying official who decided "
+                    "(%(name)s). If someone else signed, the form is not valid: print it "
+                    "again for the deciding official."
+                )
+                % {"name": name}
             }
         )
 
@@ -96,14 +103,17 @@ def request_record_ink_signature(
     """Awaiting ink -> certified: the ink date, the signer and the scan, recorded together."""
     at = at or timezone.now()
     if scan is None:
-        raise ValidationError({"scan": "Upload the scan of the pages signed in ink."})
+        raise ValidationError({"scan": _("Upload the scan of the pages signed in ink.")})
 
     def record(locked: CertificationRequest) -> dict[str, Any]:
         check_ink_date(locked, signed_on, today=timezone.localdate(at))
         check_signer(locked, signer)
         form = IssuedForm.objects.current_for(locked)
         if form is None:
-            raise TransitionRefused(f"{locked.reference} has no issued form. Nothing was changed.")
+            raise TransitionRefused(
+                _("%(reference)s has no issued form. Nothing was changed.")
+                % {"reference": locked.reference}
+            )
         content_type = validate_upload(scan)
         scan.seek(0)
         raw = scan.read()
@@ -158,14 +168,20 @@ def request_record_handover(
     locked = lock_request(request)
     if locked.status != Status.CERTIFIED:
         raise TransitionRefused(
-            f"{locked.reference} is “{locked.get_status_display()}”: the original can be handed "
-            "over once its ink signature is recorded. Nothing was changed."
+            _(
+                "%(reference)s is “%(status)s”: the original can be handed over once "
+                "its ink signature is recorded. Nothing was changed."
+            )
+            % {"reference": locked.reference, "status": locked.get_status_display()}
         )
     if not perms.can_record_ink_original(locked, actor):
-        raise PermissionDenied("You may not do this on this request.")
+        raise PermissionDenied(_("You may not do this on this request."))
     form = IssuedForm.objects.current_for(locked)
     if form is None:
-        raise TransitionRefused(f"{locked.reference} has no issued form. Nothing was changed.")
+        raise TransitionRefused(
+            _("%(reference)s has no issued form. Nothing was changed.")
+            % {"reference": locked.reference}
+        )
     handover = OriginalHandover(
         issued_form=form,
         received_by=(received_by or "").strip(),
@@ -177,16 +193,16 @@ def request_record_handover(
     )
     handover.full_clean()
     if received_on > timezone.localdate():
-        raise ValidationError({"received_on": "The hand-over date cannot be in the future."})
+        raise ValidationError({"received_on": _("The hand-over date cannot be in the future.")})
     signed_on = locked.signed_on or form.signed_on
     if signed_on is not None and received_on < signed_on:
         raise ValidationError(
-            {"received_on": "The original cannot be handed over before it was signed in ink."}
+            {"received_on": _("The original cannot be handed over before it was signed in ink.")}
         )
     if handover.mailed and not handover.tracking_number:
-        raise ValidationError({"tracking_number": "Give the tracking number of the mailing."})
+        raise ValidationError({"tracking_number": _("Give the tracking number of the mailing.")})
     handover.save()
-    how = handover.get_method_display()
+    how = str(handover.get_method_display())
     if handover.tracking_number:
         how += f", tracking {handover.tracking_number}"
     record_event(

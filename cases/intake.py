@@ -21,6 +21,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm
 
 from cases import permissions as perms
@@ -69,25 +70,25 @@ def _check_intake(
 ) -> None:
     errors: dict[str, str] = {}
     if channel not in OUTSIDE_CHANNELS:
-        errors["channel"] = "Choose how the request was received."
+        errors["channel"] = _("Choose how the request was received.")
     if received_on is None:
-        errors["received_on"] = "Give the day the department received the request."
+        errors["received_on"] = _("Give the day the department received the request.")
     elif received_on > today:
-        errors["received_on"] = "The day received cannot be in the future."
+        errors["received_on"] = _("The day received cannot be in the future.")
     elif received_on < today and not late_entry_reason.strip():
-        errors["late_entry_reason"] = (
+        errors["late_entry_reason"] = _(
             "Say why the request is entered after the day it was received."
         )
     if not requester.get("requester_name", "").strip():
-        errors["requester_name"] = "Give the requester's name."
+        errors["requester_name"] = _("Give the requester's name.")
     email = requester.get("requester_email", "").strip()
     if email:
         try:
             validate_email(email)
         except ValidationError:
-            errors["requester_email"] = "Enter a valid e-mail address."
+            errors["requester_email"] = _("Enter a valid e-mail address.")
     if not (requester.get("requester_address", "").strip() or email):
-        errors["requester_address"] = "Give a postal or e-mail address for the letters."
+        errors["requester_address"] = _("Give a postal or e-mail address for the letters.")
     if errors:
         raise ValidationError(errors)
 
@@ -107,12 +108,16 @@ def intake_record(
 ) -> CertificationRequest:
     """Record a request received from outside the portal; its clock starts on ``received_on``."""
     if not perms.can_record_intake(actor):
-        raise PermissionDenied("Only the coordinator records requests received by other channels.")
+        raise PermissionDenied(
+            _("Only the coordinator records requests received by other channels.")
+        )
     at = at or timezone.now()
     today = timezone.localdate(at)
     unknown = set(requester) - set(REQUESTER_FIELDS)
     if unknown:
-        raise ValidationError(f"Unknown requester fields: {', '.join(sorted(unknown))}")
+        raise ValidationError(
+            _("Unknown requester fields: %(unknown)s") % {"unknown": ", ".join(sorted(unknown))}
+        )
     _check_intake(channel, received_on, late_entry_reason, requester, today)
     request = CertificationRequest(
         agency=agency,
@@ -125,7 +130,7 @@ def intake_record(
     services.apply_values(request, values, services.ADVOCATE_FIELDS)
     if not request.has_required_submission_fields():
         raise ValidationError(
-            {"family_name": "Give the victim's family and given names and the incident date."}
+            {"family_name": _("Give the victim's family and given names and the incident date.")}
         )
     request.due_on = due_date(request)
     request.reference = services.next_reference(agency, request.form_type, today.year)
@@ -168,7 +173,7 @@ def intake_link_organization(
     """Give a portal organisation the request (its advocates see and answer it from now on)."""
     locked = services.lock_request(request)
     if not perms.can_link_organization(locked, actor):
-        raise PermissionDenied("You may not do this on this request.")
+        raise PermissionDenied(_("You may not do this on this request."))
     locked.organization = organization
     locked.save(update_fields=["organization"])
     assign_perm("view_certificationrequest", organization.group, locked)

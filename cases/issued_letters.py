@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cases import permissions as perms
 from cases.audit import append_event
@@ -122,16 +123,16 @@ def record_delivery(
     """How and when a letter reached its addressee (e-mail, mail or by hand)."""
     request = CertificationRequest.objects.select_for_update().get(pk=letter.request_id)
     if not perms.can_record_letter_delivery(request, actor):
-        raise PermissionDenied("You may not do this on this request.")
+        raise PermissionDenied(_("You may not do this on this request."))
     if method not in LetterDelivery.Method.values:
-        raise ValidationError({"method": "Choose e-mail, mail or by hand."})
+        raise ValidationError({"method": _("Choose e-mail, mail or by hand.")})
     recipient = (recipient or "").strip()
     if not recipient:
-        raise ValidationError({"recipient": "Say to whom the letter was delivered."})
+        raise ValidationError({"recipient": _("Say to whom the letter was delivered.")})
     if delivered_on is None or delivered_on > timezone.localdate():
-        raise ValidationError({"delivered_on": "The delivery date cannot be in the future."})
+        raise ValidationError({"delivered_on": _("The delivery date cannot be in the future.")})
     if delivered_on < letter.dated:
-        raise ValidationError({"delivered_on": "The letter was delivered before it was dated?"})
+        raise ValidationError({"delivered_on": _("The letter was delivered before it was dated?")})
     delivery = LetterDelivery.objects.create(
         letter=letter,
         method=method,

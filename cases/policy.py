@@ -17,6 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from cases import permissions as perms
 from cases.lib.names import user_name
@@ -48,7 +49,7 @@ def decline_options(agency: Agency | None, day: date | None = None) -> list[tupl
     """
     policy = policy_in_force(agency, day) if agency is not None else None
     if policy is None:
-        return list(DeclineReason.choices)
+        return [(value, str(label)) for value, label in DeclineReason.choices]
     return [
         (c.code, f"{c.number}. {c.heading}")
         for c in policy.clauses.filter(is_decline_reason=True).order_by("pk")
@@ -62,14 +63,16 @@ def resolve_decline_reason(
     policy = policy_in_force(agency, day)
     if policy is None:
         if code not in DeclineReason.values:
-            raise ValidationError({"reason": "Choose a reason from the department's policy."})
+            raise ValidationError({"reason": _("Choose a reason from the department's policy.")})
         return None, None
     clause = policy.clauses.filter(code=code, is_decline_reason=True).first()
     if clause is None:
         raise ValidationError(
             {
-                "reason": f"Choose a clause of the policy in force ({policy.title}, "
-                f"version {policy.number})."
+                "reason": _(
+                    "Choose a clause of the policy in force (%(title)s, version %(number)s)."
+                )
+                % {"title": policy.title, "number": policy.number}
             }
         )
     return policy, clause
@@ -118,11 +121,14 @@ def parse_clauses(text: str) -> list[dict[str, str]]:
     clauses: list[dict[str, str]] = []
     blocks = [b.strip() for b in re.split(r"\n\s*\n", (text or "").replace("\r\n", "\n"))]
     for block in [b for b in blocks if b]:
-        first, _, rest = block.partition("\n")
+        first, _unused, rest = block.partition("\n")
         match = _CLAUSE_START.match(first)
         if match is None:
             raise ValidationError(
-                {"clauses": f"Each clause starts with its number (“1. Heading”): {first[:60]!r}"}
+                {
+                    "clauses": _("Each clause starts with its number (“1. Heading”): %(line)s")
+                    % {"line": repr(first[:60])}
+                }
             )
         number, code, heading = match.groups()
         clauses.append(
@@ -134,7 +140,7 @@ def parse_clauses(text: str) -> list[dict[str, str]]:
             }
         )
     if not clauses:
-        raise ValidationError({"clauses": "A policy needs at least one clause."})
+        raise ValidationError({"clauses": _("A policy needs at least one clause.")})
     return clauses
 
 
@@ -151,24 +157,27 @@ def policy_adopt(
 ) -> PolicyVersion:
     """A new version, in force from ``effective_on``; earlier versions stay as they were."""
     if not perms.can_adopt_policy(actor, agency):
-        raise PermissionDenied("Only the agency head adopts the department's written policy.")
+        raise PermissionDenied(_("Only the agency head adopts the department's written policy."))
     title = (title or "").strip()
     if not title:
-        raise ValidationError({"title": "Give the policy a title."})
+        raise ValidationError({"title": _("Give the policy a title.")})
     if effective_on is None:
-        raise ValidationError({"effective_on": "Give the date the version takes effect."})
+        raise ValidationError({"effective_on": _("Give the date the version takes effect.")})
     latest = PolicyVersion.objects.filter(agency=agency).order_by("-effective_on").first()
     if latest is not None and effective_on <= latest.effective_on:
         raise ValidationError(
             {
-                "effective_on": "A new version takes effect after the latest one "
-                f"({latest.effective_on:%m/%d/%Y}): the history is not rewritten."
+                "effective_on": _(
+                    "A new version takes effect after the latest one (%(effective_on)s): "
+                    "the history is not rewritten."
+                )
+                % {"effective_on": format(latest.effective_on, "%m/%d/%Y")}
             }
         )
     codes = [c["code"] for c in clauses]
     numbers = [c["number"] for c in clauses]
     if len(set(codes)) != len(codes) or len(set(numbers)) != len(numbers):
-        raise ValidationError({"clauses": "Each clause needs its own number and code."})
+        raise ValidationError({"clauses": _("Each clause needs its own number and code.")})
     number = (latest.number + 1) if latest is not None else 1
     try:
         with transaction.atomic():
@@ -183,7 +192,7 @@ def policy_adopt(
                 is_sample=is_sample,
             )
     except IntegrityError as exc:
-        raise ValidationError({"effective_on": "Another version was adopted at once."}) from exc
+        raise ValidationError({"effective_on": _("Another version was adopted at once.")}) from exc
     PolicyClause.objects.bulk_create(
         [
             PolicyClause(

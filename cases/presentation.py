@@ -9,18 +9,20 @@ from typing import Any
 from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from cases import clocks
 from cases.clocks import ClockState
 from cases.models import CertificationRequest, Status
 
 PROGRESS = [
-    (Status.RECEIVED, "Received"),
-    (Status.CRIME_CHECK, "Crime check"),
-    (Status.HELPFULNESS_REVIEW, "Helpfulness review"),
-    (Status.CHIEF_DECISION, "Chief decision"),
-    (Status.AWAITING_INK, "Ink signature"),
-    ("answered", "Answered"),
+    (Status.RECEIVED, gettext_lazy("Received")),
+    (Status.CRIME_CHECK, gettext_lazy("Crime check")),
+    (Status.HELPFULNESS_REVIEW, gettext_lazy("Helpfulness review")),
+    (Status.CHIEF_DECISION, gettext_lazy("Chief decision")),
+    (Status.AWAITING_INK, gettext_lazy("Ink signature")),
+    ("answered", gettext_lazy("Answered")),
 ]
 
 
@@ -49,11 +51,13 @@ def clock_for(request: CertificationRequest, now: datetime) -> Badge:
     clock = clocks.clock(request, now=now)
     days = clock.days_left
     if clock.state == ClockState.OVERDUE:
-        label = f"Overdue by {-days} day{'s' if days != -1 else ''}"
+        label = ngettext("Overdue by %(days)s day", "Overdue by %(days)s days", -days) % {
+            "days": -days
+        }
     elif clock.state in (ClockState.ON_TIME, ClockState.DUE_SOON):
-        label = f"Due in {days} day{'s' if days != 1 else ''}"
+        label = ngettext("Due in %(days)s day", "Due in %(days)s days", days) % {"days": days}
     elif clock.state == ClockState.NOT_STARTED:
-        label = "Not submitted"
+        label = _("Not submitted")
     else:
         label = clock.label
     return Badge(TONES[clock.state], label, clock.due_on, clock.delay_text, clock.deadline_on)
@@ -96,12 +100,12 @@ def progress_for(request: CertificationRequest) -> list[dict]:
 
 # Who holds the request in each state, for the message after a step.
 HOLDER = {
-    Status.DRAFT: "is a draft with the advocate",
-    Status.RECEIVED: "is with the coordinator",
-    Status.CRIME_CHECK: "is with the coordinator for the qualifying-crime check",
-    Status.CHIEF_DECISION: "is with the Chief for the decision",
-    Status.INFO_REQUESTED: "waits for the advocate's answer",
-    Status.AWAITING_INK: "waits for the Chief's ink signature",
+    Status.DRAFT: gettext_lazy("is a draft with the advocate"),
+    Status.RECEIVED: gettext_lazy("is with the coordinator"),
+    Status.CRIME_CHECK: gettext_lazy("is with the coordinator for the qualifying-crime check"),
+    Status.CHIEF_DECISION: gettext_lazy("is with the Chief for the decision"),
+    Status.INFO_REQUESTED: gettext_lazy("waits for the advocate's answer"),
+    Status.AWAITING_INK: gettext_lazy("waits for the Chief's ink signature"),
 }
 
 
@@ -114,28 +118,61 @@ def step_message(request: CertificationRequest, label: str) -> str:
     if status == Status.HELPFULNESS_REVIEW:
         detective = request.assigned_detective
         name = (detective.get_full_name() or detective.get_username()) if detective else ""
-        where = f"is with detective {name} for the helpfulness review" if name else ""
-        where = where or "is in the helpfulness review"
+        where = (
+            _("is with detective %(name)s for the helpfulness review") % {"name": name}
+            if name
+            else ""
+        )
+        where = where or _("is in the helpfulness review")
     elif status == Status.CERTIFIED:
-        where = "is certified"
+        where = _("is certified")
         last_day = clocks.valid_until(request.form_type, request.signed_on)
         if last_day:
-            where += f"; the signed form can be filed with USCIS until {last_day:%m/%d/%Y}"
-        return f"{label}: done. {ref} {where}."
+            where += _("; the signed form can be filed with USCIS until %(last_day)s") % {
+                "last_day": format(last_day, "%m/%d/%Y")
+            }
+        return _("%(label)s: done. %(ref)s %(where)s.") % {
+            "label": label,
+            "ref": ref,
+            "where": where,
+        }
     elif status == Status.DECLINED:
-        return f"{label}: done. {ref} is declined; the denial letter is ready below."
+        return _("%(label)s: done. %(ref)s is declined; the denial letter is ready below.") % {
+            "label": label,
+            "ref": ref,
+        }
     elif status == Status.WITHDRAWN:
-        return f"{label}: done. {ref} is withdrawn; nothing more is due."
+        return _("%(label)s: done. %(ref)s is withdrawn; nothing more is due.") % {
+            "label": label,
+            "ref": ref,
+        }
     elif status == Status.CERTIFICATION_WITHDRAWN:
-        return f"{label}: done. The certification of {ref} is withdrawn."
+        return _("%(label)s: done. The certification of %(ref)s is withdrawn.") % {
+            "label": label,
+            "ref": ref,
+        }
     else:
-        where = HOLDER.get(status, f"is “{request.get_status_display()}”")
+        where = str(
+            HOLDER.get(status) or _("is “%(status)s”") % {"status": request.get_status_display()}
+        )
     if request.delay_projected_date:
         projected = request.delay_projected_date.strftime("%m/%d/%Y")
-        return f"{label}: done. {ref} {where}; projected answer {projected} (delay notice)."
+        return _(
+            "%(label)s: done. %(ref)s %(where)s; projected answer %(projected)s (delay notice)."
+        ) % {
+            "label": label,
+            "ref": ref,
+            "where": where,
+            "projected": projected,
+        }
     if due:
-        return f"{label}: done. {ref} {where}; answer due by {due}."
-    return f"{label}: done. {ref} {where}."
+        return _("%(label)s: done. %(ref)s %(where)s; answer due by %(due)s.") % {
+            "label": label,
+            "ref": ref,
+            "where": where,
+            "due": due,
+        }
+    return _("%(label)s: done. %(ref)s %(where)s.") % {"label": label, "ref": ref, "where": where}
 
 
 def empty_fields_html(form_class: Any, prefix: str) -> SafeString:

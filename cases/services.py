@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition
 from guardian.shortcuts import assign_perm, remove_perm
 
@@ -110,8 +111,11 @@ def lock_request(request: CertificationRequest) -> CertificationRequest:
     locked = CertificationRequest.objects.select_for_update().get(pk=request.pk)
     if locked.status != request.status:
         raise StaleRequest(
-            f"{locked.reference} was changed by someone else while you had it open: it is now "
-            f"“{locked.get_status_display()}”. Nothing was changed; reload the page."
+            _(
+                "%(reference)s was changed by someone else while you had it open: it "
+                "is now “%(status)s”. Nothing was changed; reload the page."
+            )
+            % {"reference": locked.reference, "status": locked.get_status_display()}
         )
     return locked
 
@@ -166,14 +170,17 @@ def take_step(
     """
     locked = lock_request(request)
     meta = getattr(CertificationRequest, name)._django_fsm
-    label = next(iter(meta.transitions.values())).custom.get("label", name)
+    label = str(next(iter(meta.transitions.values())).custom.get("label", name))
     if not meta.has_transition(locked.status):
         raise TransitionRefused(
-            f"“{label}” is not possible while {locked.reference} is "
-            f"“{locked.get_status_display()}”. Nothing was changed."
+            _(
+                "“%(label)s” is not possible while %(reference)s is “%(status)s”. "
+                "Nothing was changed."
+            )
+            % {"label": label, "reference": locked.reference, "status": locked.get_status_display()}
         )
     if not perms.STEP_RULES[name](locked, actor):
-        raise PermissionDenied("You may not do this on this request.")
+        raise PermissionDenied(_("You may not do this on this request."))
     if not meta.conditions_met(locked, locked.status):
         raise TransitionRefused(_unmet_condition_message(name, locked))
     from_state = locked.status
@@ -182,7 +189,8 @@ def take_step(
         locked.save()
     except ConcurrentTransition as exc:
         raise StaleRequest(
-            f"{locked.reference} was changed by someone else. Nothing was changed; reload the page."
+            _("%(reference)s was changed by someone else. Nothing was changed; reload the page.")
+            % {"reference": locked.reference}
         ) from exc
     if after_save is not None:
         data = {**(data or {}), **after_save(locked)}
@@ -208,27 +216,41 @@ def _unmet_condition_message(name: str, request: CertificationRequest | None = N
         text = ""
         if to_adopt:
             text += (
-                "These Supplement B items still need the department's text (adopt the "
-                "proposal or rewrite it): " + "; ".join(to_adopt) + ". "
+                _(
+                    "These Supplement B items still need the department's text (adopt the "
+                    "proposal or rewrite it): %(items)s."
+                )
+                % {"items": "; ".join(to_adopt)}
+                + " "
             )
         if missing:
-            text += "These required Supplement B items are empty: " + "; ".join(missing) + ". "
+            text += (
+                _("These required Supplement B items are empty: %(items)s.")
+                % {"items": "; ".join(missing)}
+                + " "
+            )
         if problems:
-            text += "Before certifying: " + "; ".join(problems) + ". "
-        return (text or "The request is not ready for this step. ") + "Nothing was changed."
+            text += _("Before certifying: %(problems)s.") % {"problems": "; ".join(problems)} + " "
+        return (text or _("The request is not ready for this step.") + " ") + _(
+            "Nothing was changed."
+        )
     return {
-        "submit": "Fill in the victim's family and given names and the date of the incident "
-        "before submitting.",
-        "confirm_qualifying_crime": "Tick at least one qualifying-crime category and assign a "
-        "detective before confirming.",
-        "attest_helpfulness": "Answer Part 4 items 1-3 and explain the victim's helpfulness "
-        "before attesting.",
-    }.get(name, "The request is not ready for this step.")
+        "submit": _(
+            "Fill in the victim's family and given names and the date of the incident "
+            "before submitting."
+        ),
+        "confirm_qualifying_crime": _(
+            "Tick at least one qualifying-crime category and assign a detective before confirming."
+        ),
+        "attest_helpfulness": _(
+            "Answer Part 4 items 1-3 and explain the victim's helpfulness before attesting."
+        ),
+    }.get(name, _("The request is not ready for this step."))
 
 
 def _require(allowed: bool) -> None:
     if not allowed:
-        raise PermissionDenied("You may not do this on this request.")
+        raise PermissionDenied(_("You may not do this on this request."))
 
 
 def _require_text(value: str, field: str, message: str) -> str:
@@ -243,7 +265,7 @@ def organization_of(user: User) -> AdvocateOrganization | None:
 
 
 def next_reference(agency: Agency, form_type: str, year: int) -> str:
-    counter, _ = ReferenceCounter.objects.get_or_create(agency=agency, year=year)
+    counter, _unused = ReferenceCounter.objects.get_or_create(agency=agency, year=year)
     counter = ReferenceCounter.objects.select_for_update().get(pk=counter.pk)
     counter.last_number += 1
     counter.save(update_fields=["last_number"])
@@ -261,7 +283,10 @@ def apply_values(
 ) -> list[str]:
     unknown = set(values) - set(allowed)
     if unknown:
-        raise ValidationError(f"These fields cannot be changed here: {', '.join(sorted(unknown))}")
+        raise ValidationError(
+            _("These fields cannot be changed here: %(unknown)s")
+            % {"unknown": ", ".join(sorted(unknown))}
+        )
     changed = [name for name, value in values.items() if getattr(request, name) != value]
     for name in changed:
         setattr(request, name, values[name])
@@ -279,7 +304,7 @@ def request_create(
     """A new draft in the advocate's organisation, visible to that organisation only."""
     organization = organization_of(actor)
     if organization is None or not perms.has_capability(actor, perms.SUBMIT):
-        raise PermissionDenied("You may not do this on this request.")
+        raise PermissionDenied(_("You may not do this on this request."))
     at = at or timezone.now()
     request = CertificationRequest(agency=agency, organization=organization, advocate=actor)
     request.created_at = at
@@ -298,7 +323,7 @@ def request_create_recertification(
     """A new draft for a fresh signature, linked to an earlier certified request."""
     _require(perms.can_submit(original, actor))
     if original.status != Status.CERTIFIED:
-        raise TransitionRefused("Only a certified request can be re-certified.")
+        raise TransitionRefused(_("Only a certified request can be re-certified."))
     values = {name: getattr(original, name) for name in ADVOCATE_FIELDS}
     request = request_create(actor=actor, agency=original.agency, values=values, at=at)
     request.recertification_of = original
@@ -374,7 +399,7 @@ def store_document(
         locked,
         actor=actor,
         kind=CaseEvent.Kind.DOCUMENT_ADDED,
-        note=document.get_kind_display(),
+        note=str(document.get_kind_display()),
         data={"document": document.pk, "sha256": document.sha256, "size": document.size},
     )
     return document
@@ -400,7 +425,7 @@ def request_submit(
 def request_answer_information(
     *, request: CertificationRequest, actor: User, text: str, at: datetime | None = None
 ) -> CertificationRequest:
-    text = _require_text(text, "text", "Write an answer to the information request.")
+    text = _require_text(text, "text", _("Write an answer to the information request."))
     return take_step(
         request, "answer_information", actor=actor, at=at, note=text, args={"text": text}
     )
@@ -445,7 +470,7 @@ def request_record_crime_check(
     if locked.form_type == FormType.T_VISA:
         unknown = set(trafficking_forms) - set(TraffickingForm.values)
         if unknown:
-            raise ValidationError({"categories": "Choose forms of trafficking from the list."})
+            raise ValidationError({"categories": _("Choose forms of trafficking from the list.")})
         values = {**values, "trafficking_forms": sorted(set(trafficking_forms))}
         categories = []
     changed = apply_values(locked, values, [*CRIME_CHECK_FIELDS, "trafficking_forms"])
@@ -480,7 +505,7 @@ def request_assign_detective(
     locked = lock_request(request)
     _require(perms.can_assign_detective(locked, actor))
     if not (detective.is_active and detective.groups.filter(name=DETECTIVE).exists()):
-        raise ValidationError({"detective": "Choose an active detective."})
+        raise ValidationError({"detective": _("Choose an active detective.")})
     previous = locked.assigned_detective
     if previous == detective:
         return locked
@@ -521,7 +546,7 @@ def request_confirm_qualifying_crime(
 def request_refer_not_qualifying(
     *, request: CertificationRequest, actor: User, reason: str, at: datetime | None = None
 ) -> CertificationRequest:
-    reason = _require_text(reason, "reason", "Say why the crime does not qualify.")
+    reason = _require_text(reason, "reason", _("Say why the crime does not qualify."))
     return take_step(
         request,
         "refer_not_qualifying",
@@ -538,7 +563,7 @@ def request_ask_information(
     *, request: CertificationRequest, actor: User, text: str, at: datetime | None = None
 ) -> CertificationRequest:
     at = at or timezone.now()
-    text = _require_text(text, "text", "Say what information is needed.")
+    text = _require_text(text, "text", _("Say what information is needed."))
     return take_step(
         request, "request_information", actor=actor, at=at, note=text, args={"text": text, "at": at}
     )
@@ -556,10 +581,10 @@ def request_issue_delay_notice(
 ) -> CertificationRequest:
     """c. 258F s. 3(iii): the reason (outside the department's control), the process, a date."""
     at = at or timezone.now()
-    reason = _require_text(reason, "reason", "Give the reason for the delay.")
-    process = _require_text(process, "process", "Describe the process that will be followed.")
+    reason = _require_text(reason, "reason", _("Give the reason for the delay."))
+    process = _require_text(process, "process", _("Describe the process that will be followed."))
     if projected_date is None or projected_date <= timezone.localdate(at):
-        raise ValidationError({"projected_date": "The projected date must be in the future."})
+        raise ValidationError({"projected_date": _("The projected date must be in the future.")})
     # Judged against the deadline in force when it is sent: by then it answers the request
     # under s. 3(iii) and holds it to its projected date; after it, the notice is late.
     due = due_date(request)
@@ -668,7 +693,7 @@ def request_attest_helpfulness(
 def request_return_for_review(
     *, request: CertificationRequest, actor: User, note: str, at: datetime | None = None
 ) -> CertificationRequest:
-    note = _require_text(note, "note", "Say what needs more review.")
+    note = _require_text(note, "note", _("Say what needs more review."))
     return take_step(request, "return_for_review", actor=actor, at=at, internal=True, note=note)
 
 
@@ -724,13 +749,15 @@ def request_withdraw_certification(
     """8 CFR 214.14(h)(2): the agency withdraws or disavows its certification in writing;
     the notice to USCIS is issued in the same transaction."""
     at = at or timezone.now()
-    reason = _require_text(reason, "reason", "Give the reason for withdrawing the certification.")
+    reason = _require_text(
+        reason, "reason", _("Give the reason for withdrawing the certification.")
+    )
     if kind not in CertificationWithdrawalKind.values:
-        raise ValidationError({"kind": "Choose withdrawal or disavowal."})
+        raise ValidationError({"kind": _("Choose withdrawal or disavowal.")})
     receipt_number = (receipt_number or "").strip().upper().replace(" ", "")
     if receipt_number and not (len(receipt_number) == 13 and receipt_number[:3].isalpha()):
         raise ValidationError(
-            {"receipt_number": "A USCIS receipt number is 3 letters and 10 digits."}
+            {"receipt_number": _("A USCIS receipt number is 3 letters and 10 digits.")}
         )
 
     def notice(locked: CertificationRequest) -> dict[str, Any]:
@@ -759,7 +786,7 @@ def request_ask_coordinator(
     """The assigned detective sends a question back to the coordinator (an internal note)."""
     locked = lock_request(request)
     _require(perms.can_ask_coordinator(locked, actor))
-    text = _require_text(text, "text", "Write the question.")
+    text = _require_text(text, "text", _("Write the question."))
     return record_event(
         locked,
         actor=actor,

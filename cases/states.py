@@ -7,27 +7,28 @@ the models.
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class FormType(models.TextChoices):
-    U_VISA = "I-918B", "U visa: Form I-918 Supplement B"
-    T_VISA = "I-914B", "T visa: Form I-914 Supplement B"
+    U_VISA = "I-918B", _("U visa: Form I-918 Supplement B")
+    T_VISA = "I-914B", _("T visa: Form I-914 Supplement B")
 
 
 class Status(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    RECEIVED = "received", "Received"
-    CRIME_CHECK = "crime_check", "Qualifying-crime check"
-    HELPFULNESS_REVIEW = "helpfulness_review", "Helpfulness review"
-    CHIEF_DECISION = "chief_decision", "Chief decision"
-    INFO_REQUESTED = "info_requested", "Information requested"
+    DRAFT = "draft", _("Draft")
+    RECEIVED = "received", _("Received")
+    CRIME_CHECK = "crime_check", _("Qualifying-crime check")
+    HELPFULNESS_REVIEW = "helpfulness_review", _("Helpfulness review")
+    CHIEF_DECISION = "chief_decision", _("Chief decision")
+    INFO_REQUESTED = "info_requested", _("Information requested")
     # Decided and the official form issued, but the certifying official has not yet signed it
     # in ink (8 CFR 103.2(a)(7)(ii)(A)): the request is not answered under c. 258F s. 3(i).
-    AWAITING_INK = "awaiting_ink", "Awaiting ink signature"
-    CERTIFIED = "certified", "Certified"
-    DECLINED = "declined", "Declined"
-    WITHDRAWN = "withdrawn", "Withdrawn by requester"
-    CERTIFICATION_WITHDRAWN = "certification_withdrawn", "Certification withdrawn"
+    AWAITING_INK = "awaiting_ink", _("Awaiting ink signature")
+    CERTIFIED = "certified", _("Certified")
+    DECLINED = "declined", _("Declined")
+    WITHDRAWN = "withdrawn", _("Withdrawn by requester")
+    CERTIFICATION_WITHDRAWN = "certification_withdrawn", _("Certification withdrawn")
 
 
 # States in which the department still owes an answer (c. 258F s. 3).

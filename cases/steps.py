@@ -44,7 +44,7 @@ class Step:
     @property
     def label(self) -> str:
         meta = getattr(CertificationRequest, self.name)._django_fsm
-        return next(iter(meta.transitions.values())).custom.get("label", self.name)
+        return str(next(iter(meta.transitions.values())).custom.get("label", self.name))
 
 
 _STEPS = [

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases import clocks, page_cache, permissions, services
@@ -347,7 +348,8 @@ def _resumed(request: HttpRequest, obj: CertificationRequest) -> dict[str, Any] 
     form.is_valid()  # show what still needs an answer
     messages.info(
         request,
-        f"Your “{step.label}” answers are filled in again. Check them and press “{step.label}”.",
+        _("Your “%(label)s” answers are filled in again. Check them and press “%(label)s”.")
+        % {"label": step.label},
     )
     return {
         name: {
@@ -387,8 +389,11 @@ def request_transition(request: HttpRequest, reference: str, name: str) -> HttpR
         keep_step_data(request, reference=obj.reference, name=name)
         messages.warning(
             request,
-            f"Confirm your password and code. Your “{step.label}” answers are kept and "
-            "come back filled in.",
+            _(
+                "Confirm your password and code. Your “%(label)s” answers are kept and "
+                "come back filled in."
+            )
+            % {"label": step.label},
         )
         return redirect(f"{reverse('reauth')}?next={obj.get_absolute_url()}")
     data: dict[str, Any] = {}
@@ -400,10 +405,10 @@ def request_transition(request: HttpRequest, reference: str, name: str) -> HttpR
                     request,
                     obj,
                     TransitionRefused(
-                        "That step is no longer available on this request. Nothing was changed."
+                        _("That step is no longer available on this request. Nothing was changed.")
                     ),
                 )
-            messages.error(request, "Please correct the errors below.")
+            messages.error(request, _("Please correct the errors below."))
             bound = {
                 name: {
                     "name": name,
@@ -419,7 +424,7 @@ def request_transition(request: HttpRequest, reference: str, name: str) -> HttpR
         data = form.cleaned_data
     if step.reauth and not consume_fresh_auth(request):
         # Already claimed by another step posted from this session at the same moment.
-        messages.warning(request, "Confirm your password and code, then take the step again.")
+        messages.warning(request, _("Confirm your password and code, then take the step again."))
         return redirect(f"{reverse('reauth')}?next={obj.get_absolute_url()}")
     try:
         step.call(obj, request.user, data)
@@ -436,7 +441,7 @@ def request_transition(request: HttpRequest, reference: str, name: str) -> HttpR
 @require_http_methods(["GET", "POST"])
 def request_create(request: HttpRequest) -> HttpResponse:
     if not has_capability(request.user, permissions.SUBMIT):
-        raise PermissionDenied("Only advocates create requests.")
+        raise PermissionDenied(_("Only advocates create requests."))
     form = RequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         agency = _agency()
@@ -445,7 +450,11 @@ def request_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
-            messages.success(request, f"Draft {obj.reference} saved. Add documents, then submit.")
+            messages.success(
+                request,
+                _("Draft %(reference)s saved. Add documents, then submit.")
+                % {"reference": obj.reference},
+            )
             return redirect(obj)
     return render(
         request,
@@ -459,7 +468,7 @@ def request_create(request: HttpRequest) -> HttpResponse:
 def request_edit(request: HttpRequest, reference: str) -> HttpResponse:
     obj = get_request_for_user(request.user, reference)
     if not permissions.can_edit(obj, request.user):
-        raise PermissionDenied("This request can no longer be edited.")
+        raise PermissionDenied(_("This request can no longer be edited."))
     form = RequestForm(request.POST or None, instance=CertificationRequest.objects.get(pk=obj.pk))
     if request.method == "POST" and form.is_valid():
         try:
@@ -469,7 +478,7 @@ def request_edit(request: HttpRequest, reference: str) -> HttpResponse:
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
-            messages.success(request, "Changes saved.")
+            messages.success(request, _("Changes saved."))
             return redirect(obj)
     return render(
         request,
@@ -502,7 +511,7 @@ def _agency() -> Any:
 def document_add(request: HttpRequest, reference: str) -> HttpResponse:
     obj = get_request_for_user(request.user, reference)
     if not permissions.can_add_document(obj, request.user):
-        raise PermissionDenied("You may not add documents to this request now.")
+        raise PermissionDenied(_("You may not add documents to this request now."))
     form = DocumentForm(request.POST, request.FILES, kinds=Document.Kind.choices)
     if not form.is_valid():
         messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
@@ -516,7 +525,7 @@ def document_add(request: HttpRequest, reference: str) -> HttpResponse:
         )
     except (WorkflowError, ValidationError) as exc:
         return _refused(request, obj, exc)
-    messages.success(request, "Document added.")
+    messages.success(request, _("Document added."))
     return redirect(obj)
 
 
@@ -544,7 +553,11 @@ def request_recertify(request: HttpRequest, reference: str) -> HttpResponse:
         renewal = services.request_create_recertification(original=obj, actor=request.user)
     except WorkflowError as exc:
         return _refused(request, obj, exc)
-    messages.success(request, f"Re-certification draft {renewal.reference} created from {obj}.")
+    messages.success(
+        request,
+        _("Re-certification draft %(reference)s created from %(obj)s.")
+        % {"reference": renewal.reference, "obj": obj},
+    )
     return redirect(renewal)
 
 
@@ -565,7 +578,7 @@ def statute_search(q: str) -> QuerySet[Statute]:
 def crime_check(request: HttpRequest, reference: str) -> HttpResponse:
     obj = get_request_for_user(request.user, reference)
     if not permissions.can_record_crime_check(obj, request.user):
-        raise PermissionDenied("The crime check is open to the coordinator during the check.")
+        raise PermissionDenied(_("The crime check is open to the coordinator during the check."))
     q = request.GET.get("q", "").strip()[:100]
     t_visa = obj.form_type == FormType.T_VISA
     # Reference data: the same answer until a statute or category changes (shared version).
@@ -622,7 +635,7 @@ def crime_check(request: HttpRequest, reference: str) -> HttpResponse:
             except ValidationError as exc:
                 _form_errors(form, exc)
             else:
-                messages.success(request, "Crime check saved.")
+                messages.success(request, _("Crime check saved."))
                 return redirect(obj)
     if t_visa:
         suggested = sorted({f for s in statutes for f in STATUTE_FORMS.get(s.citation, ())})
@@ -654,18 +667,18 @@ def crime_check(request: HttpRequest, reference: str) -> HttpResponse:
 def assign_detective(request: HttpRequest, reference: str) -> HttpResponse:
     obj = get_request_for_user(request.user, reference)
     if not permissions.can_assign_detective(obj, request.user):
-        raise PermissionDenied("You may not assign this request.")
+        raise PermissionDenied(_("You may not assign this request."))
     detectives = _detectives()
     form = AssignForm(request.POST, detectives=detectives)
     if not form.is_valid():
-        messages.error(request, "Choose a detective.")
+        messages.error(request, _("Choose a detective."))
         return redirect(obj)
     detective = next(d for d in detectives if str(d.pk) == form.cleaned_data["detective"])
     try:
         services.request_assign_detective(request=obj, actor=request.user, detective=detective)
     except (WorkflowError, ValidationError) as exc:
         return _refused(request, obj, exc)
-    messages.success(request, f"Assigned to {user_name(detective)}.")
+    messages.success(request, _("Assigned to %(user_name)s.") % {"user_name": user_name(detective)})
     return redirect(obj)
 
 
@@ -699,7 +712,7 @@ def _detective_options(user: Any, selected_id: int | None) -> str:
 def helpfulness(request: HttpRequest, reference: str) -> HttpResponse:
     obj = get_request_for_user(request.user, reference)
     if not permissions.can_record_helpfulness(obj, request.user):
-        raise PermissionDenied("Only the assigned detective answers Part 4, during the review.")
+        raise PermissionDenied(_("Only the assigned detective answers Part 4, during the review."))
     form_class = CooperationForm if obj.form_type == FormType.T_VISA else HelpfulnessForm
     names = list(form_class.base_fields)
     form = form_class(request.POST or None, initial={n: getattr(obj, n) for n in names})
@@ -735,7 +748,7 @@ def helpfulness(request: HttpRequest, reference: str) -> HttpResponse:
             except ValidationError as exc:
                 _form_errors(form, exc)
             else:
-                messages.success(request, "Part 4 and Part 5 saved. Attest when ready.")
+                messages.success(request, _("Part 4 and Part 5 saved. Attest when ready."))
                 return redirect(obj)
     invalid = request.method == "POST"
     return render(
@@ -751,7 +764,7 @@ def ask_coordinator(request: HttpRequest, reference: str) -> HttpResponse:
     obj = get_request_for_user(request.user, reference)
     form = QuestionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Write the question.")
+        messages.error(request, _("Write the question."))
         return redirect(obj)
     try:
         services.request_ask_coordinator(
@@ -759,7 +772,7 @@ def ask_coordinator(request: HttpRequest, reference: str) -> HttpResponse:
         )
     except (WorkflowError, ValidationError) as exc:
         return _refused(request, obj, exc)
-    messages.success(request, "Question sent to the coordinator.")
+    messages.success(request, _("Question sent to the coordinator."))
     return redirect(obj)
 
 

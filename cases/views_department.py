@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases import department_text, designations, formmap, permissions, policy
@@ -88,7 +89,7 @@ def public_policy_version(request: HttpRequest, number: int) -> HttpResponse:
 def policy_adopt(request: HttpRequest) -> HttpResponse:
     agency = _agency()
     if not permissions.can_adopt_policy(request.user, agency):
-        raise PermissionDenied("Only the agency head adopts the written policy.")
+        raise PermissionDenied(_("Only the agency head adopts the written policy."))
     form = PolicyAdoptForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -106,7 +107,11 @@ def policy_adopt(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"Version {version.number} adopted, in force from {version.effective_on:%m/%d/%Y}.",
+                _("Version %(number)s adopted, in force from %(effective_on)s.")
+                % {
+                    "number": version.number,
+                    "effective_on": format(version.effective_on, "%m/%d/%Y"),
+                },
             )
             return redirect("public_policy")
     versions = PolicyVersion.objects.filter(agency=agency).order_by("-effective_on")
@@ -167,7 +172,7 @@ def _designations_page(
 @require_GET
 def designation_list(request: HttpRequest) -> HttpResponse:
     if not permissions.can_view_designations(request.user):
-        raise PermissionDenied("Only department staff see the designations.")
+        raise PermissionDenied(_("Only department staff see the designations."))
     return _designations_page(request, _agency())
 
 
@@ -175,7 +180,7 @@ def designation_list(request: HttpRequest) -> HttpResponse:
 def designation_add(request: HttpRequest) -> HttpResponse:
     agency = _agency()
     if not permissions.can_manage_designations(request.user, agency):
-        raise PermissionDenied("Only the agency head designates certifying officials.")
+        raise PermissionDenied(_("Only the agency head designates certifying officials."))
     form = DesignationForm(request.POST, request.FILES)
 
     def write(data: dict[str, Any]) -> CertifyingOfficial:
@@ -187,7 +192,7 @@ def designation_add(request: HttpRequest) -> HttpResponse:
         )
 
     return _designation_post(
-        request, agency, form, write, "form", "{official} is designated from {from_day}."
+        request, agency, form, write, "form", _("%(official)s is designated from %(from_day)s.")
     )
 
 
@@ -196,14 +201,19 @@ def designation_appoint_head(request: HttpRequest) -> HttpResponse:
     """The head hands the office to a successor from a day (today or later)."""
     agency = _agency()
     if not permissions.can_appoint_head(request.user, agency):
-        raise PermissionDenied("Only the agency head appoints a successor.")
+        raise PermissionDenied(_("Only the agency head appoints a successor."))
     form = HeadAppointForm(request.POST, exclude=request.user)
 
     def write(data: dict[str, Any]) -> CertifyingOfficial:
         return designations.designation_appoint_head(actor=request.user, agency=agency, **data)
 
     return _designation_post(
-        request, agency, form, write, "head_form", "{official} is the agency head from {from_day}."
+        request,
+        agency,
+        form,
+        write,
+        "head_form",
+        _("%(official)s is the agency head from %(from_day)s."),
     )
 
 
@@ -223,9 +233,9 @@ def _designation_post(
             _form_errors(form, exc)
         else:
             from_day = f"{official.designated_on:%m/%d/%Y}"
-            messages.success(request, done.format(official=official, from_day=from_day))
+            messages.success(request, done % {"official": official, "from_day": from_day})
             return redirect("designation_list")
-    messages.error(request, "Please correct the errors below.")
+    messages.error(request, _("Please correct the errors below."))
     return _designations_page(request, agency, status=400, **{form_name: form})
 
 
@@ -240,11 +250,11 @@ def _official(agency: Agency, pk: int) -> CertifyingOfficial:
 def designation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     agency = _agency()
     if not permissions.can_manage_designations(request.user, agency):
-        raise PermissionDenied("Only the agency head revokes designations.")
+        raise PermissionDenied(_("Only the agency head revokes designations."))
     official = _official(agency, pk)
     form = RevokeForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Give the date the revocation takes effect.")
+        messages.error(request, _("Give the date the revocation takes effect."))
         return redirect("designation_list")
     try:
         designations.designation_revoke(
@@ -256,14 +266,16 @@ def designation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, f"The designation of {official} is revoked.")
+        messages.success(
+            request, _("The designation of %(official)s is revoked.") % {"official": official}
+        )
     return redirect("designation_list")
 
 
 @require_GET
 def designation_document(request: HttpRequest, pk: int) -> FileResponse:
     if not permissions.can_view_designations(request.user):
-        raise PermissionDenied("Only department staff see the designations.")
+        raise PermissionDenied(_("Only department staff see the designations."))
     official = _official(_agency(), pk)
     if not official.designation_document:
         raise Http404("No written designation on file.")
@@ -295,14 +307,16 @@ def department_text_adopt(request: HttpRequest, reference: str) -> HttpResponse:
     try:
         part = int(request.POST.get("part", ""))
     except ValueError:
-        messages.error(request, "Choose the Part whose proposals to adopt.")
+        messages.error(request, _("Choose the Part whose proposals to adopt."))
         return redirect(_department_text_anchor(obj))
     number = request.POST.get("item", "")
     items = [
         (p, n) for p, n in department_text.attested_in(obj, [part]) if not number or n == number
     ]
     if not items:
-        messages.error(request, f"Part {part} has no item the department writes.")
+        messages.error(
+            request, _("Part %(part)s has no item the department writes.") % {"part": part}
+        )
         return redirect(_department_text_anchor(obj))
     try:
         changed = department_text.department_text_adopt(
@@ -311,7 +325,11 @@ def department_text_adopt(request: HttpRequest, reference: str) -> HttpResponse:
     except (WorkflowError, ValidationError) as exc:
         messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
         return redirect(_department_text_anchor(obj))
-    messages.success(request, f"Proposals adopted as the department's text: {'; '.join(changed)}.")
+    messages.success(
+        request,
+        _("Proposals adopted as the department's text: %(changed)s.")
+        % {"changed": "; ".join(changed)},
+    )
     return redirect(_department_text_anchor(obj))
 
 
@@ -328,7 +346,7 @@ def department_text_rewrite(
     if not permissions.can_write_department_text(
         obj, request.user, department_text.part_owner(obj, part)
     ):
-        raise PermissionDenied("You may not write the department's text of this Part now.")
+        raise PermissionDenied(_("You may not write the department's text of this Part now."))
     log_access(request, action=AccessLog.Action.VIEW_REQUEST, obj=obj)  # shows victim data
     current = formmap.department_values(obj).get((part, number))
     proposal = formmap.read_value(obj, item, None)
@@ -351,7 +369,9 @@ def department_text_rewrite(
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
-            messages.success(request, f"The department's text of {ref} is saved.")
+            messages.success(
+                request, _("The department's text of %(ref)s is saved.") % {"ref": ref}
+            )
             return redirect(_department_text_anchor(obj))
     return render(
         request,

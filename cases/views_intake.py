@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cases import intake, permissions
@@ -25,7 +26,9 @@ from cases.views_department import _form_errors
 @require_http_methods(["GET", "POST"])
 def intake_new(request: HttpRequest) -> HttpResponse:
     if not permissions.can_record_intake(request.user):
-        raise PermissionDenied("Only the coordinator records requests received by other channels.")
+        raise PermissionDenied(
+            _("Only the coordinator records requests received by other channels.")
+        )
     agency = the_agency()
     if agency is None:
         raise Http404("The agency is not set up yet.")
@@ -55,7 +58,9 @@ def intake_new(request: HttpRequest) -> HttpResponse:
             _form_errors(form, exc)
         else:
             messages.success(
-                request, f"{obj.reference} recorded; its clock started on the day received."
+                request,
+                _("%(reference)s recorded; its clock started on the day received.")
+                % {"reference": obj.reference},
             )
             duplicates = list(intake.possible_duplicates(obj))
             if duplicates:
@@ -67,7 +72,10 @@ def intake_new(request: HttpRequest) -> HttpResponse:
                 messages.warning(
                     request,
                     format_html(
-                        "The same victim may already have an open request: {}. Nothing was merged.",
+                        _(
+                            "The same victim may already have an open request: {}. "
+                            "Nothing was merged."
+                        ),
                         links,
                     ),
                 )
@@ -81,10 +89,10 @@ def intake_new(request: HttpRequest) -> HttpResponse:
 def link_organization(request: HttpRequest, reference: str) -> HttpResponse:
     obj = get_request_for_user(request.user, reference)
     if not permissions.can_link_organization(obj, request.user):
-        raise PermissionDenied("You may not do this on this request.")
+        raise PermissionDenied(_("You may not do this on this request."))
     form = LinkOrganizationForm(request.POST, organizations=AdvocateOrganization.objects.all())
     if not form.is_valid():
-        messages.error(request, "Choose an organisation.")
+        messages.error(request, _("Choose an organisation."))
         return redirect(obj)
     try:
         intake.intake_link_organization(
@@ -93,7 +101,9 @@ def link_organization(request: HttpRequest, reference: str) -> HttpResponse:
     except (WorkflowError, ValidationError) as exc:
         messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
         return redirect(obj)
-    messages.success(request, f"Linked to {form.cleaned_data['organization'].name}.")
+    messages.success(
+        request, _("Linked to %(name)s.") % {"name": form.cleaned_data["organization"].name}
+    )
     return redirect(obj)
 
 
@@ -101,11 +111,11 @@ def link_organization(request: HttpRequest, reference: str) -> HttpResponse:
 def acknowledge_warnings(request: HttpRequest, reference: str) -> HttpResponse:
     obj = get_request_for_user(request.user, reference)
     if not permissions.can_acknowledge_warnings(obj, request.user):
-        raise PermissionDenied("You may not do this on this request.")
+        raise PermissionDenied(_("You may not do this on this request."))
     warnings = [(w.code, w.message) for w in certify_warnings(obj)]
     form = AcknowledgeForm(request.POST, warnings=warnings)
     if not form.is_valid():
-        messages.error(request, "Tick each warning you have read.")
+        messages.error(request, _("Tick each warning you have read."))
         return redirect(obj)
     try:
         request_acknowledge_warnings(
@@ -114,5 +124,5 @@ def acknowledge_warnings(request: HttpRequest, reference: str) -> HttpResponse:
     except (WorkflowError, ValidationError) as exc:
         messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
         return redirect(obj)
-    messages.success(request, "Warnings acknowledged.")
+    messages.success(request, _("Warnings acknowledged."))
     return redirect(obj)

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from federal_requests import roles
 
@@ -38,7 +39,7 @@ def require_member(user: Any) -> None:
 def require(user: Any, codename: str) -> None:
     require_member(user)
     if not can(user, codename):
-        raise PermissionDenied("Your role cannot do this here.")
+        raise PermissionDenied(_("Your role cannot do this here."))
 
 
 def capabilities(user: Any) -> dict[str, bool]:

@@ -19,6 +19,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cases.lib.chain import KeySegmentBase
 from cases.lib.crypto import EncryptedCharField, EncryptedDateField, EncryptedTextField
@@ -27,11 +29,11 @@ TEXT_LIMIT = 5_000
 
 
 class Agency(models.TextChoices):
-    ICE = "ice", "ICE (Immigration and Customs Enforcement)"
-    CBP = "cbp", "CBP (Customs and Border Protection)"
-    HSI = "hsi", "HSI (Homeland Security Investigations)"
-    USCIS = "uscis", "USCIS (Citizenship and Immigration Services)"
-    OTHER = "other", "Other federal immigration agency"
+    ICE = "ice", gettext_lazy("ICE (Immigration and Customs Enforcement)")
+    CBP = "cbp", gettext_lazy("CBP (Customs and Border Protection)")
+    HSI = "hsi", gettext_lazy("HSI (Homeland Security Investigations)")
+    USCIS = "uscis", gettext_lazy("USCIS (Citizenship and Immigration Services)")
+    OTHER = "other", gettext_lazy("Other federal immigration agency")
 
 
 AGENCY_SHORT = {
@@ -44,12 +46,12 @@ AGENCY_SHORT = {
 
 
 class Kind(models.TextChoices):
-    DETAINER = "detainer", "Detainer"
-    ADMIN_WARRANT = "admin_warrant", "Administrative warrant"
-    INFORMATION = "information", "Request for information"
-    ASSISTANCE = "assistance", "Request for assistance"
-    ACCESS = "access", "Request for access to a person in custody"
-    OTHER = "other", "Other request"
+    DETAINER = "detainer", gettext_lazy("Detainer")
+    ADMIN_WARRANT = "admin_warrant", gettext_lazy("Administrative warrant")
+    INFORMATION = "information", gettext_lazy("Request for information")
+    ASSISTANCE = "assistance", gettext_lazy("Request for assistance")
+    ACCESS = "access", gettext_lazy("Request for access to a person in custody")
+    OTHER = "other", gettext_lazy("Other request")
 
 
 # Sec. 50-103(e): the kinds whose copy must be given to the person in custody.
@@ -57,17 +59,20 @@ COPY_KINDS = (Kind.DETAINER, Kind.ADMIN_WARRANT)
 
 
 class Response(models.TextChoices):
-    PENDING = "pending", "Not yet answered"
-    DECLINED = "declined", "Declined"
-    COMPLIED_JUDICIAL = "complied_judicial", "Complied under a judicial warrant or court order"
-    PUBLIC_INFORMATION = "public_information", "Publicly available information given"
-    OTHER = "other", "Other (explained)"
+    PENDING = "pending", gettext_lazy("Not yet answered")
+    DECLINED = "declined", gettext_lazy("Declined")
+    COMPLIED_JUDICIAL = (
+        "complied_judicial",
+        gettext_lazy("Complied under a judicial warrant or court order"),
+    )
+    PUBLIC_INFORMATION = "public_information", gettext_lazy("Publicly available information given")
+    OTHER = "other", gettext_lazy("Other (explained)")
 
 
 class LegalBasis(models.TextChoices):
-    COURT_ORDER = "court_order", "Judicial warrant or court order"
-    USC_1373 = "usc_1373", "8 U.S.C. 1373 (citizenship or immigration status)"
-    PUBLIC_RECORD = "public_record", "Public record (G.L. c. 66 s. 10)"
+    COURT_ORDER = "court_order", gettext_lazy("Judicial warrant or court order")
+    USC_1373 = "usc_1373", gettext_lazy("8 U.S.C. 1373 (citizenship or immigration status)")
+    PUBLIC_RECORD = "public_record", gettext_lazy("Public record (G.L. c. 66 s. 10)")
 
 
 def _upload_to(instance: models.Model, filename: str) -> str:
@@ -162,46 +167,46 @@ class Entry(models.Model):
         errors: dict[str, str] = {}
         now = timezone.now()
         if self.received_at and self.received_at > now + timedelta(minutes=5):
-            errors["received_at"] = "The date and time received cannot be in the future."
+            errors["received_at"] = _("The date and time received cannot be in the future.")
         if self.agency == Agency.OTHER and not self.agency_other.strip():
-            errors["agency_other"] = "Name the agency."
+            errors["agency_other"] = _("Name the agency.")
         if self.kind == Kind.OTHER and not self.kind_other.strip():
-            errors["kind_other"] = "Say what was asked."
+            errors["kind_other"] = _("Say what was asked.")
         if self.response == Response.OTHER and not self.response_explanation.strip():
-            errors["response_explanation"] = "Explain the response."
+            errors["response_explanation"] = _("Explain the response.")
         if self.response == Response.COMPLIED_JUDICIAL and not self.judicial_warrant:
-            errors["response"] = (
+            errors["response"] = _(
                 "Complying under a judicial warrant or order needs one to have come with the "
                 "request: tick that box, or choose another response."
             )
         if self.response in (Response.DECLINED, Response.PENDING) and self.information_given:
-            errors["information_given"] = (
+            errors["information_given"] = _(
                 "A declined or unanswered request cannot have information given."
             )
         if self.response == Response.PUBLIC_INFORMATION and not self.information_given:
-            errors["information_given"] = "Tick this box: public information was given."
+            errors["information_given"] = _("Tick this box: public information was given.")
         if self.information_given:
             if not self.information_description.strip():
-                errors["information_description"] = "Describe the kind of information given."
+                errors["information_description"] = _("Describe the kind of information given.")
             if not self.legal_basis:
-                errors["legal_basis"] = "Record the legal basis for giving it."
+                errors["legal_basis"] = _("Record the legal basis for giving it.")
             elif self.legal_basis == LegalBasis.COURT_ORDER and not self.judicial_warrant:
-                errors["legal_basis"] = (
+                errors["legal_basis"] = _(
                     "A court order as the basis needs a judicial warrant or order with the request."
                 )
             elif (
                 self.response == Response.PUBLIC_INFORMATION
                 and self.legal_basis != LegalBasis.PUBLIC_RECORD
             ):
-                errors["legal_basis"] = "Public information is given as a public record."
+                errors["legal_basis"] = _("Public information is given as a public record.")
         elif self.information_description.strip() or self.legal_basis:
-            errors["information_given"] = (
+            errors["information_given"] = _(
                 "Tick this box when information was given, or leave its description and "
                 "legal basis empty."
             )
         errors.update(self._copy_errors())
         if self.person_date_of_birth and self.person_date_of_birth > timezone.localdate():
-            errors["person_date_of_birth"] = "A date of birth cannot be in the future."
+            errors["person_date_of_birth"] = _("A date of birth cannot be in the future.")
         if errors:
             raise ValidationError(errors)
 
@@ -209,29 +214,29 @@ class Entry(models.Model):
         errors: dict[str, str] = {}
         if self.copy_given_on is None:
             if self.copy_given_by.strip():
-                errors["copy_given_on"] = "Give the date the copy was handed over."
+                errors["copy_given_on"] = _("Give the date the copy was handed over.")
             return errors
         if not self.needs_copy:
-            errors["copy_given_on"] = (
+            errors["copy_given_on"] = _(
                 "A copy is recorded only for a detainer or administrative warrant about a "
                 "person in custody."
             )
         if not self.copy_given_by.strip():
-            errors["copy_given_by"] = "Say who gave the copy."
+            errors["copy_given_by"] = _("Say who gave the copy.")
         if self.copy_given_on > timezone.localdate():
-            errors["copy_given_on"] = "This date cannot be in the future."
+            errors["copy_given_on"] = _("This date cannot be in the future.")
         elif self.received_at and self.copy_given_on < timezone.localdate(self.received_at):
-            errors["copy_given_on"] = "The copy cannot be given before the request came."
+            errors["copy_given_on"] = _("The copy cannot be given before the request came.")
         return errors
 
 
 class EntryDocument(models.Model):
     class Kind(models.TextChoices):
-        REQUEST = "request", "The request (detainer, warrant, letter or e-mail)"
-        COURT_ORDER = "court_order", "Judicial warrant or court order"
-        COPY_RECEIPT = "copy_receipt", "Receipt for the copy given to the person"
-        RESPONSE = "response", "The department's response"
-        OTHER = "other", "Other"
+        REQUEST = "request", gettext_lazy("The request (detainer, warrant, letter or e-mail)")
+        COURT_ORDER = "court_order", gettext_lazy("Judicial warrant or court order")
+        COPY_RECEIPT = "copy_receipt", gettext_lazy("Receipt for the copy given to the person")
+        RESPONSE = "response", gettext_lazy("The department's response")
+        OTHER = "other", gettext_lazy("Other")
 
     entry = models.ForeignKey(Entry, on_delete=models.PROTECT, related_name="documents")
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.REQUEST)
@@ -254,9 +259,12 @@ class EntryDocument(models.Model):
 
 class TaskForce(models.Model):
     class Disclosure(models.TextChoices):
-        UNDECIDED = "undecided", "Not yet decided by the Chief"
-        DISCLOSE = "disclose", "May be disclosed"
-        WITHHOLD = "withhold", "Not disclosed (law, active investigation or court order)"
+        UNDECIDED = "undecided", gettext_lazy("Not yet decided by the Chief")
+        DISCLOSE = "disclose", gettext_lazy("May be disclosed")
+        WITHHOLD = (
+            "withhold",
+            gettext_lazy("Not disclosed (law, active investigation or court order)"),
+        )
 
     name = models.CharField("Name", max_length=200)
     description = models.TextField("Description", max_length=TEXT_LIMIT)
@@ -300,10 +308,10 @@ class TaskForce(models.Model):
 
     def clean(self) -> None:
         if self.ended_on and self.started_on and self.ended_on < self.started_on:
-            raise ValidationError({"ended_on": "The end cannot be before the start."})
+            raise ValidationError({"ended_on": _("The end cannot be before the start.")})
         unknown = set(self.agency_codes) - set(Agency.values)
         if unknown:
-            raise ValidationError({"federal_agencies": "Unknown agency."})
+            raise ValidationError({"federal_agencies": _("Unknown agency.")})
 
 
 class ReportSubmission(models.Model):
@@ -333,14 +341,14 @@ class AuditEvent(models.Model):
     """Append-only, hash-chained record of every entry and change (federal_requests.audit)."""
 
     class Action(models.TextChoices):
-        ENTRY_CREATED = "entry_created", "Entry logged"
-        ENTRY_EDITED = "entry_edited", "Entry changed"
-        COPY_RECORDED = "copy_recorded", "Copy to the person recorded"
-        DOCUMENT_ADDED = "document_added", "Document attached"
-        TASK_FORCE_CREATED = "task_force_created", "Task force registered"
-        TASK_FORCE_EDITED = "task_force_edited", "Task force changed"
-        DISCLOSURE_DECIDED = "disclosure_decided", "Disclosure decided"
-        REPORT_SUBMITTED = "report_submitted", "Report submitted to the Mayor"
+        ENTRY_CREATED = "entry_created", gettext_lazy("Entry logged")
+        ENTRY_EDITED = "entry_edited", gettext_lazy("Entry changed")
+        COPY_RECORDED = "copy_recorded", gettext_lazy("Copy to the person recorded")
+        DOCUMENT_ADDED = "document_added", gettext_lazy("Document attached")
+        TASK_FORCE_CREATED = "task_force_created", gettext_lazy("Task force registered")
+        TASK_FORCE_EDITED = "task_force_edited", gettext_lazy("Task force changed")
+        DISCLOSURE_DECIDED = "disclosure_decided", gettext_lazy("Disclosure decided")
+        REPORT_SUBMITTED = "report_submitted", gettext_lazy("Report submitted to the Mayor")
 
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -386,10 +394,10 @@ class AccessLog(models.Model):
     never the person's details."""
 
     class Action(models.TextChoices):
-        VIEW_ENTRY = "view_entry", "Viewed an entry"
-        DOWNLOAD_DOCUMENT = "download_document", "Downloaded a document"
-        VIEW_REPORT = "view_report", "Viewed or downloaded a report"
-        VIEW_AUDIT = "view_audit", "Read the audit trail"
+        VIEW_ENTRY = "view_entry", gettext_lazy("Viewed an entry")
+        DOWNLOAD_DOCUMENT = "download_document", gettext_lazy("Downloaded a document")
+        VIEW_REPORT = "view_report", gettext_lazy("Viewed or downloaded a report")
+        VIEW_AUDIT = "view_audit", gettext_lazy("Read the audit trail")
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     user = models.ForeignKey(

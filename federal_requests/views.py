@@ -17,6 +17,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases.lib.pagination import CappedPaginator
@@ -117,7 +118,9 @@ def entry_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, f"Entry {entry.reference} logged.")
+            messages.success(
+                request, _("Entry %(reference)s logged.") % {"reference": entry.reference}
+            )
             return redirect(entry)
     return render(request, "federal_requests/entry_form.html", _context(request, form=form))
 
@@ -133,7 +136,7 @@ def entry_edit(request: HttpRequest, reference: str) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, f"Entry {reference} saved.")
+            messages.success(request, _("Entry %(reference)s saved.") % {"reference": reference})
             return redirect("federal_requests:entry_detail", reference=reference)
     return render(
         request, "federal_requests/entry_form.html", _context(request, form=form, entry=entry)
@@ -181,7 +184,7 @@ def entry_copy(request: HttpRequest, reference: str) -> HttpResponse:
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
         else:
-            messages.success(request, "The copy given to the person is recorded.")
+            messages.success(request, _("The copy given to the person is recorded."))
             return redirect(entry)
     return _detail(request, entry, copy_form=form)
 
@@ -203,7 +206,11 @@ def document_add(request: HttpRequest, reference: str) -> HttpResponse:
             for errors in exc.message_dict.values():
                 form.add_error("file", errors)
         else:
-            messages.success(request, f"{document.original_name} attached (stored encrypted).")
+            messages.success(
+                request,
+                _("%(original_name)s attached (stored encrypted).")
+                % {"original_name": document.original_name},
+            )
             return redirect(entry)
     return _detail(request, entry, document_form=form)
 

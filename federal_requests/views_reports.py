@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases.lib.pagination import CappedPaginator
@@ -61,7 +62,7 @@ def task_force_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, f"Task force {saved.name} saved.")
+            messages.success(request, _("Task force %(name)s saved.") % {"name": saved.name})
             return redirect("federal_requests:task_force_list")
     return render(
         request,
@@ -82,7 +83,7 @@ def task_force_disclosure(request: HttpRequest, pk: int) -> HttpResponse:
             disclosure=form.cleaned_data["disclosure"],
             reason=form.cleaned_data["reason"],
         )
-        messages.success(request, f"Decision on {task_force.name} recorded.")
+        messages.success(request, _("Decision on %(name)s recorded.") % {"name": task_force.name})
         return redirect("federal_requests:task_force_list")
     return render(
         request,
@@ -194,7 +195,7 @@ def report_submit(request: HttpRequest, start: str) -> HttpResponse:
             form.add_error(None, str(exc))
         else:
             messages.success(
-                request, "Submission recorded: the public report is kept exactly as sent."
+                request, _("Submission recorded: the public report is kept exactly as sent.")
             )
             return redirect("federal_requests:report_detail", start=period.slug)
     return render(

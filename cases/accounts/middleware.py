@@ -17,6 +17,7 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
+from django.utils.translation import gettext as _
 from django_otp import devices_for_user
 
 if TYPE_CHECKING:
@@ -49,13 +50,13 @@ class SessionLimitsMiddleware:
             started = request.session.get(AUTH_AT, now)
             reason = ""
             if now - seen > settings.UVISA_SESSION_IDLE_SECONDS:
-                reason = "Your session ended after 30 minutes without activity."
+                reason = _("Your session ended after 30 minutes without activity.")
             elif now - started > settings.UVISA_SESSION_ABSOLUTE_SECONDS:
-                reason = "Your session reached its 12-hour limit."
+                reason = _("Your session reached its 12-hour limit.")
             if reason:
                 end_tracked_session(request.session.session_key, reason="timeout")
                 logout(request)
-                messages.info(request, reason + " Please sign in again.")
+                messages.info(request, reason + " " + _("Please sign in again."))
                 return redirect(f"{reverse('login')}?next={request.path}")
             # Written at most once a minute, so most requests do not save the session.
             if now - seen >= 60 or SEEN_AT not in request.session:

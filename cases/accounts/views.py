@@ -31,6 +31,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -82,7 +83,7 @@ class NoticeAuthenticationForm(AuthenticationForm):
         # Django's AuthenticationForm sets max_length without validating it.
         username = self.cleaned_data["username"]
         if len(username) > self.fields["username"].max_length:
-            raise forms.ValidationError("No account has a user name that long.")
+            raise forms.ValidationError(_("No account has a user name that long."))
         return username
 
     def clean(self) -> dict[str, Any]:
@@ -191,11 +192,11 @@ def _qr_svg(uri: str) -> str:
 
 
 def _new_recovery_codes(user: Any) -> list[str]:
-    device, _ = StaticDevice.objects.get_or_create(user=user, name="recovery")
+    device, _unused = StaticDevice.objects.get_or_create(user=user, name="recovery")
     device.confirmed = True
     device.save()
     device.token_set.all().delete()
-    codes = [StaticToken.random_token() for _ in range(settings.UVISA_RECOVERY_CODES)]
+    codes = [StaticToken.random_token() for _n in range(settings.UVISA_RECOVERY_CODES)]
     # Only keyed hashes are stored (bulk_create sends no pre_save, so hash here).
     StaticToken.objects.bulk_create(
         [StaticToken(device=device, token=code_digest(c)) for c in codes]
@@ -269,7 +270,7 @@ def reauth(request: HttpRequest) -> HttpResponse:
             form.add_error("code", "That code is not valid.")
         else:
             mark_fresh_auth(request)
-            messages.success(request, "Confirmed. You can now take the step.")
+            messages.success(request, _("Confirmed. You can now take the step."))
             return redirect(_safe_next(request))
         if _locked(request, username):
             logout(request)
@@ -310,7 +311,7 @@ def end_session(request: HttpRequest, pk: int) -> HttpResponse:
     if current:
         logout(request)
         return redirect("login")
-    messages.success(request, "The session was ended.")
+    messages.success(request, _("The session was ended."))
     return redirect("my_sessions")
 
 
@@ -332,7 +333,9 @@ class AccessLogFilter(UswdsForm):
 @require_GET
 def access_log(request: HttpRequest) -> HttpResponse:
     if not can_read_audit(request.user):
-        raise PermissionDenied("Only auditors, the coordinator and the Chief read the access log.")
+        raise PermissionDenied(
+            _("Only auditors, the coordinator and the Chief read the access log.")
+        )
     form = AccessLogFilter(request.GET or None)
     rows = AccessLog.objects.select_related("user")
     if form.is_valid():

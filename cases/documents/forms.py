@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import CertifyingOfficial, LetterDelivery, OriginalHandover
@@ -89,15 +90,18 @@ class VerifyForm(forms.Form):
             return None
         limit = settings.UVISA_MAX_VERIFY_BYTES
         if upload.size > limit:
-            raise ValidationError(f"The file is larger than {limit // (1024 * 1024)} MB.")
+            raise ValidationError(
+                gettext("The file is larger than %(megabytes)s MB.")
+                % {"megabytes": limit // (1024 * 1024)}
+            )
         head = upload.read(5)
         upload.seek(0)
         if head != b"%PDF-":
-            raise ValidationError("This is not a PDF file.")
+            raise ValidationError(gettext("This is not a PDF file."))
         return upload
 
     def clean(self) -> dict:
         data = super().clean()
         if not data.get("code") and not data.get("file") and not self.errors:
-            raise ValidationError("Enter a verification code or choose a PDF file.")
+            raise ValidationError(gettext("Enter a verification code or choose a PDF file."))
         return data

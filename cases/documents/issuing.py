@@ -26,6 +26,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from pypdf import PdfReader, PdfWriter
 from reportlab.lib.pagesizes import LETTER
 from reportlab.lib.utils import ImageReader
@@ -84,7 +85,7 @@ def verification_code_for(request: CertificationRequest) -> str:
     digest = hmac.new(settings.SECRET_KEY.encode(), salt.encode(), hashlib.sha256).digest()
     number = int.from_bytes(digest[:10], "big")
     chars = []
-    for _ in range(12):
+    for _n in range(12):
         number, index = divmod(number, len(_ALPHABET))
         chars.append(_ALPHABET[index])
     code = "".join(chars)
@@ -204,13 +205,16 @@ def request_void_unsigned_form(
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(
-            {"reason": "Say why the form is voided, e.g. the official will not sign it."}
+            {"reason": _("Say why the form is voided, e.g. the official will not sign it.")}
         )
 
     def void(locked: CertificationRequest) -> dict[str, Any]:
         form = IssuedForm.objects.current_for(locked)
         if form is None:
-            raise TransitionRefused(f"{locked.reference} has no issued form. Nothing was changed.")
+            raise TransitionRefused(
+                _("%(reference)s has no issued form. Nothing was changed.")
+                % {"reference": locked.reference}
+            )
         VoidedForm.objects.create(issued_form=form, reason=reason, voided_by=actor, voided_at=at)
         return {"voided_verification_code": form.verification_code}
 
@@ -228,7 +232,7 @@ def _scan_as_pdf(data: bytes, content_type: str) -> bytes:
         try:
             reader = PdfReader(io.BytesIO(data))
             if reader.is_encrypted:
-                raise ValidationError({"scan": "The scan is a password-protected PDF."})
+                raise ValidationError({"scan": _("The scan is a password-protected PDF.")})
             writer = PdfWriter(clone_from=reader)
             out = io.BytesIO()
             writer.write(out)
@@ -236,14 +240,14 @@ def _scan_as_pdf(data: bytes, content_type: str) -> bytes:
             raise
         except Exception as exc:  # pypdf raises many kinds on damaged files
             raise ValidationError(
-                {"scan": "The scanned PDF cannot be read; scan again, or upload PNG or JPEG."}
+                {"scan": _("The scanned PDF cannot be read; scan again, or upload PNG or JPEG.")}
             ) from exc
         return out.getvalue()
     try:
         image = ImageReader(io.BytesIO(data))
         width, height = image.getSize()
     except Exception as exc:  # PIL raises many kinds on damaged images
-        raise ValidationError({"scan": "The scanned image cannot be read."}) from exc
+        raise ValidationError({"scan": _("The scanned image cannot be read.")}) from exc
     out = io.BytesIO()
     canvas = Canvas(out, pagesize=LETTER, invariant=1)
     page_w, page_h = LETTER

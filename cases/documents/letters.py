@@ -169,7 +169,7 @@ def decline_reason_label(request: CertificationRequest, language: str) -> str:
     if not request.decline_reason:
         return ""
     translated = DECLINE_REASONS.get(language, {}).get(request.decline_reason)
-    return translated or request.get_decline_reason_display()
+    return translated or str(request.get_decline_reason_display())
 
 
 def available(request: CertificationRequest, kind: str) -> bool:

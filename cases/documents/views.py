@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases import errors, ink, issued_letters
@@ -32,7 +33,7 @@ def form_review_pdf(request: HttpRequest, reference: str) -> HttpResponse:
     """Our own layout, "REVIEW COPY - NOT FOR FILING" on every page; never sealed."""
     obj = get_request_for_user(request.user, reference)
     if not perms.can_see_draft(obj, request.user):
-        raise PermissionDenied("The review copy is for the department.")
+        raise PermissionDenied(_("The review copy is for the department."))
     log_access(request, action=AccessLog.Action.DOWNLOAD_FORM, obj=obj, detail="review copy I-918B")
     return _attachment(issuing.review_pdf(obj), f"{obj.reference}-I-918B-review-copy.pdf")
 
@@ -45,7 +46,7 @@ def form_issued_pdf(request: HttpRequest, reference: str) -> HttpResponse:
     if form is None:
         raise Http404("No form was issued for this request.")
     if not perms.can_see_issued_form(obj, request.user):
-        raise PermissionDenied("The form is not signed in ink yet; it is for the department.")
+        raise PermissionDenied(_("The form is not signed in ink yet; it is for the department."))
     log_access(request, action=AccessLog.Action.DOWNLOAD_FORM, obj=obj, detail="issued I-918B")
     return _attachment(form.data, f"{obj.reference}-I-918B-issued.pdf")
 
@@ -67,7 +68,7 @@ def letter_pdf(request: HttpRequest, reference: str, kind: str) -> HttpResponse:
     if kind not in LetterTemplate.Kind.values or not letters.available(obj, kind):
         raise Http404("No such letter for this request.")
     if not perms.can_download_letter(obj, kind, request.user):
-        raise PermissionDenied("This letter is for the department.")
+        raise PermissionDenied(_("This letter is for the department."))
     log_access(request, action=AccessLog.Action.DOWNLOAD_FORM, obj=obj, detail=f"letter {kind}")
     issued = issued_letters.latest_letter(obj, kind)
     if issued is not None:  # the letter as issued at its event, byte for byte
@@ -86,7 +87,7 @@ def issued_letter_pdf(request: HttpRequest, reference: str, letter_id: int) -> H
     if letter is None:
         raise Http404("No such letter for this request.")
     if not perms.can_download_letter(obj, letter.kind, request.user):
-        raise PermissionDenied("This letter is for the department.")
+        raise PermissionDenied(_("This letter is for the department."))
     log_access(
         request, action=AccessLog.Action.DOWNLOAD_FORM, obj=obj, detail=f"letter {letter.pk}"
     )
@@ -101,10 +102,10 @@ def letter_delivery_record(request: HttpRequest, reference: str, letter_id: int)
     if letter is None:
         raise Http404("No such letter for this request.")
     if not perms.can_record_letter_delivery(obj, request.user):
-        raise PermissionDenied("You may not do this on this request.")
+        raise PermissionDenied(_("You may not do this on this request."))
     form = LetterDeliveryForm(request.POST, prefix=f"delivery-{letter.pk}")
     if not form.is_valid():
-        messages.error(request, "Say how, when and to whom the letter was delivered.")
+        messages.error(request, _("Say how, when and to whom the letter was delivered."))
         return redirect(obj)
     return _run(
         request,
@@ -123,7 +124,7 @@ def _run(request: HttpRequest, obj: object, call: object) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, "Recorded.")
+        messages.success(request, _("Recorded."))
     return redirect(obj)
 
 
@@ -132,7 +133,7 @@ def handover_record(request: HttpRequest, reference: str) -> HttpResponse:
     obj = get_request_for_user(request.user, reference)
     form = HandoverForm(request.POST, prefix="handover")
     if not form.is_valid():
-        messages.error(request, "Say who received the original, when and how.")
+        messages.error(request, _("Say who received the original, when and how."))
         return redirect(obj)
     return _run(
         request,

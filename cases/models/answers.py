@@ -14,6 +14,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from cases.lib.crypto import EncryptedCharField, EncryptedTextField
 from cases.models.requests import CertificationRequest, Language
@@ -90,9 +91,9 @@ class LetterDelivery(models.Model):
     """How and when a letter reached its addressee."""
 
     class Method(models.TextChoices):
-        EMAIL = "email", "E-mail"
-        MAIL = "mail", "Mail"
-        HAND = "hand", "By hand"
+        EMAIL = "email", _("E-mail")
+        MAIL = "mail", _("Mail")
+        HAND = "hand", _("By hand")
 
     letter = models.ForeignKey(IssuedLetter, on_delete=models.PROTECT, related_name="deliveries")
     method = models.CharField(max_length=10, choices=Method.choices)
@@ -114,10 +115,10 @@ class AnnualReportSubmission(models.Model):
     """The c. 258F s. 4(a) report as sent to EOPSS: the file, its SHA-256 and the numbers."""
 
     class Method(models.TextChoices):
-        EMAIL = "email", "E-mail"
-        PORTAL = "portal", "EOPSS web form or portal"
-        MAIL = "mail", "Mail"
-        HAND = "hand", "By hand"
+        EMAIL = "email", _("E-mail")
+        PORTAL = "portal", _("EOPSS web form or portal")
+        MAIL = "mail", _("Mail")
+        HAND = "hand", _("By hand")
 
     year = models.PositiveIntegerField(db_index=True)
     submitted_on = models.DateField()

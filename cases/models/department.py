@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from cases.lib.crypto import EncryptedCharField, EncryptedJSONField, EncryptedTextField
 from cases.models.reference import Agency, CertifyingOfficial
@@ -40,9 +41,9 @@ class DesignationEvent(AppendOnly):
     """
 
     class Action(models.TextChoices):
-        DESIGNATED = "designated", "Designated"
-        REVOKED = "revoked", "Revoked"
-        HEAD_APPOINTED = "head_appointed", "Appointed agency head"
+        DESIGNATED = "designated", _("Designated")
+        REVOKED = "revoked", _("Revoked")
+        HEAD_APPOINTED = "head_appointed", _("Appointed agency head")
 
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
     official = models.ForeignKey(
@@ -125,12 +126,12 @@ class PolicyClause(models.Model):
 
 
 class Channel(models.TextChoices):
-    PORTAL = "portal", "Portal (advocate account)"
-    MAIL = "mail", "Mail"
-    EMAIL = "email", "E-mail"
-    FAX = "fax", "Fax"
-    IN_PERSON = "in_person", "In person"
-    NO_ACCOUNT = "no_account", "Requester without an account"
+    PORTAL = "portal", _("Portal (advocate account)")
+    MAIL = "mail", _("Mail")
+    EMAIL = "email", _("E-mail")
+    FAX = "fax", _("Fax")
+    IN_PERSON = "in_person", _("In person")
+    NO_ACCOUNT = "no_account", _("Requester without an account")
 
 
 class IntakeRecord(models.Model):
@@ -176,8 +177,8 @@ class DepartmentText(models.Model):
     """
 
     class How(models.TextChoices):
-        ADOPTED = "adopted", "Adopted the requester's proposal"
-        REWRITTEN = "rewritten", "Written by the department"
+        ADOPTED = "adopted", _("Adopted the requester's proposal")
+        REWRITTEN = "rewritten", _("Written by the department")
 
     request = models.ForeignKey(
         "cases.CertificationRequest", on_delete=models.PROTECT, related_name="department_texts"

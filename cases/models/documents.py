@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from cases.lib.crypto import (
     EncryptedCharField,
@@ -203,11 +204,11 @@ class OriginalHandover(models.Model):
     """
 
     class Method(models.TextChoices):
-        IN_PERSON = "in_person", "In person"
-        MAIL = "mail", "First-class mail"
-        CERTIFIED_MAIL = "certified_mail", "Certified mail"
-        COURIER = "courier", "Courier"
-        OTHER = "other", "Other"
+        IN_PERSON = "in_person", _("In person")
+        MAIL = "mail", _("First-class mail")
+        CERTIFIED_MAIL = "certified_mail", _("Certified mail")
+        COURIER = "courier", _("Courier")
+        OTHER = "other", _("Other")
 
     issued_form = models.ForeignKey(IssuedForm, on_delete=models.PROTECT, related_name="handovers")
     # Encrypted at rest like the request's own fields (C12): who received a victim's form.
@@ -243,10 +244,13 @@ class LetterTemplate(models.Model):
     """
 
     class Kind(models.TextChoices):
-        ACKNOWLEDGEMENT = "acknowledgement", "Acknowledgement of receipt"
-        DENIAL = "denial", "Written denial without prejudice (c. 258F s. 3(ii))"
-        DELAY = "delay", "Delay notice (c. 258F s. 3(iii))"
-        USCIS_WITHDRAWAL = "uscis_withdrawal", "Notice to USCIS of withdrawal (8 CFR 214.14(h)(2))"
+        ACKNOWLEDGEMENT = "acknowledgement", _("Acknowledgement of receipt")
+        DENIAL = "denial", _("Written denial without prejudice (c. 258F s. 3(ii))")
+        DELAY = "delay", _("Delay notice (c. 258F s. 3(iii))")
+        USCIS_WITHDRAWAL = (
+            "uscis_withdrawal",
+            _("Notice to USCIS of withdrawal (8 CFR 214.14(h)(2))"),
+        )
 
     kind = models.CharField(max_length=30, choices=Kind.choices)
     language = models.CharField(max_length=5, choices=Language.choices, default=Language.ENGLISH)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from cases.lib.chain import KeySegmentBase
 from cases.models.requests import CertificationRequest
@@ -49,11 +50,11 @@ class AccessLog(models.Model):
     """Who looked at what, when, from where (C9, C15). Append-only, like CaseEvent."""
 
     class Action(models.TextChoices):
-        VIEW_REQUEST = "view_request", "Viewed a request"
-        DOWNLOAD_DOCUMENT = "download_document", "Downloaded a document"
-        DOWNLOAD_FORM = "download_form", "Downloaded a form or letter"
-        VIEW_ACCESS_LOG = "view_access_log", "Read the access log"
-        EXPORT = "export", "Exported data"
+        VIEW_REQUEST = "view_request", _("Viewed a request")
+        DOWNLOAD_DOCUMENT = "download_document", _("Downloaded a document")
+        DOWNLOAD_FORM = "download_form", _("Downloaded a form or letter")
+        VIEW_ACCESS_LOG = "view_access_log", _("Read the access log")
+        EXPORT = "export", _("Exported data")
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     user = models.ForeignKey(

@@ -10,21 +10,22 @@ from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Agency(models.Model):
     """The certifying agency, as Part 2 of Supplement B names it."""
 
     class AgencyType(models.TextChoices):
-        FEDERAL = "federal", "Federal"
-        STATE = "state", "State"
-        LOCAL = "local", "Local"
+        FEDERAL = "federal", _("Federal")
+        STATE = "state", _("State")
+        LOCAL = "local", _("Local")
 
     class Category(models.TextChoices):
-        JUDGE = "judge", "Judge"
-        LAW_ENFORCEMENT = "law_enforcement", "Law Enforcement"
-        PROSECUTOR = "prosecutor", "Prosecutor"
-        OTHER = "other", "Other"
+        JUDGE = "judge", _("Judge")
+        LAW_ENFORCEMENT = "law_enforcement", _("Law Enforcement")
+        PROSECUTOR = "prosecutor", _("Prosecutor")
+        OTHER = "other", _("Other")
 
     name = models.CharField(max_length=200, unique=True)
     code = models.CharField(
@@ -133,8 +134,8 @@ class QualifyingCrimeCategory(models.Model):
     """
 
     class Kind(models.TextChoices):
-        NAMED = "named", "Named criminal activity"
-        INCHOATE = "inchoate", "Attempt, conspiracy or solicitation"
+        NAMED = "named", _("Named criminal activity")
+        INCHOATE = "inchoate", _("Attempt, conspiracy or solicitation")
 
     code = models.SlugField(max_length=60, unique=True)
     name = models.CharField(max_length=100, unique=True)
@@ -156,9 +157,9 @@ class Statute(models.Model):
     """
 
     class Confidence(models.TextChoices):
-        HIGH = "H", "High"
-        MEDIUM = "M", "Medium"
-        LOW = "L", "Low"
+        HIGH = "H", _("High")
+        MEDIUM = "M", _("Medium")
+        LOW = "L", _("Low")
 
     citation = models.CharField(max_length=60, unique=True)
     offense = models.CharField(max_length=300)

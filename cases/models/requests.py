@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
@@ -53,49 +54,52 @@ CURRENT_FORM_EDITION = "01/20/25"  # USCIS edition list: the edition USCIS posts
 
 class ExpeditedReason(models.TextChoices):
     # The expedited triggers other states use (CA, MN, IL; SD 3394 in MA).
-    REMOVAL_PROCEEDINGS = "removal", "In removal proceedings"
-    DETENTION = "detention", "In immigration detention"
-    AGE_OUT = "age_out", "A qualifying family member is about to age out"
+    REMOVAL_PROCEEDINGS = "removal", _("In removal proceedings")
+    DETENTION = "detention", _("In immigration detention")
+    AGE_OUT = "age_out", _("A qualifying family member is about to age out")
 
 
 class DeclineReason(models.TextChoices):
     """Criteria of the department's written policy (c. 258F s. 2); a denial cites one (s. 3(ii))."""
 
-    NOT_QUALIFYING_CRIME = "not_qualifying_crime", "No qualifying criminal activity"
-    NOT_VICTIM = "not_victim", "Requester is not a victim of the criminal activity"
-    NOT_HELPFUL = "not_helpful", "No helpfulness, past, present or likely"
+    NOT_QUALIFYING_CRIME = "not_qualifying_crime", _("No qualifying criminal activity")
+    NOT_VICTIM = "not_victim", _("Requester is not a victim of the criminal activity")
+    NOT_HELPFUL = "not_helpful", _("No helpfulness, past, present or likely")
     REFUSED_ASSISTANCE = (
         "refused_assistance",
-        "Unreasonably refused reasonably requested assistance",
+        _("Unreasonably refused reasonably requested assistance"),
     )
-    NO_JURISDICTION = "no_jurisdiction", "The department did not detect or investigate the crime"
-    CULPABLE = "culpable", "Requester was culpable in the criminal activity"
-    INSUFFICIENT_INFORMATION = "insufficient_information", "Information requested was not provided"
+    NO_JURISDICTION = "no_jurisdiction", _("The department did not detect or investigate the crime")
+    CULPABLE = "culpable", _("Requester was culpable in the criminal activity")
+    INSUFFICIENT_INFORMATION = (
+        "insufficient_information",
+        _("Information requested was not provided"),
+    )
 
 
 class Language(models.TextChoices):
     # Medford's largest languages after English; letters go in English plus the chosen one.
-    ENGLISH = "en", "English"
-    SPANISH = "es", "Spanish (Español)"
-    PORTUGUESE = "pt", "Portuguese (Português)"
-    HAITIAN_CREOLE = "ht", "Haitian Creole (Kreyòl ayisyen)"
+    ENGLISH = "en", _("English")
+    SPANISH = "es", _("Spanish (Español)")
+    PORTUGUESE = "pt", _("Portuguese (Português)")
+    HAITIAN_CREOLE = "ht", _("Haitian Creole (Kreyòl ayisyen)")
 
 
 class CertificationWithdrawalKind(models.TextChoices):
     # 8 CFR 214.14(h)(2)(i)(A): the official "withdraws" the certification or "disavows the
     # contents in writing"; the notice says which.
-    WITHDRAW = "withdraw", "Withdrawal of the certification"
-    DISAVOW = "disavow", "Disavowal of its contents"
+    WITHDRAW = "withdraw", _("Withdrawal of the certification")
+    DISAVOW = "disavow", _("Disavowal of its contents")
 
 
 class YesNo(models.TextChoices):
-    YES = "yes", "Yes"
-    NO = "no", "No"
+    YES = "yes", _("Yes")
+    NO = "no", _("No")
 
 
 class Gender(models.TextChoices):
-    MALE = "M", "Male"
-    FEMALE = "F", "Female"
+    MALE = "M", _("Male")
+    FEMALE = "F", _("Female")
 
 
 def person_digest(given: str, family: str, born: date | None) -> str:
@@ -391,7 +395,7 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
         source=Status.DRAFT,
         target=Status.RECEIVED,
         conditions=[has_required_submission_fields],  # type: ignore[list-item]
-        custom={"label": "Submit request", "role": "advocate"},
+        custom={"label": _("Submit request"), "role": "advocate"},
     )
     def submit(self, *, at: datetime) -> None:
         self.received_at = at
@@ -401,7 +405,7 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
         field=status,
         source=Status.RECEIVED,
         target=Status.CRIME_CHECK,
-        custom={"label": "Start qualifying-crime check", "role": "coordinator"},
+        custom={"label": _("Start qualifying-crime check"), "role": "coordinator"},
     )
     def begin_crime_check(self) -> None:
         pass
@@ -411,7 +415,7 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
         source=Status.CRIME_CHECK,
         target=Status.HELPFULNESS_REVIEW,
         conditions=[has_qualifying_crime_and_detective],  # type: ignore[list-item]
-        custom={"label": "Confirm qualifying crime", "role": "coordinator"},
+        custom={"label": _("Confirm qualifying crime"), "role": "coordinator"},
     )
     def confirm_qualifying_crime(self, *, note: str = "") -> None:
         self.crime_check_note = note
@@ -420,7 +424,7 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
         field=status,
         source=Status.CRIME_CHECK,
         target=Status.CHIEF_DECISION,
-        custom={"label": "Refer as not qualifying", "role": "coordinator"},
+        custom={"label": _("Refer as not qualifying"), "role": "coordinator"},
     )
     def refer_not_qualifying(self, *, reason: str) -> None:
         self.not_qualifying_reason = reason
@@ -430,7 +434,7 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
         source=Status.HELPFULNESS_REVIEW,
         target=Status.CHIEF_DECISION,
         conditions=[has_helpfulness_answers],  # type: ignore[list-item]
-        custom={"label": "Attest helpfulness", "role": "detective"},
+        custom={"label": _("Attest helpfulness"), "role": "detective"},
     )
     def attest_helpfulness(self, *, by: User, at: datetime) -> None:
         self.attested_by = by
@@ -440,7 +444,7 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
         field=status,
         source=Status.CHIEF_DECISION,
         target=Status.HELPFULNESS_REVIEW,
-        custom={"label": "Return for further review", "role": "chief"},
+        custom={"label": _("Return for further review"), "role": "chief"},
     )
     def return_for_review(self) -> None:
         pass
@@ -450,7 +454,7 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
         source=Status.CHIEF_DECISION,
         target=Status.AWAITING_INK,
         conditions=[form_is_complete, form_is_consistent],  # type: ignore[list-item]
-        custom={"label": "Certify", "role": "chief"},
+        custom={"label": _("Certify"), "role": "chief"},
     )
     def certify(
         self,
@@ -470,7 +474,7 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
         field=status,
         source=Status.AWAITING_INK,
         target=Status.CERTIFIED,
-        custom={"label": "Record ink signature", "role": "coordinator"},
+        custom={"label": _("Record ink signature"), "role": "coordinator"},
     )
     def record_ink_signature(self, *, signed_on: date) -> None:
         # The date the official wrote in Part 6 item 2: the answer under c. 258F s. 3(i), and
@@ -481,7 +485,7 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
         field=status,
         source=Status.AWAITING_INK,
         target=Status.CHIEF_DECISION,
-        custom={"label": "Void the unsigned form", "role": "chief"},
+        custom={"label": _("Void the unsigned form"), "role": "chief"},
     )
     def void_unsigned_form(self) -> None:
         # The form issued for ink was not signed (the official will not sign it, or another
@@ -494,7 +498,7 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
         field=status,
         source=Status.CHIEF_DECISION,
         target=Status.DECLINED,
-        custom={"label": "Decline", "role": "chief"},
+        custom={"label": _("Decline"), "role": "chief"},
     )
     def decline(
         self,
@@ -519,7 +523,7 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
         field=status,
         source=REVIEW_STATES,
         target=Status.INFO_REQUESTED,
-        custom={"label": "Request information", "role": "coordinator"},
+        custom={"label": _("Request information"), "role": "coordinator"},
     )
     def request_information(self, *, text: str, at: datetime) -> None:
         self.info_return_state = self.status
@@ -531,7 +535,7 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
         field=status,
         source=Status.INFO_REQUESTED,
         target=RETURN_VALUE(*REVIEW_STATES),
-        custom={"label": "Answer information request", "role": "advocate"},
+        custom={"label": _("Answer information request"), "role": "advocate"},
     )
     def answer_information(self, *, text: str) -> str:
         self.info_response_text = text
@@ -543,7 +547,7 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
         field=status,
         source=PENDING_STATES,
         target=None,  # c. 258F s. 3(iii): a delay notice answers in time but keeps the request open
-        custom={"label": "Issue delay notice", "role": "coordinator"},
+        custom={"label": _("Issue delay notice"), "role": "coordinator"},
     )
     def issue_delay_notice(
         self,
@@ -567,7 +571,7 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
         # Not once the decision is made and the form issued for ink.
         source=[s for s in OPEN_STATES if s != Status.AWAITING_INK],
         target=Status.WITHDRAWN,
-        custom={"label": "Withdraw request", "role": "advocate"},
+        custom={"label": _("Withdraw request"), "role": "advocate"},
     )
     def withdraw(self, *, reason: str, at: datetime) -> None:
         self.withdrawn_at = at
@@ -577,7 +581,7 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
         field=status,
         source=Status.CERTIFIED,
         target=Status.CERTIFICATION_WITHDRAWN,
-        custom={"label": "Withdraw certification", "role": "chief"},
+        custom={"label": _("Withdraw certification"), "role": "chief"},
     )
     def withdraw_certification(
         self, *, reason: str, at: datetime, kind: str = CertificationWithdrawalKind.WITHDRAW
@@ -631,12 +635,12 @@ def document_upload_to(instance: models.Model, filename: str) -> str:
 
 class Document(models.Model):
     class Kind(models.TextChoices):
-        REQUEST_LETTER = "request_letter", "Request letter"
-        PARTIAL_FORM = "partial_form", "Supplement B with Part 1 filled"
-        POLICE_REPORT = "police_report", "Police report"
-        INFORMATION_RESPONSE = "information_response", "Answer to an information request"
-        SIGNED_SCAN = "signed_scan", "Scan of the pages signed in ink"
-        OTHER = "other", "Other"
+        REQUEST_LETTER = "request_letter", _("Request letter")
+        PARTIAL_FORM = "partial_form", _("Supplement B with Part 1 filled")
+        POLICE_REPORT = "police_report", _("Police report")
+        INFORMATION_RESPONSE = "information_response", _("Answer to an information request")
+        SIGNED_SCAN = "signed_scan", _("Scan of the pages signed in ink")
+        OTHER = "other", _("Other")
 
     request = models.ForeignKey(
         CertificationRequest, on_delete=models.PROTECT, related_name="documents"
@@ -661,13 +665,13 @@ class CaseEvent(models.Model):
     """Append-only audit trail, written by the services only (never by signals)."""
 
     class Kind(models.TextChoices):
-        CREATED = "created", "Created"
-        EDITED = "edited", "Edited"
-        TRANSITION = "transition", "State changed"
-        ASSIGNED = "assigned", "Detective assigned"
-        DOCUMENT_ADDED = "document_added", "Document added"
-        NOTE = "note", "Internal note"
-        TEMPLATE_LOADED = "template_loaded", "Official form template loaded"
+        CREATED = "created", _("Created")
+        EDITED = "edited", _("Edited")
+        TRANSITION = "transition", _("State changed")
+        ASSIGNED = "assigned", _("Detective assigned")
+        DOCUMENT_ADDED = "document_added", _("Document added")
+        NOTE = "note", _("Internal note")
+        TEMPLATE_LOADED = "template_loaded", _("Official form template loaded")
 
     # Empty only for events about no one request (a form template loaded), which join the
     # same hash chain.

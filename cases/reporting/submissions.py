@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cases.models import AnnualReportSubmission
 from cases.permissions import can_record_report_submission
@@ -68,19 +69,19 @@ def record_submission(
     now: datetime | None = None,
 ) -> AnnualReportSubmission:
     if not can_record_report_submission(actor):
-        raise PermissionDenied("Only the coordinator or the Chief records the submission.")
+        raise PermissionDenied(_("Only the coordinator or the Chief records the submission."))
     now = now or timezone.now()
     if fmt not in FORMATS:
-        raise ValidationError({"fmt": "Choose PDF or CSV."})
+        raise ValidationError({"fmt": _("Choose PDF or CSV.")})
     if method not in AnnualReportSubmission.Method.values:
-        raise ValidationError({"method": "Choose how the report was sent."})
+        raise ValidationError({"method": _("Choose how the report was sent.")})
     submitted_to = (submitted_to or "").strip()
     if not submitted_to:
-        raise ValidationError({"submitted_to": "Say to whom the report was sent."})
+        raise ValidationError({"submitted_to": _("Say to whom the report was sent.")})
     if submitted_on is None or submitted_on > timezone.localdate(now):
-        raise ValidationError({"submitted_on": "The submission date cannot be in the future."})
+        raise ValidationError({"submitted_on": _("The submission date cannot be in the future.")})
     if not annual.FIRST_YEAR <= year < timezone.localdate(now).year:
-        raise ValidationError({"year": "Only a finished calendar year can be submitted."})
+        raise ValidationError({"year": _("Only a finished calendar year can be submitted.")})
     report = annual.build_annual_report(year, now=now, agency=agency)  # exact, not cached
     content = (
         exports.to_pdf(report, public=public)

@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadReque
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -52,7 +53,9 @@ FORMATS = {"html", "csv", "pdf"}
 
 def _require_reports(user: object) -> None:
     if not can_read_audit(user):
-        raise PermissionDenied("Reports are for the coordinator, the Chief and the auditor.")
+        raise PermissionDenied(
+            gettext("Reports are for the coordinator, the Chief and the auditor.")
+        )
 
 
 @require_GET
@@ -125,7 +128,7 @@ def annual_report(request: HttpRequest, year: int) -> HttpResponse:
 def annual_report_submit(request: HttpRequest, year: int) -> HttpResponse:
     """Record that the year's report was sent to EOPSS (c. 258F s. 4(a))."""
     if not can_record_report_submission(request.user):
-        raise PermissionDenied("Only the coordinator or the Chief records the submission.")
+        raise PermissionDenied(gettext("Only the coordinator or the Chief records the submission."))
     form = SubmissionForm(request.POST, prefix="submit")
     if not form.is_valid():
         messages.error(request, _("Say when, to whom and how the report was sent."))
