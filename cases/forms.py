@@ -120,7 +120,7 @@ class DelayNoticeForm(UswdsForm):
     def clean_projected_date(self):
         value = self.cleaned_data["projected_date"]
         if value <= timezone.localdate():
-            raise forms.ValidationError("The projected date must be in the future.")
+            raise forms.ValidationError(_("The projected date must be in the future."))
         return value
 
 
@@ -269,14 +269,14 @@ class RequestForm(UswdsMixin, forms.ModelForm):
     def clean_date_of_birth(self):
         value = self.cleaned_data.get("date_of_birth")
         if value and value > timezone.localdate():
-            raise forms.ValidationError("The date of birth cannot be in the future.")
+            raise forms.ValidationError(_("The date of birth cannot be in the future."))
         return value
 
     def clean_incident_date(self):
         value = self.cleaned_data.get("incident_date")
         if value and value > timezone.localdate():
             raise forms.ValidationError(
-                "The date of the criminal activity cannot be in the future."
+                _("The date of the criminal activity cannot be in the future.")
             )
         return value
 
@@ -284,7 +284,7 @@ class RequestForm(UswdsMixin, forms.ModelForm):
         value = self.cleaned_data.get("a_number", "").upper().replace("A", "").replace("-", "")
         value = value.replace(" ", "")
         if value and not (value.isdigit() and 7 <= len(value) <= 9):
-            raise forms.ValidationError("An A-Number has 7 to 9 digits, e.g. A-123456789.")
+            raise forms.ValidationError(_("An A-Number has 7 to 9 digits, e.g. A-123456789."))
         return value.zfill(9) if value else ""
 
     def clean_additional_incident_dates(self):
@@ -295,18 +295,20 @@ class RequestForm(UswdsMixin, forms.ModelForm):
             try:
                 day = datetime.strptime(part, "%m/%d/%Y").date()
             except ValueError:
-                raise forms.ValidationError(f"“{part}” is not a date like 03/14/2025.") from None
+                raise forms.ValidationError(
+                    _("“%(part)s” is not a date like 03/14/2025.") % {"part": part}
+                ) from None
             if day > timezone.localdate():
-                raise forms.ValidationError(f"{part} is in the future.")
+                raise forms.ValidationError(_("%(part)s is in the future.") % {"part": part})
             dates.append(day.isoformat())
         return dates
 
     def clean(self):
         data = super().clean()
         if data.get("expedited") and not data.get("expedited_reason"):
-            self.add_error("expedited_reason", "Say why the request should be expedited.")
+            self.add_error("expedited_reason", _("Say why the request should be expedited."))
         if data.get("expedited_reason") == "age_out" and not data.get("age_out_date"):
-            self.add_error("age_out_date", "Give the date the family member ages out.")
+            self.add_error("age_out_date", _("Give the date the family member ages out."))
         return data
 
 

@@ -189,7 +189,7 @@ class IntakeForm(UswdsForm):
         value: str = self.cleaned_data["a_number"]
         digits = "".join(c for c in value if c.isdigit())
         if value.strip() and not 7 <= len(digits) <= 9:
-            raise forms.ValidationError("An A-Number has 7 to 9 digits.")
+            raise forms.ValidationError(_("An A-Number has 7 to 9 digits."))
         return digits
 
 
@@ -276,7 +276,7 @@ class DepartmentTextForm(UswdsForm):
                 cells = [c.strip() for c in line.split("|")]
                 if len(cells) != 3:
                     raise forms.ValidationError(
-                        "Write each person as: full name | relationship | involvement."
+                        _("Write each person as: full name | relationship | involvement.")
                     )
                 rows.append(dict(zip(("name", "relationship", "involvement"), cells, strict=True)))
             return rows

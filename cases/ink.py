@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from cases import permissions as perms
@@ -202,7 +202,8 @@ def request_record_handover(
     if handover.mailed and not handover.tracking_number:
         raise ValidationError({"tracking_number": _("Give the tracking number of the mailing.")})
     handover.save()
-    how = str(handover.get_method_display())
+    with translation.override("en"):  # the audit trail is written in English
+        how = str(handover.get_method_display())
     if handover.tracking_number:
         how += f", tracking {handover.tracking_number}"
     record_event(

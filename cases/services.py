@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition
 from guardian.shortcuts import assign_perm, remove_perm
@@ -395,11 +395,13 @@ def store_document(
     document.save()
     if not record:
         return document
+    with translation.override("en"):  # the audit trail is written in English
+        kind_label = str(document.get_kind_display())
     record_event(
         locked,
         actor=actor,
         kind=CaseEvent.Kind.DOCUMENT_ADDED,
-        note=str(document.get_kind_display()),
+        note=kind_label,
         data={"document": document.pk, "sha256": document.sha256, "size": document.size},
     )
     return document

@@ -734,7 +734,7 @@ def helpfulness(request: HttpRequest, reference: str) -> HttpResponse:
             if not no_family and f.cleaned_data and not f.cleaned_data.get("DELETE")
         ]
         if form.cleaned_data["family_members_implicated"] == "yes" and not members:
-            form.add_error("family_members_implicated", "List the family members involved.")
+            form.add_error("family_members_implicated", _("List the family members involved."))
         else:
             try:
                 services.request_record_helpfulness(

@@ -182,15 +182,15 @@ class SubmissionForm(UswdsMixin, forms.Form):
     def clean_submitted_on(self) -> Any:
         value = self.cleaned_data["submitted_on"]
         if value > timezone.localdate():
-            raise forms.ValidationError("This date cannot be in the future.")
+            raise forms.ValidationError(_("This date cannot be in the future."))
         if self.period_last_day and value <= self.period_last_day:
-            raise forms.ValidationError("The report is sent after the period ends.")
+            raise forms.ValidationError(_("The report is sent after the period ends."))
         return value
 
     def clean_docket_number(self) -> str:
         value = self.cleaned_data["docket_number"].strip()
         if not DOCKET.match(value):
             raise forms.ValidationError(
-                "Use letters, digits, spaces and . / # - only (at most 50)."
+                _("Use letters, digits, spaces and . / # - only (at most 50).")
             )
         return value

@@ -154,7 +154,7 @@ def mfa_verify(request: HttpRequest) -> HttpResponse:
         if _locked(request, user.get_username()):
             logout(request)
             return _render_locked(request)
-        form.add_error("code", "That code is not valid. Codes change every 30 seconds.")
+        form.add_error("code", _("That code is not valid. Codes change every 30 seconds."))
     status = 400 if request.method == "POST" else 200
     return render(
         request,
@@ -230,7 +230,7 @@ def mfa_setup(request: HttpRequest) -> HttpResponse:
         user_login_failed.send(
             sender=__name__, credentials={"username": user.get_username()}, request=request
         )
-        form.add_error("code", "That code does not match. Check the time on your phone.")
+        form.add_error("code", _("That code does not match. Check the time on your phone."))
 
     secret = b32encode(device.bin_key).decode()
     return render(
@@ -265,9 +265,9 @@ def reauth(request: HttpRequest) -> HttpResponse:
             return _render_locked(request)
         checked = authenticate(request, username=username, password=form.cleaned_data["password"])
         if checked is None or checked.pk != user.pk:
-            form.add_error("password", "The password is not correct.")
+            form.add_error("password", _("The password is not correct."))
         elif _verify_code(request, form.cleaned_data["code"]) is None:
-            form.add_error("code", "That code is not valid.")
+            form.add_error("code", _("That code is not valid."))
         else:
             mark_fresh_auth(request)
             messages.success(request, _("Confirmed. You can now take the step."))

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext as _
 
 EXTENSIONS = {
     "application/pdf": {".pdf"},
@@ -35,22 +36,28 @@ def validate_upload(upload: UploadedFile) -> str:
     """The file's real content type, or a ValidationError saying what is wrong."""
     limit = settings.UVISA_MAX_UPLOAD_BYTES
     if upload.size is None or upload.size == 0:
-        raise ValidationError({"file": "The file is empty."})
+        raise ValidationError({"file": _("The file is empty.")})
     if upload.size > limit:
         raise ValidationError(
-            {"file": f"The file is larger than the limit of {limit // (1024 * 1024)} MB."}
+            {
+                "file": _("The file is larger than the limit of %(mb)s MB.")
+                % {"mb": limit // (1024 * 1024)}
+            }
         )
     upload.seek(0)
     head = upload.read(16)
     upload.seek(0)
     content_type = sniff(head)
     if content_type is None:
-        raise ValidationError({"file": "Only PDF, JPEG and PNG files are accepted."})
+        raise ValidationError({"file": _("Only PDF, JPEG and PNG files are accepted.")})
     name = display_name(upload.name or "")
     suffix = ("." + name.rsplit(".", 1)[1].lower()) if "." in name else ""
     if suffix and suffix not in EXTENSIONS[content_type]:
         raise ValidationError(
-            {"file": f"The file name ends in {suffix} but the file is not of that type."}
+            {
+                "file": _("The file name ends in %(suffix)s but the file is not of that type.")
+                % {"suffix": suffix}
+            }
         )
     return content_type
 
@@ -58,10 +65,10 @@ def validate_upload(upload: UploadedFile) -> str:
 def display_name(name: str) -> str:
     """The last part of the name the user gave, or a ValidationError when it is unusable."""
     if any(ord(c) < 32 or ord(c) == 127 for c in name):
-        raise ValidationError({"file": "The file name contains control characters."})
+        raise ValidationError({"file": _("The file name contains control characters.")})
     base = name.replace("\\", "/").rsplit("/", 1)[-1].strip()
     if not base.strip("."):
-        raise ValidationError({"file": "The file needs a name."})
+        raise ValidationError({"file": _("The file needs a name.")})
     return base[:255]
 
 
