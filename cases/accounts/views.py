@@ -32,6 +32,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -47,7 +48,7 @@ from cases.models import AccessLog, UserSession
 from cases.permissions import can_read_audit
 
 CODE_FIELD = forms.CharField(
-    label="Code from your authenticator app, or a recovery code",
+    label=gettext_lazy("Code from your authenticator app, or a recovery code"),
     max_length=16,
     widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
 )
@@ -75,7 +76,7 @@ def _render_locked(request: HttpRequest) -> HttpResponse:
 
 class NoticeAuthenticationForm(AuthenticationForm):
     acknowledge = forms.BooleanField(
-        label="I have read the notice above and agree to its terms.",
+        label=gettext_lazy("I have read the notice above and agree to its terms."),
         error_messages={"required": "Please acknowledge the system-use notice to continue."},
     )
 
@@ -250,7 +251,9 @@ def mfa_setup(request: HttpRequest) -> HttpResponse:
 
 
 class ReauthForm(UswdsForm):
-    password = forms.CharField(label="Password", widget=forms.PasswordInput, max_length=4096)
+    password = forms.CharField(
+        label=gettext_lazy("Password"), widget=forms.PasswordInput, max_length=4096
+    )
     code = CODE_FIELD
 
 
@@ -319,14 +322,16 @@ def end_session(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 class AccessLogFilter(UswdsForm):
-    username = forms.CharField(label="User name", required=False, max_length=150)
-    reference = forms.CharField(label="Request reference", required=False, max_length=30)
+    username = forms.CharField(label=gettext_lazy("User name"), required=False, max_length=150)
+    reference = forms.CharField(
+        label=gettext_lazy("Request reference"), required=False, max_length=30
+    )
     action = forms.ChoiceField(required=False, choices=[("", "Any"), *AccessLog.Action.choices])
     since = forms.DateField(
-        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     until = forms.DateField(
-        label="Until", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
 
