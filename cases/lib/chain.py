@@ -404,6 +404,25 @@ def _walk(
     return count, None, last_pk, prev
 
 
+_INHERITED: list[Any] = []
+
+
+def _forget_inherited_connections() -> None:
+    """In a forked child: a database connection still open in the parent (Django keeps one
+    open inside a transaction, or one shared with a server thread) shares its socket with the
+    child. Never use or close it here (either would break the parent's); keep a reference so
+    it is not collected, and let Django open a connection of the child's own."""
+    for conn in connections.all(initialized_only=True):
+        if conn.connection is not None:
+            _INHERITED.append(conn.connection)
+            conn.connection = None
+        conn.in_atomic_block = False
+        conn.savepoint_ids = []
+        conn.atomic_blocks = []
+        conn.needs_rollback = False
+        conn.closed_in_transaction = False
+
+
 def _parallel(
     source: Source, ranges: list[tuple[int, int]], bounds: Any, first_key: bytes
 ) -> list[tuple[int, Break | None, int | None, str]]:
@@ -415,6 +434,7 @@ def _parallel(
     queue = context.SimpleQueue()
 
     def run(index: int, lo: int, hi: int) -> None:
+        _forget_inherited_connections()
         try:
             queue.put((index, _walk(source, lo, hi, bounds, first_key)))
         except Exception as exc:
@@ -453,10 +473,13 @@ def verify(
         parts = max(1, min(workers, (hi - lo + 1) // ROWS_PER_WORKER))
         step = (hi - lo + parts) // parts
         ranges = [(a, min(hi, a + step - 1)) for a in range(lo, hi + 1, step)]
-        if len(ranges) > 1:
+        # Inside a transaction the parent may see rows no child's own connection can see:
+        # check the parts one after another then.
+        in_transaction = any(c.in_atomic_block for c in connections.all(initialized_only=True))
+        if len(ranges) > 1 and not in_transaction:
             results = _parallel(source, ranges, bounds, ring[first])
         else:
-            results = [_walk(source, lo, hi, bounds, ring[first])]
+            results = [_walk(source, a, b, bounds, ring[first]) for a, b in ranges]
         for checked, broken, range_last, range_prev in results:
             count += checked
             if broken is not None:

@@ -78,7 +78,7 @@ def test_a_decline_keeps_its_reason_and_explanation_through_reauthentication(
         p.extract_text() for p in PdfReader(io.BytesIO(download.value.path().read_bytes())).pages
     )
     text = " ".join(text.split())
-    assert DeclineReason("not_helpful").label in text
+    assert str(DeclineReason("not_helpful").label) in text
     assert "The victim stopped cooperating." in text
 
 

@@ -43,7 +43,8 @@ def test_several_processes_find_a_break_in_any_part(agency, people, monkeypatch)
     events = list(CaseEvent.objects.order_by("pk"))
     assert len(events) == 12
     monkeypatch.setattr(chain, "ROWS_PER_WORKER", 3)
-    assert audit.verify_chain(workers=3) == (12, None)
+    got = audit.verify_chain(workers=3)
+    assert got == (12, None), str(got[1])
     assert audit.verify_chain(workers=1) == (12, None)
     target = events[9]  # in the last part
     tamper("UPDATE cases_caseevent SET internal = %s WHERE id = %s", [True, target.pk])
@@ -55,3 +56,21 @@ def test_several_processes_find_a_break_in_any_part(agency, people, monkeypatch)
     broken = audit.verify_chain(workers=3)[1]
     assert broken is not None and broken.event_id == events[6].pk
     assert "does not follow" in str(broken)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_parts_are_checked_in_turn_inside_a_transaction_and_the_connection_survives(
+    agency, people, monkeypatch
+):
+    from django.db import transaction
+
+    for _ in range(4):
+        r = services.request_create(actor=people["advocate"], agency=agency, values=VICTIM)
+        services.request_withdraw(request=r, actor=people["advocate"], reason="Moved away.")
+    count = CaseEvent.objects.count()
+    monkeypatch.setattr(chain, "ROWS_PER_WORKER", 2)
+    with transaction.atomic():
+        assert audit.verify_chain(workers=3) == (count, None)
+        assert CaseEvent.objects.count() == count  # the parent's connection is intact
+    assert audit.verify_chain(workers=3) == (count, None)  # forked children, after it
+    assert CaseEvent.objects.count() == count
