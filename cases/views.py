@@ -314,7 +314,9 @@ def _validity_ending(obj: CertificationRequest) -> bool:
 
 @require_GET
 def request_detail(request: HttpRequest, reference: str) -> HttpResponse:
-    obj = get_request_for_user(request.user, reference)
+    # Staff see how the request was received: its intake record comes with it (one-to-one).
+    staff = permissions.is_staff_reader(request.user)
+    obj = get_request_for_user(request.user, reference, related=("intake",) if staff else ())
     log_access(request, action=AccessLog.Action.VIEW_REQUEST, obj=obj)
     # Read once for the page and for the Supplement B check (cases/formmap.py), which asks
     # for the agency's head designations several times; the letters once for both blocks.

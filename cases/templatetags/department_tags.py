@@ -19,11 +19,19 @@ from cases.states import OPEN_STATES
 register = template.Library()
 
 
+def _intake_record(obj: Any) -> IntakeRecord | None:
+    """The request's intake record: already read with the request on the case page."""
+    try:
+        return obj.intake
+    except IntakeRecord.DoesNotExist:
+        return None
+
+
 @register.inclusion_tag("cases/_department_block.html", takes_context=True)
 def department_block(context: dict[str, Any], obj: Any) -> dict[str, Any]:
     user = context["request"].user
     staff = perms.is_staff_reader(user)
-    record = IntakeRecord.objects.filter(request_id=obj.pk).first() if staff else None
+    record = _intake_record(obj) if staff else None
     deciding = obj.status == Status.CHIEF_DECISION and perms.can_decide(obj, user)
     warnings = certify_warnings(obj) if deciding else []
     acknowledged = set(obj.acknowledged_warnings or [])

@@ -45,6 +45,7 @@ from cases.models import (
     RequestUserObjectPermission,
     Status,
 )
+from cases.models.requests import person_digest
 from cases.page_cache import raise_data_version
 from cases.reference_data import MEDFORD_AGENCY
 from cases.roles import ADVOCATE, AUDITOR, CHIEF, COORDINATOR, DETECTIVE, sync_roles
@@ -420,6 +421,7 @@ def _digests(r: CertificationRequest) -> None:
     if hasattr(r, "report_number_digest"):
         r.a_number_digest = keyed_hash(r.a_number, purpose="a_number")
         r.report_number_digest = keyed_hash(r.report_number, purpose="report_number")
+    r.person_digest = person_digest(r.given_name, r.family_name, r.date_of_birth)
 
 
 def _chain(events: list[CaseEvent], insert_rows: Any) -> None:
