@@ -355,6 +355,28 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
                 condition=models.Q(status__in=PENDING_STATES),
                 name="request_pending_due_idx",
             ),
+            # The annual report (c. 258F s. 4) reads the year's requests from this index alone
+            # on PostgreSQL (an index-only scan of about a tenth of the table's pages), and
+            # its category counts the requests received in the year from it.
+            models.Index(
+                fields=["received_at"],
+                include=[
+                    "id",
+                    "status",
+                    "decided_at",
+                    "signed_on",
+                    "withdrawn_at",
+                    "delay_issued_at",
+                    "expedited",
+                    "expedited_reason",
+                    "decline_reason",
+                    "form_type",
+                    "person_digest",
+                    "a_number_digest",
+                    "recertification_of",
+                ],
+                name="request_report_idx",
+            ),
         ]
 
     def __str__(self) -> str:

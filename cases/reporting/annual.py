@@ -537,10 +537,11 @@ def build_annual_report(year: int, *, now: datetime, agency: str = "") -> Annual
             cells[f"{key}:{group}"] = sum(forms[kind] for kind in kinds)
     person = _individual_finder(rows)
     for ind, req in INDIVIDUAL_OF.items():
+        people: dict[str, set[int]] = {kind: set() for kind in FormType.values}
+        for row in measured[req]:
+            people.setdefault(row[FORM_TYPE], set()).add(person(row[0]))
         for group, kinds in GROUP_FORMS.items():
-            cells[f"{ind}:{group}"] = len(
-                {person(row[0]) for row in measured[req] if row[FORM_TYPE] in kinds}
-            )
+            cells[f"{ind}:{group}"] = len(set().union(*(people[kind] for kind in kinds)))
     return AnnualReport(
         year=year,
         agency=agency,
