@@ -326,7 +326,7 @@ def _report_rows(
     in_play: QuerySet[CertificationRequest], start: datetime, end: datetime, as_of: datetime
 ) -> list[tuple]:
     """One tuple per request in play; the database turns the moments into what the report
-    asks of them (local days and months, before or after a bound), so no timestamp is parsed
+    asks of them (local days, before or after a bound), so no timestamp is parsed
     in Python. Unknown (NULL) flags read as None: false. Layout, in order: pk, status,
     received day, received in the year, received by ``as_of``, decision day, decided by
     ``as_of``, ink date, withdrawn in the year, withdrawn by ``as_of``, sent a delay notice,
