@@ -290,15 +290,15 @@ def percentile(values: list[int], pct: int) -> int | None:
 @dataclass
 class _Row:
     """What ``clocks.clock`` reads of a request, for the few rows whose clock is computed:
-    expedited ones (age-out date) and those sent a delay notice."""
+    expedited ones (age-out date) and those sent a delay notice (their notices are given to
+    the clock). The clock reads only the local days of receipt and decision, so those
+    moments are given as the local midnight of their days (the tuples carry the days)."""
 
-    pk: int
     status: str
     received_at: datetime
     decided_at: datetime | None
     signed_on: date | None
     expedited: bool
-    delay_issued_at: datetime | None
     age_out_date: date | None = None
 
 
@@ -372,20 +372,28 @@ def _tuples(rows: QuerySet[Any]) -> list[tuple]:
         return cursor.fetchall()
 
 
-def _clock_rows(pks: list[int], expedited: set[int]) -> dict[int, _Row]:
-    """What clocks.clock reads of ``pks``; the encrypted age-out date decrypted only for the
-    ``expedited`` ones (the only ones whose due date it moves)."""
-    found: dict[int, _Row] = {}
-    for i in range(0, len(pks), 5000):
-        chunk = pks[i : i + 5000]
-        for row in CertificationRequest.objects.filter(pk__in=chunk).values_list(
-            "pk", "status", "received_at", "decided_at", "signed_on", "expedited", "delay_issued_at"
-        ):
-            found[row[0]] = _Row(*row)
-        with_age_out = [pk for pk in chunk if pk in expedited]
-        for pk, age_out_date in CertificationRequest.objects.filter(
-            pk__in=with_age_out
-        ).values_list("pk", "age_out_date"):
+def _clock_rows(rows: list[tuple]) -> dict[int, _Row]:
+    """What clocks.clock reads of ``rows``; the encrypted age-out date read and decrypted
+    only for the expedited ones (the only ones whose due date it moves)."""
+    tz = timezone.get_current_timezone()
+
+    def midnight(day: date | None) -> datetime | None:
+        return None if day is None else datetime.combine(day, time.min, tzinfo=tz)
+
+    found = {
+        row[0]: _Row(
+            status=row[1],
+            received_at=cast(datetime, midnight(row[2])),
+            decided_at=midnight(row[5]),
+            signed_on=row[7],
+            expedited=row[EXPEDITED],
+        )
+        for row in rows
+    }
+    expedited = sorted(pk for pk, row in found.items() if row.expedited)
+    for i in range(0, len(expedited), 5000):
+        chunk = CertificationRequest.objects.filter(pk__in=expedited[i : i + 5000])
+        for pk, age_out_date in chunk.values_list("pk", "age_out_date"):
             found[pk].age_out_date = age_out_date
     return found
 
@@ -451,12 +459,7 @@ def build_annual_report(year: int, *, now: datetime, agency: str = "") -> Annual
             pending += 1
 
     # Clocks (clocks.clock) for the expedited answers and the rows sent a notice.
-    expedited_pks = {row[0] for row, _day in answers if row[EXPEDITED]} | {
-        row[0] for row in noticed if row[EXPEDITED]
-    }
-    clocked = _clock_rows(
-        sorted(expedited_pks | {row[0] for row in noticed}), expedited=expedited_pks
-    )
+    clocked = _clock_rows([row for row, _day in answers if row[EXPEDITED]] + noticed)
     notices: dict[int, list[tuple[datetime, date, bool]]] = {pk: [] for pk in clocked}
     sent = DelayNotice.objects.filter(request__in=in_play.filter(delay_issued_at__isnull=False))
     for request_id, issued_at, projected, timely in (
