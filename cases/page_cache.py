@@ -3,11 +3,12 @@
 What is cached, and on what it is keyed:
 - rendered list, queue and home pages (``cached_page``): user, path, day and data version;
 - each user's permission sets (cases/accounts/backends.py): user and data version;
-- aggregates too costly to rebuild on every write (``cached_value``): the annual report and the
-  home page's clock tile. They are keyed on the data version like the rest, and one stated
-  exception applies: after a change an aggregate may be reused for a bounded time (five
-  minutes for the report, one minute for the tile) before it is rebuilt, so constant writes
-  do not rebuild it on every request. When nothing changed it is exact.
+- aggregates too costly to rebuild on every write (``cached_value``): the home page's clock
+  tile and the annual report. The tile is keyed on the data version like the rest, and one
+  stated exception applies: after a change it may be reused for up to one minute before it
+  is rebuilt, so constant writes do not rebuild it on every request. When nothing changed it
+  is exact. The annual report is always exact: it is keyed on the shared version and its own
+  ``report`` scope (below), which only a write that can change one of its figures raises.
 
 The data version lives in the one ``AuditChainHead`` row. The signals below raise it in the
 same transaction as every save or delete of a row of ``cases``, ``auth`` or ``guardian`` that a
@@ -36,6 +37,18 @@ who sees a request is never scoped. Permission sets and the detective list depen
 groups and grants only: they are keyed on the shared version, and survive transitions.
 The scoped bump locks the same chain head row first, so the lock order is unchanged.
 
+The ``report`` scope (issue 19) is raised, in the same statement, by the writes that can
+change a figure of the c. 258F s. 4 annual report: a new request (unless a draft that was
+never received), a request deleted, a save that changes one of ``REPORT_FIELDS`` or moves the
+status into, out of or between ``REPORT_STATES``, any save or delete of a delay notice, a
+change of a request's crime categories; everything that raises the shared version (the
+categories themselves, the agency...) changes the report's key too. A workflow step that only
+moves a request between open states (received -> crime check) leaves the report as it is.
+Whether a save changes a report column is decided by reading the row's stored values with
+``SELECT ... FOR UPDATE`` just before the write (the services hold that lock already), so a
+concurrent writer cannot slip a change in between; a save outside a transaction, where the
+row cannot be held, always raises it.
+
 Only content without victim data is cached (lists, queues, home, counts): victim details are
 not kept in memory beyond the request that shows them.
 """
@@ -61,6 +74,7 @@ from django.db.models.signals import (
     post_migrate,
     post_save,
     pre_migrate,
+    pre_save,
 )
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
@@ -69,8 +83,11 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from cases.models import (
+    REPORT_FIELDS,
+    REPORT_STATES,
     AuditChainHead,
     CertificationRequest,
+    DelayNotice,
     PageScopeVersion,
     RequestGroupObjectPermission,
     RequestUserObjectPermission,
@@ -95,6 +112,7 @@ CONTENT_SECONDS = 3600
 
 
 REQUESTS_SCOPE = "requests"
+REPORT_SCOPE = "report"
 
 
 @dataclass(frozen=True)
@@ -129,12 +147,12 @@ def _read_versions(user_id: int | None) -> Versions:
     sql = (
         f"SELECT 'event', last_event_id FROM {head} WHERE id = 1 "  # noqa: S608  # nosec B608
         f"UNION ALL SELECT 'shared', data_version FROM {head} WHERE id = 1 "
-        f"UNION ALL SELECT scope, version FROM {scopes} WHERE scope = %s OR scope = %s "
+        f"UNION ALL SELECT scope, version FROM {scopes} WHERE scope IN (%s, %s, %s) "
         f"OR scope IN (SELECT 'group:' || CAST(group_id AS VARCHAR(20)) FROM {memberships} "
         "WHERE user_id = %s)"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [REQUESTS_SCOPE, f"user:{user_id}", user_id])
+        cursor.execute(sql, [REQUESTS_SCOPE, REPORT_SCOPE, f"user:{user_id}", user_id])
         rows = cursor.fetchall()
     named = dict(rows)
     return Versions(
@@ -155,7 +173,7 @@ def page_versions(user: Any) -> tuple[Any, ...]:
     found = versions(user)
     if any(has_capability(user, c) for c in (VIEW_ALL, REVIEW, DECIDE)):
         return ("all", found.shared, found.last_event_id, found.scope(REQUESTS_SCOPE))
-    own = tuple((k, v) for k, v in found.scopes if k != REQUESTS_SCOPE)
+    own = tuple((k, v) for k, v in found.scopes if k not in (REQUESTS_SCOPE, REPORT_SCOPE))
     return ("granted", found.shared, own)
 
 
@@ -172,15 +190,18 @@ def raise_data_version() -> None:
         AuditChainHead.objects.get_or_create(pk=1, defaults={"data_version": now_us})
 
 
-def raise_request_version(request_id: int) -> None:
+def raise_request_version(request_id: int, *, report: bool = False) -> None:
     """Mark that one request changed: the ``requests`` scope and the scopes of every group
-    and user holding a grant on it (inside the writer's transaction)."""
+    and user holding a grant on it, and with ``report`` the annual report's scope (inside
+    the writer's transaction)."""
     scopes = PageScopeVersion._meta.db_table
     greatest = "GREATEST" if connection.vendor == "postgresql" else "MAX"
+    also = [REPORT_SCOPE] if report else []
+    also_sql = "UNION SELECT %s " * len(also)
     # Table and column names come from the models; values are parameters.
     sql = (
         f"INSERT INTO {scopes} (scope, version) SELECT s, %s FROM ("  # noqa: S608  # nosec B608
-        "SELECT %s AS s "
+        f"SELECT %s AS s {also_sql}"
         "UNION SELECT 'group:' || CAST(group_id AS VARCHAR(20)) "
         f"FROM {RequestGroupObjectPermission._meta.db_table} WHERE content_object_id = %s "
         "UNION SELECT 'user:' || CAST(user_id AS VARCHAR(20)) "
@@ -194,19 +215,27 @@ def raise_request_version(request_id: int) -> None:
         # The lock every writer takes first (the chain head): no new lock order.
         list(AuditChainHead.objects.select_for_update().filter(pk=1).values_list("pk"))
         with connection.cursor() as cursor:
-            cursor.execute(sql, [now_us, REQUESTS_SCOPE, request_id, request_id])
+            cursor.execute(sql, [now_us, REQUESTS_SCOPE, *also, request_id, request_id])
 
 
 T = TypeVar("T")
 
 
 def cached_value(
-    name: str, build: Callable[[], T], *, now: datetime, max_stale_seconds: int = 0
+    name: str,
+    build: Callable[[], T],
+    *,
+    now: datetime,
+    max_stale_seconds: int = 0,
+    scope: str = REQUESTS_SCOPE,
 ) -> T:
-    """``build()``, reused while the data version is unchanged; after a change, reused for up
-    to ``max_stale_seconds`` more (the bounded exception for costly aggregates, above)."""
+    """``build()``, reused while the shared version and ``scope``'s are unchanged (for the
+    ``requests`` scope also the newest audit event); after a change, reused for up to
+    ``max_stale_seconds`` more (the bounded exception for the clock tile, above)."""
     found = versions()
-    version = (found.last_event_id, found.shared, found.scope(REQUESTS_SCOPE))
+    version: tuple[Any, ...] = (found.shared, scope, found.scope(scope))
+    if scope == REQUESTS_SCOPE:
+        version += (found.last_event_id,)
     key = "value:v1:" + hashlib.sha256(name.encode()).hexdigest()
     cached = cache.get(key)
     if cached is not None:
@@ -294,19 +323,72 @@ def _request_field(model: type) -> str | None:
     return _REQUEST_FIELDS[model]
 
 
+# Column name -> attribute of the report's columns (``recertification_of`` is the foreign key).
+_REPORT_ATTNAMES = {
+    name: CertificationRequest._meta.get_field(name).attname
+    for name in REPORT_FIELDS
+    if name != "pk"
+}
+_REPORT_ATTNAMES.update({attname: attname for attname in list(_REPORT_ATTNAMES.values())})
+
+
+def _report_state(status: str) -> str:
+    """What the report sees of a status: one of ``REPORT_STATES``, or just "open"."""
+    return status if status in REPORT_STATES else "open"
+
+
+def _changes_report(instance: CertificationRequest, update_fields: Any) -> bool:
+    """Whether saving ``instance`` can change a figure of the annual report: a new received
+    request, or a report column whose stored value differs from the one about to be written."""
+    if instance.pk is None:
+        return instance.received_at is not None  # a draft never received is in no count
+    if update_fields is not None:
+        written = {_REPORT_ATTNAMES[f] for f in update_fields if f in _REPORT_ATTNAMES}
+    else:  # a save writes every column loaded (Django skips deferred ones)
+        written = set(_REPORT_ATTNAMES.values()) - instance.get_deferred_fields()
+    if not written:
+        return False
+    if not connection.in_atomic_block:
+        return True  # the row cannot be held until the write: assume a change
+    columns = sorted(written | {"received_at"})
+    stored = (
+        CertificationRequest.objects.select_for_update()
+        .filter(pk=instance.pk)
+        .values(*columns)
+        .first()
+    )
+    if stored is None:
+        return True  # inserted with a chosen primary key
+    new = {c: getattr(instance, c) if c in written else stored[c] for c in columns}
+    if stored["received_at"] is None and new["received_at"] is None:
+        return False  # a draft before and after: in no count
+    if "status" in written:
+        stored["status"] = _report_state(stored["status"])
+        new["status"] = _report_state(new["status"])
+    return new != stored
+
+
+def _before_save(sender: type, instance: Any = None, **kwargs: Any) -> None:
+    if sender is CertificationRequest and _watched(sender) and not kwargs.get("raw"):
+        instance._changes_report = _changes_report(instance, kwargs.get("update_fields"))
+
+
 def _on_save_or_delete(sender: type, instance: Any = None, **kwargs: Any) -> None:
     update_fields = kwargs.get("update_fields")
     if update_fields is not None and set(update_fields) <= NOT_SHOWN_FIELDS:
         return
     if not _watched(sender) or kwargs.get("raw"):
         return
+    report = sender is DelayNotice
     if sender is CertificationRequest:
         request_id = instance.pk
+        # A delete, or a save _before_save found to change a report column.
+        report = "created" not in kwargs or getattr(instance, "_changes_report", True)
     else:
         attname = _request_field(sender)
         request_id = getattr(instance, attname) if attname else None
     if request_id:
-        raise_request_version(request_id)
+        raise_request_version(request_id, report=report)
     else:
         raise_data_version()
 
@@ -314,12 +396,15 @@ def _on_save_or_delete(sender: type, instance: Any = None, **kwargs: Any) -> Non
 def _on_m2m(sender: type, action: str, instance: Any = None, **kwargs: Any) -> None:
     if action in {"post_add", "post_remove", "post_clear"} and _watched(sender):
         if isinstance(instance, CertificationRequest) and instance.pk:
-            raise_request_version(instance.pk)  # its categories or statutes
+            # Its categories (counted by the report) or statutes (not).
+            categories = sender is CertificationRequest.crime_categories.through
+            raise_request_version(instance.pk, report=categories)
         else:
             raise_data_version()
 
 
 def connect() -> None:
+    pre_save.connect(_before_save, dispatch_uid="page_cache_before_save")
     post_save.connect(_on_save_or_delete, dispatch_uid="page_cache_save")
     post_delete.connect(_on_save_or_delete, dispatch_uid="page_cache_delete")
     m2m_changed.connect(_on_m2m, dispatch_uid="page_cache_m2m")

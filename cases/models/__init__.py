@@ -43,6 +43,8 @@ from cases.models.reference import (
 )
 from cases.models.requests import (
     CURRENT_FORM_EDITION,
+    REPORT_FIELDS,
+    REPORT_STATES,
     CaseEvent,
     CertificationRequest,
     CertificationWithdrawalKind,
@@ -69,6 +71,8 @@ from cases.states import (
 __all__ = [
     "CLOSED_STATES",
     "CURRENT_FORM_EDITION",
+    "REPORT_FIELDS",
+    "REPORT_STATES",
     "OPEN_STATES",
     "PENDING_STATES",
     "REVIEW_STATES",

@@ -36,8 +36,10 @@ class AuditKeySegment(KeySegmentBase):
 
 class PageScopeVersion(models.Model):
     """The data version of one part of the data (cases/page_cache.py): ``requests`` (every
-    request), ``group:<id>`` and ``user:<id>`` (the requests granted to that group or user).
-    Raised with the writer's own transaction by every write about one request."""
+    request), ``group:<id>`` and ``user:<id>`` (the requests granted to that group or user),
+    ``report`` (what the c. 258F s. 4 annual report counts). Raised with the writer's own
+    transaction by every write about one request (``report`` only by those that can change
+    the report)."""
 
     scope = models.CharField(max_length=64, primary_key=True)
     version = models.BigIntegerField(default=0)

@@ -39,10 +39,14 @@ import math
 import statistics
 import uuid
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
+from typing import Any, cast
 
-from django.db.models import Count, Prefetch, Q, prefetch_related_objects
+from django.db import connections
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from cases import clocks
@@ -56,7 +60,7 @@ from cases.models import (
     QualifyingCrimeCategory,
     Status,
 )
-from cases.page_cache import cached_value
+from cases.page_cache import REPORT_SCOPE, cached_value
 
 FIRST_YEAR = 2021  # c. 258F took effect July 1, 2021
 
@@ -69,25 +73,6 @@ MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", 
 
 DAY_BINS = [(0, 30), (31, 60), (61, 90), (91, 120), (121, None)]
 
-
-REPORT_FIELDS = [
-    "pk",
-    "status",
-    "received_at",
-    "decided_at",
-    "signed_on",
-    "withdrawn_at",
-    "delay_issued_at",
-    "delay_projected_date",
-    "expedited",
-    "expedited_reason",
-    "age_out_date",
-    "decline_reason",
-    "form_type",
-    "person_digest",
-    "a_number_digest",
-    "recertification_of",
-]
 
 # The s. 4 table: (key, label, what it counts), each for U, T and both together.
 S4_METRICS = [
@@ -302,39 +287,134 @@ def percentile(values: list[int], pct: int) -> int | None:
     return ordered[max(0, math.ceil(pct / 100 * len(ordered)) - 1)]
 
 
-def _answer_moment(request: CertificationRequest) -> datetime | None:
-    """When the request was answered (clocks.answered_on): the decision time when that is the
-    answer day, otherwise the start of the ink day; None while unanswered."""
-    day = clocks.answered_on(request)
-    if day is None:
-        return None
-    if request.decided_at is not None and timezone.localdate(request.decided_at) == day:
-        return request.decided_at
-    return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
+@dataclass
+class _Row:
+    """What ``clocks.clock`` reads of a request, for the few rows whose clock is computed:
+    expedited ones (age-out date) and those sent a delay notice (their notices are given to
+    the clock). The clock reads only the local days of receipt and decision, so those
+    moments are given as the local midnight of their days (the tuples carry the days)."""
+
+    status: str
+    received_at: datetime
+    decided_at: datetime | None
+    signed_on: date | None
+    expedited: bool
+    age_out_date: date | None = None
 
 
-def build_annual_report(year: int, *, now: datetime, agency: str = "") -> AnnualReport:
-    """Two queries: the requests (report columns only) and the category counts."""
-    start, end = year_bounds(year)
-    as_of_time = min(end, now)
-    jurisdiction = clocks.profile()
-    notices = DelayNotice.objects.only("request_id", "issued_at", "projected_date", "timely")
-    rows = list(
-        CertificationRequest.objects.only(*REPORT_FIELDS)
-        .filter(received_at__lt=end)
+def _rows_in_play(start: datetime, end: datetime) -> QuerySet[CertificationRequest]:
+    """Requests received before the year's end and not answered or withdrawn before it."""
+    return (
+        CertificationRequest.objects.filter(received_at__lt=end)
         # Answered before the year: a denial before it, or an ink date before it.
         .exclude(
             Q(decided_at__lt=start) & (Q(signed_on__isnull=True) | Q(signed_on__lt=start.date()))
         )
         .exclude(withdrawn_at__lt=start)
-        .order_by("pk")
     )
-    # Only a request that was ever sent a delay notice has notice rows (clocks.delay_notices_of):
-    # the others are neither prefetched (a queryset per row) nor given a clock for notices.
-    noticed = [r for r in rows if r.delay_issued_at is not None]
-    prefetch_related_objects(
-        noticed, Prefetch("delay_notices", queryset=notices.order_by("issued_at"))
+
+
+def _flag(q: Q) -> ExpressionWrapper:
+    return ExpressionWrapper(q, output_field=BooleanField())
+
+
+# Where ``_report_rows`` puts what the loops below read again.
+NOTICED, EXPEDITED, EXPEDITED_REASON, DECLINE_REASON, FORM_TYPE = 10, 12, 13, 14, 15
+
+
+def _report_rows(
+    in_play: QuerySet[CertificationRequest], start: datetime, end: datetime, as_of: datetime
+) -> list[tuple]:
+    """One tuple per request in play; the database turns the moments into what the report
+    asks of them (local days, before or after a bound), so no timestamp is parsed
+    in Python. Unknown (NULL) flags read as None: false. Layout, in order: pk, status,
+    received day, received in the year, received by ``as_of``, decision day, decided by
+    ``as_of``, ink date, withdrawn in the year, withdrawn by ``as_of``, sent a delay notice,
+    one sent in the year, expedited, its reason, decline reason, form type, person digest,
+    A-Number digest, re-certified request (c. 258F s. 4: no name, no date of birth, no
+    number)."""
+    tz = timezone.get_current_timezone()
+    return _tuples(
+        in_play.order_by().values_list(
+            "pk",
+            "status",
+            TruncDate("received_at", tzinfo=tz),
+            _flag(Q(received_at__gte=start)),  # received_at < end for every row in play
+            _flag(Q(received_at__lt=as_of)),
+            TruncDate("decided_at", tzinfo=tz),
+            _flag(Q(decided_at__lt=as_of)),
+            "signed_on",
+            _flag(Q(withdrawn_at__gte=start, withdrawn_at__lt=end)),
+            _flag(Q(withdrawn_at__lt=as_of)),
+            _flag(Q(delay_issued_at__isnull=False)),
+            _flag(Q(delay_issued_at__gte=start, delay_issued_at__lt=end)),
+            "expedited",
+            "expedited_reason",
+            "decline_reason",
+            "form_type",
+            "person_digest",
+            "a_number_digest",
+            "recertification_of",
+        )
     )
+
+
+def _tuples(rows: QuerySet[Any]) -> list[tuple]:
+    """The tuples of a ``values_list`` query. On PostgreSQL the driver already returns what
+    Django's converters would (dates, booleans, integers, text): they are skipped, since for
+    a million requests they cost more than all the rest of the build."""
+    db = connections[rows.db]
+    if db.vendor != "postgresql":
+        return list(rows)
+    sql, params = rows.query.sql_with_params()
+    with db.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _clock_rows(rows: list[tuple]) -> dict[int, _Row]:
+    """What clocks.clock reads of ``rows``; the encrypted age-out date read and decrypted
+    only for the expedited ones (the only ones whose due date it moves)."""
+    tz = timezone.get_current_timezone()
+
+    def midnight(day: date | None) -> datetime | None:
+        return None if day is None else datetime.combine(day, time.min, tzinfo=tz)
+
+    found = {
+        row[0]: _Row(
+            status=row[1],
+            received_at=cast(datetime, midnight(row[2])),
+            decided_at=midnight(row[5]),
+            signed_on=row[7],
+            expedited=row[EXPEDITED],
+        )
+        for row in rows
+    }
+    expedited = sorted(pk for pk, row in found.items() if row.expedited)
+    for i in range(0, len(expedited), 5000):
+        chunk = CertificationRequest.objects.filter(pk__in=expedited[i : i + 5000])
+        for pk, age_out_date in chunk.values_list("pk", "age_out_date"):
+            found[pk].age_out_date = age_out_date
+    return found
+
+
+def build_annual_report(year: int, *, now: datetime, agency: str = "") -> AnnualReport:
+    """Two queries (the requests in play as tuples, the category counts), then one pass in
+    Python; the delay notices and the clocks only for the requests that need them.
+
+    An answer is late when its day is after the deadline in force (clocks.clock): for a
+    request neither expedited nor sent a delay notice that is receipt + the response period,
+    which is also the statutory limit, and is compared directly; the others (the expedited
+    track, delay notices: few) go through clocks.clock with their notices.
+    """
+    start, end = year_bounds(year)
+    as_of_time = min(end, now)
+    jurisdiction = clocks.profile()
+    tz = timezone.get_current_timezone()
+    first_day, after_last_day = start.date(), end.date()
+    period = timedelta(days=jurisdiction.response_days)
+    in_play = _rows_in_play(start, end)
+    rows = _report_rows(in_play, start, end, as_of_time)
     categories = list(
         QualifyingCrimeCategory.objects.filter(
             requests__received_at__gte=start, requests__received_at__lt=end
@@ -344,53 +424,107 @@ def build_annual_report(year: int, *, now: datetime, agency: str = "") -> Annual
         .values_list("name", "n")
     )
 
-    def in_year(moment: datetime | None) -> bool:
-        return moment is not None and start <= moment < end
+    awaiting_ink = Status.AWAITING_INK
+    received: list[tuple] = []  # rows received in the year
+    answers: list[tuple[tuple, date]] = []  # (row, answer day) answered in the year
+    noticed: list[tuple] = []  # rows sent a delay notice (clocks.delay_notices_of)
+    withdrawn = pending = notices_in_year = 0
+    per_month = [0] * 12
+    for row in rows:
+        (_pk, status, received_on, received_in_year, received_by_as_of) = row[:5]
+        (decided_on, decided_by_as_of, signed_on, withdrawn_in_year, withdrawn_by_as_of) = row[5:10]
+        # clocks.answered_on; and whether the answer came by as_of_time: its moment is the
+        # decision time when that is the answer day, otherwise the start of the ink day.
+        day, answered_by_as_of = None, False
+        if status != awaiting_ink:
+            if signed_on is not None:
+                day = signed_on
+                if decided_on == day:
+                    answered_by_as_of = bool(decided_by_as_of)
+                else:
+                    answered_by_as_of = datetime.combine(day, time.min, tzinfo=tz) < as_of_time
+            elif decided_on is not None:
+                day, answered_by_as_of = decided_on, bool(decided_by_as_of)
+        if received_in_year:
+            received.append(row)
+            per_month[received_on.month - 1] += 1
+        if day is not None and first_day <= day < after_last_day:
+            answers.append((row, day))
+        if withdrawn_in_year:
+            withdrawn += 1
+        if row[NOTICED]:
+            noticed.append(row)
+            notices_in_year += bool(row[NOTICED + 1])
+        if received_by_as_of and not answered_by_as_of and not withdrawn_by_as_of:
+            pending += 1
 
-    answered_at = {r.pk: _answer_moment(r) for r in rows}
-    received = [r for r in rows if in_year(r.received_at)]
-    answers = [r for r in rows if in_year(answered_at[r.pk])]
-    signed = [r for r in answers if r.status in SIGNED_STATES]
-    denied = [r for r in answers if r.status == Status.DECLINED]
-    days = [
-        (timezone.localdate(answered_at[r.pk]) - timezone.localdate(r.received_at)).days
-        for r in answers
-    ]
-    answer_clocks = [clocks.clock(r, now=now, jurisdiction=jurisdiction) for r in answers]
-    late = [c for c in answer_clocks if c.state == clocks.ClockState.ANSWERED_LATE]
-    late_statutory = [c for c in answer_clocks if c.answered_after_statutory_limit]
-    pending = [
-        r
-        for r in rows
-        if r.received_at < as_of_time
-        and (answered_at[r.pk] is None or answered_at[r.pk] >= as_of_time)
-        and (r.withdrawn_at is None or r.withdrawn_at >= as_of_time)
-    ]
-    per_month = Counter(timezone.localtime(r.received_at).month for r in received)
+    # Clocks (clocks.clock) for the expedited answers and the rows sent a notice.
+    clocked = _clock_rows([row for row, _day in answers if row[EXPEDITED]] + noticed)
+    notices: dict[int, list[tuple[datetime, date, bool]]] = {pk: [] for pk in clocked}
+    sent = DelayNotice.objects.filter(request__in=in_play.filter(delay_issued_at__isnull=False))
+    for request_id, issued_at, projected, timely in (
+        sent.order_by("issued_at", "pk").values_list(
+            "request_id", "issued_at", "projected_date", "timely"
+        )
+        if noticed
+        else []
+    ):
+        if request_id in notices:  # the rows read above, whatever was written since
+            notices[request_id].append((issued_at, projected, timely))
+
+    def clock_of(pk: int) -> clocks.Clock:
+        facts = [
+            clocks.NoticeFact(issued_at.astimezone(tz).date(), projected)
+            for issued_at, projected, _timely in notices[pk]
+        ]
+        request = cast(CertificationRequest, clocked[pk])
+        return clocks.clock(request, now=now, jurisdiction=jurisdiction, notices=facts)
+
+    days: list[int] = []
+    signed: list[tuple] = []
+    denied: list[tuple] = []
+    late_answers: list[tuple] = []
+    late_statutory = 0
+    for row, day in answers:
+        pk, status, received_on = row[:3]
+        days.append((day - received_on).days)
+        if status in SIGNED_STATES:
+            signed.append(row)
+        elif status == Status.DECLINED:
+            denied.append(row)
+        if pk in clocked:  # expedited, or sent a delay notice
+            c = clock_of(pk)
+            late = c.state == clocks.ClockState.ANSWERED_LATE
+            late_statutory += c.answered_after_statutory_limit
+        else:
+            late = day > received_on + period
+            late_statutory += late
+        if late:
+            late_answers.append(row)
+
+    first_timely = []
+    late_notice_rows = []
+    timely_notices = late_notices = 0
+    for row in noticed:
+        sent_on = clock_of(row[0]).notice_sent_on
+        if sent_on and first_day <= sent_on < after_last_day:
+            first_timely.append(row)
+        for issued_at, _projected, timely in notices[row[0]]:
+            if start <= issued_at < end:
+                if timely:
+                    timely_notices += 1
+                else:
+                    late_notices += 1
+                    late_notice_rows.append(row)
+
     bins = [
         sum(1 for d in days if low <= d and (high is None or d <= high)) for low, high in DAY_BINS
     ]
-    reasons = Counter(r.decline_reason for r in denied)
+    reasons = Counter(row[DECLINE_REASON] for row in denied)
     decline_labels = dict(DeclineReason.choices)
-    expedited = [r for r in received if r.expedited]
-    expedited_reasons = Counter(r.expedited_reason for r in expedited if r.expedited_reason)
+    expedited = [row for row in received if row[EXPEDITED]]
+    expedited_reasons = Counter(row[EXPEDITED_REASON] for row in expedited if row[EXPEDITED_REASON])
     expedited_labels = dict(ExpeditedReason.choices)
-    person = individuals(rows)
-    first_timely = [
-        r
-        for r in noticed
-        if (c := clocks.clock(r, now=now, jurisdiction=jurisdiction)).notice_sent_on
-        and start.date() <= c.notice_sent_on < end.date()
-    ]
-    year_notices = [n for r in noticed for n in r.delay_notices.all() if in_year(n.issued_at)]
-    late_notice_rows = [
-        r for r in noticed for n in r.delay_notices.all() if in_year(n.issued_at) and not n.timely
-    ]
-    late_answers = [
-        r
-        for r, c in zip(answers, answer_clocks, strict=True)
-        if c.state == clocks.ClockState.ANSWERED_LATE
-    ]
     measured = {
         "requests_received": received,
         "forms_signed": signed,
@@ -401,13 +535,16 @@ def build_annual_report(year: int, *, now: datetime, agency: str = "") -> Annual
     }
     cells: dict[str, int] = {}
     for key, group_rows in measured.items():
+        forms = Counter(row[FORM_TYPE] for row in group_rows)
         for group, kinds in GROUP_FORMS.items():
-            cells[f"{key}:{group}"] = sum(1 for r in group_rows if r.form_type in kinds)
+            cells[f"{key}:{group}"] = sum(forms[kind] for kind in kinds)
+    person = _individual_finder(rows)
     for ind, req in INDIVIDUAL_OF.items():
+        people: dict[str, set[int]] = {kind: set() for kind in FormType.values}
+        for row in measured[req]:
+            people.setdefault(row[FORM_TYPE], set()).add(person(row[0]))
         for group, kinds in GROUP_FORMS.items():
-            cells[f"{ind}:{group}"] = len(
-                {person[r.pk] for r in measured[req] if r.form_type in kinds}
-            )
+            cells[f"{ind}:{group}"] = len(set().union(*(people[kind] for kind in kinds)))
     return AnnualReport(
         year=year,
         agency=agency,
@@ -417,15 +554,15 @@ def build_annual_report(year: int, *, now: datetime, agency: str = "") -> Annual
         requested=len(received),
         signed=len(signed),
         denied=len(denied),
-        withdrawn=sum(1 for r in rows if in_year(r.withdrawn_at)),
-        pending=len(pending),
+        withdrawn=withdrawn,
+        pending=pending,
         answered=len(answers),
-        answered_late=len(late),
-        answered_late_statutory=len(late_statutory),
-        delay_notices=sum(1 for r in rows if in_year(r.delay_issued_at)),
+        answered_late=len(late_answers),
+        answered_late_statutory=late_statutory,
+        delay_notices=notices_in_year,
         median_days=statistics.median(days) if days else None,
         p90_days=percentile(days, 90),
-        per_month=[per_month.get(m, 0) for m in range(1, 13)],
+        per_month=per_month,
         day_bins=bins,
         by_category=categories,
         by_decline_reason=[
@@ -437,8 +574,8 @@ def build_annual_report(year: int, *, now: datetime, agency: str = "") -> Annual
             (expedited_labels.get(code, code), n) for code, n in sorted(expedited_reasons.items())
         ],
         cells=cells,
-        timely_notices=sum(1 for n in year_notices if n.timely),
-        late_notices=sum(1 for n in year_notices if not n.timely),
+        timely_notices=timely_notices,
+        late_notices=late_notices,
     )
 
 
@@ -454,7 +591,20 @@ def individuals(rows: list[CertificationRequest]) -> dict[int, int]:
     the same person when they share the keyed digest of the normalised name and date of
     birth, or of the A-Number, or when one re-certifies the other; a request with neither
     digest is its own individual."""
-    parent = {r.pk: r.pk for r in rows}
+    find = _individual_finder(
+        [(r.pk, r.person_digest, r.a_number_digest, r.recertification_of_id) for r in rows],
+        columns=(0, 1, 2, 3),
+    )
+    return {r.pk: find(r.pk) for r in rows}
+
+
+def _individual_finder(
+    rows: list[tuple], *, columns: tuple[int, int, int, int] = (0, 16, 17, 18)
+) -> Callable[[int], int]:
+    """``individuals`` over tuples: (pk, person digest, A-Number digest, re-certified pk) at
+    ``columns``; returns the function from a request pk to its individual's pk."""
+    at_pk, at_person, at_a_number, at_recertified = columns
+    parent = {row[at_pk]: row[at_pk] for row in rows}
 
     def find(pk: int) -> int:
         while parent[pk] != pk:
@@ -467,37 +617,33 @@ def individuals(rows: list[CertificationRequest]) -> dict[int, int]:
         if ra != rb:
             parent[max(ra, rb)] = min(ra, rb)
 
-    seen: dict[str, int] = {}
-    for r in rows:
-        for name, value in r.identity_digests().items():
-            digest = f"{name}:{value}"
-            if digest in seen:
-                join(seen[digest], r.pk)
-            else:
-                seen[digest] = r.pk
-        if r.recertification_of_id in parent:
-            join(r.recertification_of_id, r.pk)
-    return {pk: find(pk) for pk in parent}
+    by_person: dict[str, int] = {}
+    by_a_number: dict[str, int] = {}
+    for row in rows:
+        pk = row[at_pk]
+        for digest, seen in ((row[at_person], by_person), (row[at_a_number], by_a_number)):
+            if digest:
+                first = seen.setdefault(digest, pk)
+                if first != pk:
+                    join(first, pk)
+        if row[at_recertified] in parent:
+            join(row[at_recertified], pk)
+    return find
 
 
 REPORT_CACHE_SECONDS = 24 * 3600
 
 
-REPORT_MAX_AGE_SECONDS = 300
-
-
 def cached_annual_report(year: int, *, now: datetime, agency: str = "") -> AnnualReport:
-    """``build_annual_report``, reused while nothing changed, or for up to five minutes.
-
-    Building the report for a million requests takes seconds (docs/performance.md), so under
-    constant writes it is rebuilt at most every five minutes per server; when nothing changed
-    it is exact (cases/page_cache.py states the rule). A new day starts afresh.
-    """
-    name = f"annual-report:v4:{year}:{agency}:{timezone.localdate(now)}"
+    """``build_annual_report``, reused until a write that can change one of its figures
+    (cases/page_cache.py: the shared version and the ``report`` scope): always exact, and
+    kept through workflow steps that change nothing it counts. A new day starts afresh."""
+    jurisdiction = clocks.profile().code
+    name = f"annual-report:v5:{year}:{agency}:{jurisdiction}:{timezone.localdate(now)}"
 
     def build() -> AnnualReport:
         report = build_annual_report(year, now=now, agency=agency)
         report.cache_key = f"annual-report-build:{uuid.uuid4().hex}"  # charts: once per build
         return report
 
-    return cached_value(name, build, now=now, max_stale_seconds=REPORT_MAX_AGE_SECONDS)
+    return cached_value(name, build, now=now, scope=REPORT_SCOPE)
