@@ -595,40 +595,58 @@ def individuals(rows: list[CertificationRequest]) -> dict[int, int]:
         [(r.pk, r.person_digest, r.a_number_digest, r.recertification_of_id) for r in rows],
         columns=(0, 1, 2, 3),
     )
-    return {r.pk: find(r.pk) for r in rows}
+    lowest: dict[int, int] = {}  # the individual's first request stands for it
+    for r in sorted(rows, key=lambda r: r.pk):
+        lowest.setdefault(find(r.pk), r.pk)
+    return {r.pk: lowest[find(r.pk)] for r in rows}
 
 
 def _individual_finder(
     rows: list[tuple], *, columns: tuple[int, int, int, int] = (0, 16, 17, 18)
 ) -> Callable[[int], int]:
     """``individuals`` over tuples: (pk, person digest, A-Number digest, re-certified pk) at
-    ``columns``; returns the function from a request pk to its individual's pk."""
+    ``columns``; returns the function from a request pk to its individual (a number).
+
+    The union is over people, not requests: a request belongs to the node of its name-and-birth
+    digest (else of its A-Number digest, else its own); an A-Number digest seen again on another
+    node joins the two, and so does a re-certification. At a million requests that is one join
+    per repeated A-Number instead of one per request (docs/performance.md)."""
     at_pk, at_person, at_a_number, at_recertified = columns
-    parent = {row[at_pk]: row[at_pk] for row in rows}
+    parent: list[int] = []  # node -> parent node
+    person_node: dict[str, int] = {}
+    a_number_node: dict[str, int] = {}  # the node an A-Number digest was first seen on
+    node_of: dict[int, int] = {}
+    pairs: set[tuple[int, int]] = set()
+    for row in rows:
+        person, a_number = row[at_person], row[at_a_number]
+        node = person_node.get(person) if person else a_number_node.get(a_number)
+        if node is None:
+            node = len(parent)
+            parent.append(node)
+            if person:
+                person_node[person] = node
+        if a_number:
+            first = a_number_node.setdefault(a_number, node)
+            if first != node:
+                pairs.add((first, node))
+        node_of[row[at_pk]] = node
+    for row in rows:
+        recertified = row[at_recertified]
+        if recertified in node_of:
+            pairs.add((node_of[recertified], node_of[row[at_pk]]))
 
-    def find(pk: int) -> int:
-        while parent[pk] != pk:
-            parent[pk] = parent[parent[pk]]
-            pk = parent[pk]
-        return pk
+    def find(node: int) -> int:
+        while parent[node] != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
 
-    def join(a: int, b: int) -> None:
+    for a, b in pairs:
         ra, rb = find(a), find(b)
         if ra != rb:
             parent[max(ra, rb)] = min(ra, rb)
-
-    by_person: dict[str, int] = {}
-    by_a_number: dict[str, int] = {}
-    for row in rows:
-        pk = row[at_pk]
-        for digest, seen in ((row[at_person], by_person), (row[at_a_number], by_a_number)):
-            if digest:
-                first = seen.setdefault(digest, pk)
-                if first != pk:
-                    join(first, pk)
-        if row[at_recertified] in parent:
-            join(row[at_recertified], pk)
-    return find
+    root = [find(node) for node in range(len(parent))]
+    return lambda pk: root[node_of[pk]]
 
 
 REPORT_CACHE_SECONDS = 24 * 3600
