@@ -508,14 +508,14 @@ def edition_of(request: CertificationRequest) -> Edition | None:
 
 
 def edition_for(request: CertificationRequest) -> Edition:
-    key = (request.form_type, request.form_edition)
-    try:
-        return FORM_EDITIONS[key]
-    except KeyError as exc:
+    """``edition_of``, refusing an unknown edition with the ones known."""
+    edition = edition_of(request)
+    if edition is None:
         known = ", ".join(f"{form} {code}" for form, code in FORM_EDITIONS)
         raise UnknownEdition(
-            f"No form map for {key[0]} edition {key[1]!r}; known: {known}."
-        ) from exc
+            f"No form map for {request.form_type} edition {request.form_edition!r}; known: {known}."
+        )
+    return edition
 
 
 # --- reading values from a request ---

@@ -527,3 +527,23 @@ def test_the_notice_to_uscis_names_the_t_declaration(kind, make_t_request, peopl
     assert "Attn: T Visa Unit" in text
     assert ("disavows" in text) == (kind == "disavow")
     assert "The victim refused further contact." in text
+
+
+@pytest.mark.parametrize(
+    "persona", ["advocate", "coordinator", "detective", "auditor", "undesignated_chief"]
+)
+def test_only_the_certifying_official_withdraws_a_t_declaration(persona, make_t_request, people):
+    from cases import services
+    from cases.models import CaseEvent, IssuedLetter
+
+    r = issuing.request_certify(request=make_t_request(), actor=people["chief"])
+    r = record_ink(r, people["coordinator"])
+    events = CaseEvent.objects.filter(request=r).count()
+    with pytest.raises(PermissionDenied):
+        services.request_withdraw_certification(
+            request=r, actor=people[persona], reason="Not mine to withdraw.", kind="withdraw"
+        )
+    r.refresh_from_db()
+    assert r.status == Status.CERTIFIED and not r.certification_withdrawal_reason
+    assert CaseEvent.objects.filter(request=r).count() == events
+    assert not IssuedLetter.objects.filter(request=r, kind="uscis_withdrawal").exists()
