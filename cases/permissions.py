@@ -13,7 +13,7 @@ behind it would accept the call (tests/cases/test_page_service_agree.py).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.http import Http404
 from django.utils import timezone

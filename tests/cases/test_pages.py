@@ -50,11 +50,13 @@ def test_list_pages_do_not_grow_with_rows(
 
 
 def test_queues_are_sorted_by_due_date_and_marked(client, make_request, people):
-    from datetime import timedelta
+    from datetime import datetime, time, timedelta
 
     from django.utils import timezone
 
-    now = timezone.now()
+    # Noon of today in the agency's time zone: "now - 80 days" late in the evening falls on
+    # another local day when daylight saving time changed in between.
+    now = datetime.combine(timezone.localdate(), time(12), tzinfo=timezone.get_current_timezone())
     late = make_request(
         Status.CRIME_CHECK,
         received_at=now - timedelta(days=95),
