@@ -132,6 +132,16 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
+    "DJANGO_DB_PREPARED", True
+):
+    # Server-side parameter binding and prepared statements (psycopg 3): PostgreSQL parses and
+    # plans each of a page's queries once per connection, not on every view; the case page's
+    # database time halves (docs/performance.md). Off (DJANGO_DB_PREPARED=0) behind a
+    # transaction-mode PgBouncer without max_prepared_statements (docs/deploy.md).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"server_side_binding": True, "prepare_threshold": 2}
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     (BASE_DIR / "var").mkdir(mode=0o700, exist_ok=True)
     # The database file holds everything: created readable by its owner only (C12); the
