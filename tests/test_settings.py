@@ -83,3 +83,14 @@ def test_the_sqlite_file_is_created_private(tmp_path):
     result = manage("migrate", "--no-input", "-v0", env=env)
     assert result.returncode == 0, result.stderr
     assert path.stat().st_mode & 0o777 == 0o600
+
+
+def test_postgresql_prepares_repeated_queries_unless_switched_off():
+    code = (
+        "from django.conf import settings; o = settings.DATABASES['default'].get('OPTIONS', {}); "
+        "print(o.get('server_side_binding'), o.get('prepare_threshold'))"
+    )
+    on = manage("shell", "-c", code, env=PRODUCTION_ENV)
+    assert on.stdout.split()[-2:] == ["True", "2"], on.stderr
+    off = manage("shell", "-c", code, env={**PRODUCTION_ENV, "DJANGO_DB_PREPARED": "0"})
+    assert off.stdout.split()[-2:] == ["None", "None"], off.stderr

@@ -345,3 +345,20 @@ def test_baseline_view_exists_only_in_the_benchmark_urlconf(client, db):
     with override_settings(ROOT_URLCONF="bench.urls"):
         response = client.get("/bench/baseline")
     assert response.status_code == 200 and response.content == b"ok"
+
+
+@pytest.mark.django_db
+def test_postgresql_plans_a_repeated_query_once(make_request):
+    """DJANGO_DB_PREPARED (uvisa/settings.py): the third run of the same query on a connection
+    uses a statement PostgreSQL prepared, whatever its parameters."""
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are a PostgreSQL setting")
+    references = [make_request(Status.RECEIVED).reference for _ in range(3)]
+    for reference in references:
+        assert CertificationRequest.objects.filter(reference=reference).exists()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+            ['%FROM "cases_certificationrequest" WHERE "cases_certificationrequest"."reference"%'],
+        )
+        assert cursor.fetchone()[0] >= 1
