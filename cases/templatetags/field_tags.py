@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
@@ -44,4 +44,4 @@ def choice_inputs(field: Any) -> SafeString:
             )
             for choice in field
         ),
-    ) or format_html("")
+    ) or SafeString("")
