@@ -264,15 +264,19 @@ _CSRF_FIELD = '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
 _CSRF_HOLE = format_html(_CSRF_FIELD, "csrf-hole")
 
 
-def cached_page(request: HttpRequest, build: Callable[[], tuple[str, str]]) -> HttpResponse:
-    """``cases/cached_page.html`` around ``build()``'s (title, HTML), once per version.
+def cached_page(
+    request: HttpRequest, build: Callable[[], tuple[str, str]], *, version: Any = None
+) -> HttpResponse:
+    """``cases/cached_page.html`` around ``build()``'s (title, HTML), once per version:
+    ``page_versions`` of the user unless the page names its own ``version``.
 
     ``build`` runs the view's checks too (404, permission): what it refuses is not cached,
     and a cached page exists only for a user who was allowed it at this data version.
     """
     if len(get_messages(request)):  # shown once, so never cached
         return _render(request, build, csrf_token=get_token(request))
-    version = page_versions(request.user)
+    if version is None:
+        version = page_versions(request.user)
     parts = (request.user.pk, request.get_full_path(), timezone.localdate(), version)
     key = "page:v1:" + hashlib.sha256(repr(parts).encode()).hexdigest()
     html = cache.get(key)

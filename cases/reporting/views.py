@@ -10,7 +10,8 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
@@ -18,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from cases.models import AnnualReportSubmission
+from cases.page_cache import REPORT_SCOPE, cached_page, versions
 from cases.permissions import can_read_audit, can_record_report_submission
 from cases.reporting import annual, charts, exports, submissions
 from cases.selectors import the_agency
@@ -75,22 +77,42 @@ def annual_report(request: HttpRequest, year: int) -> HttpResponse:
     if fmt not in FORMATS:
         return HttpResponseBadRequest("Unknown format: choose html, csv or pdf.")
     public = request.GET.get("public") == "1"
-    agency = getattr(the_agency(), "name", "")
-    report = annual.cached_annual_report(year, now=now, agency=agency)
-    version = "public" if public else "internal"
-    filename = f"c258f-annual-report-{year}-{version}"
+    if fmt in ("csv", "pdf"):
+        agency = getattr(the_agency(), "name", "")
+        report = annual.cached_annual_report(year, now=now, agency=agency)
+        return _download(report, fmt=fmt, year=year, public=public)
+
+    def build() -> tuple[str, str]:
+        agency = getattr(the_agency(), "name", "")
+        report = annual.cached_annual_report(year, now=now, agency=agency)
+        context = _page_context(request, report, year=year, public=public, this_year=this_year)
+        title = gettext("Annual report %(year)s") % {"year": year}
+        return title, render_to_string("cases/annual_report_body.html", context, request)
+
+    # Counts only: the page is kept like the lists, and follows the report's own version
+    # (cases/page_cache.py: the shared version, which submissions and roles raise, and the
+    # ``report`` scope), so a workflow step that changes no figure keeps it. The key has the
+    # user, the path with ``?public=1`` and today's date.
+    found = versions(request.user)
+    return cached_page(request, build, version=("report", found.shared, found.scope(REPORT_SCOPE)))
+
+
+def _download(report: annual.AnnualReport, *, fmt: str, year: int, public: bool) -> HttpResponse:
+    filename = f"c258f-annual-report-{year}-{'public' if public else 'internal'}"
     if fmt == "csv":
         response = HttpResponse(
             exports.to_csv(report, public=public), content_type="text/csv; charset=utf-8"
         )
         response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
         return response
-    if fmt == "pdf":
-        response = HttpResponse(
-            exports.to_pdf(report, public=public), content_type="application/pdf"
-        )
-        response["Content-Disposition"] = f'inline; filename="{filename}.pdf"'
-        return response
+    response = HttpResponse(exports.to_pdf(report, public=public), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}.pdf"'
+    return response
+
+
+def _page_context(
+    request: HttpRequest, report: annual.AnnualReport, *, year: int, public: bool, this_year: int
+) -> dict[str, object]:
     sections = [
         {
             "title": s.title,
@@ -107,7 +129,7 @@ def annual_report(request: HttpRequest, year: int) -> HttpResponse:
             # and chart_svg refuses scripts.
             chart_items.append({"title": title, "svg": mark_safe(svg)})  # noqa: S308  # nosec B308 B703
     sent = list(AnnualReportSubmission.objects.filter(year=year).defer("content"))
-    context = {
+    return {
         "report": report,
         "public": public,
         "submissions": [
@@ -121,7 +143,6 @@ def annual_report(request: HttpRequest, year: int) -> HttpResponse:
         "charts": chart_items,
         "years": list(range(this_year, annual.FIRST_YEAR - 1, -1)),
     }
-    return render(request, "cases/annual_report.html", context)
 
 
 @require_POST
