@@ -308,7 +308,12 @@ def _rows_in_play(start: datetime, end: datetime) -> QuerySet[CertificationReque
         CertificationRequest.objects.filter(received_at__lt=end)
         # Answered before the year: a denial before it, or an ink date before it.
         .exclude(
-            Q(decided_at__lt=start) & (Q(signed_on__isnull=True) | Q(signed_on__lt=start.date()))
+            Q(decided_at__lt=start)
+            & (
+                Q(signed_on__lt=start.date())
+                # decided but still awaiting the ink signature is not answered: pending
+                | (Q(signed_on__isnull=True) & ~Q(status=Status.AWAITING_INK))
+            )
         )
         .exclude(withdrawn_at__lt=start)
     )

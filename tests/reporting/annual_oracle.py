@@ -1,6 +1,7 @@
 """The annual report's build as it was before issue 19 (model instances, a clock per answer),
 kept verbatim as the oracle the faster build is compared with (tests/reporting/
-test_report_build_oracle.py). Not used by the application."""
+test_report_build_oracle.py), with one fix made in both: a request decided before the year and
+still awaiting the ink signature is pending in it. Not used by the application."""
 
 from __future__ import annotations
 
@@ -54,7 +55,12 @@ def build_annual_report(year: int, *, now: datetime, agency: str = "") -> Annual
         .filter(received_at__lt=end)
         # Answered before the year: a denial before it, or an ink date before it.
         .exclude(
-            Q(decided_at__lt=start) & (Q(signed_on__isnull=True) | Q(signed_on__lt=start.date()))
+            Q(decided_at__lt=start)
+            & (
+                Q(signed_on__lt=start.date())
+                # decided but still awaiting the ink signature is not answered: pending
+                | (Q(signed_on__isnull=True) & ~Q(status=Status.AWAITING_INK))
+            )
         )
         .exclude(withdrawn_at__lt=start)
         .order_by("pk")

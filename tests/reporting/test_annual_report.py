@@ -101,6 +101,19 @@ def test_the_current_year_counts_pending_as_of_today(year_2025):
     assert (r.requested, r.signed, r.pending, r.as_of) == (0, 1, 1, date(2026, 3, 1))
 
 
+def test_a_decision_awaiting_the_ink_signature_stays_pending_into_the_next_year(make_request):
+    # c. 258F s. 3(i): the form is answered when completed and signed; certified on
+    # 12/30/2025 and not yet signed in ink, the request is pending in 2025 and in 2026.
+    make_request(
+        Status.AWAITING_INK,
+        received_at=at("2025-11-03 10:00"),
+        decided_at=at("2025-12-30 15:00"),
+    )
+    for year in (2025, 2026):
+        r = annual.build_annual_report(year, now=NOW)
+        assert (r.pending, r.signed, r.answered) == (1, 0, 0), year
+
+
 def test_a_year_with_nothing(db):
     r = annual.build_annual_report(2022, now=NOW)
     assert (r.requested, r.median_days, r.p90_days) == (0, None, None)
