@@ -318,9 +318,8 @@ def request_detail(request: HttpRequest, reference: str) -> HttpResponse:
     staff = permissions.is_staff_reader(request.user)
     obj = get_request_for_user(request.user, reference, related=("intake",) if staff else ())
     log_access(request, action=AccessLog.Action.VIEW_REQUEST, obj=obj)
-    # Read once for the page and for the Supplement B check (cases/formmap.py), which asks
-    # for the agency's head designations several times; the letters once for both blocks.
-    # Only an open request is checked: a decided one reads no designation.
+    # Read once for the page and the Supplement B check (cases/formmap.py: the head designations,
+    # only while open; a decided request reads none); the letters once for both blocks.
     checked = ["agency__officials"] if obj.status in OPEN_STATES else []
     letters = IssuedLetter.objects.defer("pdf").prefetch_related("deliveries")
     prefetch_related_objects(

@@ -35,6 +35,7 @@ One chart builder (reportlab graphics) feeds both the web page (as inline SVG) a
 
 from __future__ import annotations
 
+import functools
 import math
 import statistics
 import uuid
@@ -477,6 +478,7 @@ def build_annual_report(year: int, *, now: datetime, agency: str = "") -> Annual
         if request_id in notices:  # the rows read above, whatever was written since
             notices[request_id].append((issued_at, projected, timely))
 
+    @functools.cache  # an answered request sent a notice is asked twice
     def clock_of(pk: int) -> clocks.Clock:
         facts = [
             clocks.NoticeFact(issued_at.astimezone(tz).date(), projected)
