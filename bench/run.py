@@ -231,6 +231,7 @@ def plan(args: argparse.Namespace) -> dict[str, Any]:
         "Chief home": [line("chief", "/")],
         "detective queue": [line("detective", "/queues/assignments/")],
         "case page": [line("coordinator", f"/requests/{ref}/") for ref in case_refs],
+        "case page floor": [line("coordinator", f"/bench/case-floor/{ref}") for ref in case_refs],
         "annual report": [line("auditor", f"/reports/annual/{year}/")],
         "statute search": [
             line("coordinator", f"/requests/{ref}/crime-check/?q={q.replace(' ', '+')}")
@@ -594,7 +595,9 @@ def main() -> None:
             ).count()
             posts = data["pages"]["transition"]
             cycle = [
-                n for n in data["pages"] if n not in ("transition", "baseline", "signed-in floor")
+                n
+                for n in data["pages"]
+                if n not in ("transition", "baseline", "signed-in floor", "case page floor")
             ]
             mixed = []
             for i, post in enumerate(posts):

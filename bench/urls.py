@@ -23,8 +23,27 @@ def signed_in(request: HttpRequest) -> HttpResponse:
     return HttpResponse(b"ok", content_type="text/plain")
 
 
+@require_GET
+def case_floor(request: HttpRequest, reference: str) -> HttpResponse:
+    """The floor of the case page: what every view of it must do before showing anything.
+
+    The signed-in floor, then the request read through the access helper (C16: record by
+    record) and the access-log row written for the view (C9), as ``request_detail`` does
+    them; no other query, no template.
+    """
+    from cases.audit import log_access
+    from cases.models import AccessLog
+    from cases.permissions import get_request_for_user, is_staff_reader
+
+    related = ("intake",) if is_staff_reader(request.user) else ()
+    obj = get_request_for_user(request.user, reference, related=related)
+    log_access(request, action=AccessLog.Action.VIEW_REQUEST, obj=obj)
+    return HttpResponse(b"ok", content_type="text/plain")
+
+
 urlpatterns = [
     path("bench/baseline", baseline, name="bench_baseline"),
     path("bench/signed-in", signed_in, name="bench_signed_in"),
+    path("bench/case-floor/<str:reference>", case_floor, name="bench_case_floor"),
     *app_urlpatterns,
 ]

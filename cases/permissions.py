@@ -344,7 +344,9 @@ def get_request_for_user(
     """
     if len(reference) > 30 or "\x00" in reference:  # not a reference; PostgreSQL refuses NUL
         raise Http404("No such request.")
-    visible = requests_visible_to(user).filter(reference=reference)
+    # Unsorted: the reference is unique, and compiling the default sort costs a fifth of
+    # building this query (issue 19).
+    visible = requests_visible_to(user).filter(reference=reference).order_by()
     if related:
         visible = visible.select_related(*related)
     found = list(visible[:1])  # unique: no sort
