@@ -334,19 +334,25 @@ def can_see_department_text(request: CertificationRequest, user: User) -> bool:
 # --- the access helper for views ---
 
 
+PEOPLE = ("organization", "advocate", "assigned_detective")
+
+
 def get_request_for_user(
-    user: User, reference: str, *, related: tuple[str, ...] = ()
+    user: User, reference: str, *, related: tuple[str, ...] = PEOPLE
 ) -> CertificationRequest:
     """The request behind a URL, or 404 when it does not exist *or* is outside the user's scope.
 
     Callers check the action itself and answer 403 when the user may see the request but not
-    act on it. ``related``: one-to-one rows read in the same query (``select_related``).
+    act on it. ``related``: the rows read in the same query (``select_related``), by default
+    the organisation, the advocate and the detective; a page that shows none of them asks for
+    none, since building the joined query costs more than the request itself (issue 19).
     """
     if len(reference) > 30 or "\x00" in reference:  # not a reference; PostgreSQL refuses NUL
         raise Http404("No such request.")
     # Unsorted: the reference is unique, and compiling the default sort costs a fifth of
     # building this query (issue 19).
     visible = requests_visible_to(user).filter(reference=reference).order_by()
+    visible = visible.select_related(None)
     if related:
         visible = visible.select_related(*related)
     found = list(visible[:1])  # unique: no sort

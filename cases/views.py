@@ -55,7 +55,7 @@ from cases.models import (
     Status,
     Statute,
 )
-from cases.permissions import get_request_for_user, has_capability
+from cases.permissions import PEOPLE, get_request_for_user, has_capability
 from cases.presentation import clock_for, empty_fields_html, progress_for, step_message
 from cases.reporting import open_clocks
 from cases.roles import DETECTIVE
@@ -314,9 +314,9 @@ def _validity_ending(obj: CertificationRequest) -> bool:
 
 @require_GET
 def request_detail(request: HttpRequest, reference: str) -> HttpResponse:
-    # Staff see how the request was received: its intake record comes with it (one-to-one).
-    staff = permissions.is_staff_reader(request.user)
-    obj = get_request_for_user(request.user, reference, related=("intake",) if staff else ())
+    staff = permissions.is_staff_reader(request.user)  # they see how it was received (intake)
+    related = (*PEOPLE, "intake") if staff else PEOPLE
+    obj = get_request_for_user(request.user, reference, related=related)
     log_access(request, action=AccessLog.Action.VIEW_REQUEST, obj=obj)
     # Read once for the page and the Supplement B check (cases/formmap.py: the head designations,
     # only while open; a decided request reads none); the letters once for both blocks.
@@ -378,7 +378,7 @@ def request_transition(request: HttpRequest, reference: str, name: str) -> HttpR
     step = STEPS.get(name)
     if step is None:
         raise Http404("No such step.")
-    obj = get_request_for_user(request.user, reference)
+    obj = get_request_for_user(request.user, reference, related=())  # the step reads its own
     # Re-authentication right before a decision (C2); only a step the user could take now asks
     # for it, and refusing changes nothing.
     if (
@@ -577,7 +577,7 @@ def statute_search(q: str) -> QuerySet[Statute]:
 
 @require_http_methods(["GET", "POST"])
 def crime_check(request: HttpRequest, reference: str) -> HttpResponse:
-    obj = get_request_for_user(request.user, reference)
+    obj = get_request_for_user(request.user, reference, related=())
     if not permissions.can_record_crime_check(obj, request.user):
         raise PermissionDenied(_("The crime check is open to the coordinator during the check."))
     q = request.GET.get("q", "").strip()[:100]

@@ -1,4 +1,5 @@
-"""The Python-written widgets give byte for byte what Django's widget templates give."""
+"""The Python-written widgets and form groups give byte for byte what the templates they
+replaced give (Django's widget templates; our USWDS form group)."""
 
 from __future__ import annotations
 
@@ -6,11 +7,14 @@ import datetime
 import importlib
 import pkgutil
 import random
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django import forms
 from django.forms.renderers import DjangoTemplates
+from django.template import engines
+from django.template.loader import get_template
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
 
@@ -208,3 +212,48 @@ def test_any_text_renders_the_same(value: str) -> None:
 
         for data in (None, {"line": value, "area": value, "pick": value}):
             assert_same(Form(data, initial={"line": value, "area": value, "pick": value}))
+
+
+# --- the form group (cases/templatetags/field_tags.py) against the template it replaced ---
+
+ORACLE = Path(__file__).parent / "fixtures" / "field_template_oracle.html"
+
+
+def groups(form: forms.BaseForm) -> list[tuple[str, str, str]]:
+    """(field name, the old template's form group, the one rendered now) per field."""
+    oracle = engines["django"].from_string(ORACLE.read_text())
+    now = get_template("cases/includes/field.html")
+    return [
+        (name, oracle.render({"field": form[name]}), now.render({"field": form[name]}))
+        for name in form.fields
+    ]
+
+
+@pytest.mark.parametrize("data", [None, {}, DATA], ids=["unbound", "empty", "filled"])
+def test_form_group_of_every_kind_of_field(data: dict[str, Any] | None) -> None:
+    form = EveryWidget(data)
+    if data is not None:
+        form.is_valid()
+    form.fields["choices"].widget = forms.CheckboxSelectMultiple(choices=CHOICES[1:3])
+    form.fields["choice"].widget = forms.RadioSelect(choices=CHOICES[1:3])
+    form.fields["optional"].help_text = mark_safe("<b>safe</b> hint")
+    form.fields["number"].label = 'Number <"quoted">'
+    for name, expected, got in groups(form):
+        assert got == expected, name
+
+
+@pytest.mark.django_db
+def test_form_group_of_every_form_of_the_app() -> None:
+    compared = 0
+    for cls in app_forms():
+        kwargs = KWARGS.get(cls.__name__, {})
+        try:
+            unbound, bound = cls(**kwargs), cls({}, **kwargs)
+        except TypeError:
+            continue
+        bound.is_valid()
+        for form in (unbound, bound):
+            for name, expected, got in groups(form):
+                assert got == expected, f"{cls.__name__}.{name}"
+                compared += 1
+    assert compared > 100, compared
