@@ -350,6 +350,11 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
             # Every list reads one page in index order.
             models.Index(fields=["created_at", "id"], name="request_created_idx"),
             models.Index(fields=["status", "created_at", "id"], name="request_status_created_idx"),
+            # The coordinator's "New requests", newest received first: without it PostgreSQL
+            # walked the report index back through every draft (no receipt date) first.
+            models.Index(
+                fields=["status", "received_at", "id"], name="request_status_received_idx"
+            ),
             models.Index(
                 fields=["due_on", "id"],
                 condition=models.Q(status__in=PENDING_STATES),
