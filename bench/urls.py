@@ -33,9 +33,9 @@ def case_floor(request: HttpRequest, reference: str) -> HttpResponse:
     """
     from cases.audit import log_access
     from cases.models import AccessLog
-    from cases.permissions import get_request_for_user, is_staff_reader
+    from cases.permissions import case_page_related, get_request_for_user
 
-    related = ("intake",) if is_staff_reader(request.user) else ()
+    related = case_page_related(request.user)
     obj = get_request_for_user(request.user, reference, related=related)
     log_access(request, action=AccessLog.Action.VIEW_REQUEST, obj=obj)
     return HttpResponse(b"ok", content_type="text/plain")

@@ -337,6 +337,12 @@ def can_see_department_text(request: CertificationRequest, user: User) -> bool:
 PEOPLE = ("organization", "advocate", "assigned_detective")
 
 
+def case_page_related(user: User) -> tuple[str, ...]:
+    """What the case page reads with the request: the people, and for staff, who see how the
+    request was received, its intake record (one-to-one)."""
+    return (*PEOPLE, "intake") if is_staff_reader(user) else PEOPLE
+
+
 def get_request_for_user(
     user: User, reference: str, *, related: tuple[str, ...] = PEOPLE
 ) -> CertificationRequest:

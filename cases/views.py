@@ -55,7 +55,7 @@ from cases.models import (
     Status,
     Statute,
 )
-from cases.permissions import PEOPLE, get_request_for_user, has_capability
+from cases.permissions import get_request_for_user, has_capability
 from cases.presentation import clock_for, empty_fields_html, progress_for, step_message
 from cases.reporting import open_clocks
 from cases.roles import DETECTIVE
@@ -314,8 +314,7 @@ def _validity_ending(obj: CertificationRequest) -> bool:
 
 @require_GET
 def request_detail(request: HttpRequest, reference: str) -> HttpResponse:
-    staff = permissions.is_staff_reader(request.user)  # they see how it was received (intake)
-    related = (*PEOPLE, "intake") if staff else PEOPLE
+    related = permissions.case_page_related(request.user)
     obj = get_request_for_user(request.user, reference, related=related)
     log_access(request, action=AccessLog.Action.VIEW_REQUEST, obj=obj)
     # Read once for the page and the Supplement B check (cases/formmap.py: the head designations,
