@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
@@ -66,7 +66,7 @@ def _error(field: Any) -> str:
     return format_html(
         '<span class="usa-error-message" id="{}-error" role="alert">{}</span>',
         field.auto_id,
-        mark_safe(" ".join(conditional_escape(e) for e in field.errors)),  # noqa: S308  # nosec B308 B703
+        format_html_join(" ", "{}", ((error,) for error in field.errors)),
     )
 
 
