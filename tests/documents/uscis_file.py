@@ -30,7 +30,11 @@ I918B_SHA256 = "bc0b46f8063492b63b7c9db1ed870425bd5c8fd808ece5517bc1d5af4e21daf2
 I914B_02_27_17 = FIXTURES / "i-914supb-02-27-17.pdf"
 I914B_SHA256 = "144dd719e146951527e9a3e37ec0a841a241c2fc651ad7e6503089110bdcfa6e"
 
-SUBFORMS = {"#subform[2]": "#subform[1]", "#subform[3]": "#subform[2]", "#subform[5]": "#subform[4]"}
+SUBFORMS = {
+    "#subform[2]": "#subform[1]",
+    "#subform[3]": "#subform[2]",
+    "#subform[5]": "#subform[4]",
+}
 # The field tree spells the subform's name as two nodes, "prt1\\" > "no5_Address[0]".
 ADDRESS_SUBFORM = "prt1\\"
 ADDRESS_NAMES = {
