@@ -10,6 +10,9 @@ Warnings do not block, but the certifying official must acknowledge each one (re
 certifying:
 - Part 3 items 4.a and 5.a both "No": the crime neither occurred in the United States nor
   violated a federal extraterritorial statute (8 CFR 214.14(c)(2)(i) asks for one of them);
+- Part 4 item 3 "Yes": the form tells USCIS that, since cooperation began, the victim refused
+  or failed to provide assistance reasonably requested (the item asks it in that direction;
+  8 CFR 214.14(b)(3) requires the victim not to have unreasonably refused);
 - the incident date (Part 3 item 2.a) is after the date the request was received;
 - the agency head's designation (Part 2 item 4; 8 CFR 214.14(a)(3)) has expired or is missing.
 
@@ -85,6 +88,15 @@ def certify_warnings(request: CertificationRequest, today: date | None = None) -
                 "outside_us_no_extraterritorial",
                 "Part 3, Items 4.a and 5.a are both “No”: the crime neither occurred in the "
                 "United States nor violated a federal extraterritorial statute",
+            )
+        )
+    if not t_visa and request.refused_or_failed == "yes":
+        found.append(
+            Finding(
+                "part4_item3_refused",
+                "Part 4, Item 3 is “Yes”: the form will tell USCIS that since the initiation of "
+                "cooperation the victim has refused or failed to provide assistance reasonably "
+                "requested",
             )
         )
     if request.incident_date and request.received_at:

@@ -42,6 +42,10 @@ if TYPE_CHECKING:
 
 DEPARTMENT_OWNERS = ("coordinator", "detective")
 
+# I-918B Part 4: the explanation box printed under item 3 has no number of its own; Part 7
+# continues it as Item 3 (cases/documents/i918b_fields.py).
+EXPLANATION_NUMBER = "3 (explanation)"
+
 
 @dataclass
 class FilledItem:
@@ -191,7 +195,12 @@ _E_2025_01_20: tuple[Part, ...] = (
             ),
             Item(2, "5.c", "Agency Address: City or Town", "text", "agency.city"),
             Item(2, "5.d", "Agency Address: State", "text", "agency.state"),
-            Item(2, "5.e", "Agency Address: ZIP Code", "text", "agency.zip_code"),
+            # Printed "5.f. ZIP Code" (the 02/07/17 page has no 5.e), then 5.g-5.i for an
+            # address abroad: "N/A" for an agency in the United States, never blank.
+            Item(2, "5.f", "Agency Address: ZIP Code", "text", "agency.zip_code"),
+            Item(2, "5.g", "Agency Address: Province", "text", "", required=False),
+            Item(2, "5.h", "Agency Address: Postal Code", "text", "", required=False),
+            Item(2, "5.i", "Agency Address: Country", "text", "", required=False),
             Item(
                 2,
                 "6",
@@ -363,11 +372,12 @@ _E_2025_01_20: tuple[Part, ...] = (
         "Helpfulness of the Victim",
         owner="detective",
         items=(
+            # Items as USCIS's file asks them (tooltips and printed page 3 of the I-918B).
             Item(
                 4,
                 "1",
-                "The victim possesses information concerning the criminal activity "
-                "listed in Part 3.",
+                "Does the victim possess information concerning the criminal activity "
+                "listed in Part 3?",
                 "choice",
                 "possesses_information_label",
                 options=YESNO,
@@ -375,42 +385,57 @@ _E_2025_01_20: tuple[Part, ...] = (
             Item(
                 4,
                 "2",
-                "The victim has been, is being, or is likely to be helpful in the "
-                "investigation and/or prosecution of the criminal activity detailed above.",
+                "Has the victim been helpful, is the victim being helpful, or is the victim "
+                "likely to be helpful in the investigation or prosecution of the criminal "
+                "activity detailed above?",
                 "choice",
                 "has_been_helpful_label",
                 options=YESNO,
             ),
+            # I-918B Part 4 item 3 asks whether the victim REFUSED or failed: a cooperative
+            # victim is answered "No".
             Item(
                 4,
                 "3",
-                "Since the initiation of cooperation, the victim has not refused or "
-                "failed to provide information and assistance reasonably requested.",
+                "Since the initiation of cooperation, has the victim refused or failed to "
+                "provide assistance reasonably requested in the investigation or prosecution "
+                "of the criminal activity detailed above?",
                 "choice",
-                "has_not_refused_label",
+                "refused_or_failed_label",
                 options=YESNO,
             ),
-            Item(4, "4", "Other (specify)", "long", "helpfulness_other", required=False, limit=300),
+            # The box printed under item 3: "If you answer 'Yes' to Item Numbers 1. - 3.,
+            # provide an explanation" (field Part4_Line3_Other).
             Item(
                 4,
-                "5",
-                "Explanation of the victim's helpfulness",
+                EXPLANATION_NUMBER,
+                "Explanation of Items 1 to 3 (the victim's helpfulness: what, when, how)",
                 "long",
                 "helpfulness_explanation",
                 limit=700,
+            ),
+            # Item 4 (field Part4_Line5_Other).
+            Item(
+                4,
+                "4",
+                "Other. Any additional information",
+                "long",
+                "helpfulness_other",
+                required=False,
+                limit=300,
             ),
         ),
     ),
     Part(
         5,
-        "Family Members Implicated in the Criminal Activity",
+        "Family Members Culpable in Criminal Activity",
         owner="detective",
         items=(
             Item(
                 5,
                 "1",
-                "Are any of the victim's family members believed to have been "
-                "involved in the criminal activity of which the petitioner is a victim?",
+                "Are any of the victim's family members culpable or believed to be culpable "
+                "in the criminal activity of which the petitioner is a victim?",
                 "choice",
                 "family_members_implicated_label",
                 options=YESNO,
@@ -418,7 +443,8 @@ _E_2025_01_20: tuple[Part, ...] = (
             Item(
                 5,
                 "2-4",
-                "Family members involved (Full Name, Relationship, Involvement)",
+                "Family members culpable (Family, Given and Middle Name, Relationship, "
+                "Involvement)",
                 "rows",
                 "family_rows",
                 condition=("1", "Yes"),
@@ -623,7 +649,7 @@ RESOLVERS: dict[str, Callable[[CertificationRequest], Any]] = {
     "extraterritorial_label": lambda r: _label(r, "extraterritorial"),
     "possesses_information_label": lambda r: _label(r, "possesses_information"),
     "has_been_helpful_label": lambda r: _label(r, "has_been_helpful"),
-    "has_not_refused_label": lambda r: _label(r, "has_not_refused"),
+    "refused_or_failed_label": lambda r: _label(r, "refused_or_failed"),
     "family_members_implicated_label": lambda r: _label(r, "family_members_implicated"),
     "incident_date_2": _extra_date(0),
     "incident_date_3": _extra_date(1),
@@ -632,6 +658,10 @@ RESOLVERS: dict[str, Callable[[CertificationRequest], Any]] = {
     "statute_citations": _statute_citations,
     "family_rows": lambda r: [
         {
+            # Part 5 items 2-4: the names in their own boxes (A, B, C), as the form asks.
+            "family_name": _text(m.family_name),
+            "given_name": _text(m.given_name),
+            "middle_name": _text(m.middle_name),
             "name": _text(full_name(m.given_name, m.middle_name, m.family_name)),
             "relationship": _text(m.relationship),
             "involvement": _text(m.involvement),

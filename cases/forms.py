@@ -367,24 +367,30 @@ class HelpfulnessForm(UswdsForm):
         choices=YES_NO,
         widget=forms.RadioSelect,
     )
-    has_not_refused = forms.ChoiceField(
+    # Asked as the form asks it (I-918B Part 4 item 3): "Yes" means the victim refused.
+    refused_or_failed = forms.ChoiceField(
         label=_(
-            "Part 4, item 3. Since the start of cooperation, the victim has not refused or "
-            "failed to provide information and assistance reasonably requested"
+            "Part 4, item 3. Since the initiation of cooperation, has the victim refused or "
+            "failed to provide assistance reasonably requested in the investigation or "
+            "prosecution?"
         ),
+        help_text=_("A victim who has cooperated is answered “No”."),
         choices=YES_NO,
         widget=forms.RadioSelect,
     )
+    helpfulness_explanation = forms.CharField(
+        label=_(
+            "Part 4, explanation of items 1 to 3 (the box under item 3): the victim's "
+            "helpfulness, what, when and how"
+        ),
+        max_length=TEXT_LIMIT,
+        widget=forms.Textarea,
+    )
     helpfulness_other = forms.CharField(
-        label=_("Part 4, item 4. Other (optional)"),
+        label=_("Part 4, item 4. Other: any additional information (optional)"),
         required=False,
         max_length=TEXT_LIMIT,
         widget=forms.Textarea(attrs={"rows": 2}),
-    )
-    helpfulness_explanation = forms.CharField(
-        label=_("Part 4, item 5. Explain the victim's helpfulness (what, when, how)"),
-        max_length=TEXT_LIMIT,
-        widget=forms.Textarea,
     )
     family_members_implicated = forms.ChoiceField(
         label=_(

@@ -84,7 +84,7 @@ ADVOCATE_FIELDS = [
 HELPFULNESS_FIELDS = [
     "possesses_information",
     "has_been_helpful",
-    "has_not_refused",
+    "refused_or_failed",
     "helpfulness_other",
     "helpfulness_explanation",
     "family_members_implicated",

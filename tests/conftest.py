@@ -247,7 +247,7 @@ def make_request(agency: Agency, org_a: AdvocateOrganization, people: dict):
             received_at=None if status == Status.DRAFT else timezone.now(),
             possesses_information="yes",
             has_been_helpful="yes",
-            has_not_refused="yes",
+            refused_or_failed="no",
             helpfulness_explanation="Gave a statement and identified the suspect.",
             assigned_detective=people["detective"],
             # Every other required Supplement B item (cases/formmap.py), so certify can pass.

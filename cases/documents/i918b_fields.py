@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 import sys
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -29,6 +30,7 @@ from cases.documents.acroform import (
     FormError,
     match_by_tooltip,
     match_choice,
+    normalise,
 )
 
 EDITION = "01/20/25"
@@ -41,6 +43,11 @@ P5 = "form1[0].pg4[0]."  # Parts 5 and 6
 P7 = "form1[0].#subform[4]."  # Part 7, Additional Information
 
 Ref = tuple[int, str]  # (Part, Item number) as in the form map
+
+# The form map's number for the explanation box under Part 4 item 3 (cases/formmap.py
+# EXPLANATION_NUMBER); Part 7 continues it as Item 3, the item it is printed under.
+EXPLANATION = "3 (explanation)"
+PART7_ITEM_NUMBER: dict[Ref, str] = {(4, EXPLANATION): "3"}
 
 # Text (and dropdown) items: the field printed in place first, then copies (Part 7's header).
 TEXT_FIELDS: dict[Ref, tuple[str, ...]] = {
@@ -64,7 +71,10 @@ TEXT_FIELDS: dict[Ref, tuple[str, ...]] = {
     (2, "5.b"): (P1 + "AptSteFlrNumber[0]",),
     (2, "5.c"): (P1 + "CityTown[0]",),
     (2, "5.d"): (P1 + "Pt2Line5_State[0]",),  # a dropdown: the value must be one of its options
-    (2, "5.e"): (P1 + "Pt2Line5_ZipCode[0]",),
+    (2, "5.f"): (P1 + "Pt2Line5_ZipCode[0]",),  # printed "5.f. ZIP Code" (there is no 5.e)
+    (2, "5.g"): (P1 + "Pt2Line5_Province[0]",),
+    (2, "5.h"): (P1 + "Pt2Line5_PostalCode[0]",),
+    (2, "5.i"): (P1 + "Pt2Line5_Country[0]",),
     (2, "7.a"): (P1 + "Part2_Line7_Other[0]",),
     (2, "8.a"): (P1 + "Part2_Line8_Other[0]",),
     (2, "9"): (P1 + "Part2_Line9_CaseNumber[0]",),
@@ -78,8 +88,10 @@ TEXT_FIELDS: dict[Ref, tuple[str, ...]] = {
     (3, "5.b"): (P3 + "Part3_Line5b_Explanation[0]",),
     (3, "6"): (P3 + "Part3_Line6_Explanation[0]",),
     (3, "7"): (P3 + "Part3_Line7_Explanation[0]",),
-    (4, "4"): (P4 + "Part4_Line3_Other[0]",),  # named Line3 in the file
-    (4, "5"): (P4 + "Part4_Line5_Other[0]",),
+    # The box under item 3 ("If you answer Yes to Item Numbers 1.-3., provide an explanation"),
+    # and item 4 "Other": the file names them Line3 and Line5 (tooltips of USCIS's file).
+    (4, EXPLANATION): (P4 + "Part4_Line3_Other[0]",),
+    (4, "4"): (P4 + "Part4_Line5_Other[0]",),
     (6, "3"): (P5 + "Part6_Line3_DaytimePhoneNumber[0]",),
     (6, "4"): (P5 + "P5_Line4_faxNumber[0]",),  # named P5 in the file
 }
@@ -177,6 +189,115 @@ PART7_BLOCKS: tuple[tuple[str, str, str, str], ...] = (
 )
 
 
+# What the tooltip of every field this map fills must say, read from USCIS's own file (02/07/17,
+# whose field names the 01/20/25 edition keeps): "Part N | item | the question's words", each
+# " ... "-separated phrase found in that order (case and punctuation aside). A name
+# is only a hint; a file whose tooltip says something else is refused (``tooltip_problems``).
+# The item is written as the tooltip spells it ("5. G." for 5.g); Part 3 item 1's boxes are
+# matched to the crime categories by tooltip on their own (``category_boxes``).
+_P2_ADDRESS = "Part 2 | {} | Agency Address ... "
+_P5_ROW = "Part 5 | {} | Family Members Culpable In Criminal Activity ... "
+_P7 = "Part 7 | {} | Additional Information ... "
+TOOLTIPS: dict[str, str] = {
+    P1 + "Part1_Line1_AlienNumber[0]": "Part 1 | 1 | Alien Registration Number",
+    P1 + "Pt1Line2a_FamilyName[0]": "Part 1 | 2. A | Family Name",
+    P1 + "Pt1Line2a_GivenName[0]": "Part 1 | 2. B | Given Name",
+    P1 + "Pt1Line2a_MiddleName[0]": "Part 1 | 2. C | Middle Name",
+    P1 + "Pt1Line3a_FamilyName[0]": "Part 1 | 3. A | Family Name",
+    P1 + "Pt1Line3a_GivenName[0]": "Part 1 | 3. B | Given Name",
+    P1 + "Pt1Line3a_MiddleName[0]": "Part 1 | 3. C | Middle Name",
+    P1 + "P1_Line4_DateOfBirth[0]": "Part 1 | 4 | Date of Birth",
+    P1 + "Pt2Line1_CertifyingAgency[0]": "Part 2 | 1 | Name of Certifying Agency",
+    P1 + "Pt2Line2c_FamilyName[0]": "Part 2 | 2. A | Name of Certifying Official ... Family Name",
+    P1 + "Pt2Line2c_GivenName[0]": "Part 2 | 2. B | Name of Certifying Official ... Given Name",
+    P1 + "Pt2Line2c_MiddleName[0]": "Part 2 | 2. C | Name of Certifying Official ... Middle Name",
+    P1 + "Pt2Line3_TitleandDivisionOffice[0]": "Part 2 | 3 | Title and Division",
+    P1 + "Pt2Line4a_FamilyName[0]": "Part 2 | 4. A | Head of Certifying Agency ... Family Name",
+    P1 + "Pt2Line4a_GivenName[0]": "Part 2 | 4. B | Head of Certifying Agency ... Given Name",
+    P1 + "Pt2Line4a_MiddleName[0]": "Part 2 | 4. C | Head of Certifying Agency ... Middle Name",
+    P1 + "StreetNumberName[0]": _P2_ADDRESS.format("5. A") + "Street Number and Name",
+    P1 + "AptSteFlrNumber[0]": _P2_ADDRESS.format("5. B") + "Apartment, Suite or Floor",
+    P1 + "CityTown[0]": _P2_ADDRESS.format("5. C") + "City or Town",
+    P1 + "Pt2Line5_State[0]": _P2_ADDRESS.format("5. D") + "State",
+    P1 + "Pt2Line5_ZipCode[0]": _P2_ADDRESS.format("5. F") + "Zip Code",
+    P1 + "Pt2Line5_Province[0]": _P2_ADDRESS.format("5. G") + "Province",
+    P1 + "Pt2Line5_PostalCode[0]": _P2_ADDRESS.format("5. H") + "Postal Code",
+    P1 + "Pt2Line5_Country[0]": _P2_ADDRESS.format("5. I") + "Country",
+    P1 + "Part2_Line7_Other[0]": "Part 2 | 7 | Case Status Enter Other Case Status",
+    P1 + "Part2_Line8_Other[0]": "Part 2 | 8 | Certifying Agency Category Enter Other Category",
+    P1 + "Part2_Line9_CaseNumber[0]": "Part 2 | 9 | Case Number",
+    P1 + "Part2_Line10_FBIorSIDNumber[0]": "Part 2 | 10 | Number or S I D Number",
+    P3 + "Part3_Line2a_Date[0]": "Part 3 | 2. A | dates on which the criminal activity occurred",
+    P3 + "Part3_Line2b_Date[0]": "Part 3 | 2. B | dates on which the criminal activity occurred",
+    P3 + "Part3_Line2c_Date[0]": "Part 3 | 2. C | dates on which the criminal activity occurred",
+    P3 + "Part3_Line2d_Date[0]": "Part 3 | 2. D | dates on which the criminal activity occurred",
+    P3 + "Part3_Line3_Citations[0]": "Part 3 | 3 | statutory citations for the criminal activity",
+    P3 + "Part3_Line4b_Explanation[0]": "Part 3 | 4. B | where did the criminal activity occur",
+    P3 + "Part3_Line5b_Explanation[0]": "Part 3 | 5. B | authority for extraterritorial "
+    "jurisdiction",
+    P3 + "Part3_Line6_Explanation[0]": "Part 3 | 6 | describe the criminal activity being "
+    "investigated and/or prosecuted and the involvement of the petitioner",
+    P3 + "Part3_Line7_Explanation[0]": "Part 3 | 7 | any known or documented injury to the victim",
+    P4 + "Part4_Line3_Other[0]": "Part 4 | 3 | If you answer Yes to Item Numbers 1 through 3 "
+    "provide an explanation",
+    P4 + "Part4_Line5_Other[0]": "Part 4 | 4 | Other Include any additional information",
+    P5 + "Part6_Line3_DaytimePhoneNumber[0]": "Part 6 | 3 | Daytime Telephone Number",
+    P5 + "P5_Line4_faxNumber[0]": "Part 6 | 4 | Fax Number",
+    # Part 7 repeats the A-Number, the victim's name and the agency at the top of its page.
+    P7 + "Part1_Line1_AlienNumber[1]": "Part 7 | 3 | Alien Registration Number",
+    P7 + "Pt1Line2a_FamilyName[1]": "Part 7 | 2. A | Name ... Family Name",
+    P7 + "Pt1Line2a_GivenName[1]": "Part 7 | 2. B | Given Name",
+    P7 + "Pt1Line2a_MiddleName[1]": "Part 7 | 2. C | Middle Name",
+    P7 + "Pt2Line1_CertifyingAgency[1]": "Part 7 | 1 | Agency Name",
+}
+# Choice items: every box says the item's question (the option is matched by ``choice_boxes``).
+CHOICE_TOOLTIPS: dict[Ref, str] = {
+    (1, "5"): "Part 1 | 5 | Gender",
+    (2, "6"): "Part 2 | 6 | Agency Type",
+    (2, "7"): "Part 2 | 7 | Case Status",
+    (2, "8"): "Part 2 | 8 | Certifying Agency Category",
+    (3, "4.a"): "Part 3 | 4. A | Did the criminal activity occur in the United States",
+    (3, "5.a"): "Part 3 | 5. A | Did the criminal activity violate a Federal extraterritorial "
+    "jurisdiction statute",
+    (4, "1"): "Part 4 | 1 | Does the victim possess information concerning the criminal activity",
+    (4, "2"): "Part 4 | 2 | Has the victim been helpful, is the victim being helpful, or is the "
+    "victim likely to be helpful",
+    # Asked as "has the victim REFUSED or failed": a cooperative victim is answered No.
+    (4, "3"): "Part 4 | 3 | Since the initiation of cooperation, has the victim refused or "
+    "failed to provide assistance reasonably requested",
+    (5, "1"): "Part 5 | 1 | Are any of the victim's family members culpable or believed to be "
+    "culpable in the criminal activity",
+}
+
+
+def _row_tooltips() -> dict[str, str]:
+    words = ("A | Family Name", "B | Given Name", "C | Middle Name", "D | Relationship",
+             "E | Involvement")  # fmt: skip
+    tips = {}
+    for line, row in zip(ROW_LINES, ROW_FIELDS, strict=True):
+        for name, said in zip(row, words, strict=True):
+            letter, text = said.split(" | ")
+            tips[name] = _P5_ROW.format(f"{line}. {letter}") + text
+    return tips
+
+
+def _part7_tooltips() -> dict[str, str]:
+    tips = {}
+    for number, block in zip((4, 5, 6), PART7_BLOCKS, strict=True):
+        for name, (letter, text) in zip(
+            block,
+            (("A", "Page Number"), ("B", "Part Number"), ("C", "Item Number"),
+             ("D", "Additional Information")),
+            strict=True,
+        ):  # fmt: skip
+            tips[name] = _P7.format(f"{number}. {letter}") + text
+    return tips
+
+
+TOOLTIPS.update(_row_tooltips())
+TOOLTIPS.update(_part7_tooltips())
+
+
 # The functions below read the field map they are given (``spec``): this module for the
 # I-918B, cases/documents/i914b_fields.py (same names) for the I-914B.
 THIS: ModuleType = sys.modules[__name__]
@@ -184,7 +305,10 @@ THIS: ModuleType = sys.modules[__name__]
 
 def field_refs(spec: ModuleType = THIS) -> dict[str, tuple[str, str]]:
     """{field name: (part, item)} for every text field whose text may continue in Part 7."""
-    refs = {names[0]: (str(part), item) for (part, item), names in spec.TEXT_FIELDS.items()}
+    printed = getattr(spec, "PART7_ITEM_NUMBER", {})
+    refs = {
+        names[0]: (str(ref[0]), printed.get(ref, ref[1])) for ref, names in spec.TEXT_FIELDS.items()
+    }
     rows_part = str(spec.ROWS_ITEM[0])
     for line, row in zip(spec.ROW_LINES, spec.ROW_FIELDS, strict=True):
         refs.update({name: (rows_part, str(line)) for name in row})
@@ -203,6 +327,63 @@ def mapped_fields(spec: ModuleType = THIS) -> set[str]:
 # --- reading the loaded file ---
 
 
+def _find(words: list[str], phrase: list[str], start: int = 0) -> int | None:
+    """Where ``phrase`` first occurs in ``words`` as whole words, from ``start``."""
+    n = len(phrase)
+    return next((i for i in range(start, len(words) - n + 1) if words[i : i + n] == phrase), None)
+
+
+def _says(tooltip: str, expected: str) -> bool:
+    """Whether ``tooltip`` says ``expected`` ("Part N | item | phrase ... phrase")."""
+    part, item, words = expected.split(" | ", 2)
+    said = normalise(tooltip).split()
+    part_words = normalise(part).split()
+    if said[: len(part_words)] != part_words or _find(said, normalise(item).split()) is None:
+        return False
+    at: int | None = 0
+    for phrase in words.split(" ... "):
+        wanted = normalise(phrase).split()
+        at = _find(said, wanted, at or 0)
+        if at is None:
+            return False
+        at += len(wanted)
+    return True
+
+
+def expected_tooltips(spec: ModuleType = THIS) -> dict[str, tuple[Ref | None, str]]:
+    """{field name: (the item it answers, what its tooltip must say)} for every field filled."""
+    refs: dict[str, Ref] = {}
+    for ref, names in spec.TEXT_FIELDS.items():
+        refs.update(dict.fromkeys(names, ref))
+    result: dict[str, tuple[Ref | None, str]] = {
+        name: (refs.get(name), said) for name, said in getattr(spec, "TOOLTIPS", {}).items()
+    }
+    for ref, said in getattr(spec, "CHOICE_TOOLTIPS", {}).items():
+        result.update(dict.fromkeys(spec.CHOICE_FIELDS[ref], (ref, said)))
+    return result
+
+
+def tooltip_problems(inventory: Iterable[Field], spec: ModuleType = THIS) -> list[str]:
+    """Every filled field whose tooltip does not say what its item means, quoting both texts.
+
+    Meaning is read from the file, never from a field name: a file whose Part 4 item 3 asked
+    "has the victim NOT refused" would be refused here rather than answered backwards.
+    """
+    by_name = {f.name: f for f in inventory}
+    problems = []
+    for name, (ref, said) in expected_tooltips(spec).items():
+        found = by_name.get(name)
+        if found is None:
+            continue  # a missing field is reported by the field-list check
+        if not _says(found.tooltip, said):
+            item = f"Part {ref[0]} item {ref[1]}" if ref else said.split(" | ")[0]
+            problems.append(
+                f"{item} (field {name}): the tooltip says {found.tooltip!r}; "
+                f"this item needs {said.replace(' | ', ', ')!r}"
+            )
+    return problems
+
+
 def choice_boxes(
     inventory: Iterable[Field],
     options: Mapping[Ref, Sequence[str]] | None = None,
@@ -216,8 +397,20 @@ def choice_boxes(
         missing = [n for n in names if n not in by_name]
         if missing:
             raise FormError(f"Part {ref[0]} item {ref[1]}: no fields {', '.join(missing)}")
-        result[ref] = match_choice([by_name[n] for n in names], options[ref])
+        boxes = [_box_label(by_name[n]) for n in names]
+        result[ref] = match_choice(boxes, options[ref])
     return result
+
+
+_SELECT = re.compile(r"\bselect\b", re.IGNORECASE)
+
+
+def _box_label(box: Field) -> Field:
+    """The box with its tooltip cut to what follows the last "Select": USCIS's tooltips ask
+    the question, then name the box ("... Other Agency Information. 7. Case Status. Select
+    Completed."), and the question's words must not match another option."""
+    cut = list(_SELECT.finditer(box.tooltip))
+    return replace(box, tooltip=box.tooltip[cut[-1].end() :]) if cut else box
 
 
 def category_boxes(
@@ -284,9 +477,12 @@ def official_values(
             picked = {categories_to_fields[c] for c in chosen}
             values.update({name: name in picked for name in spec.CATEGORY_FIELDS})
         elif ref == spec.ROWS_ITEM:
+            # Every box of the printed rows is filled: a row with no family member (Part 5
+            # item 1 "No", or fewer members than rows) and an empty middle name print "N/A".
             rows = list(value or [])
-            for names, row in zip(spec.ROW_FIELDS, rows, strict=False):
-                values.update(dict(zip(names, _row(row), strict=True)))
+            for index, names in enumerate(spec.ROW_FIELDS):
+                cells = _row(rows[index]) if index < len(rows) else ("",) * len(names)
+                values.update({n: c or "N/A" for n, c in zip(names, cells, strict=True)})
         else:
             raise FormError(f"Part {part} item {number} has no field in edition {spec.EDITION}")
     return values

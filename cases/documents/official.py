@@ -7,6 +7,9 @@ uscis.gov; ``load_template`` checks it before it is used:
 - its SHA-256 is computed and kept;
 - its AcroForm fields (pypdf) must be exactly the edition's field list (cases/data), else it is
   refused naming the missing and unexpected fields;
+- every field the form map fills must have a tooltip that says that item's Part, number and
+  question (i918b_fields.TOOLTIPS, read from USCIS's own file), else it is refused naming the
+  item and quoting both texts: a field's name is only a hint;
 - Part 3 item 1's 31 boxes are matched to the qualifying-crime categories by their tooltips,
   and every choice item's boxes to its options, else it is refused; the matches are stored;
 - one template per form and edition is active; loading is an audit event.
@@ -136,6 +139,14 @@ def prepare_template(
             "so it is not that edition of the USCIS form (or it was changed):\n" + diff.describe()
         )
     fmap = FIELD_MAPS[form_type]
+    # Each item's meaning read from the file: a field whose tooltip asks another question is
+    # refused, whatever its name (I-918B Part 4 item 3 asks whether the victim refused).
+    problems = fields_map.tooltip_problems(inventory, spec=fmap)
+    if problems:
+        raise TemplateRefused(
+            "This file's fields do not ask what the form map fills into them, so it would be "
+            "answered wrongly:\n" + "\n".join(problems)
+        )
     try:
         boxes = fields_map.category_boxes(inventory, categories, spec=fmap)
         choices = fields_map.choice_boxes(inventory, spec=fmap)

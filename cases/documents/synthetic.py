@@ -19,7 +19,7 @@ import csv
 import io
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -116,7 +116,9 @@ def _on_state(short: str, index: int, label: str) -> str:
     return "/" + re.sub(r"[^A-Z]", "", label.upper())[:6]
 
 
-def _specs(rows: Sequence[ExpectedField], category_tooltips: Sequence[str]) -> list[_Spec]:
+def _specs(
+    rows: Sequence[ExpectedField], category_tooltips: Sequence[str], tooltips: Mapping[str, str]
+) -> list[_Spec]:
     specs = []
     for row in rows:
         parts = row.name.split(".")
@@ -131,12 +133,14 @@ def _specs(rows: Sequence[ExpectedField], category_tooltips: Sequence[str]) -> l
             else:
                 label = _box_labels(row)[index]
                 width = 90.0
-            spec = _Spec(row, short, subform, index, width, BOX, f"{item} {label}.", label=label)
+            tip = f"{item} {label}." if stem == CATEGORY_BOXES else tooltips.get(row.name)
+            spec = _Spec(row, short, subform, index, width, BOX, tip or f"{item} {label}.")
+            spec.label = label
             spec.on_state = _on_state(short, index, label)
             specs.append(spec)
             continue
         height_key = next((k for k in _MULTILINE_HEIGHT if k in short), None)
-        spec = _Spec(row, short, subform, index, 170.0, 16.0, row.meaning)
+        spec = _Spec(row, short, subform, index, 170.0, 16.0, tooltips.get(row.name) or row.meaning)
         if height_key:
             spec.multiline, spec.height, spec.width = True, _MULTILINE_HEIGHT[height_key], 540.0
             spec.font_size = 9.0
@@ -311,12 +315,16 @@ def build(
     *,
     category_tooltips: Sequence[str],
     form_name: str = "Form I-918 Supplement B",
+    tooltips: Mapping[str, str] | None = None,
 ) -> bytes:
-    """The synthetic template for ``rows`` (an edition's inventory), as PDF bytes."""
+    """The synthetic template for ``rows`` (an edition's inventory), as PDF bytes.
+
+    ``tooltips`` ({field name: tooltip}, e.g. USCIS's own) replace the made-up ones, except
+    Part 3 item 1's, which are ``category_tooltips``."""
     boxes = [r for r in rows if CATEGORY_BOXES in r.name]
     if len(category_tooltips) != len(boxes):
         raise ValueError(f"{len(boxes)} category boxes but {len(category_tooltips)} tooltips")
-    pages = _layout(_specs(rows, category_tooltips))
+    pages = _layout(_specs(rows, category_tooltips, tooltips or {}))
     writer = PdfWriter()
     for page in PdfReader(io.BytesIO(_draw_pages(pages, form_name))).pages:
         writer.add_page(page)
@@ -366,6 +374,9 @@ def build(
 # --- the template from the edition's field list, and the command line ---
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+# The tooltips of USCIS's own file, where the field list records them: the loading check reads
+# every item's meaning from the tooltips (i918b_fields.TOOLTIPS), so the stand-in carries them.
+TOOLTIP_COLUMN = "tooltip_02_07_17"
 
 
 def synthetic_template(
@@ -376,7 +387,9 @@ def synthetic_template(
 ) -> bytes:
     """A test PDF with the edition's exact field names, types and tooltips (see synthetic.py)."""
     rows = load_inventory_csv(fields_csv)
-    return build(rows, category_tooltips=category_tooltips, form_name=form_name)
+    with open(fields_csv, newline="", encoding="utf-8") as handle:
+        tooltips = {r["field_name"]: r.get(TOOLTIP_COLUMN) or "" for r in csv.DictReader(handle)}
+    return build(rows, category_tooltips=category_tooltips, form_name=form_name, tooltips=tooltips)
 
 
 def main(argv: Sequence[str]) -> int:

@@ -258,7 +258,10 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
     # Part 4. Helpfulness (detective's attestation).
     possesses_information = models.CharField(max_length=3, choices=YesNo.choices, blank=True)
     has_been_helpful = models.CharField(max_length=3, choices=YesNo.choices, blank=True)
-    has_not_refused = models.CharField(max_length=3, choices=YesNo.choices, blank=True)
+    # I-918B Part 4 item 3, in the form's own direction: "Since the initiation of cooperation,
+    # has the victim refused or failed to provide assistance reasonably requested ...?"
+    # A cooperative victim is answered "no" (read from USCIS's file, tooltip and page).
+    refused_or_failed = models.CharField(max_length=3, choices=YesNo.choices, blank=True)
     helpfulness_other = EncryptedTextField(blank=True)
     helpfulness_explanation = EncryptedTextField(blank=True)
     # T visa (Form I-914 Supplement B): Part 3 item 1's forms of trafficking (TraffickingForm
@@ -447,7 +450,7 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
         return bool(
             self.possesses_information
             and self.has_been_helpful
-            and self.has_not_refused
+            and self.refused_or_failed
             and self.helpfulness_explanation.strip()
         )
 

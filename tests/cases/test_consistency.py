@@ -46,6 +46,8 @@ def test_certify_refused_with_part_4_item_1_no_or_part_3_item_1_empty(make_reque
         ({"occurred_in_us": "no", "extraterritorial": "no",
           "occurred_in_us_explanation": "Abroad"}, "outside_us_no_extraterritorial"),
         ({"incident_date": timezone.localdate() + timedelta(days=1)}, "incident_after_received"),
+        # I-918B Part 4 item 3 asks whether the victim REFUSED: "Yes" is worth a second look.
+        ({"refused_or_failed": "yes"}, "part4_item3_refused"),
     ],
 )  # fmt: skip
 def test_a_warning_must_be_acknowledged_and_is_recorded(make_request, people, fields, code):

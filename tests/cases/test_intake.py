@@ -256,7 +256,7 @@ REQUEST_FIELDS = {
     "extraterritorial_citation", "statutes", "other_statute_citations", "crime_categories",
     "criminal_activity_description", "injury_description", "advocate_helpfulness_note",
     "crime_check_note", "not_qualifying_reason", "assigned_detective", "possesses_information",
-    "has_been_helpful", "has_not_refused", "helpfulness_other", "helpfulness_explanation",
+    "has_been_helpful", "refused_or_failed", "helpfulness_other", "helpfulness_explanation",
     "attested_by", "attested_at", "family_members_implicated", "info_request_text",
     "info_requested_at", "info_return_state", "info_response_text", "delay_reason",
     "delay_process", "delay_projected_date", "delay_issued_at", "decided_at", "decided_by",

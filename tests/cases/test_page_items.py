@@ -181,7 +181,7 @@ def test_part_5_no_ignores_the_family_member_rows(client, make_request, people):
     data = {
         "possesses_information": "yes",
         "has_been_helpful": "yes",
-        "has_not_refused": "yes",
+        "refused_or_failed": "no",
         "helpfulness_explanation": "Gave a statement.",
         "family_members_implicated": "no",
         "family-TOTAL_FORMS": "1",

@@ -173,7 +173,7 @@ def test_the_detective_records_part_4_and_5(client, make_request, people):
     form = {
         "possesses_information": "yes",
         "has_been_helpful": "yes",
-        "has_not_refused": "yes",
+        "refused_or_failed": "no",
         "helpfulness_explanation": "Identified the suspect.",
         "family_members_implicated": "yes",
         "family-TOTAL_FORMS": "1",

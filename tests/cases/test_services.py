@@ -72,7 +72,7 @@ def test_the_whole_path_to_certified(agency, people, django_capture_on_commit_ca
             values={
                 "possesses_information": "yes",
                 "has_been_helpful": "yes",
-                "has_not_refused": "yes",
+                "refused_or_failed": "no",
                 "helpfulness_explanation": "Testified at the probable-cause hearing.",
                 "family_members_implicated": "yes",
             },

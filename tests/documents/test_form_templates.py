@@ -175,7 +175,9 @@ def test_fill_from_a_real_request_and_read_every_field_back(make_request, people
     assert values[m.TEXT_FIELDS[(1, "4")][0]] == "05/01/1990"  # mm/dd/yyyy
     assert values[m.TEXT_FIELDS[(3, "2.b")][0]] == "03/20/2025"
     assert values[m.TEXT_FIELDS[(2, "2.a")][0]] == "Delaney"
-    assert fields[m.ROW_FIELDS[0][0]]["/V"] == "José Núñez"
+    # Part 5 item 2: A. Family Name, B. Given Name, C. Middle Name (none: "N/A").
+    assert [fields[n]["/V"] for n in m.ROW_FIELDS[0][:3]] == ["Núñez", "José", "N/A"]
+    assert all(fields[n]["/V"] == "N/A" for row in m.ROW_FIELDS[1:] for n in row)
     # The categories by the template's stored match.
     checked = {n for n in m.CATEGORY_FIELDS if fields[n]["/V"] != "/Off"}
     assert checked == {

@@ -15,11 +15,17 @@ from cases.documents import i918b_fields as m
 from .conftest import category_names, read_fields
 from .test_acroform import long_text, squash
 
+
+def _member(family: str, given: str, middle: str, relationship: str, involvement: str) -> dict:
+    return {"family_name": family, "given_name": given, "middle_name": middle,
+            "relationship": relationship, "involvement": involvement}  # fmt: skip
+
+
 ROWS = [
-    {"name": "Văn Minh Trần", "relationship": "Uncle", "involvement": "Perpetrator"},
-    {"name": "Désir Jean", "relationship": "Cousin", "involvement": "Witness"},
-    {"name": "Ana Núñez", "relationship": "Aunt", "involvement": "Accomplice"},
-    {"name": "Bảo Lê", "relationship": "Brother", "involvement": "Lookout"},
+    _member("Trần", "Văn", "Minh", "Uncle", "Perpetrator"),
+    _member("Jean", "Désir", "", "Cousin", "Witness"),
+    _member("Núñez", "Ana", "", "Aunt", "Accomplice"),
+    _member("Lê", "Bảo", "", "Brother", "Lookout"),
 ]
 SAMPLE: dict[tuple[int, str], Any] = {
     (1, "1"): "A-123456789",
@@ -39,7 +45,7 @@ SAMPLE: dict[tuple[int, str], Any] = {
     (2, "5.a"): "100 Main Street",
     (2, "5.c"): "Medford",
     (2, "5.d"): "MA",
-    (2, "5.e"): "02155",
+    (2, "5.f"): "02155",
     (2, "6"): "Local",
     (2, "7"): "On-going",
     (2, "8"): "Law Enforcement",
@@ -119,11 +125,13 @@ def test_every_item_reads_back_by_official_name(filled, inventory):
     assert sorted(acroform.normalise(by_name[n].tooltip).split("1 ", 1)[1] for n in checked) == (
         sorted(acroform.normalise(c) for c in SAMPLE[(3, "1")])
     )
+    # Part 5 items 2-4: each name in its own box (A Family, B Given, C Middle); an empty
+    # middle name prints "N/A", never blank.
     for row, names in zip(ROWS, m.ROW_FIELDS, strict=False):
         assert [fields[n]["/V"] for n in names] == [
-            row["name"],
-            "",
-            "",
+            row["family_name"],
+            row["given_name"],
+            row["middle_name"] or "N/A",
             row["relationship"],
             row["involvement"],
         ]
@@ -156,9 +164,6 @@ def test_every_field_is_mapped_except_the_known_gaps(inventory):
         m.P1 + "P3_Line4c_Unit[0]",
         m.P1 + "P3_Line4c_Unit[1]",
         m.P1 + "P3_Line4c_Unit[2]",
-        m.P1 + "Pt2Line5_Province[0]",
-        m.P1 + "Pt2Line5_PostalCode[0]",
-        m.P1 + "Pt2Line5_Country[0]",
     }
     assert {f.name for f in inventory} - m.mapped_fields() == gaps
     assert m.mapped_fields() <= {f.name for f in inventory}

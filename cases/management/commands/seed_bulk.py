@@ -314,7 +314,8 @@ class Command(BaseCommand):
                 r.due_on = due_date(r)
             if status in WITH_DETECTIVE:
                 r.assigned_detective = rng.choice(self.detectives)
-                r.possesses_information = r.has_been_helpful = r.has_not_refused = "yes"
+                r.possesses_information = r.has_been_helpful = "yes"
+                r.refused_or_failed = "no"  # Part 4 item 3: a cooperative victim
                 r.helpfulness_explanation = "Gave a statement and identified the suspect."
             if status == S.INFO_REQUESTED:
                 r.info_return_state = S.CRIME_CHECK

@@ -380,7 +380,7 @@ class Command(BaseCommand):
             values={
                 "possesses_information": "yes",
                 "has_been_helpful": "yes",
-                "has_not_refused": "yes",
+                "refused_or_failed": "no",
                 "helpfulness_explanation": "The victim called 911, gave a statement the same "
                 "night and identified the suspect.",
                 "family_members_implicated": "no",
