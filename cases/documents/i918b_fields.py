@@ -413,6 +413,14 @@ def _box_label(box: Field) -> Field:
     return replace(box, tooltip=box.tooltip[cut[-1].end() :]) if cut else box
 
 
+def choice_boxes_from(template: Any) -> dict[Ref, dict[str, str]]:
+    """``choice_boxes``' result as a loaded template stores it ("part|item" keys)."""
+    return {
+        (int(key.split("|")[0]), key.split("|")[1]): dict(boxes)
+        for key, boxes in template.choice_fields.items()
+    }
+
+
 def category_boxes(
     inventory: Iterable[Field], categories: Mapping[Any, str], spec: ModuleType = THIS
 ) -> dict[Any, str]:

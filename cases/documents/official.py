@@ -268,10 +268,7 @@ def official_values(
     by_name = {
         names[code]: name for code, name in template.category_fields.items() if code in names
     }
-    choices = {
-        (int(key.split("|")[0]), key.split("|")[1]): boxes
-        for key, boxes in template.choice_fields.items()
-    }
+    choices = fields_map.choice_boxes_from(template)
     values = fields_map.official_values(triples, by_name, choices, spec=fmap)
     return values, fields_map.continuation(triples, values, spec=fmap)
 

@@ -26,5 +26,13 @@ urlpatterns = [
         name="letter_delivery_record",
     ),
     path("requests/<str:reference>/form/handover/", views.handover_record, name="handover_record"),
+    path(
+        "requests/<str:reference>/form/correction/", views.form_correction, name="form_correction"
+    ),
+    path(
+        "requests/<str:reference>/form/corrected.pdf",
+        views.form_corrected_pdf,
+        name="form_corrected_pdf",
+    ),
     path("verify/", views.verify, name="verify"),
 ]

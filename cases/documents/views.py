@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cases import errors, ink, issued_letters
 from cases import permissions as perms
 from cases.audit import log_access
-from cases.documents import issuing, letters, pdf_sandbox, verification
+from cases.documents import corrections, issuing, letters, pdf_sandbox, verification
 from cases.documents.forms import HandoverForm, LetterDeliveryForm, VerifyForm
 from cases.models import AccessLog, InkSignature, IssuedForm, IssuedLetter, LetterTemplate
 from cases.permissions import get_request_for_user
@@ -179,4 +179,42 @@ def verify(request: HttpRequest) -> HttpResponse:
             "today": timezone.localdate(),
         },
         status=status,
+    )
+
+
+# --- forms issued with I-918B Part 4 backwards (cases/documents/corrections.py) ---
+
+
+@require_GET
+def form_corrected_pdf(request: HttpRequest, reference: str) -> HttpResponse:
+    """The corrected form, sealed, ready for the certifying official's ink signature."""
+    obj = get_request_for_user(request.user, reference)
+    if not perms.has_capability(request.user, perms.VIEW_ALL):
+        raise PermissionDenied(_("The corrected form is for the department until it is signed."))
+    correction = obj.form_corrections.exclude(corrected_sha256="").order_by("-pk").first()
+    if correction is None:
+        raise Http404("No corrected form for this request.")
+    log_access(request, action=AccessLog.Action.DOWNLOAD_FORM, obj=obj, detail="corrected I-918B")
+    return _attachment(correction.corrected_data, f"{obj.reference}-I-918B-corrected.pdf")
+
+
+@require_POST
+def form_correction(request: HttpRequest, reference: str) -> HttpResponse:
+    """The certifying official voids and re-issues an unsigned wrong form, or records that the
+    corrected form of a signed one was signed in ink and sent."""
+    obj = get_request_for_user(request.user, reference)
+    if request.POST.get("action") == "reissue":
+        return _run(
+            request,
+            obj,
+            lambda: corrections.request_reissue_corrected(request=obj, actor=request.user),
+        )
+    note = request.POST.get("note", "")
+    if request.POST.get("action") != "resolve" or len(note) > 2000:
+        messages.error(request, _("Say how the corrected form was signed and sent."))
+        return redirect(obj)
+    return _run(
+        request,
+        obj,
+        lambda: corrections.request_resolve_signed(request=obj, actor=request.user, note=note),
     )

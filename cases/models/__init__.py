@@ -15,6 +15,7 @@ from cases.models.department import (
     PolicyVersion,
 )
 from cases.models.documents import (
+    FormCorrection,
     FormTemplate,
     InkSignature,
     IssuedForm,
@@ -100,6 +101,7 @@ __all__ = [
     "Document",
     "ExpeditedReason",
     "FamilyMember",
+    "FormCorrection",
     "FormTemplate",
     "FormType",
     "Gender",

@@ -289,3 +289,44 @@ class LetterTemplate(models.Model):
                 errors[name] = f"Refused: {exc}"
         if errors:
             raise ValidationError(errors)
+
+
+class FormCorrection(models.Model):
+    """An issued form found to say something the department did not answer, and its remedy.
+
+    Forms issued before I-918B Part 4 was mapped by the file's tooltips answered item 3
+    ("has the victim refused or failed ...?") backwards and put the explanation in item 4
+    (cases/documents/corrections.py finds them). Nothing is deleted: an unsigned form is voided
+    and a corrected one issued in one step (``replacement``); a form already signed in ink is
+    flagged for the certifying official with a corrected form sealed and ready for ink
+    (``corrected_pdf``), until the official records that it was signed and sent.
+    """
+
+    request = models.ForeignKey(
+        "cases.CertificationRequest", on_delete=models.PROTECT, related_name="form_corrections"
+    )
+    issued_form = models.OneToOneField(
+        IssuedForm, on_delete=models.PROTECT, related_name="correction"
+    )
+    problems = models.JSONField(default=list)  # what the issued form says wrongly, item by item
+    signed_in_ink = models.BooleanField()  # when it was found
+    found_at = models.DateTimeField(default=timezone.now)
+    # The corrected form, sealed, for a form already signed in ink (encrypted; SHA-256 plain).
+    corrected_pdf = models.BinaryField(null=True, blank=True, editable=False)
+    corrected_sha256 = models.CharField(max_length=64, blank=True)
+    # An unsigned form voided and issued again, corrected.
+    replacement = models.OneToOneField(
+        IssuedForm, null=True, blank=True, on_delete=models.PROTECT, related_name="corrects"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    resolution = EncryptedTextField(blank=True)
+
+    def __str__(self) -> str:
+        return f"correction of {self.issued_form_id}"
+
+    @property
+    def corrected_data(self) -> bytes:
+        return decrypt_file_bytes(bytes(self.corrected_pdf)) if self.corrected_pdf else b""

@@ -738,6 +738,7 @@ class CaseEvent(models.Model):
         DOCUMENT_ADDED = "document_added", _("Document added")
         NOTE = "note", _("Internal note")
         TEMPLATE_LOADED = "template_loaded", _("Official form template loaded")
+        FORM_CORRECTION = "form_correction", _("Issued form corrected")
 
     # Empty only for events about no one request (a form template loaded), which join the
     # same hash chain.
