@@ -526,6 +526,8 @@ def _plan_with_sheets(
             break
         count = len(pages)
         texts, boxes, entries = _plan(nodes, values, continuation, count)
+    else:  # not settled: the sheets of the last plan, whose marker may be a sheet off
+        pages = list(PdfReader(io.BytesIO(continuation_sheets(continuation, entries))).pages)
     return texts, boxes, pages
 
 

@@ -127,8 +127,10 @@ def rules_in(
     return tuple(merged)
 
 
+# "Form I-918 Supplement B   02/07/17   N", "Form I-914, Supplement B 02/27/17 Y",
+# "Form I-918 Supplement B Edition 01/20/25"
 _FORM_NAME = re.compile(
-    r"Form\s+(I-\d+[A-Z]?(?:\s+Supplement\s+[A-Z])?)\s+(?:Edition\s+)?(\d\d/\d\d/\d\d)"
+    r"Form\s+(I-\d+[A-Z]?)(?:,?\s+(Supplement\s+[A-Z]))?\s+(?:Edition\s+)?(\d\d/\d\d/\d\d)"
 )
 
 
@@ -139,4 +141,7 @@ def form_name(page: Any) -> str:
     except Exception:  # a footer that cannot be read leaves the name out
         return ""
     match = _FORM_NAME.search(" ".join(text.split()))
-    return f"Form {match.group(1)}, Edition {match.group(2)}" if match else ""
+    if not match:
+        return ""
+    form = " ".join(p for p in (match.group(1), match.group(2)) if p)
+    return f"Form {form}, Edition {match.group(3)}"

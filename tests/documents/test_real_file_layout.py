@@ -24,7 +24,8 @@ from pypdf import PdfReader
 from cases.documents import acroform
 from cases.documents.acroform import Continuation, fill
 from cases.documents.i918b_fields import P1, P3, P4, PART7_BLOCKS, field_refs
-from cases.documents.page_rules import page_rules, rules_in
+from cases.documents.page_rules import form_name, page_rules, rules_in
+from tests.documents import uscis_file
 from tests.documents.uscis_file import i918b_01_20_25_names
 
 pytestmark = pytest.mark.skipif(
@@ -376,3 +377,16 @@ def test_a_box_without_rules_keeps_its_own_line_spacing():
         round(on_rules.baselines[0] - 198.0, 2)
     ] * len(on_rules.baselines)
     assert len(on_rules.lines) == 7
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        (uscis_file.I918B_02_07_17, "Form I-918 Supplement B, Edition 02/07/17"),
+        (uscis_file.I914B_02_27_17, "Form I-914 Supplement B, Edition 02/27/17"),
+    ],
+)
+def test_the_sheets_name_the_form_and_edition_printed_on_the_file(path, expected):
+    reader = PdfReader(io.BytesIO(path.read_bytes()))
+    reader.decrypt("")
+    assert form_name(reader.pages[0]) == expected
