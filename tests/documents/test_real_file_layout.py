@@ -20,8 +20,9 @@ from functools import cache
 
 import pytest
 from pypdf import PdfReader
+from reportlab.pdfbase import pdfmetrics
 
-from cases.documents import acroform
+from cases.documents import acroform, appearance
 from cases.documents.acroform import Continuation, fill
 from cases.documents.i918b_fields import P1, P3, P4, PART7_BLOCKS, field_refs
 from cases.documents.page_rules import form_name, page_rules, rules_in
@@ -364,15 +365,14 @@ def test_each_sheet_carries_the_header_page_number_and_ink_lines():
 def test_a_box_without_rules_keeps_its_own_line_spacing():
     """The fallback: the same item in a box with no printed rules is laid out as before."""
     f = inventory()[P3 + "Part3_Line6_Explanation[0]"]
-    from cases.documents.appearance import LINE_FACTOR, _layout, register_fonts
-
-    register_fonts()
+    appearance.register_fonts()
     bare = dataclasses.replace(f, rules=())
     ruled = dataclasses.replace(f, rules=(198.0, 180.0, 162.0, 144.0, 126.0, 108.0, 90.0))
     text = STORY * 2
-    plain, on_rules = _layout(bare, text, f.rect), _layout(ruled, text, f.rect)
+    plain = appearance._layout(bare, text, f.rect)
+    on_rules = appearance._layout(ruled, text, f.rect)
     pitch = [round(a - b, 2) for a, b in zip(plain.baselines, plain.baselines[1:], strict=False)]
-    assert set(pitch) == {round(plain.size * LINE_FACTOR, 2)}
+    assert set(pitch) == {round(plain.size * appearance.LINE_FACTOR, 2)}
     assert [round(b - a, 2) for a, b in zip(ruled.rules, on_rules.baselines, strict=False)] == [
         round(on_rules.baselines[0] - 198.0, 2)
     ] * len(on_rules.baselines)
@@ -390,3 +390,22 @@ def test_the_sheets_name_the_form_and_edition_printed_on_the_file(path, expected
     reader = PdfReader(io.BytesIO(path.read_bytes()))
     reader.decrypt("")
     assert form_name(reader.pages[0]) == expected
+
+
+def test_a_one_line_value_too_long_even_at_the_smallest_size_shows_its_marker():
+    name = P1 + "Part2_Line9_CaseNumber[0]"
+    numbers = ", ".join(f"MPD-2025-{n:07d}" for n in range(1, 12))
+    cont = Continuation("123456789", VICTIM, AGENCY, PART7_BLOCKS, field_refs())
+    out = fill(template(), {name: numbers}, continuation=cont)
+    fields = PdfReader(io.BytesIO(out)).get_fields() or {}
+    head = str(fields[name]["/V"])
+    assert head.endswith(" " + MARKER)
+    f = inventory()[name]
+    # shrunk before it was cut: at the box's own size (/DA) this much would not fit
+    at_da_size = pdfmetrics.stringWidth(head, appearance.FONT, f.font_size or 10)
+    assert at_da_size > f.rect[2] - f.rect[0]
+    shown = sorted(words_in(out, name), key=lambda w: w.x0)
+    assert " ".join(w.text for w in shown).endswith(MARKER)
+    assert all(inside(w, inventory()[name].rect) for w in shown)
+    rest = str(fields[PART7_BLOCKS[0][3]]["/V"])
+    assert squash(head.removesuffix(MARKER) + rest) == squash(numbers)
