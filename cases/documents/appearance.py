@@ -23,7 +23,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer
 
 if TYPE_CHECKING:
     from cases.documents.acroform import Continuation, ContinuationEntry, Field
@@ -284,6 +284,21 @@ def draw(canvas: Canvas, info: Field, widget: Any, text: str) -> tuple[float, fl
 
 # --- continuation sheets ---
 
+
+class _Note(Flowable):
+    """Takes no room; records which entry is being printed, for the next sheet's heading."""
+
+    def __init__(self, state: dict[str, str], where: str) -> None:
+        super().__init__()
+        self.state, self.where = state, where
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        self.state["where"] = self.where
+
+
 SHEET_MARGIN = 54.0
 SIGN_HEIGHT = 96.0  # the foot of each sheet: ink lines for signature and date, page number
 
@@ -314,12 +329,15 @@ def continuation_sheets(cont: Continuation, entries: Sequence[ContinuationEntry]
                 if p
             )
             flowables.append(Paragraph(escape(f"{where} (continued)"), head))
+            flowables.append(_Note(current, where))
             for para in clean(entry.text).split("\n"):
                 flowables.append(Paragraph(escape(para) or "&nbsp;", body))
+            flowables.append(_Note(current, ""))  # no height: drawn where the entry ends
             flowables.append(Spacer(1, 6))
         return flowables
 
     total = 0  # pages, once counted
+    current = {"where": ""}  # the entry being printed when a page ends
 
     def frame(canvas: Canvas, doc: Any) -> None:
         canvas.saveState()
@@ -335,6 +353,10 @@ def continuation_sheets(cont: Continuation, entries: Sequence[ContinuationEntry]
         canvas.drawString(left, height - 80, f"Victim: {cont.victim_name}")
         canvas.drawString(left, height - 93, f"Certifying agency: {cont.agency}")
         canvas.line(left, height - 100, right, height - 100)
+        if current["where"]:  # an entry carried over from the sheet before
+            canvas.setFont(FONT_BOLD, 10)
+            canvas.drawString(left, height - 118, f"{current['where']} (continued)")
+            canvas.setFont(FONT, 9)
         # Ink lines: the certifying official signs and dates each sheet by hand.
         canvas.line(left, SIGN_HEIGHT - 12, right, SIGN_HEIGHT - 12)
         sign_y = 58.0
@@ -349,13 +371,14 @@ def continuation_sheets(cont: Continuation, entries: Sequence[ContinuationEntry]
         canvas.restoreState()
 
     def build() -> bytes:
+        current["where"] = ""
         out = io.BytesIO()
         doc = SimpleDocTemplate(
             out,
             pagesize=LETTER,
             leftMargin=SHEET_MARGIN,
             rightMargin=SHEET_MARGIN,
-            topMargin=112,
+            topMargin=124,
             bottomMargin=SIGN_HEIGHT,
             title="Additional information (continued)",
             invariant=1,

@@ -349,6 +349,9 @@ def test_each_sheet_carries_the_header_page_number_and_ink_lines():
             "Date of Signature (mm/dd/yyyy)",
         ):
             assert expected in text, (page, expected)
+        # the body starts by naming the item it continues, also on a sheet that carries it over
+        body = text.split(f"Certifying agency: {AGENCY}", 1)[1]
+        assert re.match(r" Page \d, Part \d, Item [\w.]+ \(continued\)", body), body[:80]
         # the ink lines: long dark rows just above the two labels, with nothing written on them
         labels = [w for w in words(out, page) if w.text in ("Signature", "Date")]
         label_top = min(w.y0 for w in labels)
