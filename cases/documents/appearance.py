@@ -11,7 +11,7 @@ import io
 import os
 import re
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -285,18 +285,19 @@ def draw(canvas: Canvas, info: Field, widget: Any, text: str) -> tuple[float, fl
 # --- continuation sheets ---
 
 
-class _Note(Flowable):
-    """Takes no room; records which entry is being printed, for the next sheet's heading."""
+class OnDraw(Flowable):
+    """Takes no room and prints nothing: calls ``action`` with the canvas where it is placed
+    (which page an entry starts or ends on)."""
 
-    def __init__(self, state: dict[str, str], where: str) -> None:
+    def __init__(self, action: Callable[[Canvas], None]) -> None:
         super().__init__()
-        self.state, self.where = state, where
+        self.action = action
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         return 0, 0
 
     def draw(self) -> None:
-        self.state["where"] = self.where
+        self.action(self.canv)
 
 
 SHEET_MARGIN = 54.0
@@ -316,6 +317,9 @@ def continuation_sheets(cont: Continuation, entries: Sequence[ContinuationEntry]
     body = ParagraphStyle("body", fontName=FONT, fontSize=10, leading=13, spaceAfter=4)
     head = ParagraphStyle("head", parent=body, fontName=FONT_BOLD, spaceBefore=8)
 
+    def printing(where: str) -> OnDraw:
+        return OnDraw(lambda _canvas: current.update(where=where))
+
     def story() -> list[Any]:
         flowables: list[Any] = []
         for entry in entries:
@@ -329,10 +333,10 @@ def continuation_sheets(cont: Continuation, entries: Sequence[ContinuationEntry]
                 if p
             )
             flowables.append(Paragraph(escape(f"{where} (continued)"), head))
-            flowables.append(_Note(current, where))
+            flowables.append(printing(where))
             for para in clean(entry.text).split("\n"):
                 flowables.append(Paragraph(escape(para) or "&nbsp;", body))
-            flowables.append(_Note(current, ""))  # no height: drawn where the entry ends
+            flowables.append(printing(""))  # where the entry ends
             flowables.append(Spacer(1, 6))
         return flowables
 
