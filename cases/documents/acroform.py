@@ -23,6 +23,7 @@ signature (item 1) and its date (item 2) are never filled here (``INK_ONLY_FIELD
 from __future__ import annotations
 
 import csv
+import dataclasses
 import hashlib
 import io
 import re
@@ -54,6 +55,7 @@ from cases.documents.appearance import (
     register_fonts,
     split_to_fit,
 )
+from cases.documents.page_rules import form_name, page_rules, rules_in
 
 # Part 6 item 1 (signature) and item 2 (date of signature) of Form I-918 Supplement B, 01/20/25:
 # written by hand when the certifying official signs in ink.
@@ -65,7 +67,12 @@ INK_ONLY_FIELDS = frozenset(
 )
 
 CONTINUED_HERE = "(continued in Part {part})"
-CONTINUED_SHEET = "(continued on attached sheet)"
+
+
+def continued_on_sheets(count: int) -> str:
+    """The marker ending the last Additional Information block when sheets are attached."""
+    return f"(continued on {count} attached sheet{'' if count == 1 else 's'})"
+
 
 _FF_MULTILINE = 1 << 12
 _FF_RADIO = 1 << 15
@@ -111,6 +118,9 @@ class Field:
     quadding: int = 0
     options: tuple[str, ...] = ()
     widgets: tuple[Widget, ...] = ()
+    # Printed rules across the (first) widget, as heights above its bottom edge, top first:
+    # multi-line text is written on them (set by ``fill`` from the template's page content).
+    rules: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -168,6 +178,8 @@ class Continuation:
     entries: tuple[ContinuationEntry, ...] = ()  # items with no field of their own
     part: str = "7"  # the Additional Information part
     title: str = "Additional Information"
+    # Form and edition for the sheets' header; read from the template's footer when empty.
+    form: str = ""
 
 
 # --- reading a file's fields ---
@@ -423,18 +435,20 @@ def fill(
             + ", ".join(refused)
         )
     register_fonts()
-    writer = _writer_for(template)
+    writer, printed = _writer_for(template)
     nodes = {n.name: n for n in _nodes(writer)}
     unknown = [n for n in values if n not in nodes]
     if unknown:
         raise FormError("The template has no fields named: " + ", ".join(unknown))
-    texts, boxes, sheets = _plan(nodes, values, continuation)
+    for name, node in nodes.items():
+        if name in printed.rules:
+            node.info = dataclasses.replace(cast(Field, node.info), rules=printed.rules[name])
+    texts, boxes, sheet_pages = _plan_with_sheets(nodes, values, continuation, printed.form)
     for name, state in boxes.items():
         _set_box(nodes[name], state)
     _set_texts(writer, nodes, texts)
-    if sheets and continuation is not None:
-        for page in PdfReader(io.BytesIO(continuation_sheets(continuation, sheets))).pages:
-            writer.add_page(page)
+    for page in sheet_pages:
+        writer.add_page(page)
     for name in ink_only:
         if name in nodes:
             _clear(nodes[name])
@@ -446,32 +460,87 @@ def fill(
     return out.getvalue()
 
 
-_READERS: OrderedDict[bytes, tuple[PdfReader, threading.Lock]] = OrderedDict()
+@dataclass(frozen=True)
+class _Printed:
+    """What a template's pages print: the rules under each multi-line text field, the form name."""
+
+    rules: Mapping[str, tuple[float, ...]]
+    form: str
+
+
+_READERS: OrderedDict[bytes, tuple[PdfReader, threading.Lock, _Printed]] = OrderedDict()
 _READERS_LOCK = threading.Lock()
 
 
-def _writer_for(template: bytes) -> PdfWriter:
-    """A writer holding a copy of ``template``. Parsed readers of the last few templates are kept:
-    cloning from an already parsed reader is about four times faster than parsing again."""
+def _writer_for(template: bytes) -> tuple[PdfWriter, _Printed]:
+    """A writer holding a copy of ``template``, and what its pages print. Parsed readers of the
+    last few templates are kept: cloning from an already parsed reader is about four times
+    faster than parsing again, and the page content is read once."""
     key = hashlib.sha256(template).digest()
     with _READERS_LOCK:
-        if key in _READERS:
-            _READERS.move_to_end(key)
-        else:
-            _READERS[key] = (PdfReader(io.BytesIO(template)), threading.Lock())
-            while len(_READERS) > 4:
-                _READERS.popitem(last=False)
-        reader, lock = _READERS[key]
+        if key not in _READERS:
+            reader = PdfReader(io.BytesIO(template))
+            _READERS[key] = (reader, threading.Lock(), _read_printed(reader))
+        _READERS.move_to_end(key)
+        while len(_READERS) > 4:
+            _READERS.popitem(last=False)
+        reader, lock, printed = _READERS[key]
     with lock:  # a reader resolves objects from one shared stream
-        return PdfWriter(clone_from=reader)
+        return PdfWriter(clone_from=reader), printed
+
+
+def _read_printed(reader: PdfReader) -> _Printed:
+    pages = list(reader.pages)
+    by_page: dict[int, list[Any]] = {}
+    rules: dict[str, tuple[float, ...]] = {}
+    for node in _nodes(reader):
+        info = cast(Field, node.info)
+        if info.type != "text" or not info.multiline or not 0 <= info.page < len(pages):
+            continue
+        if info.page not in by_page:
+            by_page[info.page] = page_rules(pages[info.page])
+        found = rules_in(by_page[info.page], info.rect)
+        if found:
+            rules[info.name] = found
+    return _Printed(rules, form_name(pages[0]) if pages else "")
+
+
+def _plan_with_sheets(
+    nodes: Mapping[str, _Node],
+    values: Mapping[str, str | bool],
+    continuation: Continuation | None,
+    form: str,
+) -> tuple[dict[str, str], dict[str, str], list[Any]]:
+    """``_plan``, and the continuation sheets' pages. The last Part 7 block says how many sheets
+    are attached, and its marker's length decides what goes on them: planned again until the
+    count it names is the count made (a sheet more or less changes the marker by a character)."""
+    count = 1
+    texts, boxes, entries = _plan(nodes, values, continuation, count)
+    if not entries or continuation is None:
+        return texts, boxes, []
+    if not continuation.form and form:
+        continuation = dataclasses.replace(continuation, form=form)
+    for _attempt in range(4):
+        pages = list(PdfReader(io.BytesIO(continuation_sheets(continuation, entries))).pages)
+        if len(pages) == count:
+            break
+        count = len(pages)
+        texts, boxes, entries = _plan(nodes, values, continuation, count)
+    else:  # not settled: the sheets of the last plan, whose marker may be a sheet off
+        pages = list(PdfReader(io.BytesIO(continuation_sheets(continuation, entries))).pages)
+    return texts, boxes, pages
 
 
 def _plan(
     nodes: Mapping[str, _Node],
     values: Mapping[str, str | bool],
     continuation: Continuation | None,
+    sheet_count: int = 1,
 ) -> tuple[dict[str, str], dict[str, str], list[ContinuationEntry]]:
-    """Text per field (after splitting what does not fit), box states, and sheet entries."""
+    """Text per field (after splitting what does not fit), box states, and sheet entries.
+
+    ``sheet_count`` is the number of continuation sheets the last Part 7 block announces.
+    """
     texts: dict[str, str] = {}
     boxes: dict[str, str] = {}
     entries = [
@@ -497,7 +566,14 @@ def _plan(
                 raise FormError(f"{text!r} is not an option of {name}: {', '.join(info.options)}")
             texts[name] = text
             continue
+        if info.max_length and not info.comb and not info.multiline:
+            # /MaxLen counts characters for typing on screen; on paper the box's width is the
+            # limit (a title of 36 characters prints whole in a 34-character box at 9 pt).
+            info = dataclasses.replace(info, max_length=None)
+            node.info = info  # drawn as it is measured
         head, rest = split_to_fit(info, text, CONTINUED_HERE.format(part=part))
+        if info.max_length is None and len(head) > int(node.inherited.get("/MaxLen", len(head))):
+            node.obj[NameObject("/MaxLen")] = NumberObject(len(head))
         if rest:
             if continuation is None:
                 raise FormError(f"Text for {name} does not fit and no continuation was given")
@@ -514,7 +590,7 @@ def _plan(
         if used:
             raise FormError("Continuation blocks are filled by continuations only: " + str(used))
         entries.sort(key=_form_order)  # the caller's entries and overflows, in form order
-        return texts, boxes, _fill_blocks(nodes, continuation, entries, texts)
+        return texts, boxes, _fill_blocks(nodes, continuation, entries, texts, sheet_count)
     return texts, boxes, []
 
 
@@ -554,8 +630,12 @@ def _fill_blocks(
     cont: Continuation,
     entries: list[ContinuationEntry],
     texts: dict[str, str],
+    sheet_count: int = 1,
 ) -> list[ContinuationEntry]:
-    """Puts entries in the Additional Information blocks; returns what is left for sheets."""
+    """Puts entries in the Additional Information blocks; returns what is left for sheets.
+
+    What does not fit in the last block ends it with a marker naming ``sheet_count`` sheets.
+    """
     queue = list(entries)
     for page_f, part_f, item_f, text_f in cont.blocks:
         if not queue:
@@ -563,8 +643,9 @@ def _fill_blocks(
         entry = queue.pop(0)
         info = cast(Field, nodes[text_f].info)
         last_block = (page_f, part_f, item_f, text_f) == cont.blocks[-1]
-        marker = CONTINUED_SHEET if last_block else ""
-        head, rest = split_to_fit(info, clean(entry.text), marker)
+        marker = continued_on_sheets(sheet_count) if last_block else ""
+        # The last block says that sheets follow even when its own text fits.
+        head, rest = split_to_fit(info, clean(entry.text), marker, always=bool(queue))
         texts[page_f] = _entry_page(entry, nodes)
         texts[part_f] = entry.part
         texts[item_f] = entry.item

@@ -2,7 +2,7 @@
 
 Everything is measured and drawn with DejaVu Sans, whose glyphs cover the Latin letters of
 Vietnamese, Haitian Creole and Spanish names, so what fits is decided with the font that prints.
-Only stdlib and reportlab.
+Only stdlib, pypdf and reportlab.
 """
 
 from __future__ import annotations
@@ -11,18 +11,19 @@ import io
 import os
 import re
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
+from pypdf import PdfReader
 from reportlab.lib.pagesizes import LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer
 
 if TYPE_CHECKING:
     from cases.documents.acroform import Continuation, ContinuationEntry, Field
@@ -31,8 +32,14 @@ FONT_DIR = Path(os.environ.get("UVISA_FONT_DIR", "/usr/share/fonts/truetype/deja
 FONT = "AcroformDejaVuSans"
 FONT_BOLD = "AcroformDejaVuSans-Bold"
 PAD = 2.0  # points between the widget border and the text
-LINE_FACTOR = 1.15  # line height as a multiple of the font size
+LINE_FACTOR = 1.15  # line height as a multiple of the font size, in boxes without rules
 AUTO_MAX, AUTO_MIN = 10.0, 7.0  # font sizes tried for auto-sized (0 Tf) fields
+SINGLE_MIN = 6.0  # a one-line value shrinks down to this size before it is continued
+STEP = 0.5  # font sizes are tried in steps of this much
+# On a ruled box: the height above the baseline that accented capitals (Vietnamese "Ễ") reach,
+# the depth of descenders, both per point of font size, and the clearance kept from each rule.
+ASCENT, DESCENT = 0.93, 0.24
+RULE_GAP = 1.0
 
 # --- fonts and text measurement ---
 
@@ -121,6 +128,7 @@ class _Layout:
     size: float
     lines: list[str]
     consumed: int  # characters of the text that fit
+    baselines: tuple[float, ...] = ()  # of the lines, from the box's bottom edge
 
 
 def _layout(f: Field, text: str, rect: tuple[float, float, float, float]) -> _Layout:
@@ -130,49 +138,90 @@ def _layout(f: Field, text: str, rect: tuple[float, float, float, float]) -> _La
     if f.comb and f.max_length:
         size = f.font_size or min(AUTO_MAX, height * 0.7)
         head = text[: f.max_length]
-        return _Layout(size, [head], len(head))
+        return _Layout(size, [head], len(head), (height / 2 - size * 0.35,))
     limit = len(text) if f.max_length is None else min(len(text), f.max_length)
     if limit < len(text) and not text[limit].isspace():  # do not cut a word at /MaxLen
         space = max(text.rfind(" ", 0, limit), text.rfind("\n", 0, limit))
         limit = space if space > 0 else limit
-    sizes = [f.font_size] if f.font_size else _auto_sizes(height, f.multiline)
+    if f.multiline and _ruled_baselines(f.rules, height, f.font_size or AUTO_MAX)[1]:
+        return _ruled_layout(f, text[:limit], width, height)
     best: _Layout | None = None
-    for size in sizes:
+    for size in _sizes(f, height):
         if f.multiline:
             max_lines = max(1, int((height - 2 * PAD) // (size * LINE_FACTOR)))
             lines, consumed = _wrap(text[:limit], size, width, max_lines)
+            top = height - PAD - size * 0.95
+            baselines = tuple(top - i * size * LINE_FACTOR for i in range(len(lines)))
         else:
             lines, consumed = _wrap(text[:limit].replace("\n", " "), size, width, 1)
             if "\n" in text[:consumed]:
                 consumed = text.index("\n")
                 lines = [text[:consumed]]
-        best = _Layout(size, lines, consumed)
+            baselines = (height / 2 - size * 0.35,)
+        best = _Layout(size, lines, consumed, baselines)
         if consumed >= len(text):
             return best
     assert best is not None
     return best
 
 
-def _auto_sizes(height: float, multiline: bool) -> list[float]:
-    top = AUTO_MAX if multiline else max(AUTO_MIN, min(AUTO_MAX + 2, (height - 2 * PAD) * 0.8))
+def _sizes(f: Field, height: float) -> list[float]:
+    """Font sizes to try, largest first: the /DA size (or an automatic one), and for a single
+    line smaller ones down to ``SINGLE_MIN``, so that a value is shrunk before it is cut."""
+    if f.multiline:
+        top, bottom = (f.font_size, f.font_size) if f.font_size else (AUTO_MAX, AUTO_MIN)
+    else:
+        top = f.font_size or max(AUTO_MIN, min(AUTO_MAX + 2, (height - 2 * PAD) * 0.8))
+        bottom = min(top, SINGLE_MIN)
     sizes = []
     size = top
-    while size >= AUTO_MIN:
+    while size >= bottom - 1e-9:
         sizes.append(size)
-        size -= 0.5
-    return sizes or [AUTO_MIN]
+        size -= STEP
+    return sizes or [bottom]
 
 
-def split_to_fit(f: Field, text: str, marker: str = "") -> tuple[str, str]:
-    """(what is printed in the field, what continues elsewhere); ``marker`` ends the first part."""
+def _ruled_baselines(
+    rules: Sequence[float], height: float, size: float
+) -> tuple[float, tuple[float, ...]]:
+    """(font size, baselines) for writing on the printed rules of a box, top line first.
+
+    Each line stands ``RULE_GAP`` above its rule, clear of it by the descenders' depth; the size
+    is the one asked for, made smaller if the rules are too close together for it. A rule with
+    too little room above it inside the box (one at its top edge) carries no line.
+    """
+    if not rules:
+        return size, ()
+    ordered = sorted(rules, reverse=True)
+    gaps = [a - b for a, b in zip(ordered, ordered[1:], strict=False)]
+    pitch = min(gaps) if gaps else height - ordered[0]
+    size = min(size, max(AUTO_MIN, (pitch - 2 * RULE_GAP) / (ASCENT + DESCENT)))
+    lift = DESCENT * size + RULE_GAP
+    room = height - PAD / 2 - ASCENT * size
+    return size, tuple(r + lift for r in ordered if r + lift <= room)
+
+
+def _ruled_layout(f: Field, text: str, width: float, height: float) -> _Layout:
+    size, baselines = _ruled_baselines(f.rules, height, f.font_size or AUTO_MAX)
+    lines, consumed = _wrap(text, size, width, len(baselines))
+    return _Layout(size, lines, consumed, baselines[: len(lines)])
+
+
+def split_to_fit(f: Field, text: str, marker: str = "", always: bool = False) -> tuple[str, str]:
+    """(what is printed in the field, what continues elsewhere); ``marker`` ends the first part
+    when the text is cut, or ``always`` (more follows elsewhere even if this text fits)."""
     rect = f.rect
     if not f.multiline:  # a single line cannot show a line break
         text = " ".join(text.split("\n"))
     layout = _layout(f, text, rect)
-    if layout.consumed >= len(text) or not text[layout.consumed :].strip():
+    fits = layout.consumed >= len(text) or not text[layout.consumed :].strip()
+    if fits and not (always and marker):
         return text if layout.consumed >= len(text) else text[: layout.consumed].rstrip(), ""
     if marker:
         reserve = " " + marker
+        whole = text.rstrip() + reserve
+        if fits and _layout(f, whole, rect).consumed >= len(whole):
+            return whole, ""
         fitted = _layout(f, text + reserve, rect)  # room left once the marker is placed
         for cut in _cut_points(text, fitted.consumed):
             head = text[:cut].rstrip()
@@ -217,19 +266,13 @@ def draw(canvas: Canvas, info: Field, widget: Any, text: str) -> tuple[float, fl
     path.rect(PAD / 2, PAD / 2, max(0.0, w - PAD), max(0.0, h - PAD))
     canvas.clipPath(path, stroke=0, fill=0)
     layout = _layout(info, text, (0.0, 0.0, w, h))
-    size = layout.size
-    canvas.setFont(FONT, size)
+    canvas.setFont(FONT, layout.size)
     if info.comb and info.max_length:
         cell = w / info.max_length
         for i, char in enumerate(layout.lines[0]):
-            canvas.drawCentredString(cell * (i + 0.5), h / 2 - size * 0.35, char)
+            canvas.drawCentredString(cell * (i + 0.5), layout.baselines[0], char)
         return w, h
-    if info.multiline:
-        top = h - PAD - size * 0.95
-        baselines = [top - i * size * LINE_FACTOR for i in range(len(layout.lines))]
-    else:
-        baselines = [h / 2 - size * 0.35]
-    for line, y in zip(layout.lines, baselines, strict=False):
+    for line, y in zip(layout.lines, layout.baselines, strict=False):
         if info.quadding == 1:
             canvas.drawCentredString(w / 2, y, line)
         elif info.quadding == 2:
@@ -242,51 +285,110 @@ def draw(canvas: Canvas, info: Field, widget: Any, text: str) -> tuple[float, fl
 # --- continuation sheets ---
 
 
+class OnDraw(Flowable):
+    """Takes no room and prints nothing: calls ``action`` with the canvas where it is placed
+    (which page an entry starts or ends on)."""
+
+    def __init__(self, action: Callable[[Canvas], None]) -> None:
+        super().__init__()
+        self.action = action
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        self.action(self.canv)
+
+
+SHEET_MARGIN = 54.0
+SIGN_HEIGHT = 96.0  # the foot of each sheet: ink lines for signature and date, page number
+
+
 def continuation_sheets(cont: Continuation, entries: Sequence[ContinuationEntry]) -> bytes:
-    """Letter pages with the header repeated, each entry headed by its Page, Part and Item."""
+    """Letter pages for what Part 7 cannot hold, each entry headed by its Page, Part and Item.
+
+    As Form I-918 Supplement B's instructions ask of an attached sheet, each one carries the
+    form's name and edition, Part 7 Additional Information, the A-Number, the victim's name and
+    the agency, and is signed and dated: every sheet has ink lines for the certifying official's
+    signature and the date (never filled), and "Page x of y" among the attached sheets.
+    """
 
     register_fonts()
     body = ParagraphStyle("body", fontName=FONT, fontSize=10, leading=13, spaceAfter=4)
     head = ParagraphStyle("head", parent=body, fontName=FONT_BOLD, spaceBefore=8)
-    story: list[Any] = []
-    for entry in entries:
-        where = ", ".join(
-            p
-            for p in (
-                f"Page {entry.page}" if entry.page else "",
-                f"Part {entry.part}",
-                f"Item {entry.item}",
-            )
-            if p
-        )
-        story.append(Paragraph(escape(f"{where} (continued)"), head))
-        for para in clean(entry.text).split("\n"):
-            story.append(Paragraph(escape(para) or "&nbsp;", body))
-        story.append(Spacer(1, 6))
 
-    def header(canvas: Canvas, doc: Any) -> None:
+    def printing(where: str) -> OnDraw:
+        return OnDraw(lambda _canvas: current.update(where=where))
+
+    def story() -> list[Any]:
+        flowables: list[Any] = []
+        for entry in entries:
+            where = ", ".join(
+                p
+                for p in (
+                    f"Page {entry.page}" if entry.page else "",
+                    f"Part {entry.part}",
+                    f"Item {entry.item}",
+                )
+                if p
+            )
+            flowables.append(Paragraph(escape(f"{where} (continued)"), head))
+            flowables.append(printing(where))
+            for para in clean(entry.text).split("\n"):
+                flowables.append(Paragraph(escape(para) or "&nbsp;", body))
+            flowables.append(printing(""))  # where the entry ends
+            flowables.append(Spacer(1, 6))
+        return flowables
+
+    total = 0  # pages, once counted
+    current = {"where": ""}  # the entry being printed when a page ends
+
+    def frame(canvas: Canvas, doc: Any) -> None:
         canvas.saveState()
         width, height = LETTER
-        canvas.setFont(FONT_BOLD, 11)
-        canvas.drawString(54, height - 48, f"Part {cont.part}. {cont.title} (continuation sheet)")
+        left, right = SHEET_MARGIN, width - SHEET_MARGIN
         canvas.setFont(FONT, 9)
-        canvas.drawString(54, height - 63, f"A-Number: {cont.a_number or 'None'}")
-        canvas.drawString(54, height - 76, f"Victim: {cont.victim_name}")
-        canvas.drawString(54, height - 89, f"Certifying agency: {cont.agency}")
-        canvas.line(54, height - 96, width - 54, height - 96)
-        canvas.drawRightString(width - 54, 36, f"Continuation sheet {doc.page}")
+        if cont.form:
+            canvas.drawString(left, height - 36, cont.form)
+        canvas.setFont(FONT_BOLD, 11)
+        canvas.drawString(left, height - 52, f"Part {cont.part}. {cont.title} (attached sheet)")
+        canvas.setFont(FONT, 9)
+        canvas.drawString(left, height - 67, f"A-Number: {cont.a_number or 'None'}")
+        canvas.drawString(left, height - 80, f"Victim: {cont.victim_name}")
+        canvas.drawString(left, height - 93, f"Certifying agency: {cont.agency}")
+        canvas.line(left, height - 100, right, height - 100)
+        if current["where"]:  # an entry carried over from the sheet before
+            canvas.setFont(FONT_BOLD, 10)
+            canvas.drawString(left, height - 118, f"{current['where']} (continued)")
+            canvas.setFont(FONT, 9)
+        # Ink lines: the certifying official signs and dates each sheet by hand.
+        canvas.line(left, SIGN_HEIGHT - 12, right, SIGN_HEIGHT - 12)
+        sign_y = 58.0
+        date_x = right - 150
+        canvas.line(left, sign_y, date_x - 24, sign_y)
+        canvas.line(date_x, sign_y, right, sign_y)
+        canvas.setFont(FONT, 8)
+        canvas.drawString(left, sign_y - 10, "Signature of Certifying Official")
+        canvas.drawString(date_x, sign_y - 10, "Date of Signature (mm/dd/yyyy)")
+        canvas.setFont(FONT, 9)
+        canvas.drawRightString(right, 30, f"Page {doc.page} of {total or doc.page}")
         canvas.restoreState()
 
-    out = io.BytesIO()
-    doc = SimpleDocTemplate(
-        out,
-        pagesize=LETTER,
-        leftMargin=54,
-        rightMargin=54,
-        topMargin=110,
-        bottomMargin=54,
-        title="Additional information (continued)",
-        invariant=1,
-    )
-    doc.build(story, onFirstPage=header, onLaterPages=header)
-    return out.getvalue()
+    def build() -> bytes:
+        current["where"] = ""
+        out = io.BytesIO()
+        doc = SimpleDocTemplate(
+            out,
+            pagesize=LETTER,
+            leftMargin=SHEET_MARGIN,
+            rightMargin=SHEET_MARGIN,
+            topMargin=124,
+            bottomMargin=SIGN_HEIGHT,
+            title="Additional information (continued)",
+            invariant=1,
+        )
+        doc.build(story(), onFirstPage=frame, onLaterPages=frame)
+        return out.getvalue()
+
+    total = len(PdfReader(io.BytesIO(build())).pages)
+    return build()

@@ -237,19 +237,22 @@ def test_5000_character_description_continues_in_part7_and_on_a_sheet(template, 
     for page_f, part_f, item_f, text_f in PART7_BLOCKS:
         assert (fields[page_f]["/V"], fields[part_f]["/V"], fields[item_f]["/V"]) == ("2", "3", "6")
         pieces.append(fields[text_f]["/V"])
-    assert pieces[-1].endswith("(continued on attached sheet)")
-    pieces[-1] = pieces[-1].removesuffix("(continued on attached sheet)")
     pages = PdfReader(io.BytesIO(out)).pages
     assert len(pages) >= 6
+    marker = acroform.continued_on_sheets(len(pages) - 5)
+    assert pieces[-1].endswith(marker)
+    pieces[-1] = pieces[-1].removesuffix(marker)
     sheet = pdftotext(out, 6, len(pages))
     for header in (
+        "Form I-918 Supplement B, Edition 01/20/25",
+        "Part 7. Additional Information (attached sheet)",
         "A-Number: 123456789",
         "Victim: Thị Ánh Nguyễn",
         "Certifying agency: Medford Police Department",
         "Page 2, Part 3, Item 6 (continued)",
     ):
         assert header in sheet
-    body = sheet.split("(continued)", 1)[1].split("Continuation sheet")[0]
+    body = sheet.split("(continued)", 1)[1].split("Signature of Certifying Official")[0]
     assert squash(" ".join(pieces) + " " + body) == squash(text)
 
 
