@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import subprocess
+from datetime import date
 
 import pytest
 from pypdf import PdfReader, PdfWriter
@@ -185,3 +186,71 @@ def test_the_uscis_file_loads_with_its_encryption_and_xfa():
     assert reader.is_encrypted
     reader.decrypt("")
     assert "/XFA" in reader.trailer["/Root"]["/AcroForm"]
+
+
+HARD_DESCRIPTION = (
+    "On March 3, 2025 the victim, Nguyễn Thị Phương Thảo, reported that her employer had "
+    "threatened to call immigration unless she kept working without pay. She gave a recorded "
+    "statement, identified the suspect in a photo line-up, turned over text messages and pay "
+    "records, and testified before the grand jury in Middlesex County on May 12, 2025. She "
+    "later helped detectives find two other workers, Jean-Baptiste Désir and Wòch Pierre, who "
+    "were held at the same house in Medford. "
+) * 3
+MEMBERS = [
+    ("Nguyễn", "Văn", "Minh", "Brother-in-law", "Held her passport and threatened her"),
+    ("Désir", "Jean-Baptiste", "", "Cousin", "Drove her to the house"),
+    ("Trần", "Thị", "Lan", "Aunt", "Collected her pay"),
+    ("Pierre", "Wòch", "", "Uncle", "Kept watch at the door"),
+]
+
+
+def test_a_hard_case_on_uscis_file(real_template, make_request, people, artifacts):
+    """Long texts, four dates, four family members, Vietnamese and Haitian Creole names: every
+    value lands in the box whose tooltip asks for it, or in Part 7 under its own item."""
+    r = make_request(
+        Status.CHIEF_DECISION,
+        family_name="Nguyễn",
+        given_name="Thị Phương Thảo",
+        other_family_name="Désir",
+        other_given_name="Wòch",
+        a_number="A-212345678",
+        incident_date=date(2025, 3, 3),
+        additional_incident_dates=["2025-03-04", "2025-05-12", "2025-06-30"],
+        criminal_activity_description=HARD_DESCRIPTION,
+        injury_description="Bruises to both arms and a fractured wrist; anxiety documented by "
+        "her counsellor at the victim services office. " * 4,
+        helpfulness_explanation=HARD_DESCRIPTION,
+        helpfulness_other="Translated for the other two workers during their interviews.",
+        refused_or_failed="no",
+        family_members_implicated="yes",
+    )
+    for family, given, middle, relationship, involvement in MEMBERS:
+        FamilyMember.objects.create(
+            request=r, family_name=family, given_name=given, middle_name=middle,
+            relationship=relationship, involvement=involvement,
+        )  # fmt: skip
+    pdf = official.official_pdf(r, real_template)
+    (artifacts / "real-file-hard-case.pdf").write_bytes(pdf)
+    read = by_tooltip(pdf)
+    assert value_of(read, "part 1", "2 a enter family name") == ["Nguyễn"]
+    assert value_of(read, "part 1", "2 b enter given name") == ["Thị Phương Thảo"]
+    for letter, day in zip(
+        "abcd", ("03/03/2025", "03/04/2025", "05/12/2025", "06/30/2025"), strict=True
+    ):
+        assert value_of(read, "part 3", f"2 {letter} enter date") == [day]
+    for line, (family, given, middle, *_rest) in zip((2, 3, 4), MEMBERS[:3], strict=True):
+        assert value_of(read, "part 5", f"{line} a enter family name") == [family]
+        assert value_of(read, "part 5", f"{line} b enter given name") == [given]
+        assert value_of(read, "part 5", f"{line} c enter middle name") == [middle or "N/A"]
+    assert ticked(read, ITEM3, "select no")
+    # The long texts end in their box with the marker and go on in Part 7 under their item.
+    (explanation,) = value_of(read, "part 4", "provide an explanation")
+    assert explanation.startswith("On March 3, 2025") and explanation.endswith(
+        "(continued in Part 7)"
+    )
+    text = subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode()
+    assert "Part 4, Item 3 (continued)" in text  # the explanation box continues as item 3
+    assert "Family member: Wòch Pierre; relationship: Uncle" in " ".join(text.split())
+    assert "Part 4, Item 5" not in text and "Part 4, Item 4 (continued)" not in text
