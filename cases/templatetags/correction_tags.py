@@ -21,6 +21,8 @@ def form_corrections_block(context: dict[str, Any], obj: Any) -> dict[str, Any]:
         if obj.status in ISSUED_STATES
         else []
     )
+    if not open_ones:  # nearly always: no further query
+        return {"corrections": []}
     return {
         "obj": obj,
         "corrections": open_ones,

@@ -100,7 +100,8 @@ DETAIL_QUERIES = {
     ("case page", Status.CRIME_CHECK): 18,
     ("case page", Status.HELPFULNESS_REVIEW): 18,
     ("case page", Status.CHIEF_DECISION): 19,
-    ("case page", Status.CERTIFIED): 17,
+    # An issued request also reads its open form corrections (the notice of a wrong form).
+    ("case page", Status.CERTIFIED): 18,
     ("case page", Status.DECLINED): 15,
     ("statute search", Status.CRIME_CHECK): 5,
 }
