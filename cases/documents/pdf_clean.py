@@ -424,6 +424,31 @@ def _clean(data: bytes, limits: Limits, report: Report) -> tuple[bytes, Report]:
     return out.getvalue(), report
 
 
+# Names that can only belong to active content (as the sections above list them), and what can
+# hide a name from a search of the raw bytes: object streams (7.5.7) and encryption (7.6).
+_GIVEAWAYS = frozenset(
+    {
+        b"/JavaScript", b"/JS", b"/AA", b"/OpenAction", b"/URI", b"/Launch", b"/SubmitForm",
+        b"/ImportData", b"/GoToR", b"/GoToE", b"/XFA", b"/EmbeddedFile", b"/EmbeddedFiles",
+        b"/EF", b"/AF", b"/RichMedia", b"/FileAttachment", b"/ObjStm", b"/Encrypt",
+    }
+)  # fmt: skip
+_NAME = re.compile(rb"/[^\s/<>\[\]()%{}]*")  # a name runs to a delimiter (7.3.5)
+_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+
+
+def may_have_active_content(data: bytes) -> bool:
+    """False when the raw bytes prove there is none: no name of active content (also written
+    with #xx escapes), and nothing that could hide one. True means: ask ``active_content``."""
+    for match in _NAME.finditer(data):
+        name = match.group(0)
+        if b"#" in name:
+            name = _ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), name)
+        if name in _GIVEAWAYS:
+            return True
+    return False
+
+
 def active_content(data: bytes, limits: Limits | None = None) -> list[str]:
     """What ``clean`` would remove from ``data`` (nothing for a file it wrote)."""
     limits = limits or Limits()

@@ -75,6 +75,10 @@ def main() -> None:
     if sys.argv[1] == "clean":
         _main_clean(int(sys.argv[2]), int(sys.argv[3]), json.loads(sys.argv[4]))
         return
+    if sys.argv[1] == "active":
+        _limit_self(int(sys.argv[2]), int(sys.argv[3]))
+        sys.stdout.write(json.dumps(pdf_clean.active_content(sys.stdin.buffer.read())))
+        return
     cpu_seconds, memory_mb = int(sys.argv[1]), int(sys.argv[2])
     # Imported before the limits, so that they measure the parsing, not the start-up.
     import pyhanko.sign.validation  # noqa: F401
@@ -130,6 +134,27 @@ def clean(
         raise pdf_clean.Refused(facts["refused"])
     facts["removed"] = Counter(facts["removed"])
     return cleaned, pdf_clean.Report(**facts)
+
+
+def active_content(
+    data: bytes, *, cpu_seconds: int, memory_mb: int, slots: int = 1, wait_seconds: float = 2.0
+) -> list[str] | None:
+    """``pdf_clean.active_content(data)`` computed in a limited child process (one of the
+    /verify/ slots), or None when the file cannot be read within the limits."""
+    with _slot(slots, wait_seconds):
+        try:
+            done = _run_child(
+                ["active", str(cpu_seconds), str(memory_mb)],
+                data,
+                timeout=cpu_seconds * WALL_SECONDS_PER_CPU_SECOND + 5,
+            )
+        except subprocess.TimeoutExpired:
+            return None
+    try:
+        found = json.loads(done.stdout) if done.returncode == 0 else None
+    except ValueError:
+        return None
+    return [str(item) for item in found] if isinstance(found, list) else None
 
 
 def _run_child(args: list[str], data: bytes, *, timeout: float) -> subprocess.CompletedProcess:

@@ -21,10 +21,19 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, DictionaryObject, NameObject
 
-from cases.documents import acroform, issuing, official, pdf_clean, pdf_sandbox, synthetic
+from cases.documents import (
+    acroform,
+    issuing,
+    official,
+    pdf_clean,
+    pdf_sandbox,
+    synthetic,
+    verification,
+)
 from cases.documents import i918b_fields as m
 from cases.documents.verification import verify_pdf
-from cases.models import FormTemplate, Status
+from cases.lib.crypto import encrypt_file_bytes
+from cases.models import FormTemplate, IssuedForm, Status
 from tests.conftest import record_ink, sign_in
 
 from . import hostile
@@ -310,3 +319,49 @@ def test_a_hostile_scan_is_refused_with_a_form_error(make_request, people, synth
     assert "decodes to more than 32 MB" in str(refused.value.message_dict["scan"])
     r.refresh_from_db()
     assert r.status == Status.AWAITING_INK  # nothing recorded
+
+
+# --- /verify/ never calls a file with active content genuine ---
+
+
+@pytest.mark.django_db
+def test_verify_calls_a_clean_issued_form_genuine_without_parsing_it(
+    certify_and_ink, monkeypatch, real
+):
+    official.load_template(real, form_type="I-918B", edition="01/20/25", actor=None)
+    r = certify_and_ink()
+    issued, scan = bytes(r.issued_form.data), r.ink_signature.sealed_scan_data
+    for data in (issued, scan):
+        assert not pdf_clean.may_have_active_content(data)  # the raw bytes prove it
+
+    def parse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("parsed")
+
+    monkeypatch.setattr(pdf_sandbox, "active_content", parse)
+    assert verification.verify_pdf(issued).status == "genuine"
+    assert verification.verify_pdf(scan).status == "genuine"
+
+
+@pytest.mark.django_db
+def test_verify_does_not_call_a_form_issued_with_uscis_javascript_genuine(
+    make_request, people, real
+):
+    """A form issued before templates were cleaned: USCIS's document JavaScript and XFA were
+    copied into it. Simulated by storing the issued file as such a fill would have written it."""
+    from cases.documents.signing import sign_pdf
+
+    r = issuing.request_certify(request=make_request(Status.CHIEF_DECISION), actor=people["chief"])
+    form = r.issued_form
+    reader = PdfReader(io.BytesIO(real))
+    reader.decrypt("")
+    copied = io.BytesIO()
+    PdfWriter(clone_from=reader).write(copied)  # as filling wrote it: only /XFA was removed
+    legacy, _certificate = sign_pdf(
+        copied.getvalue(), reason="issued before cleaning", location="", contact=""
+    )
+    IssuedForm.objects.filter(pk=form.pk).update(  # the row as it was stored back then
+        pdf=encrypt_file_bytes(legacy), sha256=hashlib.sha256(legacy).hexdigest()
+    )
+    verdict = verification.verify_pdf(legacy)
+    assert verdict.status == "altered" and verdict.form == form
+    assert "/Names /JavaScript" in verdict.reason and "issue the form again" in verdict.reason
