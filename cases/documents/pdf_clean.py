@@ -27,7 +27,8 @@ What a PDF viewer runs or fetches by itself is removed (ISO 32000-1:2008, PDF 1.
   ``/Movie``, ``/Trans``, ``/GoTo3DView``, ``/Thread``): an ``/A`` entry naming one is removed,
   and so is any go-to's ``/Next`` chain (12.6.2) that leads to one; link annotations (12.5.6.5)
   left without an action are removed;
-- embedded files: the ``/Names /EmbeddedFiles`` tree (7.11.4), file attachment annotations
+- embedded files: the ``/Names /EmbeddedFiles`` tree (7.11.4), a portable collection's
+  catalog ``/Collection`` (12.3.5), file attachment annotations
   (12.5.6.15), the ``/EF`` entry of file specifications and associated files ``/AF`` (PDF 2.0,
   14.13); and the annotations that play or run something: ``/Sound``, ``/Movie``, ``/Screen``
   (12.5.6.16-18), ``/3D`` (13.6) and ``/RichMedia`` (Adobe supplement, ExtensionLevel 3);
@@ -295,6 +296,11 @@ def _filters(stream: StreamObject) -> list[str]:
     return [str(filters)] if filters else []
 
 
+def _number(value: PdfObject | None) -> int:
+    value = value.get_object() if value is not None else None
+    return int(value) if isinstance(value, (int, float)) else 0
+
+
 def _check_streams(reader: PdfReader, limits: Limits, report: Report) -> None:
     """Decodes every stream once (pypdf stops a filter at ``max_stream_bytes``), keeps none."""
     for ref in _references(reader):
@@ -309,9 +315,7 @@ def _check_streams(reader: PdfReader, limits: Limits, report: Report) -> None:
             continue
         filters = _filters(obj)
         if set(filters) & IMAGE_FILTERS or str(obj.get("/Subtype", "")) == "/Image":
-            width = obj.get("/Width", 0)
-            height = obj.get("/Height", 0)
-            pixels = int(width or 0) * int(height or 0)
+            pixels = _number(obj.get("/Width")) * _number(obj.get("/Height"))
             if pixels > limits.max_image_pixels:
                 raise Refused(
                     f"An image in this file declares {pixels:,} pixels; the limit is "

@@ -19,7 +19,13 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import ArrayObject, DictionaryObject, NameObject
+from pypdf.generic import (
+    ArrayObject,
+    DecodedStreamObject,
+    DictionaryObject,
+    NameObject,
+    NumberObject,
+)
 
 from cases.documents import (
     acroform,
@@ -166,6 +172,15 @@ def test_other_limits_size_images_total_and_passwords(synthetic_blank):
     with pytest.raises(pdf_clean.Refused, match="decode to more than 4 MB in all"):
         pdf_clean.clean(eight_mb, pdf_clean.Limits(max_total_bytes=4 << 20))
     pdf_clean.clean(eight_mb)  # within the default limits
+    huge = DecodedStreamObject()  # a viewer would allocate 30 GB for it
+    huge[NameObject("/Subtype")] = NameObject("/Image")
+    huge[NameObject("/Width")] = huge[NameObject("/Height")] = NumberObject(100_000)
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(synthetic_blank)))
+    writer._root_object[NameObject("/Huge")] = writer._add_object(huge)
+    image = io.BytesIO()
+    writer.write(image)
+    with pytest.raises(pdf_clean.Refused, match="declares 10,000,000,000 pixels"):
+        pdf_clean.clean(image.getvalue())
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(synthetic_blank)))
     writer.encrypt(user_password="secret", owner_password="owner", algorithm="AES-128")
     locked = io.BytesIO()
