@@ -184,6 +184,7 @@ class FormTemplateUploadForm(forms.ModelForm):
         current = active_template(data["form_type"], data["edition"])
         if current is not None and current.sha256 == prepared.sha256:
             raise ValidationError(_("This file is already the active template."))
+        data["prepared"] = prepared
         return data
 
 
@@ -231,8 +232,14 @@ class FormTemplateAdmin(admin.ModelAdmin):
             edition=data["edition"],
             actor=request.user,
             filename=data["file"].name,
+            prepared=data["prepared"],
         )
         obj.pk = loaded.pk  # the admin's messages and redirect name the stored row
+        self.message_user(
+            request,
+            f"Active content in the file: {data['prepared'].cleaning} (SHA-256 as uploaded "
+            f"{data['prepared'].uploaded_sha256}, as stored {loaded.sha256}).",
+        )
 
 
 # --- letter wording the department edits; issued forms are not in the admin ---

@@ -48,6 +48,7 @@ from pypdf.generic import (
 )
 from reportlab.pdfgen.canvas import Canvas
 
+from cases.documents import pdf_clean
 from cases.documents.appearance import (
     clean,
     continuation_sheets,
@@ -674,7 +675,10 @@ def _clear(node: _Node) -> None:
 
 
 def _drop_xfa(writer: PdfWriter) -> None:
-    """AcroForm values only: XFA would override them in Adobe viewers."""
+    """AcroForm values only: XFA would override them in Adobe viewers. Nothing that runs either:
+    no JavaScript (USCIS's files carry a document script, the XFA version check), no actions,
+    no embedded files (pdf_clean.py), even from a template stored before loading removed them."""
+    pdf_clean.strip(writer)
     root = writer._root_object
     acro = cast(DictionaryObject, root["/AcroForm"].get_object())
     for key in ("/XFA",):

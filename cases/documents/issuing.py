@@ -34,7 +34,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from cases import formmap, ink, services
 from cases import permissions as perms
-from cases.documents import official
+from cases.documents import official, pdf_clean, pdf_sandbox
 from cases.documents.render import render_form_pdf
 from cases.documents.signing import sign_pdf
 from cases.errors import TransitionRefused
@@ -227,22 +227,26 @@ def request_void_unsigned_form(
 
 
 def _scan_as_pdf(data: bytes, content_type: str) -> bytes:
-    """The scan as a PDF: a PDF rewritten by pypdf, an image placed on a Letter page."""
+    """The scan as a PDF: a PDF rewritten without JavaScript, actions or embedded files
+    (pdf_clean.py, in a bounded child process), an image placed on a Letter page."""
     if content_type == "application/pdf":
         try:
-            reader = PdfReader(io.BytesIO(data))
-            if reader.is_encrypted:
-                raise ValidationError({"scan": _("The scan is a password-protected PDF.")})
-            writer = PdfWriter(clone_from=reader)
-            out = io.BytesIO()
-            writer.write(out)
-        except ValidationError:
-            raise
-        except Exception as exc:  # pypdf raises many kinds on damaged files
+            cleaned, _report = pdf_sandbox.clean(
+                data,
+                cpu_seconds=settings.UVISA_CLEAN_CPU_SECONDS,
+                memory_mb=settings.UVISA_CLEAN_MEMORY_MB,
+                limits=pdf_clean.Limits(max_bytes=settings.UVISA_MAX_UPLOAD_BYTES),
+            )
+        except pdf_clean.Refused as exc:
             raise ValidationError(
-                {"scan": _("The scanned PDF cannot be read; scan again, or upload PNG or JPEG.")}
+                {
+                    "scan": _(
+                        "The scanned PDF cannot be used: %(why)s Scan again, or upload PNG or JPEG."
+                    )
+                    % {"why": exc}
+                }
             ) from exc
-        return out.getvalue()
+        return cleaned
     try:
         image = ImageReader(io.BytesIO(data))
         width, height = image.getSize()

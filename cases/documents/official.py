@@ -4,7 +4,11 @@ USCIS requires its own form, executed according to its instructions (8 CFR 103.2
 department cannot ship USCIS's file, so an administrator loads the blank PDF downloaded from
 uscis.gov; ``load_template`` checks it before it is used:
 
-- its SHA-256 is computed and kept;
+- it is rewritten without JavaScript, actions, XFA or embedded files, or refused when it is too
+  large, holds too many objects or a stream that inflates too far (cases/documents/pdf_clean.py,
+  run in the bounded child process of pdf_sandbox.py): the form is printed and signed in ink,
+  and nothing in it may run, fetch or submit anything in the certifying official's viewer;
+- the SHA-256 of the cleaned file, the one stored and filled, is computed and kept;
 - its AcroForm fields (pypdf) must be exactly the edition's field list (cases/data), else it is
   refused naming the missing and unexpected fields;
 - every field the form map fills must have a tooltip that says that item's Part, number and
@@ -30,12 +34,13 @@ from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from cases import formmap
 from cases.audit import append_template_loaded
-from cases.documents import acroform, i914b_fields
+from cases.documents import acroform, i914b_fields, pdf_clean, pdf_sandbox
 from cases.documents import i918b_fields as fields_map
 from cases.errors import WorkflowError
 from cases.lib.crypto import encrypt_file_bytes
@@ -104,6 +109,8 @@ class PreparedTemplate:
     inventory: list[dict[str, Any]] = field(default_factory=list)
     category_fields: dict[str, str] = field(default_factory=dict)
     choice_fields: dict[str, dict[str, str]] = field(default_factory=dict)
+    uploaded_sha256: str = ""  # the file as loaded, before cleaning
+    cleaning: str = ""  # what cleaning removed, in words
 
 
 def _inventory_rows(inventory: list[acroform.Field]) -> list[dict[str, Any]]:
@@ -128,6 +135,8 @@ def prepare_template(
         )
     if not data.startswith(b"%PDF-"):
         raise TemplateRefused("This file is not a PDF.")
+    uploaded_sha256 = hashlib.sha256(data).hexdigest()
+    data, report = clean_template(data)
     try:
         inventory = acroform.read_inventory(data)
     except Exception as exc:  # pypdf raises many kinds on damaged files
@@ -160,7 +169,22 @@ def prepare_template(
         inventory=_inventory_rows(inventory),
         category_fields=dict(boxes),
         choice_fields={f"{part}|{item}": dict(opts) for (part, item), opts in choices.items()},
+        uploaded_sha256=uploaded_sha256,
+        cleaning=report.describe(),
     )
+
+
+def clean_template(data: bytes) -> tuple[bytes, pdf_clean.Report]:
+    """The template without active content, cleaned in a bounded child process; or refused."""
+    try:
+        return pdf_sandbox.clean(
+            data,
+            cpu_seconds=settings.UVISA_CLEAN_CPU_SECONDS,
+            memory_mb=settings.UVISA_CLEAN_MEMORY_MB,
+            limits=pdf_clean.Limits(max_bytes=settings.UVISA_MAX_TEMPLATE_BYTES),
+        )
+    except pdf_clean.Refused as exc:
+        raise TemplateRefused(f"This file cannot be used as the form template: {exc}") from exc
 
 
 def category_names(form_type: str = FormType.U_VISA) -> dict[str, str]:
@@ -205,12 +229,17 @@ def load_template(
     actor: User | None,
     filename: str = "",
     at: datetime | None = None,
+    prepared: PreparedTemplate | None = None,
 ) -> FormTemplate:
-    """Check, store and audit a blank official form; it becomes the active template."""
+    """Check, store and audit a blank official form; it becomes the active template.
+
+    ``prepared`` is ``prepare_template``'s result for ``data`` when the caller has it already
+    (the admin checks the upload before saving it)."""
     at = at or timezone.now()
-    prepared = prepare_template(
-        data, form_type=form_type, edition=edition, categories=category_names(form_type)
-    )
+    if prepared is None or prepared.uploaded_sha256 != hashlib.sha256(data).hexdigest():
+        prepared = prepare_template(
+            data, form_type=form_type, edition=edition, categories=category_names(form_type)
+        )
     with transaction.atomic():
         current = (
             FormTemplate.objects.select_for_update()

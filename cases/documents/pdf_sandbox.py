@@ -14,6 +14,12 @@ of service; OWASP "resource exhaustion"). The parsing now runs in a child proces
 
 Run as ``python -m cases.documents.pdf_sandbox CPU_SECONDS MEMORY_MB`` with the PDF on stdin;
 it prints the SignatureInfo as JSON. It needs no settings and no database.
+
+``clean`` runs cases/documents/pdf_clean.py the same way (``... clean CPU_SECONDS MEMORY_MB
+LIMITS``): a blank form loaded by an administrator and a scan of the pages signed in ink are
+rewritten without JavaScript, actions, XFA or embedded files, or refused, in a child process
+with the same kind of limits. It prints a JSON line (what was removed, or why the file is
+refused) followed by the cleaned PDF.
 """
 
 from __future__ import annotations
@@ -28,10 +34,15 @@ import subprocess  # nosec B404
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from cases.documents.signing import SignatureInfo, inspect_signature
+from cases.documents import pdf_clean
+
+if TYPE_CHECKING:  # imported where used: the cleaning child needs no pyHanko
+    from cases.documents.signing import SignatureInfo
 
 WALL_SECONDS_PER_CPU_SECOND = 3  # the child may wait for the CPU behind signed-in pages
 
@@ -61,15 +72,111 @@ def _limit_self(cpu_seconds: int, memory_mb: int) -> None:
 
 
 def main() -> None:
+    if sys.argv[1] == "clean":
+        _main_clean(int(sys.argv[2]), int(sys.argv[3]), json.loads(sys.argv[4]))
+        return
+    if sys.argv[1] == "active":
+        _limit_self(int(sys.argv[2]), int(sys.argv[3]))
+        sys.stdout.write(json.dumps(pdf_clean.active_content(sys.stdin.buffer.read())))
+        return
     cpu_seconds, memory_mb = int(sys.argv[1]), int(sys.argv[2])
     # Imported before the limits, so that they measure the parsing, not the start-up.
     import pyhanko.sign.validation  # noqa: F401
     import pyhanko_certvalidator  # noqa: F401
 
+    from cases.documents.signing import inspect_signature
+
     _limit_self(cpu_seconds, memory_mb)
     data = sys.stdin.buffer.read()
     info = inspect_signature(data)
     sys.stdout.write(json.dumps(dataclasses.asdict(info)))
+
+
+def _main_clean(cpu_seconds: int, memory_mb: int, limits: dict[str, int]) -> None:
+    _limit_self(cpu_seconds, memory_mb)
+    data = sys.stdin.buffer.read()
+    try:
+        cleaned, report = pdf_clean.clean(data, pdf_clean.Limits(**limits))
+    except pdf_clean.Refused as exc:
+        sys.stdout.write(json.dumps({"refused": str(exc)}) + "\n")
+        return
+    head = dataclasses.asdict(report) | {"removed": dict(report.removed)}
+    sys.stdout.buffer.write(json.dumps(head).encode() + b"\n" + cleaned)
+
+
+def clean(
+    data: bytes, *, cpu_seconds: int, memory_mb: int, limits: pdf_clean.Limits | None = None
+) -> tuple[bytes, pdf_clean.Report]:
+    """``pdf_clean.clean(data, limits)``, computed in a limited child process; raises
+    ``pdf_clean.Refused`` with a sentence for the person who uploaded the file."""
+    limits = limits or pdf_clean.Limits()
+    if len(data) > limits.max_bytes:  # not even handed over
+        return pdf_clean.clean(data, limits)
+    wall = cpu_seconds * WALL_SECONDS_PER_CPU_SECOND + 5
+    try:
+        done = _run_child(
+            ["clean", str(cpu_seconds), str(memory_mb), json.dumps(dataclasses.asdict(limits))],
+            data,
+            timeout=wall,
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise pdf_clean.Refused(
+            f"Reading this file took longer than {wall} seconds; it was refused."
+        ) from exc
+    head, _newline, cleaned = done.stdout.partition(b"\n")
+    if done.returncode != 0 or not head:
+        raise pdf_clean.Refused(
+            f"This file could not be read within the limits ({cpu_seconds} s of CPU, "
+            f"{memory_mb} MB of memory); it was refused."
+        )
+    facts = json.loads(head)
+    if "refused" in facts:
+        raise pdf_clean.Refused(facts["refused"])
+    facts["removed"] = Counter(facts["removed"])
+    return cleaned, pdf_clean.Report(**facts)
+
+
+def active_content(
+    data: bytes, *, cpu_seconds: int, memory_mb: int, slots: int = 1, wait_seconds: float = 2.0
+) -> list[str] | None:
+    """``pdf_clean.active_content(data)`` computed in a limited child process (one of the
+    /verify/ slots), or None when the file cannot be read within the limits."""
+    with _slot(slots, wait_seconds):
+        try:
+            done = _run_child(
+                ["active", str(cpu_seconds), str(memory_mb)],
+                data,
+                timeout=cpu_seconds * WALL_SECONDS_PER_CPU_SECOND + 5,
+            )
+        except subprocess.TimeoutExpired:
+            return None
+    try:
+        found = json.loads(done.stdout) if done.returncode == 0 else None
+    except ValueError:
+        return None
+    return [str(item) for item in found] if isinstance(found, list) else None
+
+
+def _run_child(args: list[str], data: bytes, *, timeout: float) -> subprocess.CompletedProcess:
+    """This module in a child process (``LAUNCHER``) with ``args``, ``data`` on its stdin."""
+    command = [sys.executable, "-c", LAUNCHER, *args]
+    root = Path(__file__).resolve().parent.parent.parent
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "PYTHONPATH": str(root),
+        "LANG": "C.UTF-8",
+        "PYTHONDONTWRITEBYTECODE": "1",  # it may write no files at all (RLIMIT_FSIZE 0)
+    }
+    # Fixed argv (this module, a mode, numbers, a JSON object of numbers), no shell.
+    return subprocess.run(  # noqa: S603 # nosec B603
+        command,
+        input=data,
+        capture_output=True,
+        timeout=timeout,
+        cwd=root,
+        env=env,
+        check=False,
+    )
 
 
 def all_busy(slots: int) -> bool:
@@ -112,31 +219,14 @@ def inspect(
     wait_seconds: float = 2.0,
 ) -> SignatureInfo:
     """``inspect_signature(data)``, computed in a limited child process."""
-    command = [
-        sys.executable,
-        "-c",
-        LAUNCHER,
-        str(cpu_seconds),
-        str(memory_mb),
-    ]
-    root = Path(__file__).resolve().parent.parent.parent
-    env = {
-        "PATH": os.environ.get("PATH", ""),
-        "PYTHONPATH": str(root),
-        "LANG": "C.UTF-8",
-        "PYTHONDONTWRITEBYTECODE": "1",  # it may write no files at all (RLIMIT_FSIZE 0)
-    }
+    from cases.documents.signing import SignatureInfo
+
     with _slot(slots, wait_seconds):
         try:
-            # Fixed argv (this module, two numbers), no shell.
-            done = subprocess.run(  # noqa: S603 # nosec B603
-                command,
-                input=data,
-                capture_output=True,
+            done = _run_child(
+                [str(cpu_seconds), str(memory_mb)],
+                data,
                 timeout=cpu_seconds * WALL_SECONDS_PER_CPU_SECOND + 5,
-                cwd=root,
-                env=env,
-                check=False,
             )
         except subprocess.TimeoutExpired:
             return SignatureInfo(present=False, error="the file took too long to read")

@@ -5,6 +5,14 @@ filing validity that follows from the ink date (8 CFR 214.14(c)(2)(i)), and with
 
 The agency's seal proves the file is exactly what the department issued; it is not a signature.
 A filled form with no ink signature recorded is not a certification anyone can file.
+
+A file the department issued is never called GENUINE when it carries JavaScript, actions, XFA
+or embedded files (cases/documents/pdf_clean.py): templates and scans are cleaned when they are
+loaded and filled forms when they are written, but a form issued earlier from a template that
+carried them (USCIS's own files carry a document JavaScript) still does. Such a file is
+ALTERED, with a reason saying so: it is not to be opened in a viewer that runs scripts, and the
+agency can issue the form again. Our own files are searched byte for byte first; only one that
+names active content (or could hide it) is parsed, in the /verify/ child process.
 """
 
 from __future__ import annotations
@@ -18,7 +26,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from cases import clocks, formmap
-from cases.documents import pdf_sandbox
+from cases.documents import pdf_clean, pdf_sandbox
 from cases.documents.issuing import find_code, issued_by, official_name
 from cases.documents.signing import agency_certificate_fingerprints
 from cases.models import InkSignature, IssuedForm, Status, VoidedForm
@@ -131,17 +139,18 @@ def verify_pdf(data: bytes) -> Verdict:
     digest = hashlib.sha256(data).hexdigest()
     form = IssuedForm.objects.select_related("request__agency").filter(sha256=digest).first()
     if form is not None:
-        return Verdict(GENUINE, "identical to the file the agency issued", form)
+        genuine = Verdict(GENUINE, "identical to the file the agency issued", form)
+        return _unless_active(data, genuine)
     ink = (
         InkSignature.objects.select_related("issued_form__request__agency")
         .filter(sealed_scan_sha256=digest)
         .first()
     )
     if ink is not None:
-        return Verdict(
+        return _unless_active(data, Verdict(
             GENUINE, "identical to the scan of the ink-signed form the agency sealed",
             ink.issued_form, scan=True,
-        )  # fmt: skip
+        ))  # fmt: skip
 
     code = find_code(data)
     by_code = (
@@ -150,12 +159,7 @@ def verify_pdf(data: bytes) -> Verdict:
         else None
     )
     # Parsed in a limited child process: the file may come from anyone (pdf_sandbox.py).
-    info = pdf_sandbox.inspect(
-        data,
-        cpu_seconds=settings.UVISA_VERIFY_CPU_SECONDS,
-        memory_mb=settings.UVISA_VERIFY_MEMORY_MB,
-        slots=settings.UVISA_VERIFY_CONCURRENCY,
-    )
+    info = pdf_sandbox.inspect(data, **_sandbox_limits())
     if info.present and info.certificate_sha256 in _known_fingerprints():
         if info.intact and info.valid and info.entire_file:
             return Verdict(UNKNOWN, "sealed with the agency's key but not in its record", by_code)
@@ -170,6 +174,32 @@ def verify_pdf(data: bytes) -> Verdict:
         signer = f" ({info.signer})" if info.signer else ""
         return Verdict(UNKNOWN, f"sealed with a key that is not the agency's{signer}")
     return Verdict(UNKNOWN, f"not sealed by the agency: {info.error or 'no seal'}")
+
+
+def _sandbox_limits() -> dict[str, int]:
+    return {
+        "cpu_seconds": settings.UVISA_VERIFY_CPU_SECONDS,
+        "memory_mb": settings.UVISA_VERIFY_MEMORY_MB,
+        "slots": settings.UVISA_VERIFY_CONCURRENCY,
+    }
+
+
+def _unless_active(data: bytes, verdict: Verdict) -> Verdict:
+    """``verdict`` for a file the agency issued, unless it carries active content."""
+    if not pdf_clean.may_have_active_content(data):
+        return verdict
+    found = pdf_sandbox.active_content(data, **_sandbox_limits())
+    if found == []:
+        return verdict
+    what = ", ".join(found) if found else "content that could not be checked within the limits"
+    return Verdict(
+        ALTERED,
+        f"identical to a file the agency issued, but it carries active content ({what}) that "
+        "a PDF viewer may run; do not open it in a viewer that runs scripts, and ask the agency "
+        "to issue the form again",
+        verdict.form,
+        scan=verdict.scan,
+    )
 
 
 def verify_code(code: str) -> Verdict:
