@@ -192,7 +192,15 @@ class FormTemplateUploadForm(forms.ModelForm):
 class FormTemplateAdmin(admin.ModelAdmin):
     """Templates are added (uploaded and checked) and read; never changed or deleted."""
 
-    list_display = ["form_type", "edition", "active", "loaded_at", "loaded_by", "sha256"]
+    list_display = [
+        "form_type",
+        "edition",
+        "active",
+        "loaded_at",
+        "loaded_by",
+        "uploaded_sha256",
+        "sha256",
+    ]
     list_filter = ["form_type", "edition", "active"]
     fields = [
         "form_type",

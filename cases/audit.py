@@ -110,7 +110,14 @@ def append_event(event: CaseEvent) -> CaseEvent:
 
 
 def append_template_loaded(
-    *, actor: Any, at: Any, form_type: str, edition: str, sha256: str, template_id: int
+    *,
+    actor: Any,
+    at: Any,
+    form_type: str,
+    edition: str,
+    sha256: str,
+    template_id: int,
+    uploaded_sha256: str = "",
 ) -> CaseEvent:
     """An official form template was loaded: an event about no one request, in the same chain.
     Must run inside the caller's transaction."""
@@ -126,6 +133,7 @@ def append_template_loaded(
             "form_type": form_type,
             "edition": edition,
             "sha256": sha256,
+            "uploaded_sha256": uploaded_sha256,
         },
     )
     return append_event(event)

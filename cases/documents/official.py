@@ -209,6 +209,7 @@ def store_template(
         form_type=prepared.form_type,
         edition=prepared.edition,
         sha256=prepared.sha256,
+        uploaded_sha256=prepared.uploaded_sha256,
         size=len(prepared.data),
         pdf=encrypt_file_bytes(prepared.data),
         filename=filename[:255],
@@ -258,6 +259,7 @@ def load_template(
             edition=edition,
             sha256=template.sha256,
             template_id=template.pk,
+            uploaded_sha256=template.uploaded_sha256,
         )
     return template
 

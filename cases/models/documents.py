@@ -37,8 +37,10 @@ class FormTemplate(models.Model):
 
     form_type = models.CharField(max_length=10, choices=FormType.choices)
     edition = models.CharField(max_length=10, help_text="Edition date, bottom left of each page")
-    sha256 = models.CharField(max_length=64)
+    sha256 = models.CharField(max_length=64)  # of the stored file, cleaned of active content
     size = models.PositiveIntegerField()
+    # Of the file as uploaded (before cleaning): compare it with the file from uscis.gov.
+    uploaded_sha256 = models.CharField(max_length=64, blank=True)
     pdf = models.BinaryField(editable=False)  # encrypted (cases/lib/crypto.py)
     filename = models.CharField(max_length=255, blank=True)
     inventory = models.JSONField(default=list, help_text="Field name, type, tooltip, on-states")

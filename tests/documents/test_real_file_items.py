@@ -254,3 +254,19 @@ def test_a_hard_case_on_uscis_file(real_template, make_request, people, artifact
     assert "Part 4, Item 3 (continued)" in text  # the explanation box continues as item 3
     assert "Family member: Wòch Pierre; relationship: Uncle" in " ".join(text.split())
     assert "Part 4, Item 5" not in text and "Part 4, Item 4 (continued)" not in text
+
+
+def test_the_loaded_template_keeps_the_hash_of_the_file_as_uploaded(real_template):
+    """The department compares the uploaded file's SHA-256 with USCIS's; the stored file is the
+    one cleaned of USCIS's document JavaScript and XFA (a different hash)."""
+    import hashlib
+
+    uploaded = hashlib.sha256(i918b_01_20_25_names()).hexdigest()
+    assert real_template.uploaded_sha256 == uploaded
+    assert real_template.sha256 == hashlib.sha256(real_template.data).hexdigest() != uploaded
+    reader = PdfReader(io.BytesIO(real_template.data))
+    assert "/XFA" not in reader.trailer["/Root"]["/AcroForm"]
+    assert (
+        "/Names" not in reader.trailer["/Root"]
+        or "/JavaScript" not in reader.trailer["/Root"]["/Names"]
+    )
