@@ -99,9 +99,13 @@ def detective_attests(s: Session, people, request: CertificationRequest) -> None
     s.check()
     page.get_by_role("link", name="Helpfulness (Part 4 and 5)").click()
     s.check()
-    for item in ("Part 4, item 1", "Part 4, item 2", "Part 4, item 3"):
-        page.get_by_role("group", name=re.compile(item)).locator("label", has_text="Yes").click()
-    page.get_by_label(re.compile("Part 4, item 5")).fill("Gave a statement; testified.")
+    for item, answer in (
+        ("Part 4, item 1", "Yes"),
+        ("Part 4, item 2", "Yes"),
+        ("Part 4, item 3", "No"),
+    ):  # item 3: "has the victim refused ...?"
+        page.get_by_role("group", name=re.compile(item)).locator("label", has_text=answer).click()
+    page.get_by_label(re.compile("Part 4, explanation")).fill("Gave a statement; testified.")
     page.get_by_role("group", name=re.compile("Part 5, item 1")).locator(
         "label", has_text="No"
     ).click()
@@ -269,13 +273,13 @@ def test_the_happy_path_with_the_keyboard_alone(session, people):
     for item, answer in [
         ("Part 4, item 1", "Yes"),
         ("Part 4, item 2", "Yes"),
-        ("Part 4, item 3", "Yes"),
+        ("Part 4, item 3", "No"),  # has the victim refused or failed? A cooperative one: No
         ("Part 5, item 1", "No"),
     ]:
         # Tab reaches a radio group at its first button; arrows move within the group.
         tab_to(page, page.get_by_role("group", name=re.compile(item)).get_by_label("Yes"))
         page.keyboard.press("Space" if answer == "Yes" else "ArrowDown")
-    tab_to(page, page.get_by_label(re.compile("Part 4, item 5")))
+    tab_to(page, page.get_by_label(re.compile("Part 4, explanation")))
     page.keyboard.type("Identified the suspect in a line-up.")
     press("Save Part 4 and Part 5")
     press("Attest helpfulness")
