@@ -16,7 +16,15 @@ from django.core.management import call_command
 from django.urls import reverse
 from pypdf import PdfReader
 
-from cases.documents import draft, issuing, official, page_images, review_pages
+from cases.documents import (
+    child_limits,
+    draft,
+    issuing,
+    official,
+    page_images,
+    review_pages,
+    verification,
+)
 from cases.models import AccessLog, IssuedForm, Status
 from tests.conftest import sign_in
 from tests.documents.test_i914b import T_FIELDS
@@ -202,6 +210,24 @@ def test_the_review_download_is_the_draft_or_our_layout_without_a_template(
     response = client.get(reverse("form_review_pdf", args=[r.reference]))
     assert "REVIEW COPY - NOT FOR FILING" in " ".join(pdftotext_pages(response.content, tmp_path))
     assert page_images_of(client, r) == []  # no template: no pages to show
+
+
+def test_busy_renderers_answer_try_again(client, make_request, people, settings, monkeypatch):
+    r = make_request(Status.CHIEF_DECISION)
+    settings.UVISA_RENDER_CONCURRENCY = 1
+    render = page_images.render
+    monkeypatch.setattr(page_images, "render", lambda *a, **k: render(*a, **k, wait_seconds=0))
+    sign_in(client, people["chief"])
+    with child_limits.slot("render", 1, 0):  # another request holds the only slot
+        response = client.get(reverse("form_review_page", args=[r.reference, 1]))
+    assert response.status_code == 503 and response["Retry-After"] == "5"
+    response = client.get(reverse("form_review_page", args=[r.reference, 1]))
+    assert response.status_code == 200
+
+
+def test_a_draft_is_not_genuine_on_the_verification_page(make_request):
+    verdict = verification.verify_pdf(issuing.filing_copy(make_request(Status.CHIEF_DECISION)))
+    assert verdict.status != verification.GENUINE and verdict.form is None
 
 
 def test_a_changed_request_gets_new_page_images(client, make_request, people):
