@@ -7,8 +7,10 @@ says "DRAFT - NOT ISSUED - DO NOT SIGN":
 
 - in the top and bottom margins, where USCIS's pages print nothing, in red, as page text (a
   text extractor and a screen reader read it);
-- once diagonally across the page, light and translucent, drawn under the fields (widget
-  appearances are painted after the page content), so that no value is hidden;
+- once diagonally across the page, light and translucent (PDF 1.4 constant alpha, so the file
+  says at least PDF 1.4), drawn under the fields (widget appearances are painted after the
+  page content), so that no value is hidden; on a continuation sheet, whose text is page
+  content, the text shows through it;
 
 and its document information says the same (/Title, /Subject); it says nothing of an issue or
 of the ink signature. Every field is made read-only, so that a viewer does not invite typing
@@ -31,7 +33,7 @@ DRAFT_MARK = "DRAFT - NOT ISSUED - DO NOT SIGN"
 
 _FF_READ_ONLY = 1  # PDF 32000-1:2008, table 221: field flag bit 1
 MARGIN_FONT = ("Helvetica-Bold", 9.0)
-# USCIS's pages print nothing within 0.4 in of the top and bottom edges; the line sits
+# USCIS's pages print nothing within about 0.4 in of the top and bottom edges; the line sits
 # between a printer's unprintable 0.2 in and the form's header and footer.
 MARGIN_BASELINE = 15.0  # points from the edge to the baseline
 DIAGONAL_FONT = "Helvetica-Bold"
@@ -90,6 +92,8 @@ def mark(pdf: bytes, info: Mapping[str, str]) -> bytes:
         flags = int(field.get("/Ff", 0))
         field[NameObject("/Ff")] = NumberObject(flags | _FF_READ_ONLY)
     writer.add_metadata(dict(info))
+    if float(str(writer.pdf_header).removeprefix("%PDF-")) < 1.4:
+        writer.pdf_header = "%PDF-1.4"  # the diagonal's transparency (PDF 32000-1, 11.3.7.2)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()

@@ -67,6 +67,7 @@ def assert_draft(pdf: bytes, tmp_path: Path, *, pages: int | None = None) -> lis
         # the top and the bottom margin of every page, each twice (and the diagonal, which
         # pdftotext -layout cuts into pieces)
         assert text.count(MARK) >= 4, f"page {n}: {text[:200]}"
+    assert float(pdf[5:8]) >= 1.4  # the diagonal's transparency
     info = PdfReader(io.BytesIO(pdf)).metadata
     assert MARK in info["/Title"] and MARK in info["/Subject"]
     meta = info_text(pdf)
