@@ -334,6 +334,12 @@ UVISA_MAX_TEMPLATE_BYTES = env_int("UVISA_MAX_TEMPLATE_BYTES", 20 * 1024 * 1024)
 # machine; empty: a file in the temporary directory, one per database.
 UVISA_RATE_WINDOW_PATH = env("UVISA_RATE_WINDOW_PATH")
 UVISA_VERIFY_PER_MINUTE = env_int("UVISA_VERIFY_PER_MINUTE", 20)
+# The review copy's page images (cases/documents/page_images.py): the draft form rendered by
+# PDFium in a child process with these limits, at most this many at once per machine.
+UVISA_REVIEW_PAGE_DPI = env_int("UVISA_REVIEW_PAGE_DPI", 120)
+UVISA_RENDER_CPU_SECONDS = env_int("UVISA_RENDER_CPU_SECONDS", 10)
+UVISA_RENDER_MEMORY_MB = env_int("UVISA_RENDER_MEMORY_MB", 768)
+UVISA_RENDER_CONCURRENCY = env_int("UVISA_RENDER_CONCURRENCY", 2)
 
 
 # --- Security (docs/security.md maps each line to CJIS / ASVS C1-C24) ---

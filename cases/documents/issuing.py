@@ -8,8 +8,11 @@
 - ``request_record_ink_signature`` records the ink date, the signer and the scan of the signed
   pages (cases/ink.py), and seals a copy of the scan; only then is the request answered.
 - The seal proves that a file is exactly what the department issued. It is not a signature.
-- ``review_pdf`` is our own layout of the items, for reading on screen: every page says
-  "REVIEW COPY - NOT FOR FILING", and it is never sealed.
+- ``filing_copy`` fills the official form before (or without) a decision: every page and its
+  metadata say "DRAFT - NOT ISSUED - DO NOT SIGN" (cases/documents/draft.py); never sealed.
+  It is the department's review copy wherever the form's template is loaded.
+- ``review_pdf`` is our own layout of the items, for reading on screen where no template is
+  loaded: every page says "REVIEW COPY - NOT FOR FILING", and it is never sealed.
 """
 
 from __future__ import annotations
@@ -34,7 +37,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from cases import formmap, ink, services
 from cases import permissions as perms
-from cases.documents import official, pdf_clean, pdf_sandbox
+from cases.documents import draft, official, pdf_clean, pdf_sandbox
 from cases.documents.render import render_form_pdf
 from cases.documents.signing import sign_pdf
 from cases.errors import TransitionRefused
@@ -118,15 +121,31 @@ def _metadata(request: CertificationRequest, code: str, what: str) -> dict[str, 
     }
 
 
-def filing_copy(request: CertificationRequest, *, day: date | None = None) -> bytes:
-    """The filled official form, not sealed (what ``request_certify`` seals)."""
-    day = day or timezone.localdate()
-    code = verification_code_for(request)
-    return official.official_pdf(
-        request,
-        official.template_for(request),
-        metadata=_metadata(request, code, f"{issued_by(request, day)} for the ink signature"),
+def draft_metadata(request: CertificationRequest, day: date) -> dict[str, str]:
+    """A draft's document information: "DRAFT - NOT ISSUED - DO NOT SIGN", no issue, no code."""
+    return draft.metadata(
+        formmap.edition_for(request).form_name, author=request.agency.name, day=f"{day:%m/%d/%Y}"
     )
+
+
+def filing_copy(request: CertificationRequest, *, day: date | None = None) -> bytes:
+    """The official form filled now, before or without the decision: a draft.
+
+    "DRAFT - NOT ISSUED - DO NOT SIGN" on every page and in its metadata, never sealed. Only
+    the form ``issue_form`` issues at the decision goes to the certifying official's ink.
+    """
+    day = day or timezone.localdate()
+    info = draft_metadata(request, day)
+    pdf = official.official_pdf(request, official.template_for(request), metadata=info)
+    return draft.mark(pdf, info)
+
+
+def review_copy(request: CertificationRequest) -> tuple[bytes, bool]:
+    """What the department reviews: the filled official form marked DRAFT where its template
+    is loaded (True), else our own layout (False)."""
+    if official.template_problem(request):
+        return review_pdf(request), False
+    return filing_copy(request), True
 
 
 def issue_form(*, request: CertificationRequest, actor: User, at: datetime) -> dict[str, Any]:

@@ -26,29 +26,20 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import fcntl
 import json
-import os
-import resource
 import subprocess  # nosec B404
 import sys
-import tempfile
-import time
 from collections import Counter
-from collections.abc import Iterator
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cases.documents import pdf_clean
+from cases.documents.child_limits import Busy, run_python, slot
+from cases.documents.child_limits import limit_self as _limit_self
 
 if TYPE_CHECKING:  # imported where used: the cleaning child needs no pyHanko
     from cases.documents.signing import SignatureInfo
 
 WALL_SECONDS_PER_CPU_SECOND = 3  # the child may wait for the CPU behind signed-in pages
-
-
-class Busy(Exception):
-    """Every parsing slot is taken: the caller answers "try again shortly"."""
 
 
 # The child's first statements: lowest priority before any import costs CPU.
@@ -61,14 +52,6 @@ LAUNCHER = (
     "import runpy\n"
     "runpy.run_module('cases.documents.pdf_sandbox', run_name='__main__')\n"
 )
-
-
-def _limit_self(cpu_seconds: int, memory_mb: int) -> None:
-    resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds))
-    memory = memory_mb * 1024 * 1024
-    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-    resource.setrlimit(resource.RLIMIT_FSIZE, (0, 0))  # it writes no files
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 
 def main() -> None:
@@ -159,24 +142,7 @@ def active_content(
 
 def _run_child(args: list[str], data: bytes, *, timeout: float) -> subprocess.CompletedProcess:
     """This module in a child process (``LAUNCHER``) with ``args``, ``data`` on its stdin."""
-    command = [sys.executable, "-c", LAUNCHER, *args]
-    root = Path(__file__).resolve().parent.parent.parent
-    env = {
-        "PATH": os.environ.get("PATH", ""),
-        "PYTHONPATH": str(root),
-        "LANG": "C.UTF-8",
-        "PYTHONDONTWRITEBYTECODE": "1",  # it may write no files at all (RLIMIT_FSIZE 0)
-    }
-    # Fixed argv (this module, a mode, numbers, a JSON object of numbers), no shell.
-    return subprocess.run(  # noqa: S603 # nosec B603
-        command,
-        input=data,
-        capture_output=True,
-        timeout=timeout,
-        cwd=root,
-        env=env,
-        check=False,
-    )
+    return run_python(["-c", LAUNCHER, *args], data, timeout=timeout)
 
 
 def all_busy(slots: int) -> bool:
@@ -186,28 +152,9 @@ def all_busy(slots: int) -> bool:
     return True
 
 
-@contextlib.contextmanager
-def _slot(slots: int, wait_seconds: float) -> Iterator[None]:
-    """One of ``slots`` machine-wide parsing slots (fcntl locks on files in the temp dir)."""
-    folder = Path(tempfile.gettempdir())
-    deadline = time.monotonic() + wait_seconds
-    while True:
-        for n in range(slots):
-            handle = open(folder / f"uvisa-verify-slot-{n}.lock", "a+")  # noqa: SIM115
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except OSError:
-                handle.close()
-                continue
-            try:
-                yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
-                handle.close()
-            return
-        if time.monotonic() >= deadline:
-            raise Busy("every verification slot is busy")
-        time.sleep(0.05)
+def _slot(slots: int, wait_seconds: float) -> contextlib.AbstractContextManager[None]:
+    """One of ``slots`` machine-wide parsing slots (cases/documents/child_limits.py)."""
+    return slot("verify", slots, wait_seconds)
 
 
 def inspect(

@@ -12,6 +12,11 @@ urlpatterns = [
         views.form_review_pdf,
         name="form_review_pdf",
     ),
+    path(
+        "requests/<str:reference>/form/review-copy/page-<int:number>.png",
+        views.form_review_page,
+        name="form_review_page",
+    ),
     path("requests/<str:reference>/form/issued.pdf", views.form_issued_pdf, name="form_issued_pdf"),
     path("requests/<str:reference>/form/ink-scan.pdf", views.form_scan_pdf, name="form_scan_pdf"),
     path("requests/<str:reference>/letters/<str:kind>.pdf", views.letter_pdf, name="letter_pdf"),

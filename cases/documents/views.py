@@ -14,9 +14,24 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cases import errors, ink, issued_letters
 from cases import permissions as perms
 from cases.audit import log_access
-from cases.documents import corrections, issuing, letters, pdf_sandbox, verification
+from cases.documents import (
+    corrections,
+    issuing,
+    letters,
+    page_images,
+    pdf_sandbox,
+    review_pages,
+    verification,
+)
 from cases.documents.forms import HandoverForm, LetterDeliveryForm, VerifyForm
-from cases.models import AccessLog, InkSignature, IssuedForm, IssuedLetter, LetterTemplate
+from cases.models import (
+    AccessLog,
+    CertificationRequest,
+    InkSignature,
+    IssuedForm,
+    IssuedLetter,
+    LetterTemplate,
+)
 from cases.permissions import get_request_for_user
 
 
@@ -28,14 +43,50 @@ def _attachment(data: bytes, filename: str) -> HttpResponse:
     return response
 
 
-@require_GET
-def form_review_pdf(request: HttpRequest, reference: str) -> HttpResponse:
-    """Our own layout, "REVIEW COPY - NOT FOR FILING" on every page; never sealed."""
+def _review_request(request: HttpRequest, reference: str) -> CertificationRequest:
+    """The request whose review copy the user may read: 404 outside their requests, 403 for
+    anyone but department staff who read the whole request."""
     obj = get_request_for_user(request.user, reference)
     if not perms.can_see_draft(obj, request.user):
         raise PermissionDenied(_("The review copy is for the department."))
-    log_access(request, action=AccessLog.Action.DOWNLOAD_FORM, obj=obj, detail="review copy I-918B")
-    return _attachment(issuing.review_pdf(obj), f"{obj.reference}-I-918B-review-copy.pdf")
+    return obj
+
+
+@require_GET
+def form_review_pdf(request: HttpRequest, reference: str) -> HttpResponse:
+    """The filled official form marked "DRAFT - NOT ISSUED - DO NOT SIGN" on every page; our own
+    layout ("REVIEW COPY - NOT FOR FILING") where no template is loaded. Never sealed."""
+    obj = _review_request(request, reference)
+    form = obj.form_type
+    log_access(
+        request, action=AccessLog.Action.DOWNLOAD_FORM, obj=obj, detail=f"review copy {form}"
+    )
+    data, filled = issuing.review_copy(obj)
+    return _attachment(data, f"{obj.reference}-{form}-{'draft' if filled else 'review-copy'}.pdf")
+
+
+@require_GET
+def form_review_page(request: HttpRequest, reference: str, number: int) -> HttpResponse:
+    """Page ``number`` of the draft form as PNG, for the case page."""
+    obj = _review_request(request, reference)
+    try:
+        png = review_pages.page_png(obj, number)
+    except page_images.Busy:
+        response = HttpResponse(status=503)
+        response["Retry-After"] = "5"
+        return response
+    if png is None:
+        raise Http404("No such page of the draft form.")
+    log_access(
+        request,
+        action=AccessLog.Action.DOWNLOAD_FORM,
+        obj=obj,
+        detail=f"review copy {obj.form_type} page {number}",
+    )
+    response = HttpResponse(png, content_type="image/png")
+    response["Cache-Control"] = "no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @require_GET

@@ -5,14 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 
 from cases import permissions as perms
-from cases.documents import letters
+from cases.documents import letters, review_pages
 from cases.documents.forms import HandoverForm
 from cases.documents.issuing import issued_by, official_name
 from cases.documents.official import template_problem
-from cases.formmap import missing_items
+from cases.errors import WorkflowError
+from cases.formmap import edition_for, missing_items
 from cases.models import (
     InkSignature,
     IssuedForm,
@@ -42,6 +45,26 @@ def handover_state(obj: Any, ink: InkSignature | None, handovers: list[OriginalH
     return f"Original handed over in person on {last.received_on:%m/%d/%Y}"
 
 
+def draft_pages(obj: Any) -> list[dict[str, Any]]:
+    """The draft form's pages for the case page: number, count, image address (with the
+    fingerprint, so that a changed request is a new address)."""
+    try:
+        counted = review_pages.page_count(obj)
+    except (WorkflowError, ValueError):  # a fill the template refuses: the download says why
+        return []
+    if counted is None:
+        return []
+    key, count = counted
+    return [
+        {
+            "number": n,
+            "count": count,
+            "url": reverse("form_review_page", args=[obj.reference, n]) + f"?v={key[:16]}",
+        }
+        for n in range(1, count + 1)
+    ]
+
+
 @register.inclusion_tag("cases/_forms_block.html", takes_context=True)
 def forms_block(context: dict[str, Any], obj: Any) -> dict[str, Any]:
     user = context["request"].user
@@ -67,6 +90,9 @@ def forms_block(context: dict[str, Any], obj: Any) -> dict[str, Any]:
         else None
     )
     undecided = obj.status not in (*ISSUED_STATES, Status.DECLINED, Status.WITHDRAWN)
+    review = perms.can_see_draft(obj, user)
+    # Before the decision the department reviews the filled USCIS form itself, page by page.
+    pages = draft_pages(obj) if review and undecided and obj.status != Status.DRAFT else []
     handovers = list(form.handovers.all()) if form is not None else []
     may_hand_over = form is not None and perms.can_record_ink_original(obj, user)
     issued_kinds = {letter.kind for letter in issued_letters(obj)}
@@ -76,7 +102,12 @@ def forms_block(context: dict[str, Any], obj: Any) -> dict[str, Any]:
         "template_problem": template_problem(obj)
         if staff and obj.status == Status.CHIEF_DECISION
         else "",
-        "review": perms.can_see_draft(obj, user),
+        "review": review,
+        "review_filled": bool(pages) or (review and review_pages.template(obj) is not None),
+        "review_pages": pages,
+        "form_name": edition_for(obj).form_name,
+        "page_width": round(8.5 * settings.UVISA_REVIEW_PAGE_DPI),
+        "page_height": round(11 * settings.UVISA_REVIEW_PAGE_DPI),
         "issued": form if form is not None and perms.can_see_issued_form(obj, user) else None,
         "issued_text": issued_by(obj, timezone.localdate(form.issued_at)) if form else "",
         "awaiting_ink": obj.status == Status.AWAITING_INK,

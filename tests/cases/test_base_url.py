@@ -10,7 +10,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from cases.lib.base_url import base_url
-from cases.models import Status
+from cases.models import FormTemplate, Status
 from tests.conftest import sign_in
 
 pytestmark = pytest.mark.django_db
@@ -53,6 +53,7 @@ def test_outside_a_request_the_first_allowed_host(settings):
 def test_the_pdf_footer_uses_the_requests_address(client, make_request, people, settings):
     settings.UVISA_BASE_URL = ""
     r = make_request(Status.CHIEF_DECISION)
+    FormTemplate.objects.update(active=False)  # no template: the review copy is our layout
     sign_in(client, people["coordinator"])
     url = reverse("form_review_pdf", args=[r.reference])
     response = client.get(url, HTTP_HOST="127.0.0.1:9000")

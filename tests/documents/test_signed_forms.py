@@ -481,7 +481,7 @@ def test_review_copy_issued_form_and_scan_downloads(client, make_request, people
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("attachment;")
     assert (
-        "REVIEW COPY - NOT FOR FILING"
+        "DRAFT - NOT ISSUED - DO NOT SIGN"
         in PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
     )
     assert client.get(issued).status_code == 404  # nothing issued yet

@@ -3,8 +3,10 @@
     python manage.py i918b MPD-UV-2026-0022 --out form.pdf            # the official form
     python manage.py i918b MPD-UV-2026-0022 --out review.pdf --review # our layout, not for filing
 
-Once the form is issued, the official form is the stored file, exactly as issued (sealed);
-before, it is filled now from the loaded template and not sealed.
+Once the form is issued, the official form is the stored file, exactly as issued (sealed).
+Before (or without) a decision, a received, undecided, declined or withdrawn request, the form
+is filled now from the loaded template as a draft: "DRAFT - NOT ISSUED - DO NOT SIGN" on every
+page and in its metadata, not sealed. Only the form issued at the decision is signed in ink.
 """
 
 from __future__ import annotations
@@ -50,6 +52,6 @@ class Command(BaseCommand):
                 data = filing_copy(request)
             except WorkflowError as exc:
                 raise CommandError(str(exc)) from exc
-            kind = "official form, filled now (not issued, not sealed)"
+            kind = "official form filled now as a DRAFT - NOT ISSUED - DO NOT SIGN (not sealed)"
         Path(options["out"]).write_bytes(data)
         return f"Wrote the {kind} of {request.reference} to {options['out']} ({len(data)} bytes)."
