@@ -1,5 +1,5 @@
 """The release a department runs: one version, written in pyproject.toml, shown by
-`manage.py version` and in the staff pages' footer."""
+`manage.py version` and in the staff pages' footer, with its section in CHANGELOG.md."""
 
 from __future__ import annotations
 
@@ -56,3 +56,25 @@ def test_a_visitor_is_not_told_the_version(client, db):
     page = client.get("/accounts/login/", follow=True).content.decode()
     assert "<footer" in page
     assert f"tracker {VERSION}" not in page
+
+
+def test_the_changelog_has_a_section_for_this_version():
+    changelog = (ROOT / "CHANGELOG.md").read_text()
+    # The advisory stays first; then the releases, the one running among them.
+    assert changelog.index("## ADVISORY") < changelog.index("## [Unreleased]")
+    assert changelog.index("## [Unreleased]") < changelog.index(f"## [{VERSION}] - ")
+    release = changelog.split(f"## [{VERSION}] - ", 1)[1].split("\n## ", 1)[0]
+    assert "### Upgrade notes" in release
+
+
+def test_every_migration_since_the_first_release_is_in_an_upgrade_note():
+    """0001-0028 came before 1.0.0 (cases/migrations/README.md); every later one is named in
+    the change log, so a department upgrading knows what migrate will do."""
+    changelog = (ROOT / "CHANGELOG.md").read_text()
+    later = [
+        path.stem
+        for path in (ROOT / "cases" / "migrations").glob("0*.py")
+        if int(path.stem[:4]) > 28
+    ]
+    assert later
+    assert [name for name in later if f"`{name}`" not in changelog] == []
