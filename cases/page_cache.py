@@ -21,12 +21,13 @@ reader that sees the new version can never find content built before the write, 
 page is served, on one server or several. Every writer already locks that row to append its
 audit event, so raising the version adds no new lock order.
 
-Writes about one request are scoped (issue 19): a save or delete of a request, or of a row
-that belongs to one request (``request`` foreign key: events, documents, family members,
-issued forms and letters...), or a change of its categories or statutes, does not raise the
-shared version. It raises ``PageScopeVersion`` rows instead: ``requests`` (every request), and
-``group:<id>`` / ``user:<id>`` for every group and user holding a grant on that request, read
-in the same statement. A page is keyed on the versions of what it can show:
+Writes about one request are scoped, so that a write does not rebuild the pages of the users
+who cannot see that request: a save or delete of a request, or of a row that belongs to one
+request (``request`` foreign key: events, documents, family members, issued forms and
+letters...), or a change of its categories or statutes, does not raise the shared version. It
+raises ``PageScopeVersion`` rows instead: ``requests`` (every request), and ``group:<id>`` /
+``user:<id>`` for every group and user holding a grant on that request, read in the same
+statement. A page is keyed on the versions of what it can show:
 - users who see every request (``view_all_requests``) or the department's clock tile
   (review, decide): the shared version, the newest audit event and ``requests``;
 - everyone else sees only requests granted to them or to one of their groups
@@ -37,13 +38,14 @@ who sees a request is never scoped. Permission sets and the detective list depen
 groups and grants only: they are keyed on the shared version, and survive transitions.
 The scoped bump locks the same chain head row first, so the lock order is unchanged.
 
-The ``report`` scope (issue 19) is raised, in the same statement, by the writes that can
-change a figure of the c. 258F s. 4 annual report: a new request (unless a draft that was
-never received), a request deleted, a save that changes one of ``REPORT_FIELDS`` or moves the
-status into, out of or between ``REPORT_STATES``, any save or delete of a delay notice, a
-change of a request's crime categories; everything that raises the shared version (the
-categories themselves, the agency...) changes the report's key too. A workflow step that only
-moves a request between open states (received -> crime check) leaves the report as it is.
+The ``report`` scope keeps the built annual report in use until a figure of it may have
+changed. It is raised, in the same statement, by the writes that can change a figure of the
+c. 258F s. 4 annual report: a new request (unless a draft that was never received), a request
+deleted, a save that changes one of ``REPORT_FIELDS`` or moves the status into, out of or
+between ``REPORT_STATES``, any save or delete of a delay notice, a change of a request's crime
+categories; everything that raises the shared version (the categories themselves, the
+agency...) changes the report's key too. A workflow step that only moves a request between
+open states (received -> crime check) leaves the report as it is.
 Whether a save changes a report column is decided by reading the row's stored values with
 ``SELECT ... FOR UPDATE`` just before the write (the services hold that lock already), so a
 concurrent writer cannot slip a change in between; a save outside a transaction, where the

@@ -351,12 +351,13 @@ def get_request_for_user(
     Callers check the action itself and answer 403 when the user may see the request but not
     act on it. ``related``: the rows read in the same query (``select_related``), by default
     the organisation, the advocate and the detective; a page that shows none of them asks for
-    none, since building the joined query costs more than the request itself (issue 19).
+    none, since building the joined query costs more than the request itself (profiled on
+    the case page, docs/performance.md).
     """
     if len(reference) > 30 or "\x00" in reference:  # not a reference; PostgreSQL refuses NUL
         raise Http404("No such request.")
     # Unsorted: the reference is unique, and compiling the default sort costs a fifth of
-    # building this query (issue 19).
+    # building this query, on every case page (docs/performance.md).
     visible = requests_visible_to(user).filter(reference=reference).order_by()
     visible = visible.select_related(None)
     if related:

@@ -8,12 +8,19 @@ DJANGO_SECRET_KEY is an error, and the secure-transport settings are on.
 from __future__ import annotations
 
 import os
+import tomllib
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+# The release this checkout is, written once in pyproject.toml and read here at startup: the
+# staff pages' footer and `manage.py version` show it, and CHANGELOG.md says what each release
+# changed and what to run after upgrading to it.
+with (BASE_DIR / "pyproject.toml").open("rb") as _pyproject:
+    UVISA_VERSION: str = tomllib.load(_pyproject)["project"]["version"]
 
 
 def env(name: str, default: str = "") -> str:
@@ -113,6 +120,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "uvisa.context_processors.release",
             ],
         },
     },
@@ -163,7 +171,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # version so that several servers never serve what changed (cases/page_cache.py), and the
 # annual report and clock tile (cases/reports.py). At most 2,000 entries (pages are about
 # 15 KB) per worker; when full, a third is dropped.
-# Django's form renderer with the plain widgets written in Python (same markup, issue 19).
+# Django's form renderer with the plain widgets written in Python: the same markup without the
+# template lookups that cost a quarter of the crime-check page (cases/lib/form_renderer.py).
 FORM_RENDERER = "cases.lib.form_renderer.FastWidgetRenderer"
 
 CACHES = {

@@ -2,10 +2,10 @@
 
 Django renders every widget through a template: an input is three templates (``text.html``,
 ``input.html``, ``attrs.html``), a select one more per option. On the crime-check page the
-nine plain fields cost about 4 ms a view, a quarter of the page (issue 19). This renderer
-writes the same markup for the input, textarea and select templates directly and hands
-every other template (radio and checkbox groups, file inputs, form and error templates) to
-Django's.
+nine plain fields cost about 4 ms a view, a quarter of the page (profiled at a million
+requests, docs/performance.md). This renderer writes the same markup for the input, textarea
+and select templates directly and hands every other template (radio and checkbox groups, file
+inputs, form and error templates) to Django's.
 
 The fast path is taken only for a template whose source is exactly the one written out here
 (checked once, against the template Django would load), so a Django upgrade that changes

@@ -7,8 +7,9 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
-# Security (issue 6): victim fields become encrypted text columns, CaseEvent gets its hash
-# chain, and on PostgreSQL a trigger refuses UPDATE and DELETE on the audit tables.
+# The security layer (docs/security.md): victim fields become encrypted text columns, so a
+# copy of the database alone does not reveal them; CaseEvent gets its hash chain, and on
+# PostgreSQL a trigger refuses UPDATE and DELETE on the audit tables.
 
 AUDIT_TABLES = ["cases_caseevent", "cases_accesslog"]
 

@@ -1,4 +1,4 @@
-# Issue 7 (docs/performance.md): indexes for the lists at a million requests.
+# Indexes for the lists, so they stay fast at a million requests (docs/performance.md).
 
 from django.db import migrations, models
 

@@ -2,10 +2,11 @@
 checkbox group.
 
 The template code these replace cost about half of the crime-check page's rendering: 31
-categories and the statute choices, each with several template lookups, and eleven form
-groups of about twenty lookups each (issue 19). The markup is the same, byte for byte:
-``tests/test_form_renderer.py`` compares ``form_group`` with the template it replaced
-(kept as ``tests/fixtures/field_template_oracle.html``) for every field of every form.
+categories and the statute choices, each with several template lookups, and eleven form groups
+of about twenty lookups each (profiled at a million requests, docs/performance.md). The markup
+is the same, byte for byte: ``tests/test_form_renderer.py`` compares ``form_group`` with the
+template it replaced (kept as ``tests/fixtures/field_template_oracle.html``) for every field
+of every form.
 """
 
 from __future__ import annotations

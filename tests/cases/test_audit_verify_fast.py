@@ -1,6 +1,6 @@
-"""The streaming verifier (issue 19: audit_verify under 30 s for 5.3 million events) checks
-exactly what the chain hashes, and finds a break in any part when several processes share
-the walk."""
+"""The streaming verifier (written so that audit_verify takes under 30 s for 5.3 million
+events) checks exactly what the chain hashes, and finds a break in any part when several
+processes share the walk."""
 
 from __future__ import annotations
 

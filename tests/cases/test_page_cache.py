@@ -231,7 +231,7 @@ def test_a_costly_aggregate_is_exact_when_nothing_changed_and_stale_for_a_bounde
     assert cached_value("test-aggregate", build, now=after_bound) == 3
 
 
-# --- scoped invalidation (issue 19): a write about one request keeps other pages ---
+# --- scoped invalidation: a write about one request keeps the pages of who cannot see it ---
 
 
 def sorted_rows(html: str) -> list[str]:

@@ -86,7 +86,7 @@ def query_counts(client, django_assert_num_queries) -> dict[tuple[str, str], int
 
 
 # The case page (not cached: victim data, one access-log row per view) for the coordinator,
-# by state, and statute search in the crime check (issue 19). Each count: the session with
+# by state, and statute search in the crime check. Each count: the session with
 # user and device, the versions, the request with its organisation, advocate, detective and
 # intake record, the access log (lock the chain head, insert, move the head: with BEGIN and
 # COMMIT), then what the state shows: categories, statutes, family members, the department's
@@ -94,7 +94,8 @@ def query_counts(client, django_assert_num_queries) -> dict[tuple[str, str], int
 # Supplement B check (agency and its head designations, once) and the duplicate check.
 # Statute search: session, versions, request, cited statutes with their categories; the
 # search results and the category list are reused until a statute or category changes.
-# On main before issue 19 (100,000 bulk requests): case page 18-29 by state, statute search 10.
+# Before these pages were tuned (docs/performance.md; 100,000 bulk requests): case page 18-29
+# by state, statute search 10.
 # The review copy adds one: the loaded template of the request's form (its file not read), for
 # the draft form's pages before the decision and for the download's label after it.
 DETAIL_QUERIES = {
@@ -267,7 +268,7 @@ def test_annual_report_cache_follows_the_audit_trail(make_request, people):
     first = annual.cached_annual_report(year, now=now)
     assert annual.cached_annual_report(year, now=now + timedelta(seconds=5)).generated_at == now
     services.request_decline(request=r, actor=people["chief"], reason="not_helpful")
-    # Exact under writes (issue 19): the next read follows the change.
+    # Exact under writes: the next read follows the change, however soon after it comes.
     fresh = annual.cached_annual_report(year, now=now + timedelta(seconds=10))
     assert (first.denied, fresh.denied) == (0, 1)
     # Without a change it is reused however old it is (within the day).

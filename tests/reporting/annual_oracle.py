@@ -1,7 +1,8 @@
-"""The annual report's build as it was before issue 19 (model instances, a clock per answer),
-kept verbatim as the oracle the faster build is compared with (tests/reporting/
-test_report_build_oracle.py), with one fix made in both: a request decided before the year and
-still awaiting the ink signature is pending in it. Not used by the application."""
+"""The annual report's build as it was before it was made fast enough for a million requests
+(model instances, a clock per answer; docs/performance.md), kept verbatim as the oracle the
+faster build is compared with (tests/reporting/test_report_build_oracle.py), with one fix
+made in both: a request decided before the year and still awaiting the ink signature is
+pending in it. Not used by the application."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
-"""The faster annual report build (issue 19) gives the figures of the build it replaced
-(tests/reporting/annual_oracle.py) on varied data: every state, both forms, the expedited
-track with age-out dates, delay notices timely and late, answers near midnight and on the
-day the report is made, the same person under several requests, and messy rows."""
+"""The faster annual report build (docs/performance.md) gives the figures of the build it
+replaced (tests/reporting/annual_oracle.py) on varied data: every state, both forms, the
+expedited track with age-out dates, delay notices timely and late, answers near midnight and
+on the day the report is made, the same person under several requests, and messy rows."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
-"""The cached annual report is exact (issue 19): every write that can change one of its
-figures raises the ``report`` scope in the writer's transaction, and a workflow step that
-cannot (between open states) leaves the built report in use. The submitted file is served
+"""The cached annual report is exact, never a figure behind: every write that can change one
+of its figures raises the ``report`` scope in the writer's transaction, and a workflow step
+that cannot (between open states) leaves the built report in use. The submitted file is served
 as stored, without building the report."""
 
 from __future__ import annotations
