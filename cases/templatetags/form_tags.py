@@ -12,7 +12,6 @@ from cases.documents import letters
 from cases.documents.forms import HandoverForm
 from cases.documents.issuing import issued_by, official_name
 from cases.documents.official import template_problem
-from cases.formmap import missing_items
 from cases.models import (
     InkSignature,
     IssuedForm,
@@ -22,6 +21,7 @@ from cases.models import (
 )
 from cases.presentation import empty_fields_html
 from cases.templatetags.letter_tags import issued_letters
+from cases.uscis.formmap import missing_items
 
 register = template.Library()
 
