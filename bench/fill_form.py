@@ -21,8 +21,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from cases.documents import acroform, synthetic  # noqa: E402
-from cases.documents import i918b_fields as m  # noqa: E402
+from cases.uscis import acroform, synthetic  # noqa: E402
+from cases.uscis import i918b_fields as m  # noqa: E402
 
 NAMES = {
     m.P1 + "Pt1Line2a_FamilyName[0]": "Nguyễn",

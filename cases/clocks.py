@@ -27,15 +27,47 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from django.conf import settings
 from django.utils import timezone
 
 from cases.states import PENDING_STATES, FormType, Status
 
-if TYPE_CHECKING:
-    from cases.models import CertificationRequest
+
+class ClockRequest(Protocol):
+    """What the clocks read of a request (cases.models.ClockRequest has them): the
+    clocks are computed from these alone, so the model may call them."""
+
+    @property
+    def pk(self) -> Any: ...
+
+    @property
+    def status(self) -> Any: ...
+
+    @property
+    def expedited(self) -> Any: ...
+
+    @property
+    def age_out_date(self) -> Any: ...
+
+    @property
+    def received_at(self) -> Any: ...
+
+    @property
+    def decided_at(self) -> Any: ...
+
+    @property
+    def signed_on(self) -> Any: ...
+
+    @property
+    def delay_issued_at(self) -> Any: ...
+
+    @property
+    def delay_projected_date(self) -> Any: ...
+
+    @property
+    def delay_notices(self) -> Any: ...
 
 
 @dataclass(frozen=True)
@@ -134,7 +166,7 @@ def expedited_due(
 
 
 def due_date(
-    request: CertificationRequest, *, jurisdiction: JurisdictionProfile | None = None
+    request: ClockRequest, *, jurisdiction: JurisdictionProfile | None = None
 ) -> date | None:
     """The date the request must be answered by (None before it is received)."""
     if request.received_at is None:
@@ -147,7 +179,7 @@ def due_date(
 
 
 def statutory_due_date(
-    request: CertificationRequest, *, jurisdiction: JurisdictionProfile | None = None
+    request: ClockRequest, *, jurisdiction: JurisdictionProfile | None = None
 ) -> date | None:
     """The limit the statute itself sets: the expedited due date only where the expedited
     period is statutory (CA, MN, IL); in Massachusetts always receipt + 90 days."""
@@ -224,7 +256,7 @@ def notice_timely(due: date, earlier: list[NoticeFact], sent_on: date) -> tuple[
     return sent_on <= deadline, deadline
 
 
-def delay_notices_of(request: CertificationRequest) -> list[NoticeFact]:
+def delay_notices_of(request: ClockRequest) -> list[NoticeFact]:
     """The request's notices: its DelayNotice rows (prefetched when a list prefetches
     ``delay_notices``; no query when none was ever sent), or, for an unsaved request, the
     single notice in its fields."""
@@ -288,7 +320,7 @@ class Clock:
         return self.answered_on > limit
 
 
-def answered_on(request: CertificationRequest) -> date | None:
+def answered_on(request: ClockRequest) -> date | None:
     """Local day of the agency's answer under s. 3(i) or (ii); None if not answered.
 
     s. 3(i) "complete and sign": the ink date of Part 6 item 2, once recorded.
@@ -315,7 +347,7 @@ INK_REMINDER_WORKING_DAYS = 3  # department policy: a decision waits no longer f
 
 
 def clock(
-    request: CertificationRequest,
+    request: ClockRequest,
     *,
     now: datetime,
     jurisdiction: JurisdictionProfile | None = None,

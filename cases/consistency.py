@@ -27,14 +27,55 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 from django.utils import timezone
 
 from cases.states import FormType
 
-if TYPE_CHECKING:
-    from cases.models import CertificationRequest
+
+class ConsistencyRequest(Protocol):
+    """What the consistency checks read of a request (cases.models.ConsistencyRequest has
+    them), so the model's certify guard may call them."""
+
+    @property
+    def pk(self) -> Any: ...
+
+    @property
+    def form_type(self) -> Any: ...
+
+    @property
+    def agency(self) -> Any: ...
+
+    @property
+    def crime_categories(self) -> Any: ...
+
+    @property
+    def trafficking_forms(self) -> Any: ...
+
+    @property
+    def incident_date(self) -> Any: ...
+
+    @property
+    def received_at(self) -> Any: ...
+
+    @property
+    def occurred_in_us(self) -> Any: ...
+
+    @property
+    def extraterritorial(self) -> Any: ...
+
+    @property
+    def possesses_information(self) -> Any: ...
+
+    @property
+    def has_been_helpful(self) -> Any: ...
+
+    @property
+    def refused_or_failed(self) -> Any: ...
+
+    @property
+    def acknowledged_warnings(self) -> Any: ...
 
 
 @dataclass(frozen=True)
@@ -43,7 +84,7 @@ class Finding:
     message: str
 
 
-def certify_blockers(request: CertificationRequest) -> list[Finding]:
+def certify_blockers(request: ConsistencyRequest) -> list[Finding]:
     """What makes the form self-defeating; certify is refused while any remains."""
     if request.form_type == FormType.T_VISA:
         if request.trafficking_forms:
@@ -77,7 +118,7 @@ def certify_blockers(request: CertificationRequest) -> list[Finding]:
     return found
 
 
-def certify_warnings(request: CertificationRequest, today: date | None = None) -> list[Finding]:
+def certify_warnings(request: ConsistencyRequest, today: date | None = None) -> list[Finding]:
     """What the certifying official must acknowledge before certifying."""
     today = today or timezone.localdate()
     found = []
@@ -126,12 +167,12 @@ def certify_warnings(request: CertificationRequest, today: date | None = None) -
     return found
 
 
-def warnings_acknowledged(request: CertificationRequest) -> bool:
+def warnings_acknowledged(request: ConsistencyRequest) -> bool:
     acknowledged = set(request.acknowledged_warnings or [])
     return all(w.code in acknowledged for w in certify_warnings(request))
 
 
-def unmet_certify_conditions(request: CertificationRequest) -> list[str]:
+def unmet_certify_conditions(request: ConsistencyRequest) -> list[str]:
     """The blockers and unacknowledged warnings, as sentences for the refusal message."""
     acknowledged = set(request.acknowledged_warnings or [])
     return [b.message for b in certify_blockers(request)] + [

@@ -2,9 +2,9 @@
 
 The certifying agency completes Parts 2-6 itself (Supplement B instructions), and its official
 signs Part 6 under penalty of perjury: what the requester wrote for an attested item (the form
-map marks them, cases/formmap.py) is only a proposal shown beside the department's text, and the
-filled form prints the department's text alone. Two verbs, each one transaction and one case
-event that names the items changed, never their content:
+map marks them, cases/uscis/formmap.py) is only a proposal shown beside the department's
+text, and the filled form prints the department's text alone. Two verbs, each one transaction
+and one case event that names the items changed, never their content:
 
 - ``department_text_adopt``: take the requester's proposal as the department's text, for one
   or several items;
@@ -27,9 +27,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases import formmap, services
 from cases import permissions as perms
+from cases import services
 from cases.models import CaseEvent, CertificationRequest, DepartmentText
+from cases.uscis import formmap
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User

@@ -12,7 +12,7 @@ from cases.lib.names import user_name
 from cases.models import CertificationRequest, CertificationWithdrawalKind
 from cases.policy import decline_options
 from cases.selectors import the_agency
-from cases.trafficking import FORM_CHOICE_HELP, Cooperation, TraffickingForm
+from cases.uscis.trafficking import FORM_CHOICE_HELP, Cooperation, TraffickingForm
 
 TEXT_LIMIT = 10_000
 

@@ -26,7 +26,6 @@ from cases.audit import append_event
 from cases.clocks import due_date
 from cases.consistency import unmet_certify_conditions
 from cases.errors import StaleRequest, TransitionRefused
-from cases.formmap import check as formmap_check
 from cases.issued_letters import issue_letter, letter_facts
 from cases.lib.names import user_name
 from cases.lib.uploads import display_name, validate_upload
@@ -48,7 +47,8 @@ from cases.models import (
 from cases.notifications import notify_event
 from cases.policy import resolve_decline_reason
 from cases.roles import DETECTIVE
-from cases.trafficking import TraffickingForm
+from cases.uscis.formmap import check as formmap_check
+from cases.uscis.trafficking import TraffickingForm
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User

@@ -62,7 +62,7 @@ from cases.roles import DETECTIVE
 from cases.selectors import events_visible_to, requests_visible_to, the_agency
 from cases.states import OPEN_STATES
 from cases.steps import STEPS
-from cases.trafficking import STATUTE_FORMS, TraffickingForm
+from cases.uscis.trafficking import STATUTE_FORMS, TraffickingForm
 
 logger = logging.getLogger(__name__)
 
@@ -317,7 +317,7 @@ def request_detail(request: HttpRequest, reference: str) -> HttpResponse:
     related = permissions.case_page_related(request.user)
     obj = get_request_for_user(request.user, reference, related=related)
     log_access(request, action=AccessLog.Action.VIEW_REQUEST, obj=obj)
-    # Read once for the page and the Supplement B check (cases/formmap.py: the head designations,
+    # Read once for the page and the Supplement B check (uscis/formmap.py: the head designations,
     # only while open; a decided request reads none); the letters once for both blocks.
     checked = ["agency__officials"] if obj.status in OPEN_STATES else []
     letters = IssuedLetter.objects.defer("pdf").prefetch_related("deliveries")

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cases import department_text, designations, formmap, permissions, policy
+from cases import department_text, designations, permissions, policy
 from cases.audit import log_access
 from cases.errors import WorkflowError
 from cases.forms_department import (
@@ -38,6 +38,7 @@ from cases.models import (
 )
 from cases.permissions import get_request_for_user
 from cases.selectors import the_agency
+from cases.uscis import formmap
 
 
 def _agency() -> Agency:

@@ -119,10 +119,12 @@ def synthetic_form_template() -> Any:
     """The synthetic Supplement B ("TEST TEMPLATE - NOT THE USCIS FORM"), checked once."""
     import csv
 
-    from cases.documents import official, synthetic
-    from cases.documents.i918b_fields import EDITION, FIELDS_CSV
+    from cases.documents import official
+    from cases.reference_data import DATA
+    from cases.uscis import synthetic
+    from cases.uscis.i918b_fields import EDITION, FIELDS_CSV
 
-    with open(synthetic.DATA_DIR / "qualifying_crime_categories.csv", encoding="utf-8") as f:
+    with open(DATA / "qualifying_crime_categories.csv", encoding="utf-8") as f:
         names = {row["code"]: row["name"] for row in csv.DictReader(f)}
     data = synthetic.synthetic_template(FIELDS_CSV, category_tooltips=list(names.values()))
     return official.prepare_template(data, form_type="I-918B", edition=EDITION, categories=names)
@@ -131,7 +133,8 @@ def synthetic_form_template() -> Any:
 @pytest.fixture(scope="session")
 def synthetic_i914b_template() -> Any:
     """The synthetic Form I-914 Supplement B (T visa), checked once."""
-    from cases.documents import i914b_fields, official, synthetic_i914b
+    from cases.documents import official
+    from cases.uscis import i914b_fields, synthetic_i914b
 
     return official.prepare_template(
         synthetic_i914b.synthetic_template(),
@@ -250,7 +253,7 @@ def make_request(agency: Agency, org_a: AdvocateOrganization, people: dict):
             refused_or_failed="no",
             helpfulness_explanation="Gave a statement and identified the suspect.",
             assigned_detective=people["detective"],
-            # Every other required Supplement B item (cases/formmap.py), so certify can pass.
+            # Every other required Supplement B item (cases/uscis/formmap.py), so certify can pass.
             date_of_birth=date(1990, 5, 1),
             gender="F",
             report_number="25-001234",
@@ -293,8 +296,8 @@ def adoptable(
 def adopt_all(request: CertificationRequest, actor: Any) -> None:
     """The department's text of every attested item is the requester's proposal (as the
     coordinator's "adopt all" would leave it), written directly: any state, no event."""
-    from cases import formmap
     from cases.models import DepartmentText
+    from cases.uscis import formmap
 
     edition = formmap.edition_of(request)
     for part, item in formmap.attested_items(edition) if edition else []:

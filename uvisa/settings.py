@@ -335,7 +335,7 @@ UVISA_VERIFY_CPU_SECONDS = env_int("UVISA_VERIFY_CPU_SECONDS", 5)
 UVISA_VERIFY_MEMORY_MB = env_int("UVISA_VERIFY_MEMORY_MB", 768)
 UVISA_VERIFY_CONCURRENCY = env_int("UVISA_VERIFY_CONCURRENCY", 1)
 # Official form templates and ink-signature scans are cleaned of active content in a child
-# process with these limits (cases/documents/pdf_clean.py); a larger template is refused.
+# process with these limits (cases/lib/pdf_clean.py); a larger template is refused.
 UVISA_CLEAN_CPU_SECONDS = env_int("UVISA_CLEAN_CPU_SECONDS", 10)
 UVISA_CLEAN_MEMORY_MB = env_int("UVISA_CLEAN_MEMORY_MB", 768)
 UVISA_MAX_TEMPLATE_BYTES = env_int("UVISA_MAX_TEMPLATE_BYTES", 20 * 1024 * 1024)

@@ -27,9 +27,9 @@ from django.db import transaction
 from django.utils import timezone
 from pypdf import PdfReader
 
-from cases import formmap, services
 from cases import permissions as perms
-from cases.documents import i918b_fields, issuing, official
+from cases import services
+from cases.documents import issuing, official
 from cases.documents.signing import sign_pdf
 from cases.errors import TransitionRefused
 from cases.lib.crypto import encrypt_file_bytes
@@ -42,6 +42,7 @@ from cases.models import (
     Status,
     VoidedForm,
 )
+from cases.uscis import formmap, i918b_fields
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User

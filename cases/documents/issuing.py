@@ -35,14 +35,16 @@ from reportlab.lib.pagesizes import LETTER
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
-from cases import formmap, ink, services
+from cases import ink, services
 from cases import permissions as perms
-from cases.documents import draft, official, pdf_clean, pdf_sandbox
+from cases.documents import draft, official, pdf_sandbox
 from cases.documents.render import render_form_pdf
 from cases.documents.signing import sign_pdf
 from cases.errors import TransitionRefused
+from cases.lib import pdf_clean
 from cases.lib.crypto import encrypt_file_bytes
 from cases.models import CertificationRequest, CertifyingOfficial, IssuedForm, VoidedForm
+from cases.uscis import formmap
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User

@@ -5,7 +5,7 @@ department cannot ship USCIS's file, so an administrator loads the blank PDF dow
 uscis.gov; ``load_template`` checks it before it is used:
 
 - it is rewritten without JavaScript, actions, XFA or embedded files, or refused when it is too
-  large, holds too many objects or a stream that inflates too far (cases/documents/pdf_clean.py,
+  large, holds too many objects or a stream that inflates too far (cases/lib/pdf_clean.py,
   run in the bounded child process of pdf_sandbox.py): the form is printed and signed in ink,
   and nothing in it may run, fetch or submit anything in the certifying official's viewer;
 - the SHA-256 of the cleaned file, the one stored and filled, is computed and kept;
@@ -18,7 +18,7 @@ uscis.gov; ``load_template`` checks it before it is used:
   and every choice item's boxes to its options, else it is refused; the matches are stored;
 - one template per form and edition is active; loading is an audit event.
 
-``official_pdf`` fills the active template from the form map (cases/formmap.py) through the
+``official_pdf`` fills the active template from the form map (cases/uscis/formmap.py) through the
 edition's field map (i918b_fields.py; i914b_fields.py for a T request); Part 6 items 1 and 2
 stay empty for the ink. The request's form type picks the template: a T request never gets an
 I-918B, a U request never an I-914B.
@@ -38,14 +38,15 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from cases import formmap
 from cases.audit import append_template_loaded
-from cases.documents import acroform, i914b_fields, pdf_clean, pdf_sandbox
-from cases.documents import i918b_fields as fields_map
+from cases.documents import pdf_sandbox
 from cases.errors import WorkflowError
+from cases.lib import pdf_clean
 from cases.lib.crypto import encrypt_file_bytes
 from cases.models import CertificationRequest, FormTemplate, FormType, QualifyingCrimeCategory
-from cases.trafficking import TraffickingForm
+from cases.uscis import acroform, formmap, i914b_fields
+from cases.uscis import i918b_fields as fields_map
+from cases.uscis.trafficking import TraffickingForm
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser as User

@@ -15,7 +15,7 @@ of service; OWASP "resource exhaustion"). The parsing now runs in a child proces
 Run as ``python -m cases.documents.pdf_sandbox CPU_SECONDS MEMORY_MB`` with the PDF on stdin;
 it prints the SignatureInfo as JSON. It needs no settings and no database.
 
-``clean`` runs cases/documents/pdf_clean.py the same way (``... clean CPU_SECONDS MEMORY_MB
+``clean`` runs cases/lib/pdf_clean.py the same way (``... clean CPU_SECONDS MEMORY_MB
 LIMITS``): a blank form loaded by an administrator and a scan of the pages signed in ink are
 rewritten without JavaScript, actions, XFA or embedded files, or refused, in a child process
 with the same kind of limits. It prints a JSON line (what was removed, or why the file is
@@ -32,9 +32,9 @@ import sys
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from cases.documents import pdf_clean
 from cases.documents.child_limits import Busy, run_python, slot
 from cases.documents.child_limits import limit_self as _limit_self
+from cases.lib import pdf_clean
 
 if TYPE_CHECKING:  # imported where used: the cleaning child needs no pyHanko
     from cases.documents.signing import SignatureInfo

@@ -1,4 +1,4 @@
-"""The review copy of Supplement B (reportlab), drawn from the form map in cases/formmap.py.
+"""The review copy of Supplement B (reportlab), drawn from the form map in cases/uscis/formmap.py.
 
 Our own layout of the Parts and Items, for reading on screen; it is never filed and never
 sealed. The form to file is the official USCIS PDF, filled by cases/documents/official.py
@@ -33,10 +33,10 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from cases import formmap
 from cases.lib.base_url import base_url
 from cases.models import FormType, QualifyingCrimeCategory
-from cases.trafficking import TraffickingForm
+from cases.uscis import formmap
+from cases.uscis.trafficking import TraffickingForm
 
 if TYPE_CHECKING:
     from reportlab.pdfgen.canvas import Canvas

@@ -18,9 +18,9 @@ from django.conf import settings
 from django.core.cache import cache
 from pypdf import PdfReader
 
-from cases import formmap
 from cases.documents import draft, issuing, page_images
 from cases.models import CertificationRequest, FormTemplate
+from cases.uscis import formmap
 
 CACHE_SECONDS = 600
 PDF_CACHE_SECONDS = 120  # the fill, for the page images the case page asks for right after

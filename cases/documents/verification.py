@@ -7,7 +7,7 @@ The agency's seal proves the file is exactly what the department issued; it is n
 A filled form with no ink signature recorded is not a certification anyone can file.
 
 A file the department issued is never called GENUINE when it carries JavaScript, actions, XFA
-or embedded files (cases/documents/pdf_clean.py): templates and scans are cleaned when they are
+or embedded files (cases/lib/pdf_clean.py): templates and scans are cleaned when they are
 loaded and filled forms when they are written, but a form issued earlier from a template that
 carried them (USCIS's own files carry a document JavaScript) still does. Such a file is
 ALTERED, with a reason saying so: it is not to be opened in a viewer that runs scripts, and the
@@ -25,11 +25,13 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 
-from cases import clocks, formmap
-from cases.documents import pdf_clean, pdf_sandbox
+from cases import clocks
+from cases.documents import pdf_sandbox
 from cases.documents.issuing import find_code, issued_by, official_name
 from cases.documents.signing import agency_certificate_fingerprints
+from cases.lib import pdf_clean
 from cases.models import InkSignature, IssuedForm, Status, VoidedForm
+from cases.uscis import formmap
 
 
 def normalize_code(text: str) -> str:

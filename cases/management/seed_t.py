@@ -13,10 +13,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from cases import department_text, services
-from cases.documents import i914b_fields, issuing, synthetic_i914b
+from cases.documents import issuing
 from cases.documents.official import active_template, load_template
 from cases.models import Agency, DeclineReason, FormType, Status, Statute
-from cases.trafficking import Cooperation, TraffickingForm
+from cases.uscis import i914b_fields, synthetic_i914b
+from cases.uscis.trafficking import Cooperation, TraffickingForm
 
 # (victim, target state, forms of trafficking, cooperation or exception)
 T_PLAN: list[tuple[tuple[str, str, str], str, list[str], str]] = [

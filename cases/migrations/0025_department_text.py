@@ -15,7 +15,7 @@ ISSUED = ("awaiting_ink", "certified", "certification_withdrawn")
 
 
 def adopt_what_was_certified(apps, schema_editor):
-    from cases import formmap
+    from cases.uscis import formmap
 
     Request = apps.get_model("cases", "CertificationRequest")
     Text = apps.get_model("cases", "DepartmentText")

@@ -167,7 +167,7 @@ class IntakeRecord(models.Model):
 
 
 class DepartmentText(models.Model):
-    """The department's own text of an attested item of Supplement B (cases/formmap.py).
+    """The department's own text of an attested item of Supplement B (cases/uscis/formmap.py).
 
     The certifying agency completes Parts 2-6 itself (Supplement B instructions): the form prints
     this text, never the requester's answer, which stays untouched on the request as the proposal.

@@ -28,7 +28,6 @@ if TYPE_CHECKING:
 
 from cases.clocks import due_date
 from cases.consistency import certify_blockers, warnings_acknowledged
-from cases.formmap import is_complete
 from cases.lib.crypto import (
     EncryptedCharField,
     EncryptedDateField,
@@ -47,7 +46,8 @@ from cases.models.reference import (
     Statute,
 )
 from cases.states import OPEN_STATES, PENDING_STATES, REVIEW_STATES, FormType, Status
-from cases.trafficking import Cooperation
+from cases.uscis.formmap import is_complete
+from cases.uscis.trafficking import Cooperation
 
 CURRENT_FORM_EDITION = "01/20/25"  # USCIS edition list: the edition USCIS posts now
 
@@ -146,7 +146,7 @@ REPORT_STATES = frozenset(
 
 
 def form_is_complete(request: CertificationRequest) -> bool:
-    """Certify guard: no required Supplement B item is empty (cases/formmap.py)."""
+    """Certify guard: no required Supplement B item is empty (cases/uscis/formmap.py)."""
     return is_complete(request)
 
 

@@ -15,7 +15,6 @@ from cases.documents.forms import HandoverForm
 from cases.documents.issuing import issued_by, official_name
 from cases.documents.official import template_problem
 from cases.errors import WorkflowError
-from cases.formmap import edition_for, missing_items
 from cases.models import (
     InkSignature,
     IssuedForm,
@@ -25,6 +24,7 @@ from cases.models import (
 )
 from cases.presentation import empty_fields_html
 from cases.templatetags.letter_tags import issued_letters
+from cases.uscis.formmap import edition_for, missing_items
 
 register = template.Library()
 

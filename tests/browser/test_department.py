@@ -161,8 +161,8 @@ def test_the_department_adopts_and_rewrites_its_text_on_the_case_page(
 ):
     """Supplement B instructions: the certifying agency completes Parts 2-6. The coordinator
     adopts Part 2's proposal and rewrites Part 3 item 6; the form then prints the rewrite."""
-    from cases import formmap
     from cases.documents.issuing import review_pdf
+    from cases.uscis import formmap
 
     request = make_request(Status.CRIME_CHECK, department_text=False)
     page = session.page

@@ -14,11 +14,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from pypdf import PdfReader
 
-from cases import department_text, errors, formmap
+from cases import department_text, errors
 from cases.documents import issuing, official
-from cases.documents.i918b_fields import TEXT_FIELDS
 from cases.models import CaseEvent, DepartmentText, FormTemplate, Status
 from cases.permissions import can_write_department_text
+from cases.uscis import formmap
+from cases.uscis.i918b_fields import TEXT_FIELDS
 from tests.conftest import adoptable, record_ink, sign_in
 
 pytestmark = pytest.mark.django_db

@@ -12,9 +12,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from cases import designations
-from cases.formmap import EDITIONS, read_value
 from cases.models import CertifyingOfficial, DesignationEvent
 from cases.permissions import can_decide
+from cases.uscis.formmap import EDITIONS, read_value
 from tests.conftest import sign_in
 
 pytestmark = pytest.mark.django_db
@@ -332,8 +332,8 @@ def test_the_form_names_the_new_head_and_a_certified_one_keeps_the_old(
     from pypdf import PdfReader
 
     from cases.documents import official as official_forms
-    from cases.documents.i918b_fields import TEXT_FIELDS
     from cases.models import FormTemplate, IssuedForm
+    from cases.uscis.i918b_fields import TEXT_FIELDS
 
     def head_on(pdf: bytes) -> str:
         fields = PdfReader(io.BytesIO(pdf)).get_fields() or {}

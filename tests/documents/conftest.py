@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from cases.documents import acroform, synthetic
-from cases.documents.i918b_fields import FIELDS_CSV
+from cases.uscis import acroform, synthetic
+from cases.uscis.i918b_fields import FIELDS_CSV
 
 DATA = Path(acroform.__file__).resolve().parent.parent / "data"
 ARTIFACTS = Path(

@@ -14,9 +14,8 @@ import pytest
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject, TextStringObject
 
-from cases.documents import acroform, synthetic
-from cases.documents.acroform import (
-    Continuation,
+from cases.uscis import acroform, synthetic
+from cases.uscis.acroform import (
     FormError,
     InkOnlyFieldError,
     TooltipMatchError,
@@ -26,7 +25,7 @@ from cases.documents.acroform import (
     normalise,
     read_inventory,
 )
-from cases.documents.i918b_fields import (
+from cases.uscis.i918b_fields import (
     CATEGORY_FIELDS,
     INK_ONLY_ITEMS,
     P1,
@@ -35,6 +34,7 @@ from cases.documents.i918b_fields import (
     category_boxes,
     field_refs,
 )
+from cases.uscis.pdf_fields import Continuation
 
 from .conftest import category_names, read_fields, styled_tooltips
 
@@ -396,7 +396,7 @@ def test_one_fill_does_not_leak_into_the_next(template, inventory):
 @pytest.mark.parametrize("seed", range(4))
 def test_split_to_fit_loses_nothing_and_what_stays_fits(seed):
     """Random text, field sizes, /MaxLen and markers: the two parts hold every character."""
-    from cases.documents.appearance import _layout, register_fonts, split_to_fit
+    from cases.uscis.appearance import _layout, register_fonts, split_to_fit
 
     register_fonts()
     rnd = random.Random(seed)

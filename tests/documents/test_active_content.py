@@ -27,19 +27,13 @@ from pypdf.generic import (
     NumberObject,
 )
 
-from cases.documents import (
-    acroform,
-    issuing,
-    official,
-    pdf_clean,
-    pdf_sandbox,
-    synthetic,
-    verification,
-)
-from cases.documents import i918b_fields as m
+from cases.documents import issuing, official, pdf_sandbox, verification
 from cases.documents.verification import verify_pdf
+from cases.lib import pdf_clean
 from cases.lib.crypto import encrypt_file_bytes
 from cases.models import FormTemplate, IssuedForm, Status
+from cases.uscis import acroform, synthetic
+from cases.uscis import i918b_fields as m
 from tests.conftest import record_ink, sign_in
 
 from . import hostile

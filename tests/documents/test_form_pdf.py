@@ -11,11 +11,12 @@ from datetime import date
 import pytest
 from pypdf import PdfReader
 
-from cases import errors, formmap
+from cases import errors
 from cases.documents import issuing
 from cases.documents.issuing import review_pdf, verification_code_for
 from cases.documents.render import split_text
 from cases.models import CaseEvent, FamilyMember, IssuedForm, Status
+from cases.uscis import formmap
 
 pytestmark = pytest.mark.django_db
 

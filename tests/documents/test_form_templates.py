@@ -14,12 +14,12 @@ from django.core.management.base import CommandError
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject, TextStringObject
 
-from cases import formmap
 from cases.audit import verify_chain
-from cases.documents import acroform, official, synthetic
-from cases.documents import i918b_fields as m
+from cases.documents import official
 from cases.lib.crypto import FILE_MAGIC
 from cases.models import CaseEvent, FamilyMember, FormTemplate, QualifyingCrimeCategory, Status
+from cases.uscis import acroform, formmap, synthetic
+from cases.uscis import i918b_fields as m
 from tests.conftest import sign_in
 
 from .conftest import read_fields, styled_tooltips

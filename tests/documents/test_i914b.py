@@ -15,17 +15,8 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 from pypdf import PdfReader
 
-from cases import clocks, consistency, formmap, reminders, services
-from cases.documents import (
-    acroform,
-    i914b_fields,
-    i918b_fields,
-    issuing,
-    official,
-    synthetic,
-    synthetic_i914b,
-    verification,
-)
+from cases import clocks, consistency, reminders, services
+from cases.documents import issuing, official, verification
 from cases.errors import WorkflowError
 from cases.models import (
     CertificationRequest,
@@ -36,7 +27,8 @@ from cases.models import (
     Status,
 )
 from cases.reporting import annual
-from cases.trafficking import Cooperation, TraffickingForm
+from cases.uscis import acroform, formmap, i914b_fields, i918b_fields, synthetic, synthetic_i914b
+from cases.uscis.trafficking import Cooperation, TraffickingForm
 from tests.conftest import at, record_ink, sign_in
 
 pytestmark = pytest.mark.django_db

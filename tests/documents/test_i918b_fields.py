@@ -8,9 +8,8 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from cases import formmap
-from cases.documents import acroform
-from cases.documents import i918b_fields as m
+from cases.uscis import acroform, formmap
+from cases.uscis import i918b_fields as m
 
 from .conftest import category_names, read_fields
 from .test_acroform import long_text, squash

@@ -15,12 +15,12 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from pypdf import PdfReader
 
-from cases import formmap
 from cases.audit import verify_chain
 from cases.documents import corrections, issuing
-from cases.documents import i918b_fields as m
 from cases.errors import TransitionRefused
 from cases.models import CaseEvent, FormCorrection, IssuedForm, Status
+from cases.uscis import formmap
+from cases.uscis import i918b_fields as m
 from tests.conftest import record_ink, sign_in
 
 pytestmark = pytest.mark.django_db

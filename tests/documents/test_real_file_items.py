@@ -15,9 +15,10 @@ import pytest
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject, TextStringObject
 
-from cases.documents import acroform, official
-from cases.documents import i918b_fields as m
+from cases.documents import official
 from cases.models import FamilyMember, FormTemplate, Status
+from cases.uscis import acroform
+from cases.uscis import i918b_fields as m
 
 from .uscis_file import i918b_01_20_25_names
 

@@ -22,10 +22,11 @@ import pytest
 from pypdf import PdfReader
 from reportlab.pdfbase import pdfmetrics
 
-from cases.documents import acroform, appearance
-from cases.documents.acroform import Continuation, fill
-from cases.documents.i918b_fields import P1, P3, P4, PART7_BLOCKS, field_refs
-from cases.documents.page_rules import form_name, page_rules, rules_in
+from cases.uscis import acroform, appearance
+from cases.uscis.acroform import fill
+from cases.uscis.i918b_fields import P1, P3, P4, PART7_BLOCKS, field_refs
+from cases.uscis.page_rules import form_name, page_rules, rules_in
+from cases.uscis.pdf_fields import Continuation
 from tests.documents import uscis_file
 from tests.documents.uscis_file import i918b_01_20_25_names
 

@@ -23,7 +23,6 @@ from pypdf import PdfReader
 
 from cases import clocks, errors, ink, services
 from cases.documents import issuing, official, verification
-from cases.documents.i918b_fields import INK_ONLY_ITEMS, P1
 from cases.documents.signing import (
     SigningError,
     create_identity,
@@ -43,6 +42,7 @@ from cases.models import (
     OriginalHandover,
     Status,
 )
+from cases.uscis.i918b_fields import INK_ONLY_ITEMS, P1
 from tests.conftest import record_ink, scan_png, sign_in
 
 pytestmark = pytest.mark.django_db

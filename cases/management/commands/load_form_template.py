@@ -5,7 +5,7 @@
 The file is refused, with the reason, when its fields differ from the edition's field list or
 its boxes cannot be matched by their tooltips, or when it is too large to read safely; what is
 stored is the file without JavaScript, actions, XFA or embedded files
-(cases/documents/official.py, cases/documents/pdf_clean.py).
+(cases/documents/official.py, cases/lib/pdf_clean.py).
 """
 
 from __future__ import annotations

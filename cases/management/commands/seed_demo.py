@@ -24,10 +24,8 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from cases import department_text, policy, services
-from cases.documents import i918b_fields as fields_map
 from cases.documents import issuing
 from cases.documents.official import active_template, load_template
-from cases.documents.synthetic import synthetic_template
 from cases.management import seed_t
 from cases.models import (
     OPEN_STATES,
@@ -45,6 +43,8 @@ from cases.models import (
 )
 from cases.reference_data import MEDFORD_AGENCY
 from cases.roles import ADVOCATE, AUDITOR, CHIEF, COORDINATOR, DETECTIVE
+from cases.uscis import i918b_fields as fields_map
+from cases.uscis.synthetic import synthetic_template
 
 DEMO_PASSWORD = "demo-pass-2026"
 

@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from xml.sax.saxutils import escape
 
 from pypdf import PdfReader
@@ -25,8 +25,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer
 
-if TYPE_CHECKING:
-    from cases.documents.acroform import Continuation, ContinuationEntry, Field
+from cases.uscis.pdf_fields import Continuation, ContinuationEntry, Field
 
 FONT_DIR = Path(os.environ.get("UVISA_FONT_DIR", "/usr/share/fonts/truetype/dejavu"))
 FONT = "AcroformDejaVuSans"

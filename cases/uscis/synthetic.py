@@ -37,8 +37,9 @@ from pypdf.generic import (
 from reportlab.lib.pagesizes import LETTER
 from reportlab.pdfgen.canvas import Canvas
 
-from cases.documents.acroform import ExpectedField, load_inventory_csv, read_inventory
-from cases.documents.appearance import FONT, FONT_BOLD, register_fonts
+from cases.reference_data import DATA as REFERENCE_DATA
+from cases.uscis.acroform import ExpectedField, load_inventory_csv, read_inventory
+from cases.uscis.appearance import FONT, FONT_BOLD, register_fonts
 
 MARK = "TEST TEMPLATE - NOT THE USCIS FORM"
 CATEGORY_BOXES = "Part3_Line1_checkboxes"
@@ -373,7 +374,8 @@ def build(
 
 # --- the template from the edition's field list, and the command line ---
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+# The field lists of the editions (cases/uscis/data).
+DATA_DIR = Path(__file__).resolve().parent / "data"
 # The tooltips of USCIS's own file, where the field list records them: the loading check reads
 # every item's meaning from the tooltips (i918b_fields.TOOLTIPS), so the stand-in carries them.
 TOOLTIP_COLUMN = "tooltip_02_07_17"
@@ -394,9 +396,11 @@ def synthetic_template(
 
 def main(argv: Sequence[str]) -> int:
     if len(argv) != 2 or argv[0] != "synthetic":
-        print("usage: python -m cases.documents.synthetic synthetic OUT.pdf", file=sys.stderr)
+        print("usage: python -m cases.uscis.synthetic synthetic OUT.pdf", file=sys.stderr)
         return 2
-    with open(DATA_DIR / "qualifying_crime_categories.csv", newline="", encoding="utf-8") as f:
+    with open(
+        REFERENCE_DATA / "qualifying_crime_categories.csv", newline="", encoding="utf-8"
+    ) as f:
         names = [row["name"] for row in csv.DictReader(f)]
     pdf = synthetic_template(DATA_DIR / "i918b-01-20-25-fields.csv", category_tooltips=names)
     Path(argv[1]).write_bytes(pdf)

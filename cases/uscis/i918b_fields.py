@@ -1,7 +1,8 @@
 """Form I-918 Supplement B, edition 01/20/25: our form-map items -> the official PDF's fields.
 
-Data, not code: the item references are those of cases/formmap.py (Part, Item number such as
-"2.a"); the field names are the edition's AcroForm inventory (cases/data/i918b-01-20-25-fields.csv).
+Data, not code: the item references are those of cases/uscis/formmap.py (Part, Item number such as
+"2.a"); the field names are the edition's AcroForm inventory
+(cases/uscis/data/i918b-01-20-25-fields.csv).
 Kept decoupled from the form map: ``official_values`` takes plain (part, number, value) triples,
 and ``triples_from_filled`` reads formmap.fill()'s shape without importing it.
 
@@ -23,18 +24,11 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from cases.documents.acroform import (
-    Continuation,
-    ContinuationEntry,
-    Field,
-    FormError,
-    match_by_tooltip,
-    match_choice,
-    normalise,
-)
+from cases.uscis.acroform import FormError, match_by_tooltip, match_choice, normalise
+from cases.uscis.pdf_fields import Continuation, ContinuationEntry, Field
 
 EDITION = "01/20/25"
-FIELDS_CSV = Path(__file__).resolve().parent.parent / "data" / "i918b-01-20-25-fields.csv"
+FIELDS_CSV = Path(__file__).resolve().parent / "data" / "i918b-01-20-25-fields.csv"
 
 P1 = "form1[0].#subform[0]."  # Parts 1 and 2
 P3 = "form1[0].#subform[1]."  # Part 3
@@ -44,7 +38,7 @@ P7 = "form1[0].#subform[4]."  # Part 7, Additional Information
 
 Ref = tuple[int, str]  # (Part, Item number) as in the form map
 
-# The form map's number for the explanation box under Part 4 item 3 (cases/formmap.py
+# The form map's number for the explanation box under Part 4 item 3 (cases/uscis/formmap.py
 # EXPLANATION_NUMBER); Part 7 continues it as Item 3, the item it is printed under.
 EXPLANATION = "3 (explanation)"
 PART7_ITEM_NUMBER: dict[Ref, str] = {(4, EXPLANATION): "3"}
@@ -299,7 +293,7 @@ TOOLTIPS.update(_part7_tooltips())
 
 
 # The functions below read the field map they are given (``spec``): this module for the
-# I-918B, cases/documents/i914b_fields.py (same names) for the I-914B.
+# I-918B, cases/uscis/i914b_fields.py (same names) for the I-914B.
 THIS: ModuleType = sys.modules[__name__]
 
 

@@ -1,11 +1,12 @@
 """Form I-914 Supplement B, edition 01/20/25: our form-map items -> the PDF's AcroForm fields.
 
-The same shape as cases/documents/i918b_fields.py (whose functions take this module as their
-``spec``), for the T-visa declaration whose map is cases/formmap_i914b.py.
+The same shape as cases/uscis/i918b_fields.py (whose functions take this module as their
+``spec``), for the T-visa declaration whose map is cases/uscis/formmap_i914b.py.
 
 USCIS's field names for this edition could not be obtained (docs/forms.md says what was
 checked): the names below follow USCIS's naming style (``form1[0].#subform[n].Pt1Line1a_...``)
-and are the field list a loaded file is checked against (cases/data/i914b-01-20-25-fields.csv).
+and are the field list a loaded file is checked against
+(cases/uscis/data/i914b-01-20-25-fields.csv).
 A real USCIS file whose names differ is refused with every missing and unexpected name listed;
 its true names then replace these, and nothing else changes.
 
@@ -22,12 +23,12 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from cases.documents import i918b_fields as generic
-from cases.documents.acroform import Continuation, Field
-from cases.formitems import YESNO
+from cases.uscis import i918b_fields as generic
+from cases.uscis.formitems import YESNO
+from cases.uscis.pdf_fields import Continuation, Field
 
 EDITION = "01/20/25"
-FIELDS_CSV = Path(__file__).resolve().parent.parent / "data" / "i914b-01-20-25-fields.csv"
+FIELDS_CSV = Path(__file__).resolve().parent / "data" / "i914b-01-20-25-fields.csv"
 
 P1 = "form1[0].#subform[0]."  # Parts 1 and 2
 P3 = "form1[0].#subform[1]."  # Part 3

@@ -2,7 +2,7 @@
 # (the resolvers read model fields across the models <-> form map type-checking cycle)
 """Form I-914 Supplement B, Declaration for Trafficking Victim, as data (edition 01/20/25).
 
-The T-visa counterpart of the I-918B map in cases/formmap.py, built from the same ``Item`` and
+The T-visa counterpart of the I-918B map in cases/uscis/formmap.py, built from the same ``Item`` and
 ``Part`` dataclasses; formmap.py registers it under (form type, edition), so a T request is
 filled from this map and never from the I-918B's.
 
@@ -23,13 +23,11 @@ helpfulness; there is no head-of-agency item and no six-month filing validity.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from cases.formitems import YESNO, Item, Part
-from cases.trafficking import COOPERATION_BOXES, TraffickingForm
-
-if TYPE_CHECKING:
-    from cases.models import CertificationRequest
+from cases.uscis.form_request import FormRequest
+from cases.uscis.formitems import YESNO, Item, Part
+from cases.uscis.trafficking import COOPERATION_BOXES, TraffickingForm
 
 EDITION = "01/20/25"
 TITLE = "Form I-914, Supplement B, Declaration for Trafficking Victim"
@@ -166,7 +164,7 @@ STATEMENT = (
 _FORM_LABELS = dict(TraffickingForm.choices)
 
 # Values only the T form reads (merged into formmap.RESOLVERS).
-RESOLVERS: dict[str, Callable[[CertificationRequest], Any]] = {
+RESOLVERS: dict[str, Callable[[FormRequest], Any]] = {
     "trafficking_form_labels": lambda r: [
         _FORM_LABELS[code] for code in (r.trafficking_forms or []) if code in _FORM_LABELS
     ],

@@ -48,15 +48,16 @@ from pypdf.generic import (
 )
 from reportlab.pdfgen.canvas import Canvas
 
-from cases.documents import pdf_clean
-from cases.documents.appearance import (
+from cases.lib import pdf_clean
+from cases.uscis.appearance import (
     clean,
     continuation_sheets,
     draw,
     register_fonts,
     split_to_fit,
 )
-from cases.documents.page_rules import form_name, page_rules, rules_in
+from cases.uscis.page_rules import form_name, page_rules, rules_in
+from cases.uscis.pdf_fields import Continuation, ContinuationEntry, Field, Widget
 
 # Part 6 item 1 (signature) and item 2 (date of signature) of Form I-918 Supplement B, 01/20/25:
 # written by hand when the certifying official signs in ink.
@@ -98,33 +99,6 @@ class TooltipMatchError(FormError):
 
 
 @dataclass(frozen=True)
-class Widget:
-    page: int  # 0-based page index in the file
-    rect: tuple[float, float, float, float]
-    on_state: str | None  # checkbox/radio: the non-/Off key of /AP /N, with its slash
-
-
-@dataclass(frozen=True)
-class Field:
-    name: str  # fully qualified, e.g. form1[0].#subform[0].Pt1Line2a_FamilyName[0]
-    type: str  # text | checkbox | radio | pushbutton | dropdown | listbox | signature
-    tooltip: str
-    on_states: tuple[str, ...]
-    page: int
-    rect: tuple[float, float, float, float]
-    max_length: int | None = None
-    multiline: bool = False
-    font_size: float | None = None  # from /DA; 0 means auto-size
-    comb: bool = False
-    quadding: int = 0
-    options: tuple[str, ...] = ()
-    widgets: tuple[Widget, ...] = ()
-    # Printed rules across the (first) widget, as heights above its bottom edge, top first:
-    # multi-line text is written on them (set by ``fill`` from the template's page content).
-    rules: tuple[float, ...] = ()
-
-
-@dataclass(frozen=True)
 class ExpectedField:
     name: str
     type: str
@@ -153,34 +127,6 @@ class InventoryDiff:
         lines += [f"unexpected: {name}" for name in self.unexpected]
         lines += [f"type of {n}: expected {e}, found {f}" for n, e, f in self.type_mismatches]
         return "\n".join(lines)
-
-
-@dataclass(frozen=True)
-class ContinuationEntry:
-    """Text for the Additional Information part: which Page, Part and Item it continues."""
-
-    part: str
-    item: str
-    text: str
-    page: int | None = None  # 1-based; taken from ``anchor``'s widget when None
-    anchor: str | None = None  # a field name on the page the item is printed on
-
-
-@dataclass(frozen=True)
-class Continuation:
-    """Where text that does not fit goes, and the header repeated on continuation sheets."""
-
-    a_number: str
-    victim_name: str
-    agency: str
-    # Each block: (page number field, part number field, item number field, text field).
-    blocks: tuple[tuple[str, str, str, str], ...]
-    refs: Mapping[str, tuple[str, str]]  # field name -> (part, item) it belongs to
-    entries: tuple[ContinuationEntry, ...] = ()  # items with no field of their own
-    part: str = "7"  # the Additional Information part
-    title: str = "Additional Information"
-    # Form and edition for the sheets' header; read from the template's footer when empty.
-    form: str = ""
 
 
 # --- reading a file's fields ---

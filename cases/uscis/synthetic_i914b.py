@@ -1,10 +1,10 @@
 """A synthetic stand-in for Form I-914 Supplement B (T visa), for tests and demos.
 
-Built by synthetic.py from the I-914B field list (cases/data/i914b-01-20-25-fields.csv): the
+Built by synthetic.py from the I-914B field list (cases/uscis/data/i914b-01-20-25-fields.csv): the
 same field names and types, Part 3 item 1's boxes named by the severe forms of trafficking in
 persons, and every page printed "TEST TEMPLATE - NOT THE USCIS FORM".
 
-    python -m cases.documents.synthetic_i914b OUT.pdf
+    python -m cases.uscis.synthetic_i914b OUT.pdf
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from cases.documents import i914b_fields, synthetic
-from cases.documents.acroform import read_inventory
-from cases.trafficking import TraffickingForm
+from cases.uscis import i914b_fields, synthetic
+from cases.uscis.acroform import read_inventory
+from cases.uscis.trafficking import TraffickingForm
 
 FORM_NAME = "Form I-914 Supplement B"
 
@@ -36,7 +36,7 @@ def synthetic_template(category_tooltips: Sequence[str] | None = None) -> bytes:
 
 def main(argv: Sequence[str]) -> int:
     if len(argv) != 1:
-        print("usage: python -m cases.documents.synthetic_i914b OUT.pdf", file=sys.stderr)
+        print("usage: python -m cases.uscis.synthetic_i914b OUT.pdf", file=sys.stderr)
         return 2
     pdf = synthetic_template()
     Path(argv[0]).write_bytes(pdf)

@@ -1,6 +1,6 @@
 """The shape of a form map: a Part and its Items (Form I-918 and I-914 Supplement B alike).
 
-Kept apart from cases/formmap.py so that each form's map (formmap.py for the I-918B,
+Kept apart from cases/uscis/formmap.py so that each form's map (formmap.py for the I-918B,
 formmap_i914b.py for the I-914B) builds its Parts from the same two dataclasses without
 importing the other.
 """

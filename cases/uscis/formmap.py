@@ -1,5 +1,3 @@
-# mypy: disable-error-code="has-type"
-# (the resolvers below read model fields across the models <-> formmap type-checking cycle)
 """Form I-918 Supplement B as data: every Part and Item of an edition, and where values come from.
 
 A new edition is a new entry in EDITIONS, not new code: each request keeps its edition, and
@@ -27,23 +25,20 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.utils import timezone
 
-from cases import formmap_i914b
-from cases.formitems import YESNO, Item, Part
 from cases.lib.names import full_name
 from cases.states import FormType
-
-if TYPE_CHECKING:
-    from cases.models import CertificationRequest
-
+from cases.uscis import formmap_i914b
+from cases.uscis.form_request import FormRequest
+from cases.uscis.formitems import YESNO, Item, Part
 
 DEPARTMENT_OWNERS = ("coordinator", "detective")
 
 # I-918B Part 4: the explanation box printed under item 3 has no number of its own; Part 7
-# continues it as Item 3 (cases/documents/i918b_fields.py).
+# continues it as Item 3 (cases/uscis/i918b_fields.py).
 EXPLANATION_NUMBER = "3 (explanation)"
 
 
@@ -528,12 +523,12 @@ class UnknownEdition(Exception):
     pass
 
 
-def edition_of(request: CertificationRequest) -> Edition | None:
+def edition_of(request: FormRequest) -> Edition | None:
     """The request's form map (by form type and edition), or None for an unknown one."""
     return FORM_EDITIONS.get((request.form_type, request.form_edition))
 
 
-def edition_for(request: CertificationRequest) -> Edition:
+def edition_for(request: FormRequest) -> Edition:
     """``edition_of``, refusing an unknown edition with the ones known."""
     edition = edition_of(request)
     if edition is None:
@@ -558,7 +553,7 @@ def _label(choices_owner: Any, name: str) -> str:
     return _text(getattr(choices_owner, f"get_{name}_display")()) if value else ""
 
 
-def _agency_heads(request: CertificationRequest) -> list[Any]:
+def _agency_heads(request: FormRequest) -> list[Any]:
     """The agency's head designations, by pk: one read, or none when the caller prefetched
     ``agency__officials`` (the case page reads them once for every check)."""
     return sorted(
@@ -566,7 +561,7 @@ def _agency_heads(request: CertificationRequest) -> list[Any]:
     )
 
 
-def signing_official(request: CertificationRequest) -> Any:
+def signing_official(request: FormRequest) -> Any:
     """The signing official; before certification, the agency head's active designation."""
     if request.certifying_official_id:
         return request.certifying_official
@@ -578,7 +573,7 @@ def signing_official(request: CertificationRequest) -> Any:
     return None
 
 
-def agency_head(request: CertificationRequest) -> Any:
+def agency_head(request: FormRequest) -> Any:
     """Part 2 item 4: the head whose designation was in force on the signature date (today
     before signing), from the designations (8 CFR 214.14(a)(3)); the agency record only when
     no head designation is on file."""
@@ -610,8 +605,8 @@ def agency_head(request: CertificationRequest) -> Any:
     }
 
 
-def _extra_date(index: int) -> Callable[[CertificationRequest], str]:
-    def read(request: CertificationRequest) -> str:
+def _extra_date(index: int) -> Callable[[FormRequest], str]:
+    def read(request: FormRequest) -> str:
         dates = request.additional_incident_dates or []
         return _us_date(dates[index]) if len(dates) > index else ""
 
@@ -631,13 +626,13 @@ def _us_date(value: Any) -> str:
     return value.strftime("%m/%d/%Y")
 
 
-def _statute_citations(request: CertificationRequest) -> str:
+def _statute_citations(request: FormRequest) -> str:
     lines = [f"M.G.L. {s.citation} ({s.offense})" for s in request.statutes.all()]
     lines += [line for line in _text(request.other_statute_citations).splitlines() if line.strip()]
     return "\n".join(_text(line) for line in lines)
 
 
-RESOLVERS: dict[str, Callable[[CertificationRequest], Any]] = {
+RESOLVERS: dict[str, Callable[[FormRequest], Any]] = {
     "gender_label": lambda r: _label(r, "gender"),
     "agency_type_label": lambda r: _label(r.agency, "agency_type"),
     "agency_category_label": lambda r: _label(r.agency, "category"),
@@ -676,7 +671,7 @@ _UNSET = object()
 
 
 def read_value(
-    request: CertificationRequest, item: Item, official: Any = _UNSET, agency_head_: Any = _UNSET
+    request: FormRequest, item: Item, official: Any = _UNSET, agency_head_: Any = _UNSET
 ) -> Any:
     """``item``'s value; ``official`` is ``signing_official(request)`` and ``agency_head_`` is
     ``agency_head(request)`` when the caller has them."""
@@ -701,7 +696,7 @@ def read_value(
     return _text(obj)
 
 
-def department_values(request: CertificationRequest) -> dict[tuple[int, str], Any]:
+def department_values(request: FormRequest) -> dict[tuple[int, str], Any]:
     """The department's own text of the attested items, by (Part, Item number).
 
     Reads ``request.department_texts`` (prefetched by the case page: no query then)."""
@@ -722,7 +717,7 @@ def find_item(edition: Edition, part: int, number: str) -> Item | None:
     return None
 
 
-def fill(request: CertificationRequest) -> list[tuple[Part, list[FilledItem]]]:
+def fill(request: FormRequest) -> list[tuple[Part, list[FilledItem]]]:
     """Every Part with its items' values, applies, and required-but-empty flags.
 
     An attested item takes the department's text only; with none, it is empty and, when it
@@ -779,7 +774,7 @@ def _ref(item: Item) -> str:
     return f"Part {item.part}, Item {item.number} ({item.label})"
 
 
-def check(request: CertificationRequest) -> tuple[list[str], list[str]]:
+def check(request: FormRequest) -> tuple[list[str], list[str]]:
     """(required items still empty, attested items still without the department's text), each
     as "Part 3, Item 6 (label)" in form order; one reading of the request."""
     try:
@@ -790,15 +785,15 @@ def check(request: CertificationRequest) -> tuple[list[str], list[str]]:
     return [_ref(f.item) for f in filled if f.missing], [_ref(f.item) for f in filled if f.to_adopt]
 
 
-def missing_items(request: CertificationRequest) -> list[str]:
+def missing_items(request: FormRequest) -> list[str]:
     return check(request)[0]
 
 
-def items_to_adopt(request: CertificationRequest) -> list[str]:
+def items_to_adopt(request: FormRequest) -> list[str]:
     return check(request)[1]
 
 
-def is_complete(request: CertificationRequest) -> bool:
+def is_complete(request: FormRequest) -> bool:
     """Certify guard: no required item empty, no attested item without the department's text."""
     missing, to_adopt = check(request)
     return not missing and not to_adopt
