@@ -2,7 +2,7 @@
 
 The workflow is declared once, here, on CertificationRequest (django-fsm-2): states, sources,
 targets and conditions. Who may take a step is decided in cases/permissions.py; every write goes
-through a service in cases/services.py, which checks the permission, saves, and writes the
+through a service in cases/services/, which checks the permission, saves, and writes the
 CaseEvent.
 """
 

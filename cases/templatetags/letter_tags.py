@@ -15,7 +15,7 @@ register = template.Library()
 
 def issued_letters(obj: Any) -> list[Any]:
     """The request's issued letters (without their PDF) with their deliveries: prefetched by
-    the case page (cases/views.py), else read here."""
+    the case page (cases/views/case.py), else read here."""
     if "issued_letters" in getattr(obj, "_prefetched_objects_cache", {}):
         return list(obj.issued_letters.all())
     return list(

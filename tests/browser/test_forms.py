@@ -7,8 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from cases import services
-from cases.models import Status
+from cases.models import CertificationRequest, Status
 from tests.conftest import browser_sign_in
 
 
@@ -44,7 +43,7 @@ def test_missing_items_then_certify_then_public_check(
     expect(page.locator("body")).not_to_contain_text("García")
     page.screenshot(path=str(artifacts / "forms-verify-genuine.png"), full_page=True)
 
-    code = services.CertificationRequest.objects.get(pk=r.pk).issued_form.verification_code
+    code = CertificationRequest.objects.get(pk=r.pk).issued_form.verification_code
     page.get_by_label("Verification code").fill(code.lower())
     page.get_by_role("button", name="Check").click()
     expect(page.locator("#verdict")).to_contain_text("Result: GENUINE")

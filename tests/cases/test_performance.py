@@ -296,13 +296,13 @@ def test_capped_paginator_stops_counting_at_the_cap(make_request):
 
 
 def test_healthz_answers_503_when_the_database_is_down(client, db, monkeypatch):
-    from cases import views
+    from cases.views import health
 
     class Unreachable:
         def cursor(self) -> None:
             raise OperationalError("connection refused")
 
-    monkeypatch.setattr(views, "connection", Unreachable())
+    monkeypatch.setattr(health, "connection", Unreachable())
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json() == {"status": "error", "database": "unavailable"}

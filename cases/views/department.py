@@ -29,32 +29,10 @@ from cases.forms_department import (
     RevokeForm,
 )
 from cases.lib.uploads import download_name, sniff
-from cases.models import (
-    AccessLog,
-    Agency,
-    CertificationRequest,
-    CertifyingOfficial,
-    PolicyVersion,
-)
+from cases.models import AccessLog, Agency, CertificationRequest, CertifyingOfficial, PolicyVersion
 from cases.permissions import get_request_for_user
-from cases.selectors import the_agency
 from cases.uscis import formmap
-
-
-def _agency() -> Agency:
-    agency = the_agency()
-    if agency is None:
-        raise Http404("The agency is not set up yet.")
-    return agency
-
-
-def _form_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
+from cases.views.common import agency_or_404, form_errors
 
 # --- the written policy, public ---
 
@@ -63,7 +41,7 @@ def _form_errors(form: Any, exc: ValidationError) -> None:
 @require_GET
 def public_policy(request: HttpRequest) -> HttpResponse:
     """The version in force, in full, and the earlier versions by date (no sign-in)."""
-    agency = _agency()
+    agency = agency_or_404()
     versions = policy.public_versions(agency)
     return render(
         request,
@@ -75,7 +53,7 @@ def public_policy(request: HttpRequest) -> HttpResponse:
 @login_not_required
 @require_GET
 def public_policy_version(request: HttpRequest, number: int) -> HttpResponse:
-    agency = _agency()
+    agency = agency_or_404()
     version = next((v for v in policy.public_versions(agency) if v.number == number), None)
     if version is None:
         raise Http404("No such version in force.")
@@ -88,7 +66,7 @@ def public_policy_version(request: HttpRequest, number: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def policy_adopt(request: HttpRequest) -> HttpResponse:
-    agency = _agency()
+    agency = agency_or_404()
     if not permissions.can_adopt_policy(request.user, agency):
         raise PermissionDenied(_("Only the agency head adopts the written policy."))
     form = PolicyAdoptForm(request.POST or None)
@@ -104,7 +82,7 @@ def policy_adopt(request: HttpRequest) -> HttpResponse:
                 clauses=policy.parse_clauses(data["clauses"]),
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -174,12 +152,12 @@ def _designations_page(
 def designation_list(request: HttpRequest) -> HttpResponse:
     if not permissions.can_view_designations(request.user):
         raise PermissionDenied(_("Only department staff see the designations."))
-    return _designations_page(request, _agency())
+    return _designations_page(request, agency_or_404())
 
 
 @require_POST
 def designation_add(request: HttpRequest) -> HttpResponse:
-    agency = _agency()
+    agency = agency_or_404()
     if not permissions.can_manage_designations(request.user, agency):
         raise PermissionDenied(_("Only the agency head designates certifying officials."))
     form = DesignationForm(request.POST, request.FILES)
@@ -200,7 +178,7 @@ def designation_add(request: HttpRequest) -> HttpResponse:
 @require_POST
 def designation_appoint_head(request: HttpRequest) -> HttpResponse:
     """The head hands the office to a successor from a day (today or later)."""
-    agency = _agency()
+    agency = agency_or_404()
     if not permissions.can_appoint_head(request.user, agency):
         raise PermissionDenied(_("Only the agency head appoints a successor."))
     form = HeadAppointForm(request.POST, exclude=request.user)
@@ -231,7 +209,7 @@ def _designation_post(
         try:
             official = write(form.cleaned_data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors(form, exc)
         else:
             from_day = f"{official.designated_on:%m/%d/%Y}"
             messages.success(request, done % {"official": official, "from_day": from_day})
@@ -249,7 +227,7 @@ def _official(agency: Agency, pk: int) -> CertifyingOfficial:
 
 @require_POST
 def designation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    agency = _agency()
+    agency = agency_or_404()
     if not permissions.can_manage_designations(request.user, agency):
         raise PermissionDenied(_("Only the agency head revokes designations."))
     official = _official(agency, pk)
@@ -277,7 +255,7 @@ def designation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 def designation_document(request: HttpRequest, pk: int) -> FileResponse:
     if not permissions.can_view_designations(request.user):
         raise PermissionDenied(_("Only department staff see the designations."))
-    official = _official(_agency(), pk)
+    official = _official(agency_or_404(), pk)
     if not official.designation_document:
         raise Http404("No written designation on file.")
     log_access(request, action=AccessLog.Action.DOWNLOAD_DOCUMENT, detail=f"designation {pk}")
@@ -368,7 +346,7 @@ def department_text_rewrite(
         except WorkflowError as exc:
             form.add_error(None, str(exc))
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(
                 request, _("The department's text of %(ref)s is saved.") % {"ref": ref}

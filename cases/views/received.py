@@ -20,7 +20,7 @@ from cases.forms_department import AcknowledgeForm, IntakeForm, LinkOrganization
 from cases.models import AdvocateOrganization
 from cases.permissions import get_request_for_user
 from cases.selectors import the_agency
-from cases.views_department import _form_errors
+from cases.views.common import form_errors
 
 
 @require_http_methods(["GET", "POST"])
@@ -55,7 +55,7 @@ def intake_new(request: HttpRequest) -> HttpResponse:
                 uploads=uploads,
             )
         except ValidationError as exc:
-            _form_errors(form, exc)
+            form_errors(form, exc)
         else:
             messages.success(
                 request,

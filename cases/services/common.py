@@ -1,0 +1,203 @@
+"""The machinery every service shares: lock the row, check, transition, save, audit.
+
+``take_step`` runs one step of the state machine on ``CertificationRequest`` inside the
+calling service's transaction; ``record_event`` writes the append-only CaseEvent and sends
+mail only after commit; ``apply_values`` sets and validates the fields a service may change.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_fsm import ConcurrentTransition
+
+from cases import permissions as perms
+from cases.audit import append_event
+from cases.consistency import unmet_certify_conditions
+from cases.errors import StaleRequest, TransitionRefused
+from cases.models import CaseEvent, CertificationRequest
+from cases.notifications import notify_event
+from cases.uscis.formmap import check as formmap_check
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+
+def lock_request(request: CertificationRequest) -> CertificationRequest:
+    locked = CertificationRequest.objects.select_for_update().get(pk=request.pk)
+    if locked.status != request.status:
+        raise StaleRequest(
+            _(
+                "%(reference)s was changed by someone else while you had it open: it "
+                "is now “%(status)s”. Nothing was changed; reload the page."
+            )
+            % {"reference": locked.reference, "status": locked.get_status_display()}
+        )
+    return locked
+
+
+def record_event(
+    request: CertificationRequest,
+    *,
+    actor: User | None,
+    kind: str,
+    at: datetime | None = None,
+    note: str = "",
+    transition: str = "",
+    from_state: str = "",
+    to_state: str = "",
+    internal: bool = False,
+    data: dict[str, Any] | None = None,
+) -> CaseEvent:
+    event = CaseEvent(
+        request=request,
+        actor=actor,
+        created_at=at or timezone.now(),
+        kind=kind,
+        transition=transition,
+        from_state=from_state,
+        to_state=to_state,
+        note=note,
+        internal=internal,
+        data=data or {},
+    )
+    # Tamper evidence: chained to the previous event under a lock (cases/audit.py).
+    append_event(event)
+    transaction.on_commit(lambda: notify_event(event.pk))
+    return event
+
+
+def take_step(
+    request: CertificationRequest,
+    name: str,
+    *,
+    actor: User,
+    at: datetime | None,
+    args: dict[str, Any] | None = None,
+    note: str = "",
+    internal: bool = False,
+    data: dict[str, Any] | None = None,
+    after_save: Callable[[CertificationRequest], dict[str, Any]] | None = None,
+) -> CertificationRequest:
+    """Lock, check, transition, save, audit. Runs inside the calling service's transaction.
+
+    ``args`` go to the transition method; ``at`` (default: now) stamps the event.
+    ``after_save`` runs after the save, before the event; what it returns joins the event data.
+    """
+    locked = lock_request(request)
+    meta = getattr(CertificationRequest, name)._django_fsm
+    label = str(next(iter(meta.transitions.values())).custom.get("label", name))
+    if not meta.has_transition(locked.status):
+        raise TransitionRefused(
+            _(
+                "“%(label)s” is not possible while %(reference)s is “%(status)s”. "
+                "Nothing was changed."
+            )
+            % {"label": label, "reference": locked.reference, "status": locked.get_status_display()}
+        )
+    if not perms.STEP_RULES[name](locked, actor):
+        raise PermissionDenied(_("You may not do this on this request."))
+    if not meta.conditions_met(locked, locked.status):
+        raise TransitionRefused(_unmet_condition_message(name, locked))
+    from_state = locked.status
+    getattr(locked, name)(**(args or {}))
+    try:
+        locked.save()
+    except ConcurrentTransition as exc:
+        raise StaleRequest(
+            _("%(reference)s was changed by someone else. Nothing was changed; reload the page.")
+            % {"reference": locked.reference}
+        ) from exc
+    if after_save is not None:
+        data = {**(data or {}), **after_save(locked)}
+    record_event(
+        locked,
+        actor=actor,
+        kind=CaseEvent.Kind.TRANSITION,
+        at=at,
+        transition=name,
+        from_state=from_state,
+        to_state=locked.status,
+        note=note,
+        internal=internal,
+        data=data,
+    )
+    return locked
+
+
+def _unmet_condition_message(name: str, request: CertificationRequest | None = None) -> str:
+    if name == "certify" and request is not None:  # name the empty or inconsistent items
+        missing, to_adopt = formmap_check(request)
+        problems = unmet_certify_conditions(request)
+        text = ""
+        if to_adopt:
+            text += (
+                _(
+                    "These Supplement B items still need the department's text (adopt the "
+                    "proposal or rewrite it): %(items)s."
+                )
+                % {"items": "; ".join(to_adopt)}
+                + " "
+            )
+        if missing:
+            text += (
+                _("These required Supplement B items are empty: %(items)s.")
+                % {"items": "; ".join(missing)}
+                + " "
+            )
+        if problems:
+            text += _("Before certifying: %(problems)s.") % {"problems": "; ".join(problems)} + " "
+        return (text or _("The request is not ready for this step.") + " ") + _(
+            "Nothing was changed."
+        )
+    return {
+        "submit": _(
+            "Fill in the victim's family and given names and the date of the incident "
+            "before submitting."
+        ),
+        "confirm_qualifying_crime": _(
+            "Tick at least one qualifying-crime category and assign a detective before confirming."
+        ),
+        "attest_helpfulness": _(
+            "Answer Part 4 items 1-3 and explain the victim's helpfulness before attesting."
+        ),
+    }.get(name, _("The request is not ready for this step."))
+
+
+def require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied(_("You may not do this on this request."))
+
+
+def require_text(value: str, field: str, message: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ValidationError({field: message})
+    return value
+
+
+def _clean_fields(request: CertificationRequest, fields: Iterable[str]) -> None:
+    exclude = [f.name for f in request._meta.fields if f.name not in set(fields)]
+    request.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+
+
+def apply_values(
+    request: CertificationRequest, values: dict[str, Any], allowed: list[str]
+) -> list[str]:
+    unknown = set(values) - set(allowed)
+    if unknown:
+        raise ValidationError(
+            _("These fields cannot be changed here: %(unknown)s")
+            % {"unknown": ", ".join(sorted(unknown))}
+        )
+    changed = [name for name, value in values.items() if getattr(request, name) != value]
+    for name in changed:
+        setattr(request, name, values[name])
+    _clean_fields(request, changed)
+    return changed
