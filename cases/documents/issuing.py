@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import UploadedFile
+from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -247,27 +247,32 @@ def request_void_unsigned_form(
 # --- the scan of the pages signed in ink ---
 
 
+def _clean_scan_pdf(data: bytes) -> bytes:
+    """A scanned PDF rewritten without JavaScript, actions or embedded files (pdf_clean.py,
+    in a bounded child process), or refused with a form error."""
+    try:
+        cleaned, _report = pdf_sandbox.clean(
+            data,
+            cpu_seconds=settings.UVISA_CLEAN_CPU_SECONDS,
+            memory_mb=settings.UVISA_CLEAN_MEMORY_MB,
+            limits=pdf_clean.Limits(max_bytes=settings.UVISA_MAX_UPLOAD_BYTES),
+        )
+    except pdf_clean.Refused as exc:
+        raise ValidationError(
+            {
+                "scan": _(
+                    "The scanned PDF cannot be used: %(why)s Scan again, or upload PNG or JPEG."
+                )
+                % {"why": exc}
+            }
+        ) from exc
+    return cleaned
+
+
 def _scan_as_pdf(data: bytes, content_type: str) -> bytes:
-    """The scan as a PDF: a PDF rewritten without JavaScript, actions or embedded files
-    (pdf_clean.py, in a bounded child process), an image placed on a Letter page."""
+    """The scan as a PDF: a PDF cleaned (``_clean_scan_pdf``), an image on a Letter page."""
     if content_type == "application/pdf":
-        try:
-            cleaned, _report = pdf_sandbox.clean(
-                data,
-                cpu_seconds=settings.UVISA_CLEAN_CPU_SECONDS,
-                memory_mb=settings.UVISA_CLEAN_MEMORY_MB,
-                limits=pdf_clean.Limits(max_bytes=settings.UVISA_MAX_UPLOAD_BYTES),
-            )
-        except pdf_clean.Refused as exc:
-            raise ValidationError(
-                {
-                    "scan": _(
-                        "The scanned PDF cannot be used: %(why)s Scan again, or upload PNG or JPEG."
-                    )
-                    % {"why": exc}
-                }
-            ) from exc
-        return cleaned
+        return _clean_scan_pdf(data)
     try:
         image = ImageReader(io.BytesIO(data))
         width, height = image.getSize()
@@ -321,13 +326,30 @@ def request_record_ink_signature(
     scan: UploadedFile | None,
     at: datetime | None = None,
 ) -> CertificationRequest:
-    """The coordinator (or the Chief) records the ink date, the signer and the scan."""
+    """The coordinator (or the Chief) records the ink date, the signer and the scan.
+
+    A scanned PDF is stored cleaned of JavaScript, actions and embedded files, never as
+    uploaded: the stored document is served to whoever may read the request."""
     return ink.request_record_ink_signature(
         request=request,
         actor=actor,
         signed_on=signed_on,
         signer=signer,
-        scan=scan,
+        scan=_cleaned_upload(scan),
         seal=seal_scan,
         at=at,
     )
+
+
+def _cleaned_upload(scan: UploadedFile | None) -> UploadedFile | None:
+    """The upload as it will be stored: a PDF cleaned (``_clean_scan_pdf``), an image as is
+    (PNG and JPEG carry no actions)."""
+    if scan is None:
+        return None
+    scan.seek(0)
+    head = scan.read(5)
+    scan.seek(0)
+    if head != b"%PDF-":
+        return scan
+    cleaned = _clean_scan_pdf(scan.read())
+    return SimpleUploadedFile(scan.name or "scan.pdf", cleaned, "application/pdf")

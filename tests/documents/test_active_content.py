@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import subprocess
 import time
 from typing import cast
 
@@ -315,6 +316,12 @@ def test_a_pdf_scan_with_a_script_is_stored_without_it(make_request, people):
     sealed = r.ink_signature.sealed_scan_data
     assert hostile.active_traces(sealed) == []
     assert verify_pdf(sealed).status == "genuine"
+    # The stored document (served to whoever reads the request) is the cleaned file too.
+    stored = r.ink_signature.scan
+    with stored.file.open("rb") as handle:
+        kept = handle.read()
+    assert kept.startswith(b"%PDF-") and hostile.active_traces(kept) == []
+    assert stored.sha256 == hashlib.sha256(kept).hexdigest()
 
 
 @pytest.mark.django_db
@@ -374,3 +381,19 @@ def test_verify_does_not_call_a_form_issued_with_uscis_javascript_genuine(
     verdict = verification.verify_pdf(legacy)
     assert verdict.status == "altered" and verdict.form == form
     assert "/Names /JavaScript" in verdict.reason and "issue the form again" in verdict.reason
+
+
+def test_staff_files_are_cleaned_at_an_ordinary_priority(monkeypatch):
+    """A busy server must not starve the Chief's scan past its wall-clock limit: cleaning runs
+    at nice 5, only anonymous files (/verify/) at SCHED_IDLE."""
+    seen = []
+
+    def fake(args, data, *, timeout):
+        seen.append(args[1])
+        raise subprocess.TimeoutExpired(args, timeout)
+
+    monkeypatch.setattr(pdf_sandbox, "run_python", fake)
+    with pytest.raises(pdf_clean.Refused):
+        pdf_sandbox.clean(b"%PDF-1.7\n", cpu_seconds=1, memory_mb=64)
+    assert "SCHED_IDLE" not in seen[0] and "os.nice(5)" in seen[0]
+    assert "SCHED_IDLE" in pdf_sandbox.LAUNCHER
