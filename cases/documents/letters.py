@@ -51,6 +51,10 @@ if TYPE_CHECKING:
 
 Kind = LetterTemplate.Kind
 
+# The Spanish, Portuguese and Haitian Creole wording (here and in templates/letters/<language>/)
+# is to be reviewed by a qualified translator: every letter in it carries TO_BE_REVIEWED until
+# the department marks its wording reviewed. A denial is "without prejudice" to a new request
+# (c. 258F s. 3(ii)), said as the legal usage of each language says it.
 SUBJECTS: dict[str, dict[str, str]] = {
     Language.ENGLISH: {
         Kind.ACKNOWLEDGEMENT: "Acknowledgement of your U-visa certification request "
@@ -61,17 +65,20 @@ SUBJECTS: dict[str, dict[str, str]] = {
     },
     Language.SPANISH: {
         Kind.ACKNOWLEDGEMENT: "Acuse de recibo de su solicitud de certificación {{ reference }}",
-        Kind.DENIAL: "Denegación por escrito sin perjuicio, solicitud {{ reference }}",
+        Kind.DENIAL: "Denegación por escrito sin perjuicio de una nueva solicitud, "
+        "referencia {{ reference }}",
         Kind.DELAY: "Aviso de demora, solicitud {{ reference }}",
     },
     Language.PORTUGUESE: {
         Kind.ACKNOWLEDGEMENT: "Aviso de recebimento do seu pedido de certificação {{ reference }}",
-        Kind.DENIAL: "Negação por escrito sem prejuízo, pedido {{ reference }}",
+        Kind.DENIAL: "Indeferimento por escrito sem prejuízo de novo pedido, "
+        "referência {{ reference }}",
         Kind.DELAY: "Aviso de atraso, pedido {{ reference }}",
     },
     Language.HAITIAN_CREOLE: {
         Kind.ACKNOWLEDGEMENT: "Nou resevwa demann sètifikasyon ou a {{ reference }}",
-        Kind.DENIAL: "Refi alekri san prejije, demann {{ reference }}",
+        Kind.DENIAL: "Refi alekri, san sa pa anpeche ou fè yon nouvo demann, "
+        "referans {{ reference }}",
         Kind.DELAY: "Avi reta, demann {{ reference }}",
     },
 }
