@@ -37,7 +37,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer
 
 from cases import clocks
-from cases.documents import letters_t
+from cases.documents import letter_deadlines, letters_t
 from cases.documents.render import escape, styles
 from cases.intake import letter_recipient
 from cases.lib import letter_templates
@@ -259,7 +259,11 @@ def letter_values(
     projected = notice.projected_date if notice else request.delay_projected_date
     withdrawal_kind = request.certification_withdrawal_kind or "withdraw"
     citation = denial_citation(request)
-    due = clocks.response_due(request.received_at) if request.received_at else None
+    # The date that applies (ordinary, expedited or after a delay notice) and why.
+    deadline = letter_deadlines.letter_deadline(
+        request, dated=dated, language=language, write_date=lambda d: long_date(d, language)
+    )
+    due = deadline.day
     values: dict[str, Any] = {
         "reference": request.reference,
         "today": dated,
@@ -275,6 +279,8 @@ def letter_values(
         "agency_phone": agency.phone,
         "received": _day(request.received_at),
         "due": due,
+        "deadline_reason": deadline.reason,
+        "deadline_basis": deadline.basis,
         "decline_reason": decline_reason_label(request, language),
         "decision_note": request.decision_note,
         # c. 258F s. 2 and s. 3(ii): the clause of the policy version in force, quoted.
