@@ -37,7 +37,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer
 
 from cases import clocks
-from cases.documents import letters_t
+from cases.documents import letter_deadlines, letters_t
 from cases.documents.render import escape, styles
 from cases.intake import letter_recipient
 from cases.lib import letter_templates
@@ -51,6 +51,10 @@ if TYPE_CHECKING:
 
 Kind = LetterTemplate.Kind
 
+# The Spanish, Portuguese and Haitian Creole wording (here and in templates/letters/<language>/)
+# is to be reviewed by a qualified translator: every letter in it carries TO_BE_REVIEWED until
+# the department marks its wording reviewed. A denial is "without prejudice" to a new request
+# (c. 258F s. 3(ii)), said as the legal usage of each language says it.
 SUBJECTS: dict[str, dict[str, str]] = {
     Language.ENGLISH: {
         Kind.ACKNOWLEDGEMENT: "Acknowledgement of your U-visa certification request "
@@ -61,17 +65,20 @@ SUBJECTS: dict[str, dict[str, str]] = {
     },
     Language.SPANISH: {
         Kind.ACKNOWLEDGEMENT: "Acuse de recibo de su solicitud de certificación {{ reference }}",
-        Kind.DENIAL: "Denegación por escrito sin perjuicio, solicitud {{ reference }}",
+        Kind.DENIAL: "Denegación por escrito sin perjuicio de una nueva solicitud, "
+        "referencia {{ reference }}",
         Kind.DELAY: "Aviso de demora, solicitud {{ reference }}",
     },
     Language.PORTUGUESE: {
         Kind.ACKNOWLEDGEMENT: "Aviso de recebimento do seu pedido de certificação {{ reference }}",
-        Kind.DENIAL: "Negação por escrito sem prejuízo, pedido {{ reference }}",
+        Kind.DENIAL: "Indeferimento por escrito sem prejuízo de novo pedido, "
+        "referência {{ reference }}",
         Kind.DELAY: "Aviso de atraso, pedido {{ reference }}",
     },
     Language.HAITIAN_CREOLE: {
         Kind.ACKNOWLEDGEMENT: "Nou resevwa demann sètifikasyon ou a {{ reference }}",
-        Kind.DENIAL: "Refi alekri san prejije, demann {{ reference }}",
+        Kind.DENIAL: "Refi alekri, san sa pa anpeche ou fè yon nouvo demann, "
+        "referans {{ reference }}",
         Kind.DELAY: "Avi reta, demann {{ reference }}",
     },
 }
@@ -252,7 +259,11 @@ def letter_values(
     projected = notice.projected_date if notice else request.delay_projected_date
     withdrawal_kind = request.certification_withdrawal_kind or "withdraw"
     citation = denial_citation(request)
-    due = clocks.response_due(request.received_at) if request.received_at else None
+    # The date that applies (ordinary, expedited or after a delay notice) and why.
+    deadline = letter_deadlines.letter_deadline(
+        request, dated=dated, language=language, write_date=lambda d: long_date(d, language)
+    )
+    due = deadline.day
     values: dict[str, Any] = {
         "reference": request.reference,
         "today": dated,
@@ -268,6 +279,8 @@ def letter_values(
         "agency_phone": agency.phone,
         "received": _day(request.received_at),
         "due": due,
+        "deadline_reason": deadline.reason,
+        "deadline_basis": deadline.basis,
         "decline_reason": decline_reason_label(request, language),
         "decision_note": request.decision_note,
         # c. 258F s. 2 and s. 3(ii): the clause of the policy version in force, quoted.

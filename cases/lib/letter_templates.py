@@ -66,6 +66,8 @@ ALLOWED_NAMES: frozenset[str] = frozenset(
         "uscis_address",
         "received",
         "due",
+        "deadline_reason",
+        "deadline_basis",
         "today",
         "decline_reason",
         "policy_title",

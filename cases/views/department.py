@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cases import department_text, designations, permissions, policy
+from cases import clocks, department_text, designations, permissions, policy
 from cases.audit import log_access
 from cases.errors import WorkflowError
 from cases.forms_department import (
@@ -46,7 +46,12 @@ def public_policy(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "cases/policy_public.html",
-        {"agency": agency, "current": versions[0] if versions else None, "earlier": versions[1:]},
+        {
+            "agency": agency,
+            "current": versions[0] if versions else None,
+            "earlier": versions[1:],
+            "time_limits": clocks.profile(),
+        },
     )
 
 
@@ -60,7 +65,13 @@ def public_policy_version(request: HttpRequest, number: int) -> HttpResponse:
     return render(
         request,
         "cases/policy_public.html",
-        {"agency": agency, "current": version, "earlier": [], "single": True},
+        {
+            "agency": agency,
+            "current": version,
+            "earlier": [],
+            "single": True,
+            "time_limits": clocks.profile(),
+        },
     )
 
 

@@ -181,3 +181,23 @@ def test_the_head_adopts_a_version_on_the_page(client, agency, people):
     assert bad.status_code == 400
     sign_in(client, people["coordinator"])
     assert client.get("/policy/adopt/").status_code == 403
+
+
+def test_the_public_page_states_the_time_limits_with_the_expedited_rule(client, agency, people):
+    adopt(people, agency, timezone.localdate(), CLAUSES_V1)
+    text = " ".join(client.get("/policy/").content.decode().split())
+    assert "no later than 90 days after the department receives it (M.G.L. c. 258F, section 3)" in (
+        text
+    )
+    assert "removal proceedings" in text and "answers within 30 days of receipt" in text
+    assert "at least 14 days before the family member's age-out date" in text
+    assert "written policy under M.G.L. c. 258F, section 2; the statute sets none" in text
+    assert "section 3(iii)" in text
+
+
+def test_the_demo_policy_states_the_expedited_rule():
+    from cases.management.commands.seed_demo import SAMPLE_POLICY_PREAMBLE
+
+    preamble = " ".join(SAMPLE_POLICY_PREAMBLE.split())
+    assert "removal proceedings" in preamble and "within 30 days of receipt" in preamble
+    assert "within 90 days" in preamble and "s. 3(iii)" in preamble

@@ -159,13 +159,17 @@ def test_a_bad_receipt_number_or_kind_is_refused(certify_and_ink, people, receip
 
 LANGUAGES = {
     "es": (
-        "Denegación por escrito sin perjuicio",
+        "Denegación por escrito sin perjuicio de una nueva solicitud",
         "Traducción pendiente de revisión",
         "Versión en inglés",
     ),
-    "pt": ("Negação por escrito sem prejuízo", "Tradução a ser revista", "Versão em inglês"),
+    "pt": (
+        "Indeferimento por escrito sem prejuízo de novo pedido",
+        "Tradução a ser revista",
+        "Versão em inglês",
+    ),
     "ht": (
-        "Refi alekri san prejije",
+        "Refi alekri, san sa pa anpeche ou fè yon nouvo demann",
         "Tradiksyon sa a poko revize pa yon tradiktè kalifye",
         "Vèsyon angle",
     ),

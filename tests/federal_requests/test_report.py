@@ -8,8 +8,10 @@ import random
 import shutil
 import subprocess
 from datetime import date
+from pathlib import Path
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 from pypdf import PdfReader
 
@@ -195,6 +197,22 @@ def test_periods_follow_the_anchor_setting(settings):
     assert period_containing(date(2026, 3, 14)) == Period(date(2025, 9, 15), date(2026, 3, 15))
     assert period_containing(date(2026, 1, 2)).label == ("September 15, 2025 to March 14, 2026")
     assert period_starting(date(2026, 1, 1)) is None
+
+
+def test_the_anchor_as_docs_federal_requests_describes_it(settings):
+    """docs/federal-requests.md: an ordinance passed on 15 March is set as "03-15"; a day after
+    the 28th, or a value that is not MM-DD, is refused naming the setting."""
+    settings.UVISA_FEDERAL_REPORT_ANCHOR = "03-15"
+    assert period_containing(date(2026, 4, 1)).start == date(2026, 3, 15)
+    assert period_containing(date(2026, 4, 1)).next().start == date(2026, 9, 15)
+    doc = (Path(__file__).parents[2] / "docs" / "federal-requests.md").read_text()
+    assert (
+        "UVISA_FEDERAL_REPORT_ANCHOR=03-15" in doc and "counted from the ordinance's passage" in doc
+    )
+    for bad in ("03-30", "3/15", "13-01"):
+        settings.UVISA_FEDERAL_REPORT_ANCHOR = bad
+        with pytest.raises(ImproperlyConfigured, match="UVISA_FEDERAL_REPORT_ANCHOR"):
+            period_containing(date(2026, 4, 1))
 
 
 def test_task_forces_in_the_report_are_those_the_chief_disclosed(fr_people):

@@ -131,7 +131,12 @@ SAMPLE_POLICY_PREAMBLE = (
     "SAMPLE TEXT for demonstration only. The department answers every request for Form I-918 "
     "or I-914 Supplement B within 90 days of receiving it (M.G.L. c. 258F s. 3). It certifies "
     "when the criteria below are met; otherwise it denies in writing, without prejudice, citing "
-    "the clause not met. It does not ask about immigration status."
+    "the clause not met. It does not ask about immigration status. Expedited requests: when "
+    "the victim is in removal proceedings or in immigration detention, or a qualifying family "
+    "member is about to age out, the department answers within 30 days of receipt, and at "
+    "least 14 days before the age-out date (department policy under c. 258F s. 2; the statute "
+    "sets no shorter period). When circumstances outside its control delay an answer, it "
+    "writes by the due date with the reason, the process and a projected date (s. 3(iii))."
 )
 SAMPLE_POLICY_CLAUSES = """1. [not_qualifying_crime] No qualifying criminal activity
 The department certifies only when the victim was a victim of criminal activity listed in \
