@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -31,6 +32,7 @@ from cases.forms_department import (
 from cases.lib.uploads import download_name, sniff
 from cases.models import AccessLog, Agency, CertificationRequest, CertifyingOfficial, PolicyVersion
 from cases.permissions import get_request_for_user
+from cases.reauth import fresh_auth_or_redirect
 from cases.uscis import formmap
 from cases.views.common import agency_or_404, form_errors
 
@@ -171,7 +173,13 @@ def designation_add(request: HttpRequest) -> HttpResponse:
         )
 
     return _designation_post(
-        request, agency, form, write, "form", _("%(official)s is designated from %(from_day)s.")
+        request,
+        agency,
+        form,
+        write,
+        "form",
+        _("%(official)s is designated from %(from_day)s."),
+        step="designation_add",
     )
 
 
@@ -193,6 +201,7 @@ def designation_appoint_head(request: HttpRequest) -> HttpResponse:
         write,
         "head_form",
         _("%(official)s is the agency head from %(from_day)s."),
+        step="designation_appoint_head",
     )
 
 
@@ -203,9 +212,15 @@ def _designation_post(
     write: Callable[[dict[str, Any]], CertifyingOfficial],
     form_name: str,
     done: str,
+    *,
+    step: str,
 ) -> HttpResponse:
-    """A designation form posted: the service's answer, or the page again with the errors."""
+    """A designation form posted: the service's answer, or the page again with the errors. It
+    changes who may sign: a fresh sign-in first (cases.reauth.SENSITIVE_STEPS)."""
     if form.is_valid():
+        unconfirmed = fresh_auth_or_redirect(request, step, reverse("designation_list"))
+        if unconfirmed is not None:
+            return unconfirmed
         try:
             official = write(form.cleaned_data)
         except ValidationError as exc:
@@ -235,6 +250,9 @@ def designation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Give the date the revocation takes effect."))
         return redirect("designation_list")
+    unconfirmed = fresh_auth_or_redirect(request, "designation_revoke", reverse("designation_list"))
+    if unconfirmed is not None:
+        return unconfirmed
     try:
         designations.designation_revoke(
             actor=request.user,
