@@ -98,7 +98,20 @@ def fresh_auth_or_redirect(request: HttpRequest, step: str, back: str) -> HttpRe
     which sends the user back to ``back``, and nothing is changed."""
     if step not in SENSITIVE_STEPS:
         raise ValueError(f"{step} is not listed in SENSITIVE_STEPS")
+    kept = {key: request.session.get(key) for key in (FRESH_AT, FRESH_GRANT)}
     if has_fresh_auth(request) and consume_fresh_auth(request):
+        request._uvisa_claimed = kept  # type: ignore[attr-defined]
         return None
     messages.warning(request, _("Confirm your password and code, then take the step again."))
     return redirect(f"{reverse('reauth')}?{urlencode({'next': back})}")
+
+
+def give_back_fresh_auth(request: HttpRequest) -> None:
+    """The step claimed the re-authentication but was refused (a rule of the service, nothing
+    written): the grant is unused again, for the user's next try within the same limit."""
+    kept = getattr(request, "_uvisa_claimed", None)
+    if not kept or not kept.get(FRESH_GRANT):
+        return
+    ReauthGrant.objects.filter(token=kept[FRESH_GRANT], user=request.user).update(used_at=None)
+    request.session.update(kept)
+    request._uvisa_claimed = None  # type: ignore[attr-defined]

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases.lib.pagination import CappedPaginator
-from cases.reauth import fresh_auth_or_redirect
+from cases.reauth import fresh_auth_or_redirect, give_back_fresh_auth
 from federal_requests import access, audit, reports, roles, services
 from federal_requests.forms import DisclosureForm, SubmissionForm, TaskForceForm
 from federal_requests.models import AccessLog, AuditEvent, Entry, ReportSubmission, TaskForce
@@ -203,6 +203,7 @@ def report_submit(request: HttpRequest, start: str) -> HttpResponse:
                 now=timezone.now(),
             )
         except services.RefusedError as exc:
+            give_back_fresh_auth(request)
             form.add_error(None, str(exc))
         else:
             messages.success(

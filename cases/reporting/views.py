@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 from cases.models import AnnualReportSubmission
 from cases.page_cache import REPORT_SCOPE, cached_page, versions
 from cases.permissions import can_read_audit, can_record_report_submission
-from cases.reauth import fresh_auth_or_redirect
+from cases.reauth import fresh_auth_or_redirect, give_back_fresh_auth
 from cases.reporting import annual, charts, exports, submissions
 from cases.selectors import the_agency
 
@@ -168,6 +168,7 @@ def annual_report_submit(request: HttpRequest, year: int) -> HttpResponse:
             **form.cleaned_data,
         )
     except ValidationError as exc:
+        give_back_fresh_auth(request)
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("Submission recorded; SHA-256 %s.") % record.sha256)

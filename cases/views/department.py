@@ -32,7 +32,7 @@ from cases.forms_department import (
 from cases.lib.uploads import download_name, sniff
 from cases.models import AccessLog, Agency, CertificationRequest, CertifyingOfficial, PolicyVersion
 from cases.permissions import get_request_for_user
-from cases.reauth import fresh_auth_or_redirect
+from cases.reauth import fresh_auth_or_redirect, give_back_fresh_auth
 from cases.uscis import formmap
 from cases.views.common import agency_or_404, form_errors
 
@@ -224,6 +224,7 @@ def _designation_post(
         try:
             official = write(form.cleaned_data)
         except ValidationError as exc:
+            give_back_fresh_auth(request)  # refused, nothing written: the confirmation stays
             form_errors(form, exc)
         else:
             from_day = f"{official.designated_on:%m/%d/%Y}"
@@ -261,6 +262,7 @@ def designation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
             reason=form.cleaned_data["reason"],
         )
     except ValidationError as exc:
+        give_back_fresh_auth(request)
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(

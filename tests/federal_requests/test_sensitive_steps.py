@@ -160,3 +160,13 @@ def test_a_fresh_sign_in_goes_through_once(step, client, fr_people, agency):
     assert attempt.changed()
     # The re-authentication is spent: the next sensitive step asks again.
     assert not ReauthGrant.objects.filter(used_at__isnull=True).exists()
+
+
+def test_a_step_refused_by_a_rule_keeps_the_confirmation(client, fr_people, agency):
+    attempt = _designate(fr_people, agency)
+    sign_in(client, attempt.user)
+    refused = client.post(attempt.url, {**attempt.data, "title": "Detective"})  # not supervisory
+    assert refused.status_code == 400 and not attempt.changed()
+    attempt.data["document"] = letter()
+    assert client.post(attempt.url, attempt.data).status_code == 302  # no second confirmation
+    assert attempt.changed()
