@@ -29,6 +29,7 @@ from cases.forms import (
     WithdrawCertificationForm,
 )
 from cases.models import CertificationRequest
+from cases.reauth import SENSITIVE_STEPS
 
 ServiceCall = Callable[[CertificationRequest, Any, dict[str, Any]], Any]
 
@@ -38,8 +39,12 @@ class Step:
     name: str
     form: type[forms.Form] | None
     call: ServiceCall
-    reauth: bool = False
     secondary: bool = False
+
+    @property
+    def reauth(self) -> bool:
+        """A fresh sign-in right before the step: listed in cases.reauth.SENSITIVE_STEPS."""
+        return self.name in SENSITIVE_STEPS
 
     @property
     def label(self) -> str:
@@ -84,7 +89,6 @@ _STEPS = [
         "certify",
         NoteForm,
         lambda r, u, d: issuing.request_certify(request=r, actor=u, note=d["note"]),
-        reauth=True,
     ),
     Step(
         "record_ink_signature",
@@ -95,7 +99,6 @@ _STEPS = [
         "void_unsigned_form",
         ReasonForm,
         lambda r, u, d: issuing.request_void_unsigned_form(request=r, actor=u, reason=d["reason"]),
-        reauth=True,
         secondary=True,
     ),
     Step(
@@ -104,7 +107,6 @@ _STEPS = [
         lambda r, u, d: services.request_decline(
             request=r, actor=u, reason=d["reason"], note=d["note"]
         ),
-        reauth=True,
     ),
     Step(
         "request_information",
@@ -139,7 +141,6 @@ _STEPS = [
             kind=d.get("kind") or "withdraw",
             receipt_number=d.get("receipt_number", ""),
         ),
-        reauth=True,
         secondary=True,
     ),
 ]

@@ -18,7 +18,6 @@ count beside it); the grand total is never hidden by this second step.
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 from collections import Counter
@@ -36,6 +35,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from cases.lib import csv_safe
 from federal_requests.models import (
     AGENCY_SHORT,
     Agency,
@@ -404,7 +404,7 @@ def summary(report: PeriodReport, *, public: bool) -> str:
 
 def to_csv(report: PeriodReport, *, public: bool) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv_safe.writer(out, lineterminator="\n")
     writer.writerow(["section", "row", "column", "value"])
     writer.writerow(["report", "title", "", title(report, public=public)])
     writer.writerow(["report", "period", "start", report.period.start.isoformat()])

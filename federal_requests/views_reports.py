@@ -10,11 +10,13 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cases.lib.pagination import CappedPaginator
+from cases.reauth import fresh_auth_or_redirect, give_back_fresh_auth
 from federal_requests import access, audit, reports, roles, services
 from federal_requests.forms import DisclosureForm, SubmissionForm, TaskForceForm
 from federal_requests.models import AccessLog, AuditEvent, Entry, ReportSubmission, TaskForce
@@ -77,6 +79,11 @@ def task_force_disclosure(request: HttpRequest, pk: int) -> HttpResponse:
     access.require(request.user, roles.DECIDE_DISCLOSURE)
     form = DisclosureForm(request.POST)
     if form.is_valid():
+        back = reverse("federal_requests:task_force_list")
+        step = "federal_requests:task_force_disclosure"
+        unconfirmed = fresh_auth_or_redirect(request, step, back)
+        if unconfirmed is not None:
+            return unconfirmed
         services.task_force_decide(
             task_force=task_force,
             actor=request.user,
@@ -183,6 +190,10 @@ def report_submit(request: HttpRequest, start: str) -> HttpResponse:
     period = _period(start)
     form = SubmissionForm(request.POST, period_last_day=period.last_day)
     if form.is_valid():
+        back = reverse("federal_requests:report_detail", args=[period.slug])
+        unconfirmed = fresh_auth_or_redirect(request, "federal_requests:report_submit", back)
+        if unconfirmed is not None:
+            return unconfirmed
         try:
             services.report_submit(
                 period=period,
@@ -192,6 +203,7 @@ def report_submit(request: HttpRequest, start: str) -> HttpResponse:
                 now=timezone.now(),
             )
         except services.RefusedError as exc:
+            give_back_fresh_auth(request)
             form.add_error(None, str(exc))
         else:
             messages.success(

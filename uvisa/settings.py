@@ -87,6 +87,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside everything that can answer on its own (the /verify/ guard's refusals, a 400 for a
+    # bad Host from CommonMiddleware, the error pages): the same headers on every response
+    # (OWASP Secure Headers; ASVS V14.4).
+    "cases.accounts.middleware.SecurityHeadersMiddleware",
     # Before anything reads a request body (docs/security.md, finding 5).
     "cases.documents.guard.PublicUploadGuardMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -99,11 +103,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # Security (docs/security.md): second factor, session limits, headers; axes last.
+    # Security (docs/security.md): second factor, session limits; axes last.
     "cases.accounts.session_store.PreloadingOTPMiddleware",
     "cases.accounts.middleware.SessionLimitsMiddleware",
     "cases.accounts.middleware.SecondFactorRequiredMiddleware",
-    "cases.accounts.middleware.SecurityHeadersMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

@@ -30,6 +30,7 @@ from cases.accounts.sessions import (
     now_ts,
     touch_tracked_session,
 )
+from cases.lib.headers import add_security_headers
 
 # Reachable before the second factor is passed.
 SECOND_FACTOR_PATHS = ("mfa_verify", "mfa_setup", "logout", "login")
@@ -89,19 +90,18 @@ class SecondFactorRequiredMiddleware:
 
 
 class SecurityHeadersMiddleware:
-    """CSP (no inline script, no framing) everywhere; no-store on signed-in pages."""
+    """CSP (no inline script, no framing) everywhere, error pages included; no-store on
+    signed-in pages."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        response.headers.setdefault("Content-Security-Policy", settings.UVISA_CSP)
-        response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-        response.headers.setdefault(
-            "Permissions-Policy", "camera=(), microphone=(), geolocation=()"
-        )
-        if request.user.is_authenticated or request.path.startswith("/accounts/"):
+        add_security_headers(response)  # the same set on every response (cases/lib/headers.py)
+        # Early in MIDDLEWARE: a response made before AuthenticationMiddleware ran has no user.
+        user = getattr(request, "user", None)
+        if (user is not None and user.is_authenticated) or request.path.startswith("/accounts/"):
             # Victim data must not stay in browser or proxy caches (ASVS V14.3.2).
             response.headers["Cache-Control"] = "no-store, max-age=0"
             response.headers["Pragma"] = "no-cache"

@@ -8,8 +8,6 @@
 
 from __future__ import annotations
 
-import secrets
-from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -25,57 +23,20 @@ if TYPE_CHECKING:
     pass
 
 from cases.lib.http import client_ip, user_agent
-from cases.models import ReauthGrant, UserSession
+from cases.models import UserSession
+from cases.reauth import (  # noqa: F401  (the re-authentication lives in cases/reauth.py)
+    FRESH_AT,
+    FRESH_GRANT,
+    consume_fresh_auth,
+    has_fresh_auth,
+    mark_fresh_auth,
+    now_ts,
+)
 
 AUTH_AT = "uvisa_auth_at"  # when the password was accepted (absolute limit)
 
 
 SEEN_AT = "uvisa_seen_at"  # last request (idle limit)
-
-
-FRESH_AT = "uvisa_fresh_at"  # last full authentication: password and second factor
-FRESH_GRANT = "uvisa_fresh_grant"  # the ReauthGrant it created, claimed by one decision
-
-
-def now_ts() -> float:
-    return timezone.now().timestamp()
-
-
-def mark_fresh_auth(request: HttpRequest) -> None:
-    request.session[FRESH_AT] = now_ts()
-    earlier = request.session.get(FRESH_GRANT)
-    if earlier:
-        ReauthGrant.objects.filter(token=earlier, used_at__isnull=True).update(
-            used_at=timezone.now()
-        )
-    token = secrets.token_urlsafe(32)
-    ReauthGrant.objects.create(token=token, user=request.user, created_at=timezone.now())
-    request.session[FRESH_GRANT] = token
-
-
-def has_fresh_auth(request: HttpRequest) -> bool:
-    """Whether the session holds a recent re-authentication (to ask for one up front; the
-    decision itself claims it with ``consume_fresh_auth``)."""
-    at = request.session.get(FRESH_AT)
-    return at is not None and now_ts() - at <= settings.UVISA_REAUTH_SECONDS
-
-
-def consume_fresh_auth(request: HttpRequest) -> bool:
-    """Claim the session's re-authentication for one sensitive step; False when there is none
-    left. One conditional UPDATE: two steps posted at once in one session (each with its own
-    copy of the session) cannot both claim it (C2, ASVS V2.5 / V4.3: one step per grant)."""
-    token = request.session.pop(FRESH_GRANT, None)
-    request.session.pop(FRESH_AT, None)
-    if not token or not request.user.is_authenticated:
-        return False
-    now = timezone.now()
-    claimed = ReauthGrant.objects.filter(
-        token=token,
-        user=request.user,
-        used_at__isnull=True,
-        created_at__gte=now - timedelta(seconds=settings.UVISA_REAUTH_SECONDS),
-    ).update(used_at=now)
-    return claimed == 1
 
 
 def touch_tracked_session(request: HttpRequest) -> None:

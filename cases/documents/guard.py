@@ -17,6 +17,7 @@ from collections.abc import Callable
 from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from cases.documents import pdf_sandbox
@@ -76,10 +77,11 @@ class PublicUploadGuardMiddleware:
 
 
 def _refusal(status: int, text: str, retry_after: int | None = None) -> HttpResponse:
-    # Plain text: no session, user or template is touched for a refused upload.
-    response = HttpResponse(
-        text + " Nothing was read or kept.\n", status=status, content_type="text/plain"
-    )
+    # A page like the others, rendered without the request: no session, user or database is
+    # touched for a refusal. Its security headers come from SecurityHeadersMiddleware, which
+    # sits outside this guard.
+    body = render_to_string("refused.html", {"text": text})
+    response = HttpResponse(body, status=status)
     if retry_after:
         response["Retry-After"] = str(retry_after)
     # The unread body is not drained: the server closes the connection instead.

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from typing import Any
 
@@ -14,6 +13,7 @@ from reportlab.lib.units import inch
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from cases.audit import checkpoint
+from cases.lib import csv_safe
 from cases.reporting.annual import AnnualReport, sections_for, shown
 from cases.reporting.charts import charts
 
@@ -26,7 +26,7 @@ def _title(report: AnnualReport, *, public: bool) -> str:
 
 def to_csv(report: AnnualReport, *, public: bool) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv_safe.writer(out, lineterminator="\n")
     writer.writerow(["section", "item", "value"])
     for section in sections_for(report, public=public):
         for line in section.lines:

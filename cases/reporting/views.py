@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
@@ -21,6 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 from cases.models import AnnualReportSubmission
 from cases.page_cache import REPORT_SCOPE, cached_page, versions
 from cases.permissions import can_read_audit, can_record_report_submission
+from cases.reauth import fresh_auth_or_redirect, give_back_fresh_auth
 from cases.reporting import annual, charts, exports, submissions
 from cases.selectors import the_agency
 
@@ -154,6 +156,10 @@ def annual_report_submit(request: HttpRequest, year: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Say when, to whom and how the report was sent."))
         return redirect("annual_report", year=year)
+    back = reverse("annual_report", args=[year])
+    unconfirmed = fresh_auth_or_redirect(request, "annual_report_submit", back)
+    if unconfirmed is not None:
+        return unconfirmed
     try:
         record = submissions.record_submission(
             year=year,
@@ -162,6 +168,7 @@ def annual_report_submit(request: HttpRequest, year: int) -> HttpResponse:
             **form.cleaned_data,
         )
     except ValidationError as exc:
+        give_back_fresh_auth(request)
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(request, _("Submission recorded; SHA-256 %s.") % record.sha256)

@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -31,6 +32,7 @@ from cases.forms_department import (
 from cases.lib.uploads import download_name, sniff
 from cases.models import AccessLog, Agency, CertificationRequest, CertifyingOfficial, PolicyVersion
 from cases.permissions import get_request_for_user
+from cases.reauth import fresh_auth_or_redirect, give_back_fresh_auth
 from cases.uscis import formmap
 from cases.views.common import agency_or_404, form_errors
 
@@ -182,7 +184,13 @@ def designation_add(request: HttpRequest) -> HttpResponse:
         )
 
     return _designation_post(
-        request, agency, form, write, "form", _("%(official)s is designated from %(from_day)s.")
+        request,
+        agency,
+        form,
+        write,
+        "form",
+        _("%(official)s is designated from %(from_day)s."),
+        step="designation_add",
     )
 
 
@@ -204,6 +212,7 @@ def designation_appoint_head(request: HttpRequest) -> HttpResponse:
         write,
         "head_form",
         _("%(official)s is the agency head from %(from_day)s."),
+        step="designation_appoint_head",
     )
 
 
@@ -214,12 +223,19 @@ def _designation_post(
     write: Callable[[dict[str, Any]], CertifyingOfficial],
     form_name: str,
     done: str,
+    *,
+    step: str,
 ) -> HttpResponse:
-    """A designation form posted: the service's answer, or the page again with the errors."""
+    """A designation form posted: the service's answer, or the page again with the errors. It
+    changes who may sign: a fresh sign-in first (cases.reauth.SENSITIVE_STEPS)."""
     if form.is_valid():
+        unconfirmed = fresh_auth_or_redirect(request, step, reverse("designation_list"))
+        if unconfirmed is not None:
+            return unconfirmed
         try:
             official = write(form.cleaned_data)
         except ValidationError as exc:
+            give_back_fresh_auth(request)  # refused, nothing written: the confirmation stays
             form_errors(form, exc)
         else:
             from_day = f"{official.designated_on:%m/%d/%Y}"
@@ -246,6 +262,9 @@ def designation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Give the date the revocation takes effect."))
         return redirect("designation_list")
+    unconfirmed = fresh_auth_or_redirect(request, "designation_revoke", reverse("designation_list"))
+    if unconfirmed is not None:
+        return unconfirmed
     try:
         designations.designation_revoke(
             actor=request.user,
@@ -254,6 +273,7 @@ def designation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
             reason=form.cleaned_data["reason"],
         )
     except ValidationError as exc:
+        give_back_fresh_auth(request)
         messages.error(request, " ".join(exc.messages))
     else:
         messages.success(

@@ -127,6 +127,9 @@ def test_the_chief_manages_a_designation(session, people, agency):
     expect(row).to_contain_text("Designee")
     session.shot("designated")
     official = CertifyingOfficial.objects.get(family_name="Rossi")
+    session.as_user(people["chief"])  # each change of who may sign asks for a fresh sign-in
+    session.open("/designations/")
+    row = page.get_by_role("row", name=re.compile("Rossi"))
     row.get_by_label(re.compile("Reason")).fill("Transferred to another unit")
     session.submit(row.get_by_role("button", name=re.compile("Revoke")))
     expect(page.locator("#designation-history")).to_contain_text("Revoked")

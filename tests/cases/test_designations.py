@@ -203,6 +203,7 @@ def test_the_designations_page_for_the_head_and_staff(client, agency, people):
     assert "Rossi" in page and 'id="authorised-on"' in page
     bad = client.post("/designations/add/", {"user": people["undesignated_chief"].pk})
     assert bad.status_code == 400
+    sign_in(client, people["chief"])  # each step that changes who may sign asks again
     response = client.post(
         f"/designations/{official.pk}/revoke/",
         {"revoked_on": timezone.localdate().isoformat(), "reason": "Transferred"},

@@ -254,6 +254,7 @@ def test_submission_freezes_the_report_as_sent(world, fr_people, log_entry, clie
     assert f"All requests,Total,{count}" in internal and ",<5" not in internal
     page = client.get(report).content.decode()
     assert "26-412" in page and "changed after the report was sent" in page
+    sign_in(client, fr_people["chief"])  # the confirmation was spent on the first submission
     again = client.post(submit, {"submitted_on": on, "docket_number": "26-999"})
     assert again.status_code == 400 and b"already submitted" in again.content
     assert ReportSubmission.objects.get().docket_number == "26-412"
