@@ -69,7 +69,7 @@ class AgencyAdmin(admin.ModelAdmin):
 
 
 # Designations are made and revoked by the agency head in the application, each change audited
-# (cases/designations.py, 8 CFR 214.14(a)(3)); the admin only shows them.
+# (cases/services/designations.py, 8 CFR 214.14(a)(3)); the admin only shows them.
 @admin.register(CertifyingOfficial)
 class CertifyingOfficialAdmin(ReadOnlyAdmin):
     list_display = [

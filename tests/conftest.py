@@ -288,7 +288,7 @@ def adoptable(
     request: CertificationRequest, parts: tuple[int, ...] = (2, 3, 4, 5)
 ) -> list[tuple[int, str]]:
     """(Part, Item number) of the attested items of ``parts`` (the form map's)."""
-    from cases.department_text import attested_in
+    from cases.services.department_text import attested_in
 
     return attested_in(request, parts)
 

@@ -6,7 +6,7 @@
   empty: the certifying official signs and dates them in ink (Form I-918 Supplement B
   instructions; 8 CFR 103.2(a)(7)(ii)(A)). If sealing fails, nothing is recorded.
 - ``request_record_ink_signature`` records the ink date, the signer and the scan of the signed
-  pages (cases/ink.py), and seals a copy of the scan; only then is the request answered.
+  pages (cases/services/ink.py), and seals a copy of the scan; only then is the request answered.
 - The seal proves that a file is exactly what the department issued. It is not a signature.
 - ``filing_copy`` fills the official form before (or without) a decision: every page and its
   metadata say "DRAFT - NOT ISSUED - DO NOT SIGN" (cases/documents/draft.py); never sealed.
@@ -35,8 +35,8 @@ from reportlab.lib.pagesizes import LETTER
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
-from cases import ink, services
 from cases import permissions as perms
+from cases import services
 from cases.documents import draft, official, pdf_sandbox
 from cases.documents.render import render_form_pdf
 from cases.documents.signing import sign_pdf
@@ -44,6 +44,7 @@ from cases.errors import TransitionRefused
 from cases.lib import pdf_clean
 from cases.lib.crypto import encrypt_file_bytes
 from cases.models import CertificationRequest, CertifyingOfficial, IssuedForm, VoidedForm
+from cases.services import ink
 from cases.uscis import formmap
 
 if TYPE_CHECKING:

@@ -39,11 +39,11 @@ from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer
 from cases import clocks
 from cases.documents import letter_deadlines, letters_t
 from cases.documents.render import escape, styles
-from cases.intake import letter_recipient
 from cases.lib import letter_templates
 from cases.lib.names import full_name
 from cases.models import DeclineReason, FormType, IssuedForm, Language, LetterTemplate, Status
 from cases.policy import denial_citation
+from cases.services.received import letter_recipient
 from cases.uscis.formmap import signing_official
 
 if TYPE_CHECKING:

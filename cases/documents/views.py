@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cases import errors, ink, issued_letters
+from cases import errors, issued_letters
 from cases import permissions as perms
 from cases.audit import log_access
 from cases.documents import (
@@ -33,6 +33,7 @@ from cases.models import (
     LetterTemplate,
 )
 from cases.permissions import get_request_for_user
+from cases.services import ink
 
 
 def _attachment(data: bytes, filename: str) -> HttpResponse:

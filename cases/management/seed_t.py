@@ -12,10 +12,11 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from cases import department_text, services
+from cases import services
 from cases.documents import issuing
 from cases.documents.official import active_template, load_template
 from cases.models import Agency, DeclineReason, FormType, Status, Statute
+from cases.services import department_text
 from cases.uscis import i914b_fields, synthetic_i914b
 from cases.uscis.trafficking import Cooperation, TraffickingForm
 

@@ -173,7 +173,8 @@ class DepartmentText(models.Model):
     this text, never the requester's answer, which stays untouched on the request as the proposal.
     Keyed by the form map's Part and Item number, so it serves any form map. The value has the
     form map's shape for the item's kind (text, a date as mm/dd/yyyy, a list of boxes, rows),
-    kept encrypted. Each change is one case event naming the items (cases/department_text.py).
+    kept encrypted. Each change is one case event naming the items
+    (cases/services/department_text.py).
     """
 
     class How(models.TextChoices):

@@ -15,6 +15,16 @@ One module per stage of the workflow; callers use the package (``services.reques
 - ``decision``: return for review, the written denial, the delay notice, withdrawing a
   certification.
 
+Above the stages, the department's own records, imported as modules
+(``from cases.services import ink``), not re-exported here; they may use the stages:
+
+- ``received``: requests received by mail, e-mail, fax or in person, duplicates, the letter
+  address;
+- ``ink``: the ink signature, its scan and the hand-over of the original;
+- ``designations``: designating and revoking certifying officials, a new head;
+- ``department_text``: the department's own text of the items it attests;
+- ``acknowledgements``: the Chief's acknowledgement of consistency warnings.
+
 Who may take a step is cases/permissions.py; the steps a page offers are cases/steps.py.
 """
 

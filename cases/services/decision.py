@@ -1,7 +1,7 @@
 """The Chief's decision and the department's written answers (c. 258F s. 3): return for more
 review, the written denial (s. 3(ii)), the delay notice (s. 3(iii)), and the withdrawal or
 disavowal of a certification (8 CFR 214.14(h)(2)). Certifying is cases/documents/issuing.py
-and the ink signature cases/ink.py.
+and the ink signature cases/services/ink.py.
 """
 
 from __future__ import annotations

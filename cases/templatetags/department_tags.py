@@ -9,11 +9,11 @@ from typing import Any
 
 from django import template
 
-from cases import department_text, intake
 from cases import permissions as perms
 from cases.consistency import certify_blockers, certify_warnings
 from cases.forms_department import AcknowledgeForm, LinkOrganizationForm
 from cases.models import AdvocateOrganization, IntakeRecord, Status
+from cases.services import department_text, received
 from cases.states import OPEN_STATES
 
 register = template.Library()
@@ -40,7 +40,7 @@ def department_block(context: dict[str, Any], obj: Any) -> dict[str, Any]:
         "obj": obj,
         "staff": staff,
         "record": record,
-        "duplicates": list(intake.possible_duplicates(obj))
+        "duplicates": list(received.possible_duplicates(obj))
         if staff and obj.status in OPEN_STATES
         else [],
         "link_form": LinkOrganizationForm(organizations=AdvocateOrganization.objects.all())

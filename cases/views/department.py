@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cases import clocks, department_text, designations, permissions, policy
+from cases import clocks, permissions, policy
 from cases.audit import log_access
 from cases.errors import WorkflowError
 from cases.forms_department import (
@@ -33,6 +33,7 @@ from cases.lib.uploads import download_name, sniff
 from cases.models import AccessLog, Agency, CertificationRequest, CertifyingOfficial, PolicyVersion
 from cases.permissions import get_request_for_user
 from cases.reauth import fresh_auth_or_redirect, give_back_fresh_auth
+from cases.services import department_text, designations
 from cases.uscis import formmap
 from cases.views.common import agency_or_404, form_errors
 

@@ -12,14 +12,15 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from cases import intake, permissions
-from cases.acknowledgements import request_acknowledge_warnings
+from cases import permissions
 from cases.consistency import certify_warnings
 from cases.errors import WorkflowError
 from cases.forms_department import AcknowledgeForm, IntakeForm, LinkOrganizationForm
 from cases.models import AdvocateOrganization
 from cases.permissions import get_request_for_user
 from cases.selectors import the_agency
+from cases.services import received
+from cases.services.acknowledgements import request_acknowledge_warnings
 from cases.views.common import form_errors
 
 
@@ -41,7 +42,7 @@ def intake_new(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         uploads = [(data["document"], data["document_kind"])] if data["document"] else []
         try:
-            obj = intake.intake_record(
+            obj = received.intake_record(
                 actor=request.user,
                 agency=agency,
                 channel=data["channel"],
@@ -62,7 +63,7 @@ def intake_new(request: HttpRequest) -> HttpResponse:
                 _("%(reference)s recorded; its clock started on the day received.")
                 % {"reference": obj.reference},
             )
-            duplicates = list(intake.possible_duplicates(obj))
+            duplicates = list(received.possible_duplicates(obj))
             if duplicates:
                 links = format_html_join(
                     ", ",
@@ -95,7 +96,7 @@ def link_organization(request: HttpRequest, reference: str) -> HttpResponse:
         messages.error(request, _("Choose an organisation."))
         return redirect(obj)
     try:
-        intake.intake_link_organization(
+        received.intake_link_organization(
             request=obj, actor=request.user, organization=form.cleaned_data["organization"]
         )
     except (WorkflowError, ValidationError) as exc:

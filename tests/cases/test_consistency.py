@@ -8,12 +8,12 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from cases.acknowledgements import request_acknowledge_warnings
 from cases.consistency import certify_blockers, certify_warnings
 from cases.documents import issuing
 from cases.errors import TransitionRefused
 from cases.models import CertifyingOfficial
 from cases.permissions import may_take_step
+from cases.services.acknowledgements import request_acknowledge_warnings
 from tests.conftest import sign_in
 
 pytestmark = pytest.mark.django_db

@@ -14,10 +14,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from pypdf import PdfReader
 
-from cases import department_text, errors
+from cases import errors
 from cases.documents import issuing, official
 from cases.models import CaseEvent, DepartmentText, FormTemplate, Status
 from cases.permissions import can_write_department_text
+from cases.services import department_text
 from cases.uscis import formmap
 from cases.uscis.i918b_fields import TEXT_FIELDS
 from tests.conftest import adoptable, record_ink, sign_in
@@ -315,7 +316,7 @@ def test_the_case_page_queries_do_not_grow_with_the_departments_text(client, mak
 def test_a_designee_acting_as_certifying_official_writes_any_part(make_request, people, agency):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from cases import designations
+    from cases.services import designations
 
     r = make_request(Status.CHIEF_DECISION)
     with pytest.raises(PermissionDenied):

@@ -11,9 +11,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from cases import designations
 from cases.models import CertifyingOfficial, DesignationEvent
 from cases.permissions import can_decide
+from cases.services import designations
 from cases.uscis.formmap import EDITIONS, read_value
 from tests.conftest import sign_in
 

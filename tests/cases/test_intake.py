@@ -10,11 +10,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.utils import timezone
 
-from cases import clocks, intake, services
+from cases import clocks, services
 from cases.documents.letters import render_letter_pdf
 from cases.models import CaseEvent, CertificationRequest, Document, IntakeRecord
 from cases.permissions import can_submit, may_take_step
 from cases.selectors import requests_visible_to
+from cases.services import received
 from tests.conftest import sign_in
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +49,7 @@ def record(people, agency, **kw):
         values=dict(VICTIM),
     )
     values.update(kw)
-    return intake.intake_record(**values)
+    return received.intake_record(**values)
 
 
 def test_a_mailed_request_entered_on_day_20_shows_70_days_left(agency, people):
@@ -123,7 +124,7 @@ def test_letters_go_to_the_requester(agency, people):
     services.request_begin_crime_check(request=r, actor=people["coordinator"])
     pdf = render_letter_pdf(r, "acknowledgement")
     assert pdf.startswith(b"%PDF")
-    assert intake.letter_recipient(r) == [
+    assert received.letter_recipient(r) == [
         "Atty. Joana Pereira",
         "Pereira Law",
         "12 Main St",
@@ -140,12 +141,12 @@ def test_duplicate_victim_warning_links_and_merges_nothing(agency, people, make_
         "declined", family_name="Silva", given_name="Rosa", date_of_birth=date(1988, 2, 3)
     )
     r = record(people, agency)
-    assert list(intake.possible_duplicates(r)) == [first]
+    assert list(received.possible_duplicates(r)) == [first]
     by_number = record(
         people, agency, values={**VICTIM, "family_name": "Other", "a_number": "201234567"}
     )
-    assert list(intake.possible_duplicates(by_number)) == [other]
-    assert closed not in intake.possible_duplicates(r)
+    assert list(received.possible_duplicates(by_number)) == [other]
+    assert closed not in received.possible_duplicates(r)
     assert CertificationRequest.objects.count() == 5  # nothing merged
 
 
@@ -169,7 +170,7 @@ def test_the_duplicate_warning_and_the_annual_report_share_one_person_digest(
         "crime_check", family_name="Garcia", given_name="Maria", date_of_birth=date(1990, 5, 6)
     )
     assert first.person_digest == second.person_digest != stranger.person_digest
-    assert list(intake.possible_duplicates(second)) == [first]
+    assert list(received.possible_duplicates(second)) == [first]
     rows = list(CertificationRequest.objects.filter(pk__in=[first.pk, second.pk, stranger.pk]))
     groups = individuals(rows)
     assert groups[first.pk] == groups[second.pk] != groups[stranger.pk]
@@ -226,14 +227,14 @@ def test_the_coordinator_answers_for_a_requester_without_an_account_and_links_la
     assert r.status == "received"
     assert r not in requests_visible_to(advocate)
     with pytest.raises(PermissionDenied):
-        intake.intake_link_organization(request=r, actor=advocate, organization=org_a)
-    r = intake.intake_link_organization(request=r, actor=coordinator, organization=org_a)
+        received.intake_link_organization(request=r, actor=advocate, organization=org_a)
+    r = received.intake_link_organization(request=r, actor=coordinator, organization=org_a)
     assert r in requests_visible_to(advocate)
     assert can_submit(r, advocate)
     # Linked: the coordinator no longer answers for the requester.
     assert not may_take_step("withdraw", r, coordinator)
     with pytest.raises(PermissionDenied):  # once linked, not again
-        intake.intake_link_organization(request=r, actor=coordinator, organization=org_a)
+        received.intake_link_organization(request=r, actor=coordinator, organization=org_a)
     assert r.events.latest("pk").data == {"fields": ["organization"], "organization": org_a.pk}
 
 

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from cases import department_text, errors, services
+from cases import errors, services
 from cases.documents import issuing
 from cases.models import (
     REVIEW_STATES,
@@ -22,6 +22,7 @@ from cases.models import (
     Statute,
 )
 from cases.selectors import requests_visible_to
+from cases.services import department_text
 from tests.conftest import adoptable, record_ink
 
 VICTIM = {

@@ -21,7 +21,7 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 from pypdf import PdfReader
 
-from cases import clocks, errors, ink, services
+from cases import clocks, errors, services
 from cases.documents import issuing, official, verification
 from cases.documents.signing import (
     SigningError,
@@ -42,6 +42,7 @@ from cases.models import (
     OriginalHandover,
     Status,
 )
+from cases.services import ink
 from cases.uscis.i918b_fields import INK_ONLY_ITEMS, P1
 from tests.conftest import record_ink, scan_png, sign_in
 

@@ -14,10 +14,10 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from cases import designations
 from cases.accounts.sessions import FRESH_AT
 from cases.models import AnnualReportSubmission, CertifyingOfficial, ReauthGrant
 from cases.reauth import SENSITIVE_STEPS
+from cases.services import designations
 from cases.steps import STEPS
 from federal_requests import services
 from federal_requests.models import ReportSubmission, TaskForce

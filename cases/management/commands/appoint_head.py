@@ -17,8 +17,8 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from cases.designations import designation_appoint_head
 from cases.selectors import the_agency
+from cases.services.designations import designation_appoint_head
 
 
 class Command(BaseCommand):

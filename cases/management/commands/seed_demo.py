@@ -23,7 +23,7 @@ from django.test.utils import override_settings
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from cases import department_text, policy, services
+from cases import policy, services
 from cases.documents import issuing
 from cases.documents.official import active_template, load_template
 from cases.management import seed_t
@@ -43,6 +43,7 @@ from cases.models import (
 )
 from cases.reference_data import MEDFORD_AGENCY
 from cases.roles import ADVOCATE, AUDITOR, CHIEF, COORDINATOR, DETECTIVE
+from cases.services import department_text
 from cases.uscis import i918b_fields as fields_map
 from cases.uscis.synthetic import synthetic_template
 

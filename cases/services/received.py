@@ -25,7 +25,6 @@ from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm
 
 from cases import permissions as perms
-from cases import services
 from cases.clocks import due_date
 from cases.models import (
     OPEN_STATES,
@@ -38,6 +37,9 @@ from cases.models import (
     IntakeRecord,
     Status,
 )
+from cases.services.common import apply_values, lock_request, record_event
+from cases.services.documents import request_add_document
+from cases.services.intake import ADVOCATE_FIELDS, next_reference
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -127,13 +129,13 @@ def intake_record(
         created_at=at,
         received_at=received_moment(received_on, at),
     )
-    services.apply_values(request, values, services.ADVOCATE_FIELDS)
+    apply_values(request, values, ADVOCATE_FIELDS)
     if not request.has_required_submission_fields():
         raise ValidationError(
             {"family_name": _("Give the victim's family and given names and the incident date.")}
         )
     request.due_on = due_date(request)
-    request.reference = services.next_reference(agency, request.form_type, today.year)
+    request.reference = next_reference(agency, request.form_type, today.year)
     request.save()
     record = IntakeRecord(
         request=request,
@@ -146,7 +148,7 @@ def intake_record(
     )
     record.full_clean()
     record.save()
-    services.record_event(
+    record_event(
         request,
         actor=actor,
         kind=CaseEvent.Kind.CREATED,
@@ -160,7 +162,7 @@ def intake_record(
         },
     )
     for upload, kind in uploads or []:
-        services.request_add_document(
+        request_add_document(
             request=request, actor=actor, upload=upload, kind=kind or Document.Kind.OTHER
         )
     return request
@@ -171,13 +173,13 @@ def intake_link_organization(
     *, request: CertificationRequest, actor: User, organization: AdvocateOrganization
 ) -> CertificationRequest:
     """Give a portal organisation the request (its advocates see and answer it from now on)."""
-    locked = services.lock_request(request)
+    locked = lock_request(request)
     if not perms.can_link_organization(locked, actor):
         raise PermissionDenied(_("You may not do this on this request."))
     locked.organization = organization
     locked.save(update_fields=["organization"])
     assign_perm("view_certificationrequest", organization.group, locked)
-    services.record_event(
+    record_event(
         locked,
         actor=actor,
         kind=CaseEvent.Kind.EDITED,

@@ -28,8 +28,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases import permissions as perms
-from cases import services
 from cases.models import CaseEvent, CertificationRequest, DepartmentText
+from cases.services.common import lock_request, record_event
 from cases.uscis import formmap
 
 if TYPE_CHECKING:
@@ -92,7 +92,7 @@ def _store(
 def _event(
     request: CertificationRequest, actor: User, verb: str, refs: list[str], at: datetime | None
 ) -> None:
-    services.record_event(
+    record_event(
         request,
         actor=actor,
         at=at,
@@ -113,7 +113,7 @@ def department_text_adopt(
 ) -> list[str]:
     """The requester's proposals become the department's text of ``items`` ((Part, Item number)
     pairs); the items whose text changed, named in the one event, are returned."""
-    locked = services.lock_request(request)
+    locked = lock_request(request)
     wanted = [attested_item(locked, part, number) for part, number in dict.fromkeys(items)]
     if not wanted:
         raise ValidationError(_("Choose the items whose proposals the department adopts."))
@@ -150,7 +150,7 @@ def department_text_rewrite(
 ) -> str:
     """The department writes its own text of one item (``value`` in the form map's shape for
     the item's kind; a date may be a ``date``). Returns the item named in the event."""
-    locked = services.lock_request(request)
+    locked = lock_request(request)
     item = attested_item(locked, part, number)
     _require_writer(locked, actor, [part])
     value = clean_value(item, value)

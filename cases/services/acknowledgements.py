@@ -15,9 +15,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cases import permissions as perms
-from cases import services
 from cases.consistency import certify_warnings
 from cases.models import CaseEvent, CertificationRequest
+from cases.services.common import lock_request, record_event
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -33,7 +33,7 @@ def request_acknowledge_warnings(
     at: datetime | None = None,
 ) -> CertificationRequest:
     """Record that the official read the warnings ``codes`` (each must be a current one)."""
-    locked = services.lock_request(request)
+    locked = lock_request(request)
     if not perms.can_acknowledge_warnings(locked, actor):
         raise PermissionDenied(_("You may not do this on this request."))
     current = {w.code: w.message for w in certify_warnings(locked)}
@@ -42,7 +42,7 @@ def request_acknowledge_warnings(
         raise ValidationError({"codes": _("Tick each warning you have read.")})
     locked.acknowledged_warnings = sorted({*locked.acknowledged_warnings, *chosen})
     locked.save(update_fields=["acknowledged_warnings"])
-    services.record_event(
+    record_event(
         locked,
         actor=actor,
         kind=CaseEvent.Kind.NOTE,

@@ -41,10 +41,11 @@ from cases.models import (
     OriginalHandover,
     Status,
 )
-from cases.services import lock_request, record_event, store_document, take_step
+from cases.services.common import lock_request, record_event, take_step
+from cases.services.documents import store_document
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser as User
+    from django.contrib.auth.models import User
 
 # (request, scan bytes, scan content type, signer, ink date) -> (sealed PDF, certificate SHA-256)
 Sealer = Callable[[CertificationRequest, bytes, str, CertifyingOfficial, date], tuple[bytes, str]]
@@ -72,8 +73,10 @@ def check_ink_date(request: CertificationRequest, signed_on: date | None, *, tod
     return signed_on
 
 
-def check_signer(request: CertificationRequest, signer: CertifyingOfficial | None) -> None:
-    """Only the certifying official who decided may sign (8 CFR 214.14(a)(3))."""
+def check_signer(
+    request: CertificationRequest, signer: CertifyingOfficial | None
+) -> CertifyingOfficial:
+    """Only the certifying official who decided may sign (8 CFR 214.14(a)(3)); the signer."""
     if signer is None or signer.pk != request.certifying_official_id:
         official = request.certifying_official
         name = f"{official.given_name} {official.family_name}" if official else _("nobody")
@@ -87,6 +90,7 @@ def check_signer(request: CertificationRequest, signer: CertifyingOfficial | Non
                 % {"name": name}
             }
         )
+    return signer
 
 
 @transaction.atomic
@@ -106,8 +110,8 @@ def request_record_ink_signature(
         raise ValidationError({"scan": _("Upload the scan of the pages signed in ink.")})
 
     def record(locked: CertificationRequest) -> dict[str, Any]:
-        check_ink_date(locked, signed_on, today=timezone.localdate(at))
-        check_signer(locked, signer)
+        ink_date = check_ink_date(locked, signed_on, today=timezone.localdate(at))
+        official = check_signer(locked, signer)
         form = IssuedForm.objects.current_for(locked)
         if form is None:
             raise TransitionRefused(
@@ -118,15 +122,15 @@ def request_record_ink_signature(
         scan.seek(0)
         raw = scan.read()
         scan.seek(0)
-        sealed, _certificate = seal(locked, raw, content_type, signer, signed_on)
+        sealed, _certificate = seal(locked, raw, content_type, official, ink_date)
         document = store_document(
             locked, actor=actor, upload=scan, kind=Document.Kind.SIGNED_SCAN, record=False
         )
         ink = InkSignature(
             request=locked,
             issued_form=form,
-            signed_on=signed_on,
-            signer=signer,
+            signed_on=ink_date,
+            signer=official,
             scan=document,
             sealed_scan=encrypt_file_bytes(sealed),
             sealed_scan_sha256=hashlib.sha256(sealed).hexdigest(),
@@ -135,8 +139,8 @@ def request_record_ink_signature(
         )
         ink.save()
         return {
-            "signed_on": signed_on.isoformat(),
-            "signer": signer.pk,
+            "signed_on": ink_date.isoformat(),
+            "signer": official.pk,
             "scan": document.pk,
             "scan_sha256": document.sha256,
             "sealed_scan_sha256": ink.sealed_scan_sha256,
