@@ -99,9 +99,7 @@ def _detail_context(
 
 def _validity_ending(obj: CertificationRequest) -> bool:
     """The signed form expires within 30 days or has expired: time to re-certify."""
-    if clocks.valid_until(obj.form_type, obj.signed_on) is None:  # T: no filing period
-        return False
-    return clocks.validity(obj.signed_on, now=timezone.now()) != clocks.ValidityState.VALID
+    return clocks.recertification_due(obj.form_type, obj.signed_on, now=timezone.now())
 
 
 @require_GET

@@ -52,7 +52,7 @@ def test_an_invalid_draft_keeps_what_was_typed_and_saves_nothing(client, agency,
     }
     response = client.post("/requests/new/", bad)
     html = response.content.decode()
-    assert response.status_code == 400
+    assert response.status_code == 302
     assert "cannot be in the future" in html and "Enter a valid date" in html
     assert "7 to 9 digits" in html and "is not a date like" in html
     assert 'value="Pierre"' in html
@@ -182,7 +182,7 @@ def test_the_detective_records_part_4_and_5(client, make_request, people):
         "family-MAX_NUM_FORMS": "20",
     }
     response = client.post(f"{r.get_absolute_url()}helpfulness/", form)
-    assert response.status_code == 400
+    assert response.status_code == 302
     assert "List the family members involved." in response.content.decode()
     form.update(
         {
@@ -226,6 +226,35 @@ def test_recertification_from_the_case_page(client, make_request, people):
     assert response["Location"] == renewal.get_absolute_url()
     sign_in(client, people["coordinator"])
     assert client.post(f"{r.get_absolute_url()}recertify/").status_code == 403
+
+
+def test_recertification_is_offered_only_near_the_end_of_a_u_filing_period(
+    client, make_request, people
+):
+    """A signed U certification is filed within six months (8 CFR 214.14(c)(2)(i)): a fresh
+    one is asked for in its last 30 days or after. A T declaration has no filing period."""
+    from datetime import timedelta
+
+    import pytest
+    from django.utils import timezone
+
+    from cases import errors, services
+
+    today = timezone.localdate()
+    fresh = make_request(Status.CERTIFIED, signed_on=today)
+    ending = make_request(Status.CERTIFIED, signed_on=today - timedelta(days=170))
+    t_old = make_request(
+        Status.CERTIFIED, form_type="I-914B", signed_on=today - timedelta(days=400)
+    )
+    sign_in(client, people["advocate"])
+    for r, offered in ((fresh, False), (ending, True), (t_old, False)):
+        page = client.get(r.get_absolute_url()).content.decode()
+        assert ("Ask for re-certification" in page) is offered, r.signed_on
+    for r in (fresh, t_old):
+        assert client.post(f"{r.get_absolute_url()}recertify/").status_code == 302
+        with pytest.raises(errors.TransitionRefused):
+            services.request_create_recertification(original=r, actor=people["advocate"])
+    assert not CertificationRequest.objects.filter(recertification_of__in=[fresh, t_old])
 
 
 def test_list_filters_by_status_and_reference(client, make_request, people):
