@@ -91,6 +91,7 @@ class Verdict:
             valid_until = None
         return {
             "agency": request.agency.name,
+            "form_name": formmap.edition_for(request).form_name,
             "form": f"{formmap.edition_for(request).form_name}, edition {form.form_edition}",
             "file": "the agency's sealed scan of the pages signed in ink"
             if self.scan
