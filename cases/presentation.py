@@ -154,6 +154,9 @@ def step_message(request: CertificationRequest, label: str) -> str:
             "label": label,
             "ref": ref,
         }
+    elif status == Status.INFO_REQUESTED and request.advocate_id is None:
+        # Received by mail, e-mail, fax or in person: the requester answers, not an advocate.
+        where = _("waits for the requester's answer")
     else:
         where = str(
             HOLDER.get(status) or _("is “%(status)s”") % {"status": request.get_status_display()}
