@@ -449,3 +449,12 @@ def validity(signed_on: date, *, now: datetime) -> ValidityState:
     if today >= last_day - timedelta(days=EXPIRES_SOON_DAYS):
         return ValidityState.EXPIRES_SOON
     return ValidityState.VALID
+
+
+def recertification_due(form_type: str, signed_on: date | None, *, now: datetime) -> bool:
+    """Time to ask for a fresh signature: the six-month filing period of a signed U
+    certification (8 CFR 214.14(c)(2)(i)) ends within 30 days or has ended. A T declaration
+    has no filing period (8 CFR 214.204), so it is never re-certified for that reason."""
+    if valid_until(form_type, signed_on) is None:
+        return False
+    return validity(signed_on, now=now) != ValidityState.VALID

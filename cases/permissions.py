@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from django.http import Http404
 from django.utils import timezone
 
+from cases import clocks
 from cases.roles import (
     ATTEST,
     DECIDE,
@@ -201,7 +202,12 @@ def can_add_document(request: CertificationRequest, user: User) -> bool:
 
 
 def can_recertify(request: CertificationRequest, user: User) -> bool:
-    return request.status == Status.CERTIFIED and can_submit(request, user)
+    """A certified U request whose filing period ends soon or has ended (cases/clocks.py)."""
+    return (
+        request.status == Status.CERTIFIED
+        and can_submit(request, user)
+        and clocks.recertification_due(request.form_type, request.signed_on, now=timezone.now())
+    )
 
 
 def can_record_ink_original(request: CertificationRequest, user: User) -> bool:

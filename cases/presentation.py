@@ -41,9 +41,11 @@ TONES = {
 class Badge:
     tone: str  # "ok", "soon", "overdue", "done", "none": the colour (app.css .clock-*)
     label: str
+    # The day the answer is due, and the one the days of ``label`` count to: the s. 3 due
+    # date, or after a timely written delay notice its projected date (c. 258F s. 3(iii)).
     due: date | None
     delay: str = ""  # "Delay notice sent DATE, decision projected DATE" (c. 258F s. 3(iii))
-    deadline: date | None = None  # the due date, or the projected date of a timely notice
+    first_due: date | None = None  # the s. 3 due date before any delay notice
 
 
 def clock_for(request: CertificationRequest, now: datetime) -> Badge:
@@ -60,7 +62,8 @@ def clock_for(request: CertificationRequest, now: datetime) -> Badge:
         label = _("Not submitted")
     else:
         label = clock.label
-    return Badge(TONES[clock.state], label, clock.due_on, clock.delay_text, clock.deadline_on)
+    due = clock.deadline_on or clock.due_on
+    return Badge(TONES[clock.state], label, due, clock.delay_text, clock.due_on)
 
 
 def progress_for(request: CertificationRequest) -> list[dict]:
@@ -151,6 +154,9 @@ def step_message(request: CertificationRequest, label: str) -> str:
             "label": label,
             "ref": ref,
         }
+    elif status == Status.INFO_REQUESTED and request.advocate_id is None:
+        # Received by mail, e-mail, fax or in person: the requester answers, not an advocate.
+        where = _("waits for the requester's answer")
     else:
         where = str(
             HOLDER.get(status) or _("is “%(status)s”") % {"status": request.get_status_display()}

@@ -51,6 +51,10 @@ class Step:
         meta = getattr(CertificationRequest, self.name)._django_fsm
         return str(next(iter(meta.transitions.values())).custom.get("label", self.name))
 
+    def label_for(self, request: CertificationRequest) -> str:
+        """The label in the request's own words (a T request's, cases/models/requests.py)."""
+        return request.step_label(self.name)
+
 
 _STEPS = [
     Step("submit", None, lambda r, u, d: services.request_submit(request=r, actor=u)),

@@ -431,8 +431,11 @@ UVISA_CSP = (
 
 # Letters (c. 258F s. 3(ii); 8 CFR 214.14(h)(2)): whom a denial names as the contact, which
 # other certifying entities it points to (c. 258F s. 1), and where a withdrawal notice goes.
+_LETTER_CONTACT_NAME = env("UVISA_LETTER_CONTACT_NAME", "U-visa certification coordinator")
 UVISA_LETTER_CONTACT = {
-    "name": env("UVISA_LETTER_CONTACT_NAME", "U-visa certification coordinator"),
+    "name": _LETTER_CONTACT_NAME,
+    # The contact a T request's letters name (Form I-914 Supplement B is no U-visa form).
+    "t_name": env("UVISA_LETTER_CONTACT_T_NAME", _LETTER_CONTACT_NAME.replace("U-visa ", "")),
     "title": env("UVISA_LETTER_CONTACT_TITLE", "Medford Police Department"),
     "phone": env("UVISA_LETTER_CONTACT_PHONE", ""),  # empty: the agency's phone
     "email": env("UVISA_LETTER_CONTACT_EMAIL", ""),

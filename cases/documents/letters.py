@@ -311,7 +311,9 @@ def letter_values(
         if official
         else "",
         "official_title": official.title if official else "",
-        "contact_name": contact.get("name", ""),
+        "contact_name": contact.get("t_name") or contact.get("name", "")
+        if request.form_type == FormType.T_VISA
+        else contact.get("name", ""),
         "contact_title": contact.get("title", ""),
         "contact_phone": contact.get("phone", "") or agency.phone,
         "contact_email": contact.get("email", ""),

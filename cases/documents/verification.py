@@ -1,4 +1,5 @@
-"""Is this file one the department issued? GENUINE, ALTERED or UNKNOWN, with non-identifying
+"""Is this file one the department issued? GENUINE, ALTERED, UNKNOWN, or a review copy or
+draft the department made but never issued (NOT ISSUED), with non-identifying
 facts only, for the public page and the command: the agency, the day it issued the file,
 whether the certifying official's ink signature is recorded (by whom, on what date) and the
 filing validity that follows from the ink date (8 CFR 214.14(c)(2)(i)), and withdrawal.
@@ -42,6 +43,29 @@ def normalize_code(text: str) -> str:
 
 
 GENUINE, ALTERED, UNKNOWN = "genuine", "altered", "unknown"
+# A review copy or DRAFT the department made before its decision: never sealed, never issued,
+# not for signature or filing (Form I-918 Supplement B instructions, Part 6).
+NOT_ISSUED = "not_issued"
+_HEADINGS = {NOT_ISSUED: "REVIEW COPY OR DRAFT, NOT ISSUED"}
+
+# What each kind of unissued copy says in its document information (PDF literal strings, with
+# "," written as itself or as pypdf's octal escape): our layout's /Title (render.py) and the
+# DRAFT's /Keywords (draft.py).
+_UNISSUED_MARKS = (
+    (
+        "a review copy the department made for its own review",
+        re.compile(rb"/Title \((?:[^()\\]|\\.)* review copy(?:,|\\054) "),
+    ),
+    (
+        "a DRAFT the department filled before its decision",
+        re.compile(rb"/Keywords \(draft(?:,|\\054) not issued(?:,|\\054) do not sign\)"),
+    ),
+)
+
+
+def unissued_copy(data: bytes) -> str:
+    """What an unsealed file says it is, if it is one of the department's unissued copies."""
+    return next((what for what, mark in _UNISSUED_MARKS if mark.search(data)), "")
 
 
 def _ink_of(form: IssuedForm) -> InkSignature | None:
@@ -91,6 +115,7 @@ class Verdict:
             valid_until = None
         return {
             "agency": request.agency.name,
+            "form_name": formmap.edition_for(request).form_name,
             "form": f"{formmap.edition_for(request).form_name}, edition {form.form_edition}",
             "file": "the agency's sealed scan of the pages signed in ink"
             if self.scan
@@ -110,7 +135,7 @@ class Verdict:
         }
 
     def line(self) -> str:
-        text = f"{self.status.upper()}: {self.reason}"
+        text = f"{_HEADINGS.get(self.status, self.status.upper())}: {self.reason}"
         facts = self.facts()
         if facts:
             valid = (
@@ -166,6 +191,12 @@ def verify_pdf(data: bytes) -> Verdict:
         if info.intact and info.valid and info.entire_file:
             return Verdict(UNKNOWN, "sealed with the agency's key but not in its record", by_code)
         return Verdict(ALTERED, "sealed by the agency, but changed after it was sealed", by_code)
+    what = "" if info.present else unissued_copy(data)
+    if what:
+        return Verdict(
+            NOT_ISSUED,
+            f"{what}, not a file it issued: not sealed, not to be signed and not for filing",
+        )
     if by_code is not None:
         return Verdict(
             ALTERED,

@@ -467,11 +467,24 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
         self.received_at = at
         self.due_on = due_date(self)  # expedited track: the shorter date
 
+    def step_label(self, name: str) -> str:
+        """The words of step ``name`` for this request: a T request (Form I-914 Supplement B)
+        is about trafficking and cooperation, so its own words where the step has them."""
+        custom = next(iter(getattr(type(self), name)._django_fsm.transitions.values())).custom
+        if self.form_type == FormType.T_VISA and "t_label" in custom:
+            return str(custom["t_label"])
+        return str(custom.get("label", name))
+
     @transition(
         field=status,
         source=Status.RECEIVED,
         target=Status.CRIME_CHECK,
-        custom={"label": _("Start qualifying-crime check"), "role": "coordinator"},
+        custom={
+            "label": _("Start qualifying-crime check"),
+            # Form I-914 Supplement B, Part 3: a severe form of trafficking in persons
+            "t_label": _("Start trafficking check"),
+            "role": "coordinator",
+        },
     )
     def begin_crime_check(self) -> None:
         pass
@@ -490,7 +503,11 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
         field=status,
         source=Status.CRIME_CHECK,
         target=Status.CHIEF_DECISION,
-        custom={"label": _("Refer as not qualifying"), "role": "coordinator"},
+        custom={
+            "label": _("Refer as not qualifying"),
+            "t_label": _("Refer as not a severe form of trafficking"),
+            "role": "coordinator",
+        },
     )
     def refer_not_qualifying(self, *, reason: str) -> None:
         self.not_qualifying_reason = reason
@@ -500,7 +517,12 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
         source=Status.HELPFULNESS_REVIEW,
         target=Status.CHIEF_DECISION,
         conditions=[has_helpfulness_answers],  # type: ignore[list-item]
-        custom={"label": _("Attest helpfulness"), "role": "detective"},
+        custom={
+            "label": _("Attest helpfulness"),
+            # Form I-914 Supplement B, Part 4: the victim's cooperation, not helpfulness
+            "t_label": _("Attest cooperation"),
+            "role": "detective",
+        },
     )
     def attest_helpfulness(self, *, by: User, at: datetime) -> None:
         self.attested_by = by

@@ -92,7 +92,7 @@ def take_step(
     """
     locked = lock_request(request)
     meta = getattr(CertificationRequest, name)._django_fsm
-    label = str(next(iter(meta.transitions.values())).custom.get("label", name))
+    label = locked.step_label(name)
     if not meta.has_transition(locked.status):
         raise TransitionRefused(
             _(

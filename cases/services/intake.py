@@ -101,6 +101,13 @@ def request_create_recertification(
     require(perms.can_submit(original, actor))
     if original.status != Status.CERTIFIED:
         raise TransitionRefused(_("Only a certified request can be re-certified."))
+    if not perms.can_recertify(original, actor):
+        raise TransitionRefused(
+            _(
+                "Re-certification is asked for when the signed U certification's six-month "
+                "filing period is about to end; a T declaration has no filing period."
+            )
+        )
     values = {name: getattr(original, name) for name in ADVOCATE_FIELDS}
     request = request_create(actor=actor, agency=original.agency, values=values, at=at)
     request.recertification_of = original

@@ -48,7 +48,7 @@ def available_transitions(request_obj: CertificationRequest, user: Any) -> list[
         result.append(
             {
                 "name": name,
-                "label": step.label,
+                "label": step.label_for(request_obj),
                 "form": form,
                 "fields_html": fields_html,
                 "secondary": step.secondary,
@@ -99,9 +99,7 @@ def _detail_context(
 
 def _validity_ending(obj: CertificationRequest) -> bool:
     """The signed form expires within 30 days or has expired: time to re-certify."""
-    if clocks.valid_until(obj.form_type, obj.signed_on) is None:  # T: no filing period
-        return False
-    return clocks.validity(obj.signed_on, now=timezone.now()) != clocks.ValidityState.VALID
+    return clocks.recertification_due(obj.form_type, obj.signed_on, now=timezone.now())
 
 
 @require_GET
@@ -142,12 +140,12 @@ def _resumed(request: HttpRequest, obj: CertificationRequest) -> dict[str, Any] 
     messages.info(
         request,
         _("Your “%(label)s” answers are filled in again. Check them and press “%(label)s”.")
-        % {"label": step.label},
+        % {"label": step.label_for(obj)},
     )
     return {
         name: {
             "name": name,
-            "label": step.label,
+            "label": step.label_for(obj),
             "form": form,
             "secondary": step.secondary,
             "multipart": form.is_multipart(),
@@ -177,7 +175,7 @@ def request_transition(request: HttpRequest, reference: str, name: str) -> HttpR
                 "Confirm your password and code. Your “%(label)s” answers are kept and "
                 "come back filled in."
             )
-            % {"label": step.label},
+            % {"label": step.label_for(obj)},
         )
         return redirect(f"{reverse('reauth')}?next={obj.get_absolute_url()}")
     data: dict[str, Any] = {}
@@ -196,7 +194,7 @@ def request_transition(request: HttpRequest, reference: str, name: str) -> HttpR
             bound = {
                 name: {
                     "name": name,
-                    "label": step.label,
+                    "label": step.label_for(obj),
                     "form": form,
                     "secondary": step.secondary,
                     "multipart": form.is_multipart(),
@@ -215,5 +213,5 @@ def request_transition(request: HttpRequest, reference: str, name: str) -> HttpR
     except (WorkflowError, ValidationError) as exc:
         return refused(request, obj, exc)
     obj.refresh_from_db()
-    messages.success(request, step_message(obj, step.label))
+    messages.success(request, step_message(obj, step.label_for(obj)))
     return redirect(obj)

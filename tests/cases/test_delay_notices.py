@@ -178,3 +178,36 @@ def test_the_home_tile_counts_a_timely_notice_by_its_projected_date(make_request
     assert counts == {"on_time": 1, "due_soon": 0, "overdue": 0}  # 20 days to 05/01
     counts = {state: n for state, _label, n in count_open_requests_by_clock(now=noon(121))}
     assert counts["overdue"] == 1
+
+
+@pytest.mark.django_db
+def test_after_a_timely_notice_the_due_date_shown_is_the_one_the_days_count_to(
+    client, make_request, people
+):
+    """c. 258F s. 3(iii): after a written delay notice the answer is due by the projected
+    date; the case page and the queue show that date beside the days left to it."""
+    from datetime import datetime, time
+
+    from tests.conftest import sign_in
+
+    today = timezone.localdate()
+    now = datetime.combine(today, time(12), tzinfo=timezone.get_current_timezone())
+    r = make_request(Status.HELPFULNESS_REVIEW, received_at=now - timedelta(days=80))
+    first_due = r.due_on
+    projected = today + timedelta(days=40)
+    services.request_issue_delay_notice(
+        request=r,
+        actor=people["coordinator"],
+        reason="Lab results",
+        process="Wait for the lab",
+        projected_date=projected,
+        at=now,
+    )
+    sign_in(client, people["coordinator"])
+    page = client.get(f"/requests/{r.reference}/").content.decode()
+    shown = f'{projected:%m/%d/%Y}</strong> <span class="clock clock-ok" id="clock">'
+    assert shown + "Due in 40 days</span>" in page
+    assert f"instead of {first_due:%m/%d/%Y}" in page
+    queue = client.get("/queues/intake/").content.decode()
+    assert f'{projected:%m/%d/%Y} <span class="clock clock-ok">Due in 40 days' in queue
+    assert f"{first_due:%m/%d/%Y} <span" not in queue

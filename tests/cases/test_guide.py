@@ -45,3 +45,11 @@ def test_every_page_links_to_help(client, people):
     sign_in(client, people["advocate"])
     html = client.get("/").content.decode()
     assert 'href="/help/"' in html
+
+
+def test_the_coordinators_guide_explains_record_a_request(client, people):
+    """The menu's *Record a request* (requests received by mail, e-mail, fax or in person)."""
+    sign_in(client, people["coordinator"])
+    html = client.get("/help/coordinator/").content.decode()
+    assert "Record a request</h2>" in html and "<strong>Record the request</strong>" in html
+    assert "c. 258F s. 3" in html

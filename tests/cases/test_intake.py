@@ -291,3 +291,15 @@ def test_the_request_fields_are_pinned_so_no_status_question_is_added_silently()
         assert not any(word in name for name in names)
     a_number = CertificationRequest._meta.get_field("a_number")
     assert a_number.blank  # "if any"
+
+
+def test_an_information_request_without_an_advocate_waits_for_the_requester(make_request, people):
+    """A request recorded from the mail has no advocate: the requester answers."""
+    from cases.models import Status
+    from cases.presentation import step_message
+
+    mailed = make_request(Status.INFO_REQUESTED, advocate=None, organization=None)
+    portal = make_request(Status.INFO_REQUESTED)
+    said = step_message(mailed, "Request information")
+    assert "waits for the requester's answer" in said and "advocate" not in said
+    assert "waits for the advocate's answer" in step_message(portal, "Request information")

@@ -8,10 +8,13 @@ one a review found broken: the coordinator's upload on a declined request.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.utils import timezone
 
 from cases import errors, services
 from cases.models import CaseEvent, Document, Status
@@ -85,7 +88,13 @@ def test_the_coordinator_cannot_add_a_document_to_a_declined_request(client, mak
 def test_every_write_the_page_offers_is_one_the_service_accepts(
     state, client, make_request, people
 ):
-    request = make_request(state)
+    # certified 170 days ago: the filing period ends within 30 days, re-certification is open
+    signed = (
+        {"signed_on": timezone.localdate() - timedelta(days=170)}
+        if state == Status.CERTIFIED
+        else {}
+    )
+    request = make_request(state, **signed)
     disagreements = []
     for persona in PERSONAS:
         user = people[persona]

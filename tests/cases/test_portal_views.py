@@ -228,6 +228,35 @@ def test_recertification_from_the_case_page(client, make_request, people):
     assert client.post(f"{r.get_absolute_url()}recertify/").status_code == 403
 
 
+def test_recertification_is_offered_only_near_the_end_of_a_u_filing_period(
+    client, make_request, people
+):
+    """A signed U certification is filed within six months (8 CFR 214.14(c)(2)(i)): a fresh
+    one is asked for in its last 30 days or after. A T declaration has no filing period."""
+    from datetime import timedelta
+
+    import pytest
+    from django.utils import timezone
+
+    from cases import errors, services
+
+    today = timezone.localdate()
+    fresh = make_request(Status.CERTIFIED, signed_on=today)
+    ending = make_request(Status.CERTIFIED, signed_on=today - timedelta(days=170))
+    t_old = make_request(
+        Status.CERTIFIED, form_type="I-914B", signed_on=today - timedelta(days=400)
+    )
+    sign_in(client, people["advocate"])
+    for r, offered in ((fresh, False), (ending, True), (t_old, False)):
+        page = client.get(r.get_absolute_url()).content.decode()
+        assert ("Ask for re-certification" in page) is offered, r.signed_on
+    for r in (fresh, t_old):
+        assert client.post(f"{r.get_absolute_url()}recertify/").status_code == 302
+        with pytest.raises(errors.TransitionRefused):
+            services.request_create_recertification(original=r, actor=people["advocate"])
+    assert not CertificationRequest.objects.filter(recertification_of__in=[fresh, t_old])
+
+
 def test_list_filters_by_status_and_reference(client, make_request, people):
     a = make_request(Status.RECEIVED)
     b = make_request(Status.DECLINED, report_number="MPD-2025-777")

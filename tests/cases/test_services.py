@@ -267,7 +267,8 @@ def test_withdrawing_a_certification_keeps_the_original_decision(make_request, p
 
 
 def test_recertification_is_a_new_draft_linked_to_the_certified_one(make_request, people):
-    original = make_request(Status.CERTIFIED, a_number="123456789")
+    signed_on = timezone.localdate() - timedelta(days=170)  # the filing period ends within 30 days
+    original = make_request(Status.CERTIFIED, a_number="123456789", signed_on=signed_on)
     renewal = services.request_create_recertification(original=original, actor=people["advocate"])
     assert renewal.status == Status.DRAFT and renewal.recertification_of == original
     assert renewal.a_number == "123456789" and renewal.reference != original.reference

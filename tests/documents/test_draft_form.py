@@ -231,6 +231,27 @@ def test_a_draft_is_not_genuine_on_the_verification_page(make_request):
     assert verdict.status != verification.GENUINE and verdict.form is None
 
 
+def test_a_review_copy_or_draft_is_called_what_it_is_not_altered(client, make_request, people):
+    """The department's own unissued copies (never sealed, not for signature or filing): the
+    review copy carries the code the issued form carries, and is still no forgery of it."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    r = issuing.request_certify(request=make_request(Status.CHIEF_DECISION), actor=people["chief"])
+    review = issuing.review_pdf(r)  # the same verification code as the issued form
+    draft = issuing.filing_copy(make_request(Status.CHIEF_DECISION))
+    for data, what in ((review, "a review copy"), (draft, "a DRAFT")):
+        verdict = verification.verify_pdf(data)
+        assert verdict.status == verification.NOT_ISSUED and verdict.form is None
+        assert verdict.reason.startswith(what) and "not a file it issued" in verdict.reason
+        assert verdict.line().startswith("REVIEW COPY OR DRAFT, NOT ISSUED: ")
+        upload = SimpleUploadedFile("copy.pdf", data, "application/pdf")
+        page = client.post("/verify/", {"file": upload}).content.decode()
+        assert "Result: REVIEW COPY OR DRAFT, NOT ISSUED" in page and "ALTERED" not in page
+        assert "GENUINE" not in page
+    # The issued form itself is still genuine, and a changed one still altered.
+    assert verification.verify_pdf(r.issued_form.data).status == verification.GENUINE
+
+
 def test_a_changed_request_gets_new_page_images(client, make_request, people):
     r = make_request(Status.CHIEF_DECISION)
     before = review_pages.fingerprint(r)

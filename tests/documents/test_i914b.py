@@ -539,3 +539,57 @@ def test_only_the_certifying_official_withdraws_a_t_declaration(persona, make_t_
     assert r.status == Status.CERTIFIED and not r.certification_withdrawal_reason
     assert CaseEvent.objects.filter(request=r).count() == events
     assert not IssuedLetter.objects.filter(request=r, kind="uscis_withdrawal").exists()
+
+
+def test_a_t_request_is_spoken_of_in_t_words_on_its_pages_letters_and_verification(
+    make_t_request, people, client
+):
+    """Form I-914 Supplement B asks about a severe form of trafficking (Part 3) and the
+    victim's cooperation (Part 4), not a qualifying crime and helpfulness; no U-visa words."""
+    from cases.documents import letters
+
+    def page(r, persona):
+        sign_in(client, people[persona])
+        return client.get(r.get_absolute_url()).content.decode()
+
+    received = page(make_t_request(Status.RECEIVED), "coordinator")
+    assert "Form I-914 Supplement B</h2>" in received
+    assert "Form I-918 Supplement B" not in received
+    assert "Start trafficking check" in received and "qualifying-crime check" not in received
+    check = page(make_t_request(Status.CRIME_CHECK), "coordinator")
+    assert "Refer as not a severe form of trafficking" in check
+    assert "Refer as not qualifying" not in check
+    review = make_t_request(Status.HELPFULNESS_REVIEW)
+    html = page(review, "detective")
+    assert "Attest cooperation" in html and "Attest helpfulness" not in html
+    taken = client.post(
+        f"{review.get_absolute_url()}step/attest_helpfulness/",
+        {"attest_helpfulness-note": ""},
+        follow=True,
+    ).content.decode()
+    assert "Attest cooperation" in taken and "Attest helpfulness" not in taken
+    # A service's refusal names the step in the same words.
+    review.refresh_from_db()
+    with pytest.raises(WorkflowError, match="Start trafficking check"):
+        services.request_begin_crime_check(request=review, actor=people["coordinator"])
+
+    delayed = make_t_request(
+        Status.CRIME_CHECK,
+        received_at=timezone.now(),
+        delay_reason="Records held by another agency.",
+        delay_process="We asked for them.",
+        delay_projected_date=date(2030, 1, 31),
+        delay_issued_at=timezone.now(),
+    )
+    letter = pdf_text(letters.render_letter_pdf(delayed, "delay"))
+    assert "certification coordinator" in letter and "U-visa" not in letter, letter
+
+    r = issuing.request_certify(request=make_t_request(), actor=people["chief"])
+    code = IssuedForm.objects.get(request=r).verification_code
+    client.logout()
+    verified = client.post("/verify/", {"code": code}).content.decode()
+    assert "Result: GENUINE" in verified and "Check a Form I-914 Supplement B file" in verified
+    assert "Form I-918 Supplement B" not in verified and "Form I-918 or" not in verified
+    # Before any file is checked the page names both forms.
+    blank = client.get("/verify/").content.decode()
+    assert "Form I-918 or Form I-914" in blank

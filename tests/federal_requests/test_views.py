@@ -282,3 +282,22 @@ def test_only_the_chief_submits_and_decides(world, fr_people, client):
     sign_in(client, fr_people["chief"])
     assert client.post(decide, {"disclosure": "disclose", "reason": "ok"}).status_code == 302
     assert TaskForce.objects.get().disclosure == "disclose"
+
+
+def test_the_records_officer_home_page_leads_to_the_federal_requests_log(fr_people, client):
+    sign_in(client, fr_people["records_officer"])
+    home = client.get("/").content.decode()
+    assert 'id="federal-log"' in home and reverse("federal_requests:entry_list") in home
+    assert "no role in the workflow" not in home
+    assert client.get(reverse("federal_requests:entry_list")).status_code == 200
+
+
+def test_the_demo_lists_the_records_officer_login(fr_people):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("seed_federal_demo", stdout=out)
+    assert "Demo login of the federal requests log (password: demo-pass-2026" in out.getvalue()
+    assert "  records " in out.getvalue()

@@ -93,6 +93,10 @@ class Command(BaseCommand):
             f"Federal-request demo ready: {created} entries created "
             f"({Entry.objects.count()} in all)."
         )
+        self.stdout.write(
+            f"Demo login of the federal requests log (password: {DEMO_PASSWORD}; second factor "
+            "from `demo_code records`):"
+        )
         self.stdout.write(f"  {OFFICER[0]:<12} {RECORDS_OFFICER:<16} {OFFICER[1]} {OFFICER[2]}")
 
     def _officer(self) -> Any:
