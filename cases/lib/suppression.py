@@ -1,13 +1,27 @@
-"""Small-cell suppression with complementary suppression, and the audit that proves it.
+"""One small-cell suppression rule for every public figure, and the audit that proves it.
 
-Public statistics hide counts from 1 to 4 (primary suppression). Hiding them is not enough
-when the table's totals let a reader work a hidden cell out again (answered 8 minus signed
-6 = denied 2). So the table is given with its relations (sums and inequalities), and the
-audit asks, for every primary cell, which values are consistent with everything published;
-while some primary cell has only one possible value, one more cell of a relation it is in
-is hidden (complementary suppression), the smallest first.
+The rule (the annual report's public version under M.G.L. c. 258F s. 4, which may carry no
+personal identifying information, and the Sec. 50-105 six-monthly report of the Welcoming
+City Ordinance, in every format: page, CSV, PDF):
 
-Pure functions: no Django, no models.
+1. Primary suppression: every published count from 1 to 4 is shown as "<5" (zero is shown).
+2. A reader knows every relation between the published figures: a total and its parts, the
+   same total in several tables, U + T = together (less the people counted in both), an
+   individual counted needs a request counted, the instances listed one by one. Those are
+   given as ``Relation``s, with the figures a reader may be assumed to know though they are
+   not printed (``context``, e.g. how many people were in both U and T: nearly always 0).
+3. The audit: for every hidden cell, the values consistent with every shown figure and every
+   relation, where a "<5" cell is 1 to 4 and a "*" cell is 0 or 5 and more (a reader who
+   knows the rule knows a "*" is not 1 to 4). A "<5" cell is exposed when fewer than two
+   values remain; a "*" cell, never 1 to 4, can at worst be pinned to a count that could
+   have been printed.
+4. Complementary suppression: while some "<5" cell is exposed (the first by name), one
+   more cell is hidden as "*": among the shown cells in a relation with it
+   (other cells of its row, column or linked total, or the total itself), the smallest
+   non-zero count, then a zero, then any shown cell, ties by name. Cells named in ``never``
+   (the grand total of a report) are hidden by this step only when nothing else would do.
+
+Deterministic: the same figures give the same cells hidden. Pure functions: no Django.
 """
 
 from __future__ import annotations
@@ -42,14 +56,24 @@ def at_most_sum(whole: str, parts: Iterable[str]) -> Relation:
     return Relation(((whole, 1), *((p, -1) for p in parts)), "<=")
 
 
-def domains(values: Mapping[str, int], hidden: set[str], primary: set[str]) -> dict[str, range]:
-    """What a reader knows of each hidden cell: 1-4 when shown as "<5", else 0 up to a cap
-    (a larger cap only adds solutions, so a cap never hides a derivation)."""
-    cap = max([v for k, v in values.items() if k not in hidden] + [HIGH]) + HIGH * len(hidden)
-    return {c: range(LOW, HIGH + 1) if c in primary else range(0, cap + 1) for c in hidden}
+def union_total(together: str, first: str, second: str, both: str) -> Relation:
+    """together = first + second - both (people counted in each of two groups)."""
+    return Relation(((together, 1), (first, -1), (second, -1), (both, 1)), "==")
 
 
-def _bounds(rel: Relation, fixed: Mapping[str, int], dom: Mapping[str, range]) -> tuple[int, int]:
+Domain = list[int]
+
+
+def domains(values: Mapping[str, int], hidden: set[str], primary: set[str]) -> dict[str, Domain]:
+    """What a reader knows of each hidden cell: 1-4 when shown as "<5"; 0 or 5 and more up
+    to a cap when shown as "*" (a "*" is never 1-4, or it would read "<5"). The cap is above
+    every true value, and a larger cap only adds solutions, so it never hides a derivation."""
+    cap = max([*values.values(), HIGH]) + HIGH * (len(hidden) + 1)
+    wide = [0, *range(HIGH + 1, cap + 1)]
+    return {c: list(range(LOW, HIGH + 1)) if c in primary else wide for c in hidden}
+
+
+def _bounds(rel: Relation, fixed: Mapping[str, int], dom: Mapping[str, Domain]) -> tuple[int, int]:
     low = high = 0
     for name, coef in rel.terms:
         if name in fixed:
@@ -61,35 +85,61 @@ def _bounds(rel: Relation, fixed: Mapping[str, int], dom: Mapping[str, range]) -
     return low, high
 
 
+def _narrow(
+    dom: dict[str, Domain], relations: list[Relation], assigned: Mapping[str, int]
+) -> dict[str, Domain] | None:
+    """Bounds propagation: drop from each free cell the values no relation allows given the
+    bounds of the others; None when some cell has no value left."""
+    dom = {c: d for c, d in dom.items() if c not in assigned}
+    changed = True
+    while changed:
+        changed = False
+        for rel in relations:
+            low, high = _bounds(rel, assigned, dom)
+            if low > 0 or (rel.op == "==" and high < 0):
+                return None
+            for name, coef in rel.terms:
+                if name in assigned:
+                    continue
+                d = dom[name]
+                a, b = coef * d[0], coef * d[-1]
+                rest_low, rest_high = low - min(a, b), high - max(a, b)
+                # rest + coef * v <= 0 always; == 0 also needs rest + coef * v >= 0
+                keep = [
+                    v
+                    for v in d
+                    if rest_low + coef * v <= 0 and (rel.op != "==" or rest_high + coef * v >= 0)
+                ]
+                if not keep:
+                    return None
+                if len(keep) < len(d):
+                    dom[name] = keep
+                    changed = True
+                    low, high = _bounds(rel, assigned, dom)
+    return dom
+
+
 def feasible(
     known: Mapping[str, int],
-    dom: Mapping[str, range],
+    dom: Mapping[str, Domain],
     relations: list[Relation],
     fixed: Mapping[str, int],
 ) -> bool:
     """Is there a value for every hidden cell consistent with the relations?"""
     assigned = {**known, **fixed}
-    for rel in relations:
-        low, high = _bounds(rel, assigned, dom)
-        if low > 0 or (rel.op == "==" and high < 0):
-            return False
-    free = [c for c in dom if c not in assigned]
-    if not free:
+    narrowed = _narrow(dict(dom), relations, assigned)
+    if narrowed is None:
+        return False
+    if not narrowed:
         return True
-    # Propagate: an equation with one free cell fixes it.
-    for rel in relations:
-        open_cells = [(n, k) for n, k in rel.terms if n not in assigned]
-        if rel.op == "==" and len(open_cells) == 1:
-            name, coef = open_cells[0]
-            rest = sum(k * assigned[n] for n, k in rel.terms if n in assigned)
-            if rest % coef:
-                return False
-            value = -rest // coef
-            if value not in dom[name]:
-                return False
-            return feasible(known, dom, relations, {**fixed, name: value})
-    cell = min(free, key=lambda c: len(dom[c]))
-    return any(feasible(known, dom, relations, {**fixed, cell: v}) for v in dom[cell])
+    cell = min(narrowed, key=lambda c: (len(narrowed[c]), c))
+    if len(narrowed[cell]) == 1 and all(len(d) == 1 for d in narrowed.values()):
+        single = {c: d[0] for c, d in narrowed.items()}
+        return _narrow({}, relations, {**assigned, **single}) is not None
+    return any(
+        feasible(known, {**narrowed, cell: [v]}, relations, {**fixed, cell: v})
+        for v in narrowed[cell]
+    )
 
 
 def component(
@@ -115,42 +165,81 @@ def possible_values(
     primary: set[str],
     relations: list[Relation],
     cell: str,
+    *,
+    limit: int | None = None,
 ) -> list[int]:
-    """Every value of a hidden ``cell`` consistent with what is published."""
+    """Every value of a hidden ``cell`` consistent with what is published (the first
+    ``limit`` of them when given: two are enough to say it is not determined)."""
     cells, rels = component(cell, hidden, relations)
     known = {k: v for k, v in values.items() if k not in hidden}
-    shown = {k: v for k, v in values.items() if k not in hidden or k in cells}
-    dom = domains(shown, cells, primary)
-    return [v for v in dom[cell] if feasible(known, dom, rels, {cell: v})]
+    dom = domains(values, cells, primary)
+    found: list[int] = []
+    for v in dom[cell]:
+        if feasible(known, dom, rels, {cell: v}):
+            found.append(v)
+            if limit is not None and len(found) >= limit:
+                break
+    return found
 
 
 def derivable(
     values: Mapping[str, int], hidden: set[str], primary: set[str], relations: list[Relation]
 ) -> list[str]:
-    """The primary cells a reader could pin to one value."""
+    """The "<5" cells a reader could pin to one value. (A "*" cell pinned gives away only a
+    count that could have been printed: 0, or 5 and more.)"""
     return [
         c
-        for c in sorted(primary)
-        if len(possible_values(values, hidden, primary, relations, c)) < 2
+        for c in sorted(primary & hidden)
+        if len(possible_values(values, hidden, primary, relations, c, limit=2)) < 2
     ]
 
 
-def suppress(values: Mapping[str, int], relations: list[Relation]) -> tuple[set[str], set[str]]:
-    """(primary, complementary): the cells to hide so that no count from 1 to 4 can be
-    derived from the rest of the table."""
-    primary = {c for c, v in values.items() if LOW <= v <= HIGH}
+def suppress(
+    values: Mapping[str, int],
+    relations: list[Relation],
+    *,
+    context: Iterable[str] = (),
+    never: Iterable[str] = (),
+) -> tuple[set[str], set[str]]:
+    """(primary, complementary): the cells to hide so that no hidden cell can be pinned from
+    the rest (see the module's rule). ``context`` cells are known to the reader but not
+    printed (never hidden, never "<5"); ``never`` cells are hidden as complements only as a
+    last resort."""
+    unprinted, keep = set(context), set(never)
+    primary = {c for c, v in values.items() if LOW <= v <= HIGH and c not in unprinted}
     hidden = set(primary)
     while True:
         exposed = derivable(values, hidden, primary, relations)
         if not exposed:
             return primary, hidden - primary
-        cell = exposed[0]
-        around = [r for r in relations if cell in r.cells()]
-        candidates = sorted(
-            {c for r in around for c in r.cells() if c not in hidden}
-            or {c for c in values if c not in hidden},
-            key=lambda c: (values[c], c),
-        )
-        if not candidates:  # everything is hidden already
+        choice = _complement(exposed, values, hidden, relations, unprinted, keep)
+        if choice is None:  # nothing tied to an exposed cell is left to hide
             return primary, hidden - primary
-        hidden.add(candidates[0])
+        hidden.add(choice)
+
+
+def _complement(
+    exposed: list[str],
+    values: Mapping[str, int],
+    hidden: set[str],
+    relations: list[Relation],
+    unprinted: set[str],
+    keep: set[str],
+) -> str | None:
+    """The next cell to hide for the first exposed cell that has one: in its own relations,
+    then in those of the hidden cells tied to it; the ``never`` cells only when nothing else
+    is left (privacy comes before showing the total)."""
+    for allow_kept in (False, True):
+        for cell in exposed:
+            _linked, rels = component(cell, hidden, relations)
+            direct = [r for r in rels if cell in r.cells()]
+            for scope in (direct, rels):
+                around = {c for r in scope for c in r.cells()}
+                blocked = hidden | unprinted | (set() if allow_kept else keep)
+                candidates = sorted(
+                    (c for c in around if c in values and c not in blocked),
+                    key=lambda c: (values[c] == 0, values[c], c),
+                )
+                if candidates:
+                    return candidates[0]
+    return None

@@ -223,8 +223,11 @@ def bin_label(bounds: tuple[int, int | None]) -> str:
 
 def relations() -> list[suppression.Relation]:
     """What a reader knows ties the public cells together: U + T = together for request
-    counts; an individual counted needs a request counted; individuals together are at
-    least those of U or of T and at most both added."""
+    counts; an individual counted needs a request counted; individuals together are U + T
+    less those counted in both. How many were in both is not printed, but a reader may well
+    guess it (nearly always 0), so the suppression takes it as known (``UNPRINTED``): the
+    "<5" of T beside U 5 and together 6 must not read as T = 1 (c. 258F s. 4: no personal
+    identifying information)."""
     rels: list[suppression.Relation] = []
     request_keys = [k for k, _l, kind in S4_METRICS if kind == "requests"]
     request_keys += [k for k, _l in ANSWER_METRICS]
@@ -233,19 +236,19 @@ def relations() -> list[suppression.Relation]:
     for ind, req in INDIVIDUAL_OF.items():
         for group, _title in GROUPS:
             rels.append(suppression.at_most(f"{ind}:{group}", f"{req}:{group}"))
-        rels += [
-            suppression.at_most(f"{ind}:U", f"{ind}:all"),
-            suppression.at_most(f"{ind}:T", f"{ind}:all"),
-            suppression.at_most_sum(f"{ind}:all", [f"{ind}:U", f"{ind}:T"]),
-        ]
+        rels.append(suppression.union_total(f"{ind}:all", f"{ind}:U", f"{ind}:T", f"{ind}:both"))
     return rels
+
+
+# The cells counted for the suppression but not printed: individuals in both U and T.
+UNPRINTED = [f"{ind}:both" for ind in INDIVIDUAL_OF]
 
 
 def public_hidden(report: AnnualReport) -> tuple[set[str], set[str]]:
     """(shown as "<5", suppressed to protect them) among the public cells."""
     cached = getattr(report, "_public_hidden", None)
     if cached is None:
-        cached = suppression.suppress(report.cells, relations())
+        cached = suppression.suppress(report.cells, relations(), context=UNPRINTED)
         report._public_hidden = cached  # type: ignore[attr-defined]
     return cached
 
@@ -552,6 +555,10 @@ def build_annual_report(year: int, *, now: datetime, agency: str = "") -> Annual
             people.setdefault(row[FORM_TYPE], set()).add(person(row[0]))
         for group, kinds in GROUP_FORMS.items():
             cells[f"{ind}:{group}"] = len(set().union(*(people[kind] for kind in kinds)))
+        # Not printed; the suppression takes it as known to a reader (see ``relations``).
+        u_people = set().union(*(people[kind] for kind in GROUP_FORMS["U"]))
+        t_people = set().union(*(people[kind] for kind in GROUP_FORMS["T"]))
+        cells[f"{ind}:both"] = len(u_people & t_people)
     return AnnualReport(
         year=year,
         agency=agency,

@@ -145,6 +145,11 @@ def build_annual_report(year: int, *, now: datetime, agency: str = "") -> Annual
             cells[f"{ind}:{group}"] = len(
                 {person[r.pk] for r in measured[req] if r.form_type in kinds}
             )
+        in_group = {
+            group: {person[r.pk] for r in measured[req] if r.form_type in kinds}
+            for group, kinds in GROUP_FORMS.items()
+        }
+        cells[f"{ind}:both"] = len(in_group["U"] & in_group["T"])
     return AnnualReport(
         year=year,
         agency=agency,

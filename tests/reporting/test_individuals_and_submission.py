@@ -206,6 +206,8 @@ def test_no_hidden_small_cell_can_be_derived_by_any_arithmetic(demo_2025):
     #    satisfies every published relation, one group of linked cells at a time (cells in
     #    no common relation cannot inform each other); each primary cell keeps two values.
     known = {k: int(v) for k, v in shown.items() if v not in ("<5", "*")}
+    # not printed, but taken as known to a reader (how many were in both U and T)
+    known |= {k: r.cells[k] for k in annual.UNPRINTED}
     groups: list[set[str]] = []
     for h in hidden:
         linked = {h} | {c for rel in relations if h in rel.cells() for c in rel.cells()}
