@@ -455,6 +455,6 @@ def recertification_due(form_type: str, signed_on: date | None, *, now: datetime
     """Time to ask for a fresh signature: the six-month filing period of a signed U
     certification (8 CFR 214.14(c)(2)(i)) ends within 30 days or has ended. A T declaration
     has no filing period (8 CFR 214.204), so it is never re-certified for that reason."""
-    if valid_until(form_type, signed_on) is None:
+    if signed_on is None or valid_until(form_type, signed_on) is None:
         return False
     return validity(signed_on, now=now) != ValidityState.VALID
