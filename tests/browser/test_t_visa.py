@@ -52,7 +52,7 @@ def test_a_t_request_from_submission_to_hand_over(session, people):
     # The coordinator: the trafficking forms and c. 265 ss. 50-51, not the U list.
     s.as_user(people["coordinator"])
     s.open(request.get_absolute_url())
-    s.submit(page.get_by_role("button", name="Start qualifying-crime check"))
+    s.submit(page.get_by_role("button", name="Start trafficking check"))
     page.get_by_role("link", name="Trafficking check").click()
     s.check()
     expect(page.locator("#t-visa-check")).to_contain_text("severe form of trafficking")
@@ -84,7 +84,7 @@ def test_a_t_request_from_submission_to_hand_over(session, people):
     ).click()
     s.shot("detective-cooperation")
     s.submit(page.get_by_role("button", name="Save Part 4 and Part 5"))
-    s.submit(page.get_by_role("button", name="Attest helpfulness"))
+    s.submit(page.get_by_role("button", name="Attest cooperation"))
     expect(page.locator("#status")).to_have_text("Chief decision")
 
     # The Chief sees what the I-914B needs and decides.

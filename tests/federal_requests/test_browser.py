@@ -30,7 +30,7 @@ def test_a_detainer_is_logged_the_copy_recorded_and_the_report_submitted(session
 
     session.as_user(fr_people["records_officer"])
     session.open("/")
-    page.get_by_role("link", name="Federal requests").click()
+    page.get_by_role("link", name="Federal requests", exact=True).click()
     session.check()
     page.get_by_role("link", name="Log a request").click()
     session.check()
