@@ -31,6 +31,7 @@ from cases import permissions as perms
 from cases.models import CaseEvent, CertificationRequest, DepartmentText
 from cases.services.common import lock_request, record_event
 from cases.uscis import formmap
+from cases.uscis.formitems import YESNO
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -192,7 +193,7 @@ def clean_value(item: formmap.Item, value: Any) -> Any:
     elif item.kind == "date":
         result = _clean_date(ref, value)
     elif item.kind in ("choice", "yesno"):
-        options = item.options or formmap.YESNO
+        options = item.options or YESNO
         result = _plain(value)
         if result and result not in options:
             raise ValidationError(

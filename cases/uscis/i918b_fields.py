@@ -38,7 +38,7 @@ P7 = "form1[0].#subform[4]."  # Part 7, Additional Information
 
 Ref = tuple[int, str]  # (Part, Item number) as in the form map
 
-# The form map's number for the explanation box under Part 4 item 3 (cases/uscis/formmap.py
+# The form map's number for the explanation box under Part 4 item 3 (cases/uscis/i918b_items.py
 # EXPLANATION_NUMBER); Part 7 continues it as Item 3, the item it is printed under.
 EXPLANATION = "3 (explanation)"
 PART7_ITEM_NUMBER: dict[Ref, str] = {(4, EXPLANATION): "3"}
