@@ -144,10 +144,15 @@ def _corrected_pdf(request: CertificationRequest, day: Any) -> bytes:
 
 @transaction.atomic
 def flag(
-    form: IssuedForm, *, actor: Any = None, at: datetime | None = None
+    form: IssuedForm,
+    *,
+    actor: Any = None,
+    at: datetime | None = None,
+    problems: list[str] | None = None,
 ) -> FormCorrection | None:
-    """Record ``form`` as wrong (once), with a notice on its request; None if it is right."""
-    problems = part4_problems(form)
+    """Record ``form`` as wrong (once), with a notice on its request; None if it is right.
+    ``problems`` is ``part4_problems(form)`` when the caller has read the form already."""
+    problems = part4_problems(form) if problems is None else problems
     if not problems:
         return None
     at = at or timezone.now()

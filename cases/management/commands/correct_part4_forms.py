@@ -56,7 +56,7 @@ class Command(BaseCommand):
             )
             if not options["apply"]:
                 continue
-            corrections.flag(form, actor=actor)
+            corrections.flag(form, actor=actor, problems=problems)
             flagged += 1
             if options["reissue_unsigned"] and not signed:
                 try:
