@@ -38,36 +38,64 @@ def ranges(
         groups.append(linked)
     seen: dict[str, set[int]] = {h: set() for h in hidden}
     for group in groups:
-        order = sorted(group, key=lambda c: (len(doms[c]), c))
         mine = [r for r in rels if r.cells() & group]
-
-        def ok(values: dict[str, int], mine: list[Relation] = mine) -> bool:
-            for r in mine:
-                low = high = 0
-                for name, coef in r.terms:
-                    if name in values:
-                        low += coef * values[name]
-                        high += coef * values[name]
-                    else:
-                        a, b = coef * doms[name][0], coef * doms[name][-1]
-                        low, high = low + min(a, b), high + max(a, b)
-                if low > 0 or (r.op == "==" and high < 0):
-                    return False
-            return True
-
-        def walk(i: int, values: dict[str, int], order: list[str] = order) -> None:
-            if all(len(seen[c]) >= 2 for c in order) or not ok(values):
-                return  # enough to say none is determined, or no solution this way
-            if i == len(order):
-                for c in order:
-                    seen[c].add(values[c])
-                return
-            cell = order[i]
-            for v in doms[cell]:
-                walk(i + 1, {**values, cell: v})
-
-        walk(0, dict(fixed))
+        by_cell = {c: [r for r in mine if c in r.cells()] for c in group}
+        # Every value a cell can take: one solution, then for each cell still seen with a
+        # single value a solution that gives it another, as long as one exists.
+        for cell in [None, *sorted(group)]:
+            if cell is not None and len(seen[cell]) >= 2:
+                continue
+            order = sorted(group - {cell}, key=lambda c: (len(doms[c]), c))
+            if cell is not None:
+                order.insert(0, cell)
+            found = _solution(order, doms, by_cell, fixed, cell, seen.get(cell, set()))
+            if found is None:
+                continue  # the cell's only value is the one seen
+            for c in group:
+                seen[c].add(found[c])
     return seen
+
+
+def _solution(
+    order: list[str],
+    doms: Mapping[str, list[int]],
+    by_cell: Mapping[str, list[Relation]],
+    fixed: Mapping[str, int],
+    other_than_cell: str | None,
+    other_than: set[int],
+) -> dict[str, int] | None:
+    """One assignment of the group's hidden cells meeting every relation (the first cell, if
+    named, avoiding the values already seen), or None. Depth first; after each assignment the
+    relations on that cell are checked on bounds (the unassigned cells at their extremes)."""
+    values: dict[str, int] = dict(fixed)
+
+    def holds(r: Relation) -> bool:
+        low = high = 0
+        for name, coef in r.terms:
+            if name in values:
+                low += coef * values[name]
+                high += coef * values[name]
+            else:
+                a, b = coef * doms[name][0], coef * doms[name][-1]
+                low, high = low + min(a, b), high + max(a, b)
+        return not (low > 0 or (r.op == "==" and high < 0))
+
+    def walk(i: int) -> bool:
+        if i == len(order):
+            return True
+        cell = order[i]
+        for v in doms[cell]:
+            if cell == other_than_cell and v in other_than:
+                continue
+            values[cell] = v
+            if all(holds(r) for r in by_cell[cell]) and walk(i + 1):
+                return True
+        del values[cell]
+        return False
+
+    if not walk(0):
+        return None
+    return {c: values[c] for c in order}
 
 
 def recovered(
