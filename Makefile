@@ -33,7 +33,8 @@ run: install
 	@[ -f var/signing/agency.p12 ] || DJANGO_DEBUG=1 $(PY) manage.py make_signing_key
 	DJANGO_DEBUG=1 $(PY) manage.py seed_demo
 	DJANGO_DEBUG=1 $(PY) manage.py seed_federal_demo
-	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
+	@echo "Serving on http://$(HOST):$(PORT)/ with the e-mail outbox worker (Ctrl-C stops both)"
+	DJANGO_DEBUG=1 $(PY) manage.py send_outbox & outbox=$$!; trap 'kill $$outbox 2>/dev/null' EXIT; \
 	DJANGO_DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
 # Production-style settings (DEBUG off, hashed static files) with a throwaway key;

@@ -191,6 +191,7 @@ def test_after_the_last_try_the_coordinator_sees_it_and_resends_once(
 
     sign_in(client, people["coordinator"])
     page = client.get(reverse("notice_list")).content.decode()
+    assert f'href="{reverse("notice_list")}"' in page  # in the coordinator's navigation
     assert notice.subject in page and "Not sent" in page and "ConnectionRefusedError" in page
     response = client.post(reverse("notice_resend", args=[notice.pk]))
     assert response.status_code == 302
