@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from pypdf import PdfReader
 
 from cases import services
@@ -102,6 +103,7 @@ def test_killed_during_certify_nothing_is_recorded_and_the_retry_works(
     assert OutboundMail.objects.count() == notices_before + 1
     assert verify_chain()[1] is None
     assert retried_in < 60, retried_in  # no lock left behind to wait for
+    print(f"\ncertify retried {retried_in:.2f}s after the kill ({connection.vendor})")
 
 
 def test_killed_during_an_upload_the_file_is_swept_and_the_retry_works(
