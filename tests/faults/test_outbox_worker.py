@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -83,3 +84,35 @@ def test_a_worker_killed_mid_send_never_sends_twice(make_request, people, settin
     assert deliver_due(now=later) == {"sent": 0, "retry": 0, "failed": 0, "skipped": 0, "stuck": 1}
     notice.refresh_from_db()
     assert notice.state == State.FAILED and notice.attempts == 1
+
+
+def test_two_workers_at_the_same_moment_send_each_notice_once(make_request, people):
+    """Two worker passes race over the same due rows (threads, own connections): each notice
+    goes out exactly once (PostgreSQL: SKIP LOCKED and the conditional UPDATE; SQLite: the
+    conditional UPDATE alone)."""
+    from django.core import mail
+    from django.db import connections
+
+    for _ in range(6):
+        services.request_submit(request=make_request(Status.DRAFT), actor=people["advocate"])
+    start = threading.Barrier(2)
+    counts: list[dict[str, int]] = []
+
+    def one_pass() -> None:
+        try:
+            start.wait(timeout=30)
+            counts.append(deliver_due())
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=one_pass) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert len(counts) == 2
+    assert sum(c["sent"] for c in counts) == 6 == len(mail.outbox)
+    assert sorted(m.subject for m in mail.outbox) == sorted(
+        OutboundMail.objects.values_list("subject", flat=True)
+    )
+    assert set(OutboundMail.objects.values_list("attempts", flat=True)) == {1}
