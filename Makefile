@@ -6,7 +6,7 @@ TOOLS := $(HOME)/.cache/uvisa-tools
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test test-fast check-browser lint lock clean
+.PHONY: install run test test-fast system-packages lint lock clean
 
 # Creates .venv and installs the pinned, hashed lock. uv (bootstrapped into a tools venv
 # under ~/.cache) installs in seconds; plain pip is the fallback when uv cannot be had.
@@ -33,7 +33,8 @@ run: install
 	@[ -f var/signing/agency.p12 ] || DJANGO_DEBUG=1 $(PY) manage.py make_signing_key
 	DJANGO_DEBUG=1 $(PY) manage.py seed_demo
 	DJANGO_DEBUG=1 $(PY) manage.py seed_federal_demo
-	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
+	@echo "Serving on http://$(HOST):$(PORT)/ with the e-mail outbox worker (Ctrl-C stops both)"
+	DJANGO_DEBUG=1 $(PY) manage.py send_outbox & outbox=$$!; trap 'kill $$outbox 2>/dev/null' EXIT; \
 	DJANGO_DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
 # Production-style settings (DEBUG off, hashed static files) with a throwaway key;
@@ -45,13 +46,14 @@ TEST_ENV := DJANGO_SECRET_KEY=test-only-secret-key-not-for-production-0123456789
 	UVISA_LOOKUP_KEY=dGVzdC1vbmx5LWxvb2t1cC1rZXktbm90LWZvci1wcm9k \
 	UVISA_AUDIT_KEY=dGVzdC1vbmx5LWF1ZGl0LWhtYWMta2V5LTMyLWJ5dGVzLTAwMQ==
 
-# The browser tests drive Debian's Chromium (no browser download): say in one line what is
-# missing before anything runs.
+# The browser tests drive Debian's Chromium (no browser download); PDFs are read back with
+# poppler. What is missing is installed when this machine allows it (root or sudo without a
+# password), or named in one line with the command to run (the same script as .ci/run).
 CHROMIUM ?= $(or $(UVISA_CHROMIUM),/usr/bin/chromium)
-check-browser:
-	@[ -x "$(CHROMIUM)" ] || { echo "make test: no Chromium at $(CHROMIUM): install it (sudo apt-get install chromium), or set UVISA_CHROMIUM=/path/to/chromium, or run make test-fast (no browser tests)." >&2; exit 2; }
+system-packages:
+	@CHROMIUM="$(CHROMIUM)" scripts/ensure-system-packages.sh test
 
-test: install check-browser
+test: system-packages install
 	$(TEST_ENV) $(PY) manage.py collectstatic --no-input -v0
 	$(TEST_ENV) UVISA_CHROMIUM=$(CHROMIUM) $(VENV)/bin/pytest $(PYTEST_ARGS)
 

@@ -14,6 +14,7 @@ from cases.views import (
     helpfulness,
     intake,
     lists,
+    notices,
     received,
 )
 
@@ -50,6 +51,8 @@ urlpatterns = [
     path("requests/intake/", received.intake_new, name="intake_new"),
     path("requests/<str:reference>/", include(request_urls)),
     path("healthz", health.healthz, name="healthz"),
+    path("notices/", notices.notice_list, name="notice_list"),
+    path("notices/<int:pk>/resend/", notices.notice_resend, name="notice_resend"),
     # The department's own records (c. 258F s. 2; 8 CFR 214.14(a)(3)).
     path("policy/", department.public_policy, name="public_policy"),
     path("policy/<int:number>/", department.public_policy_version, name="public_policy_version"),

@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from cases.lib.uploads import display_name, validate_upload
+from cases.lib.uploads import display_name, save_to_storage, validate_upload
 from federal_requests import reports
 from federal_requests.audit import append_access, append_event
 from federal_requests.models import (
@@ -187,7 +187,7 @@ def document_add(*, entry: Entry, actor: User, upload: UploadedFile, kind: str) 
             sha256=digest,
             uploaded_by=actor,
         )
-        document.file.save(name, upload, save=False)
+        save_to_storage(document.file, name, upload)
         try:
             document.save()
             _event(

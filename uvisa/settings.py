@@ -246,6 +246,8 @@ STORAGES = {
 MEDIA_ROOT = Path(env("UVISA_MEDIA_ROOT", str(BASE_DIR / "var" / "uploads")))
 MEDIA_URL = "/_never_served/"  # no URL route: documents go through the access helper
 UVISA_MAX_UPLOAD_BYTES = env_int("UVISA_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
+# The folders of MEDIA_ROOT the models upload to (the orphan sweep looks only there).
+UVISA_UPLOAD_FOLDERS = ["documents", "designations", "federal_requests"]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_PERMISSIONS = 0o600
 
@@ -286,6 +288,15 @@ if (
         "SMTP without TLS: set DJANGO_EMAIL_USE_TLS=1 (STARTTLS) or DJANGO_EMAIL_USE_SSL=1."
     )
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", "uvisa-tracker@localhost")
+# The outbox (cases/notifications.py, manage.py send_outbox): tries per notice, the first retry
+# delay (doubled after each failure, up to the cap), the SMTP timeout of one try, and how long a
+# notice may stay "being sent" before it counts as interrupted.
+UVISA_OUTBOX_MAX_ATTEMPTS = env_int("UVISA_OUTBOX_MAX_ATTEMPTS", 8)
+UVISA_OUTBOX_RETRY_SECONDS = env_int("UVISA_OUTBOX_RETRY_SECONDS", 60)
+UVISA_OUTBOX_MAX_DELAY = env_int("UVISA_OUTBOX_MAX_DELAY", 3600)
+UVISA_OUTBOX_SMTP_TIMEOUT = env_int("UVISA_OUTBOX_SMTP_TIMEOUT", 20)
+UVISA_OUTBOX_LEASE_SECONDS = env_int("UVISA_OUTBOX_LEASE_SECONDS", 600)
+UVISA_OUTBOX_MESSAGE_DOMAIN = DEFAULT_FROM_EMAIL.rpartition("@")[2] or "localhost"
 # Base of links in e-mails and PDFs (cases/lib/base_url.py); unset: the request's own address.
 # UVISA_SITE_URL is its earlier name, still read.
 UVISA_BASE_URL = env("UVISA_BASE_URL") or env("UVISA_SITE_URL") or ""

@@ -13,3 +13,6 @@ urlpatterns = [
     path("federal-requests/", include("federal_requests.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# A database that does not answer is a 503 that says nothing was saved; other errors the 500 page.
+handler500 = "cases.views.health.server_error"

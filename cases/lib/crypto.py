@@ -16,6 +16,7 @@ ciphertext.
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import hmac
 import io
@@ -293,8 +294,15 @@ class EncryptedFileSystemStorage(FileSystemStorage):
 
     def _save(self, name: str, content: File) -> str:
         content.seek(0)
-        # FileSystemStorage's _save/_open are not in django-stubs; they exist at run time.
-        return super()._save(name, ContentFile(encrypt_file_bytes(content.read())))  # type: ignore[misc]
+        try:
+            # FileSystemStorage's _save/_open are not in django-stubs; they exist at run time.
+            return super()._save(name, ContentFile(encrypt_file_bytes(content.read())))  # type: ignore[misc]
+        except OSError:
+            # A full disk (ENOSPC) or a quota stops the write half-way: the partial file is
+            # removed, so nothing half-written stays behind (docs/security.md, faults).
+            with contextlib.suppress(OSError):
+                os.remove(self.path(name))
+            raise
 
     def _open(self, name: str, mode: str = "rb") -> File:
         if "w" in mode or "a" in mode or "+" in mode:

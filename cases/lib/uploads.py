@@ -7,10 +7,19 @@ must agree with the content (ASVS V5.2.2).
 
 from __future__ import annotations
 
+import logging
+import os
+import time
+from datetime import timedelta
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
+from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext as _
+
+logger = logging.getLogger(__name__)
 
 EXTENSIONS = {
     "application/pdf": {".pdf"},
@@ -78,3 +87,59 @@ def download_name(original: str, content_type: str) -> str:
     stem = base.rsplit(".", 1)[0] if "." in base else base
     extension = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
     return f"{stem[:100]}.{extension.get(content_type, 'bin')}"
+
+
+def save_to_storage(field_file: FieldFile, name: str, content: File) -> None:
+    """Write an upload to the document storage; a disk that refuses (full, a quota, an I/O
+    error) is a clear refusal, with nothing left half-written (the storage removes the partial
+    file) and the caller's transaction rolled back by the ValidationError."""
+    try:
+        field_file.save(name, content, save=False)
+    except OSError as exc:
+        logger.error("Storage refused a file: %s", exc)
+        reason = os.strerror(exc.errno) if exc.errno else _("storage error")
+        raise ValidationError(
+            _(
+                "The server could not store the file (%(reason)s). Nothing was saved: try "
+                "again later, and tell IT if it happens again."
+            )
+            % {"reason": reason},
+            code="storage",
+        ) from exc
+
+
+def sweep_orphan_files(*, older_than: timedelta, dry_run: bool = False) -> list[str]:
+    """Delete stored files that no row names, older than ``older_than`` (a worker killed
+    between writing an upload and committing its row leaves one; a transaction in flight is
+    younger than the grace period). Looks only in the folders the models upload to."""
+    from django.apps import apps
+    from django.core.files.storage import default_storage
+    from django.db import models
+
+    named: set[str] = set()
+    folders: set[str] = set()
+    for model in apps.get_models():
+        for field in model._meta.get_fields():
+            if isinstance(field, models.FileField):
+                names = model._default_manager.exclude(**{field.name: ""}).values_list(
+                    field.name, flat=True
+                )
+                named.update(n for n in names if n)
+    for name in named:
+        folders.add(name.split("/", 1)[0])
+    folders.update(settings.UVISA_UPLOAD_FOLDERS)
+    cutoff = time.time() - older_than.total_seconds()
+    removed = []
+    for folder in sorted(folders):
+        if not default_storage.exists(folder):
+            continue
+        for file_name in default_storage.listdir(folder)[1]:
+            stored = f"{folder}/{file_name}"
+            if stored in named or os.path.getmtime(default_storage.path(stored)) > cutoff:
+                continue
+            if not dry_run:
+                default_storage.delete(stored)
+            removed.append(stored)
+    if removed:
+        logger.warning("Orphan files %s: %s", "found" if dry_run else "removed", removed)
+    return removed

@@ -23,6 +23,7 @@ from cases.models.documents import (
     OriginalHandover,
     VoidedForm,
 )
+from cases.models.outbox import OutboundMail
 from cases.models.records import (
     AccessLog,
     AuditChainHead,
@@ -83,6 +84,7 @@ __all__ = [
     "Agency",
     "AuditChainHead",
     "AuditKeySegment",
+    "OutboundMail",
     "PageScopeVersion",
     "RateLimitWindow",
     "ReauthGrant",

@@ -761,6 +761,7 @@ class CaseEvent(models.Model):
         NOTE = "note", _("Internal note")
         TEMPLATE_LOADED = "template_loaded", _("Official form template loaded")
         FORM_CORRECTION = "form_correction", _("Issued form corrected")
+        MAIL_RESENT = "mail_resent", _("Notice sent again")
 
     # Empty only for events about no one request (a form template loaded), which join the
     # same hash chain.

@@ -1,8 +1,8 @@
 """The machinery every service shares: lock the row, check, transition, save, audit.
 
 ``take_step`` runs one step of the state machine on ``CertificationRequest`` inside the
-calling service's transaction; ``record_event`` writes the append-only CaseEvent and sends
-mail only after commit; ``apply_values`` sets and validates the fields a service may change.
+calling service's transaction; ``record_event`` writes the append-only CaseEvent and its
+notice in the outbox; ``apply_values`` sets and validates the fields a service may change.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition
@@ -22,7 +21,7 @@ from cases.audit import append_event
 from cases.consistency import unmet_certify_conditions
 from cases.errors import StaleRequest, TransitionRefused
 from cases.models import CaseEvent, CertificationRequest
-from cases.notifications import notify_event
+from cases.notifications import enqueue_notice
 from cases.uscis.formmap import check as formmap_check
 
 if TYPE_CHECKING:
@@ -69,7 +68,9 @@ def record_event(
     )
     # Tamper evidence: chained to the previous event under a lock (cases/audit.py).
     append_event(event)
-    transaction.on_commit(lambda: notify_event(event.pk))
+    # The notice is written with the event, in the same transaction; the send_outbox worker
+    # sends it after commit (cases/notifications.py).
+    enqueue_notice(event)
     return event
 
 

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases import permissions as perms
-from cases.lib.uploads import validate_upload
+from cases.lib.uploads import save_to_storage, validate_upload
 from cases.models import Agency, CertifyingOfficial, DesignationEvent
 
 if TYPE_CHECKING:
@@ -156,7 +156,7 @@ def designation_add(
         expires_on=expires_on,
         designated_by=actor,
     )
-    official.designation_document.save(upload.name or "designation.pdf", upload, save=False)
+    save_to_storage(official.designation_document, upload.name or "designation.pdf", upload)
     official.full_clean()
     official.save()
     _event(

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import translation
 
 from cases import permissions as perms
-from cases.lib.uploads import display_name, validate_upload
+from cases.lib.uploads import display_name, save_to_storage, validate_upload
 from cases.models import CaseEvent, CertificationRequest, Document
 from cases.services.common import record_event, require
 
@@ -54,17 +54,21 @@ def store_document(
         uploaded_by=actor,
     )
     document.full_clean(exclude=["file"])
-    document.file.save(upload.name, upload, save=False)
-    document.save()
-    if not record:
-        return document
-    with translation.override("en"):  # the audit trail is written in English
-        kind_label = str(document.get_kind_display())
-    record_event(
-        locked,
-        actor=actor,
-        kind=CaseEvent.Kind.DOCUMENT_ADDED,
-        note=kind_label,
-        data={"document": document.pk, "sha256": document.sha256, "size": document.size},
-    )
+    save_to_storage(document.file, upload.name or "upload", upload)
+    try:
+        document.save()
+        if not record:
+            return document
+        with translation.override("en"):  # the audit trail is written in English
+            kind_label = str(document.get_kind_display())
+        record_event(
+            locked,
+            actor=actor,
+            kind=CaseEvent.Kind.DOCUMENT_ADDED,
+            note=kind_label,
+            data={"document": document.pk, "sha256": document.sha256, "size": document.size},
+        )
+    except Exception:
+        document.file.delete(save=False)  # the row is rolled back: no file without a row
+        raise
     return document

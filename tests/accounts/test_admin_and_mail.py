@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from cases import services
 from cases.models import CaseEvent, Status
+from cases.notifications import deliver_due
 
 pytestmark = pytest.mark.django_db
 
@@ -37,6 +38,7 @@ def test_mail_says_only_that_something_happened(
     r = make_request(Status.CRIME_CHECK)
     with django_capture_on_commit_callbacks(execute=True):
         services.request_ask_information(request=r, actor=people["coordinator"], text=SECRET_NOTE)
+    deliver_due()
     assert mail.outbox
     for message in mail.outbox:
         bodies = [message.body, *(content for content, _ in message.alternatives)]

@@ -11,16 +11,18 @@ from pypdf import PdfReader
 
 from cases.lib.base_url import base_url
 from cases.models import FormTemplate, Status
+from cases.notifications import deliver_due
 from tests.conftest import sign_in
 
 pytestmark = pytest.mark.django_db
 
 
 def submit(client, r, **extra) -> str:
-    """Mail goes out on commit, while the request is still being answered (a real commit:
-    these tests are transactional)."""
+    """The notice is written while the request is still being answered (its links use that
+    request's address) and sent afterwards by the outbox worker, outside any request."""
     mail.outbox.clear()
     client.post(reverse("request_transition", args=[r.reference, "submit"]), **extra)
+    deliver_due()
     return mail.outbox[0].body
 
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from cases import services
 from cases.models import CertificationRequest, Status
+from cases.notifications import deliver_due
 from cases.presentation import progress_for
 from tests.conftest import sign_in
 
@@ -148,6 +149,7 @@ def test_the_advocate_adds_a_document_while_open_and_the_coordinator_hears(
         )
     assert response.status_code == 302
     assert r.documents.get().original_name == "more.pdf"
+    deliver_due()
     assert [m.to for m in mail.outbox] == [[people["coordinator"].email]]
     assert r.reference in mail.outbox[0].subject
 

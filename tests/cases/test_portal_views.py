@@ -6,6 +6,7 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cases.models import CaseEvent, CertificationRequest, Status, Statute
+from cases.notifications import deliver_due
 from tests.conftest import sign_in
 
 DRAFT = {
@@ -154,6 +155,7 @@ def test_assigning_a_detective(client, make_request, people, django_capture_on_c
     sign_in(client, people["coordinator"])
     with django_capture_on_commit_callbacks(execute=True):
         client.post(f"{r.get_absolute_url()}assign/", {"detective": people["other_detective"].pk})
+    assert deliver_due()["sent"] == 1  # the outbox worker's one pass
     r.refresh_from_db()
     assert r.assigned_detective == people["other_detective"]
     assert mail.outbox and people["other_detective"].email in mail.outbox[-1].to
@@ -206,6 +208,7 @@ def test_the_detective_asks_the_coordinator_a_question(
     sign_in(client, people["detective"])
     with django_capture_on_commit_callbacks(execute=True):
         client.post(f"{r.get_absolute_url()}question/", {"text": "Is there a second report?"})
+    deliver_due()
     event = r.events.get()
     assert event.internal and event.note == "Is there a second report?"
     assert people["coordinator"].email in mail.outbox[-1].to

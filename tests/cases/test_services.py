@@ -8,6 +8,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.utils import timezone
 
 from cases import errors, services
@@ -17,10 +18,12 @@ from cases.models import (
     CaseEvent,
     CertificationRequest,
     DeclineReason,
+    OutboundMail,
     QualifyingCrimeCategory,
     Status,
     Statute,
 )
+from cases.notifications import deliver_due
 from cases.selectors import requests_visible_to
 from cases.services import department_text
 from tests.conftest import adoptable, record_ink
@@ -90,6 +93,8 @@ def test_the_whole_path_to_certified(agency, people, django_capture_on_commit_ca
         r = issuing.request_certify(request=r, actor=chief)
         r = record_ink(r, coordinator)
 
+    assert mail.outbox == []  # no step waited for the mail server
+    deliver_due()
     r.refresh_from_db()
     assert r.status == Status.CERTIFIED
     assert r.received_at is not None and r.signed_on == timezone.localdate()
@@ -117,11 +122,23 @@ def test_the_whole_path_to_certified(agency, people, django_capture_on_commit_ca
     assert all(m.alternatives and m.alternatives[0][1] == "text/html" for m in mail.outbox)
 
 
-def test_no_mail_leaves_before_commit(agency, people, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        r = services.request_create(actor=people["advocate"], agency=agency, values=VICTIM)
+def test_a_step_writes_its_notice_and_sends_nothing(agency, people):
+    """The notice is a row of the step's transaction; only the outbox worker sends it."""
+    r = services.request_create(actor=people["advocate"], agency=agency, values=VICTIM)
+    services.request_submit(request=r, actor=people["advocate"])
+    assert mail.outbox == []
+    notice = OutboundMail.objects.get()
+    assert notice.event.transition == "submit" and notice.state == OutboundMail.State.PENDING
+    assert notice.to == sorted([people["advocate"].email, people["coordinator"].email])
+
+
+def test_a_step_rolled_back_leaves_no_notice(agency, people):
+    r = services.request_create(actor=people["advocate"], agency=agency, values=VICTIM)
+    with pytest.raises(RuntimeError), transaction.atomic():
         services.request_submit(request=r, actor=people["advocate"])
-    assert mail.outbox == [] and len(callbacks) == 2
+        raise RuntimeError("the step fails after its event was written")
+    assert not OutboundMail.objects.exists() and deliver_due()["sent"] == 0
+    assert mail.outbox == []
 
 
 def test_references_count_up_per_agency_and_year(agency, people):
