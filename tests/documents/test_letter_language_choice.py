@@ -272,3 +272,12 @@ def test_the_migration_reads_free_text_and_keeps_unknowns_as_english_with_a_note
     assert got[""] == ("en", "")
     language, note = got["Tigrinya"]
     assert language == "en" and '"Tigrinya"' in note and "English" in note
+
+
+def test_the_portal_form_offers_the_letter_languages_only(client, people):
+    sign_in(client, people["advocate"])
+    page = client.get("/requests/new/").content.decode()
+    select = page[page.index('name="preferred_language"') :]
+    select = select[: select.index("</select>")]
+    assert select.count("<option") == 4 and 'value=""' not in select
+    assert '<option value="en" selected>' in select

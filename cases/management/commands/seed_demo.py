@@ -79,7 +79,7 @@ ORGANIZATIONS = [
 ]
 # The federal requests log's demo login (federal_requests/management/commands/
 # seed_federal_demo.py creates it; `make run` runs both).
-RECORDS_LOGIN = ("records", "records officer", "Rita", "Okafor")
+RECORDS_LOGIN = ("records", "records_officer", "Rita", "Okafor")
 # The letter languages, in turn, so the demo has letters in each (U and T).
 LANGUAGES = ["en", "es", "pt", "ht"]
 
