@@ -10,11 +10,13 @@ the same services as the portal's requests. Names and addresses are fictional.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
 from django.utils import timezone
 
+from cases.management import seed_t
 from cases.models import Agency, Channel, FormType, Status, Statute
 from cases.services import received
 from cases.uscis.trafficking import Cooperation, TraffickingForm
@@ -76,15 +78,20 @@ WALK_IN_REQUESTERS = [
 ]
 
 
-def create_requests(agency: Agency, users: dict[str, Any], scan_png: bytes) -> int:
-    """A mail-in U request and a walk-in T request at each stage; returns how many."""
-    # Imported here: seed_demo imports this module (its U steps live there).
-    from cases.management import seed_t
-    from cases.management.commands.seed_demo import STATUTES, advance
-
+def create_requests(
+    agency: Agency,
+    users: dict[str, Any],
+    scan_png: bytes,
+    *,
+    advance: Callable[..., None],
+    statutes: list[str],
+) -> int:
+    """A mail-in U request and a walk-in T request at each stage; returns how many. The U
+    requests take seed_demo's steps (``advance``, citing ``statutes``), the T requests
+    seed_t's."""
     rng = random.Random(2584)  # noqa: S311 (demo data, not security)
     now = timezone.now()
-    u_statutes = {s.citation: s for s in Statute.objects.filter(citation__in=STATUTES)}
+    u_statutes = {s.citation: s for s in Statute.objects.filter(citation__in=statutes)}
     t_statutes = list(Statute.objects.filter(citation__in=["c.265 §50", "c.265 §51"]))
     created = 0
     for channel, form_type in CHANNELS:

@@ -198,7 +198,9 @@ class Command(BaseCommand):
             if not CertificationRequest.objects.filter(organization__in=organizations).exists():
                 created = self._requests(agency, users)
                 created += seed_t.create_requests(agency, users, _demo_png())
-                created += seed_received.create_requests(agency, users, _demo_png())
+                created += seed_received.create_requests(
+                    agency, users, _demo_png(), advance=advance, statutes=STATUTES
+                )
         self.stdout.write(
             f"Demo data ready: {created} requests created "
             f"({CertificationRequest.objects.count()} in all)."
