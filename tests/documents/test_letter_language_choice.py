@@ -247,6 +247,8 @@ def test_the_migration_reads_free_text_and_keeps_unknowns_as_english_with_a_note
     texts = ["español", "Portuguese", "Kreyòl", "Tigrinya", ""]
     requester = {"requester_name": "R", "requester_address": "1 Main St"}
     requests = [recorded(people, agency, requester, t or "B") for t in texts]
+    # A T acknowledgement in English that the earlier code labelled with the request's language.
+    t_request = recorded(people, agency, requester, "T", form_type="I-914B")
     executor = MigrationExecutor(connection)
     before, after = (
         [("cases", "0031_template_uploaded_sha256")],
@@ -256,6 +258,8 @@ def test_the_migration_reads_free_text_and_keeps_unknowns_as_english_with_a_note
     old = executor.loader.project_state(before).apps.get_model("cases", "IntakeRecord")
     for r, text in zip(requests, texts, strict=True):
         old.objects.filter(request_id=r.pk).update(requester_language=text)
+    old_letter = executor.loader.project_state(before).apps.get_model("cases", "IssuedLetter")
+    old_letter.objects.filter(request_id=t_request.pk).update(language="es")
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
     executor.migrate(after)
@@ -270,6 +274,9 @@ def test_the_migration_reads_free_text_and_keeps_unknowns_as_english_with_a_note
     assert got["Portuguese"] == ("pt", "")
     assert got["Kreyòl"] == ("ht", "")
     assert got[""] == ("en", "")
+    t_letter = IssuedLetter.objects.get(request=t_request)
+    assert t_letter.language == "en"
+    assert "(English version)" not in pdf_text(issued_letters.letter_bytes(t_letter))
     language, note = got["Tigrinya"]
     assert language == "en" and '"Tigrinya"' in note and "English" in note
 
