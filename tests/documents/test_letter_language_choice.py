@@ -288,3 +288,15 @@ def test_the_portal_form_offers_the_letter_languages_only(client, people):
     select = select[: select.index("</select>")]
     assert select.count("<option") == 4 and 'value=""' not in select
     assert '<option value="en" selected>' in select
+
+
+def test_a_letter_from_before_letters_were_stored_is_rendered_in_the_chosen_language(
+    client, make_request, people
+):
+    r = make_request(Status.DECLINED, preferred_language="es", **LETTER_FIELDS)
+    assert not IssuedLetter.objects.filter(request=r).exists()
+    sign_in(client, people["coordinator"])
+    response = client.get(f"/requests/{r.reference}/letters/denial.pdf")
+    assert response.status_code == 200
+    own = written_part(response.content, "es")
+    assert "Denegación por escrito sin perjuicio de una nueva solicitud" in own
