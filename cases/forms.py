@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.lib.names import user_name
-from cases.models import CertificationRequest, CertificationWithdrawalKind
+from cases.models import CertificationRequest, CertificationWithdrawalKind, Language
 from cases.policy import decline_options
 from cases.selectors import the_agency
 from cases.uscis.trafficking import FORM_CHOICE_HELP, Cooperation, TraffickingForm
@@ -214,6 +214,17 @@ class RequestForm(UswdsMixin, forms.ModelForm):
         required=False,
         max_length=200,
     )
+    # One of the letter languages (no blank choice offered): it decides every letter's language.
+    # A post without it (a script, an old page) means English.
+    preferred_language = forms.ChoiceField(
+        label=_("Language for the department's letters (sent with English)"),
+        choices=Language.choices,
+        initial=Language.ENGLISH,
+        required=False,
+    )
+
+    def clean_preferred_language(self) -> str:
+        return self.cleaned_data.get("preferred_language") or Language.ENGLISH
 
     class Meta:
         model = CertificationRequest

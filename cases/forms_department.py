@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.forms import TEXT_LIMIT, DateInput, UswdsForm
 from cases.lib.names import user_name
-from cases.models import Channel, Document
+from cases.models import Channel, Document, Language
 from cases.roles import CHIEF
 
 
@@ -141,8 +141,12 @@ class IntakeForm(UswdsForm):
     )
     requester_email = forms.EmailField(label=_("E-mail address"), required=False, max_length=254)
     requester_phone = forms.CharField(label=_("Phone"), required=False, max_length=50)
-    requester_language = forms.CharField(
-        label=_("Preferred language"), required=False, max_length=50
+    # The letter languages: the acknowledgement and every later letter go in this language,
+    # with the English attached (docs/translation.md).
+    requester_language = forms.ChoiceField(
+        label=_("Preferred language for the letters (sent with English)"),
+        choices=Language.choices,
+        initial=Language.ENGLISH,
     )
     family_name = forms.CharField(label=_("Victim's family name (last name)"), max_length=100)
     given_name = forms.CharField(label=_("Victim's given name (first name)"), max_length=100)
@@ -182,7 +186,6 @@ class IntakeForm(UswdsForm):
         "requester_address",
         "requester_email",
         "requester_phone",
-        "requester_language",
     )
 
     def clean_a_number(self) -> str:

@@ -35,8 +35,11 @@ from cases.models import (
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
-# (request, kind, language, dated, delay notice) -> (PDF bytes, translation reviewed)
-Renderer = Callable[[CertificationRequest, str, str, date, DelayNotice | None], tuple[bytes, bool]]
+# (request, kind, language asked for, dated, delay notice)
+#   -> (PDF bytes, language the letter is written in, translation reviewed)
+Renderer = Callable[
+    [CertificationRequest, str, str, date, DelayNotice | None], tuple[bytes, str, bool]
+]
 
 _RENDERERS: list[Renderer] = []
 
@@ -68,12 +71,14 @@ def issue_letter(
     if not _RENDERERS:
         raise RuntimeError("No letter renderer registered (CasesConfig.ready).")
     dated = timezone.localdate(at)
-    language = letter_language(request, kind)
-    pdf, reviewed = _RENDERERS[0](request, kind, language, dated, notice)
+    # Labelled with the language the renderer wrote it in, not the one asked for.
+    pdf, written, reviewed = _RENDERERS[0](
+        request, kind, letter_language(request, kind), dated, notice
+    )
     return IssuedLetter.objects.create(
         request=request,
         kind=kind,
-        language=language,
+        language=written,
         delay_notice=notice,
         dated=dated,
         pdf=encrypt_file_bytes(pdf),

@@ -280,6 +280,12 @@ class ReportTable:
     rows: list[list[str]]
     note: str = ""
 
+    @property
+    def labelled_rows(self) -> list[list[tuple[str, str]]]:
+        """Each cell with its column's heading: a stacked table (a phone's width) shows the
+        heading beside each value."""
+        return [list(zip(self.header, row, strict=False)) for row in self.rows]
+
 
 def _received(instance: Instance, *, public: bool) -> str:
     local = timezone.localtime(instance.received_at)

@@ -43,7 +43,7 @@ from cases.lib import letter_templates
 from cases.lib.names import full_name
 from cases.models import DeclineReason, FormType, IssuedForm, Language, LetterTemplate, Status
 from cases.policy import denial_citation
-from cases.services.received import letter_recipient
+from cases.services.received import letter_recipient, requester_contact
 from cases.uscis.formmap import signing_official
 
 if TYPE_CHECKING:
@@ -99,6 +99,49 @@ ENGLISH_ATTACHED = {
     Language.HAITIAN_CREOLE: "Vèsyon angle (English version)",
 }
 TRANSLATED_KINDS = {Kind.ACKNOWLEDGEMENT, Kind.DENIAL, Kind.DELAY}
+
+# Whom the department will contact about a request recorded from the mail or in person, said
+# in the letter's language where the wording names the organisation ("we will contact ...").
+CONTACT_BY: dict[str, dict[str, str]] = {
+    Language.ENGLISH: {
+        "email": "{name} by e-mail at {where}",
+        "mail": "{name} by mail at {where}",
+        "phone": "{name} by telephone at {where}",
+        "in_person": "{name} in person at the department",
+    },
+    Language.SPANISH: {
+        "email": "{name} por correo electrónico en {where}",
+        "mail": "{name} por correo postal en {where}",
+        "phone": "{name} por teléfono al {where}",
+        "in_person": "{name} en persona en el departamento",
+    },
+    Language.PORTUGUESE: {
+        "email": "{name} por e-mail em {where}",
+        "mail": "{name} por correio em {where}",
+        "phone": "{name} por telefone pelo {where}",
+        "in_person": "{name} pessoalmente no departamento",
+    },
+    Language.HAITIAN_CREOLE: {
+        "email": "{name} pa imel nan {where}",
+        "mail": "{name} pa lapòs nan {where}",
+        "phone": "{name} pa telefòn nan {where}",
+        "in_person": "{name} an pèsòn nan depatman an",
+    },
+}
+
+
+def contact_named(request: CertificationRequest, language: str) -> str:
+    """The portal organisation, or the requester of a recorded request and how to reach them."""
+    if request.organization_id:
+        return request.organization.name
+    contact = requester_contact(request)
+    if contact is None:
+        return ""
+    name, how, where = contact
+    return CONTACT_BY.get(language, CONTACT_BY[Language.ENGLISH])[how].format(
+        name=name, where=where
+    )
+
 
 # The printed parts of a letter that are not its wording: the date line, the headings and the
 # policy criterion's name. Translations are marked "to be reviewed" with the rest of the letter.
@@ -193,8 +236,10 @@ def event_day(request: CertificationRequest, kind: str) -> date | None:
     """The day of the letter's event: receipt, decision, notice or withdrawal."""
     if kind == Kind.DENIAL:
         return clocks.answered_on(request)
+    intake = getattr(request, "intake", None) if request.pk else None
     moment = {
-        Kind.ACKNOWLEDGEMENT: request.received_at,
+        # A recorded request is acknowledged when it is recorded, not on the day of receipt.
+        Kind.ACKNOWLEDGEMENT: intake.recorded_at if intake else request.received_at,
         Kind.DELAY: request.delay_issued_at,
         Kind.USCIS_WITHDRAWAL: request.certification_withdrawn_at,
     }.get(kind)
@@ -221,11 +266,15 @@ def wording(kind: str, language: str = Language.ENGLISH) -> tuple[str, str]:
     )
 
 
-def translation_reviewed(kind: str, language: str) -> bool:
+def translation_reviewed(kind: str, language: str, form_type: str = FormType.U_VISA) -> bool:
     """English is the department's own text; a translation counts as reviewed only when the
-    department marked the wording in use now reviewed (its SHA-256 at review time)."""
+    department marked the wording in use now reviewed (its SHA-256 at review time). The T
+    translations (letters_t.py) are not wording the department saves, so they stay to be
+    reviewed."""
     if language == Language.ENGLISH:
         return True
+    if form_type == FormType.T_VISA:
+        return False
     saved = _saved(kind, language)
     return bool(
         saved
@@ -274,7 +323,9 @@ def letter_values(
         "a_number": request.a_number,
         "report_number": request.report_number,
         "receipt_number": request.uscis_receipt_number,
-        "organization_name": org.name if org else "",
+        # Named "organization_name" since the first wording; a recorded request names its
+        # requester and how the department reaches them instead.
+        "organization_name": contact_named(request, language),
         "agency_name": agency.name,
         "agency_phone": agency.phone,
         "received": _day(request.received_at),
@@ -348,7 +399,9 @@ def render_text(
     dated: date | None = None,
     notice: DelayNotice | None = None,
 ) -> tuple[str, str]:
-    t_wording = letters_t.wording(kind) if request.form_type == FormType.T_VISA else None
+    t_wording = None
+    if request.form_type == FormType.T_VISA:
+        t_wording = letters_t.wording(kind, language) or letters_t.wording(kind)
     subject, body = t_wording or wording(kind, language)
     context = letter_values(
         request, dated=dated or timezone.localdate(), notice=notice, language=language
@@ -444,11 +497,10 @@ def render_letter_pdf(
 ) -> bytes:
     """The letter dated ``dated`` (default today); in ``language`` with the English attached."""
     dated = dated or timezone.localdate()
-    if kind not in TRANSLATED_KINDS or request.form_type == FormType.T_VISA:
-        language = Language.ENGLISH  # T wording: English until translated (letters_t.py)
+    language = written_language(request, kind, language)
     story: list[Any] = []
     if language != Language.ENGLISH:
-        reviewed = translation_reviewed(kind, language)
+        reviewed = translation_reviewed(kind, language, request.form_type)
         banner = "" if reviewed else f"{TO_BE_REVIEWED[language]} ({TO_BE_REVIEWED_EN})"
         story += _letter_story(
             request, kind, language=language, dated=dated, notice=notice, banner=banner
@@ -470,19 +522,25 @@ def render_letter_pdf(
     return buffer.getvalue()
 
 
+def written_language(request: CertificationRequest, kind: str, language: str) -> str:
+    """The language a letter of ``kind`` is written in when ``language`` is asked for: the
+    translated letters (acknowledgement, denial, delay; U and T) in any letter language, the
+    notice to USCIS in English only (8 CFR 214.14(h)(2))."""
+    if kind not in TRANSLATED_KINDS or language not in TO_BE_REVIEWED:
+        return Language.ENGLISH
+    return language
+
+
 def render_issued(
     request: CertificationRequest,
     kind: str,
     language: str,
     dated: date,
     notice: DelayNotice | None,
-) -> tuple[bytes, bool]:
-    """The renderer of issued letters (cases/issued_letters.py): PDF and whether any
-    translation in it was reviewed."""
-    pdf = render_letter_pdf(request, kind, language=language, dated=dated, notice=notice)
-    reviewed = (
-        language == Language.ENGLISH
-        or kind not in TRANSLATED_KINDS
-        or request.form_type == FormType.T_VISA  # the English T letter only
-    )
-    return pdf, reviewed or translation_reviewed(kind, language)
+) -> tuple[bytes, str, bool]:
+    """The renderer of issued letters (cases/issued_letters.py): the PDF, the language it is
+    written in (English attached) and whether the translation in it was reviewed."""
+    written = written_language(request, kind, language)
+    pdf = render_letter_pdf(request, kind, language=written, dated=dated, notice=notice)
+    reviewed = written == Language.ENGLISH or translation_reviewed(kind, written, request.form_type)
+    return pdf, written, reviewed

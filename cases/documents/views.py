@@ -127,7 +127,12 @@ def letter_pdf(request: HttpRequest, reference: str, kind: str) -> HttpResponse:
         return _attachment(issued_letters.letter_bytes(issued), f"{obj.reference}-{kind}.pdf")
     # Events from before letters were stored: dated the event's day all the same.
     return _attachment(
-        letters.render_letter_pdf(obj, kind, dated=letters.event_day(obj, kind)),
+        letters.render_letter_pdf(
+            obj,
+            kind,
+            language=issued_letters.letter_language(obj, kind),
+            dated=letters.event_day(obj, kind),
+        ),
         f"{obj.reference}-{kind}.pdf",
     )
 

@@ -77,6 +77,8 @@ def create_requests(agency: Agency, users: dict[str, Any], scan_png: bytes) -> i
             "date_of_birth": start.date().replace(year=1990 + index),
             "gender": "F",
             "report_number": f"MPD-2025-{7100 + index}",
+            # T letters in every letter language (the declined one in Spanish).
+            "preferred_language": ("es", "pt", "ht", "en", "es")[index],
             "incident_date": (start - timedelta(days=200)).date(),
             "incident_location": "Medford, MA",
             "criminal_activity_description": "Recruited abroad with a false job offer, then "
@@ -88,11 +90,11 @@ def create_requests(agency: Agency, users: dict[str, Any], scan_png: bytes) -> i
         request = services.request_create(
             actor=users["advocate"], agency=agency, values=values, at=drafted
         )
-        _advance(request, target, forms, cooperation, users, statutes, start, scan_png)
+        advance(request, target, forms, cooperation, users, statutes, start, scan_png)
     return len(T_PLAN)
 
 
-def _advance(
+def advance(
     request: Any,
     target: str,
     forms: list[str],
@@ -102,10 +104,31 @@ def _advance(
     start: datetime,
     scan_png: bytes,
 ) -> None:
+    """Take a T request from its draft (or, recorded from another channel, from its receipt)
+    to ``target`` through the real services, a step every two days from ``start``."""
     coordinator, chief, detective = users["coordinator"], users["chief"], users["detective"]
     step = iter(start + timedelta(days=2 * n) for n in range(1, 14))
-    request = services.request_submit(request=request, actor=request.advocate, at=next(step))
+    if request.status == Status.DRAFT:
+        request = services.request_submit(request=request, actor=request.advocate, at=next(step))
+    if target == Status.WITHDRAWN:
+        services.request_withdraw(
+            request=request,
+            actor=request.advocate or coordinator,  # the coordinator, for a recorded request
+            reason="The victim left for another state and asked to stop.",
+            at=next(step),
+        )
+        return
+    if target == Status.RECEIVED:
+        return
     request = services.request_begin_crime_check(request=request, actor=coordinator, at=next(step))
+    if target == Status.INFO_REQUESTED:
+        services.request_ask_information(
+            request=request,
+            actor=coordinator,
+            text="Please send the name of the employer and the dates worked.",
+            at=next(step),
+        )
+        return
     if target == Status.CRIME_CHECK:
         return
     request = services.request_record_crime_check(
@@ -145,6 +168,17 @@ def _advance(
         at=next(step),
     )
     request = services.request_attest_helpfulness(request=request, actor=detective, at=next(step))
+    if target == Status.CHIEF_DECISION:
+        return
+    if target == "delay_notice":
+        services.request_issue_delay_notice(
+            request=request,
+            actor=coordinator,
+            reason="The federal task force holds the interview recordings.",
+            process="We have asked the task force for them and will decide on receipt.",
+            projected_date=timezone.localdate() + timedelta(days=30),
+        )
+        return
     if target == Status.DECLINED:
         services.request_decline(
             request=request,
@@ -158,7 +192,7 @@ def _advance(
     if target == Status.AWAITING_INK:
         return
     ink_at = next(step)
-    issuing.request_record_ink_signature(
+    request = issuing.request_record_ink_signature(
         request=request,
         actor=coordinator,
         signed_on=timezone.localdate(ink_at),
@@ -166,3 +200,10 @@ def _advance(
         scan=SimpleUploadedFile("signed-pages.png", scan_png, "image/png"),
         at=ink_at,
     )
+    if target == Status.CERTIFICATION_WITHDRAWN:
+        services.request_withdraw_certification(
+            request=request,
+            actor=chief,
+            reason="The victim's statements were found to be contradicted by the records.",
+            at=next(step),
+        )

@@ -152,7 +152,10 @@ class IntakeRecord(models.Model):
     requester_address = EncryptedTextField(blank=True, help_text="Postal address")
     requester_email = EncryptedCharField(max_length=254, blank=True)
     requester_phone = EncryptedCharField(max_length=50, blank=True)
-    requester_language = models.CharField(max_length=50, blank=True)
+    # The language is the request's preferred_language (a letter language). A language typed
+    # as free text before it was a choice, and not one of the letter languages, is kept here
+    # so the coordinator can see it and arrange an interpreter; the letters go in English.
+    language_note = models.CharField(max_length=200, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -26,6 +26,7 @@ from guardian.shortcuts import assign_perm
 
 from cases import permissions as perms
 from cases.clocks import due_date
+from cases.issued_letters import issue_letter, letter_facts
 from cases.models import (
     OPEN_STATES,
     AdvocateOrganization,
@@ -50,7 +51,6 @@ REQUESTER_FIELDS = [
     "requester_address",
     "requester_email",
     "requester_phone",
-    "requester_language",
 ]
 OUTSIDE_CHANNELS = [c for c in Channel.values if c != Channel.PORTAL]
 
@@ -148,6 +148,9 @@ def intake_record(
     )
     record.full_clean()
     record.save()
+    # The acknowledgement is issued now, dated the day it is written (not the day of receipt,
+    # which it states), and stored like every letter (c. 258F s. 3).
+    letter = issue_letter(request, "acknowledgement", actor=actor, at=at)
     record_event(
         request,
         actor=actor,
@@ -159,6 +162,7 @@ def intake_record(
             "channel": channel,
             "received_on": received_on.isoformat(),
             "entered_days_after_receipt": (today - received_on).days,
+            **letter_facts(letter),
         },
     )
     for upload, kind in uploads or []:
@@ -217,3 +221,20 @@ def letter_recipient(request: CertificationRequest) -> list[str] | None:
     if not record.requester_address.strip() and record.requester_email:
         lines.append(f"By e-mail: {record.requester_email}")
     return lines
+
+
+def requester_contact(request: CertificationRequest) -> tuple[str, str, str] | None:
+    """Whom the department contacts about a request recorded from another channel, and how:
+    (name, "mail" | "email" | "phone" | "in_person", where), else None (a portal request)."""
+    record = IntakeRecord.objects.filter(request_id=request.pk).first()
+    if record is None:
+        return None
+    name = record.requester_name
+    if record.requester_email:
+        return name, "email", record.requester_email
+    address = ", ".join(line.strip() for line in record.requester_address.splitlines() if line)
+    if address.strip(", "):
+        return name, "mail", address
+    if record.requester_phone:
+        return name, "phone", record.requester_phone
+    return name, "in_person", ""

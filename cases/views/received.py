@@ -50,8 +50,11 @@ def intake_new(request: HttpRequest) -> HttpResponse:
                 late_entry_reason=data["late_entry_reason"],
                 requester={name: data[name] or "" for name in IntakeForm.REQUESTER_FIELDS},
                 values={
-                    name: data[name] if data[name] is not None else None
-                    for name in IntakeForm.VICTIM_FIELDS
+                    "preferred_language": data["requester_language"],
+                    **{
+                        name: data[name] if data[name] is not None else None
+                        for name in IntakeForm.VICTIM_FIELDS
+                    },
                 },
                 uploads=uploads,
             )

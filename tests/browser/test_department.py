@@ -54,7 +54,7 @@ def test_a_walk_in_request_from_entry_to_a_mailed_denial(session, people, agency
     page.get_by_label(re.compile("Why it is entered after")).fill("Walk-in on a Saturday.")
     page.get_by_label("Requester's name").fill("Rosa Silva")
     page.get_by_label("Postal address").fill("5 Elm St\nMedford MA 02155")
-    page.get_by_label("Preferred language").fill("Portuguese")
+    page.get_by_label(re.compile("Preferred language")).select_option("pt")
     page.get_by_label("Victim's family name (last name)").fill("Silva")
     page.get_by_label("Victim's given name (first name)").fill("Rosa")
     page.get_by_label("Victim's date of birth").fill("1988-02-03")
@@ -94,6 +94,9 @@ def test_a_walk_in_request_from_entry_to_a_mailed_denial(session, people, agency
         "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages).split()
     )
     assert "Rosa Silva 5 Elm St Medford MA 02155" in text
+    # In the language chosen at intake, the English attached (c. 258F s. 3(ii)).
+    assert "Indeferimento por escrito sem prejuízo de novo pedido" in text
+    assert "(English version)" in text
     assert "The victim has not been, is not being and is not likely to be helpful." in text
     request.refresh_from_db()
     assert request.status == Status.DECLINED and request.decline_clause.number == "1"

@@ -28,7 +28,6 @@ REQUESTER = {
     "requester_address": "12 Main St\nMalden MA 02148",
     "requester_email": "joana@example.org",
     "requester_phone": "781-555-0100",
-    "requester_language": "Portuguese",
 }
 VICTIM = {
     "family_name": "Silva",
@@ -62,10 +61,15 @@ def test_a_mailed_request_entered_on_day_20_shows_70_days_left(agency, people):
     assert r.due_on == clock.received_on + timedelta(days=90)
     event = r.events.get()
     assert event.kind == CaseEvent.Kind.CREATED
+    letter = r.issued_letters.get()
     assert event.data == {
         "channel": "mail",
         "received_on": clock.received_on.isoformat(),
         "entered_days_after_receipt": 20,
+        "letter": letter.pk,
+        "letter_sha256": letter.sha256,
+        "letter_dated": timezone.localdate().isoformat(),  # issued today, not on receipt
+        "letter_language": "en",
     }
     stored = IntakeRecord.objects.get(request=r)
     assert stored.requester_name == "Atty. Joana Pereira"
@@ -188,6 +192,7 @@ def test_the_intake_page_warns_of_a_duplicate_with_a_link(client, agency, people
             "channel": "in_person",
             "received_on": timezone.localdate().isoformat(),
             **REQUESTER,
+            "requester_language": "pt",
             **{k: v.isoformat() if isinstance(v, date) else v for k, v in VICTIM.items()},
         },
         follow=True,
@@ -206,6 +211,7 @@ def test_the_intake_page_refuses_bad_input_and_other_roles(client, agency, peopl
             "channel": "mail",
             "received_on": (timezone.localdate() + timedelta(days=2)).isoformat(),
             **REQUESTER,
+            "requester_language": "pt",
             **{k: v.isoformat() if isinstance(v, date) else v for k, v in VICTIM.items()},
         },
     )

@@ -26,7 +26,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from cases import policy, services
 from cases.documents import issuing
 from cases.documents.official import active_template, load_template
-from cases.management import seed_t
+from cases.management import seed_received, seed_t
 from cases.models import (
     OPEN_STATES,
     AdvocateOrganization,
@@ -60,10 +60,28 @@ USERS = [
     ("auditor", "Grace", "Liu", AUDITOR, None),
 ]
 
+# name, street, city, ZIP, e-mail: the letters' address block (fictional street numbers).
 ORGANIZATIONS = [
-    ("Mystic Valley Immigrant Legal Services", "Malden", "intake@mvils.example.org"),
-    ("Greater Boston Survivors' Advocacy Center", "Boston", "help@gbsac.example.org"),
+    (
+        "Mystic Valley Immigrant Legal Services",
+        "200 Pleasant Street, Suite 4",
+        "Malden",
+        "02148",
+        "intake@mvils.example.org",
+    ),
+    (
+        "Greater Boston Survivors' Advocacy Center",
+        "75 Federal Street, 3rd Floor",
+        "Boston",
+        "02110",
+        "help@gbsac.example.org",
+    ),
 ]
+# The federal requests log's demo login (federal_requests/management/commands/
+# seed_federal_demo.py creates it; `make run` runs both).
+RECORDS_LOGIN = ("records", "records_officer", "Rita", "Okafor")
+# The letter languages, in turn, so the demo has letters in each (U and T).
+LANGUAGES = ["en", "es", "pt", "ht"]
 
 VICTIMS = [
     ("García", "María", "José"),
@@ -180,6 +198,9 @@ class Command(BaseCommand):
             if not CertificationRequest.objects.filter(organization__in=organizations).exists():
                 created = self._requests(agency, users)
                 created += seed_t.create_requests(agency, users, _demo_png())
+                created += seed_received.create_requests(
+                    agency, users, _demo_png(), advance=advance, statutes=STATUTES
+                )
         self.stdout.write(
             f"Demo data ready: {created} requests created "
             f"({CertificationRequest.objects.count()} in all)."
@@ -187,6 +208,11 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, given, family, role, _org in USERS:
             self.stdout.write(f"  {username:<12} {role:<12} {given} {family}")
+        username, role, given, family = RECORDS_LOGIN
+        self.stdout.write(
+            f"  {username:<12} {role:<12} {given} {family} (the federal requests log; "
+            "created by seed_federal_demo)"
+        )
         self.stdout.write(
             "Second factor: `DJANGO_DEBUG=1 .venv/bin/python manage.py demo_code USERNAME` prints "
             "the current code, or add the key from `demo_code --key USERNAME` to an "
@@ -196,11 +222,14 @@ class Command(BaseCommand):
     def _reference_data(self) -> tuple[Agency, dict[str, Any], list[AdvocateOrganization]]:
         agency, _ = Agency.objects.get_or_create(code="MPD", defaults=MEDFORD_AGENCY)
         organizations = []
-        for name, city, email in ORGANIZATIONS:
+        for name, street, city, zip_code, email in ORGANIZATIONS:
             group, _ = Group.objects.get_or_create(name=f"org: {name}")
             org, _ = AdvocateOrganization.objects.get_or_create(
                 name=name, defaults=dict(group=group, city=city, state="MA", email=email)
             )
+            if not (org.street and org.zip_code):  # demo databases seeded before the address
+                org.street, org.zip_code = street, zip_code
+                org.save(update_fields=["street", "zip_code"])
             organizations.append(org)
         User = get_user_model()
         users: dict[str, Any] = {}
@@ -285,6 +314,7 @@ class Command(BaseCommand):
                 "injury_description": "Bruising to the arms and face; treated at a local hospital.",
                 "expedited": expedited,
                 "expedited_reason": ExpeditedReason.REMOVAL_PROCEEDINGS if expedited else "",
+                "preferred_language": LANGUAGES[index % len(LANGUAGES)],
             }
             request = services.request_create(
                 actor=advocate, agency=agency, values=values, at=start
@@ -295,147 +325,148 @@ class Command(BaseCommand):
                 upload=_demo_pdf(f"Request letter for {request.reference}"),
                 kind="request_letter",
             )
-            self._advance(request, target, users, statutes, start, rng)
+            advance(request, target, users, statutes, start, rng)
         return len(PLAN)
 
-    def _advance(
-        self,
-        request: CertificationRequest,
-        target: str,
-        users: dict[str, Any],
-        statutes: dict[str, Statute],
-        start: datetime,
-        rng: random.Random,
-    ) -> None:
-        coordinator, chief = users["coordinator"], users["chief"]
-        detective = users["detective"] if rng.random() < 0.6 else users["detective2"]
-        # Up to fourteen steps (with the department's text), spread evenly between receipt and now.
-        spacing = (timezone.now() - start) / 15
-        step = iter(start + spacing * n for n in range(1, 16))
-        if target == Status.DRAFT:
-            return
+
+def advance(
+    request: CertificationRequest,
+    target: str,
+    users: dict[str, Any],
+    statutes: dict[str, Statute],
+    start: datetime,
+    rng: random.Random,
+    *,
+    scan_png: bytes | None = None,
+) -> None:
+    """Take a U request from its draft (or, recorded from another channel, from its receipt)
+    to ``target`` through the real services; the steps spread between ``start`` and now."""
+    coordinator, chief = users["coordinator"], users["chief"]
+    detective = users["detective"] if rng.random() < 0.6 else users["detective2"]
+    # Up to fourteen steps (with the department's text), spread evenly between receipt and now.
+    spacing = (timezone.now() - start) / 15
+    step = iter(start + spacing * n for n in range(1, 16))
+    if target == Status.DRAFT:
+        return
+    if request.status == Status.DRAFT:
         request = services.request_submit(request=request, actor=request.advocate, at=next(step))
-        if target == Status.WITHDRAWN:
-            services.request_withdraw(
-                request=request,
-                actor=request.advocate,
-                reason="The victim moved out of state.",
-                at=next(step),
-            )
-            return
-        if target == Status.RECEIVED:
-            return
-        request = services.request_begin_crime_check(
-            request=request, actor=coordinator, at=next(step)
-        )
-        if target == Status.INFO_REQUESTED:
-            services.request_ask_information(
-                request=request,
-                actor=coordinator,
-                text="Please send the incident report number and a copy of the 209A order.",
-                at=next(step),
-            )
-            return
-        if target == Status.CRIME_CHECK:
-            return
-        chosen = rng.sample(sorted(statutes), 2)
-        cited = [statutes[c] for c in chosen]
-        categories = {cat for s in cited for cat in s.categories.all()}
-        request = services.request_record_crime_check(
+    if target == Status.WITHDRAWN:
+        services.request_withdraw(
             request=request,
-            actor=coordinator,
-            categories=categories,
-            statutes=cited,
-            values={
-                "case_status": "completed",
-                "occurred_in_us": "yes",
-                "occurred_in_us_explanation": "Medford, Massachusetts",
-                "extraterritorial": "no",
-            },
+            actor=request.advocate or coordinator,  # the coordinator, for a recorded request
+            reason="The victim moved out of state.",
             at=next(step),
         )
-        # The department's own text of Parts 2-3 (Supplement B instructions): the coordinator
-        # adopts the advocate's proposals, and writes the description in the department's words.
-        department_text.department_text_adopt(
+        return
+    if target == Status.RECEIVED:
+        return
+    request = services.request_begin_crime_check(request=request, actor=coordinator, at=next(step))
+    if target == Status.INFO_REQUESTED:
+        services.request_ask_information(
             request=request,
             actor=coordinator,
-            items=department_text.attested_in(request, parts=(2, 3, 4, 5)),
+            text="Please send the incident report number and a copy of the 209A order.",
             at=next(step),
         )
-        if request.pk % 2:  # every other request (the demo's random draws stay as they were)
-            department_text.department_text_rewrite(
-                request=request,
-                actor=coordinator,
-                part=3,
-                number="6",
-                value="Investigated under the statutes cited in Item 3. "
-                + request.criminal_activity_description,
-                at=next(step),
-            )
-        request = services.request_assign_detective(
-            request=request, actor=coordinator, detective=detective, at=next(step)
-        )
-        request = services.request_confirm_qualifying_crime(
-            request=request, actor=coordinator, at=next(step)
-        )
-        if target == Status.HELPFULNESS_REVIEW:
-            return
-        request = services.request_record_helpfulness(
-            request=request,
-            actor=detective,
-            values={
-                "possesses_information": "yes",
-                "has_been_helpful": "yes",
-                "refused_or_failed": "no",
-                "helpfulness_explanation": "The victim called 911, gave a statement the same "
-                "night and identified the suspect.",
-                "family_members_implicated": "no",
-            },
-            at=next(step),
-        )
-        request = services.request_attest_helpfulness(
-            request=request, actor=detective, at=next(step)
-        )
-        if target == Status.CHIEF_DECISION:
-            return
-        if target == "delay_notice":
-            services.request_issue_delay_notice(
-                request=request,
-                actor=coordinator,
-                reason="The original report is held by the District Attorney's office.",
-                process="We have asked the DA's office for a copy and will decide on receipt.",
-                projected_date=timezone.localdate() + timedelta(days=30),
-            )
-            return
-        if target == Status.DECLINED:
-            services.request_decline(
-                request=request,
-                actor=chief,
-                reason=DeclineReason.NOT_QUALIFYING_CRIME,
-                note="The documented offense is a misdemeanor without a qualifying element.",
-                at=next(step),
-            )
-            return
-        decided_at = next(step)
-        request = issuing.request_certify(request=request, actor=chief, at=decided_at)
-        if target == Status.AWAITING_INK:
-            return
-        ink_at = next(step)
-        request = issuing.request_record_ink_signature(
+        return
+    if target == Status.CRIME_CHECK:
+        return
+    chosen = rng.sample(sorted(statutes), 2)
+    cited = [statutes[c] for c in chosen]
+    categories = {cat for s in cited for cat in s.categories.all()}
+    request = services.request_record_crime_check(
+        request=request,
+        actor=coordinator,
+        categories=categories,
+        statutes=cited,
+        values={
+            "case_status": "completed",
+            "occurred_in_us": "yes",
+            "occurred_in_us_explanation": "Medford, Massachusetts",
+            "extraterritorial": "no",
+        },
+        at=next(step),
+    )
+    # The department's own text of Parts 2-3 (Supplement B instructions): the coordinator
+    # adopts the advocate's proposals, and writes the description in the department's words.
+    department_text.department_text_adopt(
+        request=request,
+        actor=coordinator,
+        items=department_text.attested_in(request, parts=(2, 3, 4, 5)),
+        at=next(step),
+    )
+    if request.pk % 2:  # every other request (the demo's random draws stay as they were)
+        department_text.department_text_rewrite(
             request=request,
             actor=coordinator,
-            signed_on=timezone.localdate(ink_at),
-            signer=request.certifying_official,
-            scan=SimpleUploadedFile("signed-pages.png", _demo_png(), "image/png"),
-            at=ink_at,
+            part=3,
+            number="6",
+            value="Investigated under the statutes cited in Item 3. "
+            + request.criminal_activity_description,
+            at=next(step),
         )
-        if target == Status.CERTIFICATION_WITHDRAWN:
-            services.request_withdraw_certification(
-                request=request,
-                actor=chief,
-                reason="The victim unreasonably refused to testify when subpoenaed.",
-                at=next(step),
-            )
+    request = services.request_assign_detective(
+        request=request, actor=coordinator, detective=detective, at=next(step)
+    )
+    request = services.request_confirm_qualifying_crime(
+        request=request, actor=coordinator, at=next(step)
+    )
+    if target == Status.HELPFULNESS_REVIEW:
+        return
+    request = services.request_record_helpfulness(
+        request=request,
+        actor=detective,
+        values={
+            "possesses_information": "yes",
+            "has_been_helpful": "yes",
+            "refused_or_failed": "no",
+            "helpfulness_explanation": "The victim called 911, gave a statement the same "
+            "night and identified the suspect.",
+            "family_members_implicated": "no",
+        },
+        at=next(step),
+    )
+    request = services.request_attest_helpfulness(request=request, actor=detective, at=next(step))
+    if target == Status.CHIEF_DECISION:
+        return
+    if target == "delay_notice":
+        services.request_issue_delay_notice(
+            request=request,
+            actor=coordinator,
+            reason="The original report is held by the District Attorney's office.",
+            process="We have asked the DA's office for a copy and will decide on receipt.",
+            projected_date=timezone.localdate() + timedelta(days=30),
+        )
+        return
+    if target == Status.DECLINED:
+        services.request_decline(
+            request=request,
+            actor=chief,
+            reason=DeclineReason.NOT_QUALIFYING_CRIME,
+            note="The documented offense is a misdemeanor without a qualifying element.",
+            at=next(step),
+        )
+        return
+    decided_at = next(step)
+    request = issuing.request_certify(request=request, actor=chief, at=decided_at)
+    if target == Status.AWAITING_INK:
+        return
+    ink_at = next(step)
+    request = issuing.request_record_ink_signature(
+        request=request,
+        actor=coordinator,
+        signed_on=timezone.localdate(ink_at),
+        signer=request.certifying_official,
+        scan=SimpleUploadedFile("signed-pages.png", scan_png or _demo_png(), "image/png"),
+        at=ink_at,
+    )
+    if target == Status.CERTIFICATION_WITHDRAWN:
+        services.request_withdraw_certification(
+            request=request,
+            actor=chief,
+            reason="The victim unreasonably refused to testify when subpoenaed.",
+            at=next(step),
+        )
 
 
 def _demo_png() -> bytes:
