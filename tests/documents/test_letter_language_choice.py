@@ -252,7 +252,7 @@ def test_the_migration_reads_free_text_and_keeps_unknowns_as_english_with_a_note
     executor = MigrationExecutor(connection)
     before, after = (
         [("cases", "0031_template_uploaded_sha256")],
-        [("cases", "0032_intake_language_choice")],
+        [("cases", "0033_intake_language_choice")],
     )
     executor.migrate(before)
     old = executor.loader.project_state(before).apps.get_model("cases", "IntakeRecord")

@@ -38,7 +38,7 @@ def choice_to_language(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0031_template_uploaded_sha256"),
+        ("cases", "0032_outbound_mail"),
     ]
 
     operations = [
