@@ -263,6 +263,9 @@ CHOICE_TOOLTIPS: dict[Ref, str] = {
     "culpable in the criminal activity",
 }
 
+# Part 3 item 1: every box asks the item's question; which crime it names is ``category_boxes``'.
+CATEGORY_TOOLTIP = "Part 3 | 1 | The petitioner is a victim of criminal activity"
+
 
 def _row_tooltips() -> dict[str, str]:
     words = ("A | Family Name", "B | Given Name", "C | Middle Name", "D | Relationship",
@@ -391,7 +394,7 @@ def choice_boxes(
         missing = [n for n in names if n not in by_name]
         if missing:
             raise FormError(f"Part {ref[0]} item {ref[1]}: no fields {', '.join(missing)}")
-        boxes = [_box_label(by_name[n]) for n in names]
+        boxes = [box_label(by_name[n]) for n in names]
         result[ref] = match_choice(boxes, options[ref])
     return result
 
@@ -399,7 +402,7 @@ def choice_boxes(
 _SELECT = re.compile(r"\bselect\b", re.IGNORECASE)
 
 
-def _box_label(box: Field) -> Field:
+def box_label(box: Field) -> Field:
     """The box with its tooltip cut to what follows the last "Select": USCIS's tooltips ask
     the question, then name the box ("... Other Agency Information. 7. Case Status. Select
     Completed."), and the question's words must not match another option."""
@@ -477,7 +480,8 @@ def official_values(
                     f"Part {part} item {number}: no box for {', '.join(map(repr, unknown))}"
                 )
             picked = {categories_to_fields[c] for c in chosen}
-            values.update({name: name in picked for name in spec.CATEGORY_FIELDS})
+            boxes = set(categories_to_fields.values()) or set(spec.CATEGORY_FIELDS)
+            values.update({name: name in picked for name in sorted(boxes)})
         elif ref == spec.ROWS_ITEM:
             # Every box of the printed rows is filled: a row with no family member (Part 5
             # item 1 "No", or fewer members than rows) and an empty middle name print "N/A".
