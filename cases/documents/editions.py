@@ -24,6 +24,7 @@ from cases.uscis import acroform, tooltip_match
 BOX_DPI = 100
 CACHE_SECONDS = 600
 MARGIN = 36.0  # points of the page shown around a box
+WIDE_MARGIN = 150.0  # to the right of a small box (a checkbox's words follow it)
 
 
 @dataclass
@@ -49,28 +50,55 @@ class EditionView:
             if f.name in free and (f.type in tooltip_match.BOX_TYPES) == boxes
         ]
 
+    def unclaimed_by_index(self) -> list[tuple[int, acroform.Field]]:
+        free = {f.name for f in self.report.unclaimed}
+        return [(i, f) for i, f in enumerate(self.fields) if f.name in free]
+
 
 def edition_view(template: FormTemplate) -> EditionView:
     report = official.remap(template, {})
     return EditionView(template, report, acroform.read_inventory(template.data))
 
 
-def _page_png(data: bytes, sha256: str, page: int, dpi: int, kind: str) -> bytes:
-    """Page ``page`` (0-based) of ``data`` as PNG, cached under the file's hash."""
-    key = f"edition-{kind}:{sha256}:{dpi}:{page}"
+def _page_key(sha256: str, page: int) -> str:
+    return f"edition-page:{sha256}:{BOX_DPI}:{page}"
+
+
+def warm_pages(template: FormTemplate) -> None:
+    """Every page of the blank file rendered once, in one child, for the boxes' images that
+    the page asks for right after (each then only crops its page)."""
+    if cache.get(_page_key(template.sha256, 0)) is not None:
+        return
+    pngs = page_images.render(
+        template.data,
+        dpi=BOX_DPI,
+        cpu_seconds=settings.UVISA_RENDER_CPU_SECONDS,
+        memory_mb=settings.UVISA_RENDER_MEMORY_MB,
+        slots=settings.UVISA_RENDER_CONCURRENCY,
+    )
+    cache.set_many({_page_key(template.sha256, n): p for n, p in enumerate(pngs)}, CACHE_SECONDS)
+
+
+def _page_png(template: FormTemplate, page: int) -> bytes:
+    """Page ``page`` (0-based) of the blank file as PNG, cached under the file's hash."""
+    png = cache.get(_page_key(template.sha256, page))
+    if png is None:
+        warm_pages(template)
+        png = cache.get(_page_key(template.sha256, page))
+    if png is None:
+        raise page_images.RenderFailed("no such page")
+    return png
+
+
+def box_png(template: FormTemplate, index: int) -> bytes | None:
+    """The image of the file's field number ``index`` (cached), or None when there is none."""
+    key = f"edition-box:{template.sha256}:{index}"
     png = cache.get(key)
     if png is None:
-        pngs = page_images.render(
-            data,
-            dpi=dpi,
-            page=page + 1,
-            cpu_seconds=settings.UVISA_RENDER_CPU_SECONDS,
-            memory_mb=settings.UVISA_RENDER_MEMORY_MB,
-            slots=settings.UVISA_RENDER_CONCURRENCY,
-        )
-        if not pngs:
-            raise page_images.RenderFailed("no such page")
-        png = pngs[0]
+        fields = acroform.read_inventory(template.data)
+        if index >= len(fields):
+            return None
+        png = box_image(template, fields[index])
         cache.set(key, png, CACHE_SECONDS)
     return png
 
@@ -78,7 +106,7 @@ def _page_png(data: bytes, sha256: str, page: int, dpi: int, kind: str) -> bytes
 def box_image(template: FormTemplate, field: acroform.Field) -> bytes:
     """The field's box with a margin of its page around it, outlined, as PNG."""
     data = template.data
-    page_png = _page_png(data, template.sha256, field.page, BOX_DPI, "page")
+    page_png = _page_png(template, field.page)
     image = Image.open(io.BytesIO(page_png)).convert("RGB")
     from pypdf import PdfReader
 
@@ -87,7 +115,8 @@ def box_image(template: FormTemplate, field: acroform.Field) -> bytes:
     height = float(box.height)
     x0, y0, x1, y1 = field.rect
     left = max(0.0, (x0 - float(box.left) - MARGIN) * scale)
-    right = min(image.width, (x1 - float(box.left) + MARGIN) * scale)
+    after = WIDE_MARGIN if x1 - x0 < 40 else MARGIN
+    right = min(image.width, (x1 - float(box.left) + after) * scale)
     top = max(0.0, (height - (y1 - float(box.bottom)) - MARGIN) * scale)
     bottom = min(image.height, (height - (y0 - float(box.bottom)) + MARGIN) * scale)
     crop = image.crop((int(left), int(top), int(right), int(bottom)))

@@ -105,6 +105,10 @@ def _detail_page(
     request: HttpRequest, template: FormTemplate, status: int = 200, refusal: str = ""
 ) -> HttpResponse:
     view = editions.edition_view(template)
+    try:
+        editions.warm_pages(template)  # the boxes' images crop these pages
+    except (page_images.Busy, page_images.RenderFailed):
+        pass  # each image then renders its page itself, or says it cannot
     left = [
         (m, view.choices_for(m))
         for m in view.report.unmatched
@@ -126,6 +130,7 @@ def _detail_page(
             "optional": optional,
             "how_said": tooltip_match.HOW_SAID,
             "pages": range(1, editions.page_count(template) + 1),
+            "unclaimed": view.unclaimed_by_index(),
             "refusal": refusal,
         },
         status=status,
@@ -209,10 +214,14 @@ def edition_box(request: HttpRequest, pk: int, index: int) -> HttpResponse:
     """The image of the file's field number ``index`` on its page, outlined."""
     _allowed(request)
     template = _template(pk)
-    view = editions.edition_view(template)
-    if index >= len(view.fields):
-        raise Http404("No such field.")
-    return _rendered(lambda: editions.box_image(template, view.fields[index]))
+
+    def make() -> bytes:
+        png = editions.box_png(template, index)
+        if png is None:
+            raise page_images.RenderFailed("no such field")
+        return png
+
+    return _rendered(make)
 
 
 @require_GET
