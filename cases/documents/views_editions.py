@@ -10,6 +10,7 @@ activates, and writes the audit.
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from django import forms
@@ -105,10 +106,9 @@ def _detail_page(
     request: HttpRequest, template: FormTemplate, status: int = 200, refusal: str = ""
 ) -> HttpResponse:
     view = editions.edition_view(template)
-    try:
-        editions.warm_pages(template)  # the boxes' images crop these pages
-    except (page_images.Busy, page_images.RenderFailed):
-        pass  # each image then renders its page itself, or says it cannot
+    # The boxes' images crop these pages; if busy, each image renders its page itself.
+    with contextlib.suppress(page_images.Busy, page_images.RenderFailed):
+        editions.warm_pages(template)
     left = [
         (m, view.choices_for(m))
         for m in view.report.unmatched

@@ -23,6 +23,14 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
+def loaded(page, image) -> None:
+    """Wait until ``image`` (lazy) has scrolled into view and loaded."""
+    image.scroll_into_view_if_needed()
+    page.wait_for_function(
+        "(img) => img.complete && img.naturalWidth > 0", arg=image.element_handle()
+    )
+
+
 def shot(page, name: str, full: bool = False) -> None:
     page.screenshot(path=str(DOCS / f"form-edition-{name}.png"), full_page=full)
 
@@ -53,10 +61,7 @@ def test_the_clerk_takes_the_real_i914b_as_a_new_edition(session, people, refere
     choice.scroll_into_view_if_needed()
     shot(page, "3-choose")
     gallery = page.get_by_role("img", name=f"Box {index + 1} on its page, outlined")
-    gallery.scroll_into_view_if_needed()
-    page.wait_for_function(
-        "(img) => img.complete && img.naturalWidth > 0", arg=gallery.element_handle()
-    )
+    loaded(page, gallery)
     shot(page, "4-box-image")
     session.submit(page.get_by_role("button", name="Save my choices"))
     expect(page.get_by_text("Your choices are saved.")).to_be_visible()
@@ -75,10 +80,7 @@ def test_the_clerk_takes_the_real_i914b_as_a_new_edition(session, people, refere
     session.open(f"/form-editions/{template.pk}/")
     expect(page.locator("#match-counts")).to_contain_text("0 of them required")
     preview = page.get_by_role("img", name="Preview fill, page 1")
-    preview.scroll_into_view_if_needed()
-    page.wait_for_function(
-        "(img) => img.complete && img.naturalWidth > 0", arg=preview.element_handle()
-    )
+    loaded(page, preview)
     shot(page, "5-preview")
     session.submit(page.get_by_role("button", name="Activate this edition"))
     expect(page.get_by_text("I-914B edition 02/27/17 is active")).to_be_visible()
