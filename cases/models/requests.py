@@ -11,6 +11,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterator
 from datetime import date, datetime
+from functools import cached_property
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
 
@@ -437,7 +438,7 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
         found = {"person_digest": self.person_digest, "a_number_digest": self.a_number_digest}
         return {name: digest for name, digest in found.items() if digest}
 
-    @property
+    @cached_property
     def form_map_edition(self) -> str:
         """The form map the request's edition answers: a USCIS edition loaded on the form
         editions page answers the form's map it was matched to (FormTemplate.form_map)."""

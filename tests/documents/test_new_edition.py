@@ -137,6 +137,7 @@ def test_the_real_i918b_maps_itself_with_no_choice_by_hand(reference_rows, data,
 def test_a_raw_i918b_new_edition_fills_a_u_request_by_its_own_names(
     reference_rows, make_request, people, tmp_path
 ):
+    earlier = make_request(Status.CHIEF_DECISION)  # made before the new edition
     out = load("--form", "I-918B", "--edition", "02/07/17",
                as_file(tmp_path, uscis_file.original(), "i-918supb.pdf"))  # fmt: skip
     assert "0 by hand, 0 unmatched" in out
@@ -151,6 +152,10 @@ def test_a_raw_i918b_new_edition_fills_a_u_request_by_its_own_names(
     values = PdfReader(io.BytesIO(form.data)).get_fields() or {}
     agency = template.field_map[i918b_fields.TEXT_FIELDS[(2, "1")][0]]
     assert "#subform[0]" in agency and values[agency]["/V"] == r.agency.name
+    # The request made before keeps its edition, and its template.
+    earlier.refresh_from_db()
+    assert earlier.form_edition == "01/20/25"
+    assert official.template_for(earlier).edition == "01/20/25"
 
 
 def test_a_contradicting_tooltip_is_refused_naming_the_item(reference_rows, tmp_path):
