@@ -185,10 +185,11 @@ PART7_BLOCKS: tuple[tuple[str, str, str, str], ...] = (
 
 # What the tooltip of every field this map fills must say, read from USCIS's own file (02/07/17,
 # whose field names the 01/20/25 edition keeps): "Part N | item | the question's words", each
-# " ... "-separated phrase found in that order (case and punctuation aside). A name
-# is only a hint; a file whose tooltip says something else is refused (``tooltip_problems``).
-# The item is written as the tooltip spells it ("5. G." for 5.g); Part 3 item 1's boxes are
-# matched to the crime categories by tooltip on their own (``category_boxes``).
+# " ... "-separated phrase found in that order (case and punctuation aside). Each item is
+# matched by these words to whichever field of a loaded file says them; a name is only a hint
+# and a file whose tooltip names the item but says something else is refused
+# (cases/uscis/tooltip_match.py). The item is written as the tooltip spells it ("5. G." for
+# 5.g); Part 3 item 1's boxes are matched to the crime categories by the crime they name.
 _P2_ADDRESS = "Part 2 | {} | Agency Address ... "
 _P5_ROW = "Part 5 | {} | Family Members Culpable In Criminal Activity ... "
 _P7 = "Part 7 | {} | Additional Information ... "
