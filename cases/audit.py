@@ -109,6 +109,15 @@ def append_event(event: CaseEvent) -> CaseEvent:
     return event
 
 
+def _template_event(actor: Any, at: Any, kind: str, note: str, data: dict[str, Any]) -> CaseEvent:
+    """An event about an official form template, about no one request, in the same chain.
+    Must run inside the caller's transaction."""
+    event = CaseEvent(
+        request=None, actor=actor, created_at=at, kind=kind, internal=True, note=note, data=data
+    )
+    return append_event(event)
+
+
 def append_template_loaded(
     *,
     actor: Any,
@@ -119,16 +128,13 @@ def append_template_loaded(
     template_id: int,
     uploaded_sha256: str = "",
 ) -> CaseEvent:
-    """An official form template was loaded: an event about no one request, in the same chain.
-    Must run inside the caller's transaction."""
-    event = CaseEvent(
-        request=None,
-        actor=actor,
-        created_at=at,
-        kind=CaseEvent.Kind.TEMPLATE_LOADED,
-        internal=True,
-        note=f"Official form template loaded: {form_type}, edition {edition}.",
-        data={
+    """An official form template was loaded."""
+    return _template_event(
+        actor,
+        at,
+        CaseEvent.Kind.TEMPLATE_LOADED,
+        f"Official form template loaded: {form_type}, edition {edition}.",
+        {
             "template": template_id,
             "form_type": form_type,
             "edition": edition,
@@ -136,7 +142,32 @@ def append_template_loaded(
             "uploaded_sha256": uploaded_sha256,
         },
     )
-    return append_event(event)
+
+
+def append_template_mapped(
+    *, actor: Any, at: Any, template_id: int, version: int, assigned: dict[str, str]
+) -> CaseEvent:
+    """An administrator chose fields of a loaded template for items of the form map."""
+    return _template_event(
+        actor,
+        at,
+        CaseEvent.Kind.TEMPLATE_MAPPED,
+        f"Official form template fields chosen: mapping version {version}.",
+        {"template": template_id, "version": version, "assigned": assigned},
+    )
+
+
+def append_template_activated(
+    *, actor: Any, at: Any, template_id: int, form_type: str, edition: str, sha256: str
+) -> CaseEvent:
+    """A new edition of an official form became the one filled from then on."""
+    return _template_event(
+        actor,
+        at,
+        CaseEvent.Kind.TEMPLATE_ACTIVATED,
+        f"Official form edition activated: {form_type}, edition {edition}.",
+        {"template": template_id, "form_type": form_type, "edition": edition, "sha256": sha256},
+    )
 
 
 def _plain_notes(rows: Iterable[Sequence[Any]]) -> Iterator[Sequence[Any]]:

@@ -300,6 +300,13 @@ def can_record_report_submission(user: User) -> bool:
     return can_read_audit(user) and (has_capability(user, REVIEW) or has_capability(user, DECIDE))
 
 
+def can_take_form_edition(user: User) -> bool:
+    """The coordinator (the records clerk) or the Chief loads a new edition of USCIS's form,
+    chooses the fields its tooltips leave open, and activates it (8 CFR 103.2(a)(1): USCIS's
+    current edition, filed as its instructions say)."""
+    return has_capability(user, REVIEW) or has_capability(user, DECIDE)
+
+
 # --- the department's own text of the items it attests (Supplement B Parts 2-5) ---
 
 # Before the decision: the department is still writing the form it will sign.

@@ -41,6 +41,8 @@ SENSITIVE_STEPS: dict[str, str] = {
     "designation_revoke": "revokes a certifying official's designation",
     # What is disclosed outside the department (federal_requests/views_reports.py).
     "federal_requests:task_force_disclosure": "decides whether a task force is disclosed",
+    # Which form every request is filled on from now (cases/documents/views_editions.py).
+    "form_edition_activate": "makes a new edition of USCIS's form the one filled",
     # What was submitted (cases/reporting/views.py, federal_requests/views_reports.py).
     "annual_report_submit": "records the annual report as sent to the state (c. 258F s. 4)",
     "federal_requests:report_submit": "freezes the six-monthly report as sent",

@@ -26,11 +26,11 @@ I-918B, a U request never an I-914B.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
@@ -38,24 +38,29 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from cases.audit import append_template_loaded
+from cases.audit import (
+    append_template_activated,
+    append_template_loaded,
+    append_template_mapped,
+)
 from cases.documents import pdf_sandbox
 from cases.errors import WorkflowError
 from cases.lib import pdf_clean
 from cases.lib.crypto import encrypt_file_bytes
-from cases.models import CertificationRequest, FormTemplate, FormType, QualifyingCrimeCategory
-from cases.uscis import acroform, formmap, i914b_fields
+from cases.models import (
+    CertificationRequest,
+    FormFieldMapping,
+    FormTemplate,
+    FormType,
+    QualifyingCrimeCategory,
+)
+from cases.uscis import acroform, formmap, i914b_fields, tooltip_match
 from cases.uscis import i918b_fields as fields_map
 from cases.uscis.trafficking import TraffickingForm
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser as User
 
-# The field list of each edition a template can be checked against.
-FIELD_LISTS: dict[tuple[str, str], Path] = {
-    (FormType.U_VISA, fields_map.EDITION): fields_map.FIELDS_CSV,
-    (FormType.T_VISA, i914b_fields.EDITION): i914b_fields.FIELDS_CSV,
-}
 # Each form's field map (the same names in both modules).
 FIELD_MAPS: dict[str, ModuleType] = {
     FormType.U_VISA: fields_map.THIS,
@@ -112,6 +117,87 @@ class PreparedTemplate:
     choice_fields: dict[str, dict[str, str]] = field(default_factory=dict)
     uploaded_sha256: str = ""  # the file as loaded, before cleaning
     cleaning: str = ""  # what cleaning removed, in words
+    form_map: str = ""  # the form map's edition the fields answer
+    field_map: dict[str, str] = field(default_factory=dict)  # text item's map name -> field
+    report: tooltip_match.MatchReport | None = None
+
+
+def form_map_for(form_type: str, edition: str) -> formmap.Edition:
+    """The form map a file of this form and edition answers: the edition's own, else (a new
+    USCIS edition) the form's newest map, matched to the file by its tooltips."""
+    own = formmap.FORM_EDITIONS.get((form_type, edition))
+    if own is not None:
+        return own
+    maps = [e for (form, _code), e in formmap.FORM_EDITIONS.items() if form == form_type]
+    if not maps:
+        raise TemplateRefused(f"There is no form map for {form_type}.")
+    return maps[-1]
+
+
+def required_refs(edition: formmap.Edition) -> set[tuple[int, str]]:
+    """The items the form map requires (a signature is the ink's, never a field's)."""
+    return {
+        (part.number, item.number)
+        for part in edition.parts
+        for item in part.items
+        if item.required and item.kind != "signature"
+    }
+
+
+def match_report(
+    inventory: list[acroform.Field],
+    form_type: str,
+    edition: str,
+    categories: Mapping[str, str],
+    assigned: Mapping[str, tuple[str, str]] | None = None,
+) -> tooltip_match.MatchReport:
+    """Every item of the form map matched to the file's fields by tooltip (and ``assigned``,
+    an administrator's choices); refused when a tooltip contradicts the map."""
+    fmap = FIELD_MAPS[form_type]
+    try:
+        report = tooltip_match.match(
+            inventory,
+            fmap,
+            required_refs(form_map_for(form_type, edition)),
+            categories,
+            assigned=assigned,
+        )
+    except tooltip_match.MatchRefused as exc:
+        raise TemplateRefused(str(exc)) from exc
+    if report.contradictions:
+        # Each item's meaning read from the file: a field whose tooltip asks another question
+        # is refused, whatever its name (I-918B Part 4 item 3 asks whether the victim refused).
+        raise TemplateRefused(
+            "This file's fields do not ask what the form map fills into them, so it would be "
+            "answered wrongly:\n" + "\n".join(report.contradictions)
+        )
+    return report
+
+
+def _mapped(report: tooltip_match.MatchReport) -> tuple[dict, dict, dict]:
+    """(text field map, choice boxes "part|item" -> {option: box}, category code -> box)."""
+    texts: dict[str, str] = {}
+    choices: dict[str, dict[str, str]] = {}
+    cats: dict[str, str] = {}
+    for m in report.matched:
+        slot = m.slot
+        if slot.kind == "text":
+            texts[slot.key] = m.field
+        elif slot.kind == "option" and slot.ref:
+            option = slot.key.split("|", 2)[2]
+            choices.setdefault(f"{slot.ref[0]}|{slot.ref[1]}", {})[option] = m.field
+        else:
+            cats[slot.key.split("|", 2)[2]] = m.field
+    return texts, choices, cats
+
+
+def unmatched_message(report: tooltip_match.MatchReport) -> str:
+    missing = report.required_unmatched()
+    return (
+        "These required items match no field of this file; choose their fields "
+        '(Administration › Form editions, or `load_form_template --assign "ITEM=FIELD"`):\n'
+        + "\n".join(f"  {m.slot.label}" for m in missing)
+    )
 
 
 def _inventory_rows(inventory: list[acroform.Field]) -> list[dict[str, Any]]:
@@ -122,57 +208,63 @@ def _inventory_rows(inventory: list[acroform.Field]) -> list[dict[str, Any]]:
 
 
 def prepare_template(
-    data: bytes, *, form_type: str, edition: str, categories: Mapping[str, str]
+    data: bytes,
+    *,
+    form_type: str,
+    edition: str,
+    categories: Mapping[str, str],
+    assigned: Mapping[str, tuple[str, str]] | None = None,
+    complete: bool = True,
 ) -> PreparedTemplate:
-    """Check a blank template against the edition's field list and match its boxes.
+    """Clean a blank template and map its fields to the form map by their tooltips.
 
-    ``categories`` is {category code: name} (Part 3 item 1). Raises ``TemplateRefused``.
+    ``categories`` is {category code: name} (Part 3 item 1); ``assigned`` {item: (field, who)}
+    an administrator's choices. With ``complete``, a file leaving a required item without a
+    field is refused naming the items. Raises ``TemplateRefused``.
     """
-    field_list = FIELD_LISTS.get((form_type, edition))
-    if field_list is None:
-        known = ", ".join(f"{f} {e}" for f, e in FIELD_LISTS)
-        raise TemplateRefused(
-            f"There is no field list for {form_type} edition {edition}; known: {known}."
-        )
+    if form_type not in FIELD_MAPS:
+        raise TemplateRefused(f"There is no form map for {form_type}.")
     if not data.startswith(b"%PDF-"):
         raise TemplateRefused("This file is not a PDF.")
     uploaded_sha256 = hashlib.sha256(data).hexdigest()
-    data, report = clean_template(data)
+    data, cleaning = clean_template(data)
     try:
         inventory = acroform.read_inventory(data)
     except Exception as exc:  # pypdf raises many kinds on damaged files
         raise TemplateRefused(f"The form fields of this PDF cannot be read ({exc}).") from exc
-    diff = acroform.compare(inventory, acroform.load_inventory_csv(field_list))
-    if not diff.ok:
-        raise TemplateRefused(
-            f"This file's fields differ from the field list of {form_type} edition {edition}, "
-            "so it is not that edition of the USCIS form (or it was changed):\n" + diff.describe()
-        )
-    fmap = FIELD_MAPS[form_type]
-    # Each item's meaning read from the file: a field whose tooltip asks another question is
-    # refused, whatever its name (I-918B Part 4 item 3 asks whether the victim refused).
-    problems = fields_map.tooltip_problems(inventory, spec=fmap)
-    if problems:
-        raise TemplateRefused(
-            "This file's fields do not ask what the form map fills into them, so it would be "
-            "answered wrongly:\n" + "\n".join(problems)
-        )
-    try:
-        boxes = fields_map.category_boxes(inventory, categories, spec=fmap)
-        choices = fields_map.choice_boxes(inventory, spec=fmap)
-    except acroform.FormError as exc:
-        raise TemplateRefused(f"The boxes of this file cannot be matched: {exc}") from exc
+    report = match_report(inventory, form_type, edition, categories, assigned)
+    if complete and report.required_unmatched():
+        raise TemplateRefused(unmatched_message(report))
+    texts, choices, cats = _mapped(report)
     return PreparedTemplate(
         form_type=form_type,
         edition=edition,
         data=data,
         sha256=hashlib.sha256(data).hexdigest(),
         inventory=_inventory_rows(inventory),
-        category_fields=dict(boxes),
-        choice_fields={f"{part}|{item}": dict(opts) for (part, item), opts in choices.items()},
+        category_fields=cats,
+        choice_fields=choices,
         uploaded_sha256=uploaded_sha256,
-        cleaning=report.describe(),
+        cleaning=cleaning.describe(),
+        form_map=form_map_for(form_type, edition).code,
+        field_map=texts,
+        report=report,
     )
+
+
+def mapping_entries(report: tooltip_match.MatchReport) -> list[dict[str, str]]:
+    """The report as a mapping version stores it."""
+    return [
+        {
+            "slot": m.slot.key,
+            "label": m.slot.label,
+            "field": m.field,
+            "how": m.how,
+            "by": m.by,
+            "tooltip": m.tooltip,
+        }
+        for m in report.matches
+    ]
 
 
 def clean_template(data: bytes) -> tuple[bytes, pdf_clean.Report]:
@@ -201,12 +293,16 @@ def store_template(
     actor: User | None,
     filename: str = "",
     at: datetime | None = None,
+    draft: bool = False,
 ) -> FormTemplate:
-    """Store a checked template as the active one (the caller's transaction; no audit)."""
-    FormTemplate.objects.filter(
-        form_type=prepared.form_type, edition=prepared.edition, active=True
-    ).update(active=False)
-    return FormTemplate.objects.create(
+    """Store a checked template as the active one, or as a ``draft`` of a new edition to be
+    completed and activated on the form editions page (the caller's transaction; no audit)."""
+    if not draft:
+        FormTemplate.objects.filter(
+            form_type=prepared.form_type, edition=prepared.edition, active=True
+        ).update(active=False)
+    at = at or timezone.now()
+    template = FormTemplate.objects.create(
         form_type=prepared.form_type,
         edition=prepared.edition,
         sha256=prepared.sha256,
@@ -218,9 +314,22 @@ def store_template(
         category_fields=prepared.category_fields,
         choice_fields=prepared.choice_fields,
         loaded_by=actor,
-        loaded_at=at or timezone.now(),
-        active=True,
+        loaded_at=at,
+        active=not draft,
+        draft=draft,
+        activated_at=None if draft else at,
+        form_map=prepared.form_map,
+        field_map=prepared.field_map,
     )
+    if prepared.report is not None:
+        FormFieldMapping.objects.create(
+            template=template,
+            version=1,
+            entries=mapping_entries(prepared.report),
+            made_by=actor,
+            made_at=at,
+        )
+    return template
 
 
 def load_template(
@@ -232,15 +341,21 @@ def load_template(
     filename: str = "",
     at: datetime | None = None,
     prepared: PreparedTemplate | None = None,
+    draft: bool = False,
 ) -> FormTemplate:
-    """Check, store and audit a blank official form; it becomes the active template.
+    """Check, store and audit a blank official form; it becomes the active template, or with
+    ``draft`` waits on the form editions page for the items left and the activation.
 
     ``prepared`` is ``prepare_template``'s result for ``data`` when the caller has it already
     (the admin checks the upload before saving it)."""
     at = at or timezone.now()
     if prepared is None or prepared.uploaded_sha256 != hashlib.sha256(data).hexdigest():
         prepared = prepare_template(
-            data, form_type=form_type, edition=edition, categories=category_names(form_type)
+            data,
+            form_type=form_type,
+            edition=edition,
+            categories=category_names(form_type),
+            complete=not draft,
         )
     with transaction.atomic():
         current = (
@@ -252,7 +367,7 @@ def load_template(
             raise TemplateRefused(
                 f"This file (SHA-256 {prepared.sha256[:16]}…) is already the active template."
             )
-        template = store_template(prepared, actor=actor, filename=filename, at=at)
+        template = store_template(prepared, actor=actor, filename=filename, at=at, draft=draft)
         append_template_loaded(
             actor=actor,
             at=at,
@@ -263,6 +378,107 @@ def load_template(
             uploaded_sha256=template.uploaded_sha256,
         )
     return template
+
+
+def latest_mapping(template: FormTemplate) -> FormFieldMapping | None:
+    return template.mappings.order_by("-version").first()
+
+
+def _assigned_of(template: FormTemplate) -> dict[str, tuple[str, str]]:
+    """The administrator's choices so far, from the latest mapping version."""
+    latest = latest_mapping(template)
+    entries = latest.entries if latest else []
+    return {e["slot"]: (e["field"], e["by"]) for e in entries if e["how"] == "hand" and e["field"]}
+
+
+def remap(
+    template: FormTemplate, assigned: Mapping[str, tuple[str, str]]
+) -> tooltip_match.MatchReport:
+    """The template's match report with ``assigned`` over the earlier choices (not stored)."""
+    inventory = acroform.read_inventory(template.data)
+    choices = {**_assigned_of(template), **assigned}
+    return match_report(
+        inventory, template.form_type, template.edition, category_names(template.form_type),
+        choices,
+    )  # fmt: skip
+
+
+def assign_fields(
+    template: FormTemplate,
+    assigned: Mapping[str, str],
+    *,
+    actor: User | None,
+    at: datetime | None = None,
+) -> FormFieldMapping:
+    """An administrator's choices ({item: field}) as a new mapping version, audited; the
+    template fills through it from then on. Refused naming what cannot be used."""
+    at = at or timezone.now()
+    who = getattr(actor, "username", "") or "command line"
+    report = remap(template, {slot: (name, who) for slot, name in assigned.items()})
+    texts, choices, cats = _mapped(report)
+    with transaction.atomic():
+        locked = FormTemplate.objects.select_for_update().get(pk=template.pk)
+        latest = latest_mapping(locked)
+        version = FormFieldMapping.objects.create(
+            template=locked,
+            version=(latest.version + 1) if latest else 1,
+            entries=mapping_entries(report),
+            made_by=actor,
+            made_at=at,
+        )
+        FormTemplate.objects.filter(pk=locked.pk).update(
+            field_map=texts, choice_fields=choices, category_fields=cats
+        )
+        append_template_mapped(
+            actor=actor,
+            at=at,
+            template_id=locked.pk,
+            version=version.version,
+            assigned={slot: name for slot, name in assigned.items()},
+        )
+    template.refresh_from_db()
+    return version
+
+
+def activate_edition(
+    template: FormTemplate, *, actor: User | None, at: datetime | None = None
+) -> FormTemplate:
+    """A draft edition becomes the active template of its form and edition: refused while a
+    required item has no field, naming them."""
+    at = at or timezone.now()
+    report = remap(template, {})
+    if report.required_unmatched():
+        raise TemplateRefused(unmatched_message(report))
+    with transaction.atomic():
+        locked = FormTemplate.objects.select_for_update().get(pk=template.pk)
+        if not locked.draft:
+            raise TemplateRefused("This edition is already active or was replaced.")
+        FormTemplate.objects.filter(
+            form_type=locked.form_type, edition=locked.edition, active=True
+        ).update(active=False)
+        FormTemplate.objects.filter(pk=locked.pk).update(active=True, draft=False, activated_at=at)
+        append_template_activated(
+            actor=actor,
+            at=at,
+            template_id=locked.pk,
+            form_type=locked.form_type,
+            edition=locked.edition,
+            sha256=locked.sha256,
+        )
+    template.refresh_from_db()
+    return template
+
+
+def current_edition(form_type: str) -> str:
+    """The edition new requests of this form take: the last one activated, else the
+    form map's own."""
+    latest = (
+        FormTemplate.objects.filter(form_type=form_type, active=True)
+        .order_by("-activated_at", "-loaded_at", "-pk")
+        .values_list("edition", flat=True)
+        .first()
+    )
+    return latest or form_map_for(form_type, "").code
 
 
 def active_template(form_type: str, edition: str) -> FormTemplate | None:
@@ -293,7 +509,8 @@ def template_problem(request: CertificationRequest) -> str:
 def official_values(
     request: CertificationRequest, template: FormTemplate
 ) -> tuple[dict[str, str | bool], acroform.Continuation]:
-    """{official field name: value} and the Part 7 continuation, from the form map."""
+    """{official field name: value} and the Part 7 continuation, from the form map through the
+    template's mapping."""
     fmap = FIELD_MAPS[template.form_type]
     triples = fields_map.triples_from_filled(formmap.fill(request), spec=fmap)
     names = category_names(template.form_type)
@@ -302,7 +519,67 @@ def official_values(
     }
     choices = fields_map.choice_boxes_from(template)
     values = fields_map.official_values(triples, by_name, choices, spec=fmap)
-    return values, fields_map.continuation(triples, values, spec=fmap)
+    continuation = fields_map.continuation(triples, values, spec=fmap)
+    if not template.field_map:  # loaded before mapping by tooltip: the map's own names
+        return values, continuation
+    return on_file(values, continuation, template.field_map, fmap)
+
+
+_EMPTY = ("", "N/A", "None")
+
+
+def on_file(
+    values: Mapping[str, str | bool],
+    continuation: acroform.Continuation,
+    field_map: Mapping[str, str],
+    fmap: ModuleType,
+) -> tuple[dict[str, str | bool], acroform.Continuation]:
+    """The values and continuation under the file's own field names.
+
+    Boxes are already the file's (the template's choice and category boxes). A text item
+    whose field the file lacks continues on the additional sheet; items an administrator
+    gave one field (a single "Name of Certifying Official" box) share it, in form order."""
+    boxes = {k: v for k, v in values.items() if isinstance(v, bool)}
+    texts: dict[str, str | bool] = {}
+    refs = fields_map.field_refs(fmap)
+    entries = list(continuation.entries)
+    for name, value in values.items():
+        if isinstance(value, bool):
+            continue
+        target = field_map.get(name)
+        if target is None:
+            if name in refs and str(value) not in _EMPTY:
+                part, item = refs[name]
+                entries.append(acroform.ContinuationEntry(part, item, str(value)))
+            continue
+        if target in texts:
+            before = str(texts[target])
+            joined = [v for v in (before, str(value)) if v not in _EMPTY]
+            texts[target] = " ".join(joined) or before
+        else:
+            texts[target] = value
+    blocks = tuple(
+        tuple(field_map[n] for n in block)
+        for block in continuation.blocks
+        if all(n in field_map for n in block)
+    )
+    moved = dataclasses.replace(
+        continuation,
+        blocks=blocks,  # type: ignore[arg-type]
+        refs={field_map[n]: ref for n, ref in continuation.refs.items() if n in field_map},
+        entries=tuple(
+            dataclasses.replace(e, anchor=field_map.get(e.anchor or "")) for e in entries
+        ),
+    )
+    return {**texts, **boxes}, moved
+
+
+def ink_fields(template: FormTemplate) -> frozenset[str]:
+    """The file's fields left for the ink (Part 6 items 1 and 2), never filled."""
+    names = FIELD_MAPS[template.form_type].INK_ONLY_ITEMS.values()
+    if not template.field_map:
+        return frozenset(names)
+    return frozenset(template.field_map[n] for n in names if n in template.field_map)
 
 
 def official_pdf(
@@ -313,7 +590,10 @@ def official_pdf(
 ) -> bytes:
     """The filled official form (not sealed): every item by field name, Part 6 items 1-2 empty."""
     values, continuation = official_values(request, template)
-    ink_only = frozenset(FIELD_MAPS[template.form_type].INK_ONLY_ITEMS.values())
     return acroform.fill(
-        template.data, values, continuation=continuation, ink_only=ink_only, metadata=metadata
+        template.data,
+        values,
+        continuation=continuation,
+        ink_only=ink_fields(template),
+        metadata=metadata,
     )

@@ -56,7 +56,7 @@ def fingerprint(request: CertificationRequest) -> str | None:
         "mark": draft.DRAFT_MARK,
         "dpi": settings.UVISA_REVIEW_PAGE_DPI,
         "template": found.sha256,
-        "boxes": [found.category_fields, found.choice_fields],
+        "boxes": [found.category_fields, found.choice_fields, found.field_map],
         "form": formmap.edition_for(request).form_name,
         "items": items,
     }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from cases.documents import views
+from cases.documents import views, views_editions
 
 urlpatterns = [
     path(
@@ -40,4 +40,25 @@ urlpatterns = [
         name="form_corrected_pdf",
     ),
     path("verify/", views.verify, name="verify"),
+    # A new edition of USCIS's form: load, match, choose, preview, activate.
+    path("form-editions/", views_editions.edition_list, name="form_editions"),
+    path("form-editions/<int:pk>/", views_editions.edition_detail, name="form_edition"),
+    path(
+        "form-editions/<int:pk>/assign/", views_editions.edition_assign, name="form_edition_assign"
+    ),
+    path(
+        "form-editions/<int:pk>/activate/",
+        views_editions.edition_activate,
+        name="form_edition_activate",
+    ),
+    path(
+        "form-editions/<int:pk>/box-<int:index>.png",
+        views_editions.edition_box,
+        name="form_edition_box",
+    ),
+    path(
+        "form-editions/<int:pk>/preview-<int:number>.png",
+        views_editions.edition_preview,
+        name="form_edition_preview",
+    ),
 ]

@@ -16,6 +16,7 @@ from cases.models.department import (
 )
 from cases.models.documents import (
     FormCorrection,
+    FormFieldMapping,
     FormTemplate,
     InkSignature,
     IssuedForm,
@@ -105,6 +106,7 @@ __all__ = [
     "FamilyMember",
     "FormCorrection",
     "FormTemplate",
+    "FormFieldMapping",
     "FormType",
     "Gender",
     "InkSignature",

@@ -53,6 +53,14 @@ class FormTemplate(models.Model):
     )
     loaded_at = models.DateTimeField(default=timezone.now)
     active = models.BooleanField(default=True)
+    # The form map its fields answer (cases/uscis/formmap.py FORM_EDITIONS: a new USCIS edition
+    # is mapped to the form's current map), and each text item's field, matched by tooltip or
+    # chosen by hand (the latest FormFieldMapping version); empty: the map's own field names.
+    form_map = models.CharField(max_length=10, blank=True)
+    field_map = models.JSONField(default=dict, help_text="item's field in the map -> field")
+    # Loaded on the new-edition page and not yet activated: never filled for a request.
+    draft = models.BooleanField(default=False)
+    activated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-loaded_at", "-pk"]
@@ -71,6 +79,38 @@ class FormTemplate(models.Model):
     @property
     def data(self) -> bytes:
         return decrypt_file_bytes(bytes(self.pdf))
+
+
+class FormFieldMapping(models.Model):
+    """One version of a template's mapping: every item of the form map and its field.
+
+    Versioned and never changed: the template's first version is what the tooltips matched
+    on loading; each administrator's choice adds a version naming who chose what. The
+    template's ``field_map``, ``choice_fields`` and ``category_fields`` are the latest one.
+    """
+
+    template = models.ForeignKey(FormTemplate, on_delete=models.PROTECT, related_name="mappings")
+    version = models.PositiveIntegerField()
+    # [{"slot", "label", "field", "how", "by", "tooltip"}], form order; "" field: no match.
+    entries = models.JSONField(default=list)
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    made_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["template", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["template", "version"], name="one_mapping_per_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.template} mapping v{self.version}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None:
+            raise ValueError("A mapping version is never changed; add a version.")
+        super().save(*args, **kwargs)
 
 
 class IssuedFormQuerySet(models.QuerySet["IssuedForm"]):

@@ -11,9 +11,11 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterator
 from datetime import date, datetime
+from functools import cached_property
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
 
+from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -154,6 +156,17 @@ def form_is_consistent(request: CertificationRequest) -> bool:
     """Certify guard: the form does not defeat itself (Part 4 items 1-2, Part 3 item 1), and the
     certifying official acknowledged every warning (cases/consistency.py)."""
     return not certify_blockers(request) and warnings_acknowledged(request)
+
+
+def _active_edition(form_type: str) -> str:
+    """The edition of the form's template activated last, or "" (none loaded)."""
+    return (
+        apps.get_model("cases", "FormTemplate")
+        .objects.filter(form_type=form_type, active=True)
+        .order_by("-activated_at", "-loaded_at", "-pk")
+        .values_list("edition", flat=True)
+        .first()
+    ) or ""
 
 
 class CertificationRequest(ConcurrentTransitionMixin, models.Model):
@@ -391,6 +404,10 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
         return self.reference
 
     def save(self, *args: Any, **kwargs: Any) -> None:
+        if self._state.adding and self.form_edition == CURRENT_FORM_EDITION:
+            # A new request takes the edition the department activated last for its form;
+            # one already made keeps its edition (the form it was certified on).
+            self.form_edition = _active_edition(self.form_type) or self.form_edition
         # The lookup digests follow the encrypted numbers, also on partial saves.
         self.a_number_digest = keyed_hash(self.a_number, purpose="a_number")
         self.report_number_digest = keyed_hash(self.report_number, purpose="report_number")
@@ -420,6 +437,20 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
         or the A-Number (Supplement B Part 1 items 1, 2 and 4); empty ones left out."""
         found = {"person_digest": self.person_digest, "a_number_digest": self.a_number_digest}
         return {name: digest for name, digest in found.items() if digest}
+
+    @cached_property
+    def form_map_edition(self) -> str:
+        """The form map the request's edition answers: a USCIS edition loaded on the form
+        editions page answers the form's map it was matched to (FormTemplate.form_map)."""
+        found = (
+            apps.get_model("cases", "FormTemplate")
+            .objects.filter(form_type=self.form_type, edition=self.form_edition, draft=False)
+            .exclude(form_map="")
+            .order_by("-active", "-loaded_at")
+            .values_list("form_map", flat=True)
+            .first()
+        )
+        return found or ""
 
     @property
     def issued_form(self) -> Any:
@@ -760,6 +791,8 @@ class CaseEvent(models.Model):
         DOCUMENT_ADDED = "document_added", _("Document added")
         NOTE = "note", _("Internal note")
         TEMPLATE_LOADED = "template_loaded", _("Official form template loaded")
+        TEMPLATE_MAPPED = "template_mapped", _("Official form template's fields chosen")
+        TEMPLATE_ACTIVATED = "template_activated", _("Official form edition activated")
         FORM_CORRECTION = "form_correction", _("Issued form corrected")
         MAIL_RESENT = "mail_resent", _("Notice sent again")
 

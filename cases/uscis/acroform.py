@@ -282,6 +282,24 @@ def _contains(words: list[str], phrase: list[str]) -> bool:
     return n > 0 and any(words[i : i + n] == phrase for i in range(len(words) - n + 1))
 
 
+def label_choices(tooltip: str, wanted: Mapping[Any, list[str]]) -> list[Any]:
+    """The label keys a tooltip names: equal, else the longest contained (or containing it) as
+    a whole-word phrase; several when that is ambiguous, none when it names none."""
+    words = normalise(tooltip).split()
+    exact = [k for k, w in wanted.items() if w == words]
+    if exact:
+        return exact
+    scored = [
+        (len(w), k)
+        for k, w in wanted.items()
+        if _contains(words, w) or (len(w) > len(words) and _contains(w, words))
+    ]
+    if not scored:
+        return []
+    top = max(s for s, _k in scored)
+    return [k for s, k in scored if s == top]
+
+
 def match_by_tooltip(fields: Iterable[Field], labels: Mapping[Any, str]) -> dict[Any, str]:
     """{label key: field name}, each field's tooltip naming exactly one label.
 
@@ -295,20 +313,7 @@ def match_by_tooltip(fields: Iterable[Field], labels: Mapping[Any, str]) -> dict
     problems: list[str] = []
     bad_fields: list[str] = []
     for f in fields:
-        words = normalise(f.tooltip).split()
-        exact = [k for k, w in wanted.items() if w == words]
-        scored = [
-            (len(w), k)
-            for k, w in wanted.items()
-            if _contains(words, w) or (len(w) > len(words) and _contains(w, words))
-        ]
-        if exact:
-            choice = exact
-        elif scored:
-            top = max(s for s, _k in scored)
-            choice = [k for s, k in scored if s == top]
-        else:
-            choice = []
+        choice = label_choices(f.tooltip, wanted)
         if len(choice) != 1:
             bad_fields.append(f.name)
             names = ", ".join(repr(labels[k]) for k in choice)

@@ -98,8 +98,13 @@ class UnknownEdition(Exception):
 
 
 def edition_of(request: FormRequest) -> Edition | None:
-    """The request's form map (by form type and edition), or None for an unknown one."""
-    return FORM_EDITIONS.get((request.form_type, request.form_edition))
+    """The request's form map (by form type and edition), or None for an unknown one; a
+    USCIS edition loaded as a new edition answers the map it was matched to."""
+    found = FORM_EDITIONS.get((request.form_type, request.form_edition))
+    if found is None:
+        mapped = getattr(request, "form_map_edition", "")
+        found = FORM_EDITIONS.get((request.form_type, mapped)) if mapped else None
+    return found
 
 
 def edition_for(request: FormRequest) -> Edition:

@@ -129,6 +129,70 @@ PART7_BLOCKS: tuple[tuple[str, str, str, str], ...] = tuple(
     for line in (3, 4, 5)
 )
 
+# What each field's tooltip must say to be matched to its item when a file is loaded
+# (cases/uscis/tooltip_match.py): "Part N | item | words ... words". The words are those both of
+# the 01/20/25 field list's meanings and, where it asks the same, of USCIS's 02/27/17 file
+# (Parts A-F there: its tooltips match by words, never by Part, so a renumbered edition is
+# matched by what its boxes say and an administrator chooses the rest).
+_P7_COPY = "Part 7 | {} | {} ... repeated on the additional"
+TOOLTIPS: dict[str, str] = {
+    P1 + "Pt1Line1a_FamilyName[0]": "Part 1 | 1. A | Family Name",
+    P1 + "Pt1Line1b_GivenName[0]": "Part 1 | 1. B | Given Name",
+    P1 + "Pt1Line1c_MiddleName[0]": "Part 1 | 1. C | Middle Name",
+    P1 + "Pt1Line2a_FamilyName[0]": "Part 1 | 2. A | Other Names Used ... Family Name",
+    P1 + "Pt1Line2b_GivenName[0]": "Part 1 | 2. B | Other Names Used ... Given Name",
+    P1 + "Pt1Line2c_MiddleName[0]": "Part 1 | 2. C | Other Names Used ... Middle Name",
+    P1 + "Pt1Line3_DateOfBirth[0]": "Part 1 | 3 | Date of Birth",
+    P1 + "Pt1Line5_AlienNumber[0]": "Part 1 | 5 | Alien Registration Number",
+    P1 + "Pt1Line6_SSN[0]": "Part 1 | 6 | Social Security Number",
+    P1 + "Pt2Line1_CertifyingAgency[0]": "Part 2 | 1 | Name of Certifying Agency",
+    P1 + "Pt2Line2a_FamilyName[0]": "Part 2 | 2. A | Certifying Official ... Family Name",
+    P1 + "Pt2Line2b_GivenName[0]": "Part 2 | 2. B | Certifying Official ... Given Name",
+    P1 + "Pt2Line2c_MiddleName[0]": "Part 2 | 2. C | Certifying Official ... Middle Name",
+    P1 + "Pt2Line3_TitleandDivisionOffice[0]": "Part 2 | 3 | Title and Division",
+    P1 + "Pt2Line4a_StreetNumberName[0]": "Part 2 | 4. A | Street Number and Name",
+    P1 + "Pt2Line4b_AptSteFlrNumber[0]": "Part 2 | 4. B | Apt Ste Flr Number",
+    P1 + "Pt2Line4c_CityTown[0]": "Part 2 | 4. C | City",
+    P1 + "Pt2Line4d_State[0]": "Part 2 | 4. D | Agency Address ... State",
+    P1 + "Pt2Line4e_ZipCode[0]": "Part 2 | 4. E | Agency Address ... Zip",
+    P1 + "Pt2Line5_DaytimePhoneNumber[0]": "Part 2 | 5 | Daytime",
+    P1 + "Pt2Line6_FaxNumber[0]": "Part 2 | 6 | Fax Number",
+    P1 + "Pt2Line8a_Other[0]": "Part 2 | 8. A | Case Status ... Other",
+    P1 + "Pt2Line9_CaseNumber[0]": "Part 2 | 9 | Case Number",
+    P1 + "Pt2Line10_FBIorSIDNumber[0]": "Part 2 | 10 | FBI Number",
+    P3 + "Pt3Line2a_Date[0]": "Part 3 | 2. A | trafficking occurred",
+    P3 + "Pt3Line2b_Date[0]": "Part 3 | 2. B | trafficking occurred",
+    P3 + "Pt3Line3_Citations[0]": "Part 3 | 3 | statutory citation",
+    P3 + "Pt3Line4_Description[0]": "Part 3 | 4 | Description of the trafficking",
+    P3 + "Pt3Line5_Injury[0]": "Part 3 | 5 | injury",
+    P4 + "Pt4Line2_Explanation[0]": "Part 4 | 2 | Explanation",
+    P7 + "Pt1Line1a_FamilyName[1]": _P7_COPY.format("1. A", "Family Name"),
+    P7 + "Pt1Line1b_GivenName[1]": _P7_COPY.format("1. B", "Given Name"),
+    P7 + "Pt1Line1c_MiddleName[1]": _P7_COPY.format("1. C", "Middle Name"),
+    P7 + "Pt1Line5_AlienNumber[1]": _P7_COPY.format("5", "Alien Registration Number"),
+    P7 + "Pt2Line1_CertifyingAgency[1]": _P7_COPY.format("1", "Name of Certifying Agency"),
+    P6 + "Pt6Line1_Signature[0]": "Part 6 | 1 | Signature",
+    P6 + "Pt6Line2_DateOfSignature[0]": "Part 6 | 2 | Date of Signature",
+}
+for _line, _row in zip(ROW_LINES, ROW_FIELDS, strict=True):
+    for _name, _words in zip(
+        _row, ("family name", "given name", "middle name", "relationship", "involvement"),
+        strict=True,
+    ):  # fmt: skip
+        TOOLTIPS[_name] = f"Part 5 | {_line} | family member ... {_words}"
+for _index, _block in enumerate(PART7_BLOCKS, start=1):
+    for _name, _words in zip(_block, ("page number", "part number", "item number", "text"),
+                             strict=True):  # fmt: skip
+        TOOLTIPS[_name] = f"Part 7 | {_index + 2} | continuation ... {_words}"
+CHOICE_TOOLTIPS: dict[Ref, str] = {
+    (1, "4"): "Part 1 | 4 | Gender",
+    (2, "7"): "Part 2 | 7 | Agency Type",
+    (2, "8"): "Part 2 | 8 | Case Status",
+    (4, "1"): "Part 4 | 1 | complied",
+    (5, "1"): "Part 5 | 1 | family members ... involved",
+}
+CATEGORY_TOOLTIP = "Part 3 | 1 | severe form of trafficking in persons"
+
 SPEC: ModuleType = sys.modules[__name__]
 
 

@@ -185,10 +185,11 @@ PART7_BLOCKS: tuple[tuple[str, str, str, str], ...] = (
 
 # What the tooltip of every field this map fills must say, read from USCIS's own file (02/07/17,
 # whose field names the 01/20/25 edition keeps): "Part N | item | the question's words", each
-# " ... "-separated phrase found in that order (case and punctuation aside). A name
-# is only a hint; a file whose tooltip says something else is refused (``tooltip_problems``).
-# The item is written as the tooltip spells it ("5. G." for 5.g); Part 3 item 1's boxes are
-# matched to the crime categories by tooltip on their own (``category_boxes``).
+# " ... "-separated phrase found in that order (case and punctuation aside). Each item is
+# matched by these words to whichever field of a loaded file says them; a name is only a hint
+# and a file whose tooltip names the item but says something else is refused
+# (cases/uscis/tooltip_match.py). The item is written as the tooltip spells it ("5. G." for
+# 5.g); Part 3 item 1's boxes are matched to the crime categories by the crime they name.
 _P2_ADDRESS = "Part 2 | {} | Agency Address ... "
 _P5_ROW = "Part 5 | {} | Family Members Culpable In Criminal Activity ... "
 _P7 = "Part 7 | {} | Additional Information ... "
@@ -262,6 +263,9 @@ CHOICE_TOOLTIPS: dict[Ref, str] = {
     (5, "1"): "Part 5 | 1 | Are any of the victim's family members culpable or believed to be "
     "culpable in the criminal activity",
 }
+
+# Part 3 item 1: every box asks the item's question; which crime it names is ``category_boxes``'.
+CATEGORY_TOOLTIP = "Part 3 | 1 | The petitioner is a victim of criminal activity"
 
 
 def _row_tooltips() -> dict[str, str]:
@@ -391,7 +395,7 @@ def choice_boxes(
         missing = [n for n in names if n not in by_name]
         if missing:
             raise FormError(f"Part {ref[0]} item {ref[1]}: no fields {', '.join(missing)}")
-        boxes = [_box_label(by_name[n]) for n in names]
+        boxes = [box_label(by_name[n]) for n in names]
         result[ref] = match_choice(boxes, options[ref])
     return result
 
@@ -399,7 +403,7 @@ def choice_boxes(
 _SELECT = re.compile(r"\bselect\b", re.IGNORECASE)
 
 
-def _box_label(box: Field) -> Field:
+def box_label(box: Field) -> Field:
     """The box with its tooltip cut to what follows the last "Select": USCIS's tooltips ask
     the question, then name the box ("... Other Agency Information. 7. Case Status. Select
     Completed."), and the question's words must not match another option."""
@@ -477,7 +481,8 @@ def official_values(
                     f"Part {part} item {number}: no box for {', '.join(map(repr, unknown))}"
                 )
             picked = {categories_to_fields[c] for c in chosen}
-            values.update({name: name in picked for name in spec.CATEGORY_FIELDS})
+            boxes = set(categories_to_fields.values()) or set(spec.CATEGORY_FIELDS)
+            values.update({name: name in picked for name in sorted(boxes)})
         elif ref == spec.ROWS_ITEM:
             # Every box of the printed rows is filled: a row with no family member (Part 5
             # item 1 "No", or fewer members than rows) and an empty middle name print "N/A".

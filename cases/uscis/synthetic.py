@@ -134,8 +134,11 @@ def _specs(
             else:
                 label = _box_labels(row)[index]
                 width = 90.0
+            # A choice box asks its item's question, then names itself, as USCIS's do.
+            question = row.meaning.split(" (", 1)[0].rstrip("?")
+            asked = f"{item} {question}. Select {label}."
             tip = f"{item} {label}." if stem == CATEGORY_BOXES else tooltips.get(row.name)
-            spec = _Spec(row, short, subform, index, width, BOX, tip or f"{item} {label}.")
+            spec = _Spec(row, short, subform, index, width, BOX, tip or asked)
             spec.label = label
             spec.on_state = _on_state(short, index, label)
             specs.append(spec)

@@ -115,6 +115,22 @@ def _submit_six_monthly_report(people: dict, agency: Any) -> Attempt:
     )
 
 
+def _activate_form_edition(people: dict, agency: Any) -> Attempt:
+    from cases.documents import official
+    from cases.models import FormTemplate
+    from tests.documents import uscis_file
+
+    draft = official.load_template(
+        uscis_file.original(), form_type="I-918B", edition="02/07/17", actor=None, draft=True
+    )
+    return Attempt(
+        people["coordinator"],
+        reverse("form_edition_activate", args=[draft.pk]),
+        {},
+        lambda: FormTemplate.objects.get(pk=draft.pk).active,
+    )
+
+
 PAGE_STEPS = {
     "designation_appoint_head": _appoint_head,
     "designation_add": _designate,
@@ -122,6 +138,7 @@ PAGE_STEPS = {
     "federal_requests:task_force_disclosure": _disclose_task_force,
     "annual_report_submit": _submit_annual_report,
     "federal_requests:report_submit": _submit_six_monthly_report,
+    "form_edition_activate": _activate_form_edition,
 }
 
 

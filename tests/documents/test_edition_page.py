@@ -1,0 +1,163 @@
+"""The form editions page: a records clerk takes USCIS's I-914B of 02/27/17 as a new edition.
+
+Upload (cleaned in the sandbox; hostile, oversized and non-PDF files refused), the match report,
+the image of a box on its page, the preview fill, the choices by hand (a new audited mapping
+version) and the activation (a fresh sign-in; refused while a required item has no box).
+"""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from cases.audit import verify_chain
+from cases.models import CaseEvent, FormTemplate, FormType
+from cases.reauth import FRESH_AT
+from cases.uscis import acroform, tooltip_match
+from tests.conftest import sign_in
+from tests.documents import hostile, uscis_file
+
+from .test_new_edition import I914B_CHOICES, i914b_file
+
+pytestmark = pytest.mark.django_db
+
+LIST = "/form-editions/"
+
+
+def upload(client, data: bytes, edition: str = "02/27/17", form: str = FormType.T_VISA):
+    return client.post(
+        LIST,
+        {"form_type": form, "edition": edition, "file": SimpleUploadedFile("i-914supb.pdf", data)},
+    )
+
+
+def chosen_indexes(template: FormTemplate) -> dict[str, str]:
+    """The page's form: "slot:KEY" -> the chosen field's index in the file."""
+    fields = acroform.read_inventory(template.data)
+    from cases.documents import official
+
+    slots = tooltip_match.slots(
+        official.FIELD_MAPS[template.form_type],
+        official.required_refs(official.form_map_for(template.form_type, template.edition)),
+        official.category_names(template.form_type),
+    )
+    index = {f.name: i for i, f in enumerate(fields)}
+    result = {}
+    for line in I914B_CHOICES:
+        key, name = tooltip_match.parse_assignment(line, slots, fields)
+        result[f"slot:{key}"] = str(index[name])
+    return result
+
+
+@pytest.mark.parametrize("persona", ["advocate", "detective", "auditor", "superuser"])
+def test_only_the_clerk_or_the_chief_takes_an_edition(client, people, reference_rows, persona):
+    sign_in(client, people[persona])
+    template = FormTemplate.objects.get(active=True)
+    for url in (LIST, f"{LIST}{template.pk}/", f"{LIST}{template.pk}/box-0.png"):
+        assert client.get(url).status_code == 403, url
+    assert client.post(f"{LIST}{template.pk}/activate/").status_code == 403
+    assert client.post(f"{LIST}{template.pk}/assign/", {"slot:x": "1"}).status_code == 403
+
+
+def test_unknown_or_active_editions_are_404_for_changes(client, people, reference_rows):
+    sign_in(client, people["coordinator"])
+    active = FormTemplate.objects.get(active=True)
+    assert client.get(f"{LIST}99999/").status_code == 404
+    assert client.post(f"{LIST}{active.pk}/activate/").status_code == 404  # not a draft
+    assert client.post(f"{LIST}{active.pk}/assign/", {"slot:x": "1"}).status_code == 404
+    assert client.get(f"{LIST}{active.pk}/box-99999.png").status_code == 404
+
+
+def test_hostile_oversized_and_foreign_files_are_refused(client, people, reference_rows, settings):
+    sign_in(client, people["coordinator"])
+    response = upload(client, b"hello, not a PDF")
+    assert response.status_code == 400 and "not a PDF" in response.content.decode()
+    bomb = hostile.with_bomb(i914b_file(), inflated=1 << 31)
+    response = upload(client, bomb)
+    assert response.status_code == 400
+    assert "cannot be used as the form template" in response.content.decode()
+    settings.UVISA_MAX_TEMPLATE_BYTES = 1000
+    response = upload(client, i914b_file())
+    assert response.status_code == 400 and "larger than" in response.content.decode()
+    assert not FormTemplate.objects.filter(edition="02/27/17").exists()
+
+
+def test_active_content_is_cleaned_and_the_report_shown(client, people, reference_rows):
+    sign_in(client, people["coordinator"])
+    response = upload(client, hostile.with_active_content(i914b_file()))
+    template = FormTemplate.objects.get(edition="02/27/17")
+    assert response.status_code == 302 and response["Location"] == f"{LIST}{template.pk}/"
+    assert template.draft and not template.active
+    assert not hostile.active_traces(template.data)
+    page = client.get(response["Location"]).content.decode()
+    assert "27 items matched by the file" in page and "11 of them required" in page
+    assert "Enter Name of Certifying Official" in page  # an unclaimed field, by its tooltip
+
+
+def test_the_clerk_completes_previews_and_activates_the_i914b(client, people, reference_rows):
+    sign_in(client, people["coordinator"])
+    upload(client, i914b_file())
+    template = FormTemplate.objects.get(edition="02/27/17")
+    detail = f"{LIST}{template.pk}/"
+
+    # The box of "Name of Certifying Official" as an image of its page, outlined.
+    fields = acroform.read_inventory(template.data)
+    index = next(i for i, f in enumerate(fields) if f.name.endswith("GivenNameFirstName[4]"))
+    png = client.get(f"{detail}box-{index}.png")
+    assert png.status_code == 200 and png["Content-Type"] == "image/png"
+    image = Image.open(io.BytesIO(png.content))
+    assert 100 < image.width < 1000 and 20 < image.height < 400
+    assert (200, 0, 0) in {c for _n, c in image.convert("RGB").getcolors(1 << 20)}  # outline
+
+    # Activating too early is refused, naming what is missing; nothing changes.
+    refused = client.post(f"{detail}activate/")
+    assert refused.status_code == 400
+    assert "Part 2 item 2.a" in refused.content.decode()
+    template.refresh_from_db()
+    assert template.draft and not template.active
+
+    # A stale choice (a field index the file does not have) changes nothing.
+    assert client.post(f"{detail}assign/", {"slot:2|8|Other": "9999"}).status_code == 400
+    assert template.mappings.count() == 1
+
+    response = client.post(f"{detail}assign/", chosen_indexes(template))
+    assert response.status_code == 302
+    versions = list(template.mappings.order_by("version"))
+    assert [v.version for v in versions] == [1, 2] and versions[1].made_by == people["coordinator"]
+    hand = [e for e in versions[1].entries if e["how"] == "hand"]
+    assert len(hand) == len(I914B_CHOICES) and {e["by"] for e in hand} == {"coordinator"}
+    assert "0 of them required" in client.get(detail).content.decode()
+
+    preview = client.get(f"{detail}preview-1.png")
+    assert preview.status_code == 200 and preview.content.startswith(b"\x89PNG")
+    assert client.get(f"{detail}preview-9.png").status_code == 404
+
+    # Activation asks for a fresh sign-in, then makes it the edition new T requests take.
+    session = client.session
+    session.pop(FRESH_AT, None)
+    session.save()
+    assert "/accounts/confirm/" in client.post(f"{detail}activate/")["Location"]
+    sign_in(client, people["coordinator"])
+    assert client.post(f"{detail}activate/").status_code == 302
+    template.refresh_from_db()
+    assert template.active and not template.draft and template.activated_at
+    kinds = set(CaseEvent.objects.values_list("kind", flat=True))
+    assert {"template_loaded", "template_mapped", "template_activated"} <= kinds
+    assert verify_chain()[1] is None
+    from cases.documents import official
+
+    assert official.current_edition(FormType.T_VISA) == "02/27/17"
+    assert official.current_edition(FormType.U_VISA) == "01/20/25"
+
+
+def test_the_real_i918b_uploaded_needs_no_choice(client, people, reference_rows):
+    sign_in(client, people["chief"])
+    response = upload(client, uscis_file.original(), edition="02/07/17", form=FormType.U_VISA)
+    template = FormTemplate.objects.get(edition="02/07/17")
+    page = client.get(response["Location"]).content.decode()
+    assert "0 with no box on this file, 0 of them required" in page
+    assert "Every item has its box." in page
+    assert client.post(f"{LIST}{template.pk}/activate/").status_code == 302
