@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0031_template_uploaded_sha256'),
+        ('cases', '0033_intake_language_choice'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
