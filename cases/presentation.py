@@ -156,7 +156,7 @@ def step_message(request: CertificationRequest, label: str) -> str:
         }
     elif status == Status.INFO_REQUESTED and request.advocate_id is None:
         # Received by mail, e-mail, fax or in person: the requester answers, not an advocate.
-        where = _("waits for the requester's answer")
+        where = _("waits for the requester's answer by mail, e-mail or in person")
     else:
         where = str(
             HOLDER.get(status) or _("is “%(status)s”") % {"status": request.get_status_display()}

@@ -16,11 +16,13 @@ from typing import Any
 from django import forms
 
 from cases import services
+from cases.services import staff_entry
 from cases.documents import issuing
 from cases.documents.forms import InkSignatureForm
 from cases.forms import (
     DeclineForm,
     DelayNoticeForm,
+    InformationReceivedForm,
     NoteForm,
     OptionalReasonForm,
     ReasonForm,
@@ -40,6 +42,14 @@ class Step:
     form: type[forms.Form] | None
     call: ServiceCall
     secondary: bool = False
+    # The form for a request received outside the portal, when its requester's side of the
+    # step differs (the coordinator records what came back by mail, e-mail or in person).
+    outside_form: type[forms.Form] | None = None
+
+    def form_for(self, request: CertificationRequest) -> type[forms.Form] | None:
+        if self.outside_form is not None and request.organization_id is None:
+            return self.outside_form
+        return self.form
 
     @property
     def reauth(self) -> bool:
@@ -121,7 +131,14 @@ _STEPS = [
     Step(
         "answer_information",
         TextForm,
-        lambda r, u, d: services.request_answer_information(request=r, actor=u, text=d["text"]),
+        lambda r, u, d: (
+            staff_entry.request_record_information_received(
+                request=r, actor=u, channel=d["channel"], text=d["text"], uploads=d["documents"]
+            )
+            if "channel" in d
+            else services.request_answer_information(request=r, actor=u, text=d["text"])
+        ),
+        outside_form=InformationReceivedForm,
     ),
     Step(
         "issue_delay_notice",
