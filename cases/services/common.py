@@ -19,11 +19,10 @@ from django_fsm import ConcurrentTransition
 
 from cases import permissions as perms
 from cases.audit import append_event
-from cases.consistency import unmet_certify_conditions
+from cases.certify_conditions import form_obstacles
 from cases.errors import AlreadySubmitted, StaleRequest, TransitionRefused
 from cases.models import CaseEvent, CertificationRequest, SubmittedIntent
 from cases.notifications import notify_event
-from cases.uscis.formmap import check as formmap_check
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -135,8 +134,12 @@ def take_step(
 
 def _unmet_condition_message(name: str, request: CertificationRequest | None = None) -> str:
     if name == "certify" and request is not None:  # name the empty or inconsistent items
-        missing, to_adopt = formmap_check(request)
-        problems = unmet_certify_conditions(request)
+        found = form_obstacles(request)  # the lists the certify guards read
+        to_adopt = [o.text for o in found if o.kind == "to_adopt"]
+        missing = [o.text for o in found if o.kind in ("missing", "edition")]
+        problems = [o.text for o in found if o.kind == "blocker"] + [
+            f"{o.text} (not yet acknowledged)" for o in found if o.kind == "warning"
+        ]
         text = ""
         if to_adopt:
             text += (

@@ -81,6 +81,7 @@ def _change_lines(before: dict[str, Any], after: CertificationRequest, names: li
     with translation.override("en"):  # the audit trail is written in English
         for name in names:
             label = str(CertificationRequest._meta.get_field(name).verbose_name)
+            label = label[:1].upper() + label[1:]
             old, new = _shown(before[name]), _shown(getattr(after, name))
             lines.append(f"{label}: {old} -> {new}")
     return "\n".join(lines)

@@ -25,7 +25,13 @@ from cases.forms import new_intent
 from cases.lib.pending import keep_step_data, take_step_data
 from cases.models import AccessLog, CertificationRequest, Document, IssuedForm, IssuedLetter
 from cases.permissions import get_request_for_user
-from cases.presentation import clock_for, empty_fields_html, progress_for, step_message
+from cases.presentation import (
+    certify_obstacles,
+    clock_for,
+    empty_fields_html,
+    progress_for,
+    step_message,
+)
 from cases.selectors import events_visible_to
 from cases.services.common import take_once
 from cases.states import OPEN_STATES
@@ -88,6 +94,7 @@ def _detail_context(
         "staff": staff,
         "can_edit": permissions.can_edit(obj, user),
         "can_enter": permissions.can_enter_for_requester(obj, user),
+        "certify_obstacles": certify_obstacles(obj, user),
         "can_add_document": permissions.can_add_document(obj, user),
         "can_crime_check": permissions.can_record_crime_check(obj, user),
         "can_assign": permissions.can_assign_detective(obj, user),
