@@ -606,9 +606,9 @@ class StaffEntryForm(RequestForm):
         self.fields["incident_date"].required = True
         self.fields["incident_date"].help_text = ""
         self.fields["preferred_language"].label = "Language for the department's letters"
-        self.fields["advocate_helpfulness_note"].label = (
-            "How the victim has helped the police so far (as the requester says)"
-        )
+        self.fields[
+            "advocate_helpfulness_note"
+        ].label = "How the victim has helped the police so far (as the requester says)"
 
     def sections(self) -> list[dict]:
         return [

@@ -16,7 +16,6 @@ from typing import Any
 from django import forms
 
 from cases import services
-from cases.services import staff_entry
 from cases.documents import issuing
 from cases.documents.forms import InkSignatureForm
 from cases.forms import (
@@ -32,6 +31,7 @@ from cases.forms import (
 )
 from cases.models import CertificationRequest
 from cases.reauth import SENSITIVE_STEPS
+from cases.services import staff_entry
 
 ServiceCall = Callable[[CertificationRequest, Any, dict[str, Any]], Any]
 

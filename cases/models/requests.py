@@ -26,8 +26,8 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import User
     from django_fsm import Transition
 
-from cases.clocks import due_date
 from cases.certify_conditions import completeness_obstacles, consistency_obstacles
+from cases.clocks import due_date
 from cases.lib.crypto import (
     EncryptedCharField,
     EncryptedDateField,

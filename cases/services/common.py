@@ -243,9 +243,7 @@ def fulfil_intent(token: str, *, kind: str, reference: str) -> None:
 
 
 @transaction.atomic
-def take_once(
-    intent: str, *, kind: str, actor: User, reference: str, call: Callable[[], _T]
-) -> _T:
+def take_once(intent: str, *, kind: str, actor: User, reference: str, call: Callable[[], _T]) -> _T:
     """``call`` (a service) once for the form's one-time token, in one transaction with the
     token: a step posted twice (a delay notice, a letter) is taken once; the second post raises
     ``AlreadySubmitted``. A refused call frees the token with everything else."""

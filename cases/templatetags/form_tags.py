@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases import permissions as perms
+from cases.certify_conditions import completeness_obstacles
 from cases.documents import letters, review_pages
 from cases.documents.forms import HandoverForm
 from cases.documents.issuing import issued_by, official_name
@@ -24,7 +25,6 @@ from cases.models import (
 )
 from cases.presentation import empty_fields_html
 from cases.templatetags.letter_tags import issued_letters
-from cases.certify_conditions import completeness_obstacles
 from cases.uscis.formmap import edition_for
 
 register = template.Library()
@@ -38,6 +38,7 @@ def _form_state(obj: Any, shown: bool) -> dict[str, Any]:
         "missing": [o.text for o in found if o.kind != "to_adopt"],
         "to_adopt": [o.text for o in found if o.kind == "to_adopt"],
     }
+
 
 # Only a decision issues a form (cases/documents/issuing.py): no query in other states.
 ISSUED_STATES = (Status.AWAITING_INK, Status.CERTIFIED, Status.CERTIFICATION_WITHDRAWN)

@@ -15,8 +15,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from cases import permissions
 from cases.consistency import certify_warnings
 from cases.errors import AlreadySubmitted, WorkflowError
-from cases.forms_department import AcknowledgeForm, IntakeForm, LinkOrganizationForm
 from cases.forms import StaffEntryForm
+from cases.forms_department import AcknowledgeForm, IntakeForm, LinkOrganizationForm
 from cases.models import AdvocateOrganization, CertificationRequest
 from cases.permissions import get_request_for_user
 from cases.selectors import the_agency

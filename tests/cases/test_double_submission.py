@@ -67,9 +67,7 @@ def test_save_draft_posted_twice_makes_one_draft(client, people):
     assert CertificationRequest.objects.count() == 2
 
 
-def test_record_a_request_posted_twice_records_one_and_a_refusal_frees_the_token(
-    client, people
-):
+def test_record_a_request_posted_twice_records_one_and_a_refusal_frees_the_token(client, people):
     sign_in(client, people["coordinator"])
     intent = token_of(client.get("/requests/intake/").content.decode())
     future = (timezone.localdate() + timedelta(days=3)).isoformat()
@@ -92,7 +90,9 @@ def test_a_delay_notice_posted_twice_is_issued_once(client, make_request, people
         "intent": intent,
         "issue_delay_notice-reason": "The report is with the district attorney.",
         "issue_delay_notice-process": "We ask the district attorney and decide.",
-        "issue_delay_notice-projected_date": (timezone.localdate() + timedelta(days=120)).isoformat(),
+        "issue_delay_notice-projected_date": (
+            timezone.localdate() + timedelta(days=120)
+        ).isoformat(),
     }
     url = f"/requests/{r.reference}/step/issue_delay_notice/"
     assert client.post(url, data).status_code == 302

@@ -233,7 +233,9 @@ def test_an_answer_in_person_may_be_documents_only_and_refusals_change_nothing(
     response = client.post(url, {"answer_information-text": "Came by."})
     assert response.status_code == 400
     # A hostile file (an executable named .pdf): refused, nothing stored, still waiting.
-    evil = SimpleUploadedFile("x.pdf", b"MZ\x90\x00" + b"\x00" * 200, content_type="application/pdf")
+    evil = SimpleUploadedFile(
+        "x.pdf", b"MZ\x90\x00" + b"\x00" * 200, content_type="application/pdf"
+    )
     client.post(
         url,
         {"answer_information-channel": "in_person", "answer_information-documents": [evil]},
