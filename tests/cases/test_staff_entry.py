@@ -202,6 +202,8 @@ def test_what_came_back_by_mail_is_recorded_with_channel_and_documents(
     sign_in(client, people["coordinator"])
     page = client.get(r.get_absolute_url()).content.decode()
     assert 'name="answer_information-channel"' in page
+    assert "waits for the requester's answer by mail, e-mail or in person" in page
+    assert "advocate's answer" not in page
     scan = SimpleUploadedFile("birth-certificate.pdf", PDF, content_type="application/pdf")
     response = client.post(
         f"/requests/{r.reference}/step/answer_information/",
