@@ -11,14 +11,17 @@ from datetime import timedelta
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connections
+from django.urls import reverse
 from django.utils import timezone
 
-from cases import errors
+from cases import errors, services
 from cases.models import (
     CertificationRequest,
     DelayNotice,
     Document,
     IntakeRecord,
+    IssuedLetter,
+    LetterDelivery,
     Status,
     SubmittedIntent,
 )
@@ -166,3 +169,27 @@ def test_two_simultaneous_submissions_of_one_form_record_one_request(attempt, ag
     assert isinstance(loser, errors.AlreadySubmitted), loser
     (recorded,) = CertificationRequest.objects.all()
     assert loser.reference == recorded.reference
+
+
+def test_record_delivery_posted_twice_records_one_delivery(client, make_request, people):
+    r = make_request(Status.CHIEF_DECISION)
+    services.request_decline(
+        request=r, actor=people["chief"], reason="not_helpful", note="No contact."
+    )
+    letter = IssuedLetter.objects.get(request=r)
+    sign_in(client, people["coordinator"])
+    page = client.get(r.get_absolute_url()).content.decode()
+    prefix = f"delivery-{letter.pk}"
+    found = re.search(rf'name="{prefix}-intent" value="([^"]+)"', page)
+    assert found, "the delivery form carries no one-time token"
+    data = {
+        f"{prefix}-method": "mail",
+        f"{prefix}-delivered_on": timezone.localdate().isoformat(),
+        f"{prefix}-recipient": "Organisation A, by first-class mail",
+        f"{prefix}-intent": found.group(1),
+    }
+    url = reverse("letter_delivery_record", args=[r.reference, letter.pk])
+    client.post(url, data)
+    again = client.post(url, data, follow=True)
+    assert "already sent" in again.content.decode()
+    assert LetterDelivery.objects.filter(letter=letter).count() == 1
