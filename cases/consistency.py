@@ -165,18 +165,3 @@ def certify_warnings(request: ConsistencyRequest, today: date | None = None) -> 
             )
         )
     return found
-
-
-def warnings_acknowledged(request: ConsistencyRequest) -> bool:
-    acknowledged = set(request.acknowledged_warnings or [])
-    return all(w.code in acknowledged for w in certify_warnings(request))
-
-
-def unmet_certify_conditions(request: ConsistencyRequest) -> list[str]:
-    """The blockers and unacknowledged warnings, as sentences for the refusal message."""
-    acknowledged = set(request.acknowledged_warnings or [])
-    return [b.message for b in certify_blockers(request)] + [
-        f"{w.message} (not yet acknowledged)"
-        for w in certify_warnings(request)
-        if w.code not in acknowledged
-    ]

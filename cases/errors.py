@@ -11,3 +11,12 @@ class TransitionRefused(WorkflowError):
 
 class StaleRequest(WorkflowError):
     pass
+
+
+class AlreadySubmitted(WorkflowError):
+    """The same form was posted again (a double click, a resent page): nothing was done twice.
+    ``reference`` names the request the first submission made or changed."""
+
+    def __init__(self, message: str, reference: str = "") -> None:
+        super().__init__(message)
+        self.reference = reference

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import date, datetime
+from typing import Any
 
 from django import forms
 from django.utils import timezone
@@ -39,6 +41,18 @@ class UswdsMixin:
 
 class UswdsForm(UswdsMixin, forms.Form):
     pass
+
+
+def new_intent() -> str:
+    """A one-time token for a form that creates something (cases/services/common.py
+    ``claim_intent``): the page carries it, so the same page posted twice acts once."""
+    return secrets.token_urlsafe(24)
+
+
+def intent_field() -> forms.CharField:
+    return forms.CharField(
+        widget=forms.HiddenInput, required=False, max_length=64, initial=new_intent
+    )
 
 
 class NoteForm(UswdsForm):
@@ -80,6 +94,48 @@ class OptionalReasonForm(UswdsForm):
 
 class TextForm(UswdsForm):
     text = forms.CharField(label=_("Text"), max_length=TEXT_LIMIT, widget=forms.Textarea)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field (Django's documented pattern); each is checked and cleaned
+    by the document service like any upload."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data if d]
+        return [single(data, initial)] if data else []
+
+
+# How what the requester sent back reached the department (cases/services/information.py).
+ANSWER_CHANNELS = [("mail", _("Mail")), ("email", _("E-mail")), ("in_person", _("In person"))]
+
+
+class InformationReceivedForm(UswdsForm):
+    """What came back from the requester of a request received outside the portal: how, what it
+    said, and the documents, scanned."""
+
+    channel = forms.ChoiceField(
+        label=_("How it came back"), choices=[("", _("Choose")), *ANSWER_CHANNELS]
+    )
+    text = forms.CharField(
+        label=_("What the requester sent or said"),
+        required=False,
+        max_length=TEXT_LIMIT,
+        widget=forms.Textarea,
+    )
+    documents = MultipleFileField(
+        label=_("Scanned documents (optional; PDF, JPEG or PNG)"), required=False
+    )
+    cache_fields = False  # a file input: rendered each time, never from the shared cache
 
 
 def decline_choices() -> list[tuple[str, str]]:
@@ -208,6 +264,7 @@ class RequestForm(UswdsMixin, forms.ModelForm):
     a_number = forms.CharField(
         label=_("A-Number (if any)"), required=False, max_length=20, help_text=_("e.g. A-123456789")
     )
+    intent = intent_field()
     additional_incident_dates = forms.CharField(
         label=_("Other dates of the criminal activity (optional)"),
         help_text=_("mm/dd/yyyy, separated by commas"),
@@ -543,3 +600,29 @@ class QuestionForm(UswdsForm):
         max_length=TEXT_LIMIT,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class StaffEntryForm(RequestForm):
+    """The requester-supplied items of a request received outside the portal, as the
+    coordinator enters them from what was sent (cases/services/staff_entry.py)."""
+
+    seen = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    class Meta(RequestForm.Meta):
+        fields = [name for name in RequestForm.Meta.fields if name != "form_type"]
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["intent"]  # a correction of one request: the fingerprint guards it
+        self.fields["incident_date"].required = True
+        self.fields["incident_date"].help_text = ""
+        self.fields["preferred_language"].label = "Language for the department's letters"
+        self.fields[
+            "advocate_helpfulness_note"
+        ].label = "How the victim has helped the police so far (as the requester says)"
+
+    def sections(self) -> list[dict]:
+        return [
+            {"id": key, "title": title, "fields": [self[n] for n in names if n in self.fields]}
+            for key, title, names in SECTIONS
+        ]

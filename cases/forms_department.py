@@ -9,9 +9,9 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from cases.forms import TEXT_LIMIT, DateInput, UswdsForm
+from cases.forms import TEXT_LIMIT, DateInput, UswdsForm, intent_field
 from cases.lib.names import user_name
-from cases.models import Channel, Document, Language
+from cases.models import Channel, Document, FormType, Gender, Language
 from cases.roles import CHIEF
 
 
@@ -148,11 +148,22 @@ class IntakeForm(UswdsForm):
         choices=Language.choices,
         initial=Language.ENGLISH,
     )
+    form_type = forms.ChoiceField(
+        label=_("Which form the requester needs"),
+        choices=FormType.choices,
+        initial=FormType.U_VISA,
+        required=False,
+    )
     family_name = forms.CharField(label=_("Victim's family name (last name)"), max_length=100)
     given_name = forms.CharField(label=_("Victim's given name (first name)"), max_length=100)
     middle_name = forms.CharField(label=_("Victim's middle name"), required=False, max_length=100)
     date_of_birth = forms.DateField(
         label=_("Victim's date of birth"), required=False, widget=DateInput()
+    )
+    gender = forms.ChoiceField(
+        label=_("Victim's gender (Part 1)"),
+        choices=[("", _("Not given")), *Gender.choices],
+        required=False,
     )
     a_number = forms.CharField(label=_("A-Number (if any)"), required=False, max_length=20)
     report_number = forms.CharField(
@@ -169,12 +180,15 @@ class IntakeForm(UswdsForm):
         label=_("Scanned document: what is it"), choices=Document.Kind.choices, required=False
     )
     document = forms.FileField(label=_("Scanned document (optional)"), required=False)
+    intent = intent_field()
 
     VICTIM_FIELDS = (
+        "form_type",
         "family_name",
         "given_name",
         "middle_name",
         "date_of_birth",
+        "gender",
         "a_number",
         "report_number",
         "incident_date",
@@ -187,6 +201,9 @@ class IntakeForm(UswdsForm):
         "requester_email",
         "requester_phone",
     )
+
+    def clean_form_type(self) -> str:
+        return self.cleaned_data.get("form_type") or FormType.U_VISA
 
     def clean_a_number(self) -> str:
         value: str = self.cleaned_data["a_number"]

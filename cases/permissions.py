@@ -336,6 +336,17 @@ def can_write_department_text(request: CertificationRequest, user: User, owner: 
     return False
 
 
+def can_enter_for_requester(request: CertificationRequest, user: User) -> bool:
+    """Supplement B's requester-supplied items (Part 1; the incident as told) of a request
+    recorded from another channel and not linked to an organisation: the coordinator enters
+    and corrects what the requester sent, until the decision."""
+    return (
+        request.organization_id is None
+        and request.status in DEPARTMENT_TEXT_STATES
+        and can_review(request, user)
+    )
+
+
 def can_see_department_text(request: CertificationRequest, user: User) -> bool:
     """Staff who read the whole request see it always; the requester once the decision is made
     (the final text, never a draft of it)."""

@@ -8,13 +8,16 @@ from typing import Any
 
 from django.core.cache import cache
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from cases import clocks
+from cases import clocks, permissions
+from cases.certify_conditions import Obstacle, form_obstacles
 from cases.clocks import ClockState
 from cases.models import CertificationRequest, Status
+from cases.roles import DECIDE, has_capability
 
 PROGRESS = [
     (Status.RECEIVED, gettext_lazy("Received")),
@@ -156,7 +159,7 @@ def step_message(request: CertificationRequest, label: str) -> str:
         }
     elif status == Status.INFO_REQUESTED and request.advocate_id is None:
         # Received by mail, e-mail, fax or in person: the requester answers, not an advocate.
-        where = _("waits for the requester's answer")
+        where = _("waits for the requester's answer by mail, e-mail or in person")
     else:
         where = str(
             HOLDER.get(status) or _("is “%(status)s”") % {"status": request.get_status_display()}
@@ -192,3 +195,119 @@ def empty_fields_html(form_class: Any, prefix: str) -> SafeString:
         )
         cache.set(key, html, None)
     return html
+
+
+@dataclass(frozen=True)
+class CertifyObstacle:
+    """One thing that stands in the way of Certify, and where it is done."""
+
+    text: str
+    what: str  # what to do, in words
+    url: str = ""  # where: a page or an anchor on the case page
+    link: str = ""  # the link's words
+
+
+def _where_item(request: CertificationRequest, user: Any, o: Obstacle) -> CertifyObstacle:
+    """Where an empty item of Supplement B is filled in, for the one who sees the list."""
+    if o.kind == "edition":
+        return CertifyObstacle(o.text, _("An administrator loads the form's edition."))
+    if o.kind == "to_adopt" or o.attested:
+        return CertifyObstacle(
+            o.text,
+            _("The department's text is not adopted yet: adopt the proposal or write it.")
+            if o.kind == "to_adopt"
+            else _("The department's text of it is empty: write it."),
+            reverse("department_text_rewrite", args=[request.reference, o.part, o.number]),
+            _("Write the department's text"),
+        )
+    if o.part == 1:
+        if permissions.can_enter_for_requester(request, user) or request.organization_id is None:
+            return CertifyObstacle(
+                o.text,
+                _("The coordinator enters it from what the requester sent."),
+                reverse("enter_for_requester", args=[request.reference]),
+                _("What the requester sent (Part 1)"),
+            )
+        return CertifyObstacle(
+            o.text,
+            _("The advocate fills it in: ask with “Request information”."),
+            "#step-request_information",
+            _("Request information"),
+        )
+    if o.source.split(".")[0] in ("agency", "official", "head") or o.part == 6:
+        return CertifyObstacle(
+            o.text,
+            _("From the agency's record and the designations: an administrator completes it."),
+            reverse("designation_list") if o.source.startswith("head.") else "",
+            _("Certifying officials") if o.source.startswith("head.") else "",
+        )
+    if o.part in (4, 5):
+        return CertifyObstacle(
+            o.text,
+            _("The detective's attestation (Parts 4 and 5) is missing or incomplete."),
+            "#step-return_for_review",
+            _("Return for further review"),
+        )
+    return CertifyObstacle(
+        o.text, _("Set in the qualifying-crime check (Parts 2 and 3), which is closed now.")
+    )
+
+
+def certify_obstacles(request: CertificationRequest, user: Any) -> list[CertifyObstacle]:
+    """For one who decides: what still stands in the way of Certify while the request waits
+    for the decision, each with where it is done. Empty when Certify is offered. Built from
+    the lists the certify guards read (cases/certify_conditions.py) and the step's rule
+    (cases/permissions.py), so it names exactly why the button is absent."""
+    if request.status != Status.CHIEF_DECISION or not has_capability(user, DECIDE):
+        return []
+    if not permissions.in_scope(user, request) or permissions.may_take_step(
+        "certify", request, user
+    ):
+        return []
+    found: list[CertifyObstacle] = []
+    if permissions.active_official(user, request) is None:
+        found.append(
+            CertifyObstacle(
+                _("You hold no certifying-official designation in force today"),
+                _("The agency head designates certifying officials in writing."),
+                reverse("designation_list"),
+                _("Certifying officials"),
+            )
+        )
+    for o in form_obstacles(request):
+        if o.kind in ("missing", "to_adopt", "edition"):
+            found.append(_where_item(request, user, o))
+        elif o.code == "head_designation_expired":
+            found.append(
+                CertifyObstacle(
+                    o.text,
+                    _("Acknowledge it below, or record the head's designation."),
+                    "#consistency-h",
+                    _("Consistency before certifying"),
+                )
+            )
+        elif o.kind == "warning":
+            found.append(
+                CertifyObstacle(
+                    f"{o.text} (not yet acknowledged)",
+                    _("Read it and acknowledge it."),
+                    "#consistency-h",
+                    _("Consistency before certifying"),
+                )
+            )
+        elif o.code == "part3_item1_empty":
+            found.append(
+                CertifyObstacle(
+                    o.text, _("Set in the qualifying-crime check (Part 3), which is closed now.")
+                )
+            )
+        else:  # Part 4 items 1-2 "No": the detective's attestation
+            found.append(
+                CertifyObstacle(
+                    o.text,
+                    _("The detective's attestation says so: return it for further review."),
+                    "#step-return_for_review",
+                    _("Return for further review"),
+                )
+            )
+    return found

@@ -21,6 +21,7 @@ from cases.documents.forms import InkSignatureForm
 from cases.forms import (
     DeclineForm,
     DelayNoticeForm,
+    InformationReceivedForm,
     NoteForm,
     OptionalReasonForm,
     ReasonForm,
@@ -30,6 +31,7 @@ from cases.forms import (
 )
 from cases.models import CertificationRequest
 from cases.reauth import SENSITIVE_STEPS
+from cases.services import staff_entry
 
 ServiceCall = Callable[[CertificationRequest, Any, dict[str, Any]], Any]
 
@@ -40,6 +42,14 @@ class Step:
     form: type[forms.Form] | None
     call: ServiceCall
     secondary: bool = False
+    # The form for a request received outside the portal, when its requester's side of the
+    # step differs (the coordinator records what came back by mail, e-mail or in person).
+    outside_form: type[forms.Form] | None = None
+
+    def form_for(self, request: CertificationRequest) -> type[forms.Form] | None:
+        if self.outside_form is not None and request.organization_id is None:
+            return self.outside_form
+        return self.form
 
     @property
     def reauth(self) -> bool:
@@ -121,7 +131,14 @@ _STEPS = [
     Step(
         "answer_information",
         TextForm,
-        lambda r, u, d: services.request_answer_information(request=r, actor=u, text=d["text"]),
+        lambda r, u, d: (
+            staff_entry.request_record_information_received(
+                request=r, actor=u, channel=d["channel"], text=d["text"], uploads=d["documents"]
+            )
+            if "channel" in d
+            else services.request_answer_information(request=r, actor=u, text=d["text"])
+        ),
+        outside_form=InformationReceivedForm,
     ),
     Step(
         "issue_delay_notice",

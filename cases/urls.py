@@ -30,6 +30,7 @@ request_urls = [
     path("helpfulness/", helpfulness.helpfulness, name="helpfulness"),
     path("question/", helpfulness.ask_coordinator, name="ask_coordinator"),
     path("link/", received.link_organization, name="link_organization"),
+    path("requester/", received.enter_for_requester, name="enter_for_requester"),
     path("acknowledge/", received.acknowledge_warnings, name="acknowledge_warnings"),
     path(
         "department-text/adopt/",

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from cases.forms import intent_field
 from cases.models import CertifyingOfficial, LetterDelivery, OriginalHandover
 
 
@@ -73,6 +74,7 @@ class LetterDeliveryForm(forms.Form):
         max_length=200,
         widget=forms.TextInput(attrs={"class": "usa-input"}),
     )
+    intent = intent_field()  # one delivery recorded for one "Record delivery"
 
 
 class VerifyForm(forms.Form):

@@ -34,6 +34,7 @@ from cases.models import (
 )
 from cases.permissions import get_request_for_user
 from cases.services import ink
+from cases.services.common import take_once
 
 
 def _attachment(data: bytes, filename: str) -> HttpResponse:
@@ -164,11 +165,17 @@ def letter_delivery_record(request: HttpRequest, reference: str, letter_id: int)
     if not form.is_valid():
         messages.error(request, _("Say how, when and to whom the letter was delivered."))
         return redirect(obj)
+    data = dict(form.cleaned_data)
+    intent = data.pop("intent")
     return _run(
         request,
         obj,
-        lambda: issued_letters.record_delivery(
-            letter=letter, actor=request.user, **form.cleaned_data
+        lambda: take_once(
+            intent,
+            kind=f"letter_delivery:{letter.pk}",
+            actor=request.user,
+            reference=obj.reference,
+            call=lambda: issued_letters.record_delivery(letter=letter, actor=request.user, **data),
         ),
     )
 
@@ -176,6 +183,8 @@ def letter_delivery_record(request: HttpRequest, reference: str, letter_id: int)
 def _run(request: HttpRequest, obj: object, call: object) -> HttpResponse:
     try:
         call()
+    except errors.AlreadySubmitted as exc:
+        messages.info(request, str(exc))
     except errors.WorkflowError as exc:
         messages.error(request, str(exc))
     except ValidationError as exc:

@@ -33,6 +33,7 @@ from cases.models.records import (
     RateLimitWindow,
     ReauthGrant,
     ReminderSent,
+    SubmittedIntent,
     UserSession,
 )
 from cases.models.reference import (
@@ -72,6 +73,7 @@ from cases.states import (
 )
 
 __all__ = [
+    "SubmittedIntent",
     "CLOSED_STATES",
     "CURRENT_FORM_EDITION",
     "REPORT_FIELDS",

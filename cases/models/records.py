@@ -187,3 +187,24 @@ class ReminderSent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request_id} {self.kind} -> {self.recipient_id}"
+
+
+class SubmittedIntent(models.Model):
+    """One submission of a form that creates something: its token is unique, so a form posted
+    twice (a double click, a resent page) creates one object. Written in the same transaction
+    as the object, so a refused submission leaves the token free for the corrected one."""
+
+    token = models.CharField(max_length=64)
+    kind = models.CharField(max_length=40)  # which form: "request_create", "intake", a step
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    # What the first submission made: the request's reference (no victim data).
+    reference = models.CharField(max_length=30, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "token"], name="submitted_intent_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.token[:8]}"

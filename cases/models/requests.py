@@ -28,8 +28,8 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import User
     from django_fsm import Transition
 
+from cases.certify_conditions import completeness_obstacles, consistency_obstacles
 from cases.clocks import due_date
-from cases.consistency import certify_blockers, warnings_acknowledged
 from cases.lib.crypto import (
     EncryptedCharField,
     EncryptedDateField,
@@ -48,7 +48,6 @@ from cases.models.reference import (
     Statute,
 )
 from cases.states import OPEN_STATES, PENDING_STATES, REVIEW_STATES, FormType, Status
-from cases.uscis.formmap import is_complete
 from cases.uscis.trafficking import Cooperation
 
 CURRENT_FORM_EDITION = "01/20/25"  # USCIS edition list: the edition USCIS posts now
@@ -148,14 +147,15 @@ REPORT_STATES = frozenset(
 
 
 def form_is_complete(request: CertificationRequest) -> bool:
-    """Certify guard: no required Supplement B item is empty (cases/uscis/formmap.py)."""
-    return is_complete(request)
+    """Certify guard: no required Supplement B item is empty and every attested item has the
+    department's text (cases/certify_conditions.py, cases/uscis/formmap.py)."""
+    return not completeness_obstacles(request)
 
 
 def form_is_consistent(request: CertificationRequest) -> bool:
     """Certify guard: the form does not defeat itself (Part 4 items 1-2, Part 3 item 1), and the
-    certifying official acknowledged every warning (cases/consistency.py)."""
-    return not certify_blockers(request) and warnings_acknowledged(request)
+    certifying official acknowledged every warning (cases/certify_conditions.py)."""
+    return not consistency_obstacles(request)
 
 
 def _active_edition(form_type: str) -> str:

@@ -9,23 +9,25 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition
 
 from cases import permissions as perms
 from cases.audit import append_event
-from cases.consistency import unmet_certify_conditions
-from cases.errors import StaleRequest, TransitionRefused
-from cases.models import CaseEvent, CertificationRequest
+from cases.certify_conditions import form_obstacles
+from cases.errors import AlreadySubmitted, StaleRequest, TransitionRefused
+from cases.models import CaseEvent, CertificationRequest, SubmittedIntent
 from cases.notifications import enqueue_notice
-from cases.uscis.formmap import check as formmap_check
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
+
+_T = TypeVar("_T")
 
 
 def lock_request(request: CertificationRequest) -> CertificationRequest:
@@ -134,8 +136,12 @@ def take_step(
 
 def _unmet_condition_message(name: str, request: CertificationRequest | None = None) -> str:
     if name == "certify" and request is not None:  # name the empty or inconsistent items
-        missing, to_adopt = formmap_check(request)
-        problems = unmet_certify_conditions(request)
+        found = form_obstacles(request)  # the lists the certify guards read
+        to_adopt = [o.text for o in found if o.kind == "to_adopt"]
+        missing = [o.text for o in found if o.kind in ("missing", "edition")]
+        problems = [o.text for o in found if o.kind == "blocker"] + [
+            f"{o.text} (not yet acknowledged)" for o in found if o.kind == "warning"
+        ]
         text = ""
         if to_adopt:
             text += (
@@ -202,3 +208,48 @@ def apply_values(
         setattr(request, name, values[name])
     _clean_fields(request, changed)
     return changed
+
+
+def claim_intent(token: str, *, kind: str, actor: User) -> SubmittedIntent | None:
+    """Claim a form's one-time token inside the caller's transaction: None when this is the
+    first submission (go on), else the earlier submission (do nothing again; its
+    ``reference`` names what it made). A concurrent second submission waits on the unique
+    row until the first commits, then finds it. An empty token claims nothing (a caller
+    outside a form page)."""
+    token = (token or "").strip()[:64]
+    if not token:
+        return None
+    try:
+        with transaction.atomic():
+            SubmittedIntent.objects.create(token=token, kind=kind, actor=actor)
+    except IntegrityError:
+        return SubmittedIntent.objects.filter(kind=kind, token=token).first()
+    return None
+
+
+def refuse_repeated(token: str, *, kind: str, actor: User) -> None:
+    """``claim_intent``, raising ``AlreadySubmitted`` for a repeated submission."""
+    earlier = claim_intent(token, kind=kind, actor=actor)
+    if earlier is not None:
+        raise AlreadySubmitted(
+            _("This form was already sent: it was saved once. Nothing was done twice."),
+            reference=earlier.reference,
+        )
+
+
+def fulfil_intent(token: str, *, kind: str, reference: str) -> None:
+    """Name what the submission made, for the page a repeated submission goes to."""
+    token = (token or "").strip()[:64]
+    if token:
+        SubmittedIntent.objects.filter(kind=kind, token=token).update(reference=reference)
+
+
+@transaction.atomic
+def take_once(intent: str, *, kind: str, actor: User, reference: str, call: Callable[[], _T]) -> _T:
+    """``call`` (a service) once for the form's one-time token, in one transaction with the
+    token: a step posted twice (a delay notice, a letter) is taken once; the second post raises
+    ``AlreadySubmitted``. A refused call frees the token with everything else."""
+    refuse_repeated(intent, kind=kind, actor=actor)
+    result = call()
+    fulfil_intent(intent, kind=kind, reference=reference)
+    return result

@@ -26,7 +26,15 @@ from cases.models import (
     ReferenceCounter,
     Status,
 )
-from cases.services.common import apply_values, lock_request, record_event, require, take_step
+from cases.services.common import (
+    apply_values,
+    fulfil_intent,
+    lock_request,
+    record_event,
+    refuse_repeated,
+    require,
+    take_step,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -76,12 +84,19 @@ def next_reference(agency: Agency, form_type: str, year: int) -> str:
 
 @transaction.atomic
 def request_create(
-    *, actor: User, agency: Agency, values: dict[str, Any], at: datetime | None = None
+    *,
+    actor: User,
+    agency: Agency,
+    values: dict[str, Any],
+    at: datetime | None = None,
+    intent: str = "",
 ) -> CertificationRequest:
-    """A new draft in the advocate's organisation, visible to that organisation only."""
+    """A new draft in the advocate's organisation, visible to that organisation only.
+    ``intent``: the form's one-time token; the same form posted twice makes one draft."""
     organization = organization_of(actor)
     if organization is None or not perms.has_capability(actor, perms.SUBMIT):
         raise PermissionDenied(_("You may not do this on this request."))
+    refuse_repeated(intent, kind="request_create", actor=actor)
     at = at or timezone.now()
     request = CertificationRequest(agency=agency, organization=organization, advocate=actor)
     request.created_at = at
@@ -90,6 +105,7 @@ def request_create(
     request.save()
     assign_perm("view_certificationrequest", organization.group, request)
     record_event(request, actor=actor, kind=CaseEvent.Kind.CREATED, at=at, to_state=request.status)
+    fulfil_intent(intent, kind="request_create", reference=request.reference)
     return request
 
 

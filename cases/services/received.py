@@ -38,7 +38,13 @@ from cases.models import (
     IntakeRecord,
     Status,
 )
-from cases.services.common import apply_values, lock_request, record_event
+from cases.services.common import (
+    apply_values,
+    fulfil_intent,
+    lock_request,
+    record_event,
+    refuse_repeated,
+)
 from cases.services.documents import request_add_document
 from cases.services.intake import ADVOCATE_FIELDS, next_reference
 
@@ -107,12 +113,15 @@ def intake_record(
     values: dict[str, Any],
     uploads: list[tuple[UploadedFile, str]] | None = None,
     at: datetime | None = None,
+    intent: str = "",
 ) -> CertificationRequest:
-    """Record a request received from outside the portal; its clock starts on ``received_on``."""
+    """Record a request received from outside the portal; its clock starts on ``received_on``.
+    ``intent``: the form's one-time token; the same form posted twice records one request."""
     if not perms.can_record_intake(actor):
         raise PermissionDenied(
             _("Only the coordinator records requests received by other channels.")
         )
+    refuse_repeated(intent, kind="intake", actor=actor)
     at = at or timezone.now()
     today = timezone.localdate(at)
     unknown = set(requester) - set(REQUESTER_FIELDS)
@@ -169,6 +178,7 @@ def intake_record(
         request_add_document(
             request=request, actor=actor, upload=upload, kind=kind or Document.Kind.OTHER
         )
+    fulfil_intent(intent, kind="intake", reference=request.reference)
     return request
 
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases import permissions as perms
+from cases.certify_conditions import completeness_obstacles
 from cases.documents import letters, review_pages
 from cases.documents.forms import HandoverForm
 from cases.documents.issuing import issued_by, official_name
@@ -24,9 +25,20 @@ from cases.models import (
 )
 from cases.presentation import empty_fields_html
 from cases.templatetags.letter_tags import issued_letters
-from cases.uscis.formmap import edition_for, missing_items
+from cases.uscis.formmap import edition_for
 
 register = template.Library()
+
+
+def _form_state(obj: Any, shown: bool) -> dict[str, Any]:
+    if not shown:
+        return {"missing": None, "to_adopt": []}
+    found = completeness_obstacles(obj)
+    return {
+        "missing": [o.text for o in found if o.kind != "to_adopt"],
+        "to_adopt": [o.text for o in found if o.kind == "to_adopt"],
+    }
+
 
 # Only a decision issues a form (cases/documents/issuing.py): no query in other states.
 ISSUED_STATES = (Status.AWAITING_INK, Status.CERTIFIED, Status.CERTIFICATION_WITHDRAWN)
@@ -98,7 +110,9 @@ def forms_block(context: dict[str, Any], obj: Any) -> dict[str, Any]:
     issued_kinds = {letter.kind for letter in issued_letters(obj)}
     return {
         "obj": obj,
-        "missing": missing_items(obj) if staff and undecided else None,
+        # The certify guard's own list (cases/certify_conditions.py): empty items, and attested
+        # items still without the department's text.
+        **_form_state(obj, staff and undecided),
         "template_problem": template_problem(obj)
         if staff and obj.status == Status.CHIEF_DECISION
         else "",

@@ -20,16 +20,24 @@ from django.views.decorators.http import require_GET, require_POST
 from cases import clocks, permissions
 from cases.accounts.sessions import consume_fresh_auth, has_fresh_auth
 from cases.audit import log_access
-from cases.errors import TransitionRefused, WorkflowError
+from cases.errors import AlreadySubmitted, TransitionRefused, WorkflowError
+from cases.forms import new_intent
 from cases.lib.pending import keep_step_data, take_step_data
 from cases.models import AccessLog, CertificationRequest, Document, IssuedForm, IssuedLetter
 from cases.permissions import get_request_for_user
-from cases.presentation import clock_for, empty_fields_html, progress_for, step_message
+from cases.presentation import (
+    certify_obstacles,
+    clock_for,
+    empty_fields_html,
+    progress_for,
+    step_message,
+)
 from cases.selectors import events_visible_to
+from cases.services.common import take_once
 from cases.states import OPEN_STATES
 from cases.steps import STEPS
 from cases.uscis.trafficking import TraffickingForm
-from cases.views.common import refused
+from cases.views.common import refused, repeated
 from cases.views.crime_check import detective_options
 
 
@@ -38,11 +46,12 @@ def available_transitions(request_obj: CertificationRequest, user: Any) -> list[
     result = []
     for name in permissions.steps_for(request_obj, user):
         step = STEPS[name]
-        form = step.form(prefix=name) if step.form else None
+        form_class = step.form_for(request_obj)
+        form = form_class(prefix=name) if form_class else None
         if form is None:
             fields_html = ""
-        elif getattr(step.form, "cache_fields", True):
-            fields_html = empty_fields_html(step.form, name)
+        elif getattr(form_class, "cache_fields", True):
+            fields_html = empty_fields_html(form_class, name)
         else:  # choices read from the database: rendered each time
             fields_html = render_to_string("cases/includes/form_fields.html", {"form": form})
         result.append(
@@ -84,6 +93,8 @@ def _detail_context(
         "statutes": obj.statutes.all(),
         "staff": staff,
         "can_edit": permissions.can_edit(obj, user),
+        "can_enter": permissions.can_enter_for_requester(obj, user),
+        "certify_obstacles": certify_obstacles(obj, user),
         "can_add_document": permissions.can_add_document(obj, user),
         "can_crime_check": permissions.can_record_crime_check(obj, user),
         "can_assign": permissions.can_assign_detective(obj, user),
@@ -94,6 +105,7 @@ def _detail_context(
         if permissions.can_assign_detective(obj, user)
         else "",
         "document_kinds": Document.Kind.choices,
+        "intent": new_intent(),  # the step forms' one-time token (one step for one post)
     }
 
 
@@ -133,9 +145,10 @@ def _resumed(request: HttpRequest, obj: CertificationRequest) -> dict[str, Any] 
         return None
     name, data = kept
     step = STEPS.get(name)
-    if step is None or step.form is None or not permissions.may_take_step(name, obj, request.user):
+    form_class = step.form_for(obj) if step is not None else None
+    if step is None or form_class is None or not permissions.may_take_step(name, obj, request.user):
         return None
-    form = step.form(data, prefix=name)
+    form = form_class(data, prefix=name)
     form.is_valid()  # show what still needs an answer
     messages.info(
         request,
@@ -179,8 +192,9 @@ def request_transition(request: HttpRequest, reference: str, name: str) -> HttpR
         )
         return redirect(f"{reverse('reauth')}?next={obj.get_absolute_url()}")
     data: dict[str, Any] = {}
-    if step.form is not None:
-        form = step.form(request.POST, request.FILES, prefix=name)
+    form_class = step.form_for(obj)
+    if form_class is not None:
+        form = form_class(request.POST, request.FILES, prefix=name)
         if not form.is_valid():
             if not permissions.may_take_step(name, obj, request.user):
                 return refused(
@@ -209,7 +223,15 @@ def request_transition(request: HttpRequest, reference: str, name: str) -> HttpR
         messages.warning(request, _("Confirm your password and code, then take the step again."))
         return redirect(f"{reverse('reauth')}?next={obj.get_absolute_url()}")
     try:
-        step.call(obj, request.user, data)
+        take_once(
+            request.POST.get("intent", ""),
+            kind=f"step:{name}",
+            actor=request.user,
+            reference=obj.reference,
+            call=lambda: step.call(obj, request.user, data),
+        )
+    except AlreadySubmitted as exc:
+        return repeated(request, exc)
     except (WorkflowError, ValidationError) as exc:
         return refused(request, obj, exc)
     obj.refresh_from_db()

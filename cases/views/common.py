@@ -8,7 +8,9 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 
+from cases.errors import AlreadySubmitted
 from cases.models import Agency, CertificationRequest
 from cases.selectors import the_agency
 
@@ -20,6 +22,14 @@ def refused(request: HttpRequest, obj: CertificationRequest, exc: Exception) -> 
     else:
         messages.error(request, str(exc))
     return redirect(obj)
+
+
+def repeated(request: HttpRequest, exc: AlreadySubmitted) -> HttpResponse:
+    """The same form posted again: say so and show what the first submission made."""
+    messages.info(request, str(exc))
+    if exc.reference:
+        return redirect("request_detail", reference=exc.reference)
+    return redirect(reverse("home"))
 
 
 def form_errors(form: Any, exc: ValidationError) -> None:

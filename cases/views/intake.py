@@ -12,11 +12,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from cases import permissions, services
-from cases.errors import WorkflowError
+from cases.errors import AlreadySubmitted, WorkflowError
 from cases.forms import RequestForm
 from cases.models import CertificationRequest
 from cases.permissions import get_request_for_user, has_capability
-from cases.views.common import agency_or_404, form_errors, refused
+from cases.views.common import agency_or_404, form_errors, refused, repeated
 
 
 @require_http_methods(["GET", "POST"])
@@ -27,7 +27,14 @@ def request_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         agency = agency_or_404()
         try:
-            obj = services.request_create(actor=request.user, agency=agency, values=_values(form))
+            obj = services.request_create(
+                actor=request.user,
+                agency=agency,
+                values=_values(form),
+                intent=form.cleaned_data["intent"],
+            )
+        except AlreadySubmitted as exc:
+            return repeated(request, exc)
         except ValidationError as exc:
             form_errors(form, exc)
         else:

@@ -14,14 +14,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from cases import permissions
 from cases.consistency import certify_warnings
-from cases.errors import WorkflowError
+from cases.errors import AlreadySubmitted, WorkflowError
+from cases.forms import StaffEntryForm
 from cases.forms_department import AcknowledgeForm, IntakeForm, LinkOrganizationForm
-from cases.models import AdvocateOrganization
+from cases.models import AdvocateOrganization, CertificationRequest
 from cases.permissions import get_request_for_user
 from cases.selectors import the_agency
-from cases.services import received
+from cases.services import received, staff_entry
 from cases.services.acknowledgements import request_acknowledge_warnings
-from cases.views.common import form_errors
+from cases.views.common import form_errors, refused, repeated
 
 
 @require_http_methods(["GET", "POST"])
@@ -57,7 +58,10 @@ def intake_new(request: HttpRequest) -> HttpResponse:
                     },
                 },
                 uploads=uploads,
+                intent=data["intent"],
             )
+        except AlreadySubmitted as exc:
+            return repeated(request, exc)
         except ValidationError as exc:
             form_errors(form, exc)
         else:
@@ -86,6 +90,47 @@ def intake_new(request: HttpRequest) -> HttpResponse:
             return redirect(obj)
     return render(
         request, "cases/intake_form.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def enter_for_requester(request: HttpRequest, reference: str) -> HttpResponse:
+    """Supplement B's requester-supplied items of a request received outside the portal."""
+    obj = get_request_for_user(request.user, reference)
+    if not permissions.can_enter_for_requester(obj, request.user):
+        raise PermissionDenied(
+            _(
+                "The coordinator enters what the requester sent for a request received outside "
+                "the portal, until the decision."
+            )
+        )
+    current = CertificationRequest.objects.get(pk=obj.pk)
+    form = StaffEntryForm(
+        request.POST or None,
+        instance=current,
+        initial={"seen": staff_entry.entry_fingerprint(current)},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            staff_entry.request_enter_for_requester(
+                request=obj,
+                actor=request.user,
+                values={name: data[name] for name in form._meta.fields},
+                seen=data["seen"],
+            )
+        except WorkflowError as exc:
+            return refused(request, obj, exc)
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, _("What the requester sent is saved."))
+            return redirect(obj)
+    return render(
+        request,
+        "cases/staff_entry_form.html",
+        {"form": form, "obj": obj},
+        status=400 if form.errors else 200,
     )
 
 

@@ -15,7 +15,7 @@ from cases.documents.letters import render_letter_pdf
 from cases.models import CaseEvent, CertificationRequest, Document, IntakeRecord
 from cases.permissions import can_submit, may_take_step
 from cases.selectors import requests_visible_to
-from cases.services import received
+from cases.services import received, staff_entry
 from tests.conftest import sign_in
 
 pytestmark = pytest.mark.django_db
@@ -229,7 +229,9 @@ def test_the_coordinator_answers_for_a_requester_without_an_account_and_links_la
     coordinator, advocate = people["coordinator"], people["advocate"]
     r = services.request_ask_information(request=r, actor=coordinator, text="Send the report.")
     assert may_take_step("answer_information", r, coordinator)
-    r = services.request_answer_information(request=r, actor=coordinator, text="By mail: report.")
+    r = staff_entry.request_record_information_received(
+        request=r, actor=coordinator, channel="mail", text="By mail: report."
+    )
     assert r.status == "received"
     assert r not in requests_visible_to(advocate)
     with pytest.raises(PermissionDenied):

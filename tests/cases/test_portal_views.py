@@ -275,4 +275,13 @@ def test_the_request_form_covers_exactly_the_advocate_fields():
     from cases.forms import RequestForm
     from cases.services import ADVOCATE_FIELDS
 
-    assert set(RequestForm.base_fields) == set(ADVOCATE_FIELDS)
+    # Besides the fields, the form's one-time token (one draft for one "Save draft").
+    assert set(RequestForm.base_fields) == {*ADVOCATE_FIELDS, "intent"}
+
+
+def test_the_staff_entry_form_covers_exactly_the_requester_items():
+    from cases.forms import StaffEntryForm
+    from cases.services.staff_entry import STAFF_ENTRY_FIELDS
+
+    # Besides the items, the fingerprint of the page (a stale page is refused).
+    assert set(StaffEntryForm().fields) == {*STAFF_ENTRY_FIELDS, "seen"}
