@@ -418,7 +418,11 @@ def _letter_story(
     for paragraph in [p for p in body.replace("\r\n", "\n").split("\n\n") if p.strip()]:
         story.append(Paragraph(escape(paragraph.strip()).replace("\n", "<br/>"), st["body"]))
     story.append(Spacer(1, 12 * mm))
-    if values["official_name"]:
+    if kind == Kind.USCIS_WITHDRAWAL:
+        # The withdrawal or disavowal is the certifying official's own written statement
+        # (8 CFR 214.14(h)(2)(i)(A); I-918B instructions, Part 6 note): signed in ink.
+        story += _ink_signature_block(values, st)
+    elif values["official_name"]:
         story.append(
             Paragraph(
                 f"{escape(values['official_name'])}<br/>{escape(values['official_title'])}",
@@ -432,6 +436,26 @@ def _letter_story(
         copy = "cc: " + ", ".join(_addressee(request, Kind.DENIAL)[:2])
         story += [Spacer(1, 6 * mm), Paragraph(escape(copy), st["base"])]
     return story
+
+
+SIGNATURE_RULE = "_" * 44
+
+
+def _ink_signature_block(values: dict[str, Any], st: dict[str, Any]) -> list[Any]:
+    """A line to sign in ink, the official's printed name and title under it, and a line
+    for the date of signature."""
+    name = values["official_name"] or "Name of the certifying official"
+    title = values["official_title"] or "Title"
+    return [
+        Paragraph(SIGNATURE_RULE, st["base"]),
+        Paragraph("Signature of the certifying official (in ink)", st["small"]),
+        Spacer(1, 2 * mm),
+        Paragraph(f"{escape(name)}<br/>{escape(title)}", st["base"]),
+        Spacer(1, 8 * mm),
+        Paragraph(SIGNATURE_RULE, st["base"]),
+        Paragraph("Date of signature (mm/dd/yyyy)", st["small"]),
+        Spacer(1, 4 * mm),
+    ]
 
 
 def render_letter_pdf(
