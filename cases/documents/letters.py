@@ -42,7 +42,7 @@ from cases.documents.render import escape, styles
 from cases.lib import letter_templates
 from cases.lib.names import full_name
 from cases.models import DeclineReason, FormType, IssuedForm, Language, LetterTemplate, Status
-from cases.policy import denial_citation
+from cases.policy import denial_citation, reviewed_translation
 from cases.services.received import letter_recipient
 from cases.uscis.formmap import signing_official
 
@@ -259,6 +259,8 @@ def letter_values(
     projected = notice.projected_date if notice else request.delay_projected_date
     withdrawal_kind = request.certification_withdrawal_kind or "withdraw"
     citation = denial_citation(request)
+    clause = request.decline_clause if citation else None
+    translated = reviewed_translation(clause, language) if clause is not None else None
     # The date that applies (ordinary, expedited or after a delay notice) and why.
     deadline = letter_deadlines.letter_deadline(
         request, dated=dated, language=language, write_date=lambda d: long_date(d, language)
@@ -290,6 +292,15 @@ def letter_values(
         "policy_clause_number": citation.clause_number if citation else "",
         "policy_clause_heading": citation.clause_heading if citation else "",
         "policy_clause_text": citation.clause_text if citation else "",
+        # the clause in the letter's language when a reviewed translation exists; otherwise the
+        # letter says so plainly and quotes the English
+        "policy_clause_translated": translated is not None,
+        "policy_clause_heading_local": translated.heading if translated else "",
+        "policy_clause_text_local": translated.text if translated else "",
+        "policy_translation_reviewer": translated.reviewer_name if translated else "",
+        "policy_translation_reviewed_long": long_date(
+            translated.reviewed_on if translated else None, language
+        ),
         "delay_reason": delay_reason,
         "delay_process": delay_process,
         "delay_projected_date": projected,
