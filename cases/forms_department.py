@@ -115,6 +115,32 @@ class PolicyAdoptForm(UswdsForm):
     )
 
 
+class ClauseTranslationForm(UswdsForm):
+    """A clause of a policy version in a letter language, as a qualified translator reviewed it
+    (c. 258F s. 3(ii): letters quote it in the requester's language)."""
+
+    clause = forms.ChoiceField(label=_("Clause"))
+    language = forms.ChoiceField(
+        label=_("Language"),
+        choices=[("", "Choose a language")]
+        + [(value, label) for value, label in Language.choices if value != Language.ENGLISH],
+    )
+    heading = forms.CharField(label=_("Heading in that language"), max_length=200)
+    text = forms.CharField(
+        label=_("Text of the clause in that language"),
+        max_length=TEXT_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    reviewer_name = forms.CharField(
+        label=_("Translator who reviewed it (name and qualification)"), max_length=200
+    )
+    reviewed_on = forms.DateField(label=_("Day it was reviewed"), widget=DateInput())
+
+    def __init__(self, *args: Any, clauses: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["clause"].choices = [("", "Choose a clause"), *clauses]
+
+
 class IntakeForm(UswdsForm):
     """A request received by mail, e-mail, fax, in person or without an account (c. 258F s. 3)."""
 

@@ -25,7 +25,9 @@ from cases.models import (
     Agency,
     CertificationRequest,
     DeclineReason,
+    Language,
     PolicyClause,
+    PolicyClauseTranslation,
     PolicyVersion,
 )
 
@@ -88,6 +90,61 @@ class DenialCitation:
     clause_number: str
     clause_heading: str
     clause_text: str
+
+
+# --- the clauses in every letter language (c. 258F s. 3(ii): the victim is told why) ---
+
+LETTER_LANGUAGES = [Language.SPANISH, Language.PORTUGUESE, Language.HAITIAN_CREOLE]
+
+
+def reviewed_translation(clause: PolicyClause, language: str) -> PolicyClauseTranslation | None:
+    """The latest reviewed translation of ``clause`` into ``language``, or None."""
+    if language == Language.ENGLISH:
+        return None
+    return clause.translations.filter(language=language).order_by("-recorded_at", "-pk").first()
+
+
+@transaction.atomic
+def record_clause_translation(
+    *,
+    actor: User,
+    clause: PolicyClause,
+    language: str,
+    heading: str,
+    text: str,
+    reviewer_name: str,
+    reviewed_on: date,
+) -> PolicyClauseTranslation:
+    """A clause's translation, reviewed by a qualified translator, that letters in ``language``
+    quote from now on. The row is the record: who reviewed it, when, who entered it."""
+    if not perms.can_adopt_policy(actor, clause.policy.agency):
+        raise PermissionDenied(
+            _("Only the agency head records translations of the department's written policy.")
+        )
+    errors: dict[str, str] = {}
+    if language not in LETTER_LANGUAGES:
+        errors["language"] = _("Choose a letter language other than English.")
+    heading, text, reviewer_name = heading.strip(), text.strip(), reviewer_name.strip()
+    if not heading:
+        errors["heading"] = _("Give the clause's heading in that language.")
+    if not text:
+        errors["text"] = _("Give the clause's text in that language.")
+    if not reviewer_name:
+        errors["reviewer_name"] = _("Name the translator who reviewed it.")
+    if reviewed_on is None or reviewed_on > timezone.localdate():
+        errors["reviewed_on"] = _("Give the day it was reviewed (not a future day).")
+    if errors:
+        raise ValidationError(errors)
+    return PolicyClauseTranslation.objects.create(
+        clause=clause,
+        language=language,
+        heading=heading[:200],
+        text=text,
+        reviewer_name=reviewer_name[:200],
+        reviewed_on=reviewed_on,
+        recorded_by=actor,
+        recorded_by_name=user_name(actor),
+    )
 
 
 def denial_citation(request: CertificationRequest) -> DenialCitation | None:

@@ -58,6 +58,11 @@ urlpatterns = [
     path("policy/", department.public_policy, name="public_policy"),
     path("policy/<int:number>/", department.public_policy_version, name="public_policy_version"),
     path("policy/adopt/", department.policy_adopt, name="policy_adopt"),
+    path(
+        "policy/<int:number>/translations/",
+        department.policy_translations,
+        name="policy_translations",
+    ),
     path("designations/", department.designation_list, name="designation_list"),
     path("designations/add/", department.designation_add, name="designation_add"),
     path(

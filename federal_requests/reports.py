@@ -10,10 +10,12 @@ the entries. The one free text it prints (what kind of information was given) is
 for the report, and anything in it that matches the entry's own identity fields, an
 A-Number or a Social Security number is removed anyway.
 
-Small counts, as in the annual report: the public version shows 1 to 4 as "<5". So that a
-hidden count cannot be worked out from the totals, each row, column and total that would
-then hide exactly one number hides a second one too, shown as "*" (the smallest non-zero
-count beside it); the grand total is never hidden by this second step.
+Small counts, as in the annual report, by the one rule of cases/lib/suppression.py: the
+public version shows 1 to 4 as "<5", and hides as "*" enough other counts that no hidden
+count can be worked out from everything shown together: the rows and columns of (a), the
+same total in (a) and in the responses, and the instances (b) lists one by one (each is a
+count a reader can make). The grand total is hidden as a complement only when nothing
+else would do.
 """
 
 from __future__ import annotations
@@ -35,9 +37,10 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from cases.lib import csv_safe
+from cases.lib import csv_safe, suppression
 from federal_requests.models import (
     AGENCY_SHORT,
+    COPY_KINDS,
     Agency,
     Entry,
     Kind,
@@ -114,41 +117,55 @@ def cell(kind: str, agency: str) -> str:
     return f"cell:{kind}:{agency}"
 
 
-def relations() -> list[tuple[str, list[str]]]:
-    """Every sum a reader can check: (the total, its parts)."""
-    rows = [(f"kind:{k}", [cell(k, a) for a in Agency.values]) for k in Kind.values]
-    cols = [(f"agency:{a}", [cell(k, a) for k in Kind.values]) for a in Agency.values]
+def relations() -> list[suppression.Relation]:
+    """Every sum a reader can check, and what the list of instances (b) tells: each count is
+    at least the number of its instances listed (``listed:...``, see ``listed_counts``)."""
+    kinds, agencies = Kind.values, Agency.values
+    rows = [suppression.total(f"kind:{k}", [cell(k, a) for a in agencies]) for k in kinds]
+    cols = [suppression.total(f"agency:{a}", [cell(k, a) for k in kinds]) for a in agencies]
+    listed = [suppression.at_most(f"listed:{key}", key) for key in LISTED_KEYS]
     return [
         *rows,
         *cols,
-        ("total", [f"kind:{k}" for k in Kind.values]),
-        ("total", [f"agency:{a}" for a in Agency.values]),
-        ("total", [f"response:{r}" for r in Response.values]),
-        ("custody:needed", ["custody:given", "custody:missing"]),
+        suppression.total("total", [f"kind:{k}" for k in Kind.values]),
+        suppression.total("total", [f"agency:{a}" for a in Agency.values]),
+        suppression.total("total", [f"response:{r}" for r in Response.values]),
+        suppression.total("custody:needed", ["custody:given", "custody:missing"]),
+        suppression.at_most("judicial_warrant", "total"),
+        # Sec. 50-103(e): only detainers and administrative warrants need a copy
+        suppression.at_most_sum("custody:needed", [f"kind:{k}" for k in COPY_KINDS]),
+        *listed,
     ]
 
 
-def suppress(values: dict[str, int], sums: list[tuple[str, list[str]]]) -> dict[str, str]:
-    """Primary (1 to 4) and complementary suppression: no sum hides exactly one number."""
-    hidden = {k: PRIMARY for k, v in values.items() if 0 < v < SUPPRESS_BELOW}
-    changed = True
-    while changed:
-        changed = False
-        for total, parts in sums:
-            members = [total, *parts]
-            if sum(1 for m in members if m in hidden) != 1:
-                continue
-            open_parts = [p for p in parts if p not in hidden]
-            pool = [p for p in open_parts if values[p] > 0]
-            if not pool and total not in hidden and total != "total":
-                pool = [total]
-            pool = pool or open_parts
-            if not pool:
-                continue
-            choice = min(pool, key=lambda k: (values[k], k))
-            hidden[choice] = SECONDARY
-            changed = True
-    return hidden
+# The counts the instances (b) give a lower bound of.
+LISTED_KEYS = [
+    *(cell(k, a) for k in Kind.values for a in Agency.values),
+    *(f"kind:{k}" for k in Kind.values),
+    *(f"agency:{a}" for a in Agency.values),
+    *(f"response:{r}" for r in Response.values),
+    "judicial_warrant",
+]
+
+
+def listed_counts(entries: list[Any]) -> dict[str, int]:
+    """What a reader can count in the list of instances (b): not printed as counts, but known
+    to the reader, so the suppression takes them into account."""
+    counts = dict.fromkeys((f"listed:{k}" for k in LISTED_KEYS), 0)
+    for e in entries:
+        for key in (cell(e.kind, e.agency), f"kind:{e.kind}", f"agency:{e.agency}"):
+            counts[f"listed:{key}"] += 1
+        counts[f"listed:response:{e.response}"] += 1
+        counts["listed:judicial_warrant"] += int(bool(e.judicial_warrant))
+    return counts
+
+
+def suppress(values: dict[str, int], rels: list[suppression.Relation]) -> dict[str, str]:
+    """Primary (1 to 4) and complementary suppression by the one rule
+    (cases/lib/suppression.py); the ``listed:`` counts are known to the reader, not printed."""
+    listed = [k for k in values if k.startswith("listed:")]
+    primary, complementary = suppression.suppress(values, rels, context=listed, never=["total"])
+    return {**dict.fromkeys(complementary, SECONDARY), **dict.fromkeys(primary, PRIMARY)}
 
 
 def period_bounds(period: Period) -> tuple[datetime, datetime]:
@@ -159,10 +176,10 @@ def period_bounds(period: Period) -> tuple[datetime, datetime]:
     )
 
 
-def build_report(period: Period, *, now: datetime, agency_name: str = "") -> PeriodReport:
-    start, end = period_bounds(period)
-    in_period = Entry.objects.filter(received_at__gte=start, received_at__lt=end)
-    rows = list(in_period.only(*COUNT_FIELDS).order_by("received_at", "pk"))
+def count_values(rows: list[Any]) -> dict[str, int]:
+    """Every count of the report from the period's entries (anything with the COUNT_FIELDS
+    and ``needs_copy``): the one place the figures are made, for the page, PDF and CSV and
+    for the suppression test's generated data."""
     values: dict[str, int] = {}
     pairs = Counter((r.kind, r.agency) for r in rows)
     for k in Kind.values:
@@ -179,6 +196,16 @@ def build_report(period: Period, *, now: datetime, agency_name: str = "") -> Per
     values["custody:needed"] = len(needing)
     values["custody:given"] = sum(1 for r in needing if r.copy_given_on)
     values["custody:missing"] = len(needing) - values["custody:given"]
+    return values
+
+
+def build_report(period: Period, *, now: datetime, agency_name: str = "") -> PeriodReport:
+    start, end = period_bounds(period)
+    in_period = Entry.objects.filter(received_at__gte=start, received_at__lt=end)
+    rows = list(in_period.only(*COUNT_FIELDS).order_by("received_at", "pk"))
+    values = count_values(rows)
+    needing = [r for r in rows if r.needs_copy]
+    given_entries = list(in_period.filter(information_given=True).order_by("received_at", "pk"))
     instances = [
         Instance(
             number=number,
@@ -191,9 +218,7 @@ def build_report(period: Period, *, now: datetime, agency_name: str = "") -> Per
             information=redact(e.information_description, e),
             legal_basis=LegalBasis(e.legal_basis).label if e.legal_basis else "",
         )
-        for number, e in enumerate(
-            in_period.filter(information_given=True).order_by("received_at", "pk"), start=1
-        )
+        for number, e in enumerate(given_entries, start=1)
     ]
     forces = [t for t in TaskForce.objects.all() if t.active_between(period.start, period.end)]
     disclosed = [t for t in forces if t.disclosure == TaskForce.Disclosure.DISCLOSE]
@@ -222,7 +247,7 @@ def build_report(period: Period, *, now: datetime, agency_name: str = "") -> Per
         ),
         missing_copies=[r.reference for r in needing if r.copy_given_on is None],
     )
-    report.hidden = suppress(values, relations())
+    report.hidden = suppress({**values, **listed_counts(given_entries)}, relations())
     return report
 
 

@@ -456,11 +456,14 @@ UVISA_OTHER_CERTIFIERS = env_list(
     "Middlesex District Attorney's Office,Massachusetts Attorney General's Office,"
     "the Massachusetts trial courts (judges),Massachusetts Department of Children and Families",
 )
+# Where the certifying official sends the written statement withdrawing or disavowing a
+# Form I-918 Supplement B: the address printed in the instructions' Part 6 note ("you must
+# notify USCIS by sending a written statement to: ..."). Default: the 02/07/17 instructions
+# (tests/fixtures/uscis/SOURCE.md); confirm it against the edition in use (docs/forms.md).
 # One line per item, separated by "|".
 UVISA_USCIS_WITHDRAWAL_ADDRESS = env(
     "UVISA_USCIS_WITHDRAWAL_ADDRESS",
-    "U.S. Citizenship and Immigration Services|Vermont Service Center|"
-    "Attn: I-918 U Visa Unit|38 River Road|Essex Junction, VT 05479-0001",
+    "USCIS - Vermont Service Center|75 Lower Welden Street|St. Albans, VT 05479-0001",
 ).split("|")
 # The notice withdrawing a T declaration (Form I-914 Supplement B) goes to the office handling
 # the T application; the department confirms it with USCIS before the first such notice.

@@ -42,7 +42,7 @@ from cases.documents.render import escape, styles
 from cases.lib import letter_templates
 from cases.lib.names import full_name
 from cases.models import DeclineReason, FormType, IssuedForm, Language, LetterTemplate, Status
-from cases.policy import denial_citation
+from cases.policy import denial_citation, reviewed_translation
 from cases.services.received import letter_recipient, requester_contact
 from cases.uscis.formmap import signing_official
 
@@ -308,6 +308,8 @@ def letter_values(
     projected = notice.projected_date if notice else request.delay_projected_date
     withdrawal_kind = request.certification_withdrawal_kind or "withdraw"
     citation = denial_citation(request)
+    clause = request.decline_clause if citation else None
+    translated = reviewed_translation(clause, language) if clause is not None else None
     # The date that applies (ordinary, expedited or after a delay notice) and why.
     deadline = letter_deadlines.letter_deadline(
         request, dated=dated, language=language, write_date=lambda d: long_date(d, language)
@@ -341,6 +343,15 @@ def letter_values(
         "policy_clause_number": citation.clause_number if citation else "",
         "policy_clause_heading": citation.clause_heading if citation else "",
         "policy_clause_text": citation.clause_text if citation else "",
+        # the clause in the letter's language when a reviewed translation exists; otherwise the
+        # letter says so plainly and quotes the English
+        "policy_clause_translated": translated is not None,
+        "policy_clause_heading_local": translated.heading if translated else "",
+        "policy_clause_text_local": translated.text if translated else "",
+        "policy_translation_reviewer": translated.reviewer_name if translated else "",
+        "policy_translation_reviewed_long": long_date(
+            translated.reviewed_on if translated else None, language
+        ),
         "delay_reason": delay_reason,
         "delay_process": delay_process,
         "delay_projected_date": projected,
@@ -471,7 +482,11 @@ def _letter_story(
     for paragraph in [p for p in body.replace("\r\n", "\n").split("\n\n") if p.strip()]:
         story.append(Paragraph(escape(paragraph.strip()).replace("\n", "<br/>"), st["body"]))
     story.append(Spacer(1, 12 * mm))
-    if values["official_name"]:
+    if kind == Kind.USCIS_WITHDRAWAL:
+        # The withdrawal or disavowal is the certifying official's own written statement
+        # (8 CFR 214.14(h)(2)(i)(A); I-918B instructions, Part 6 note): signed in ink.
+        story += _ink_signature_block(values, st)
+    elif values["official_name"]:
         story.append(
             Paragraph(
                 f"{escape(values['official_name'])}<br/>{escape(values['official_title'])}",
@@ -485,6 +500,26 @@ def _letter_story(
         copy = "cc: " + ", ".join(_addressee(request, Kind.DENIAL)[:2])
         story += [Spacer(1, 6 * mm), Paragraph(escape(copy), st["base"])]
     return story
+
+
+SIGNATURE_RULE = "_" * 44
+
+
+def _ink_signature_block(values: dict[str, Any], st: dict[str, Any]) -> list[Any]:
+    """A line to sign in ink, the official's printed name and title under it, and a line
+    for the date of signature."""
+    name = values["official_name"] or "Name of the certifying official"
+    title = values["official_title"] or "Title"
+    return [
+        Paragraph(SIGNATURE_RULE, st["base"]),
+        Paragraph("Signature of the certifying official (in ink)", st["small"]),
+        Spacer(1, 2 * mm),
+        Paragraph(f"{escape(name)}<br/>{escape(title)}", st["base"]),
+        Spacer(1, 8 * mm),
+        Paragraph(SIGNATURE_RULE, st["base"]),
+        Paragraph("Date of signature (mm/dd/yyyy)", st["small"]),
+        Spacer(1, 4 * mm),
+    ]
 
 
 def render_letter_pdf(

@@ -32,6 +32,11 @@ urlpatterns = [
     ),
     path("requests/<str:reference>/form/handover/", views.handover_record, name="handover_record"),
     path(
+        "requests/<str:reference>/form/handover/<int:handover_id>/checklist.pdf",
+        views.handover_checklist_pdf,
+        name="handover_checklist_pdf",
+    ),
+    path(
         "requests/<str:reference>/form/correction/", views.form_correction, name="form_correction"
     ),
     path(

@@ -16,6 +16,7 @@ from cases import permissions as perms
 from cases.audit import log_access
 from cases.documents import (
     corrections,
+    handover_checklist,
     issuing,
     letters,
     page_images,
@@ -31,6 +32,7 @@ from cases.models import (
     IssuedForm,
     IssuedLetter,
     LetterTemplate,
+    OriginalHandover,
 )
 from cases.permissions import get_request_for_user
 from cases.services import ink
@@ -201,10 +203,32 @@ def handover_record(request: HttpRequest, reference: str) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Say who received the original, when and how."))
         return redirect(obj)
+    try:  # the reports chosen under Part 3 items 6-7, among the request's documents
+        report_ids = [int(v) for v in request.POST.getlist("handover-report_ids")]
+    except ValueError:
+        messages.error(request, _("Choose reports among this request's documents."))
+        return redirect(obj)
     return _run(
         request,
         obj,
-        lambda: ink.request_record_handover(request=obj, actor=request.user, **form.cleaned_data),
+        lambda: ink.request_record_handover(
+            request=obj, actor=request.user, report_ids=report_ids, **form.cleaned_data
+        ),
+    )
+
+
+@require_GET
+def handover_checklist_pdf(request: HttpRequest, reference: str, handover_id: int) -> HttpResponse:
+    """The checklist printed for the requester with the ink-signed original."""
+    obj = get_request_for_user(request.user, reference)
+    if not perms.can_see_issued_form(obj, request.user):
+        raise PermissionDenied(_("This checklist goes with the issued form."))
+    handover = OriginalHandover.objects.filter(pk=handover_id, issued_form__request=obj).first()
+    if handover is None:
+        raise Http404("No such hand-over for this request.")
+    log_access(request, action=AccessLog.Action.DOWNLOAD_FORM, obj=obj, detail="checklist")
+    return _attachment(
+        handover_checklist.render_checklist_pdf(handover), f"{obj.reference}-checklist.pdf"
     )
 
 

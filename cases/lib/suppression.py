@@ -66,9 +66,11 @@ Domain = list[int]
 
 def domains(values: Mapping[str, int], hidden: set[str], primary: set[str]) -> dict[str, Domain]:
     """What a reader knows of each hidden cell: 1-4 when shown as "<5"; 0 or 5 and more up
-    to a cap when shown as "*" (a "*" is never 1-4, or it would read "<5"). The cap is above
-    every true value, and a larger cap only adds solutions, so it never hides a derivation."""
-    cap = max([*values.values(), HIGH]) + HIGH * (len(hidden) + 1)
+    to a cap when shown as "*" (a "*" is never 1-4, or it would read "<5"). A reader knows no
+    cap: every cap leaves out solutions a reader must allow, so a cell that is not pinned
+    under the cap is not pinned at all (the check can only over-protect). The cap leaves every
+    true value room to move by more than a "<5" can."""
+    cap = max([*values.values(), HIGH]) + 2 * HIGH
     wide = [0, *range(HIGH + 1, cap + 1)]
     return {c: list(range(LOW, HIGH + 1)) if c in primary else wide for c in hidden}
 
@@ -173,13 +175,16 @@ def possible_values(
     cells, rels = component(cell, hidden, relations)
     known = {k: v for k, v in values.items() if k not in hidden}
     dom = domains(values, cells, primary)
-    found: list[int] = []
-    for v in dom[cell]:
+    # the published figures' own values are one solution: try them first
+    found: list[int] = [values[cell]] if values[cell] in dom[cell] else []
+    if limit is not None and len(found) >= limit:
+        return found
+    for v in [v for v in dom[cell] if v not in found]:
         if feasible(known, dom, rels, {cell: v}):
             found.append(v)
             if limit is not None and len(found) >= limit:
                 break
-    return found
+    return sorted(found)
 
 
 def derivable(

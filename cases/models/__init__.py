@@ -12,6 +12,7 @@ from cases.models.department import (
     DesignationEvent,
     IntakeRecord,
     PolicyClause,
+    PolicyClauseTranslation,
     PolicyVersion,
 )
 from cases.models.documents import (
@@ -100,6 +101,7 @@ __all__ = [
     "DesignationEvent",
     "IntakeRecord",
     "PolicyClause",
+    "PolicyClauseTranslation",
     "PolicyVersion",
     "DeclineReason",
     "DelayNotice",

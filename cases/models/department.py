@@ -125,6 +125,33 @@ class PolicyClause(models.Model):
         return f"{self.number}. {self.heading}"
 
 
+class PolicyClauseTranslation(AppendOnly):
+    """A clause of a policy version in a letter language, with who reviewed the translation and
+    when (c. 258F s. 3(ii): the victim is told why, in the letter's language). Append-only: a
+    corrected translation is a new row; the latest for a language is the one letters quote, and
+    the rows before it are the history of what was quoted when."""
+
+    clause = models.ForeignKey(PolicyClause, on_delete=models.PROTECT, related_name="translations")
+    language = models.CharField(max_length=5)
+    heading = models.CharField(max_length=200)
+    text = models.TextField()
+    reviewer_name = models.CharField(
+        max_length=200, help_text="The qualified translator who reviewed this translation"
+    )
+    reviewed_on = models.DateField(help_text="The day the translator reviewed it")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_by_name = models.CharField(max_length=200)
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["clause", "language", "-recorded_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.clause} [{self.language}], reviewed by {self.reviewer_name}"
+
+
 class Channel(models.TextChoices):
     PORTAL = "portal", _("Portal (advocate account)")
     MAIL = "mail", _("Mail")

@@ -263,6 +263,12 @@ class OriginalHandover(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     recorded_at = models.DateTimeField(default=timezone.now)
+    # What went with the form, as recorded at the hand-over: the head's written designation
+    # when a designee signed (I-918B instructions: "attach evidence of the agency head's
+    # written designation"), the reports attached under Part 3 items 6-7, each with its pages.
+    # Plain values ({"kind", "label", "document", "pages", "sha256"}), no file name (a file's
+    # name can name the victim).
+    enclosures = models.JSONField(default=list, blank=True)
 
     MAILED = (Method.MAIL, Method.CERTIFIED_MAIL, Method.COURIER)
 

@@ -17,7 +17,8 @@ this domain module stays free of PDF code.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+import io
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +27,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from pypdf import PdfReader
+from pypdf.errors import PdfReadError
 
 from cases import permissions as perms
 from cases.errors import TransitionRefused
@@ -166,9 +169,13 @@ def request_record_handover(
     method: str,
     tracking_number: str = "",
     note: str = "",
+    report_ids: Iterable[int] = (),
 ) -> OriginalHandover:
     """Who received the ink-signed original, when and how (it goes to the victim's side, who
-    files it with USCIS; DHS U and T Visa Law Enforcement Resource Guide)."""
+    files it with USCIS; DHS U and T Visa Law Enforcement Resource Guide), and what went with
+    it: the written designation when a designee signed, and the reports the certifier or the
+    coordinator chose from the request's documents (Part 3 items 6-7: "attach copies of all
+    relevant reports and findings"), each with its page count."""
     locked = lock_request(request)
     if locked.status != Status.CERTIFIED:
         raise TransitionRefused(
@@ -195,6 +202,7 @@ def request_record_handover(
         note=(note or "").strip(),
         recorded_by=actor,
     )
+    handover.enclosures = handover_enclosures(locked, report_ids)
     handover.full_clean()
     if received_on > timezone.localdate():
         raise ValidationError({"received_on": _("The hand-over date cannot be in the future.")})
@@ -216,6 +224,68 @@ def request_record_handover(
         kind=CaseEvent.Kind.NOTE,
         note=f"Ink-signed original handed over to {handover.received_by} on "
         f"{received_on:%m/%d/%Y} ({how}).",
-        data={"handover": handover.pk, "method": method, "received_on": received_on.isoformat()},
+        data={
+            "handover": handover.pk,
+            "method": method,
+            "received_on": received_on.isoformat(),
+            "enclosures": handover.enclosures,
+        },
     )
     return handover
+
+
+def _pages(data: bytes, content_type: str) -> int:
+    """Pages of a stored document: a PDF's page count, one for an image."""
+    if content_type != "application/pdf":
+        return 1
+    try:
+        return len(PdfReader(io.BytesIO(data)).pages)
+    except PdfReadError as exc:
+        raise ValidationError(
+            {"report_ids": _("A chosen report cannot be read as a PDF: its pages are unknown.")}
+        ) from exc
+
+
+def handover_enclosures(request: CertificationRequest, report_ids: Iterable[int]) -> list[dict]:
+    """What goes with the ink-signed form, as plain values (see OriginalHandover.enclosures)."""
+    enclosures: list[dict] = []
+    official = request.certifying_official
+    if official is not None and not official.is_agency_head:
+        # 8 CFR 214.14(a)(3): a designee signs on the head's written designation
+        with official.designation_document.open("rb") as handle:
+            data = handle.read()
+        enclosures.append(
+            {
+                "kind": "designation",
+                "label": f"Written designation of {official} by the agency head "
+                f"(effective {official.designated_on:%m/%d/%Y})",
+                "document": None,
+                "pages": _pages(data, _content_type(data)),
+                "sha256": hashlib.sha256(data).hexdigest(),
+            }
+        )
+    wanted = sorted({int(pk) for pk in report_ids})
+    documents = {d.pk: d for d in request.documents.filter(pk__in=wanted)}
+    unknown = [pk for pk in wanted if pk not in documents]
+    if unknown:
+        raise ValidationError({"report_ids": _("Choose reports among this request's documents.")})
+    for pk in wanted:
+        document = documents[pk]
+        with document.file.open("rb") as handle:
+            data = handle.read()
+        with translation.override("en"):
+            label = str(document.get_kind_display())
+        enclosures.append(
+            {
+                "kind": "report",
+                "label": f"{label} (document {document.pk})",
+                "document": document.pk,
+                "pages": _pages(data, document.content_type),
+                "sha256": document.sha256,
+            }
+        )
+    return enclosures
+
+
+def _content_type(data: bytes) -> str:
+    return "application/pdf" if data.startswith(b"%PDF") else "image"

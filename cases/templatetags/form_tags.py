@@ -143,5 +143,7 @@ def forms_block(context: dict[str, Any], obj: Any) -> dict[str, Any]:
         "may_hand_over": may_hand_over,
         # Empty forms, the same on every page: their fields are built once.
         "handover_fields": empty_fields_html(HandoverForm, "handover") if may_hand_over else "",
+        # Part 3 items 6-7: the reports to attach, chosen among the request's documents
+        "handover_documents": list(obj.documents.all()) if may_hand_over else [],
         "csrf_token": context.get("csrf_token"),
     }

@@ -23,6 +23,7 @@ from cases.audit import log_access
 from cases.errors import WorkflowError
 from cases.forms_department import (
     AuthorisedOnForm,
+    ClauseTranslationForm,
     DepartmentTextForm,
     DesignationForm,
     HeadAppointForm,
@@ -30,7 +31,14 @@ from cases.forms_department import (
     RevokeForm,
 )
 from cases.lib.uploads import download_name, sniff
-from cases.models import AccessLog, Agency, CertificationRequest, CertifyingOfficial, PolicyVersion
+from cases.models import (
+    AccessLog,
+    Agency,
+    CertificationRequest,
+    CertifyingOfficial,
+    Language,
+    PolicyVersion,
+)
 from cases.permissions import get_request_for_user
 from cases.reauth import fresh_auth_or_redirect, give_back_fresh_auth
 from cases.services import department_text, designations
@@ -112,6 +120,57 @@ def policy_adopt(request: HttpRequest) -> HttpResponse:
         request,
         "cases/policy_adopt.html",
         {"form": form, "versions": versions},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def policy_translations(request: HttpRequest, number: int) -> HttpResponse:
+    """Each clause of a version in every letter language, who reviewed each translation and
+    when; the agency head records a reviewed translation (letters quote it from then on)."""
+    agency = agency_or_404()
+    if not permissions.can_adopt_policy(request.user, agency):
+        raise PermissionDenied(_("Only the agency head records translations of the policy."))
+    version = PolicyVersion.objects.filter(agency=agency, number=number).first()
+    if version is None:
+        raise Http404("No such version.")
+    clauses = list(version.clauses.order_by("pk"))
+    form = ClauseTranslationForm(
+        request.POST or None, clauses=[(str(c.pk), f"{c.number}. {c.heading}") for c in clauses]
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        clause = next(c for c in clauses if str(c.pk) == data["clause"])
+        try:
+            policy.record_clause_translation(
+                actor=request.user,
+                clause=clause,
+                language=data["language"],
+                heading=data["heading"],
+                text=data["text"],
+                reviewer_name=data["reviewer_name"],
+                reviewed_on=data["reviewed_on"],
+            )
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, _("Translation recorded; letters quote it from now on."))
+            return redirect("policy_translations", number=version.number)
+    rows = [
+        {
+            "clause": c,
+            "languages": [
+                (label, policy.reviewed_translation(c, value))
+                for value, label in Language.choices
+                if value in policy.LETTER_LANGUAGES
+            ],
+        }
+        for c in clauses
+    ]
+    return render(
+        request,
+        "cases/policy_translations.html",
+        {"form": form, "version": version, "rows": rows},
         status=400 if form.errors else 200,
     )
 

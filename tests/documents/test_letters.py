@@ -30,6 +30,12 @@ def flat(text: str) -> str:
     return " ".join(text.split())
 
 
+def pdftotext_layout(pdf: bytes) -> str:
+    return subprocess.run(
+        ["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode()
+
+
 def test_acknowledgement_names_the_answer_date(make_request):
     r = make_request(Status.RECEIVED, given_name="Thị Hương", family_name="Nguyễn")
     text = flat(text_of(letters.render_letter_pdf(r, "acknowledgement")))
@@ -82,6 +88,24 @@ def test_uscis_withdrawal_notice(certify_and_ink, people):
     assert "U.S. Citizenship and Immigration Services" in text and "214.14(h)(2)" in text
     assert r.issued_form.verification_code in text and "García, María" in text
     assert "The victim refused to testify when subpoenaed." in text
+    # the address of the instructions' Part 6 note (setting), and a line to sign in ink
+    assert "USCIS - Vermont Service Center 75 Lower Welden Street St. Albans, VT 05479-0001" in text
+    assert "Signature of the certifying official (in ink)" in text
+    assert "Date of signature (mm/dd/yyyy)" in text
+    layout = pdftotext_layout(letters.render_letter_pdf(r, "uscis_withdrawal"))
+    signature_at = layout.index("Signature of the certifying official (in ink)")
+    assert "_" * 40 in layout[:signature_at]
+
+
+def test_the_withdrawal_address_comes_from_the_setting(certify_and_ink, people, settings):
+    settings.UVISA_USCIS_WITHDRAWAL_ADDRESS = ["USCIS", "Somewhere Else Unit", "1 Main St"]
+    r = certify_and_ink()
+    services.request_withdraw_certification(
+        request=r, actor=people["chief"], reason="The victim refused to testify."
+    )
+    r.refresh_from_db()
+    text = flat(text_of(letters.render_letter_pdf(r, "uscis_withdrawal")))
+    assert "USCIS Somewhere Else Unit 1 Main St" in text and "Lower Welden" not in text
 
 
 def test_the_department_edits_the_wording(make_request):

@@ -9,15 +9,19 @@ import shutil
 import subprocess
 from datetime import date
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 from pypdf import PdfReader
 
+from cases.lib import suppression
 from federal_requests import reports, services
+from federal_requests.models import COPY_KINDS, Agency, Entry, Kind, Response
 from federal_requests.periods import Period, period_containing, period_starting
 from tests.federal_requests.conftest import at
+from tests.lib import solver
 
 H2_2025 = Period(date(2025, 7, 1), date(2026, 1, 1))
 
@@ -105,50 +109,121 @@ def test_the_counts_of_a_hand_checked_period(half_year):
 def test_the_public_version_hides_small_counts_and_their_complements(half_year):
     shown = {k: half_year.shown(k, public=True) for k in half_year.values}
     assert shown["total"] == "17"
-    assert shown["cell:detainer:ice"] == "6"
     assert shown["cell:admin_warrant:ice"] == "<5"
     assert shown["cell:information:uscis"] == "<5"
-    # the information row (total 6) would give the USCIS count away: HSI's 5 is hidden too,
-    # and then the HSI column would give that away: its total is hidden as well
-    assert shown["cell:information:hsi"] == "*"
-    assert shown["agency:hsi"] == "*"
     assert shown["custody:given"] == shown["custody:missing"] == "<5"
+    # the information row (total 6) would give the USCIS count away: a count beside it is
+    # withheld as "*", and no "<5" of any table can then be worked out
+    assert "*" in {shown[f"cell:information:{a}"] for a in Agency.values}
+    given = [e for e in Entry.objects.filter(information_given=True)]
+    listed = reports.listed_counts(given)
+    assert solver.recovered(shown, reports.relations(), listed) == []
     internal = {k: half_year.shown(k, public=False) for k in half_year.values}
     assert internal["cell:information:hsi"] == "5" and internal["custody:missing"] == "2"
 
 
-def test_no_sum_in_the_public_version_hides_exactly_one_number():
-    rng = random.Random(17)
-    sums = reports.relations()
-    keys = {k for total, parts in sums for k in (total, *parts)}
-    for _ in range(300):
-        values = {k: 0 for k in keys}
-        for key in [k for k in keys if k.startswith("cell:")]:
-            values[key] = rng.choice([0, 0, 0, 1, 2, 3, 4, 5, 7, 12])
-        # make the totals add up
-        for total, parts in sums[:-4]:
-            if total.startswith(("kind:", "agency:")):
-                values[total] = sum(values[p] for p in parts)
-        values["total"] = sum(values[k] for k in keys if k.startswith("kind:"))
-        spread = [rng.randint(0, values["total"]) for _ in range(4)]
-        cuts = sorted([0, *spread, values["total"]])
-        for name, low, high in zip(
-            ("pending", "declined", "complied_judicial", "public_information", "other"),
-            cuts[:-1],
-            cuts[1:],
-            strict=True,
-        ):
-            values[f"response:{name}"] = high - low
-        values["custody:given"] = rng.choice([0, 1, 3, 6])
-        values["custody:missing"] = rng.choice([0, 1, 2, 9])
-        values["custody:needed"] = values["custody:given"] + values["custody:missing"]
-        hidden = reports.suppress(values, sums)
-        assert all(0 < values[k] < 5 for k, why in hidden.items() if why == reports.PRIMARY)
-        assert all(k in hidden for k, v in values.items() if 0 < v < 5)
-        assert hidden.get("total") != reports.SECONDARY
-        for total, parts in sums:
-            count = sum(1 for k in (total, *parts) if k in hidden)
-            assert count != 1, (total, values, hidden)
+DATASETS = 25
+
+
+def random_entries(rng):
+    """One period's entries as the log holds them: kind, agency, response, warrant, custody,
+    copy, information given (the fields the counts read)."""
+    kinds, agencies, responses = Kind.values, Agency.values, Response.values
+    rows = []
+    for _ in range(rng.choice([0, 1, 2, 3, 5, 8, 9, 12, 17, 25])):
+        kind = rng.choice([kinds[0], kinds[0], *kinds])
+        agency = rng.choice([agencies[0], agencies[0], agencies[0], *agencies])
+        response = rng.choice([responses[1], responses[1], *responses])
+        custody = rng.random() < 0.6
+        needs = kind in COPY_KINDS and custody
+        rows.append(
+            SimpleNamespace(
+                kind=kind,
+                agency=agency,
+                response=response,
+                judicial_warrant=rng.random() < 0.15,
+                in_custody=custody,
+                needs_copy=needs,
+                copy_given_on=date(2025, 8, 1) if needs and rng.random() < 0.7 else None,
+                information_given=rng.random() < 0.15,
+            )
+        )
+    return rows
+
+
+def test_no_small_count_of_the_public_version_can_be_recovered():
+    """Every table of the public version together ((a) by kind and agency with its margins,
+    the responses, the warrants, the copies, and the instances (b) a reader can count) over
+    many generated periods: the attacker's solver pins no "<5" that withholding could
+    protect. The one exception is counted, not hidden: a row whose small total equals its
+    number of non-zero cells (four agencies with one request each, total "<5") is pinned by
+    the "<5" marks alone once every figure around it is withheld; the rule reports it."""
+    rng = random.Random(50105)
+    rels = reports.relations()
+    tried = hidden_cells = with_small = unprotectable = 0
+    for _ in range(DATASETS):
+        rows = random_entries(rng)
+        values = reports.count_values(rows)
+        listed = reports.listed_counts([r for r in rows if r.information_given])
+        hidden = reports.suppress({**values, **listed}, rels)
+        primary = {k for k, why in hidden.items() if why == reports.PRIMARY}
+        assert primary == {k for k, v in values.items() if 1 <= v <= 4}
+        shown = {
+            k: "<5" if k in primary else "*" if k in hidden else str(v) for k, v in values.items()
+        }
+        recovered = solver.recovered(shown, rels, listed)
+        if recovered:
+            # only where nothing is left to withhold: every figure tied to it is hidden
+            reported = suppression.derivable({**values, **listed}, set(hidden), primary, rels)
+            assert set(recovered) <= set(reported), (values, listed, hidden)
+            for cell in recovered:
+                _linked, tied = suppression.component(cell, set(hidden), rels)
+                around = {c for r in tied for c in r.cells() if not c.startswith("listed:")}
+                assert around <= set(hidden), (cell, around - set(hidden))
+            unprotectable += len(recovered)
+        tried += 1
+        hidden_cells += len(hidden)
+        with_small += bool(primary)
+    assert tried == DATASETS and with_small > DATASETS // 2
+    print(
+        f"six-monthly: datasets {tried}, with a small count {with_small}, cells hidden "
+        f"{hidden_cells}, '<5' recovered where withholding could protect 0, pinned by the "
+        f"'<5' marks alone with everything around them withheld {unprotectable}"
+    )
+
+
+def test_the_agency_and_response_leak_is_closed():
+    """By agency ICE 7, CBP 1, HSI 1 (total 9); Declined 6 and three responses 1 each: with
+    "<5" alone each of them read as 1."""
+    ice, cbp, hsi = Agency.values[0], "cbp", "hsi"
+    responses = ["declined"] * 6 + ["pending", "complied_judicial", "public_information"]
+    agencies = [ice] * 7 + [cbp, hsi]
+    rows = [
+        SimpleNamespace(
+            kind="information",
+            agency=agency,
+            response=response,
+            judicial_warrant=False,
+            in_custody=False,
+            needs_copy=False,
+            copy_given_on=None,
+        )
+        for agency, response in zip(agencies, responses, strict=True)
+    ]
+    values = reports.count_values(rows)
+    assert values["agency:ice"] == 7 and values["response:declined"] == 6
+    rels = reports.relations()
+    listed = reports.listed_counts([])
+    hidden = reports.suppress({**values, **listed}, rels)
+    shown = {
+        k: "<5" if hidden.get(k) == reports.PRIMARY else "*" if k in hidden else str(v)
+        for k, v in values.items()
+    }
+    assert shown["agency:cbp"] == shown["agency:hsi"] == "<5"
+    assert shown["response:pending"] == "<5"
+    assert solver.recovered(shown, rels, listed) == []
+    primary_only = {k: "<5" if 1 <= v <= 4 else str(v) for k, v in values.items()}
+    assert "agency:cbp" in solver.recovered(primary_only, rels, listed)
 
 
 FORBIDDEN = [

@@ -1,7 +1,9 @@
 """An attacker's solver, written apart from the rule it checks: from the published cells
 ("<5" is 1 to 4, "*" is 0 or 5 and more, a number is itself), the figures a reader knows
 without their being printed, and the relations between them, every value each hidden cell
-can take. Plain backtracking with bound checks, one linked group of hidden cells at a time."""
+can take (two are enough to say it is not pinned). For each hidden cell and each value it
+might take, a search for values of all the other hidden cells that satisfy every relation:
+interval pruning of each relation, then branching on the cell with the fewest values left."""
 
 from __future__ import annotations
 
@@ -18,84 +20,71 @@ def domain(text: str, cap: int) -> list[int]:
     return [int(text)]
 
 
+def _prune(doms: dict[str, list[int]], rels: list[Relation]) -> bool:
+    """Narrow every domain to the values some choice of the others allows, relation by
+    relation, until nothing changes; False when a domain empties."""
+    changed = True
+    while changed:
+        changed = False
+        for r in rels:
+            spans = [(coef * doms[n][0], coef * doms[n][-1]) for n, coef in r.terms]
+            low = sum(min(a, b) for a, b in spans)
+            high = sum(max(a, b) for a, b in spans)
+            if low > 0 or (r.op == "==" and high < 0):
+                return False
+            for (name, coef), (a, b) in zip(r.terms, spans, strict=True):
+                d = doms[name]
+                if len(d) == 1:
+                    continue
+                others_low, others_high = low - min(a, b), high - max(a, b)
+                kept = [
+                    v
+                    for v in d
+                    if others_low + coef * v <= 0 and (r.op == "<=" or others_high + coef * v >= 0)
+                ]
+                if not kept:
+                    return False
+                if len(kept) < len(d):
+                    doms[name] = kept
+                    changed = True
+                    break  # the spans changed: start this relation again next round
+    return True
+
+
+def _solvable(doms: dict[str, list[int]], rels: list[Relation]) -> bool:
+    doms = dict(doms)
+    if not _prune(doms, rels):
+        return False
+    open_cells = [c for c, d in doms.items() if len(d) > 1]
+    if not open_cells:
+        return True
+    cell = min(open_cells, key=lambda c: (len(doms[c]), c))
+    return any(_solvable({**doms, cell: [v]}, rels) for v in doms[cell])
+
+
 def ranges(
     shown: Mapping[str, str], relations: list[Relation], known: Mapping[str, int] = {}
 ) -> dict[str, set[int]]:
-    """Hidden cell -> every value consistent with everything shown and known."""
+    """Hidden cell -> values consistent with everything shown and known (at most two found
+    per cell: enough to say it is not pinned; one means it is)."""
     numbers = [int(v) for v in shown.values() if v not in ("<5", "*")] + list(known.values())
-    cap = max([*numbers, 5]) + 8  # above any true value of the tables tried
-    fixed = {k: int(v) for k, v in shown.items() if v not in ("<5", "*")} | dict(known)
-    hidden = sorted(k for k in shown if k not in fixed)
-    doms = {h: domain(shown[h], cap) for h in hidden}
-    rels = [r for r in relations if r.cells() <= set(fixed) | set(hidden)]
-    # linked groups of hidden cells
-    groups: list[set[str]] = []
-    for h in hidden:
-        linked = {h} | {c for r in rels if h in r.cells() for c in r.cells() if c in doms}
-        for g in [g for g in groups if g & linked]:
-            groups.remove(g)
-            linked |= g
-        groups.append(linked)
-    seen: dict[str, set[int]] = {h: set() for h in hidden}
-    for group in groups:
-        mine = [r for r in rels if r.cells() & group]
-        by_cell = {c: [r for r in mine if c in r.cells()] for c in group}
-        # Every value a cell can take: one solution, then for each cell still seen with a
-        # single value a solution that gives it another, as long as one exists.
-        for cell in [None, *sorted(group)]:
-            if cell is not None and len(seen[cell]) >= 2:
-                continue
-            order = sorted(group - {cell}, key=lambda c: (len(doms[c]), c))
-            if cell is not None:
-                order.insert(0, cell)
-            found = _solution(order, doms, by_cell, fixed, cell, seen.get(cell, set()))
-            if found is None:
-                continue  # the cell's only value is the one seen
-            for c in group:
-                seen[c].add(found[c])
-    return seen
-
-
-def _solution(
-    order: list[str],
-    doms: Mapping[str, list[int]],
-    by_cell: Mapping[str, list[Relation]],
-    fixed: Mapping[str, int],
-    other_than_cell: str | None,
-    other_than: set[int],
-) -> dict[str, int] | None:
-    """One assignment of the group's hidden cells meeting every relation (the first cell, if
-    named, avoiding the values already seen), or None. Depth first; after each assignment the
-    relations on that cell are checked on bounds (the unassigned cells at their extremes)."""
-    values: dict[str, int] = dict(fixed)
-
-    def holds(r: Relation) -> bool:
-        low = high = 0
-        for name, coef in r.terms:
-            if name in values:
-                low += coef * values[name]
-                high += coef * values[name]
-            else:
-                a, b = coef * doms[name][0], coef * doms[name][-1]
-                low, high = low + min(a, b), high + max(a, b)
-        return not (low > 0 or (r.op == "==" and high < 0))
-
-    def walk(i: int) -> bool:
-        if i == len(order):
-            return True
-        cell = order[i]
+    hidden_count = sum(1 for v in shown.values() if v in ("<5", "*"))
+    # above any true value of the tables tried, even when every figure is hidden
+    cap = max([*numbers, 5]) + 4 * hidden_count + 8
+    doms = {k: domain(v, cap) for k, v in shown.items()}
+    doms |= {k: [v] for k, v in known.items()}
+    rels = [r for r in relations if r.cells() <= set(doms)]
+    hidden = sorted(k for k, v in shown.items() if v in ("<5", "*"))
+    seen: dict[str, set[int]] = {}
+    for cell in hidden:
+        found: set[int] = set()
         for v in doms[cell]:
-            if cell == other_than_cell and v in other_than:
-                continue
-            values[cell] = v
-            if all(holds(r) for r in by_cell[cell]) and walk(i + 1):
-                return True
-        del values[cell]
-        return False
-
-    if not walk(0):
-        return None
-    return {c: values[c] for c in order}
+            if _solvable({**doms, cell: [v]}, rels):
+                found.add(v)
+                if len(found) >= 2:
+                    break
+        seen[cell] = found
+    return seen
 
 
 def recovered(

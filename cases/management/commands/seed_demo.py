@@ -36,6 +36,7 @@ from cases.models import (
     DeclineReason,
     ExpeditedReason,
     FormType,
+    Language,
     PolicyVersion,
     QualifyingCrimeCategory,
     Status,
@@ -183,6 +184,46 @@ The requester was culpable in the criminal activity (8 CFR 214.14(a)(14)(iii)).
 Information the department requested in writing to decide the request was not provided."""
 
 
+# The sample clauses in Spanish, as a reviewed translation (sample text, like the policy).
+SAMPLE_POLICY_SPANISH = {
+    "not_qualifying_crime": (
+        "Ninguna actividad delictiva que califique",
+        "El departamento certifica solo cuando la víctima lo fue de una actividad delictiva "
+        "enumerada en 8 U.S.C. 1101(a)(15)(U)(iii), o de una actividad similar, o de una forma "
+        "grave de trata de personas.",
+    ),
+    "not_victim": (
+        "No es víctima",
+        "La persona solicitante no sufrió un daño directo e inmediato por la actividad "
+        "delictiva y no es víctima indirecta (8 CFR 214.14(a)(14)).",
+    ),
+    "not_helpful": (
+        "Sin colaboración",
+        "La víctima no ha colaborado, no colabora y no es probable que colabore en la "
+        "detección, la investigación o el enjuiciamiento de la actividad delictiva "
+        "(8 CFR 214.14(b)(3)).",
+    ),
+    "refused_assistance": (
+        "Se negó a prestar una ayuda razonable",
+        "Desde que comenzó a colaborar, la víctima se negó sin motivo razonable a dar la "
+        "información y la ayuda que se le pidieron razonablemente, o no las dio.",
+    ),
+    "no_jurisdiction": (
+        "No es un caso del departamento",
+        "El departamento no detectó, no investigó ni enjuició la actividad delictiva.",
+    ),
+    "culpable": (
+        "Persona solicitante culpable",
+        "La persona solicitante fue culpable de la actividad delictiva (8 CFR 214.14(a)(14)(iii)).",
+    ),
+    "insufficient_information": (
+        "No se dio la información",
+        "No se dio la información que el departamento pidió por escrito para decidir la solicitud.",
+    ),
+}
+SAMPLE_TRANSLATOR = "Sample reviewer (demonstration: not a real translator)"
+
+
 class Command(BaseCommand):
     help = "Create demo agency, users and about 30 requests in every state (idempotent)."
 
@@ -278,6 +319,18 @@ class Command(BaseCommand):
             clauses=policy.parse_clauses(SAMPLE_POLICY_CLAUSES),
             is_sample=True,
         )
+        version = PolicyVersion.objects.get(agency=agency, number=1)
+        for clause in version.clauses.all():
+            heading, text = SAMPLE_POLICY_SPANISH[clause.code]
+            policy.record_clause_translation(
+                actor=chief,
+                clause=clause,
+                language=Language.SPANISH,
+                heading=heading,
+                text=text,
+                reviewer_name=SAMPLE_TRANSLATOR,
+                reviewed_on=date(2024, 1, 2),
+            )
 
     def _requests(self, agency: Agency, users: dict[str, Any]) -> int:
         rng = random.Random(1367)  # noqa: S311 (demo data, not security)
