@@ -44,7 +44,7 @@ from cases.errors import WorkflowError
 from cases.lib import pdf_clean
 from cases.lib.crypto import encrypt_file_bytes
 from cases.models import CertificationRequest, FormTemplate, FormType, QualifyingCrimeCategory
-from cases.uscis import acroform, formmap, i914b_fields
+from cases.uscis import acroform, formmap, i914b_02_27_17_fields, i914b_fields
 from cases.uscis import i918b_fields as fields_map
 from cases.uscis.trafficking import TraffickingForm
 
@@ -55,12 +55,23 @@ if TYPE_CHECKING:
 FIELD_LISTS: dict[tuple[str, str], Path] = {
     (FormType.U_VISA, fields_map.EDITION): fields_map.FIELDS_CSV,
     (FormType.T_VISA, i914b_fields.EDITION): i914b_fields.FIELDS_CSV,
+    (FormType.T_VISA, i914b_02_27_17_fields.EDITION): i914b_02_27_17_fields.FIELDS_CSV,
 }
-# Each form's field map (the same names in both modules).
-FIELD_MAPS: dict[str, ModuleType] = {
-    FormType.U_VISA: fields_map.THIS,
-    FormType.T_VISA: i914b_fields.SPEC,
+# Each form's field map (the same names in every module), by form and edition.
+FIELD_MAPS: dict[tuple[str, str], ModuleType] = {
+    (FormType.U_VISA, fields_map.EDITION): fields_map.THIS,
+    (FormType.T_VISA, i914b_fields.EDITION): i914b_fields.SPEC,
+    (FormType.T_VISA, i914b_02_27_17_fields.EDITION): i914b_02_27_17_fields.SPEC,
 }
+
+
+def field_map(form_type: str, edition: str) -> ModuleType:
+    """The edition's field map; the form's newest map for an edition without its own."""
+    found = FIELD_MAPS.get((form_type, edition))
+    if found is not None:
+        return found
+    return fields_map.THIS if form_type == FormType.U_VISA else i914b_fields.SPEC
+
 
 WHERE_TO_GET_IT = (
     "Download the blank form from https://www.uscis.gov/i-918 (Form I-918, Supplement B, "
@@ -148,7 +159,7 @@ def prepare_template(
             f"This file's fields differ from the field list of {form_type} edition {edition}, "
             "so it is not that edition of the USCIS form (or it was changed):\n" + diff.describe()
         )
-    fmap = FIELD_MAPS[form_type]
+    fmap = field_map(form_type, edition)
     # Each item's meaning read from the file: a field whose tooltip asks another question is
     # refused, whatever its name (I-918B Part 4 item 3 asks whether the victim refused).
     problems = fields_map.tooltip_problems(inventory, spec=fmap)
@@ -188,10 +199,12 @@ def clean_template(data: bytes) -> tuple[bytes, pdf_clean.Report]:
         raise TemplateRefused(f"This file cannot be used as the form template: {exc}") from exc
 
 
-def category_names(form_type: str = FormType.U_VISA) -> dict[str, str]:
-    """Part 3 item 1's boxes: the U-visa categories, or the severe forms of trafficking."""
+def category_names(form_type: str = FormType.U_VISA, edition: str = "") -> dict[str, str]:
+    """Part 3 item 1's boxes: the U-visa categories, or the severe forms of trafficking (the
+    I-914B 02/27/17 prints five boxes of its own, Part C item 1)."""
     if form_type == FormType.T_VISA:
-        return dict(TraffickingForm.choices)
+        labels = getattr(field_map(form_type, edition), "CATEGORY_LABELS", None)
+        return dict(labels) if labels else dict(TraffickingForm.choices)
     return dict(QualifyingCrimeCategory.objects.values_list("code", "name"))
 
 
@@ -240,7 +253,10 @@ def load_template(
     at = at or timezone.now()
     if prepared is None or prepared.uploaded_sha256 != hashlib.sha256(data).hexdigest():
         prepared = prepare_template(
-            data, form_type=form_type, edition=edition, categories=category_names(form_type)
+            data,
+            form_type=form_type,
+            edition=edition,
+            categories=category_names(form_type, edition),
         )
     with transaction.atomic():
         current = (
@@ -294,9 +310,9 @@ def official_values(
     request: CertificationRequest, template: FormTemplate
 ) -> tuple[dict[str, str | bool], acroform.Continuation]:
     """{official field name: value} and the Part 7 continuation, from the form map."""
-    fmap = FIELD_MAPS[template.form_type]
+    fmap = field_map(template.form_type, template.edition)
     triples = fields_map.triples_from_filled(formmap.fill(request), spec=fmap)
-    names = category_names(template.form_type)
+    names = category_names(template.form_type, template.edition)
     by_name = {
         names[code]: name for code, name in template.category_fields.items() if code in names
     }
@@ -313,7 +329,7 @@ def official_pdf(
 ) -> bytes:
     """The filled official form (not sealed): every item by field name, Part 6 items 1-2 empty."""
     values, continuation = official_values(request, template)
-    ink_only = frozenset(FIELD_MAPS[template.form_type].INK_ONLY_ITEMS.values())
+    ink_only = frozenset(field_map(template.form_type, template.edition).INK_ONLY_ITEMS.values())
     return acroform.fill(
         template.data, values, continuation=continuation, ink_only=ink_only, metadata=metadata
     )

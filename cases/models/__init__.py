@@ -21,6 +21,7 @@ from cases.models.documents import (
     IssuedForm,
     LetterTemplate,
     OriginalHandover,
+    SupervisorInkSignature,
     VoidedForm,
 )
 from cases.models.records import (
@@ -106,6 +107,7 @@ __all__ = [
     "FormType",
     "Gender",
     "InkSignature",
+    "SupervisorInkSignature",
     "IssuedForm",
     "IssuedLetter",
     "Language",

@@ -49,7 +49,7 @@ class Command(BaseCommand):
                 data,
                 form_type=options["form"],
                 edition=options["edition"],
-                categories=category_names(options["form"]),
+                categories=category_names(options["form"], options["edition"]),
             )
             template = load_template(
                 data,
