@@ -148,6 +148,14 @@ def request_record_ink_signature(
     if scan is None:
         raise ValidationError({"scan": _("Upload the scan of the pages signed in ink.")})
     both = request.asks_supervisor_signature()
+    if supervisor_signed_on is not None and not both:
+        raise ValidationError(
+            {
+                "supervisor_signed_on": _(
+                    "This form has no supervisor's signature: leave the supervisor's date empty."
+                )
+            }
+        )
     today = timezone.localdate(at)
     # Checked before the step: a refusal changes nothing.
     officer_date = check_ink_date(request, signed_on, today=today)

@@ -109,6 +109,23 @@ def part_name(edition: Edition, number: int) -> str:
     return next((p.name for p in edition.parts if p.number == number), str(number))
 
 
+def item_for_source(edition: Edition | None, source: str) -> tuple[Part, Item] | None:
+    """The (Part, Item) of the edition that prints ``source``, or None when it asks nothing
+    of it (the I-914B 01/20/25 map has no fear-of-retaliation item, the 02/27/17 one has)."""
+    if edition is None:
+        return None
+    return next(((p, i) for p in edition.parts for i in p.items if i.source == source), None)
+
+
+def item_words(edition: Edition | None, source: str) -> str:
+    """ "Part C, item 3. <the form's words>" for the item printing ``source``; "" if none."""
+    found = item_for_source(edition, source)
+    if found is None:
+        return ""
+    part, item = found
+    return f"Part {part.name}, item {item.number}. {item.label}"
+
+
 def asks_supervisor_signature(edition: Edition | None) -> bool:
     """Whether the edition has the supervisor's own ink signature (I-914B 02/27/17 Part F)."""
     return edition is not None and any(

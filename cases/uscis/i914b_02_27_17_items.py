@@ -142,7 +142,7 @@ PARTS: tuple[Part, ...] = (
         items=(
             Item(3, "1", "The applicant is or has been a victim of a severe form of trafficking "
                  "in persons. Specifically, he or she is a victim of (check all that apply)",
-                 "checkboxes", "claim_boxes_0217"),
+                 "checkboxes", "claim_boxes_0217", options=tuple(CLAIM_BOXES.values())),
             Item(3, "2", "Describe the victimization upon which the applicant's claim is based "
                  "and identify the relationship between that victimization and the crime under "
                  "investigation/prosecution", "long", "criminal_activity_description",

@@ -70,9 +70,15 @@ COOPERATION_BOXES_02_27_17: dict[str, str] = {
     Cooperation.OTHER: "Other, specify on attached additional sheets",
 }
 
-# Answers that say the victim did not cooperate although asked: the declaration may still be
-# signed (the form offers them), and the explanation is required.
-NOT_COOPERATING = (Cooperation.FAILED,)
+
+def cooperation_choices(options: tuple[str, ...]) -> list[tuple[str, str]]:
+    """The answers an edition offers: those whose box (in either edition's words) is one of
+    the edition's Part 4 / Part D item 1 ``options``."""
+    return [
+        (code, label)
+        for code, label in Cooperation.choices
+        if COOPERATION_BOXES.get(code) in options or COOPERATION_BOXES_02_27_17.get(code) in options
+    ]
 
 
 class FearOfRetaliation(models.TextChoices):

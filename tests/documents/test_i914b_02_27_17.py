@@ -15,10 +15,12 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from cases import clocks
+from cases import clocks, services
 from cases.documents import issuing, official
 from cases.models import (
     CertificationRequest,
@@ -32,7 +34,7 @@ from cases.models import (
 from cases.uscis import acroform, formmap, i914b_02_27_17_fields, i914b_02_27_17_items
 from cases.uscis import i918b_fields as generic
 from cases.uscis.trafficking import COOPERATION_BOXES_02_27_17, Cooperation, TraffickingForm
-from tests.conftest import record_ink
+from tests.conftest import record_ink, scan_png, sign_in
 from tests.documents.uscis_file import I914B_02_27_17, I914B_SHA256, original
 
 pytestmark = pytest.mark.django_db
@@ -341,3 +343,148 @@ def test_a_form_without_a_supervisor_signature_keeps_one_ink(make_request, t_tem
     r = record_ink(r, people["coordinator"], signed_on=timezone.localdate())
     assert r.status == Status.CERTIFIED
     assert not SupervisorInkSignature.objects.exists()
+
+
+# --- the screens ---
+
+
+def test_the_detective_answers_the_editions_items_in_its_words(
+    make_t_0217, make_request, people, client
+):
+    r = make_t_0217(
+        Status.HELPFULNESS_REVIEW,
+        fear_of_retaliation="",
+        fear_of_retaliation_explanation="",
+        investigation_started_on=None,
+        investigation_completed_on=None,
+    )
+    sign_in(client, people["detective"])
+    url = f"{r.get_absolute_url()}helpfulness/"
+    html = client.get(url).content.decode()
+    assert "Part C, item 3. Has the applicant expressed any fear of retaliation" in html
+    assert "Part C, item 6. Date on which the investigation or prosecution was initiated" in html
+    assert "Part D, item 1." in html
+    for code in Cooperation.values:  # every Part D answer is offered
+        assert f'value="{code}"' in html, code
+    form = {
+        "cooperation": Cooperation.NOT_REQUESTED,
+        "cooperation_explanation": "No request was made: the suspect fled the state.",
+        "family_members_implicated": "no",
+        "fear_of_retaliation": "yes",
+        "fear_of_retaliation_explanation": "",
+        "investigation_started_on": "2025-03-20",
+        "investigation_completed_on": "2025-03-01",
+        "family-TOTAL_FORMS": "0",
+        "family-INITIAL_FORMS": "0",
+        "family-MIN_NUM_FORMS": "0",
+        "family-MAX_NUM_FORMS": "20",
+    }
+    refused = client.post(url, form)
+    assert refused.status_code == 400
+    text = refused.content.decode()
+    assert "Explain the fear" in text and "cannot be completed before it was initiated" in text
+    r.refresh_from_db()
+    assert r.fear_of_retaliation == "" and r.cooperation == Cooperation.FAILED
+    form.update(
+        fear_of_retaliation_explanation="Afraid the recruiter's brother would find her.",
+        investigation_completed_on="",
+    )
+    assert client.post(url, form).status_code == 302
+    r.refresh_from_db()
+    assert r.cooperation == Cooperation.NOT_REQUESTED and r.fear_of_retaliation == "yes"
+    assert r.investigation_started_on == date(2025, 3, 20) and r.investigation_completed_on is None
+    # The case page shows the answers with the form's words.
+    sign_in(client, people["chief"])
+    page = client.get(r.get_absolute_url()).content.decode()
+    assert "Part C, item 3. Has the applicant expressed any fear of retaliation" in page
+    assert "Afraid the recruiter&#x27;s brother would find her." in page
+    assert 'id="t-investigation-started"' in page and "03/20/2025" in page
+    assert 'id="t-two-inks"' in page and "Captain Ann Rourke" in page
+    # The 01/20/25 map has no such items: the page does not ask them, nor offer its answers.
+    old = make_request(
+        Status.HELPFULNESS_REVIEW,
+        form_type=FormType.T_VISA,
+        trafficking_forms=[TraffickingForm.SLAVERY],
+        reference="MPD-TV-1999-0800",
+    )
+    sign_in(client, people["detective"])
+    html = client.get(f"{old.get_absolute_url()}helpfulness/").content.decode()
+    assert "fear of retaliation" not in html and f'value="{Cooperation.FAILED}"' not in html
+    assert f'value="{Cooperation.TRAUMA}"' in html
+
+
+def test_the_service_refuses_an_answer_the_edition_has_no_box_for(make_request, people):
+    r = make_request(
+        Status.HELPFULNESS_REVIEW,
+        form_type=FormType.T_VISA,
+        trafficking_forms=[TraffickingForm.SLAVERY],
+        reference="MPD-TV-1999-0801",
+    )
+    with pytest.raises(ValidationError, match="no box"):
+        services.request_record_helpfulness(
+            request=r,
+            actor=people["detective"],
+            values={"cooperation": Cooperation.FAILED, "cooperation_explanation": "x"},
+        )
+    r.refresh_from_db()
+    assert r.cooperation != Cooperation.FAILED
+
+
+def test_the_coordinator_enters_the_supervisors_name(make_t_0217, make_request, people, client):
+    r = make_t_0217(Status.CRIME_CHECK, supervisor_name="")
+    sign_in(client, people["coordinator"])
+    url = f"/requests/{r.reference}/crime-check/"
+    html = client.get(url).content.decode()
+    assert "Part F, item 5. Printed Name of Supervisor" in html
+    u = make_request(Status.CRIME_CHECK)
+    assert (
+        "Printed Name of Supervisor"
+        not in client.get(f"/requests/{u.reference}/crime-check/").content.decode()
+    )
+    services.request_record_crime_check(
+        request=r,
+        actor=people["coordinator"],
+        categories=[],
+        statutes=[],
+        values={"supervisor_name": "Lt. Dana Ortiz"},
+        trafficking_forms=[TraffickingForm.PEONAGE],
+    )
+    r.refresh_from_db()
+    assert r.supervisor_name == "Lt. Dana Ortiz"
+    with pytest.raises(ValidationError, match="cannot be changed here"):
+        services.request_record_crime_check(
+            request=u,
+            actor=people["coordinator"],
+            categories=[],
+            statutes=[],
+            values={"supervisor_name": "Lt. Dana Ortiz"},
+        )
+
+
+def test_the_two_inks_through_the_case_page(real_t_template, make_t_0217, people, client):
+    r = issuing.request_certify(request=make_t_0217(), actor=people["chief"])
+    sign_in(client, people["coordinator"])
+    html = client.get(r.get_absolute_url()).content.decode()
+    assert "Date written by the supervisor in Part F" in html
+    url = reverse("request_transition", args=[r.reference, "record_ink_signature"])
+    today = timezone.localdate().isoformat()
+    form = {
+        "record_ink_signature-signed_on": today,
+        "record_ink_signature-signer": r.certifying_official_id,
+        "record_ink_signature-scan": SimpleUploadedFile("s.png", scan_png(), "image/png"),
+    }
+    # Refused by the service, named on the page; nothing recorded.
+    response = client.post(url, form, follow=True)
+    text = response.content.decode().replace("&#x27;", "'")
+    assert "this form is signed in ink by the officer and by the officer's supervisor" in text
+    assert not InkSignature.objects.filter(request=r).exists()
+    r.refresh_from_db()
+    assert r.status == Status.AWAITING_INK
+    form["record_ink_signature-supervisor_signed_on"] = today
+    form["record_ink_signature-scan"] = SimpleUploadedFile("s.png", scan_png(), "image/png")
+    assert client.post(url, form).status_code == 302
+    r.refresh_from_db()
+    assert r.status == Status.CERTIFIED
+    assert SupervisorInkSignature.objects.get(ink__request=r).signed_on == timezone.localdate()
+    page = client.get(r.get_absolute_url()).content.decode()
+    assert 'id="t-supervisor-ink"' in page
