@@ -488,3 +488,32 @@ def test_the_two_inks_through_the_case_page(real_t_template, make_t_0217, people
     assert SupervisorInkSignature.objects.get(ink__request=r).signed_on == timezone.localdate()
     page = client.get(r.get_absolute_url()).content.decode()
     assert 'id="t-supervisor-ink"' in page
+
+
+# --- the letters ---
+
+
+def test_the_notice_to_uscis_names_both_inks(real_t_template, make_t_0217, people):
+    from cases.documents import letters
+
+    r = issuing.request_certify(request=make_t_0217(), actor=people["chief"])
+    officer = timezone.localdate() - timedelta(days=1)
+    supervisor = timezone.localdate()
+    CertificationRequest.objects.filter(pk=r.pk).update(
+        decided_at=timezone.now() - timedelta(days=2)
+    )
+    r = record_ink(r, people["coordinator"], signed_on=officer, supervisor_signed_on=supervisor)
+    assert clocks.answered_on(r) == supervisor  # complete on the later ink
+    r = services.request_withdraw_certification(
+        request=r, actor=people["chief"], reason="The victim stopped cooperating.", kind="withdraw"
+    )
+    text = " ".join(
+        " ".join(p.extract_text().split())
+        for p in PdfReader(io.BytesIO(letters.render_letter_pdf(r, "uscis_withdrawal"))).pages
+    )
+    assert "Form I-914, Supplement B, Declaration for Trafficking Victim" in text
+    assert (
+        f"signed on {officer:%m/%d/%Y}, and the official's supervisor, Captain Ann Rourke, on "
+        f"{supervisor:%m/%d/%Y}"
+    ) in text.replace("’", "'")
+    assert "I-918" not in text
