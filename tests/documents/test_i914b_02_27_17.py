@@ -517,3 +517,15 @@ def test_the_notice_to_uscis_names_both_inks(real_t_template, make_t_0217, peopl
         f"{supervisor:%m/%d/%Y}"
     ) in text.replace("’", "'")
     assert "I-918" not in text
+
+
+def test_the_review_copy_prints_the_editions_items_by_letter(make_t_0217):
+    pdf = issuing.review_pdf(make_t_0217())
+    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert "Part C. Statement of Claim" in text and "Part F. Attestation" in text
+    assert "Has the applicant expressed any fear of retaliation" in text
+    assert "Yes. The recruiter threatened her family in Honduras." in text
+    assert "[X] Sex trafficking in which a commercial sex act was induced" in text
+    assert "[ ] Not applicable" in text
+    assert "[X] Has failed to comply with requests to assist" in text
+    assert "Printed Name of Supervisor" in text and "Captain Ann Rourke" in text
