@@ -22,6 +22,7 @@ from pypdf import PdfReader
 
 from cases import clocks, services
 from cases.documents import issuing, official
+from cases.errors import WorkflowError
 from cases.models import (
     CertificationRequest,
     FamilyMember,
@@ -59,6 +60,8 @@ T_0217 = {
     "supervisor_name": "Captain Ann Rourke",
     "a_number": "A-012-345-678",
     "case_status": "completed",
+    # The certifying official acknowledged what Part D will tell USCIS (consistency.py).
+    "acknowledged_warnings": ["part_d_failed_to_comply"],
 }
 
 
@@ -529,3 +532,19 @@ def test_the_review_copy_prints_the_editions_items_by_letter(make_t_0217):
     assert "[ ] Not applicable" in text
     assert "[X] Has failed to comply with requests to assist" in text
     assert "Printed Name of Supervisor" in text and "Captain Ann Rourke" in text
+
+
+def test_failed_to_comply_must_be_acknowledged_before_certifying(
+    real_t_template, make_t_0217, people
+):
+    from cases import consistency
+
+    r = make_t_0217(acknowledged_warnings=[])
+    codes = [w.code for w in consistency.certify_warnings(r)]
+    assert codes == ["part_d_failed_to_comply"]
+    with pytest.raises(WorkflowError, match="Part D, Item 1"):
+        issuing.request_certify(request=r, actor=people["chief"])
+    r.refresh_from_db()
+    assert r.status == Status.CHIEF_DECISION and not IssuedForm.objects.filter(request=r).exists()
+    r.cooperation = Cooperation.NOT_REQUESTED
+    assert consistency.certify_warnings(r) == []
