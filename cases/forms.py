@@ -474,6 +474,13 @@ class CooperationForm(UswdsForm):
             self.fields["cooperation"].label = f"Part {part.name}, item {item.number}. " + str(
                 _("Cooperation with any reasonable request for assistance")
             )
+        if found is not None and found[0].letter:
+            # A lettered edition (I-914B 02/27/17): every label in its own Part letters.
+            for name, source in (
+                ("cooperation_explanation", "cooperation_explanation"),
+                ("family_members_implicated", "family_members_implicated_label"),
+            ):
+                self.fields[name].label = formmap.item_words(edition, source)
         for name, source in self.EDITION_ITEMS.items():
             words = formmap.item_words(edition, source)
             if not words:
@@ -489,30 +496,6 @@ class CooperationForm(UswdsForm):
         "investigation_started_on": "investigation_started_on",
         "investigation_completed_on": "investigation_completed_on",
     }
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if (
-            data.get("fear_of_retaliation") == "yes"
-            and not (data.get("fear_of_retaliation_explanation") or "").strip()
-        ):
-            self.add_error(
-                "fear_of_retaliation_explanation", _("Explain the fear (“If yes, explain”).")
-            )
-        started, completed = (
-            data.get("investigation_started_on"),
-            data.get("investigation_completed_on"),
-        )
-        if completed and started and completed < started:
-            self.add_error(
-                "investigation_completed_on",
-                _("The investigation cannot be completed before it was initiated."),
-            )
-        today = timezone.localdate()
-        for name in ("investigation_started_on", "investigation_completed_on"):
-            if data.get(name) and data[name] > today:
-                self.add_error(name, _("This date cannot be in the future."))
-        return data
 
 
 # Crime-check questions of the I-918B that the I-914B does not ask.

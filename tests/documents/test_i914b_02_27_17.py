@@ -366,7 +366,8 @@ def test_the_detective_answers_the_editions_items_in_its_words(
     html = client.get(url).content.decode()
     assert "Part C, item 3. Has the applicant expressed any fear of retaliation" in html
     assert "Part C, item 6. Date on which the investigation or prosecution was initiated" in html
-    assert "Part D, item 1." in html
+    assert "Part D, item 1." in html and "Part D, item 2. Explanation" in html
+    assert "Part E, item 1. Are any of the applicant" in html
     for code in Cooperation.values:  # every Part D answer is offered
         assert f'value="{code}"' in html, code
     form = {
@@ -382,16 +383,19 @@ def test_the_detective_answers_the_editions_items_in_its_words(
         "family-MIN_NUM_FORMS": "0",
         "family-MAX_NUM_FORMS": "20",
     }
+    # The service refuses, the page says why, nothing is saved.
+    refused = client.post(url, form)
+    assert refused.status_code == 400 and "Explain the fear" in refused.content.decode()
+    form["fear_of_retaliation_explanation"] = "Afraid the recruiter's brother would find her."
     refused = client.post(url, form)
     assert refused.status_code == 400
-    text = refused.content.decode()
-    assert "Explain the fear" in text and "cannot be completed before it was initiated" in text
+    assert "cannot be completed before it was initiated" in refused.content.decode()
+    form["investigation_completed_on"] = (timezone.localdate() + timedelta(days=3)).isoformat()
+    refused = client.post(url, form)
+    assert "This date cannot be in the future." in refused.content.decode()
     r.refresh_from_db()
     assert r.fear_of_retaliation == "" and r.cooperation == Cooperation.FAILED
-    form.update(
-        fear_of_retaliation_explanation="Afraid the recruiter's brother would find her.",
-        investigation_completed_on="",
-    )
+    form["investigation_completed_on"] = ""
     assert client.post(url, form).status_code == 302
     r.refresh_from_db()
     assert r.cooperation == Cooperation.NOT_REQUESTED and r.fear_of_retaliation == "yes"
