@@ -473,6 +473,7 @@ def test_the_two_inks_through_the_case_page(real_t_template, make_t_0217, people
     sign_in(client, people["coordinator"])
     html = client.get(r.get_absolute_url()).content.decode()
     assert "Date written by the supervisor in Part F" in html
+    assert 'id="print-two-inks"' in html and "the official's supervisor each sign" in html
     url = reverse("request_transition", args=[r.reference, "record_ink_signature"])
     today = timezone.localdate().isoformat()
     form = {
