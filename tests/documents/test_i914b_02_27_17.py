@@ -553,3 +553,17 @@ def test_failed_to_comply_must_be_acknowledged_before_certifying(
     assert r.status == Status.CHIEF_DECISION and not IssuedForm.objects.filter(request=r).exists()
     r.cooperation = Cooperation.NOT_REQUESTED
     assert consistency.certify_warnings(r) == []
+
+
+def test_the_command_loads_the_real_file_as_the_02_27_17_edition(t_template, people):
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command(
+        "load_form_template", "--form", "I-914B", "--edition", EDITION, str(I914B_02_27_17),
+        stdout=out,
+    )  # fmt: skip
+    assert "Loaded I-914B edition 02/27/17" in out.getvalue()
+    assert official.active_template(FormType.T_VISA, EDITION).inventory[0]["name"] == (
+        P1 + "Yes[0]"
+    )
