@@ -177,7 +177,7 @@ class FormTemplateUploadForm(forms.ModelForm):
                 data["bytes"],
                 form_type=data["form_type"],
                 edition=data["edition"],
-                categories=category_names(data["form_type"]),
+                categories=category_names(data["form_type"], data["edition"]),
             )
         except TemplateRefused as exc:
             raise ValidationError(str(exc)) from exc

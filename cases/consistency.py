@@ -18,7 +18,8 @@ certifying:
 
 A T-visa declaration (Form I-914 Supplement B) has neither Part 4's helpfulness questions nor
 the head-of-agency item nor Items 4.a/5.a: its blocker is Part 3 item 1 without a form of
-trafficking, and only the incident-date warning applies.
+trafficking; its warnings are the incident date and, on the 02/27/17 edition, Part D's
+"has failed to comply with requests to assist".
 
 Pure functions of the request and its agency's designations; no model is imported.
 """
@@ -138,6 +139,18 @@ def certify_warnings(request: ConsistencyRequest, today: date | None = None) -> 
                 "Part 4, Item 3 is “Yes”: the form will tell USCIS that since the initiation of "
                 "cooperation the victim has refused or failed to provide assistance reasonably "
                 "requested",
+            )
+        )
+    if t_visa and getattr(request, "cooperation", "") == "failed":
+        # I-914B 02/27/17 Part D: the one answer the form offers that tells USCIS the victim did
+        # not comply with requests to assist (INA 101(a)(15)(T)(i)(III) asks compliance with
+        # any reasonable request, unless an exception applies).
+        found.append(
+            Finding(
+                "part_d_failed_to_comply",
+                "Part D, Item 1 is “Has failed to comply with requests to assist”: the "
+                "declaration will tell USCIS that the victim did not comply with requests to "
+                "assist in the investigation or prosecution",
             )
         )
     if request.incident_date and request.received_at:

@@ -14,7 +14,13 @@ from cases.lib.names import user_name
 from cases.models import CertificationRequest, CertificationWithdrawalKind, Language
 from cases.policy import decline_options
 from cases.selectors import the_agency
-from cases.uscis.trafficking import FORM_CHOICE_HELP, Cooperation, TraffickingForm
+from cases.uscis import formmap
+from cases.uscis.trafficking import (
+    FORM_CHOICE_HELP,
+    Cooperation,
+    TraffickingForm,
+    cooperation_choices,
+)
 
 TEXT_LIMIT = 10_000
 
@@ -496,6 +502,67 @@ class CooperationForm(UswdsForm):
         choices=YES_NO,
         widget=forms.RadioSelect,
     )
+    # Asked where the edition prints them (I-914B 02/27/17 Part C items 3, 6 and 7).
+    fear_of_retaliation = forms.ChoiceField(
+        label=_("Has the victim expressed any fear of retaliation or revenge if removed?"),
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+    )
+    fear_of_retaliation_explanation = forms.CharField(
+        label=_("If yes, explain (what the victim said, and of whom)"),
+        required=False,
+        max_length=TEXT_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    investigation_started_on = forms.DateField(
+        label=_("Date the investigation or prosecution was initiated"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Leave empty if no investigation was opened: none is required."),
+    )
+    investigation_completed_on = forms.DateField(
+        label=_("Date the investigation or prosecution was completed (if any)"),
+        required=False,
+        widget=DateInput(),
+    )
+
+    def __init__(self, *args: object, edition: Any = None, **kwargs: object) -> None:
+        """The questions and answers of the request's edition, in its words: the cooperation
+        answers it has boxes for, and the items only some editions print."""
+        super().__init__(*args, **kwargs)
+        if edition is None:
+            return
+        found = formmap.item_for_source(edition, "cooperation_box_0217") or (
+            formmap.item_for_source(edition, "cooperation_box")
+        )
+        if found is not None:
+            part, item = found
+            self.fields["cooperation"].choices = cooperation_choices(item.options)
+            self.fields["cooperation"].label = f"Part {part.name}, item {item.number}. " + str(
+                _("Cooperation with any reasonable request for assistance")
+            )
+        if found is not None and found[0].letter:
+            # A lettered edition (I-914B 02/27/17): every label in its own Part letters.
+            for name, source in (
+                ("cooperation_explanation", "cooperation_explanation"),
+                ("family_members_implicated", "family_members_implicated_label"),
+            ):
+                self.fields[name].label = formmap.item_words(edition, source)
+        for name, source in self.EDITION_ITEMS.items():
+            words = formmap.item_words(edition, source)
+            if not words:
+                del self.fields[name]
+            else:
+                self.fields[name].label = words
+        if "fear_of_retaliation_explanation" in self.fields:
+            self.fields["fear_of_retaliation_explanation"].label = _("If yes, explain")
+
+    EDITION_ITEMS = {
+        "fear_of_retaliation": "fear_of_retaliation_text",
+        "fear_of_retaliation_explanation": "fear_of_retaliation_text",
+        "investigation_started_on": "investigation_started_on",
+        "investigation_completed_on": "investigation_completed_on",
+    }
 
 
 # Crime-check questions of the I-918B that the I-914B does not ask.
@@ -564,11 +631,29 @@ class CrimeCheckForm(UswdsForm):
         max_length=TEXT_LIMIT,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    # I-914B 02/27/17 Part F: the supervisor of the certifying officer signs beside the officer;
+    # the printed name is typed on the form. Asked only where the edition prints it.
+    supervisor_name = forms.CharField(label=_("Printed Name of Supervisor"), max_length=200)
 
-    def __init__(self, *args: object, categories: list, statutes: list, **kwargs: object):
+    def __init__(
+        self,
+        *args: object,
+        categories: list,
+        statutes: list,
+        edition: Any = None,
+        **kwargs: object,
+    ):
         super().__init__(*args, **kwargs)
         self.fields["categories"].choices = [(c.code, c.name) for c in categories]
         self.fields["statutes"].choices = [(str(s.pk), str(s)) for s in statutes]
+        words = formmap.item_words(edition, "supervisor_name")
+        if words:
+            self.fields["supervisor_name"].label = words
+            self.fields["supervisor_name"].help_text = _(
+                "The supervisor of the certifying official, who signs Part F in ink too."
+            )
+        else:
+            del self.fields["supervisor_name"]
 
     def for_trafficking(self) -> None:
         """Form I-914 Supplement B: Part 3 item 1 names the severe forms of trafficking in

@@ -27,6 +27,14 @@ class InkSignatureForm(forms.Form):
         queryset=CertifyingOfficial.objects.order_by("family_name", "given_name", "pk"),
         widget=forms.Select(attrs={"class": "usa-select"}),
     )
+    # I-914B 02/27/17 Part F: the officer's supervisor signs and dates too (instructions,
+    # Part F); the service asks for it where the request's form has that signature.
+    supervisor_signed_on = forms.DateField(
+        label=_("Date written by the supervisor in Part F (Form I-914 Supplement B 02/27/17)"),
+        required=False,
+        help_text=_("Only for a form the supervisor signs too; leave empty otherwise."),
+        widget=forms.DateInput(attrs={"type": "date", "class": "usa-input"}),
+    )
     scan = forms.FileField(label=_("Scan of the signed pages (PDF, JPEG or PNG)"))
 
 

@@ -326,8 +326,10 @@ def request_record_ink_signature(
     signer: CertifyingOfficial | None,
     scan: UploadedFile | None,
     at: datetime | None = None,
+    supervisor_signed_on: date | None = None,
 ) -> CertificationRequest:
-    """The coordinator (or the Chief) records the ink date, the signer and the scan.
+    """The coordinator (or the Chief) records the ink date, the signer and the scan (and the
+    supervisor's ink date where the form asks for it: I-914B 02/27/17 Part F).
 
     A scanned PDF is stored cleaned of JavaScript, actions and embedded files, never as
     uploaded: the stored document is served to whoever may read the request."""
@@ -339,6 +341,7 @@ def request_record_ink_signature(
         scan=_cleaned_upload(scan),
         seal=seal_scan,
         at=at,
+        supervisor_signed_on=supervisor_signed_on,
     )
 
 

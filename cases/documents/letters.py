@@ -364,6 +364,9 @@ def letter_values(
             citation.policy_effective_on if citation else None, language
         ),
         "signed_on": request.signed_on,
+        # I-914B 02/27/17 Part F: the officer and the officer's supervisor sign in ink, each
+        # on their own date (the notice to USCIS names both).
+        **_two_inks(request),
         "verification_code": form.verification_code if form else "",
         "withdrawal_reason": request.certification_withdrawal_reason,
         "withdrawn_on": _day(request.certification_withdrawn_at),
@@ -400,6 +403,28 @@ def letter_values(
     values["agency"] = {"name": agency.name, "phone": agency.phone}
     values["form"] = {"verification_code": values["verification_code"]} if form else None
     return values
+
+
+def _two_inks(request: CertificationRequest) -> dict[str, Any]:
+    """The officer's and the supervisor's ink dates and the supervisor's name, where the form
+    has both signatures and both are recorded; empty values otherwise (no query for a U
+    request or a T form with one signature)."""
+    none: dict[str, Any] = {
+        "officer_signed_on": None,
+        "supervisor_name": "",
+        "supervisor_signed_on": None,
+    }
+    if request.form_type != FormType.T_VISA or not request.asks_supervisor_signature():
+        return none
+    ink = getattr(request, "ink_signature", None)
+    supervisor = getattr(ink, "supervisor_signature", None) if ink else None
+    if supervisor is None:
+        return none
+    return {
+        "officer_signed_on": ink.signed_on,
+        "supervisor_name": supervisor.supervisor_name,
+        "supervisor_signed_on": supervisor.signed_on,
+    }
 
 
 def render_text(

@@ -54,18 +54,28 @@ from cases.models import (
     FormType,
     QualifyingCrimeCategory,
 )
-from cases.uscis import acroform, formmap, i914b_fields, tooltip_match
+from cases.uscis import acroform, formmap, i914b_02_27_17_fields, i914b_fields, tooltip_match
 from cases.uscis import i918b_fields as fields_map
 from cases.uscis.trafficking import TraffickingForm
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser as User
 
-# Each form's field map (the same names in both modules).
-FIELD_MAPS: dict[str, ModuleType] = {
-    FormType.U_VISA: fields_map.THIS,
-    FormType.T_VISA: i914b_fields.SPEC,
+# Each form's field map (the same names in every module), by form and edition.
+FIELD_MAPS: dict[tuple[str, str], ModuleType] = {
+    (FormType.U_VISA, fields_map.EDITION): fields_map.THIS,
+    (FormType.T_VISA, i914b_fields.EDITION): i914b_fields.SPEC,
+    (FormType.T_VISA, i914b_02_27_17_fields.EDITION): i914b_02_27_17_fields.SPEC,
 }
+
+
+def field_map(form_type: str, edition: str) -> ModuleType:
+    """The edition's field map; the form's newest map for an edition without its own."""
+    found = FIELD_MAPS.get((form_type, edition))
+    if found is not None:
+        return found
+    return fields_map.THIS if form_type == FormType.U_VISA else i914b_fields.SPEC
+
 
 WHERE_TO_GET_IT = (
     "Download the blank form from https://www.uscis.gov/i-918 (Form I-918, Supplement B, "
@@ -153,7 +163,7 @@ def match_report(
 ) -> tooltip_match.MatchReport:
     """Every item of the form map matched to the file's fields by tooltip (and ``assigned``,
     an administrator's choices); refused when a tooltip contradicts the map."""
-    fmap = FIELD_MAPS[form_type]
+    fmap = field_map(form_type, edition)
     try:
         report = tooltip_match.match(
             inventory,
@@ -222,7 +232,7 @@ def prepare_template(
     an administrator's choices. With ``complete``, a file leaving a required item without a
     field is refused naming the items. Raises ``TemplateRefused``.
     """
-    if form_type not in FIELD_MAPS:
+    if form_type not in {form for form, _ in FIELD_MAPS}:
         raise TemplateRefused(f"There is no form map for {form_type}.")
     if not data.startswith(b"%PDF-"):
         raise TemplateRefused("This file is not a PDF.")
@@ -280,10 +290,12 @@ def clean_template(data: bytes) -> tuple[bytes, pdf_clean.Report]:
         raise TemplateRefused(f"This file cannot be used as the form template: {exc}") from exc
 
 
-def category_names(form_type: str = FormType.U_VISA) -> dict[str, str]:
-    """Part 3 item 1's boxes: the U-visa categories, or the severe forms of trafficking."""
+def category_names(form_type: str = FormType.U_VISA, edition: str = "") -> dict[str, str]:
+    """Part 3 item 1's boxes: the U-visa categories, or the severe forms of trafficking (the
+    I-914B 02/27/17 prints five boxes of its own, Part C item 1)."""
     if form_type == FormType.T_VISA:
-        return dict(TraffickingForm.choices)
+        labels = getattr(field_map(form_type, edition), "CATEGORY_LABELS", None)
+        return dict(labels) if labels else dict(TraffickingForm.choices)
     return dict(QualifyingCrimeCategory.objects.values_list("code", "name"))
 
 
@@ -354,7 +366,7 @@ def load_template(
             data,
             form_type=form_type,
             edition=edition,
-            categories=category_names(form_type),
+            categories=category_names(form_type, edition),
             complete=not draft,
         )
     with transaction.atomic():
@@ -397,10 +409,8 @@ def remap(
     """The template's match report with ``assigned`` over the earlier choices (not stored)."""
     inventory = acroform.read_inventory(template.data)
     choices = {**_assigned_of(template), **assigned}
-    return match_report(
-        inventory, template.form_type, template.edition, category_names(template.form_type),
-        choices,
-    )  # fmt: skip
+    form, edition = template.form_type, template.edition
+    return match_report(inventory, form, edition, category_names(form, edition), choices)
 
 
 def assign_fields(
@@ -511,9 +521,9 @@ def official_values(
 ) -> tuple[dict[str, str | bool], acroform.Continuation]:
     """{official field name: value} and the Part 7 continuation, from the form map through the
     template's mapping."""
-    fmap = FIELD_MAPS[template.form_type]
+    fmap = field_map(template.form_type, template.edition)
     triples = fields_map.triples_from_filled(formmap.fill(request), spec=fmap)
-    names = category_names(template.form_type)
+    names = category_names(template.form_type, template.edition)
     by_name = {
         names[code]: name for code, name in template.category_fields.items() if code in names
     }
@@ -576,7 +586,7 @@ def on_file(
 
 def ink_fields(template: FormTemplate) -> frozenset[str]:
     """The file's fields left for the ink (Part 6 items 1 and 2), never filled."""
-    names = FIELD_MAPS[template.form_type].INK_ONLY_ITEMS.values()
+    names = field_map(template.form_type, template.edition).INK_ONLY_ITEMS.values()
     if not template.field_map:
         return frozenset(names)
     return frozenset(template.field_map[n] for n in names if n in template.field_map)

@@ -176,7 +176,9 @@ def _value_flowable(
     if item.kind == "checkboxes":
         chosen = set(value)
         lines = [
-            f"[{'X' if name in chosen else '&nbsp;'}] {escape(name)}" for name in ctx.all_categories
+            f"[{'X' if name in chosen else '&nbsp;'}] {escape(name)}"
+            # An edition that prints its own boxes (I-914B 02/27/17 Part C item 1) lists them.
+            for name in (item.options or ctx.all_categories)
         ]
         half = (len(lines) + 1) // 2
         table = Table(
@@ -302,7 +304,7 @@ def render_form_pdf(request: CertificationRequest, *, code: str) -> bytes:
     ]
     widths = [21 * mm, 66 * mm, None]
     for part, items in formmap.fill(request):
-        story.append(Paragraph(f"Part {part.number}. {escape(part.title)}", st["part"]))
+        story.append(Paragraph(f"Part {part.name}. {escape(part.title)}", st["part"]))
         if part.number == 6:
             story.append(Paragraph(escape(edition.statement), st["base"]))
             story.append(Spacer(1, 4))

@@ -51,6 +51,10 @@ ALLOWED_NAMES: frozenset[str] = frozenset(
         "delay_process",
         "delay_projected_date",
         "signed_on",
+        # I-914B 02/27/17 Part F: the officer's and the supervisor's own ink dates.
+        "officer_signed_on",
+        "supervisor_name",
+        "supervisor_signed_on",
         "verification_code",
         "withdrawal_reason",
         "withdrawn_on",

@@ -9,295 +9,807 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("auth", "0012_alter_user_first_name_max_length"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Agency',
+            name="Agency",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, unique=True)),
-                ('code', models.CharField(help_text='Prefix of request references, e.g. MPD', max_length=10, unique=True)),
-                ('street', models.CharField(max_length=200)),
-                ('suite', models.CharField(blank=True, max_length=50)),
-                ('city', models.CharField(max_length=100)),
-                ('state', models.CharField(max_length=2)),
-                ('zip_code', models.CharField(max_length=10)),
-                ('phone', models.CharField(max_length=30)),
-                ('fax', models.CharField(blank=True, max_length=30)),
-                ('agency_type', models.CharField(choices=[('federal', 'Federal'), ('state', 'State'), ('local', 'Local')], max_length=10)),
-                ('category', models.CharField(choices=[('judge', 'Judge'), ('law_enforcement', 'Law Enforcement'), ('prosecutor', 'Prosecutor'), ('other', 'Other')], max_length=20)),
-                ('category_other', models.CharField(blank=True, max_length=100)),
-                ('head_family_name', models.CharField(max_length=100)),
-                ('head_given_name', models.CharField(max_length=100)),
-                ('head_middle_name', models.CharField(blank=True, max_length=100)),
-                ('head_title', models.CharField(max_length=200)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, unique=True)),
+                (
+                    "code",
+                    models.CharField(
+                        help_text="Prefix of request references, e.g. MPD",
+                        max_length=10,
+                        unique=True,
+                    ),
+                ),
+                ("street", models.CharField(max_length=200)),
+                ("suite", models.CharField(blank=True, max_length=50)),
+                ("city", models.CharField(max_length=100)),
+                ("state", models.CharField(max_length=2)),
+                ("zip_code", models.CharField(max_length=10)),
+                ("phone", models.CharField(max_length=30)),
+                ("fax", models.CharField(blank=True, max_length=30)),
+                (
+                    "agency_type",
+                    models.CharField(
+                        choices=[("federal", "Federal"), ("state", "State"), ("local", "Local")],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("judge", "Judge"),
+                            ("law_enforcement", "Law Enforcement"),
+                            ("prosecutor", "Prosecutor"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("category_other", models.CharField(blank=True, max_length=100)),
+                ("head_family_name", models.CharField(max_length=100)),
+                ("head_given_name", models.CharField(max_length=100)),
+                ("head_middle_name", models.CharField(blank=True, max_length=100)),
+                ("head_title", models.CharField(max_length=200)),
             ],
             options={
-                'verbose_name_plural': 'agencies',
+                "verbose_name_plural": "agencies",
             },
         ),
         migrations.CreateModel(
-            name='QualifyingCrimeCategory',
+            name="QualifyingCrimeCategory",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=60, unique=True)),
-                ('name', models.CharField(max_length=100, unique=True)),
-                ('kind', models.CharField(choices=[('named', 'Named criminal activity'), ('inchoate', 'Attempt, conspiracy or solicitation')], max_length=10)),
-                ('form_order', models.PositiveSmallIntegerField(unique=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=60, unique=True)),
+                ("name", models.CharField(max_length=100, unique=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("named", "Named criminal activity"),
+                            ("inchoate", "Attempt, conspiracy or solicitation"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("form_order", models.PositiveSmallIntegerField(unique=True)),
             ],
             options={
-                'verbose_name_plural': 'qualifying crime categories',
-                'ordering': ['form_order'],
+                "verbose_name_plural": "qualifying crime categories",
+                "ordering": ["form_order"],
             },
         ),
         migrations.CreateModel(
-            name='AdvocateOrganization',
+            name="AdvocateOrganization",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200, unique=True)),
-                ('street', models.CharField(blank=True, max_length=200)),
-                ('city', models.CharField(blank=True, max_length=100)),
-                ('state', models.CharField(blank=True, max_length=2)),
-                ('zip_code', models.CharField(blank=True, max_length=10)),
-                ('phone', models.CharField(blank=True, max_length=30)),
-                ('email', models.EmailField(blank=True, max_length=254)),
-                ('group', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='organization', to='auth.group')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, unique=True)),
+                ("street", models.CharField(blank=True, max_length=200)),
+                ("city", models.CharField(blank=True, max_length=100)),
+                ("state", models.CharField(blank=True, max_length=2)),
+                ("zip_code", models.CharField(blank=True, max_length=10)),
+                ("phone", models.CharField(blank=True, max_length=30)),
+                ("email", models.EmailField(blank=True, max_length=254)),
+                (
+                    "group",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="organization",
+                        to="auth.group",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='CertifyingOfficial',
+            name="CertifyingOfficial",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('family_name', models.CharField(max_length=100)),
-                ('given_name', models.CharField(max_length=100)),
-                ('middle_name', models.CharField(blank=True, max_length=100)),
-                ('title', models.CharField(help_text='Title and division/office (Part 2 item 3)', max_length=200)),
-                ('is_agency_head', models.BooleanField(default=False)),
-                ('designated_on', models.DateField(help_text='Date of the written designation')),
-                ('designation_document', models.FileField(blank=True, upload_to=cases.models.designation_upload_to)),
-                ('revoked_on', models.DateField(blank=True, null=True)),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='officials', to='cases.agency')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='designations', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("family_name", models.CharField(max_length=100)),
+                ("given_name", models.CharField(max_length=100)),
+                ("middle_name", models.CharField(blank=True, max_length=100)),
+                (
+                    "title",
+                    models.CharField(
+                        help_text="Title and division/office (Part 2 item 3)", max_length=200
+                    ),
+                ),
+                ("is_agency_head", models.BooleanField(default=False)),
+                ("designated_on", models.DateField(help_text="Date of the written designation")),
+                (
+                    "designation_document",
+                    models.FileField(blank=True, upload_to=cases.models.designation_upload_to),
+                ),
+                ("revoked_on", models.DateField(blank=True, null=True)),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="officials",
+                        to="cases.agency",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="designations",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='CertificationRequest',
+            name="CertificationRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reference', models.CharField(editable=False, max_length=30, unique=True)),
-                ('form_type', models.CharField(choices=[('I-918B', 'U visa: Form I-918 Supplement B'), ('I-914B', 'T visa: Form I-914 Supplement B')], default='I-918B', max_length=10)),
-                ('form_edition', models.CharField(default='01/20/25', max_length=10)),
-                ('status', django_fsm.FSMField(choices=[('draft', 'Draft'), ('received', 'Received'), ('crime_check', 'Qualifying-crime check'), ('helpfulness_review', 'Helpfulness review'), ('chief_decision', 'Chief decision'), ('info_requested', 'Information requested'), ('certified', 'Certified'), ('declined', 'Declined'), ('withdrawn', 'Withdrawn by requester'), ('certification_withdrawn', 'Certification withdrawn')], db_index=True, default='draft', max_length=30, protected=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('received_at', models.DateTimeField(blank=True, db_index=True, null=True)),
-                ('expedited', models.BooleanField(default=False)),
-                ('expedited_reason', models.CharField(blank=True, choices=[('removal', 'In removal proceedings'), ('detention', 'In immigration detention'), ('age_out', 'A qualifying family member is about to age out')], max_length=20)),
-                ('age_out_date', models.DateField(blank=True, null=True)),
-                ('expedited_note', models.TextField(blank=True)),
-                ('a_number', models.CharField(blank=True, max_length=9, verbose_name='A-Number')),
-                ('family_name', models.CharField(max_length=100)),
-                ('given_name', models.CharField(max_length=100)),
-                ('middle_name', models.CharField(blank=True, max_length=100)),
-                ('other_family_name', models.CharField(blank=True, max_length=100)),
-                ('other_given_name', models.CharField(blank=True, max_length=100)),
-                ('other_middle_name', models.CharField(blank=True, max_length=100)),
-                ('more_other_names', models.TextField(blank=True, help_text='Further names (Part 7)')),
-                ('date_of_birth', models.DateField(blank=True, null=True)),
-                ('gender', models.CharField(blank=True, choices=[('M', 'Male'), ('F', 'Female')], max_length=1)),
-                ('report_number', models.CharField(blank=True, db_index=True, max_length=50)),
-                ('fbi_or_sid_number', models.CharField(blank=True, max_length=50)),
-                ('case_status', models.CharField(blank=True, choices=[('ongoing', 'On-going'), ('completed', 'Completed'), ('other', 'Other')], max_length=10)),
-                ('case_status_other', models.CharField(blank=True, max_length=200)),
-                ('incident_date', models.DateField(blank=True, null=True)),
-                ('additional_incident_dates', models.JSONField(blank=True, default=list)),
-                ('incident_location', models.CharField(blank=True, max_length=300)),
-                ('occurred_in_us', models.CharField(blank=True, choices=[('yes', 'Yes'), ('no', 'No')], max_length=3)),
-                ('occurred_in_us_explanation', models.TextField(blank=True)),
-                ('extraterritorial', models.CharField(blank=True, choices=[('yes', 'Yes'), ('no', 'No')], max_length=3)),
-                ('extraterritorial_citation', models.CharField(blank=True, max_length=300)),
-                ('other_statute_citations', models.TextField(blank=True)),
-                ('criminal_activity_description', models.TextField(blank=True)),
-                ('injury_description', models.TextField(blank=True)),
-                ('crime_check_note', models.TextField(blank=True)),
-                ('not_qualifying_reason', models.TextField(blank=True)),
-                ('possesses_information', models.CharField(blank=True, choices=[('yes', 'Yes'), ('no', 'No')], max_length=3)),
-                ('has_been_helpful', models.CharField(blank=True, choices=[('yes', 'Yes'), ('no', 'No')], max_length=3)),
-                ('has_not_refused', models.CharField(blank=True, choices=[('yes', 'Yes'), ('no', 'No')], max_length=3)),
-                ('helpfulness_other', models.TextField(blank=True)),
-                ('helpfulness_explanation', models.TextField(blank=True)),
-                ('attested_at', models.DateTimeField(blank=True, null=True)),
-                ('family_members_implicated', models.CharField(blank=True, choices=[('yes', 'Yes'), ('no', 'No')], max_length=3)),
-                ('info_request_text', models.TextField(blank=True)),
-                ('info_requested_at', models.DateTimeField(blank=True, null=True)),
-                ('info_return_state', models.CharField(blank=True, choices=[('draft', 'Draft'), ('received', 'Received'), ('crime_check', 'Qualifying-crime check'), ('helpfulness_review', 'Helpfulness review'), ('chief_decision', 'Chief decision'), ('info_requested', 'Information requested'), ('certified', 'Certified'), ('declined', 'Declined'), ('withdrawn', 'Withdrawn by requester'), ('certification_withdrawn', 'Certification withdrawn')], max_length=30)),
-                ('info_response_text', models.TextField(blank=True)),
-                ('delay_reason', models.TextField(blank=True)),
-                ('delay_process', models.TextField(blank=True)),
-                ('delay_projected_date', models.DateField(blank=True, null=True)),
-                ('delay_issued_at', models.DateTimeField(blank=True, null=True)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('signed_on', models.DateField(blank=True, help_text='Part 6 item 2', null=True)),
-                ('decline_reason', models.CharField(blank=True, choices=[('not_qualifying_crime', 'No qualifying criminal activity'), ('not_victim', 'Requester is not a victim of the criminal activity'), ('not_helpful', 'No helpfulness, past, present or likely'), ('refused_assistance', 'Unreasonably refused reasonably requested assistance'), ('no_jurisdiction', 'The department did not detect or investigate the crime'), ('culpable', 'Requester was culpable in the criminal activity'), ('insufficient_information', 'Information requested was not provided')], max_length=30)),
-                ('decision_note', models.TextField(blank=True)),
-                ('withdrawn_at', models.DateTimeField(blank=True, null=True)),
-                ('withdrawal_reason', models.TextField(blank=True)),
-                ('certification_withdrawn_at', models.DateTimeField(blank=True, null=True)),
-                ('certification_withdrawal_reason', models.TextField(blank=True)),
-                ('advocate', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='advocated_requests', to=settings.AUTH_USER_MODEL)),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='requests', to='cases.agency')),
-                ('assigned_detective', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='assigned_requests', to=settings.AUTH_USER_MODEL)),
-                ('attested_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='requests', to='cases.advocateorganization')),
-                ('recertification_of', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='recertifications', to='cases.certificationrequest')),
-                ('certifying_official', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.certifyingofficial')),
-                ('crime_categories', models.ManyToManyField(blank=True, related_name='requests', to='cases.qualifyingcrimecategory')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reference", models.CharField(editable=False, max_length=30, unique=True)),
+                (
+                    "form_type",
+                    models.CharField(
+                        choices=[
+                            ("I-918B", "U visa: Form I-918 Supplement B"),
+                            ("I-914B", "T visa: Form I-914 Supplement B"),
+                        ],
+                        default="I-918B",
+                        max_length=10,
+                    ),
+                ),
+                ("form_edition", models.CharField(default="01/20/25", max_length=10)),
+                (
+                    "status",
+                    django_fsm.FSMField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("received", "Received"),
+                            ("crime_check", "Qualifying-crime check"),
+                            ("helpfulness_review", "Helpfulness review"),
+                            ("chief_decision", "Chief decision"),
+                            ("info_requested", "Information requested"),
+                            ("certified", "Certified"),
+                            ("declined", "Declined"),
+                            ("withdrawn", "Withdrawn by requester"),
+                            ("certification_withdrawn", "Certification withdrawn"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        max_length=30,
+                        protected=True,
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                ("received_at", models.DateTimeField(blank=True, db_index=True, null=True)),
+                ("expedited", models.BooleanField(default=False)),
+                (
+                    "expedited_reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("removal", "In removal proceedings"),
+                            ("detention", "In immigration detention"),
+                            ("age_out", "A qualifying family member is about to age out"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("age_out_date", models.DateField(blank=True, null=True)),
+                ("expedited_note", models.TextField(blank=True)),
+                ("a_number", models.CharField(blank=True, max_length=9, verbose_name="A-Number")),
+                ("family_name", models.CharField(max_length=100)),
+                ("given_name", models.CharField(max_length=100)),
+                ("middle_name", models.CharField(blank=True, max_length=100)),
+                ("other_family_name", models.CharField(blank=True, max_length=100)),
+                ("other_given_name", models.CharField(blank=True, max_length=100)),
+                ("other_middle_name", models.CharField(blank=True, max_length=100)),
+                (
+                    "more_other_names",
+                    models.TextField(blank=True, help_text="Further names (Part 7)"),
+                ),
+                ("date_of_birth", models.DateField(blank=True, null=True)),
+                (
+                    "gender",
+                    models.CharField(
+                        blank=True, choices=[("M", "Male"), ("F", "Female")], max_length=1
+                    ),
+                ),
+                ("report_number", models.CharField(blank=True, db_index=True, max_length=50)),
+                ("fbi_or_sid_number", models.CharField(blank=True, max_length=50)),
+                (
+                    "case_status",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("ongoing", "On-going"),
+                            ("completed", "Completed"),
+                            ("other", "Other"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("case_status_other", models.CharField(blank=True, max_length=200)),
+                ("incident_date", models.DateField(blank=True, null=True)),
+                ("additional_incident_dates", models.JSONField(blank=True, default=list)),
+                ("incident_location", models.CharField(blank=True, max_length=300)),
+                (
+                    "occurred_in_us",
+                    models.CharField(
+                        blank=True, choices=[("yes", "Yes"), ("no", "No")], max_length=3
+                    ),
+                ),
+                ("occurred_in_us_explanation", models.TextField(blank=True)),
+                (
+                    "extraterritorial",
+                    models.CharField(
+                        blank=True, choices=[("yes", "Yes"), ("no", "No")], max_length=3
+                    ),
+                ),
+                ("extraterritorial_citation", models.CharField(blank=True, max_length=300)),
+                ("other_statute_citations", models.TextField(blank=True)),
+                ("criminal_activity_description", models.TextField(blank=True)),
+                ("injury_description", models.TextField(blank=True)),
+                ("crime_check_note", models.TextField(blank=True)),
+                ("not_qualifying_reason", models.TextField(blank=True)),
+                (
+                    "possesses_information",
+                    models.CharField(
+                        blank=True, choices=[("yes", "Yes"), ("no", "No")], max_length=3
+                    ),
+                ),
+                (
+                    "has_been_helpful",
+                    models.CharField(
+                        blank=True, choices=[("yes", "Yes"), ("no", "No")], max_length=3
+                    ),
+                ),
+                (
+                    "has_not_refused",
+                    models.CharField(
+                        blank=True, choices=[("yes", "Yes"), ("no", "No")], max_length=3
+                    ),
+                ),
+                ("helpfulness_other", models.TextField(blank=True)),
+                ("helpfulness_explanation", models.TextField(blank=True)),
+                ("attested_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "family_members_implicated",
+                    models.CharField(
+                        blank=True, choices=[("yes", "Yes"), ("no", "No")], max_length=3
+                    ),
+                ),
+                ("info_request_text", models.TextField(blank=True)),
+                ("info_requested_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "info_return_state",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("draft", "Draft"),
+                            ("received", "Received"),
+                            ("crime_check", "Qualifying-crime check"),
+                            ("helpfulness_review", "Helpfulness review"),
+                            ("chief_decision", "Chief decision"),
+                            ("info_requested", "Information requested"),
+                            ("certified", "Certified"),
+                            ("declined", "Declined"),
+                            ("withdrawn", "Withdrawn by requester"),
+                            ("certification_withdrawn", "Certification withdrawn"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("info_response_text", models.TextField(blank=True)),
+                ("delay_reason", models.TextField(blank=True)),
+                ("delay_process", models.TextField(blank=True)),
+                ("delay_projected_date", models.DateField(blank=True, null=True)),
+                ("delay_issued_at", models.DateTimeField(blank=True, null=True)),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("signed_on", models.DateField(blank=True, help_text="Part 6 item 2", null=True)),
+                (
+                    "decline_reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("not_qualifying_crime", "No qualifying criminal activity"),
+                            ("not_victim", "Requester is not a victim of the criminal activity"),
+                            ("not_helpful", "No helpfulness, past, present or likely"),
+                            (
+                                "refused_assistance",
+                                "Unreasonably refused reasonably requested assistance",
+                            ),
+                            (
+                                "no_jurisdiction",
+                                "The department did not detect or investigate the crime",
+                            ),
+                            ("culpable", "Requester was culpable in the criminal activity"),
+                            ("insufficient_information", "Information requested was not provided"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("decision_note", models.TextField(blank=True)),
+                ("withdrawn_at", models.DateTimeField(blank=True, null=True)),
+                ("withdrawal_reason", models.TextField(blank=True)),
+                ("certification_withdrawn_at", models.DateTimeField(blank=True, null=True)),
+                ("certification_withdrawal_reason", models.TextField(blank=True)),
+                (
+                    "advocate",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="advocated_requests",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="requests",
+                        to="cases.agency",
+                    ),
+                ),
+                (
+                    "assigned_detective",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="assigned_requests",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "attested_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="requests",
+                        to="cases.advocateorganization",
+                    ),
+                ),
+                (
+                    "recertification_of",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="recertifications",
+                        to="cases.certificationrequest",
+                    ),
+                ),
+                (
+                    "certifying_official",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="cases.certifyingofficial",
+                    ),
+                ),
+                (
+                    "crime_categories",
+                    models.ManyToManyField(
+                        blank=True, related_name="requests", to="cases.qualifyingcrimecategory"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
-                'permissions': [('submit_request', 'Can draft, submit, answer and withdraw requests'), ('review_request', 'Can run intake, the crime check, assignment and notices'), ('attest_helpfulness', 'Can attest helpfulness'), ('decide_request', 'Can certify, decline and withdraw certifications'), ('view_all_requests', 'Can see every request of the agency'), ('view_audit', 'Can read the audit trail and reports')],
+                "ordering": ["-created_at"],
+                "permissions": [
+                    ("submit_request", "Can draft, submit, answer and withdraw requests"),
+                    ("review_request", "Can run intake, the crime check, assignment and notices"),
+                    ("attest_helpfulness", "Can attest helpfulness"),
+                    ("decide_request", "Can certify, decline and withdraw certifications"),
+                    ("view_all_requests", "Can see every request of the agency"),
+                    ("view_audit", "Can read the audit trail and reports"),
+                ],
             },
             bases=(django_fsm.ConcurrentTransitionMixin, models.Model),
         ),
         migrations.CreateModel(
-            name='Document',
+            name="Document",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('request_letter', 'Request letter'), ('partial_form', 'Supplement B with Part 1 filled'), ('police_report', 'Police report'), ('information_response', 'Answer to an information request'), ('signed_scan', 'Scan of the ink-signed form'), ('other', 'Other')], default='other', max_length=30)),
-                ('file', models.FileField(upload_to=cases.models.document_upload_to)),
-                ('original_name', models.CharField(max_length=255)),
-                ('content_type', models.CharField(max_length=100)),
-                ('size', models.PositiveBigIntegerField()),
-                ('sha256', models.CharField(max_length=64)),
-                ('uploaded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='documents', to='cases.certificationrequest')),
-                ('uploaded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("request_letter", "Request letter"),
+                            ("partial_form", "Supplement B with Part 1 filled"),
+                            ("police_report", "Police report"),
+                            ("information_response", "Answer to an information request"),
+                            ("signed_scan", "Scan of the ink-signed form"),
+                            ("other", "Other"),
+                        ],
+                        default="other",
+                        max_length=30,
+                    ),
+                ),
+                ("file", models.FileField(upload_to=cases.models.document_upload_to)),
+                ("original_name", models.CharField(max_length=255)),
+                ("content_type", models.CharField(max_length=100)),
+                ("size", models.PositiveBigIntegerField()),
+                ("sha256", models.CharField(max_length=64)),
+                ("uploaded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="documents",
+                        to="cases.certificationrequest",
+                    ),
+                ),
+                (
+                    "uploaded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['uploaded_at'],
+                "ordering": ["uploaded_at"],
             },
         ),
         migrations.CreateModel(
-            name='FamilyMember',
+            name="FamilyMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('family_name', models.CharField(max_length=100)),
-                ('given_name', models.CharField(max_length=100)),
-                ('middle_name', models.CharField(blank=True, max_length=100)),
-                ('relationship', models.CharField(max_length=100)),
-                ('involvement', models.TextField()),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='family_members', to='cases.certificationrequest')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("family_name", models.CharField(max_length=100)),
+                ("given_name", models.CharField(max_length=100)),
+                ("middle_name", models.CharField(blank=True, max_length=100)),
+                ("relationship", models.CharField(max_length=100)),
+                ("involvement", models.TextField()),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="family_members",
+                        to="cases.certificationrequest",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ReferenceCounter',
+            name="ReferenceCounter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField()),
-                ('last_number', models.PositiveIntegerField(default=0)),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='cases.agency')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveSmallIntegerField()),
+                ("last_number", models.PositiveIntegerField(default=0)),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to="cases.agency"
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='RequestGroupObjectPermission',
+            name="RequestGroupObjectPermission",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('content_object', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='cases.certificationrequest')),
-                ('group', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='auth.group')),
-                ('permission', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='auth.permission')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "content_object",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to="cases.certificationrequest"
+                    ),
+                ),
+                (
+                    "group",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to="auth.group"),
+                ),
+                (
+                    "permission",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to="auth.permission"
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='RequestUserObjectPermission',
+            name="RequestUserObjectPermission",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('content_object', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='cases.certificationrequest')),
-                ('permission', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='auth.permission')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "content_object",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to="cases.certificationrequest"
+                    ),
+                ),
+                (
+                    "permission",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to="auth.permission"
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='Statute',
+            name="Statute",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('citation', models.CharField(max_length=60, unique=True)),
-                ('offense', models.CharField(max_length=300)),
-                ('similar_activity_only', models.BooleanField(default=False, help_text="Qualifies only as 'similar activity': say why in Part 3 item 6")),
-                ('federal_mapping_note', models.CharField(blank=True, max_length=300)),
-                ('title_confidence', models.CharField(blank=True, choices=[('H', 'High'), ('M', 'Medium'), ('L', 'Low')], max_length=1)),
-                ('mapping_confidence', models.CharField(blank=True, choices=[('H', 'High'), ('M', 'Medium'), ('L', 'Low')], max_length=1)),
-                ('notes', models.TextField(blank=True)),
-                ('active', models.BooleanField(default=True)),
-                ('categories', models.ManyToManyField(related_name='statutes', to='cases.qualifyingcrimecategory')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("citation", models.CharField(max_length=60, unique=True)),
+                ("offense", models.CharField(max_length=300)),
+                (
+                    "similar_activity_only",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Qualifies only as 'similar activity': say why in Part 3 item 6",
+                    ),
+                ),
+                ("federal_mapping_note", models.CharField(blank=True, max_length=300)),
+                (
+                    "title_confidence",
+                    models.CharField(
+                        blank=True,
+                        choices=[("H", "High"), ("M", "Medium"), ("L", "Low")],
+                        max_length=1,
+                    ),
+                ),
+                (
+                    "mapping_confidence",
+                    models.CharField(
+                        blank=True,
+                        choices=[("H", "High"), ("M", "Medium"), ("L", "Low")],
+                        max_length=1,
+                    ),
+                ),
+                ("notes", models.TextField(blank=True)),
+                ("active", models.BooleanField(default=True)),
+                (
+                    "categories",
+                    models.ManyToManyField(
+                        related_name="statutes", to="cases.qualifyingcrimecategory"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['citation'],
+                "ordering": ["citation"],
             },
         ),
         migrations.AddField(
-            model_name='certificationrequest',
-            name='statutes',
-            field=models.ManyToManyField(blank=True, related_name='requests', to='cases.statute'),
+            model_name="certificationrequest",
+            name="statutes",
+            field=models.ManyToManyField(blank=True, related_name="requests", to="cases.statute"),
         ),
         migrations.CreateModel(
-            name='CaseEvent',
+            name="CaseEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('kind', models.CharField(choices=[('created', 'Created'), ('edited', 'Edited'), ('transition', 'State changed'), ('assigned', 'Detective assigned'), ('document_added', 'Document added'), ('note', 'Internal note')], max_length=20)),
-                ('transition', models.CharField(blank=True, max_length=50)),
-                ('from_state', models.CharField(blank=True, choices=[('draft', 'Draft'), ('received', 'Received'), ('crime_check', 'Qualifying-crime check'), ('helpfulness_review', 'Helpfulness review'), ('chief_decision', 'Chief decision'), ('info_requested', 'Information requested'), ('certified', 'Certified'), ('declined', 'Declined'), ('withdrawn', 'Withdrawn by requester'), ('certification_withdrawn', 'Certification withdrawn')], max_length=30)),
-                ('to_state', models.CharField(blank=True, choices=[('draft', 'Draft'), ('received', 'Received'), ('crime_check', 'Qualifying-crime check'), ('helpfulness_review', 'Helpfulness review'), ('chief_decision', 'Chief decision'), ('info_requested', 'Information requested'), ('certified', 'Certified'), ('declined', 'Declined'), ('withdrawn', 'Withdrawn by requester'), ('certification_withdrawn', 'Certification withdrawn')], max_length=30)),
-                ('note', models.TextField(blank=True)),
-                ('internal', models.BooleanField(default=False, help_text="Hidden from the advocate's timeline")),
-                ('data', models.JSONField(blank=True, default=dict)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='events', to='cases.certificationrequest')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("created", "Created"),
+                            ("edited", "Edited"),
+                            ("transition", "State changed"),
+                            ("assigned", "Detective assigned"),
+                            ("document_added", "Document added"),
+                            ("note", "Internal note"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("transition", models.CharField(blank=True, max_length=50)),
+                (
+                    "from_state",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("draft", "Draft"),
+                            ("received", "Received"),
+                            ("crime_check", "Qualifying-crime check"),
+                            ("helpfulness_review", "Helpfulness review"),
+                            ("chief_decision", "Chief decision"),
+                            ("info_requested", "Information requested"),
+                            ("certified", "Certified"),
+                            ("declined", "Declined"),
+                            ("withdrawn", "Withdrawn by requester"),
+                            ("certification_withdrawn", "Certification withdrawn"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "to_state",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("draft", "Draft"),
+                            ("received", "Received"),
+                            ("crime_check", "Qualifying-crime check"),
+                            ("helpfulness_review", "Helpfulness review"),
+                            ("chief_decision", "Chief decision"),
+                            ("info_requested", "Information requested"),
+                            ("certified", "Certified"),
+                            ("declined", "Declined"),
+                            ("withdrawn", "Withdrawn by requester"),
+                            ("certification_withdrawn", "Certification withdrawn"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("note", models.TextField(blank=True)),
+                (
+                    "internal",
+                    models.BooleanField(
+                        default=False, help_text="Hidden from the advocate's timeline"
+                    ),
+                ),
+                ("data", models.JSONField(blank=True, default=dict)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="events",
+                        to="cases.certificationrequest",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'pk'],
-                'indexes': [models.Index(fields=['request', 'created_at'], name='cases_casee_request_a08c46_idx')],
+                "ordering": ["created_at", "pk"],
+                "indexes": [
+                    models.Index(
+                        fields=["request", "created_at"], name="cases_casee_request_a08c46_idx"
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='certifyingofficial',
-            constraint=models.CheckConstraint(condition=models.Q(('is_agency_head', True), models.Q(('designation_document', ''), _negated=True), _connector='OR'), name='designee_has_written_designation', violation_error_message='A designee needs the written designation on file.'),
+            model_name="certifyingofficial",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("is_agency_head", True),
+                    models.Q(("designation_document", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="designee_has_written_designation",
+                violation_error_message="A designee needs the written designation on file.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='referencecounter',
-            constraint=models.UniqueConstraint(fields=('agency', 'year'), name='one_counter_per_agency_year'),
+            model_name="referencecounter",
+            constraint=models.UniqueConstraint(
+                fields=("agency", "year"), name="one_counter_per_agency_year"
+            ),
         ),
         migrations.AlterUniqueTogether(
-            name='requestgroupobjectpermission',
-            unique_together={('group', 'permission', 'content_object')},
+            name="requestgroupobjectpermission",
+            unique_together={("group", "permission", "content_object")},
         ),
         migrations.AlterUniqueTogether(
-            name='requestuserobjectpermission',
-            unique_together={('user', 'permission', 'content_object')},
+            name="requestuserobjectpermission",
+            unique_together={("user", "permission", "content_object")},
         ),
         migrations.AddIndex(
-            model_name='certificationrequest',
-            index=models.Index(fields=['organization', 'status'], name='cases_certi_organiz_d216f4_idx'),
+            model_name="certificationrequest",
+            index=models.Index(
+                fields=["organization", "status"], name="cases_certi_organiz_d216f4_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='certificationrequest',
-            index=models.Index(fields=['assigned_detective', 'status'], name='cases_certi_assigne_6d4067_idx'),
+            model_name="certificationrequest",
+            index=models.Index(
+                fields=["assigned_detective", "status"], name="cases_certi_assigne_6d4067_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='certificationrequest',
-            index=models.Index(fields=['status', 'received_at'], name='cases_certi_status_b91c69_idx'),
+            model_name="certificationrequest",
+            index=models.Index(
+                fields=["status", "received_at"], name="cases_certi_status_b91c69_idx"
+            ),
         ),
     ]

@@ -7,54 +7,131 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0004_reminders'),
+        ("cases", "0004_reminders"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='LetterTemplate',
+            name="LetterTemplate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('acknowledgement', 'Acknowledgement of receipt'), ('denial', 'Written denial without prejudice (c. 258F s. 3(ii))'), ('delay', 'Delay notice (c. 258F s. 3(iii))'), ('uscis_withdrawal', 'Notice to USCIS of withdrawal (8 CFR 214.14(h)(2))')], max_length=30, unique=True)),
-                ('subject', models.CharField(max_length=200)),
-                ('body', models.TextField(help_text='Plain text with Django template variables, e.g. {{ request.reference }}. Blank lines separate paragraphs.')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("acknowledgement", "Acknowledgement of receipt"),
+                            ("denial", "Written denial without prejudice (c. 258F s. 3(ii))"),
+                            ("delay", "Delay notice (c. 258F s. 3(iii))"),
+                            (
+                                "uscis_withdrawal",
+                                "Notice to USCIS of withdrawal (8 CFR 214.14(h)(2))",
+                            ),
+                        ],
+                        max_length=30,
+                        unique=True,
+                    ),
+                ),
+                ("subject", models.CharField(max_length=200)),
+                (
+                    "body",
+                    models.TextField(
+                        help_text="Plain text with Django template variables, e.g. {{ request.reference }}. Blank lines separate paragraphs."
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
         ),
         migrations.CreateModel(
-            name='IssuedForm',
+            name="IssuedForm",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('form_edition', models.CharField(max_length=10)),
-                ('pdf', models.BinaryField()),
-                ('sha256', models.CharField(max_length=64, unique=True)),
-                ('size', models.PositiveIntegerField()),
-                ('verification_code', models.CharField(max_length=20, unique=True)),
-                ('signer_certificate_sha256', models.CharField(max_length=64)),
-                ('signed_on', models.DateField()),
-                ('valid_until', models.DateField()),
-                ('issued_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('issued_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('request', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='issued_form', to='cases.certificationrequest')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("form_edition", models.CharField(max_length=10)),
+                ("pdf", models.BinaryField()),
+                ("sha256", models.CharField(max_length=64, unique=True)),
+                ("size", models.PositiveIntegerField()),
+                ("verification_code", models.CharField(max_length=20, unique=True)),
+                ("signer_certificate_sha256", models.CharField(max_length=64)),
+                ("signed_on", models.DateField()),
+                ("valid_until", models.DateField()),
+                ("issued_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "issued_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "request",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="issued_form",
+                        to="cases.certificationrequest",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='OriginalHandover',
+            name="OriginalHandover",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('received_by', models.CharField(help_text='Name and role of the recipient', max_length=200)),
-                ('received_on', models.DateField()),
-                ('method', models.CharField(choices=[('in_person', 'In person'), ('mail', 'First-class mail'), ('certified_mail', 'Certified mail'), ('courier', 'Courier'), ('other', 'Other')], max_length=20)),
-                ('note', models.TextField(blank=True)),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('issued_form', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='handovers', to='cases.issuedform')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "received_by",
+                    models.CharField(help_text="Name and role of the recipient", max_length=200),
+                ),
+                ("received_on", models.DateField()),
+                (
+                    "method",
+                    models.CharField(
+                        choices=[
+                            ("in_person", "In person"),
+                            ("mail", "First-class mail"),
+                            ("certified_mail", "Certified mail"),
+                            ("courier", "Courier"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("note", models.TextField(blank=True)),
+                ("recorded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "issued_form",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="handovers",
+                        to="cases.issuedform",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['recorded_at', 'pk'],
+                "ordering": ["recorded_at", "pk"],
             },
         ),
     ]

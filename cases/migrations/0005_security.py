@@ -58,260 +58,327 @@ def drop_triggers(apps, schema_editor):
     schema_editor.execute("DROP FUNCTION IF EXISTS uvisa_refuse_audit_change()")
 
 
-
-
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0004_reminders'),
+        ("cases", "0004_reminders"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AuditChainHead',
+            name="AuditChainHead",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('last_hash', models.CharField(blank=True, max_length=64)),
-                ('last_event_id', models.BigIntegerField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("last_hash", models.CharField(blank=True, max_length=64)),
+                ("last_event_id", models.BigIntegerField(blank=True, null=True)),
             ],
         ),
         migrations.AddField(
-            model_name='caseevent',
-            name='hash',
+            model_name="caseevent",
+            name="hash",
             field=models.CharField(blank=True, editable=False, max_length=64),
         ),
         migrations.AddField(
-            model_name='caseevent',
-            name='prev_hash',
+            model_name="caseevent",
+            name="prev_hash",
             field=models.CharField(blank=True, editable=False, max_length=64),
         ),
         migrations.AddField(
-            model_name='certificationrequest',
-            name='a_number_digest',
+            model_name="certificationrequest",
+            name="a_number_digest",
             field=models.CharField(blank=True, db_index=True, editable=False, max_length=64),
         ),
         migrations.AddField(
-            model_name='certificationrequest',
-            name='report_number_digest',
+            model_name="certificationrequest",
+            name="report_number_digest",
             field=models.CharField(blank=True, db_index=True, editable=False, max_length=64),
         ),
         migrations.AlterField(
-            model_name='caseevent',
-            name='note',
+            model_name="caseevent",
+            name="note",
             field=cases.lib.crypto.EncryptedTextField(blank=True),
         ),
         migrations.AlterField(
-            model_name='certificationrequest',
-            name='a_number',
-            field=cases.lib.crypto.EncryptedCharField(blank=True, max_length=9, verbose_name='A-Number'),
+            model_name="certificationrequest",
+            name="a_number",
+            field=cases.lib.crypto.EncryptedCharField(
+                blank=True, max_length=9, verbose_name="A-Number"
+            ),
         ),
         migrations.AlterField(
-            model_name='certificationrequest',
-            name='advocate_helpfulness_note',
-            field=cases.lib.crypto.EncryptedTextField(blank=True, help_text='How the victim has helped so far, as the advocate knows it'),
+            model_name="certificationrequest",
+            name="advocate_helpfulness_note",
+            field=cases.lib.crypto.EncryptedTextField(
+                blank=True, help_text="How the victim has helped so far, as the advocate knows it"
+            ),
         ),
         migrations.AlterField(
-            model_name='certificationrequest',
-            name='certification_withdrawal_reason',
+            model_name="certificationrequest",
+            name="certification_withdrawal_reason",
             field=cases.lib.crypto.EncryptedTextField(blank=True),
         ),
         migrations.AlterField(
-            model_name='certificationrequest',
-            name='crime_check_note',
+            model_name="certificationrequest",
+            name="crime_check_note",
             field=cases.lib.crypto.EncryptedTextField(blank=True),
         ),
         migrations.AlterField(
-            model_name='certificationrequest',
-            name='criminal_activity_description',
+            model_name="certificationrequest",
+            name="criminal_activity_description",
             field=cases.lib.crypto.EncryptedTextField(blank=True),
         ),
         migrations.AlterField(
-            model_name='certificationrequest',
-            name='date_of_birth',
-            field=cases.lib.crypto.EncryptedDateField(blank=True, null=True, validators=[cases.lib.validators.validate_not_in_future]),
+            model_name="certificationrequest",
+            name="date_of_birth",
+            field=cases.lib.crypto.EncryptedDateField(
+                blank=True, null=True, validators=[cases.lib.validators.validate_not_in_future]
+            ),
         ),
         migrations.AlterField(
-            model_name='certificationrequest',
-            name='decision_note',
+            model_name="certificationrequest",
+            name="decision_note",
             field=cases.lib.crypto.EncryptedTextField(blank=True),
         ),
         migrations.AlterField(
-            model_name='certificationrequest',
-            name='delay_process',
+            model_name="certificationrequest",
+            name="delay_process",
             field=cases.lib.crypto.EncryptedTextField(blank=True),
         ),
         migrations.AlterField(
-            model_name='certificationrequest',
-            name='delay_reason',
+            model_name="certificationrequest",
+            name="delay_reason",
             field=cases.lib.crypto.EncryptedTextField(blank=True),
         ),
         migrations.AlterField(
-            model_name='certificationrequest',
-            name='expedited_note',
+            model_name="certificationrequest",
+            name="expedited_note",
             field=cases.lib.crypto.EncryptedTextField(blank=True),
         ),
         migrations.AlterField(
-            model_name='certificationrequest',
-            name='family_name',
+            model_name="certificationrequest",
+            name="family_name",
             field=cases.lib.crypto.EncryptedCharField(max_length=100),
         ),
         migrations.AlterField(
-            model_name='certificationrequest',
-            name='fbi_or_sid_number',
+            model_name="certificationrequest",
+            name="fbi_or_sid_number",
             field=cases.lib.crypto.EncryptedCharField(blank=True, max_length=50),
         ),
         migrations.AlterField(
-            model_name='certificationrequest',
-            name='given_name',
+            model_name="certificationrequest",
+            name="given_name",
             field=cases.lib.crypto.EncryptedCharField(max_length=100),
         ),
         migrations.AlterField(
-            model_name='certificationrequest',
-            name='helpfulness_explanation',
+            model_name="certificationrequest",
+            name="helpfulness_explanation",
             field=cases.lib.crypto.EncryptedTextField(blank=True),
         ),
         migrations.AlterField(
-            model_name='certificationrequest',
-            name='helpfulness_other',
+            model_name="certificationrequest",
+            name="helpfulness_other",
             field=cases.lib.crypto.EncryptedTextField(blank=True),
         ),
         migrations.AlterField(
-            model_name='certificationrequest',
-            name='incident_location',
+            model_name="certificationrequest",
+            name="incident_location",
             field=cases.lib.crypto.EncryptedCharField(blank=True, max_length=300),
         ),
         migrations.AlterField(
-            model_name='certificationrequest',
-            name='info_request_text',
+            model_name="certificationrequest",
+            name="info_request_text",
             field=cases.lib.crypto.EncryptedTextField(blank=True),
         ),
         migrations.AlterField(
-            model_name='certificationrequest',
-            name='info_response_text',
+            model_name="certificationrequest",
+            name="info_response_text",
             field=cases.lib.crypto.EncryptedTextField(blank=True),
         ),
         migrations.AlterField(
-            model_name='certificationrequest',
-            name='injury_description',
+            model_name="certificationrequest",
+            name="injury_description",
             field=cases.lib.crypto.EncryptedTextField(blank=True),
         ),
         migrations.AlterField(
-            model_name='certificationrequest',
-            name='middle_name',
+            model_name="certificationrequest",
+            name="middle_name",
             field=cases.lib.crypto.EncryptedCharField(blank=True, max_length=100),
         ),
         migrations.AlterField(
-            model_name='certificationrequest',
-            name='more_other_names',
-            field=cases.lib.crypto.EncryptedTextField(blank=True, help_text='Further names (Part 7)'),
+            model_name="certificationrequest",
+            name="more_other_names",
+            field=cases.lib.crypto.EncryptedTextField(
+                blank=True, help_text="Further names (Part 7)"
+            ),
         ),
         migrations.AlterField(
-            model_name='certificationrequest',
-            name='not_qualifying_reason',
+            model_name="certificationrequest",
+            name="not_qualifying_reason",
             field=cases.lib.crypto.EncryptedTextField(blank=True),
         ),
         migrations.AlterField(
-            model_name='certificationrequest',
-            name='occurred_in_us_explanation',
+            model_name="certificationrequest",
+            name="occurred_in_us_explanation",
             field=cases.lib.crypto.EncryptedTextField(blank=True),
         ),
         migrations.AlterField(
-            model_name='certificationrequest',
-            name='other_family_name',
+            model_name="certificationrequest",
+            name="other_family_name",
             field=cases.lib.crypto.EncryptedCharField(blank=True, max_length=100),
         ),
         migrations.AlterField(
-            model_name='certificationrequest',
-            name='other_given_name',
+            model_name="certificationrequest",
+            name="other_given_name",
             field=cases.lib.crypto.EncryptedCharField(blank=True, max_length=100),
         ),
         migrations.AlterField(
-            model_name='certificationrequest',
-            name='other_middle_name',
+            model_name="certificationrequest",
+            name="other_middle_name",
             field=cases.lib.crypto.EncryptedCharField(blank=True, max_length=100),
         ),
         migrations.AlterField(
-            model_name='certificationrequest',
-            name='other_statute_citations',
+            model_name="certificationrequest",
+            name="other_statute_citations",
             field=cases.lib.crypto.EncryptedTextField(blank=True),
         ),
         migrations.AlterField(
-            model_name='certificationrequest',
-            name='report_number',
+            model_name="certificationrequest",
+            name="report_number",
             field=cases.lib.crypto.EncryptedCharField(blank=True, max_length=50),
         ),
         migrations.AlterField(
-            model_name='certificationrequest',
-            name='withdrawal_reason',
+            model_name="certificationrequest",
+            name="withdrawal_reason",
             field=cases.lib.crypto.EncryptedTextField(blank=True),
         ),
         migrations.AlterField(
-            model_name='document',
-            name='original_name',
+            model_name="document",
+            name="original_name",
             field=cases.lib.crypto.EncryptedCharField(max_length=255),
         ),
         migrations.AlterField(
-            model_name='familymember',
-            name='family_name',
+            model_name="familymember",
+            name="family_name",
             field=cases.lib.crypto.EncryptedCharField(max_length=100),
         ),
         migrations.AlterField(
-            model_name='familymember',
-            name='given_name',
+            model_name="familymember",
+            name="given_name",
             field=cases.lib.crypto.EncryptedCharField(max_length=100),
         ),
         migrations.AlterField(
-            model_name='familymember',
-            name='involvement',
+            model_name="familymember",
+            name="involvement",
             field=cases.lib.crypto.EncryptedTextField(),
         ),
         migrations.AlterField(
-            model_name='familymember',
-            name='middle_name',
+            model_name="familymember",
+            name="middle_name",
             field=cases.lib.crypto.EncryptedCharField(blank=True, max_length=100),
         ),
         migrations.AlterField(
-            model_name='familymember',
-            name='relationship',
+            model_name="familymember",
+            name="relationship",
             field=cases.lib.crypto.EncryptedCharField(max_length=100),
         ),
         migrations.CreateModel(
-            name='UserSession',
+            name="UserSession",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('session_key', models.CharField(max_length=40, unique=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('last_seen', models.DateTimeField(default=django.utils.timezone.now)),
-                ('ip_address', models.GenericIPAddressField(blank=True, null=True)),
-                ('user_agent', models.CharField(blank=True, max_length=300)),
-                ('ended_at', models.DateTimeField(blank=True, null=True)),
-                ('end_reason', models.CharField(blank=True, max_length=100)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='tracked_sessions', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("session_key", models.CharField(max_length=40, unique=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("last_seen", models.DateTimeField(default=django.utils.timezone.now)),
+                ("ip_address", models.GenericIPAddressField(blank=True, null=True)),
+                ("user_agent", models.CharField(blank=True, max_length=300)),
+                ("ended_at", models.DateTimeField(blank=True, null=True)),
+                ("end_reason", models.CharField(blank=True, max_length=100)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="tracked_sessions",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-last_seen'],
+                "ordering": ["-last_seen"],
             },
         ),
         migrations.CreateModel(
-            name='AccessLog',
+            name="AccessLog",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
-                ('username', models.CharField(max_length=150)),
-                ('action', models.CharField(choices=[('view_request', 'Viewed a request'), ('download_document', 'Downloaded a document'), ('download_form', 'Downloaded a form or letter'), ('view_access_log', 'Read the access log'), ('export', 'Exported data')], max_length=30)),
-                ('reference', models.CharField(blank=True, db_index=True, max_length=30)),
-                ('detail', models.CharField(blank=True, max_length=300)),
-                ('ip_address', models.GenericIPAddressField(blank=True, null=True)),
-                ('user_agent', models.CharField(blank=True, max_length=300)),
-                ('path', models.CharField(blank=True, max_length=300)),
-                ('document', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.document')),
-                ('request', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.certificationrequest')),
-                ('user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
+                ("username", models.CharField(max_length=150)),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("view_request", "Viewed a request"),
+                            ("download_document", "Downloaded a document"),
+                            ("download_form", "Downloaded a form or letter"),
+                            ("view_access_log", "Read the access log"),
+                            ("export", "Exported data"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("reference", models.CharField(blank=True, db_index=True, max_length=30)),
+                ("detail", models.CharField(blank=True, max_length=300)),
+                ("ip_address", models.GenericIPAddressField(blank=True, null=True)),
+                ("user_agent", models.CharField(blank=True, max_length=300)),
+                ("path", models.CharField(blank=True, max_length=300)),
+                (
+                    "document",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="cases.document",
+                    ),
+                ),
+                (
+                    "request",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="cases.certificationrequest",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-at', '-pk'],
-                'indexes': [models.Index(fields=['user', 'at'], name='cases_acces_user_id_8aeb4b_idx')],
+                "ordering": ["-at", "-pk"],
+                "indexes": [
+                    models.Index(fields=["user", "at"], name="cases_acces_user_id_8aeb4b_idx")
+                ],
             },
         ),
         migrations.RunPython(chain_existing_events, migrations.RunPython.noop),

@@ -5,37 +5,41 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0002_reference_data'),
+        ("cases", "0002_reference_data"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='certificationrequest',
-            name='cases_certi_assigne_6d4067_idx',
+            model_name="certificationrequest",
+            name="cases_certi_assigne_6d4067_idx",
         ),
         migrations.RemoveIndex(
-            model_name='certificationrequest',
-            name='cases_certi_status_b91c69_idx',
+            model_name="certificationrequest",
+            name="cases_certi_status_b91c69_idx",
         ),
         migrations.AddField(
-            model_name='certificationrequest',
-            name='advocate_helpfulness_note',
-            field=models.TextField(blank=True, help_text='How the victim has helped so far, as the advocate knows it'),
+            model_name="certificationrequest",
+            name="advocate_helpfulness_note",
+            field=models.TextField(
+                blank=True, help_text="How the victim has helped so far, as the advocate knows it"
+            ),
         ),
         migrations.AddField(
-            model_name='certificationrequest',
-            name='due_on',
+            model_name="certificationrequest",
+            name="due_on",
             field=models.DateField(blank=True, null=True),
         ),
         migrations.AddIndex(
-            model_name='certificationrequest',
-            index=models.Index(fields=['status', 'due_on'], name='cases_certi_status_73e79b_idx'),
+            model_name="certificationrequest",
+            index=models.Index(fields=["status", "due_on"], name="cases_certi_status_73e79b_idx"),
         ),
         migrations.AddIndex(
-            model_name='certificationrequest',
-            index=models.Index(fields=['assigned_detective', 'status', 'due_on'], name='cases_certi_assigne_6a5fca_idx'),
+            model_name="certificationrequest",
+            index=models.Index(
+                fields=["assigned_detective", "status", "due_on"],
+                name="cases_certi_assigne_6a5fca_idx",
+            ),
         ),
     ]

@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0003_forms_and_letters'),
-        ('cases', '0005_security'),
+        ("cases", "0003_forms_and_letters"),
+        ("cases", "0005_security"),
     ]
 
-    operations = [
-    ]
+    operations = []

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0008_performance'),
+        ("cases", "0008_performance"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='auditchainhead',
-            name='data_version',
+            model_name="auditchainhead",
+            name="data_version",
             field=models.BigIntegerField(default=0),
         ),
     ]

@@ -15,149 +15,331 @@ def mark_issued_before_ink_recording(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0009_data_version'),
+        ("cases", "0009_data_version"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='FormTemplate',
+            name="FormTemplate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('form_type', models.CharField(choices=[('I-918B', 'U visa: Form I-918 Supplement B'), ('I-914B', 'T visa: Form I-914 Supplement B')], max_length=10)),
-                ('edition', models.CharField(help_text='Edition date, bottom left of each page', max_length=10)),
-                ('sha256', models.CharField(max_length=64)),
-                ('size', models.PositiveIntegerField()),
-                ('pdf', models.BinaryField()),
-                ('filename', models.CharField(blank=True, max_length=255)),
-                ('inventory', models.JSONField(default=list, help_text='Field name, type, tooltip, on-states')),
-                ('category_fields', models.JSONField(default=dict, help_text='category code -> box field name')),
-                ('choice_fields', models.JSONField(default=dict, help_text='"part|item" -> {option: box field name}')),
-                ('loaded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('active', models.BooleanField(default=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "form_type",
+                    models.CharField(
+                        choices=[
+                            ("I-918B", "U visa: Form I-918 Supplement B"),
+                            ("I-914B", "T visa: Form I-914 Supplement B"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "edition",
+                    models.CharField(
+                        help_text="Edition date, bottom left of each page", max_length=10
+                    ),
+                ),
+                ("sha256", models.CharField(max_length=64)),
+                ("size", models.PositiveIntegerField()),
+                ("pdf", models.BinaryField()),
+                ("filename", models.CharField(blank=True, max_length=255)),
+                (
+                    "inventory",
+                    models.JSONField(
+                        default=list, help_text="Field name, type, tooltip, on-states"
+                    ),
+                ),
+                (
+                    "category_fields",
+                    models.JSONField(default=dict, help_text="category code -> box field name"),
+                ),
+                (
+                    "choice_fields",
+                    models.JSONField(
+                        default=dict, help_text='"part|item" -> {option: box field name}'
+                    ),
+                ),
+                ("loaded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("active", models.BooleanField(default=True)),
             ],
             options={
-                'ordering': ['-loaded_at', '-pk'],
+                "ordering": ["-loaded_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='InkSignature',
+            name="InkSignature",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('signed_on', models.DateField(help_text='Part 6 item 2, as written in ink')),
-                ('sealed_scan', models.BinaryField()),
-                ('sealed_scan_sha256', models.CharField(max_length=64, unique=True)),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("signed_on", models.DateField(help_text="Part 6 item 2, as written in ink")),
+                ("sealed_scan", models.BinaryField()),
+                ("sealed_scan_sha256", models.CharField(max_length=64, unique=True)),
+                ("recorded_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
         ),
         migrations.RemoveIndex(
-            model_name='certificationrequest',
-            name='request_pending_due_idx',
+            model_name="certificationrequest",
+            name="request_pending_due_idx",
         ),
         migrations.AddField(
-            model_name='issuedform',
-            name='issued_before_ink_recording',
+            model_name="issuedform",
+            name="issued_before_ink_recording",
             field=models.BooleanField(default=False),
         ),
         migrations.AddField(
-            model_name='originalhandover',
-            name='tracking_number',
+            model_name="originalhandover",
+            name="tracking_number",
             field=models.CharField(blank=True, max_length=60),
         ),
         migrations.AlterField(
-            model_name='caseevent',
-            name='from_state',
-            field=models.CharField(blank=True, choices=[('draft', 'Draft'), ('received', 'Received'), ('crime_check', 'Qualifying-crime check'), ('helpfulness_review', 'Helpfulness review'), ('chief_decision', 'Chief decision'), ('info_requested', 'Information requested'), ('awaiting_ink', 'Awaiting ink signature'), ('certified', 'Certified'), ('declined', 'Declined'), ('withdrawn', 'Withdrawn by requester'), ('certification_withdrawn', 'Certification withdrawn')], max_length=30),
+            model_name="caseevent",
+            name="from_state",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("draft", "Draft"),
+                    ("received", "Received"),
+                    ("crime_check", "Qualifying-crime check"),
+                    ("helpfulness_review", "Helpfulness review"),
+                    ("chief_decision", "Chief decision"),
+                    ("info_requested", "Information requested"),
+                    ("awaiting_ink", "Awaiting ink signature"),
+                    ("certified", "Certified"),
+                    ("declined", "Declined"),
+                    ("withdrawn", "Withdrawn by requester"),
+                    ("certification_withdrawn", "Certification withdrawn"),
+                ],
+                max_length=30,
+            ),
         ),
         migrations.AlterField(
-            model_name='caseevent',
-            name='kind',
-            field=models.CharField(choices=[('created', 'Created'), ('edited', 'Edited'), ('transition', 'State changed'), ('assigned', 'Detective assigned'), ('document_added', 'Document added'), ('note', 'Internal note'), ('template_loaded', 'Official form template loaded')], max_length=20),
+            model_name="caseevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("created", "Created"),
+                    ("edited", "Edited"),
+                    ("transition", "State changed"),
+                    ("assigned", "Detective assigned"),
+                    ("document_added", "Document added"),
+                    ("note", "Internal note"),
+                    ("template_loaded", "Official form template loaded"),
+                ],
+                max_length=20,
+            ),
         ),
         migrations.AlterField(
-            model_name='caseevent',
-            name='request',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='events', to='cases.certificationrequest'),
+            model_name="caseevent",
+            name="request",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="events",
+                to="cases.certificationrequest",
+            ),
         ),
         migrations.AlterField(
-            model_name='caseevent',
-            name='to_state',
-            field=models.CharField(blank=True, choices=[('draft', 'Draft'), ('received', 'Received'), ('crime_check', 'Qualifying-crime check'), ('helpfulness_review', 'Helpfulness review'), ('chief_decision', 'Chief decision'), ('info_requested', 'Information requested'), ('awaiting_ink', 'Awaiting ink signature'), ('certified', 'Certified'), ('declined', 'Declined'), ('withdrawn', 'Withdrawn by requester'), ('certification_withdrawn', 'Certification withdrawn')], max_length=30),
+            model_name="caseevent",
+            name="to_state",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("draft", "Draft"),
+                    ("received", "Received"),
+                    ("crime_check", "Qualifying-crime check"),
+                    ("helpfulness_review", "Helpfulness review"),
+                    ("chief_decision", "Chief decision"),
+                    ("info_requested", "Information requested"),
+                    ("awaiting_ink", "Awaiting ink signature"),
+                    ("certified", "Certified"),
+                    ("declined", "Declined"),
+                    ("withdrawn", "Withdrawn by requester"),
+                    ("certification_withdrawn", "Certification withdrawn"),
+                ],
+                max_length=30,
+            ),
         ),
         migrations.AlterField(
-            model_name='certificationrequest',
-            name='info_return_state',
-            field=models.CharField(blank=True, choices=[('draft', 'Draft'), ('received', 'Received'), ('crime_check', 'Qualifying-crime check'), ('helpfulness_review', 'Helpfulness review'), ('chief_decision', 'Chief decision'), ('info_requested', 'Information requested'), ('awaiting_ink', 'Awaiting ink signature'), ('certified', 'Certified'), ('declined', 'Declined'), ('withdrawn', 'Withdrawn by requester'), ('certification_withdrawn', 'Certification withdrawn')], max_length=30),
+            model_name="certificationrequest",
+            name="info_return_state",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("draft", "Draft"),
+                    ("received", "Received"),
+                    ("crime_check", "Qualifying-crime check"),
+                    ("helpfulness_review", "Helpfulness review"),
+                    ("chief_decision", "Chief decision"),
+                    ("info_requested", "Information requested"),
+                    ("awaiting_ink", "Awaiting ink signature"),
+                    ("certified", "Certified"),
+                    ("declined", "Declined"),
+                    ("withdrawn", "Withdrawn by requester"),
+                    ("certification_withdrawn", "Certification withdrawn"),
+                ],
+                max_length=30,
+            ),
         ),
         migrations.AlterField(
-            model_name='certificationrequest',
-            name='signed_on',
-            field=models.DateField(blank=True, help_text='Part 6 item 2, as written in ink by the official', null=True),
+            model_name="certificationrequest",
+            name="signed_on",
+            field=models.DateField(
+                blank=True, help_text="Part 6 item 2, as written in ink by the official", null=True
+            ),
         ),
         migrations.AlterField(
-            model_name='certificationrequest',
-            name='status',
-            field=django_fsm.FSMField(choices=[('draft', 'Draft'), ('received', 'Received'), ('crime_check', 'Qualifying-crime check'), ('helpfulness_review', 'Helpfulness review'), ('chief_decision', 'Chief decision'), ('info_requested', 'Information requested'), ('awaiting_ink', 'Awaiting ink signature'), ('certified', 'Certified'), ('declined', 'Declined'), ('withdrawn', 'Withdrawn by requester'), ('certification_withdrawn', 'Certification withdrawn')], db_index=True, default='draft', max_length=30, protected=True),
+            model_name="certificationrequest",
+            name="status",
+            field=django_fsm.FSMField(
+                choices=[
+                    ("draft", "Draft"),
+                    ("received", "Received"),
+                    ("crime_check", "Qualifying-crime check"),
+                    ("helpfulness_review", "Helpfulness review"),
+                    ("chief_decision", "Chief decision"),
+                    ("info_requested", "Information requested"),
+                    ("awaiting_ink", "Awaiting ink signature"),
+                    ("certified", "Certified"),
+                    ("declined", "Declined"),
+                    ("withdrawn", "Withdrawn by requester"),
+                    ("certification_withdrawn", "Certification withdrawn"),
+                ],
+                db_index=True,
+                default="draft",
+                max_length=30,
+                protected=True,
+            ),
         ),
         migrations.AlterField(
-            model_name='document',
-            name='kind',
-            field=models.CharField(choices=[('request_letter', 'Request letter'), ('partial_form', 'Supplement B with Part 1 filled'), ('police_report', 'Police report'), ('information_response', 'Answer to an information request'), ('signed_scan', 'Scan of the pages signed in ink'), ('other', 'Other')], default='other', max_length=30),
+            model_name="document",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("request_letter", "Request letter"),
+                    ("partial_form", "Supplement B with Part 1 filled"),
+                    ("police_report", "Police report"),
+                    ("information_response", "Answer to an information request"),
+                    ("signed_scan", "Scan of the pages signed in ink"),
+                    ("other", "Other"),
+                ],
+                default="other",
+                max_length=30,
+            ),
         ),
         migrations.AlterField(
-            model_name='issuedform',
-            name='signed_on',
+            model_name="issuedform",
+            name="signed_on",
             field=models.DateField(blank=True, null=True),
         ),
         migrations.AlterField(
-            model_name='issuedform',
-            name='valid_until',
+            model_name="issuedform",
+            name="valid_until",
             field=models.DateField(blank=True, null=True),
         ),
         migrations.AddIndex(
-            model_name='certificationrequest',
-            index=models.Index(condition=models.Q(('status__in', ['received', 'crime_check', 'helpfulness_review', 'chief_decision', 'info_requested', 'awaiting_ink'])), fields=['due_on', 'id'], name='request_pending_due_idx'),
+            model_name="certificationrequest",
+            index=models.Index(
+                condition=models.Q(
+                    (
+                        "status__in",
+                        [
+                            "received",
+                            "crime_check",
+                            "helpfulness_review",
+                            "chief_decision",
+                            "info_requested",
+                            "awaiting_ink",
+                        ],
+                    )
+                ),
+                fields=["due_on", "id"],
+                name="request_pending_due_idx",
+            ),
         ),
         migrations.AddField(
-            model_name='formtemplate',
-            name='loaded_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="formtemplate",
+            name="loaded_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='issuedform',
-            name='template',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='issued', to='cases.formtemplate'),
+            model_name="issuedform",
+            name="template",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="issued",
+                to="cases.formtemplate",
+            ),
         ),
         migrations.AddField(
-            model_name='inksignature',
-            name='issued_form',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='ink_signature', to='cases.issuedform'),
+            model_name="inksignature",
+            name="issued_form",
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="ink_signature",
+                to="cases.issuedform",
+            ),
         ),
         migrations.AddField(
-            model_name='inksignature',
-            name='recorded_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="inksignature",
+            name="recorded_by",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='inksignature',
-            name='request',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='ink_signature', to='cases.certificationrequest'),
+            model_name="inksignature",
+            name="request",
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="ink_signature",
+                to="cases.certificationrequest",
+            ),
         ),
         migrations.AddField(
-            model_name='inksignature',
-            name='scan',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.document'),
+            model_name="inksignature",
+            name="scan",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="+", to="cases.document"
+            ),
         ),
         migrations.AddField(
-            model_name='inksignature',
-            name='signer',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.certifyingofficial'),
+            model_name="inksignature",
+            name="signer",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="cases.certifyingofficial",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='formtemplate',
-            constraint=models.UniqueConstraint(condition=models.Q(('active', True)), fields=('form_type', 'edition'), name='one_active_template_per_form_and_edition'),
+            model_name="formtemplate",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("active", True)),
+                fields=("form_type", "edition"),
+                name="one_active_template_per_form_and_edition",
+            ),
         ),
         migrations.RunPython(mark_issued_before_ink_recording, migrations.RunPython.noop),
     ]

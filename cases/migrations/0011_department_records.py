@@ -8,171 +8,308 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0010_ink_signature_and_official_forms'),
+        ("cases", "0010_ink_signature_and_official_forms"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DesignationEvent',
+            name="DesignationEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(choices=[('designated', 'Designated'), ('revoked', 'Revoked'), ('head_appointed', 'Appointed agency head')], max_length=20)),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('effective_on', models.DateField()),
-                ('note', models.TextField(blank=True)),
-                ('data', models.JSONField(blank=True, default=dict)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("designated", "Designated"),
+                            ("revoked", "Revoked"),
+                            ("head_appointed", "Appointed agency head"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("effective_on", models.DateField()),
+                ("note", models.TextField(blank=True)),
+                ("data", models.JSONField(blank=True, default=dict)),
             ],
             options={
-                'ordering': ['at', 'pk'],
+                "ordering": ["at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='IntakeRecord',
+            name="IntakeRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('channel', models.CharField(choices=[('portal', 'Portal (advocate account)'), ('mail', 'Mail'), ('email', 'E-mail'), ('fax', 'Fax'), ('in_person', 'In person'), ('no_account', 'Requester without an account')], max_length=20)),
-                ('received_on', models.DateField(help_text='The day the department actually received it')),
-                ('late_entry_reason', cases.lib.crypto.EncryptedTextField(blank=True)),
-                ('requester_name', cases.lib.crypto.EncryptedCharField(max_length=200)),
-                ('requester_organization', cases.lib.crypto.EncryptedCharField(blank=True, max_length=200)),
-                ('requester_address', cases.lib.crypto.EncryptedTextField(blank=True, help_text='Postal address')),
-                ('requester_email', cases.lib.crypto.EncryptedCharField(blank=True, max_length=254)),
-                ('requester_phone', cases.lib.crypto.EncryptedCharField(blank=True, max_length=50)),
-                ('requester_language', models.CharField(blank=True, max_length=50)),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("portal", "Portal (advocate account)"),
+                            ("mail", "Mail"),
+                            ("email", "E-mail"),
+                            ("fax", "Fax"),
+                            ("in_person", "In person"),
+                            ("no_account", "Requester without an account"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "received_on",
+                    models.DateField(help_text="The day the department actually received it"),
+                ),
+                ("late_entry_reason", cases.lib.crypto.EncryptedTextField(blank=True)),
+                ("requester_name", cases.lib.crypto.EncryptedCharField(max_length=200)),
+                (
+                    "requester_organization",
+                    cases.lib.crypto.EncryptedCharField(blank=True, max_length=200),
+                ),
+                (
+                    "requester_address",
+                    cases.lib.crypto.EncryptedTextField(blank=True, help_text="Postal address"),
+                ),
+                (
+                    "requester_email",
+                    cases.lib.crypto.EncryptedCharField(blank=True, max_length=254),
+                ),
+                ("requester_phone", cases.lib.crypto.EncryptedCharField(blank=True, max_length=50)),
+                ("requester_language", models.CharField(blank=True, max_length=50)),
+                ("recorded_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
         ),
         migrations.CreateModel(
-            name='PolicyClause',
+            name="PolicyClause",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(max_length=10)),
-                ('code', models.SlugField(help_text='Stable key, e.g. not_helpful', max_length=30)),
-                ('heading', models.CharField(max_length=200)),
-                ('text', models.TextField()),
-                ('is_decline_reason', models.BooleanField(default=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.CharField(max_length=10)),
+                ("code", models.SlugField(help_text="Stable key, e.g. not_helpful", max_length=30)),
+                ("heading", models.CharField(max_length=200)),
+                ("text", models.TextField()),
+                ("is_decline_reason", models.BooleanField(default=True)),
             ],
             options={
-                'ordering': ['policy', 'pk'],
+                "ordering": ["policy", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='PolicyVersion',
+            name="PolicyVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField()),
-                ('title', models.CharField(max_length=200)),
-                ('preamble', models.TextField(blank=True)),
-                ('effective_on', models.DateField()),
-                ('adopted_by_name', models.CharField(blank=True, max_length=200)),
-                ('adopted_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('is_sample', models.BooleanField(default=False, help_text='Demonstration text, not a policy the department adopted')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveIntegerField()),
+                ("title", models.CharField(max_length=200)),
+                ("preamble", models.TextField(blank=True)),
+                ("effective_on", models.DateField()),
+                ("adopted_by_name", models.CharField(blank=True, max_length=200)),
+                ("adopted_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "is_sample",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Demonstration text, not a policy the department adopted",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-effective_on', '-number'],
+                "ordering": ["-effective_on", "-number"],
             },
         ),
         migrations.AddField(
-            model_name='certificationrequest',
-            name='acknowledged_warnings',
+            model_name="certificationrequest",
+            name="acknowledged_warnings",
             field=models.JSONField(blank=True, default=list),
         ),
         migrations.AddField(
-            model_name='certificationrequest',
-            name='duplicate_victim_digest',
+            model_name="certificationrequest",
+            name="duplicate_victim_digest",
             field=models.CharField(blank=True, db_index=True, editable=False, max_length=64),
         ),
         migrations.AddField(
-            model_name='certifyingofficial',
-            name='designated_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="certifyingofficial",
+            name="designated_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='certifyingofficial',
-            name='expires_on',
+            model_name="certifyingofficial",
+            name="expires_on",
             field=models.DateField(blank=True, null=True),
         ),
         migrations.AlterField(
-            model_name='certificationrequest',
-            name='advocate',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='advocated_requests', to=settings.AUTH_USER_MODEL),
+            model_name="certificationrequest",
+            name="advocate",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="advocated_requests",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AlterField(
-            model_name='certificationrequest',
-            name='organization',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='requests', to='cases.advocateorganization'),
+            model_name="certificationrequest",
+            name="organization",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="requests",
+                to="cases.advocateorganization",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='certifyingofficial',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_agency_head', True), ('revoked_on__isnull', True)), fields=('agency',), name='one_active_agency_head', violation_error_message='The agency already has an active head.'),
+            model_name="certifyingofficial",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("is_agency_head", True), ("revoked_on__isnull", True)),
+                fields=("agency",),
+                name="one_active_agency_head",
+                violation_error_message="The agency already has an active head.",
+            ),
         ),
         migrations.AddField(
-            model_name='designationevent',
-            name='actor',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="designationevent",
+            name="actor",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='designationevent',
-            name='agency',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.agency'),
+            model_name="designationevent",
+            name="agency",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="+", to="cases.agency"
+            ),
         ),
         migrations.AddField(
-            model_name='designationevent',
-            name='official',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='history', to='cases.certifyingofficial'),
+            model_name="designationevent",
+            name="official",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="history",
+                to="cases.certifyingofficial",
+            ),
         ),
         migrations.AddField(
-            model_name='intakerecord',
-            name='recorded_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="intakerecord",
+            name="recorded_by",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='intakerecord',
-            name='request',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='intake', to='cases.certificationrequest'),
+            model_name="intakerecord",
+            name="request",
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="intake",
+                to="cases.certificationrequest",
+            ),
         ),
         migrations.AddField(
-            model_name='certificationrequest',
-            name='decline_clause',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.policyclause'),
+            model_name="certificationrequest",
+            name="decline_clause",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="cases.policyclause",
+            ),
         ),
         migrations.AddField(
-            model_name='policyversion',
-            name='adopted_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="policyversion",
+            name="adopted_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='policyversion',
-            name='agency',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='policies', to='cases.agency'),
+            model_name="policyversion",
+            name="agency",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="policies",
+                to="cases.agency",
+            ),
         ),
         migrations.AddField(
-            model_name='policyclause',
-            name='policy',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='clauses', to='cases.policyversion'),
+            model_name="policyclause",
+            name="policy",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="clauses",
+                to="cases.policyversion",
+            ),
         ),
         migrations.AddField(
-            model_name='certificationrequest',
-            name='decline_policy',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.policyversion'),
+            model_name="certificationrequest",
+            name="decline_policy",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="cases.policyversion",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='policyversion',
-            constraint=models.UniqueConstraint(fields=('agency', 'number'), name='one_policy_number'),
+            model_name="policyversion",
+            constraint=models.UniqueConstraint(
+                fields=("agency", "number"), name="one_policy_number"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='policyversion',
-            constraint=models.UniqueConstraint(fields=('agency', 'effective_on'), name='one_policy_per_effective_day'),
+            model_name="policyversion",
+            constraint=models.UniqueConstraint(
+                fields=("agency", "effective_on"), name="one_policy_per_effective_day"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='policyclause',
-            constraint=models.UniqueConstraint(fields=('policy', 'code'), name='one_clause_code_a_version'),
+            model_name="policyclause",
+            constraint=models.UniqueConstraint(
+                fields=("policy", "code"), name="one_clause_code_a_version"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='policyclause',
-            constraint=models.UniqueConstraint(fields=('policy', 'number'), name='one_clause_number'),
+            model_name="policyclause",
+            constraint=models.UniqueConstraint(
+                fields=("policy", "number"), name="one_clause_number"
+            ),
         ),
     ]

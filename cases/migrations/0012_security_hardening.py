@@ -56,22 +56,32 @@ def rechain(apps, schema_editor):
         schema_editor.execute(f"ALTER TABLE cases_caseevent ENABLE TRIGGER {ROW_TRIGGER}")
     Head.objects.update_or_create(
         pk=CASE_HEAD,
-        defaults={"last_hash": prev if events else "", "last_event_id": events[-1].pk if events else None},
+        defaults={
+            "last_hash": prev if events else "",
+            "last_event_id": events[-1].pk if events else None,
+        },
     )
     # Access-log rows had no chain: they are chained now, as they stand.
     rows = list(AccessLog.objects.order_by("pk"))
     if postgres and rows:
-        schema_editor.execute("ALTER TABLE cases_accesslog DISABLE TRIGGER cases_accesslog_append_only")
+        schema_editor.execute(
+            "ALTER TABLE cases_accesslog DISABLE TRIGGER cases_accesslog_append_only"
+        )
     prev = GENESIS
     for row in rows:
         digest = compute_access_hash(prev, row)
         AccessLog.objects.filter(pk=row.pk).update(prev_hash=prev, hash=digest)
         prev = digest
     if postgres and rows:
-        schema_editor.execute("ALTER TABLE cases_accesslog ENABLE TRIGGER cases_accesslog_append_only")
+        schema_editor.execute(
+            "ALTER TABLE cases_accesslog ENABLE TRIGGER cases_accesslog_append_only"
+        )
     Head.objects.update_or_create(
         pk=ACCESS_HEAD,
-        defaults={"last_hash": prev if rows else "", "last_event_id": rows[-1].pk if rows else None},
+        defaults={
+            "last_hash": prev if rows else "",
+            "last_event_id": rows[-1].pk if rows else None,
+        },
     )
 
 
@@ -93,26 +103,27 @@ def drop_truncate_triggers(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0011_department_records'),
+        ("cases", "0011_department_records"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='accesslog',
-            name='hash',
+            model_name="accesslog",
+            name="hash",
             field=models.CharField(blank=True, editable=False, max_length=64),
         ),
         migrations.AddField(
-            model_name='accesslog',
-            name='prev_hash',
+            model_name="accesslog",
+            name="prev_hash",
             field=models.CharField(blank=True, editable=False, max_length=64),
         ),
         migrations.AlterField(
-            model_name='lettertemplate',
-            name='body',
-            field=models.TextField(help_text='Plain text with named values, e.g. {{ request.reference }}, and only the tags if/elif/else and comment; filters date, default, upper, lower, title, yesno. Blank lines separate paragraphs.'),
+            model_name="lettertemplate",
+            name="body",
+            field=models.TextField(
+                help_text="Plain text with named values, e.g. {{ request.reference }}, and only the tags if/elif/else and comment; filters date, default, upper, lower, title, yesno. Blank lines separate paragraphs."
+            ),
         ),
         migrations.RunPython(rechain, migrations.RunPython.noop),
         migrations.RunPython(create_truncate_triggers, drop_truncate_triggers),

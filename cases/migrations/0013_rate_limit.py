@@ -4,24 +4,32 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0012_security_hardening'),
+        ("cases", "0012_security_hardening"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='RateLimitWindow',
+            name="RateLimitWindow",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('scope', models.CharField(max_length=30)),
-                ('address', models.CharField(max_length=45)),
-                ('minute', models.DateTimeField()),
-                ('hits', models.PositiveIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("scope", models.CharField(max_length=30)),
+                ("address", models.CharField(max_length=45)),
+                ("minute", models.DateTimeField()),
+                ("hits", models.PositiveIntegerField(default=0)),
             ],
             options={
-                'indexes': [models.Index(fields=['minute'], name='cases_ratel_minute_bb5c54_idx')],
-                'constraints': [models.UniqueConstraint(fields=('scope', 'address', 'minute'), name='one_window')],
+                "indexes": [models.Index(fields=["minute"], name="cases_ratel_minute_bb5c54_idx")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("scope", "address", "minute"), name="one_window"
+                    )
+                ],
             },
         ),
     ]

@@ -27,45 +27,46 @@ def encrypt_existing(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0015_encrypt_totp_keys'),
+        ("cases", "0015_encrypt_totp_keys"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='certificationrequest',
-            name='additional_incident_dates',
+            model_name="certificationrequest",
+            name="additional_incident_dates",
             field=cases.lib.crypto.EncryptedJSONField(blank=True, default=list),
         ),
         migrations.AlterField(
-            model_name='certificationrequest',
-            name='case_status_other',
+            model_name="certificationrequest",
+            name="case_status_other",
             field=cases.lib.crypto.EncryptedCharField(blank=True, max_length=200),
         ),
         migrations.AlterField(
-            model_name='certificationrequest',
-            name='extraterritorial_citation',
+            model_name="certificationrequest",
+            name="extraterritorial_citation",
             field=cases.lib.crypto.EncryptedCharField(blank=True, max_length=300),
         ),
         migrations.AlterField(
-            model_name='certificationrequest',
-            name='incident_date',
+            model_name="certificationrequest",
+            name="incident_date",
             field=cases.lib.crypto.EncryptedDateField(blank=True, null=True),
         ),
         migrations.AlterField(
-            model_name='originalhandover',
-            name='note',
+            model_name="originalhandover",
+            name="note",
             field=cases.lib.crypto.EncryptedTextField(blank=True),
         ),
         migrations.AlterField(
-            model_name='originalhandover',
-            name='received_by',
-            field=cases.lib.crypto.EncryptedCharField(help_text='Name and role of the recipient', max_length=200),
+            model_name="originalhandover",
+            name="received_by",
+            field=cases.lib.crypto.EncryptedCharField(
+                help_text="Name and role of the recipient", max_length=200
+            ),
         ),
         migrations.AlterField(
-            model_name='originalhandover',
-            name='received_on',
+            model_name="originalhandover",
+            name="received_on",
             field=cases.lib.crypto.EncryptedDateField(),
         ),
         migrations.RunPython(encrypt_existing, migrations.RunPython.noop),

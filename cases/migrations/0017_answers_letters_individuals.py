@@ -38,183 +38,315 @@ def backfill(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0016_encrypt_remaining_fields'),
+        ("cases", "0016_encrypt_remaining_fields"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AnnualReportSubmission',
+            name="AnnualReportSubmission",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveIntegerField(db_index=True)),
-                ('submitted_on', models.DateField()),
-                ('submitted_to', models.CharField(max_length=200)),
-                ('method', models.CharField(choices=[('email', 'E-mail'), ('portal', 'EOPSS web form or portal'), ('mail', 'Mail'), ('hand', 'By hand')], max_length=10)),
-                ('file_name', models.CharField(max_length=100)),
-                ('content_type', models.CharField(max_length=50)),
-                ('content', models.BinaryField()),
-                ('sha256', models.CharField(max_length=64)),
-                ('figures', models.JSONField(default=dict)),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("year", models.PositiveIntegerField(db_index=True)),
+                ("submitted_on", models.DateField()),
+                ("submitted_to", models.CharField(max_length=200)),
+                (
+                    "method",
+                    models.CharField(
+                        choices=[
+                            ("email", "E-mail"),
+                            ("portal", "EOPSS web form or portal"),
+                            ("mail", "Mail"),
+                            ("hand", "By hand"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("file_name", models.CharField(max_length=100)),
+                ("content_type", models.CharField(max_length=50)),
+                ("content", models.BinaryField()),
+                ("sha256", models.CharField(max_length=64)),
+                ("figures", models.JSONField(default=dict)),
+                ("recorded_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                'ordering': ['-recorded_at', '-pk'],
+                "ordering": ["-recorded_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='DelayNotice',
+            name="DelayNotice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('issued_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('reason', cases.lib.crypto.EncryptedTextField()),
-                ('process', cases.lib.crypto.EncryptedTextField()),
-                ('projected_date', models.DateField()),
-                ('timely', models.BooleanField()),
-                ('deadline_then', models.DateField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("issued_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("reason", cases.lib.crypto.EncryptedTextField()),
+                ("process", cases.lib.crypto.EncryptedTextField()),
+                ("projected_date", models.DateField()),
+                ("timely", models.BooleanField()),
+                ("deadline_then", models.DateField()),
             ],
             options={
-                'ordering': ['issued_at', 'pk'],
+                "ordering": ["issued_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='IssuedLetter',
+            name="IssuedLetter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(max_length=30)),
-                ('language', models.CharField(choices=[('en', 'English'), ('es', 'Spanish (Español)'), ('pt', 'Portuguese (Português)'), ('ht', 'Haitian Creole (Kreyòl ayisyen)')], default='en', max_length=5)),
-                ('dated', models.DateField()),
-                ('pdf', models.BinaryField()),
-                ('sha256', models.CharField(max_length=64)),
-                ('size', models.PositiveIntegerField()),
-                ('translation_reviewed', models.BooleanField(default=True)),
-                ('issued_at', models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("kind", models.CharField(max_length=30)),
+                (
+                    "language",
+                    models.CharField(
+                        choices=[
+                            ("en", "English"),
+                            ("es", "Spanish (Español)"),
+                            ("pt", "Portuguese (Português)"),
+                            ("ht", "Haitian Creole (Kreyòl ayisyen)"),
+                        ],
+                        default="en",
+                        max_length=5,
+                    ),
+                ),
+                ("dated", models.DateField()),
+                ("pdf", models.BinaryField()),
+                ("sha256", models.CharField(max_length=64)),
+                ("size", models.PositiveIntegerField()),
+                ("translation_reviewed", models.BooleanField(default=True)),
+                ("issued_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                'ordering': ['issued_at', 'pk'],
+                "ordering": ["issued_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='LetterDelivery',
+            name="LetterDelivery",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('method', models.CharField(choices=[('email', 'E-mail'), ('mail', 'Mail'), ('hand', 'By hand')], max_length=10)),
-                ('delivered_on', models.DateField()),
-                ('recipient', cases.lib.crypto.EncryptedCharField(max_length=200)),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "method",
+                    models.CharField(
+                        choices=[("email", "E-mail"), ("mail", "Mail"), ("hand", "By hand")],
+                        max_length=10,
+                    ),
+                ),
+                ("delivered_on", models.DateField()),
+                ("recipient", cases.lib.crypto.EncryptedCharField(max_length=200)),
+                ("recorded_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                'ordering': ['recorded_at', 'pk'],
+                "ordering": ["recorded_at", "pk"],
             },
         ),
         migrations.AddField(
-            model_name='certificationrequest',
-            name='certification_withdrawal_kind',
-            field=models.CharField(blank=True, choices=[('withdraw', 'Withdrawal of the certification'), ('disavow', 'Disavowal of its contents')], max_length=10),
+            model_name="certificationrequest",
+            name="certification_withdrawal_kind",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("withdraw", "Withdrawal of the certification"),
+                    ("disavow", "Disavowal of its contents"),
+                ],
+                max_length=10,
+            ),
         ),
         migrations.AddField(
-            model_name='certificationrequest',
-            name='delay_deadline',
+            model_name="certificationrequest",
+            name="delay_deadline",
             field=models.DateField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='certificationrequest',
-            name='person_digest',
+            model_name="certificationrequest",
+            name="person_digest",
             field=models.CharField(blank=True, editable=False, max_length=64),
         ),
         migrations.AddField(
-            model_name='certificationrequest',
-            name='preferred_language',
-            field=models.CharField(blank=True, choices=[('en', 'English'), ('es', 'Spanish (Español)'), ('pt', 'Portuguese (Português)'), ('ht', 'Haitian Creole (Kreyòl ayisyen)')], default='en', max_length=5),
+            model_name="certificationrequest",
+            name="preferred_language",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("en", "English"),
+                    ("es", "Spanish (Español)"),
+                    ("pt", "Portuguese (Português)"),
+                    ("ht", "Haitian Creole (Kreyòl ayisyen)"),
+                ],
+                default="en",
+                max_length=5,
+            ),
         ),
         migrations.AddField(
-            model_name='certificationrequest',
-            name='uscis_receipt_number',
-            field=cases.lib.crypto.EncryptedCharField(blank=True, max_length=13, verbose_name='USCIS receipt number'),
+            model_name="certificationrequest",
+            name="uscis_receipt_number",
+            field=cases.lib.crypto.EncryptedCharField(
+                blank=True, max_length=13, verbose_name="USCIS receipt number"
+            ),
         ),
         migrations.AddField(
-            model_name='lettertemplate',
-            name='language',
-            field=models.CharField(choices=[('en', 'English'), ('es', 'Spanish (Español)'), ('pt', 'Portuguese (Português)'), ('ht', 'Haitian Creole (Kreyòl ayisyen)')], default='en', max_length=5),
+            model_name="lettertemplate",
+            name="language",
+            field=models.CharField(
+                choices=[
+                    ("en", "English"),
+                    ("es", "Spanish (Español)"),
+                    ("pt", "Portuguese (Português)"),
+                    ("ht", "Haitian Creole (Kreyòl ayisyen)"),
+                ],
+                default="en",
+                max_length=5,
+            ),
         ),
         migrations.AddField(
-            model_name='lettertemplate',
-            name='reviewed_by',
+            model_name="lettertemplate",
+            name="reviewed_by",
             field=models.CharField(blank=True, max_length=200),
         ),
         migrations.AddField(
-            model_name='lettertemplate',
-            name='reviewed_on',
+            model_name="lettertemplate",
+            name="reviewed_on",
             field=models.DateField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='lettertemplate',
-            name='reviewed_sha256',
+            model_name="lettertemplate",
+            name="reviewed_sha256",
             field=models.CharField(blank=True, max_length=64),
         ),
         migrations.AlterField(
-            model_name='lettertemplate',
-            name='kind',
-            field=models.CharField(choices=[('acknowledgement', 'Acknowledgement of receipt'), ('denial', 'Written denial without prejudice (c. 258F s. 3(ii))'), ('delay', 'Delay notice (c. 258F s. 3(iii))'), ('uscis_withdrawal', 'Notice to USCIS of withdrawal (8 CFR 214.14(h)(2))')], max_length=30),
+            model_name="lettertemplate",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("acknowledgement", "Acknowledgement of receipt"),
+                    ("denial", "Written denial without prejudice (c. 258F s. 3(ii))"),
+                    ("delay", "Delay notice (c. 258F s. 3(iii))"),
+                    ("uscis_withdrawal", "Notice to USCIS of withdrawal (8 CFR 214.14(h)(2))"),
+                ],
+                max_length=30,
+            ),
         ),
         migrations.AlterField(
-            model_name='remindersent',
-            name='request',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='reminders', to='cases.certificationrequest'),
+            model_name="remindersent",
+            name="request",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="reminders",
+                to="cases.certificationrequest",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='lettertemplate',
-            constraint=models.UniqueConstraint(fields=('kind', 'language'), name='letter_kind_language'),
+            model_name="lettertemplate",
+            constraint=models.UniqueConstraint(
+                fields=("kind", "language"), name="letter_kind_language"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='remindersent',
-            constraint=models.UniqueConstraint(condition=models.Q(('request__isnull', True)), fields=('kind', 'recipient'), name='one_agency_reminder_per_kind_and_person'),
+            model_name="remindersent",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("request__isnull", True)),
+                fields=("kind", "recipient"),
+                name="one_agency_reminder_per_kind_and_person",
+            ),
         ),
         migrations.AddField(
-            model_name='annualreportsubmission',
-            name='recorded_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="annualreportsubmission",
+            name="recorded_by",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='delaynotice',
-            name='issued_by',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="delaynotice",
+            name="issued_by",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='delaynotice',
-            name='request',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='delay_notices', to='cases.certificationrequest'),
+            model_name="delaynotice",
+            name="request",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="delay_notices",
+                to="cases.certificationrequest",
+            ),
         ),
         migrations.AddField(
-            model_name='issuedletter',
-            name='delay_notice',
-            field=models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='letter', to='cases.delaynotice'),
+            model_name="issuedletter",
+            name="delay_notice",
+            field=models.OneToOneField(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="letter",
+                to="cases.delaynotice",
+            ),
         ),
         migrations.AddField(
-            model_name='issuedletter',
-            name='issued_by',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="issuedletter",
+            name="issued_by",
+            field=models.ForeignKey(
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='issuedletter',
-            name='request',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='issued_letters', to='cases.certificationrequest'),
+            model_name="issuedletter",
+            name="request",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="issued_letters",
+                to="cases.certificationrequest",
+            ),
         ),
         migrations.AddField(
-            model_name='letterdelivery',
-            name='letter',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='deliveries', to='cases.issuedletter'),
+            model_name="letterdelivery",
+            name="letter",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="deliveries",
+                to="cases.issuedletter",
+            ),
         ),
         migrations.AddField(
-            model_name='letterdelivery',
-            name='recorded_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="letterdelivery",
+            name="recorded_by",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddIndex(
-            model_name='issuedletter',
-            index=models.Index(fields=['request', 'kind'], name='cases_issue_request_f1ff78_idx'),
+            model_name="issuedletter",
+            index=models.Index(fields=["request", "kind"], name="cases_issue_request_f1ff78_idx"),
         ),
         migrations.RunPython(backfill, migrations.RunPython.noop),
     ]

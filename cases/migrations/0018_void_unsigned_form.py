@@ -8,26 +8,48 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0017_answers_letters_individuals'),
+        ("cases", "0017_answers_letters_individuals"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='issuedform',
-            name='request',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='issued_forms', to='cases.certificationrequest'),
+            model_name="issuedform",
+            name="request",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="issued_forms",
+                to="cases.certificationrequest",
+            ),
         ),
         migrations.CreateModel(
-            name='VoidedForm',
+            name="VoidedForm",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', cases.lib.crypto.EncryptedTextField()),
-                ('voided_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('issued_form', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='void', to='cases.issuedform')),
-                ('voided_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reason", cases.lib.crypto.EncryptedTextField()),
+                ("voided_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "issued_form",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="void",
+                        to="cases.issuedform",
+                    ),
+                ),
+                (
+                    "voided_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
     ]

@@ -5,25 +5,38 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0018_void_unsigned_form'),
+        ("cases", "0018_void_unsigned_form"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='certificationrequest',
-            name='cooperation',
-            field=models.CharField(blank=True, choices=[('complied', 'The victim has complied with any reasonable request for assistance'), ('under_18', 'Exception: the victim is under 18 years of age'), ('trauma', 'Exception: unable to cooperate because of physical or psychological trauma')], max_length=10),
+            model_name="certificationrequest",
+            name="cooperation",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    (
+                        "complied",
+                        "The victim has complied with any reasonable request for assistance",
+                    ),
+                    ("under_18", "Exception: the victim is under 18 years of age"),
+                    (
+                        "trauma",
+                        "Exception: unable to cooperate because of physical or psychological trauma",
+                    ),
+                ],
+                max_length=10,
+            ),
         ),
         migrations.AddField(
-            model_name='certificationrequest',
-            name='cooperation_explanation',
+            model_name="certificationrequest",
+            name="cooperation_explanation",
             field=cases.lib.crypto.EncryptedTextField(blank=True),
         ),
         migrations.AddField(
-            model_name='certificationrequest',
-            name='trafficking_forms',
+            model_name="certificationrequest",
+            name="trafficking_forms",
             field=models.JSONField(blank=True, default=list),
         ),
     ]

@@ -40,33 +40,37 @@ def drop_triggers(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0021_encrypt_age_out_gender_language'),
+        ("cases", "0021_encrypt_age_out_gender_language"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AuditKeySegment',
+            name="AuditKeySegment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('chain', models.CharField(max_length=30)),
-                ('starts_after_id', models.BigIntegerField(blank=True, null=True)),
-                ('old_head', models.CharField(max_length=64)),
-                ('old_key_id', models.CharField(max_length=8)),
-                ('new_key_id', models.CharField(max_length=8)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('old_key_mac', models.CharField(max_length=64)),
-                ('new_key_mac', models.CharField(max_length=64)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("chain", models.CharField(max_length=30)),
+                ("starts_after_id", models.BigIntegerField(blank=True, null=True)),
+                ("old_head", models.CharField(max_length=64)),
+                ("old_key_id", models.CharField(max_length=8)),
+                ("new_key_id", models.CharField(max_length=8)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("old_key_mac", models.CharField(max_length=64)),
+                ("new_key_mac", models.CharField(max_length=64)),
             ],
             options={
-                'ordering': ['pk'],
-                'abstract': False,
+                "ordering": ["pk"],
+                "abstract": False,
             },
         ),
         migrations.AddField(
-            model_name='auditchainhead',
-            name='key_id',
+            model_name="auditchainhead",
+            name="key_id",
             field=models.CharField(blank=True, max_length=8),
         ),
         migrations.RunPython(name_the_current_key, migrations.RunPython.noop),

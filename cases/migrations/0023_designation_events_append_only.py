@@ -28,7 +28,6 @@ def drop_triggers(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
         ("cases", "0022_audit_key_ring"),
     ]

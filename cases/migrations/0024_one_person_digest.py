@@ -19,20 +19,19 @@ def fill_person_digests(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0023_designation_events_append_only'),
+        ("cases", "0023_designation_events_append_only"),
     ]
 
     operations = [
         migrations.RunPython(fill_person_digests, migrations.RunPython.noop),
         migrations.RemoveField(
-            model_name='certificationrequest',
-            name='duplicate_victim_digest',
+            model_name="certificationrequest",
+            name="duplicate_victim_digest",
         ),
         migrations.AlterField(
-            model_name='certificationrequest',
-            name='person_digest',
+            model_name="certificationrequest",
+            name="person_digest",
             field=models.CharField(blank=True, db_index=True, editable=False, max_length=64),
         ),
     ]

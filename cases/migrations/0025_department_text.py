@@ -38,28 +38,61 @@ def adopt_what_was_certified(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0024_one_person_digest'),
+        ("cases", "0024_one_person_digest"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DepartmentText',
+            name="DepartmentText",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('part', models.PositiveSmallIntegerField()),
-                ('number', models.CharField(max_length=10)),
-                ('content', cases.lib.crypto.EncryptedJSONField(blank=True, default=dict)),
-                ('how', models.CharField(choices=[('adopted', "Adopted the requester's proposal"), ('rewritten', 'Written by the department')], max_length=10)),
-                ('changed_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('changed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='department_texts', to='cases.certificationrequest')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("part", models.PositiveSmallIntegerField()),
+                ("number", models.CharField(max_length=10)),
+                ("content", cases.lib.crypto.EncryptedJSONField(blank=True, default=dict)),
+                (
+                    "how",
+                    models.CharField(
+                        choices=[
+                            ("adopted", "Adopted the requester's proposal"),
+                            ("rewritten", "Written by the department"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("changed_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "changed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="department_texts",
+                        to="cases.certificationrequest",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['request', 'part', 'pk'],
-                'constraints': [models.UniqueConstraint(fields=('request', 'part', 'number'), name='one_department_text_an_item')],
+                "ordering": ["request", "part", "pk"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("request", "part", "number"), name="one_department_text_an_item"
+                    )
+                ],
             },
         ),
         migrations.RunPython(adopt_what_was_certified, migrations.RunPython.noop),

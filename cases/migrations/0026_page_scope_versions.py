@@ -4,17 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0025_department_text'),
+        ("cases", "0025_department_text"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PageScopeVersion',
+            name="PageScopeVersion",
             fields=[
-                ('scope', models.CharField(max_length=64, primary_key=True, serialize=False)),
-                ('version', models.BigIntegerField(default=0)),
+                ("scope", models.CharField(max_length=64, primary_key=True, serialize=False)),
+                ("version", models.BigIntegerField(default=0)),
             ],
         ),
     ]

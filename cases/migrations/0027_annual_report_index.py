@@ -5,15 +5,32 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0026_page_scope_versions'),
+        ("cases", "0026_page_scope_versions"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='certificationrequest',
-            index=models.Index(fields=['received_at'], include=('id', 'status', 'decided_at', 'signed_on', 'withdrawn_at', 'delay_issued_at', 'expedited', 'expedited_reason', 'decline_reason', 'form_type', 'person_digest', 'a_number_digest', 'recertification_of'), name='request_report_idx'),
+            model_name="certificationrequest",
+            index=models.Index(
+                fields=["received_at"],
+                include=(
+                    "id",
+                    "status",
+                    "decided_at",
+                    "signed_on",
+                    "withdrawn_at",
+                    "delay_issued_at",
+                    "expedited",
+                    "expedited_reason",
+                    "decline_reason",
+                    "form_type",
+                    "person_digest",
+                    "a_number_digest",
+                    "recertification_of",
+                ),
+                name="request_report_idx",
+            ),
         ),
     ]

@@ -5,15 +5,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0027_annual_report_index'),
+        ("cases", "0027_annual_report_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='certificationrequest',
-            index=models.Index(fields=['status', 'received_at', 'id'], name='request_status_received_idx'),
+            model_name="certificationrequest",
+            index=models.Index(
+                fields=["status", "received_at", "id"], name="request_status_received_idx"
+            ),
         ),
     ]

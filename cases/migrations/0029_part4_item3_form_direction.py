@@ -10,7 +10,6 @@ not refused"). The column is renamed and every answer flipped: "yes" (has not re
 from django.db import migrations
 
 
-
 def flip(apps, schema_editor):
     Request = apps.get_model("cases", "CertificationRequest")
     # Through a value no answer has ("__y" fits the column), so no row is flipped twice.

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0030_form_corrections'),
+        ("cases", "0030_form_corrections"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='formtemplate',
-            name='uploaded_sha256',
+            model_name="formtemplate",
+            name="uploaded_sha256",
             field=models.CharField(blank=True, max_length=64),
         ),
     ]

@@ -6,38 +6,88 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0031_template_uploaded_sha256'),
+        ("cases", "0031_template_uploaded_sha256"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='caseevent',
-            name='kind',
-            field=models.CharField(choices=[('created', 'Created'), ('edited', 'Edited'), ('transition', 'State changed'), ('assigned', 'Detective assigned'), ('document_added', 'Document added'), ('note', 'Internal note'), ('template_loaded', 'Official form template loaded'), ('form_correction', 'Issued form corrected'), ('mail_resent', 'Notice sent again')], max_length=20),
+            model_name="caseevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("created", "Created"),
+                    ("edited", "Edited"),
+                    ("transition", "State changed"),
+                    ("assigned", "Detective assigned"),
+                    ("document_added", "Document added"),
+                    ("note", "Internal note"),
+                    ("template_loaded", "Official form template loaded"),
+                    ("form_correction", "Issued form corrected"),
+                    ("mail_resent", "Notice sent again"),
+                ],
+                max_length=20,
+            ),
         ),
         migrations.CreateModel(
-            name='OutboundMail',
+            name="OutboundMail",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('to', models.JSONField(default=list)),
-                ('subject', models.CharField(max_length=300)),
-                ('body', models.TextField()),
-                ('html', models.TextField(blank=True)),
-                ('state', models.CharField(choices=[('pending', 'Waiting to be sent'), ('sending', 'Being sent'), ('sent', 'Sent'), ('failed', 'Not sent')], db_index=True, default='pending', max_length=10)),
-                ('attempts', models.PositiveIntegerField(default=0)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('next_attempt_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('claimed_at', models.DateTimeField(blank=True, null=True)),
-                ('sent_at', models.DateTimeField(blank=True, null=True)),
-                ('last_error', models.CharField(blank=True, max_length=500)),
-                ('event', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='mail', to='cases.caseevent')),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='mails', to='cases.certificationrequest')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("to", models.JSONField(default=list)),
+                ("subject", models.CharField(max_length=300)),
+                ("body", models.TextField()),
+                ("html", models.TextField(blank=True)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Waiting to be sent"),
+                            ("sending", "Being sent"),
+                            ("sent", "Sent"),
+                            ("failed", "Not sent"),
+                        ],
+                        db_index=True,
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                ("attempts", models.PositiveIntegerField(default=0)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("next_attempt_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("claimed_at", models.DateTimeField(blank=True, null=True)),
+                ("sent_at", models.DateTimeField(blank=True, null=True)),
+                ("last_error", models.CharField(blank=True, max_length=500)),
+                (
+                    "event",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="mail",
+                        to="cases.caseevent",
+                    ),
+                ),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="mails",
+                        to="cases.certificationrequest",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'pk'],
-                'indexes': [models.Index(fields=['state', 'next_attempt_at'], name='cases_outbo_state_047925_idx')],
+                "ordering": ["created_at", "pk"],
+                "indexes": [
+                    models.Index(
+                        fields=["state", "next_attempt_at"], name="cases_outbo_state_047925_idx"
+                    )
+                ],
             },
         ),
     ]

@@ -7,51 +7,89 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0033_intake_language_choice'),
+        ("cases", "0033_intake_language_choice"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='formtemplate',
-            name='activated_at',
+            model_name="formtemplate",
+            name="activated_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='formtemplate',
-            name='draft',
+            model_name="formtemplate",
+            name="draft",
             field=models.BooleanField(default=False),
         ),
         migrations.AddField(
-            model_name='formtemplate',
-            name='field_map',
+            model_name="formtemplate",
+            name="field_map",
             field=models.JSONField(default=dict, help_text="item's field in the map -> field"),
         ),
         migrations.AddField(
-            model_name='formtemplate',
-            name='form_map',
+            model_name="formtemplate",
+            name="form_map",
             field=models.CharField(blank=True, max_length=10),
         ),
         migrations.AlterField(
-            model_name='caseevent',
-            name='kind',
-            field=models.CharField(choices=[('created', 'Created'), ('edited', 'Edited'), ('transition', 'State changed'), ('assigned', 'Detective assigned'), ('document_added', 'Document added'), ('note', 'Internal note'), ('template_loaded', 'Official form template loaded'), ('template_mapped', "Official form template's fields chosen"), ('template_activated', 'Official form edition activated'), ('form_correction', 'Issued form corrected')], max_length=20),
+            model_name="caseevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("created", "Created"),
+                    ("edited", "Edited"),
+                    ("transition", "State changed"),
+                    ("assigned", "Detective assigned"),
+                    ("document_added", "Document added"),
+                    ("note", "Internal note"),
+                    ("template_loaded", "Official form template loaded"),
+                    ("template_mapped", "Official form template's fields chosen"),
+                    ("template_activated", "Official form edition activated"),
+                    ("form_correction", "Issued form corrected"),
+                ],
+                max_length=20,
+            ),
         ),
         migrations.CreateModel(
-            name='FormFieldMapping',
+            name="FormFieldMapping",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField()),
-                ('entries', models.JSONField(default=list)),
-                ('made_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('made_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('template', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='mappings', to='cases.formtemplate')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField()),
+                ("entries", models.JSONField(default=list)),
+                ("made_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "made_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "template",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="mappings",
+                        to="cases.formtemplate",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['template', '-version'],
-                'constraints': [models.UniqueConstraint(fields=('template', 'version'), name='one_mapping_per_version')],
+                "ordering": ["template", "-version"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("template", "version"), name="one_mapping_per_version"
+                    )
+                ],
             },
         ),
     ]

@@ -7,29 +7,53 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0035_submitted_intent'),
+        ("cases", "0035_submitted_intent"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PolicyClauseTranslation',
+            name="PolicyClauseTranslation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('language', models.CharField(max_length=5)),
-                ('heading', models.CharField(max_length=200)),
-                ('text', models.TextField()),
-                ('reviewer_name', models.CharField(help_text='The qualified translator who reviewed this translation', max_length=200)),
-                ('reviewed_on', models.DateField(help_text='The day the translator reviewed it')),
-                ('recorded_by_name', models.CharField(max_length=200)),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('clause', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='translations', to='cases.policyclause')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("language", models.CharField(max_length=5)),
+                ("heading", models.CharField(max_length=200)),
+                ("text", models.TextField()),
+                (
+                    "reviewer_name",
+                    models.CharField(
+                        help_text="The qualified translator who reviewed this translation",
+                        max_length=200,
+                    ),
+                ),
+                ("reviewed_on", models.DateField(help_text="The day the translator reviewed it")),
+                ("recorded_by_name", models.CharField(max_length=200)),
+                ("recorded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "clause",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="translations",
+                        to="cases.policyclause",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['clause', 'language', '-recorded_at', '-pk'],
+                "ordering": ["clause", "language", "-recorded_at", "-pk"],
             },
         ),
     ]

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0036_policy_clause_translations'),
+        ("cases", "0036_policy_clause_translations"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='originalhandover',
-            name='enclosures',
+            model_name="originalhandover",
+            name="enclosures",
             field=models.JSONField(blank=True, default=list),
         ),
     ]

@@ -23,6 +23,7 @@ from cases.models.documents import (
     IssuedForm,
     LetterTemplate,
     OriginalHandover,
+    SupervisorInkSignature,
     VoidedForm,
 )
 from cases.models.outbox import OutboundMail
@@ -114,6 +115,7 @@ __all__ = [
     "FormType",
     "Gender",
     "InkSignature",
+    "SupervisorInkSignature",
     "IssuedForm",
     "IssuedLetter",
     "Language",

@@ -200,7 +200,24 @@ class VoidedForm(models.Model):
         raise ValueError("A voided form record is never deleted.")
 
 
-class InkSignature(models.Model):
+class RecordedOnce(models.Model):
+    """A record stored once, never changed nor deleted (``what`` names it in the refusal)."""
+
+    what = "record"
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise ValueError(f"A recorded {self.what} is never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise ValueError(f"A recorded {self.what} is never deleted.")
+
+
+class InkSignature(RecordedOnce):
     """The certifying official's handwritten signature on the issued form, as recorded.
 
     The date is the one written in Part 6 item 2; the scan of the signed pages is kept as a
@@ -223,20 +240,38 @@ class InkSignature(models.Model):
     )
     recorded_at = models.DateTimeField(default=timezone.now)
 
+    what = "ink signature"
+
     def __str__(self) -> str:
         return f"{self.request_id} signed in ink on {self.signed_on}"
-
-    def save(self, *args: object, **kwargs: object) -> None:
-        if self.pk is not None:
-            raise ValueError("A recorded ink signature is never changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
-        raise ValueError("A recorded ink signature is never deleted.")
 
     @property
     def sealed_scan_data(self) -> bytes:
         return decrypt_file_bytes(bytes(self.sealed_scan))
+
+
+class SupervisorInkSignature(RecordedOnce):
+    """The second ink signature where the form asks for one: the supervisor of the certifying
+    officer (I-914B 02/27/17 Part F, "Signature of Supervisor of Certifying Officer (sign in
+    ink)" and its date; instructions, Part F: "The law enforcement officer ... and their
+    supervisor, must sign and date the form"). Recorded with the officer's ink, from the same
+    scan of the signed page; stored once, never changed.
+    """
+
+    ink = models.OneToOneField(
+        InkSignature, on_delete=models.PROTECT, related_name="supervisor_signature"
+    )
+    supervisor_name = models.CharField(max_length=200)
+    signed_on = models.DateField(help_text="Part F, the supervisor's date, as written in ink")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    what = "ink signature"
+
+    def __str__(self) -> str:
+        return f"{self.ink.request_id} countersigned in ink on {self.signed_on}"
 
 
 class OriginalHandover(models.Model):

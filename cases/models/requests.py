@@ -48,6 +48,7 @@ from cases.models.reference import (
     Statute,
 )
 from cases.states import OPEN_STATES, PENDING_STATES, REVIEW_STATES, FormType, Status
+from cases.uscis import formmap
 from cases.uscis.trafficking import Cooperation
 
 CURRENT_FORM_EDITION = "01/20/25"  # USCIS edition list: the edition USCIS posts now
@@ -282,6 +283,17 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
     trafficking_forms = models.JSONField(default=list, blank=True)
     cooperation = models.CharField(max_length=10, choices=Cooperation.choices, blank=True)
     cooperation_explanation = EncryptedTextField(blank=True)
+    # I-914B 02/27/17 Part C item 3 (instructions item 9): has the victim expressed any fear of
+    # retaliation or revenge if removed from the United States; if yes, the explanation.
+    fear_of_retaliation = models.CharField(max_length=3, choices=YesNo.choices, blank=True)
+    fear_of_retaliation_explanation = EncryptedTextField(blank=True)
+    # I-914B 02/27/17 Part C items 6 and 7 (instructions items 12, 13): the dates the
+    # investigation or prosecution was initiated and, if any, completed.
+    investigation_started_on = models.DateField(null=True, blank=True)
+    investigation_completed_on = models.DateField(null=True, blank=True)
+    # I-914B 02/27/17 Part F: "Printed Name of Supervisor" of the certifying officer, who signs
+    # in ink beside the officer (instructions, Part F).
+    supervisor_name = models.CharField(max_length=200, blank=True)
     attested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -475,9 +487,36 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
             return self.assigned_detective_id is not None and bool(self.trafficking_forms)
         return self.assigned_detective_id is not None and self.crime_categories.exists()
 
+    def asks_fear_of_retaliation(self) -> bool:
+        """Whether the request's edition asks about the victim's fear of retaliation (I-914B
+        02/27/17 Part C item 3; instructions item 9)."""
+        edition = formmap.edition_of(self)
+        return edition is not None and any(
+            i.source == "fear_of_retaliation_text" for p in edition.parts for i in p.items
+        )
+
+    def asks_supervisor_signature(self) -> bool:
+        """Whether the request's edition has the supervisor's own ink signature (I-914B
+        02/27/17 Part F): the declaration is complete only with both inks recorded."""
+        return formmap.asks_supervisor_signature(formmap.edition_of(self))
+
+    @property
+    def supervisor_signed_on_recorded(self) -> date | None:
+        """The supervisor's ink date (Part F), once recorded."""
+        ink = getattr(self, "ink_signature", None) if self.pk else None
+        supervisor = getattr(ink, "supervisor_signature", None) if ink else None
+        return supervisor.signed_on if supervisor else None
+
     def has_helpfulness_answers(self) -> bool:
         if self.form_type == FormType.T_VISA:  # I-914 Supplement B Part 4: cooperation
-            return bool(self.cooperation and self.cooperation_explanation.strip())
+            answered = bool(self.cooperation and self.cooperation_explanation.strip())
+            if answered and self.asks_fear_of_retaliation():
+                # I-914B 02/27/17 Part C item 3: "If yes, explain."
+                return self.fear_of_retaliation == YesNo.NO or bool(
+                    self.fear_of_retaliation == YesNo.YES
+                    and self.fear_of_retaliation_explanation.strip()
+                )
+            return answered
         return bool(
             self.possesses_information
             and self.has_been_helpful

@@ -25,6 +25,7 @@ from cases.services.common import (
     require_text,
     take_step,
 )
+from cases.uscis import formmap
 from cases.uscis.trafficking import TraffickingForm
 
 if TYPE_CHECKING:
@@ -72,7 +73,13 @@ def request_record_crime_check(
             raise ValidationError({"categories": _("Choose forms of trafficking from the list.")})
         values = {**values, "trafficking_forms": sorted(set(trafficking_forms))}
         categories = []
-    changed = apply_values(locked, values, [*CRIME_CHECK_FIELDS, "trafficking_forms"])
+    # The supervisor's printed name (I-914B 02/27/17 Part F), where the edition prints it.
+    supervisor = (
+        ["supervisor_name"]
+        if formmap.item_for_source(formmap.edition_of(locked), "supervisor_name")
+        else []
+    )
+    changed = apply_values(locked, values, [*CRIME_CHECK_FIELDS, "trafficking_forms", *supervisor])
     if changed:
         locked.save(update_fields=changed)
     locked.crime_categories.set(categories)

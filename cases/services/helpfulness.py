@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +22,8 @@ from cases.services.common import (
     require_text,
     take_step,
 )
+from cases.uscis import formmap
+from cases.uscis.trafficking import cooperation_choices
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -36,8 +39,61 @@ HELPFULNESS_FIELDS = [
 ]
 
 
-# Form I-914 Supplement B, Part 4 (cooperation) and Part 5 item 1: the detective's T answers.
-COOPERATION_FIELDS = ["cooperation", "cooperation_explanation", "family_members_implicated"]
+# Form I-914 Supplement B, Part 4 (cooperation) and Part 5 item 1: the detective's T answers;
+# and, where the edition prints them (02/27/17 Part C items 3, 6, 7), the victim's fear of
+# retaliation and the dates of the investigation.
+COOPERATION_FIELDS = [
+    "cooperation",
+    "cooperation_explanation",
+    "family_members_implicated",
+    "fear_of_retaliation",
+    "fear_of_retaliation_explanation",
+    "investigation_started_on",
+    "investigation_completed_on",
+]
+
+
+def check_cooperation_values(request: CertificationRequest, values: dict[str, Any]) -> None:
+    """A T request's answers must be ones its edition prints: a cooperation answer with a box
+    on the form (8 CFR 214.204: the declaration states the cooperation as the form asks), an
+    explanation of a fear of retaliation ("If yes, explain"), and investigation dates in
+    order, none in the future."""
+    edition = formmap.edition_of(request)
+    answer = values.get("cooperation")
+    found = formmap.item_for_source(edition, "cooperation_box_0217") or formmap.item_for_source(
+        edition, "cooperation_box"
+    )
+    if answer and found is not None:
+        offered = {code for code, _label in cooperation_choices(found[1].options)}
+        if answer not in offered:
+            raise ValidationError(
+                {"cooperation": _("This edition of the form has no box for that answer.")}
+            )
+    fear = values.get("fear_of_retaliation", request.fear_of_retaliation)
+    explanation = values.get(
+        "fear_of_retaliation_explanation", request.fear_of_retaliation_explanation
+    )
+    if fear == "yes" and not (explanation or "").strip():
+        raise ValidationError(
+            {"fear_of_retaliation_explanation": _("Explain the fear (“If yes, explain”).")}
+        )
+    started = values.get("investigation_started_on", request.investigation_started_on)
+    completed = values.get("investigation_completed_on", request.investigation_completed_on)
+    if started and completed and completed < started:
+        raise ValidationError(
+            {
+                "investigation_completed_on": _(
+                    "The investigation cannot be completed before it was initiated."
+                )
+            }
+        )
+    today = timezone.localdate()
+    for name, day in (
+        ("investigation_started_on", started),
+        ("investigation_completed_on", completed),
+    ):
+        if day and day > today:
+            raise ValidationError({name: _("This date cannot be in the future.")})
 
 
 @transaction.atomic
@@ -52,7 +108,10 @@ def request_record_helpfulness(
     """Part 4 answers and Part 5 family members, before the attestation."""
     locked = lock_request(request)
     require(perms.can_record_helpfulness(locked, actor))
-    fields = COOPERATION_FIELDS if locked.form_type == FormType.T_VISA else HELPFULNESS_FIELDS
+    t_visa = locked.form_type == FormType.T_VISA
+    fields = COOPERATION_FIELDS if t_visa else HELPFULNESS_FIELDS
+    if t_visa:
+        check_cooperation_values(locked, values)
     changed = apply_values(locked, values, fields)
     if changed:
         locked.save(update_fields=changed)

@@ -10,6 +10,13 @@ issues the filled form; the certifying official then signs and dates Part 6 by h
   under c. 258F s. 3(i) and the six months of filing validity start (8 CFR 214.14(c)(2)(i)).
 - ``request_record_handover`` records who received the original, when and how.
 
+Where the form has a second ink signature (Form I-914 Supplement B 02/27/17, Part F: "The law
+enforcement officer filling out this form ... and their supervisor, must sign and date the form";
+``formmap.asks_supervisor_signature``), the same step records the supervisor's ink date as a
+second record (``SupervisorInkSignature``), from the same scan of the signed page: the
+declaration is not complete, and the request not answered, until both are recorded. The request
+is answered on the later of the two ink dates (c. 258F s. 3(i): "complete and sign").
+
 Sealing the scan is document work: the caller passes ``seal`` (cases/documents/issuing.py), so
 this domain module stays free of PDF code.
 """
@@ -43,6 +50,7 @@ from cases.models import (
     IssuedForm,
     OriginalHandover,
     Status,
+    SupervisorInkSignature,
 )
 from cases.services.common import lock_request, record_event, take_step
 from cases.services.documents import store_document
@@ -76,6 +84,35 @@ def check_ink_date(request: CertificationRequest, signed_on: date | None, *, tod
     return signed_on
 
 
+def check_supervisor_ink(
+    request: CertificationRequest, signed_on: date | None, *, today: date
+) -> date:
+    """The supervisor's date in Part F: required where the form asks for it, with the same
+    bounds as the officer's, and the supervisor's printed name already on the form."""
+    if not (request.supervisor_name or "").strip():
+        raise ValidationError(
+            {
+                "supervisor_signed_on": _(
+                    "Part F asks for the printed name of the supervisor, and none is recorded: "
+                    "the coordinator enters it, then the form is printed again for the ink."
+                )
+            }
+        )
+    if signed_on is None:
+        raise ValidationError(
+            {
+                "supervisor_signed_on": _(
+                    "Give the date the supervisor wrote in Part F: this form is signed in ink "
+                    "by the officer and by the officer's supervisor."
+                )
+            }
+        )
+    try:
+        return check_ink_date(request, signed_on, today=today)
+    except ValidationError as exc:
+        raise ValidationError({"supervisor_signed_on": exc.message_dict["signed_on"]}) from exc
+
+
 def check_signer(
     request: CertificationRequest, signer: CertifyingOfficial | None
 ) -> CertifyingOfficial:
@@ -106,14 +143,32 @@ def request_record_ink_signature(
     scan: UploadedFile | None,
     seal: Sealer,
     at: datetime | None = None,
+    supervisor_signed_on: date | None = None,
 ) -> CertificationRequest:
-    """Awaiting ink -> certified: the ink date, the signer and the scan, recorded together."""
+    """Awaiting ink -> certified: the ink date, the signer and the scan, recorded together;
+    and the supervisor's ink date where the form asks for the supervisor's signature."""
     at = at or timezone.now()
     if scan is None:
         raise ValidationError({"scan": _("Upload the scan of the pages signed in ink.")})
+    both = request.asks_supervisor_signature()
+    if supervisor_signed_on is not None and not both:
+        raise ValidationError(
+            {
+                "supervisor_signed_on": _(
+                    "This form has no supervisor's signature: leave the supervisor's date empty."
+                )
+            }
+        )
+    today = timezone.localdate(at)
+    # Checked before the step: a refusal changes nothing.
+    officer_date = check_ink_date(request, signed_on, today=today)
+    supervisor_date = (
+        check_supervisor_ink(request, supervisor_signed_on, today=today) if both else None
+    )
+    complete_on = max(officer_date, supervisor_date) if supervisor_date else officer_date
 
     def record(locked: CertificationRequest) -> dict[str, Any]:
-        ink_date = check_ink_date(locked, signed_on, today=timezone.localdate(at))
+        ink_date = officer_date
         official = check_signer(locked, signer)
         form = IssuedForm.objects.current_for(locked)
         if form is None:
@@ -141,8 +196,23 @@ def request_record_ink_signature(
             recorded_at=at,
         )
         ink.save()
+        supervisor: dict[str, Any] = {}
+        if supervisor_date is not None:
+            SupervisorInkSignature.objects.create(
+                ink=ink,
+                supervisor_name=locked.supervisor_name.strip(),
+                signed_on=supervisor_date,
+                recorded_by=actor,
+                recorded_at=at,
+            )
+            supervisor = {
+                "officer_signed_on": ink_date.isoformat(),
+                "supervisor_signed_on": supervisor_date.isoformat(),
+                "supervisor_name": locked.supervisor_name.strip(),
+            }
         return {
-            "signed_on": ink_date.isoformat(),
+            **supervisor,
+            "signed_on": complete_on.isoformat(),
             "signer": official.pk,
             "scan": document.pk,
             "scan_sha256": document.sha256,
@@ -154,7 +224,7 @@ def request_record_ink_signature(
         "record_ink_signature",
         actor=actor,
         at=at,
-        args={"signed_on": signed_on},
+        args={"signed_on": complete_on},
         after_save=record,
     )
 

@@ -120,6 +120,8 @@ def forms_block(context: dict[str, Any], obj: Any) -> dict[str, Any]:
         "review_filled": bool(pages) or (review and review_pages.template(obj) is not None),
         "review_pages": pages,
         "form_name": edition_for(obj).form_name,
+        # I-914B 02/27/17 Part F: the officer and the officer's supervisor both sign in ink.
+        "asks_supervisor": obj.asks_supervisor_signature(),
         "page_width": round(8.5 * settings.UVISA_REVIEW_PAGE_DPI),
         "page_height": round(11 * settings.UVISA_REVIEW_PAGE_DPI),
         "issued": form if form is not None and perms.can_see_issued_form(obj, user) else None,

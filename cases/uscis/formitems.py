@@ -29,6 +29,9 @@ class Item:
     limit: int = 0  # characters printed in place; the rest continues in Part 7
     # The form prints the department's own text; ``source`` (the requester's) is a proposal.
     attested: bool = False
+    # Signature items: who signs in ink ("supervisor": the certifying officer's supervisor,
+    # I-914B 02/27/17 Part F); "" for the certifying official.
+    signer: str = ""
 
 
 @dataclass(frozen=True)
@@ -37,3 +40,11 @@ class Part:
     title: str
     items: tuple[Item, ...] = field(default_factory=tuple)
     owner: str = ""  # who writes the department's text of its attested items
+    # The letter the form prints for this Part (I-914B 02/27/17: Parts A-F), or "" where the
+    # form numbers its Parts; ``number`` stays the key either way.
+    letter: str = ""
+
+    @property
+    def name(self) -> str:
+        """How the form names the Part: "C" on a lettered form, "3" on a numbered one."""
+        return self.letter or str(self.number)

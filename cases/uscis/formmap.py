@@ -26,13 +26,14 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from types import ModuleType
 from typing import Any
 
 from django.utils import timezone
 
 from cases.lib.names import full_name
 from cases.states import FormType
-from cases.uscis import formmap_i914b, i918b_items
+from cases.uscis import formmap_i914b, i914b_02_27_17_items, i918b_items
 from cases.uscis.form_request import FormRequest
 from cases.uscis.formitems import Item, Part
 
@@ -49,10 +50,11 @@ class FilledItem:
     # although the item needs one (required, or the requester proposed something).
     proposal: Any = ""
     to_adopt: bool = False
+    part_name: str = ""  # the Part as the form prints it ("C" on the lettered I-914B 02/27/17)
 
     @property
     def ref(self) -> str:
-        return f"Part {self.item.part}, Item {self.item.number}"
+        return f"Part {self.part_name or self.item.part}, Item {self.item.number}"
 
 
 @dataclass(frozen=True)
@@ -78,19 +80,57 @@ EDITIONS: dict[str, Edition] = {
 }
 
 
+def _t_edition(items: ModuleType, rows_in_place: int) -> Edition:
+    """An I-914B edition from its items module (EDITION, TITLE, PARTS, STATEMENT, ...)."""
+    return Edition(
+        code=items.EDITION,
+        title=items.TITLE,
+        parts=items.PARTS,
+        additional_part=items.ADDITIONAL_PART,
+        rows_in_place=rows_in_place,
+        statement=items.STATEMENT,
+        form_name=items.FORM_NAME,
+    )
+
+
 # Every form map by (form type, edition): a T request is never filled from the I-918B's map.
 FORM_EDITIONS: dict[tuple[str, str], Edition] = {
     **{(FormType.U_VISA, code): edition for code, edition in EDITIONS.items()},
-    (FormType.T_VISA, formmap_i914b.EDITION): Edition(
-        code=formmap_i914b.EDITION,
-        title=formmap_i914b.TITLE,
-        parts=formmap_i914b.PARTS,
-        additional_part=formmap_i914b.ADDITIONAL_PART,
-        rows_in_place=3,
-        statement=formmap_i914b.STATEMENT,
-        form_name=formmap_i914b.FORM_NAME,
+    (FormType.T_VISA, formmap_i914b.EDITION): _t_edition(formmap_i914b, rows_in_place=3),
+    # USCIS's own file of 02/27/17 (Parts A-F; the supervisor signs beside the officer).
+    (FormType.T_VISA, i914b_02_27_17_items.EDITION): _t_edition(
+        i914b_02_27_17_items, rows_in_place=4
     ),
 }
+
+
+def part_name(edition: Edition, number: int) -> str:
+    """How the edition prints Part ``number``: its letter on a lettered form, else the number."""
+    return next((p.name for p in edition.parts if p.number == number), str(number))
+
+
+def item_for_source(edition: Edition | None, source: str) -> tuple[Part, Item] | None:
+    """The (Part, Item) of the edition that prints ``source``, or None when it asks nothing
+    of it (the I-914B 01/20/25 map has no fear-of-retaliation item, the 02/27/17 one has)."""
+    if edition is None:
+        return None
+    return next(((p, i) for p in edition.parts for i in p.items if i.source == source), None)
+
+
+def item_words(edition: Edition | None, source: str) -> str:
+    """ "Part C, item 3. <the form's words>" for the item printing ``source``; "" if none."""
+    found = item_for_source(edition, source)
+    if found is None:
+        return ""
+    part, item = found
+    return f"Part {part.name}, item {item.number}. {item.label}"
+
+
+def asks_supervisor_signature(edition: Edition | None) -> bool:
+    """Whether the edition has the supervisor's own ink signature (I-914B 02/27/17 Part F)."""
+    return edition is not None and any(
+        i.kind == "signature" and i.signer == "supervisor" for p in edition.parts for i in p.items
+    )
 
 
 class UnknownEdition(Exception):
@@ -211,7 +251,18 @@ def _statute_citations(request: FormRequest) -> str:
     return "\n".join(_text(line) for line in lines)
 
 
+def _official_full_name(request: FormRequest) -> str:
+    """The signing official's name in one box (I-914B 02/27/17 Part B: "Name of Certifying
+    Official")."""
+    official = signing_official(request)
+    if not official:
+        return ""
+    names = (official.given_name, official.middle_name, official.family_name)
+    return _text(full_name(*names))
+
+
 RESOLVERS: dict[str, Callable[[FormRequest], Any]] = {
+    "official_full_name": _official_full_name,
     "gender_label": lambda r: _label(r, "gender"),
     "agency_type_label": lambda r: _label(r.agency, "agency_type"),
     "agency_category_label": lambda r: _label(r.agency, "category"),
@@ -243,6 +294,7 @@ RESOLVERS: dict[str, Callable[[FormRequest], Any]] = {
         for m in r.family_members.all()
     ],
     **formmap_i914b.RESOLVERS,
+    **i914b_02_27_17_items.RESOLVERS,
 }
 
 
@@ -343,14 +395,15 @@ def fill(request: FormRequest) -> list[tuple[Part, list[FilledItem]]]:
                     missing=missing and not to_adopt,
                     proposal=proposal if applies else "",
                     to_adopt=to_adopt,
+                    part_name=part.name,
                 )
             )
         result.append((part, filled))
     return result
 
 
-def _ref(item: Item) -> str:
-    return f"Part {item.part}, Item {item.number} ({item.label})"
+def _ref(filled: FilledItem) -> str:
+    return f"{filled.ref} ({filled.item.label})"
 
 
 def check(request: FormRequest) -> tuple[list[str], list[str]]:
@@ -361,7 +414,7 @@ def check(request: FormRequest) -> tuple[list[str], list[str]]:
     except UnknownEdition as exc:
         return [str(exc)], []
     filled = [f for _part, items in parts for f in items]
-    return [_ref(f.item) for f in filled if f.missing], [_ref(f.item) for f in filled if f.to_adopt]
+    return [_ref(f) for f in filled if f.missing], [_ref(f) for f in filled if f.to_adopt]
 
 
 def missing_items(request: FormRequest) -> list[str]:

@@ -304,10 +304,17 @@ THIS: ModuleType = sys.modules[__name__]
 def field_refs(spec: ModuleType = THIS) -> dict[str, tuple[str, str]]:
     """{field name: (part, item)} for every text field whose text may continue in Part 7."""
     printed = getattr(spec, "PART7_ITEM_NUMBER", {})
+    # A lettered form (I-914B 02/27/17, Parts A-F) names its Parts by letter on the sheets.
+    part_names = getattr(spec, "PART_NAMES", {})
+
+    def part(number: int) -> str:
+        return str(part_names.get(number, number))
+
     refs = {
-        names[0]: (str(ref[0]), printed.get(ref, ref[1])) for ref, names in spec.TEXT_FIELDS.items()
+        names[0]: (part(ref[0]), printed.get(ref, ref[1]))
+        for ref, names in spec.TEXT_FIELDS.items()
     }
-    rows_part = str(spec.ROWS_ITEM[0])
+    rows_part = part(spec.ROWS_ITEM[0])
     for line, row in zip(spec.ROW_LINES, spec.ROW_FIELDS, strict=True):
         refs.update({name: (rows_part, str(line)) for name in row})
     return refs
@@ -437,7 +444,10 @@ def _a_number(value: str) -> str:
     return digits.zfill(9) if 7 <= len(digits) <= 9 else value
 
 
-def _row(row: Mapping[str, Any]) -> tuple[str, ...]:
+def _row(row: Mapping[str, Any], spec: ModuleType | None = None) -> tuple[str, ...]:
+    columns = getattr(spec, "ROW_COLUMNS", None)
+    if columns:  # a form whose rows have their own columns (I-914B 02/27/17: full name, ...)
+        return tuple(str(row.get(k) or "") for k in columns)
     if any(k in row for k in ROW_KEYS[:3]):
         return tuple(str(row.get(k) or "") for k in ROW_KEYS)
     # A single "name" (as the form map gives today) goes whole into the family-name field.
@@ -488,7 +498,7 @@ def official_values(
             # item 1 "No", or fewer members than rows) and an empty middle name print "N/A".
             rows = list(value or [])
             for index, names in enumerate(spec.ROW_FIELDS):
-                cells = _row(rows[index]) if index < len(rows) else ("",) * len(names)
+                cells = _row(rows[index], spec) if index < len(rows) else ("",) * len(names)
                 values.update({n: c or "N/A" for n, c in zip(names, cells, strict=True)})
         else:
             raise FormError(f"Part {part} item {number} has no field in edition {spec.EDITION}")
@@ -502,20 +512,21 @@ def part7_entries(
     entries = []
     for part, number, value in items:
         ref = (int(part), str(number))
+        printed_part = str(getattr(spec, "PART_NAMES", {}).get(int(part), part))
         if ref in spec.PART7_ONLY and value:
             anchor = spec.PART7_ONLY[ref]
-            entries.append(ContinuationEntry(str(part), str(number), str(value), anchor=anchor))
+            entries.append(ContinuationEntry(printed_part, str(number), str(value), anchor=anchor))
         elif ref == spec.ROWS_ITEM and value and len(value) > len(spec.ROW_FIELDS):
             for row in list(value)[len(spec.ROW_FIELDS) :]:
                 family, given, middle, relationship, involvement = _row(row)
-                name = " ".join(p for p in (given, middle, family) if p)
+                name = " ".join(p for p in (given, middle, family) if p) or str(row.get("name", ""))
                 text = (
                     f"Family member: {name}; relationship: {relationship}; "
                     f"involvement: {involvement}"
                 )
                 last = str(spec.ROW_LINES[-1])
                 anchor = spec.ROW_FIELDS[-1][0]
-                entries.append(ContinuationEntry(str(part), last, text, anchor=anchor))
+                entries.append(ContinuationEntry(printed_part, last, text, anchor=anchor))
     return entries
 
 

@@ -34,8 +34,9 @@ from cases.presentation import (
 )
 from cases.selectors import events_visible_to
 from cases.services.common import take_once
-from cases.states import OPEN_STATES
+from cases.states import OPEN_STATES, FormType
 from cases.steps import STEPS
+from cases.uscis import formmap
 from cases.uscis.trafficking import TraffickingForm
 from cases.views.common import refused, repeated
 from cases.views.crime_check import detective_options
@@ -68,6 +69,40 @@ def available_transitions(request_obj: CertificationRequest, user: Any) -> list[
     return result
 
 
+def t_edition_items(obj: CertificationRequest) -> list[tuple[str, str, str]]:
+    """(id, the form's words, the answer) of the T items only some editions print (I-914B
+    02/27/17 Part C items 3, 6, 7 and Part F's supervisor), for the case page."""
+    if obj.form_type != FormType.T_VISA:
+        return []
+    edition = formmap.edition_of(obj)
+    not_answered = _("Not answered")
+    fear = obj.get_fear_of_retaliation_display() if obj.fear_of_retaliation else not_answered
+    if obj.fear_of_retaliation == "yes":
+        fear = f"{fear}. {obj.fear_of_retaliation_explanation}"
+    # Read only where the edition has a supervisor's ink (one query then).
+    supervisor_ink = (
+        obj.supervisor_signed_on_recorded if formmap.asks_supervisor_signature(edition) else None
+    )
+    rows = (
+        ("t-fear", "fear_of_retaliation_text", fear),
+        ("t-investigation-started", "investigation_started_on",
+         obj.investigation_started_on.strftime("%m/%d/%Y") if obj.investigation_started_on
+         else _("None (N/A on the form)")),
+        ("t-investigation-completed", "investigation_completed_on",
+         obj.investigation_completed_on.strftime("%m/%d/%Y") if obj.investigation_completed_on
+         else _("None (N/A on the form)")),
+        ("t-supervisor", "supervisor_name", obj.supervisor_name or not_answered),
+        ("t-supervisor-ink", "supervisor_signed_on",
+         supervisor_ink.strftime("%m/%d/%Y") if supervisor_ink else _("Not recorded yet")),
+    )  # fmt: skip
+    result = []
+    for html_id, source, answer in rows:
+        words = formmap.item_words(edition, source)
+        if words:
+            result.append((html_id, words, str(answer)))
+    return result
+
+
 def _detail_context(
     request: HttpRequest, obj: CertificationRequest, bound: dict[str, Any] | None = None
 ) -> dict[str, Any]:
@@ -90,6 +125,8 @@ def _detail_context(
         "family_members": obj.family_members.all() if staff else [],
         "categories": obj.crime_categories.all(),
         "trafficking_labels": [TraffickingForm(c).label for c in obj.trafficking_forms or []],
+        "t_edition_items": t_edition_items(obj) if staff else [],
+        "asks_supervisor": obj.form_type == FormType.T_VISA and obj.asks_supervisor_signature(),
         "statutes": obj.statutes.all(),
         "staff": staff,
         "can_edit": permissions.can_edit(obj, user),

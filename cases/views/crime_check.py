@@ -25,6 +25,7 @@ from cases.lib.names import user_name
 from cases.models import FormType, QualifyingCrimeCategory, Statute
 from cases.permissions import get_request_for_user
 from cases.roles import DETECTIVE
+from cases.uscis import formmap
 from cases.uscis.trafficking import STATUTE_FORMS, TraffickingForm
 from cases.views.common import form_errors, refused
 
@@ -75,7 +76,11 @@ def crime_check(request: HttpRequest, reference: str) -> HttpResponse:
         **{name: getattr(obj, name) for name in services.CRIME_CHECK_FIELDS},
     }
     form = CrimeCheckForm(
-        request.POST or None, initial=initial, categories=categories, statutes=list(statutes)
+        request.POST or None,
+        initial={**initial, "supervisor_name": obj.supervisor_name},
+        categories=categories,
+        statutes=list(statutes),
+        edition=formmap.edition_of(obj),
     )
     if t_visa:
         form.for_trafficking()
@@ -92,7 +97,11 @@ def crime_check(request: HttpRequest, reference: str) -> HttpResponse:
                     actor=request.user,
                     categories=QualifyingCrimeCategory.objects.filter(code__in=data["categories"]),
                     statutes=Statute.objects.filter(pk__in=data["statutes"]),
-                    values={n: data[n] for n in services.CRIME_CHECK_FIELDS if n in form.fields},
+                    values={
+                        n: data[n]
+                        for n in (*services.CRIME_CHECK_FIELDS, "supervisor_name")
+                        if n in form.fields
+                    },
                     trafficking_forms=data["categories"] if t_visa else (),
                 )
             except WorkflowError as exc:

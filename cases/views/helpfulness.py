@@ -14,6 +14,7 @@ from cases.errors import WorkflowError
 from cases.forms import CooperationForm, FamilyMemberFormSet, HelpfulnessForm, QuestionForm
 from cases.models import FormType
 from cases.permissions import get_request_for_user
+from cases.uscis import formmap
 from cases.views.common import form_errors, refused
 
 
@@ -22,9 +23,13 @@ def helpfulness(request: HttpRequest, reference: str) -> HttpResponse:
     obj = get_request_for_user(request.user, reference)
     if not permissions.can_record_helpfulness(obj, request.user):
         raise PermissionDenied(_("Only the assigned detective answers Part 4, during the review."))
-    form_class = CooperationForm if obj.form_type == FormType.T_VISA else HelpfulnessForm
+    t_visa = obj.form_type == FormType.T_VISA
+    form_class = CooperationForm if t_visa else HelpfulnessForm
     names = list(form_class.base_fields)
-    form = form_class(request.POST or None, initial={n: getattr(obj, n) for n in names})
+    initial = {n: getattr(obj, n) for n in names}
+    # A T request's questions and answers are its edition's (cases/uscis/formmap.py).
+    extra = {"edition": formmap.edition_of(obj)} if t_visa else {}
+    form = form_class(request.POST or None, initial=initial, **extra)
     family = FamilyMemberFormSet(
         request.POST or None,
         prefix="family",

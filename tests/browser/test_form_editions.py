@@ -66,12 +66,12 @@ def test_the_clerk_takes_the_real_i914b_as_a_new_edition(session, people, refere
     session.submit(page.get_by_role("button", name="Save my choices"))
     expect(page.get_by_text("Your choices are saved.")).to_be_visible()
     template.refresh_from_db()
-    official_name = official.FIELD_MAPS[FormType.T_VISA].TEXT_FIELDS[(2, "2.a")][0]
+    official_name = official.field_map(FormType.T_VISA, "").TEXT_FIELDS[(2, "2.a")][0]
     assert template.field_map[official_name] == fields[index].name
 
     # The rest as the clerk would choose them (the command-line list of the same choices).
     slots = tooltip_match.slots(
-        official.FIELD_MAPS[FormType.T_VISA],
+        official.field_map(FormType.T_VISA, ""),
         official.required_refs(official.form_map_for(FormType.T_VISA, "02/27/17")),
         official.category_names(FormType.T_VISA),
     )

@@ -40,9 +40,9 @@ def chosen_indexes(template: FormTemplate) -> dict[str, str]:
     from cases.documents import official
 
     slots = tooltip_match.slots(
-        official.FIELD_MAPS[template.form_type],
+        official.field_map(template.form_type, template.edition),
         official.required_refs(official.form_map_for(template.form_type, template.edition)),
-        official.category_names(template.form_type),
+        official.category_names(template.form_type, template.edition),
     )
     index = {f.name: i for i, f in enumerate(fields)}
     result = {}

@@ -84,7 +84,8 @@ def test_missing_items_are_named_by_part_and_item(make_request):
 def test_an_unknown_edition_is_reported_not_crashed(make_request):
     r = make_request(Status.CHIEF_DECISION, form_edition="04/01/24")
     assert formmap.missing_items(r) == [
-        "No form map for I-918B edition '04/01/24'; known: I-918B 01/20/25, I-914B 01/20/25."
+        "No form map for I-918B edition '04/01/24'; known: I-918B 01/20/25, I-914B 01/20/25, "
+        "I-914B 02/27/17."
     ]
 
 

@@ -25,10 +25,10 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from cases.documents.official import (
-    FIELD_MAPS,
     TemplateRefused,
     category_names,
     clean_template,
+    field_map,
     form_map_for,
     load_template,
     prepare_template,
@@ -83,7 +83,7 @@ class Command(BaseCommand):
                 data,
                 form_type=form,
                 edition=edition,
-                categories=category_names(form),
+                categories=category_names(form, edition),
                 assigned=assigned,
                 complete=not options["report"],
             )
@@ -119,7 +119,9 @@ class Command(BaseCommand):
         except Exception as exc:  # pypdf raises many kinds on damaged files
             raise TemplateRefused(f"The form fields of this PDF cannot be read ({exc}).") from exc
         slots = tooltip_match.slots(
-            FIELD_MAPS[form], required_refs(form_map_for(form, edition)), category_names(form)
+            field_map(form, edition),
+            required_refs(form_map_for(form, edition)),
+            category_names(form, edition),
         )
         result = {}
         for line in lines:
