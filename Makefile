@@ -5,6 +5,9 @@ PY := $(VENV)/bin/python
 TOOLS := $(HOME)/.cache/uvisa-tools
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Test processes (pytest-xdist): one per core; TEST_WORKERS=0 runs in this process. Tests
+# marked serial (a database restart, the benchmark) run alone afterwards.
+TEST_WORKERS ?= auto
 
 .PHONY: install run test test-fast system-packages lint lock clean
 
@@ -55,12 +58,14 @@ system-packages:
 
 test: system-packages install
 	$(TEST_ENV) $(PY) manage.py collectstatic --no-input -v0
-	$(TEST_ENV) UVISA_CHROMIUM=$(CHROMIUM) $(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(TEST_ENV) UVISA_CHROMIUM=$(CHROMIUM) $(VENV)/bin/pytest -n $(TEST_WORKERS) -m "not serial" $(PYTEST_ARGS)
+	$(TEST_ENV) UVISA_CHROMIUM=$(CHROMIUM) $(VENV)/bin/pytest -m serial $(PYTEST_ARGS)
 
 # Everything but the browser tests (no Chromium needed; about a third faster).
 test-fast: install
 	$(TEST_ENV) $(PY) manage.py collectstatic --no-input -v0
-	$(TEST_ENV) $(VENV)/bin/pytest -m "not browser" $(PYTEST_ARGS)
+	$(TEST_ENV) $(VENV)/bin/pytest -n $(TEST_WORKERS) -m "not browser and not serial" $(PYTEST_ARGS)
+	$(TEST_ENV) $(VENV)/bin/pytest -m "serial and not browser" $(PYTEST_ARGS)
 
 # Lint, formatting, import rules (pyproject.toml) and the domain's types.
 lint: install

@@ -23,6 +23,16 @@ from guardian.shortcuts import assign_perm
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright + live_server
 
+# Under pytest-xdist each worker has a temporary directory of its own: the /verify/ and render
+# slots are flock files there, shared by every process of a machine by design.
+if worker := os.environ.get("PYTEST_XDIST_WORKER"):
+    import tempfile
+
+    _worker_tmp = Path(tempfile.gettempdir()) / f"uvisa-test-{worker}"
+    _worker_tmp.mkdir(mode=0o700, exist_ok=True)
+    os.environ["TMPDIR"] = str(_worker_tmp)
+    tempfile.tempdir = None
+
 from cases.clocks import due_date
 from cases.models import (
     AdvocateOrganization,

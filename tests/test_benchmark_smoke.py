@@ -24,6 +24,7 @@ from django.db import connection
 ROOT = Path(__file__).resolve().parent.parent
 
 pytestmark = [
+    pytest.mark.serial,  # measures throughput: alone on the machine
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(
         os.environ.get("DATABASE_URL", "").split(":")[0] not in {"postgres", "postgresql"},

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from io import StringIO
 from pathlib import Path
 
@@ -106,7 +107,9 @@ def test_postgresql_refuses_truncate_of_audit_tables(trail, table):  # noqa: F81
     assert CaseEvent.objects.count() == len(trail)
 
 
-APP_ROLE = "uvisa_app_test"
+APP_ROLE = "uvisa_app_test_" + os.environ.get(
+    "PYTEST_XDIST_WORKER", "main"
+)  # roles are per cluster
 FORBIDDEN = [
     "ALTER TABLE cases_caseevent DISABLE TRIGGER cases_caseevent_append_only",
     "ALTER TABLE cases_caseevent DISABLE TRIGGER ALL",

@@ -31,7 +31,11 @@ from cases.audit import verify_chain
 from cases.models import CaseEvent, Document, Status
 from tests.conftest import sign_in
 
-pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.postgres_only,
+    pytest.mark.serial,  # the other test processes share the cluster it restarts
+    pytest.mark.django_db(transaction=True),
+]
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
