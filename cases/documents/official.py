@@ -141,7 +141,8 @@ def form_map_for(form_type: str, edition: str) -> formmap.Edition:
     maps = [e for (form, _code), e in formmap.FORM_EDITIONS.items() if form == form_type]
     if not maps:
         raise TemplateRefused(f"There is no form map for {form_type}.")
-    return maps[-1]
+    # The newest by its edition date (USCIS's "MM/DD/YY"), not the last one registered.
+    return max(maps, key=lambda e: datetime.strptime(e.code, "%m/%d/%y").date())
 
 
 def required_refs(edition: formmap.Edition) -> set[tuple[int, str]]:

@@ -95,7 +95,9 @@ def test_a_mailed_u_request_from_record_a_request_to_the_ink_record(session, peo
     ask = form_with(page, "Request information")
     ask.get_by_label("Text").fill("Please send the police report.")
     s.submit(ask.get_by_role("button", name="Request information"))
-    expect(page.get_by_text(re.compile("waits for the requester's answer by mail"))).to_be_visible()
+    expect(
+        page.get_by_text(re.compile("waits for the requester's answer by mail")).first
+    ).to_be_visible()
     expect(page.get_by_text("waits for the advocate's answer")).to_have_count(0)
     answer = form_with(page, "Answer information request")
     answer.get_by_label("How it came back").select_option("mail")

@@ -17,6 +17,7 @@ from cases.models import FormTemplate, FormType
 from cases.uscis import acroform, tooltip_match
 from tests.browser.test_workflow import session as session
 from tests.documents.test_new_edition import I914B_CHOICES, i914b_file
+from tests.documents.uscis_file import NEW_T_EDITION
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -42,7 +43,7 @@ def test_the_clerk_takes_the_real_i914b_as_a_new_edition(session, people, refere
     session.open("/form-editions/")
     expect(page.get_by_role("heading", name="Form editions")).to_be_visible()
     page.locator("select[name=form_type]").select_option(FormType.T_VISA)
-    page.get_by_label(re.compile("^Edition date")).fill("02/27/17")
+    page.get_by_label(re.compile("^Edition date")).fill(NEW_T_EDITION)
     page.get_by_label(re.compile("^The blank PDF from uscis.gov")).set_input_files(
         {"name": "i-914supb.pdf", "mimeType": "application/pdf", "buffer": i914b_file()}
     )
@@ -53,7 +54,7 @@ def test_the_clerk_takes_the_real_i914b_as_a_new_edition(session, people, refere
     shot(page, "2-report")
 
     # Part 2 item 2.a: the clerk picks "Name of Certifying Official" (box 5 of the file).
-    template = FormTemplate.objects.get(edition="02/27/17")
+    template = FormTemplate.objects.get(edition=NEW_T_EDITION)
     fields = acroform.read_inventory(template.data)
     index = next(i for i, f in enumerate(fields) if f.name.endswith("GivenNameFirstName[4]"))
     choice = page.get_by_label(re.compile(r"^Part 2 item 2\.a \(required\)"))
@@ -72,7 +73,7 @@ def test_the_clerk_takes_the_real_i914b_as_a_new_edition(session, people, refere
     # The rest as the clerk would choose them (the command-line list of the same choices).
     slots = tooltip_match.slots(
         official.field_map(FormType.T_VISA, ""),
-        official.required_refs(official.form_map_for(FormType.T_VISA, "02/27/17")),
+        official.required_refs(official.form_map_for(FormType.T_VISA, NEW_T_EDITION)),
         official.category_names(FormType.T_VISA),
     )
     rest = dict(tooltip_match.parse_assignment(line, slots, fields) for line in I914B_CHOICES)
@@ -83,7 +84,7 @@ def test_the_clerk_takes_the_real_i914b_as_a_new_edition(session, people, refere
     loaded(page, preview)
     shot(page, "5-preview")
     session.submit(page.get_by_role("button", name="Activate this edition"))
-    expect(page.get_by_text("I-914B edition 02/27/17 is active")).to_be_visible()
+    expect(page.get_by_text(f"I-914B edition {NEW_T_EDITION} is active")).to_be_visible()
     shot(page, "6-active")
     template.refresh_from_db()
     assert template.active and not template.draft

@@ -125,6 +125,7 @@ def test_every_guide_page_and_its_images(page, live_server, artifacts, people):
     for slug in ("signing-in", "advocate", "coordinator", "detective", "chief", "auditor"):
         s.open(f"/help/{slug}/")
         for img in page.locator("main img").all():
-            assert page.evaluate(
-                "(img) => img.complete && img.naturalWidth > 0", img.element_handle()
+            img.scroll_into_view_if_needed()  # the guide's images load lazily, when in view
+            page.wait_for_function(
+                "(img) => img.complete && img.naturalWidth > 0", arg=img.element_handle()
             )

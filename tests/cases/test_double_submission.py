@@ -43,6 +43,7 @@ INTAKE = {
     "received_on": "",
     "requester_name": "Ana Costa",
     "requester_address": "1 Elm St\nMedford MA 02155",
+    "requester_language": "en",
     "family_name": "Costa",
     "given_name": "Ana",
     "incident_date": "2025-06-01",

@@ -285,6 +285,13 @@ REQUEST_FIELDS = {
     "trafficking_forms",
     "cooperation",
     "cooperation_explanation",
+    # I-914B 02/27/17: the victim's fear of retaliation (Part C item 3), the investigation's
+    # dates (items 6-7), the supervisor's printed name (Part F item 5): no status question.
+    "fear_of_retaliation",
+    "fear_of_retaliation_explanation",
+    "investigation_started_on",
+    "investigation_completed_on",
+    "supervisor_name",
 }  # fmt: skip
 
 

@@ -19,6 +19,7 @@ from cases.reauth import FRESH_AT
 from cases.uscis import acroform, tooltip_match
 from tests.conftest import sign_in
 from tests.documents import hostile, uscis_file
+from tests.documents.uscis_file import NEW_T_EDITION
 
 from .test_new_edition import I914B_CHOICES, i914b_file
 
@@ -27,7 +28,7 @@ pytestmark = pytest.mark.django_db
 LIST = "/form-editions/"
 
 
-def upload(client, data: bytes, edition: str = "02/27/17", form: str = FormType.T_VISA):
+def upload(client, data: bytes, edition: str = NEW_T_EDITION, form: str = FormType.T_VISA):
     return client.post(
         LIST,
         {"form_type": form, "edition": edition, "file": SimpleUploadedFile("i-914supb.pdf", data)},
@@ -82,13 +83,13 @@ def test_hostile_oversized_and_foreign_files_are_refused(client, people, referen
     settings.UVISA_MAX_TEMPLATE_BYTES = 1000
     response = upload(client, i914b_file())
     assert response.status_code == 400 and "larger than" in response.content.decode()
-    assert not FormTemplate.objects.filter(edition="02/27/17").exists()
+    assert not FormTemplate.objects.filter(edition=NEW_T_EDITION).exists()
 
 
 def test_active_content_is_cleaned_and_the_report_shown(client, people, reference_rows):
     sign_in(client, people["coordinator"])
     response = upload(client, hostile.with_active_content(i914b_file()))
-    template = FormTemplate.objects.get(edition="02/27/17")
+    template = FormTemplate.objects.get(edition=NEW_T_EDITION)
     assert response.status_code == 302 and response["Location"] == f"{LIST}{template.pk}/"
     assert template.draft and not template.active
     assert not hostile.active_traces(template.data)
@@ -100,7 +101,7 @@ def test_active_content_is_cleaned_and_the_report_shown(client, people, referenc
 def test_the_clerk_completes_previews_and_activates_the_i914b(client, people, reference_rows):
     sign_in(client, people["coordinator"])
     upload(client, i914b_file())
-    template = FormTemplate.objects.get(edition="02/27/17")
+    template = FormTemplate.objects.get(edition=NEW_T_EDITION)
     detail = f"{LIST}{template.pk}/"
 
     # The box of "Name of Certifying Official" as an image of its page, outlined.
@@ -149,7 +150,7 @@ def test_the_clerk_completes_previews_and_activates_the_i914b(client, people, re
     assert verify_chain()[1] is None
     from cases.documents import official
 
-    assert official.current_edition(FormType.T_VISA) == "02/27/17"
+    assert official.current_edition(FormType.T_VISA) == NEW_T_EDITION
     assert official.current_edition(FormType.U_VISA) == "01/20/25"
 
 

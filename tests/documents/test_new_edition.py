@@ -3,8 +3,10 @@
 - USCIS's I-918B of 02/07/17, with the 01/20/25 field names and with its own, loaded as a new
   edition: every item matched by tooltip, no choice by hand.
 - USCIS's I-914B of 02/27/17 (Parts A-F, text boxes named ``GivenNameFirstName[n]``) loaded as
-  a new edition: the tooltips match what they can, an administrator's choices complete the
-  rest, and a T request is filled and read back by the file's own tooltips (pypdf).
+  a new edition the tracker has no map of (tests/documents/uscis_file.py, NEW_T_EDITION): the
+  tooltips match what they can, an administrator's choices complete the rest, and a T request
+  is filled and read back by the file's own tooltips (pypdf). Loaded as its own edition it
+  answers its own map with no choice.
 - A file whose tooltip contradicts the map is refused naming the item.
 """
 
@@ -24,10 +26,11 @@ from cases.models import CaseEvent, FormTemplate, FormType, IssuedForm, Status
 from cases.uscis import acroform, formmap, i918b_fields
 from cases.uscis.trafficking import Cooperation, TraffickingForm
 from tests.documents import uscis_file
+from tests.documents.uscis_file import NEW_T_EDITION
 
 pytestmark = pytest.mark.django_db
 
-I914B = "02/27/17"
+I914B = NEW_T_EDITION
 
 # What an administrator chooses on the I-914B of 02/27/17, read from its tooltips
 # (/work reference: the file's 72 fields): ITEM=FIELD as the match report names them.
@@ -189,6 +192,17 @@ def test_the_real_i914b_report_leaves_what_the_tooltips_cannot_say(reference_row
              as_file(tmp_path, i914b_file(), "i-914supb.pdf"))  # fmt: skip
 
 
+def test_the_real_i914b_as_its_own_edition_maps_every_field_with_no_choice(
+    reference_rows, tmp_path
+):
+    out = load("--form", "I-914B", "--edition", "02/27/17", "--report",
+               as_file(tmp_path, i914b_file(), "i-914supb.pdf"))  # fmt: skip
+    print(out.splitlines()[1])
+    assert "72 boxes of the form map: 72 matched by tooltip" in out
+    assert "0 by hand, 0 unmatched (0 required); 0 fields of the file claimed by no item" in out
+    assert "NO FIELD" not in out and "unclaimed:" not in out
+
+
 def test_a_t_request_on_the_real_i914b_reads_back_by_its_tooltips(
     reference_rows, make_request, people, tmp_path
 ):
@@ -197,7 +211,7 @@ def test_a_t_request_on_the_real_i914b_reads_back_by_its_tooltips(
     path = as_file(tmp_path, i914b_file(), "i-914supb.pdf")
     out = load("--form", "I-914B", "--edition", I914B, "--by", "superuser",
                "--assign-file", str(choices), path)  # fmt: skip
-    assert "Loaded I-914B edition 02/27/17" in out
+    assert f"Loaded I-914B edition {NEW_T_EDITION}" in out
     assert "(0 required)" in out
     template = FormTemplate.objects.get(form_type=FormType.T_VISA, edition=I914B)
     entries = template.mappings.get().entries

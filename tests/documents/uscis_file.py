@@ -99,3 +99,10 @@ def i918b_01_20_25_names() -> bytes:
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()
+
+
+# USCIS's I-914B of 02/27/17 standing in for an edition USCIS has just posted, one the tracker
+# has no map of: loaded under this edition date it is matched to the form's newest map (the
+# 01/20/25 T map) by its tooltips, and an administrator chooses the rest. Loaded as 02/27/17 it
+# answers its own map (cases/uscis/i914b_02_27_17_fields.py) and needs no choice.
+NEW_T_EDITION = "04/01/27"
