@@ -11,12 +11,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cases import permissions, services
 from cases.audit import log_access
-from cases.errors import WorkflowError
+from cases.errors import AlreadySubmitted, WorkflowError
 from cases.forms import DocumentForm
 from cases.lib.uploads import download_name
 from cases.models import AccessLog, Document
 from cases.permissions import get_request_for_user
-from cases.views.common import refused
+from cases.services.common import take_once
+from cases.views.common import refused, repeated
 
 
 @require_POST
@@ -29,12 +30,21 @@ def document_add(request: HttpRequest, reference: str) -> HttpResponse:
         messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
         return redirect(obj)
     try:
-        services.request_add_document(
-            request=obj,
+        # The page's one-time token: a double click on Upload stores the file once.
+        take_once(
+            request.POST.get("intent", ""),
+            kind="document",
             actor=request.user,
-            upload=form.cleaned_data["file"],
-            kind=form.cleaned_data["kind"],
+            reference=obj.reference,
+            call=lambda: services.request_add_document(
+                request=obj,
+                actor=request.user,
+                upload=form.cleaned_data["file"],
+                kind=form.cleaned_data["kind"],
+            ),
         )
+    except AlreadySubmitted as exc:
+        return repeated(request, exc)
     except (WorkflowError, ValidationError) as exc:
         return refused(request, obj, exc)
     messages.success(request, _("Document added."))

@@ -194,3 +194,25 @@ def test_record_delivery_posted_twice_records_one_delivery(client, make_request,
     again = client.post(url, data, follow=True)
     assert "already sent" in again.content.decode()
     assert LetterDelivery.objects.filter(letter=letter).count() == 1
+
+
+def test_an_upload_posted_twice_stores_one_document(client, make_request, people):
+    r = make_request(Status.CRIME_CHECK)
+    sign_in(client, people["coordinator"])
+    page = client.get(r.get_absolute_url()).content.decode()
+    upload_form = page[page.index(f"/requests/{r.reference}/documents/") :]
+    intent = token_of(upload_form[: upload_form.index("</form>")])
+    url = reverse("document_add", args=[r.reference])
+
+    def post():
+        scan = SimpleUploadedFile("report.pdf", PDF, content_type="application/pdf")
+        return client.post(url, {"kind": "police_report", "file": scan, "intent": intent})
+
+    assert post().status_code == 302
+    again = client.post(url, {"intent": intent}, follow=True)  # the form is checked first
+    assert Document.objects.filter(request=r).count() == 1
+    second = post()
+    assert second.status_code == 302
+    assert "already sent" in client.get(second["Location"]).content.decode()
+    assert Document.objects.filter(request=r).count() == 1
+    assert again.status_code == 200
