@@ -42,7 +42,7 @@ DEMO_REFERENCE = "DEMO-PREVIEW"
 
 DEMO_AGENCY: dict[str, Any] = {
     "name": "Demo Police Department (edition preview)",
-    "code": "DEMO",
+    "code": "DEMOPRV",
     "street": "100 Demo Street",
     "suite": "Suite 2",
     "city": "Demotown",
