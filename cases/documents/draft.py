@@ -53,39 +53,39 @@ def metadata(form_name: str, *, author: str, day: str) -> dict[str, str]:
     }
 
 
-def _overlay(width: float, height: float) -> bytes:
-    """One page of marks for a page of this size."""
+def _overlay(width: float, height: float, text: str = DRAFT_MARK) -> bytes:
+    """One page of marks (``text``) for a page of this size."""
     out = io.BytesIO()
     canvas = Canvas(out, pagesize=(width, height), invariant=1)
-    canvas.setTitle(DRAFT_MARK)
+    canvas.setTitle(text)
     canvas.setFillColor(colors.Color(0.7, 0.05, 0.05))
     canvas.setFont(*MARGIN_FONT)
-    line = f"{DRAFT_MARK}  \u2022  {DRAFT_MARK}"
+    line = f"{text}  \u2022  {text}"
     canvas.drawCentredString(width / 2, height - MARGIN_BASELINE - MARGIN_FONT[1] * 0.7, line)
     canvas.drawCentredString(width / 2, MARGIN_BASELINE, line)
     canvas.saveState()
     canvas.setFillColor(colors.Color(0.7, 0.05, 0.05, alpha=DIAGONAL_ALPHA))
-    size = DIAGONAL_SHARE * math.hypot(width, height) / stringWidth(DRAFT_MARK, DIAGONAL_FONT, 1)
+    size = DIAGONAL_SHARE * math.hypot(width, height) / stringWidth(text, DIAGONAL_FONT, 1)
     canvas.setFont(DIAGONAL_FONT, size)
     canvas.translate(width / 2, height / 2)
     canvas.rotate(math.degrees(math.atan2(height, width)))
-    canvas.drawCentredString(0, -size / 3, DRAFT_MARK)
+    canvas.drawCentredString(0, -size / 3, text)
     canvas.restoreState()
     canvas.showPage()
     canvas.save()
     return out.getvalue()
 
 
-def mark(pdf: bytes, info: Mapping[str, str]) -> bytes:
-    """``pdf`` with the DRAFT marks on every page, read-only fields and ``info`` in its
-    document information."""
+def mark(pdf: bytes, info: Mapping[str, str], *, text: str = DRAFT_MARK) -> bytes:
+    """``pdf`` with the DRAFT marks (or another ``text``, the form editions page's preview)
+    on every page, read-only fields and ``info`` in its document information."""
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
     overlays: dict[tuple[float, float], bytes] = {}
     for page in writer.pages:
         box = page.mediabox
         size = (float(box.width), float(box.height))
         if size not in overlays:
-            overlays[size] = _overlay(*size)
+            overlays[size] = _overlay(*size, text=text)
         stamp = PdfReader(io.BytesIO(overlays[size])).pages[0]
         page.merge_translated_page(stamp, float(box.left), float(box.bottom), over=True)
     for field in _fields(writer):

@@ -10,6 +10,7 @@ page_images.py and kept in the cache under the file's SHA-256.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,7 +18,7 @@ from django.conf import settings
 from django.core.cache import cache
 from PIL import Image
 
-from cases.documents import official, page_images
+from cases.documents import demo_fill, official, page_images
 from cases.models import FormTemplate
 from cases.uscis import acroform, tooltip_match
 
@@ -163,23 +164,33 @@ def preview_pdf(template: FormTemplate) -> bytes:
 
 
 def preview_page(template: FormTemplate, page: int) -> bytes:
-    """Page ``page`` (1-based) of the demo fill, as PNG (cached under the mapping version)."""
+    """Page ``page`` (1-based) of the item-number fill, as PNG (cached under the mapping
+    version)."""
+    return _filled_page(template, page, "items", preview_pdf)
+
+
+def demo_page(template: FormTemplate, page: int) -> bytes:
+    """Page ``page`` (1-based) of a demo request filled on the file as a real request is
+    (demo_fill.py), marked as a preview, as PNG (cached under the mapping version)."""
+    return _filled_page(template, page, "demo", demo_fill.demo_pdf)
+
+
+def _filled_page(
+    template: FormTemplate, page: int, kind: str, make: Callable[[FormTemplate], bytes]
+) -> bytes:
     latest = official.latest_mapping(template)
     version = latest.version if latest else 0
-    key = f"edition-preview:{template.sha256}:{version}:{page}"
-    png = cache.get(key)
+    prefix = f"edition-{kind}:{template.sha256}:{version}"
+    png = cache.get(f"{prefix}:{page}")
     if png is None:
         pngs = page_images.render(
-            preview_pdf(template),
+            make(template),
             dpi=settings.UVISA_REVIEW_PAGE_DPI,
             cpu_seconds=settings.UVISA_RENDER_CPU_SECONDS,
             memory_mb=settings.UVISA_RENDER_MEMORY_MB,
             slots=settings.UVISA_RENDER_CONCURRENCY,
         )
-        cache.set_many(
-            {f"edition-preview:{template.sha256}:{version}:{n}": p for n, p in enumerate(pngs, 1)},
-            CACHE_SECONDS,
-        )
+        cache.set_many({f"{prefix}:{n}": p for n, p in enumerate(pngs, 1)}, CACHE_SECONDS)
         png = pngs[page - 1] if 0 < page <= len(pngs) else None
     if png is None:
         raise page_images.RenderFailed("no such page")

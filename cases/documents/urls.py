@@ -66,4 +66,9 @@ urlpatterns = [
         views_editions.edition_preview,
         name="form_edition_preview",
     ),
+    path(
+        "form-editions/<int:pk>/demo-<int:number>.png",
+        views_editions.edition_demo,
+        name="form_edition_demo",
+    ),
 ]

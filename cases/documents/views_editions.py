@@ -3,8 +3,9 @@
 Upload the blank file (cleaned in the sandbox, refused when hostile or too large); read the
 match report (each item of the form map with the field whose tooltip says it); choose, for
 what the tooltips leave open, among the file's unclaimed fields, each shown with its tooltip,
-page and the image of its box; look at a preview fill; activate (a fresh sign-in first:
-every request is filled on it from then on). Thin views: official.py loads, maps and
+page and the image of its box; look at the preview (a demo request filled as a real one is,
+and the item numbers in their boxes); activate (a fresh sign-in first: every request is
+filled on it from then on). Thin views: official.py loads, maps and
 activates, and writes the audit.
 """
 
@@ -230,3 +231,12 @@ def edition_preview(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     _allowed(request)
     template = _template(pk)
     return _rendered(lambda: editions.preview_page(template, number))
+
+
+@require_GET
+def edition_demo(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    """Page ``number`` of a demo request filled on the edition as a real request is, marked
+    "PREVIEW - DEMO DATA - NOT FOR FILING"; nothing of the demo stays in the database."""
+    _allowed(request)
+    template = _template(pk)
+    return _rendered(lambda: editions.demo_page(template, number))

@@ -80,7 +80,7 @@ def test_the_clerk_takes_the_real_i914b_as_a_new_edition(session, people, refere
     official.assign_fields(template, rest, actor=people["coordinator"])
     session.open(f"/form-editions/{template.pk}/")
     expect(page.locator("#match-counts")).to_contain_text("0 of them required")
-    preview = page.get_by_role("img", name="Preview fill, page 1")
+    preview = page.get_by_role("img", name="Demo request filled, page 1")
     loaded(page, preview)
     shot(page, "5-preview")
     session.submit(page.get_by_role("button", name="Activate this edition"))
