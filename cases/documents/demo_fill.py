@@ -19,10 +19,10 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from cases.documents import draft, official
+from cases.documents import draft, official, page_images
 from cases.models import (
     Agency,
     CertificationRequest,
@@ -165,10 +165,15 @@ def _demo_request(template: FormTemplate) -> CertificationRequest:
 def demo_pdf(template: FormTemplate) -> bytes:
     """The template filled from a demo request through its stored mapping, marked as a
     preview on every page; nothing is left in the database."""
-    with transaction.atomic():
-        request = _demo_request(template)
-        filled = official.official_pdf(request, template)
-        transaction.set_rollback(True)
+    try:
+        with transaction.atomic():
+            request = _demo_request(template)
+            filled = official.official_pdf(request, template)
+            transaction.set_rollback(True)
+    except IntegrityError as exc:
+        # A row of the department's own already has a demo name or code: no preview, and
+        # nothing of the demo kept (the transaction is rolled back).
+        raise page_images.RenderFailed("the demo request could not be made here") from exc
     return draft.mark(
         filled,
         {

@@ -305,3 +305,18 @@ def test_the_preview_fills_a_demo_u_request_on_the_i918b(client, people, referen
     }
     assert ticked == set(sorted(template.category_fields)[:2])
     assert all("PREVIEW - DEMO DATA - NOT FOR FILING" in page for page in marked(pdf))
+
+
+def test_a_demo_that_cannot_be_made_is_no_preview_and_no_server_error(
+    client, people, reference_rows
+):
+    """The department's own agency already holds the demo's code: a clear 404, nothing kept."""
+    from cases.models import Agency
+
+    sign_in(client, people["coordinator"])
+    upload(client, uscis_file.original(), edition="04/01/27", form=FormType.U_VISA)
+    template = FormTemplate.objects.get(form_type=FormType.U_VISA, edition="04/01/27")
+    Agency.objects.create(**{**demo_fill.DEMO_AGENCY, "name": "A real agency"})
+    before = counts()
+    assert client.get(f"{LIST}{template.pk}/demo-1.png").status_code == 404
+    assert counts() == before
