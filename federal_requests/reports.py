@@ -15,7 +15,8 @@ public version shows 1 to 4 as "<5", and hides as "*" enough other counts that n
 count can be worked out from everything shown together: the rows and columns of (a), the
 same total in (a) and in the responses, and the instances (b) lists one by one (each is a
 count a reader can make). The grand total is hidden as a complement only when nothing
-else would do.
+else would do. A row, column or table whose total is "<5" is not broken down: every count
+in it reads "<5", zeros included (there "<5" means 0 to 4).
 """
 
 from __future__ import annotations
@@ -161,8 +162,9 @@ def listed_counts(entries: list[Any]) -> dict[str, int]:
 
 
 def suppress(values: dict[str, int], rels: list[suppression.Relation]) -> dict[str, str]:
-    """Primary (1 to 4) and complementary suppression by the one rule
-    (cases/lib/suppression.py); the ``listed:`` counts are known to the reader, not printed."""
+    """The cells shown as "<5" (PRIMARY: 1 to 4, and every part of a total "<5", zeros too)
+    and those withheld as "*" (SECONDARY), by the one rule (cases/lib/suppression.py); the
+    ``listed:`` counts are known to the reader, not printed."""
     listed = [k for k in values if k.startswith("listed:")]
     primary, complementary = suppression.suppress(values, rels, context=listed, never=["total"])
     return {**dict.fromkeys(complementary, SECONDARY), **dict.fromkeys(primary, PRIMARY)}
@@ -427,8 +429,10 @@ def summary(report: PeriodReport, *, public: bool) -> str:
     )
     if public:
         text += (
-            f" Counts from 1 to {SUPPRESS_BELOW - 1} are shown as <{SUPPRESS_BELOW}; a count "
-            f"shown as * is withheld so that a small count cannot be worked out from the totals."
+            f" Counts from 1 to {SUPPRESS_BELOW - 1} are shown as <{SUPPRESS_BELOW}; where a "
+            f"total is <{SUPPRESS_BELOW}, every count in it is shown as <{SUPPRESS_BELOW}, zeros "
+            "included (not broken down); a count shown as * is withheld so that a small count "
+            "cannot be worked out from the totals."
         )
     return text
 

@@ -5,6 +5,10 @@ personal identifying information, and the Sec. 50-105 six-monthly report of the 
 City Ordinance, in every format: page, CSV, PDF):
 
 1. Primary suppression: every published count from 1 to 4 is shown as "<5" (zero is shown).
+   A breakdown whose total is shown as "<5" is not broken down: every part of it is shown
+   as "<5" too, zeros included, and so on down (a part that is itself a total). There a
+   "<5" means 0 to 4: the marks alone can no longer pin the parts (four agencies with one
+   request each and a total "<5" would otherwise each read as 1, whatever is withheld).
 2. A reader knows every relation between the published figures: a total and its parts, the
    same total in several tables, U + T = together (less the people counted in both), an
    individual counted needs a request counted, the instances listed one by one. Those are
@@ -38,14 +42,19 @@ class Relation:
 
     terms: tuple[tuple[str, int], ...]
     op: str = "=="  # or "<="
+    whole: str | None = None  # a breakdown (see ``total``): the total of its parts
+
+    def parts(self) -> list[str]:
+        return [name for name, _ in self.terms if name != self.whole] if self.whole else []
 
     def cells(self) -> set[str]:
         return {name for name, _ in self.terms}
 
 
 def total(whole: str, parts: Iterable[str]) -> Relation:
-    """whole = sum(parts)."""
-    return Relation(((whole, 1), *((p, -1) for p in parts)), "==")
+    """whole = sum(parts): a breakdown, printed as a total and its parts (rule 1: when the
+    total is "<5", so is every part)."""
+    return Relation(((whole, 1), *((p, -1) for p in parts)), "==", whole)
 
 
 def at_most(small: str, large: str) -> Relation:
@@ -61,18 +70,55 @@ def union_total(together: str, first: str, second: str, both: str) -> Relation:
     return Relation(((together, 1), (first, -1), (second, -1), (both, 1)), "==")
 
 
+def not_broken_down(marked: Iterable[str], relations: list[Relation]) -> set[str]:
+    """The parts of every breakdown whose total is among ``marked`` (shown as "<5"), and so
+    on down: each is shown as "<5" whatever its count (0 to 4: a part is at most its total)."""
+    small, parts = set(marked), set[str]()
+    changed = True
+    while changed:
+        changed = False
+        for rel in relations:
+            if rel.whole in small:
+                new = set(rel.parts()) - parts
+                if new:
+                    parts |= new
+                    small |= new
+                    changed = True
+    return parts
+
+
+def marked_small(
+    values: Mapping[str, int], relations: list[Relation], unprinted: Iterable[str] = ()
+) -> set[str]:
+    """Every cell shown as "<5" (rule 1): the counts of 1 to 4, and every part of a
+    breakdown whose total is shown as "<5"."""
+    skip = set(unprinted)
+    primary = {c for c, v in values.items() if LOW <= v <= HIGH and c not in skip}
+    return primary | (not_broken_down(primary, relations) - skip)
+
+
 Domain = list[int]
 
 
-def domains(values: Mapping[str, int], hidden: set[str], primary: set[str]) -> dict[str, Domain]:
-    """What a reader knows of each hidden cell: 1-4 when shown as "<5"; 0 or 5 and more up
+def domains(
+    values: Mapping[str, int],
+    hidden: set[str],
+    primary: set[str],
+    open_cells: Iterable[str] = (),
+) -> dict[str, Domain]:
+    """What a reader knows of each hidden cell: 1-4 when shown as "<5" (0-4 for the parts of
+    a breakdown whose total is "<5", ``open_cells``); 0 or 5 and more up
     to a cap when shown as "*" (a "*" is never 1-4, or it would read "<5"). A reader knows no
     cap: every cap leaves out solutions a reader must allow, so a cell that is not pinned
     under the cap is not pinned at all (the check can only over-protect). The cap leaves every
     true value room to move by more than a "<5" can."""
     cap = max([*values.values(), HIGH]) + 2 * HIGH
     wide = [0, *range(HIGH + 1, cap + 1)]
-    return {c: list(range(LOW, HIGH + 1)) if c in primary else wide for c in hidden}
+    zero_to_high = set(open_cells)
+    return {
+        c: list(range(0 if c in zero_to_high else LOW, HIGH + 1)) if c in primary else wide
+        for c in hidden
+    }
 
 
 def _bounds(rel: Relation, fixed: Mapping[str, int], dom: Mapping[str, Domain]) -> tuple[int, int]:
@@ -174,7 +220,7 @@ def possible_values(
     ``limit`` of them when given: two are enough to say it is not determined)."""
     cells, rels = component(cell, hidden, relations)
     known = {k: v for k, v in values.items() if k not in hidden}
-    dom = domains(values, cells, primary)
+    dom = domains(values, cells, primary, not_broken_down(primary & hidden, relations))
     # the published figures' own values are one solution: try them first
     found: list[int] = [values[cell]] if values[cell] in dom[cell] else []
     if limit is not None and len(found) >= limit:
@@ -190,12 +236,13 @@ def possible_values(
 def derivable(
     values: Mapping[str, int], hidden: set[str], primary: set[str], relations: list[Relation]
 ) -> list[str]:
-    """The "<5" cells a reader could pin to one value. (A "*" cell pinned gives away only a
-    count that could have been printed: 0, or 5 and more.)"""
+    """The "<5" cells of 1 to 4 a reader could pin to one value. (A "*" cell pinned gives
+    away only a count that could have been printed: 0, or 5 and more; so does a "<5" zero.)"""
     return [
         c
         for c in sorted(primary & hidden)
-        if len(possible_values(values, hidden, primary, relations, c, limit=2)) < 2
+        if LOW <= values[c] <= HIGH
+        and len(possible_values(values, hidden, primary, relations, c, limit=2)) < 2
     ]
 
 
@@ -206,12 +253,13 @@ def suppress(
     context: Iterable[str] = (),
     never: Iterable[str] = (),
 ) -> tuple[set[str], set[str]]:
-    """(primary, complementary): the cells to hide so that no hidden cell can be pinned from
-    the rest (see the module's rule). ``context`` cells are known to the reader but not
-    printed (never hidden, never "<5"); ``never`` cells are hidden as complements only as a
-    last resort."""
+    """(primary, complementary): the cells shown as "<5" (the counts of 1 to 4 and the parts
+    of a breakdown whose total is "<5") and those withheld as "*" so that no count of 1 to 4
+    can be pinned from the rest (see the module's rule). ``context`` cells are known to the
+    reader but not printed (never hidden, never "<5"); ``never`` cells are hidden as
+    complements only as a last resort."""
     unprinted, keep = set(context), set(never)
-    primary = {c for c, v in values.items() if LOW <= v <= HIGH and c not in unprinted}
+    primary = marked_small(values, relations, unprinted)
     hidden = set(primary)
     while True:
         exposed = derivable(values, hidden, primary, relations)

@@ -76,7 +76,8 @@ def to_pdf(report: AnnualReport, *, public: bool) -> bytes:
             f"{report.jurisdiction.expedited_days} days "
             f"({report.jurisdiction.expedited_source}). No personal identifying information."
             + (
-                " Counts from 1 to 4 are shown as &lt;5; a count marked * is withheld because"
+                " Counts from 1 to 4 are shown as &lt;5; where a total is &lt;5, its parts are"
+                " shown as &lt;5 too, zeros included; a count marked * is withheld because"
                 " it would let a reader work out a count under 5 (complementary suppression)."
                 if public
                 else ""

@@ -3,6 +3,7 @@ name, date of birth, address or number in the PDF or the CSV."""
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import random
 import shutil
@@ -16,7 +17,6 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 from pypdf import PdfReader
 
-from cases.lib import suppression
 from federal_requests import reports, services
 from federal_requests.models import COPY_KINDS, Agency, Entry, Kind, Response
 from federal_requests.periods import Period, period_containing, period_starting
@@ -154,42 +154,63 @@ def random_entries(rng):
 def test_no_small_count_of_the_public_version_can_be_recovered():
     """Every table of the public version together ((a) by kind and agency with its margins,
     the responses, the warrants, the copies, and the instances (b) a reader can count) over
-    many generated periods: the attacker's solver pins no "<5" that withholding could
-    protect. The one exception is counted, not hidden: a row whose small total equals its
-    number of non-zero cells (four agencies with one request each, total "<5") is pinned by
-    the "<5" marks alone once every figure around it is withheld; the rule reports it."""
+    many generated periods: the attacker's solver pins no count of 1 to 4, not even in a
+    sparse period (four agencies with one request each, total "<5"), because a breakdown
+    whose total is "<5" is not broken down: all its parts read "<5", zeros included."""
     rng = random.Random(50105)
     rels = reports.relations()
-    tried = hidden_cells = with_small = unprotectable = 0
+    tried = hidden_cells = with_small = not_broken_down = zeros_marked = 0
     for _ in range(DATASETS):
         rows = random_entries(rng)
         values = reports.count_values(rows)
         listed = reports.listed_counts([r for r in rows if r.information_given])
         hidden = reports.suppress({**values, **listed}, rels)
-        primary = {k for k, why in hidden.items() if why == reports.PRIMARY}
-        assert primary == {k for k, v in values.items() if 1 <= v <= 4}
+        marked = {k for k, why in hidden.items() if why == reports.PRIMARY}
+        small = {k for k, v in values.items() if 1 <= v <= 4}
+        under_small_total = {p for r in rels if r.whole in marked for p in r.parts()}
+        assert small <= marked and marked - small <= under_small_total
+        assert under_small_total <= marked  # what the reader is told "<5" means there
         shown = {
-            k: "<5" if k in primary else "*" if k in hidden else str(v) for k, v in values.items()
+            k: "<5" if k in marked else "*" if k in hidden else str(v) for k, v in values.items()
         }
-        recovered = solver.recovered(shown, rels, listed)
-        if recovered:
-            # only where nothing is left to withhold: every figure tied to it is hidden
-            reported = suppression.derivable({**values, **listed}, set(hidden), primary, rels)
-            assert set(recovered) <= set(reported), (values, listed, hidden)
-            for cell in recovered:
-                _linked, tied = suppression.component(cell, set(hidden), rels)
-                around = {c for r in tied for c in r.cells() if not c.startswith("listed:")}
-                assert around <= set(hidden), (cell, around - set(hidden))
-            unprotectable += len(recovered)
+        assert solver.recovered(shown, rels, listed) == [], (values, listed, shown)
         tried += 1
         hidden_cells += len(hidden)
-        with_small += bool(primary)
-    assert tried == DATASETS and with_small > DATASETS // 2
+        with_small += bool(small)
+        not_broken_down += len(under_small_total)
+        zeros_marked += sum(1 for k in marked if values[k] == 0)
+    assert tried == DATASETS and with_small > DATASETS // 2 and not_broken_down
     print(
         f"six-monthly: datasets {tried}, with a small count {with_small}, cells hidden "
-        f"{hidden_cells}, '<5' recovered where withholding could protect 0, pinned by the "
-        f"'<5' marks alone with everything around them withheld {unprotectable}"
+        f"{hidden_cells} (of which parts of a total '<5', not broken down, {not_broken_down}; "
+        f"zeros shown '<5' {zeros_marked}), counts of 1-4 recovered 0"
     )
+
+
+def _published(kinds, agencies, responses):
+    """The public version's cells for requests of these kinds, agencies and responses (no
+    warrant, nobody in custody, no information given)."""
+    rows = [
+        SimpleNamespace(
+            kind=kind,
+            agency=agency,
+            response=response,
+            judicial_warrant=False,
+            in_custody=False,
+            needs_copy=False,
+            copy_given_on=None,
+        )
+        for kind, agency, response in zip(kinds, agencies, responses, strict=True)
+    ]
+    values = reports.count_values(rows)
+    rels = reports.relations()
+    listed = reports.listed_counts([])
+    hidden = reports.suppress({**values, **listed}, rels)
+    shown = {
+        k: "<5" if hidden.get(k) == reports.PRIMARY else "*" if k in hidden else str(v)
+        for k, v in values.items()
+    }
+    return values, rels, listed, shown
 
 
 def test_the_agency_and_response_leak_is_closed():
@@ -198,32 +219,32 @@ def test_the_agency_and_response_leak_is_closed():
     ice, cbp, hsi = Agency.values[0], "cbp", "hsi"
     responses = ["declined"] * 6 + ["pending", "complied_judicial", "public_information"]
     agencies = [ice] * 7 + [cbp, hsi]
-    rows = [
-        SimpleNamespace(
-            kind="information",
-            agency=agency,
-            response=response,
-            judicial_warrant=False,
-            in_custody=False,
-            needs_copy=False,
-            copy_given_on=None,
-        )
-        for agency, response in zip(agencies, responses, strict=True)
-    ]
-    values = reports.count_values(rows)
+    values, rels, listed, shown = _published(["information"] * 9, agencies, responses)
     assert values["agency:ice"] == 7 and values["response:declined"] == 6
-    rels = reports.relations()
-    listed = reports.listed_counts([])
-    hidden = reports.suppress({**values, **listed}, rels)
-    shown = {
-        k: "<5" if hidden.get(k) == reports.PRIMARY else "*" if k in hidden else str(v)
-        for k, v in values.items()
-    }
     assert shown["agency:cbp"] == shown["agency:hsi"] == "<5"
     assert shown["response:pending"] == "<5"
     assert solver.recovered(shown, rels, listed) == []
     primary_only = {k: "<5" if 1 <= v <= 4 else str(v) for k, v in values.items()}
     assert "agency:cbp" in solver.recovered(primary_only, rels, listed)
+
+
+def test_a_sparse_row_is_not_broken_down():
+    """Ten ICE detainers, and four requests for information, one from each of four agencies:
+    the row's total 4 reads "<5" and so does every cell of it, the zero included; with the
+    zero printed as 0 the four "<5" (1 to 4 each, summing to at most 4) would each read 1,
+    whatever else is withheld."""
+    agencies = ["ice"] * 10 + ["ice", "cbp", "hsi", "uscis"]
+    kinds = ["detainer"] * 10 + ["information"] * 4
+    values, rels, listed, shown = _published(kinds, agencies, ["declined"] * 14)
+    row = [shown[f"cell:information:{a}"] for a in Agency.values]
+    assert shown["kind:information"] == "<5" and row == ["<5"] * len(Agency.values)
+    assert values["cell:information:other"] == 0
+    assert solver.recovered(shown, rels, listed) == []
+    # the rule before: zeros printed, every "<5" read as 1 to 4 (no total's parts left open)
+    zero_printed = {k: "0" if values[k] == 0 and v == "<5" else v for k, v in shown.items()}
+    earlier_reading = [dataclasses.replace(r, whole=None) for r in rels]
+    pinned = solver.recovered(zero_printed, earlier_reading, listed)
+    assert {f"cell:information:{a}" for a in ("ice", "cbp", "hsi", "uscis")} <= set(pinned)
 
 
 FORBIDDEN = [

@@ -1,5 +1,6 @@
 """An attacker's solver, written apart from the rule it checks: from the published cells
-("<5" is 1 to 4, "*" is 0 or 5 and more, a number is itself), the figures a reader knows
+("<5" is 1 to 4, but 0 to 4 as a part of a total shown "<5", which the rule does not break
+down; "*" is 0 or 5 and more; a number is itself), the figures a reader knows
 without their being printed, and the relations between them, every value each hidden cell
 can take (two are enough to say it is not pinned). For each hidden cell and each value it
 might take, a search for values of all the other hidden cells that satisfy every relation:
@@ -12,9 +13,9 @@ from collections.abc import Mapping
 from cases.lib.suppression import Relation
 
 
-def domain(text: str, cap: int) -> list[int]:
+def domain(text: str, cap: int, *, under_small_total: bool = False) -> list[int]:
     if text == "<5":
-        return [1, 2, 3, 4]
+        return [0, 1, 2, 3, 4] if under_small_total else [1, 2, 3, 4]
     if text == "*":
         return [0, *range(5, cap + 1)]
     return [int(text)]
@@ -71,7 +72,15 @@ def ranges(
     hidden_count = sum(1 for v in shown.values() if v in ("<5", "*"))
     # above any true value of the tables tried, even when every figure is hidden
     cap = max([*numbers, 5]) + 4 * hidden_count + 8
-    doms = {k: domain(v, cap) for k, v in shown.items()}
+    # what the page shows: a part of a breakdown (a total and its parts) whose total reads "<5"
+    under_small = {
+        name
+        for r in relations
+        if r.whole is not None and shown.get(r.whole) == "<5"
+        for name, _coef in r.terms
+        if name != r.whole
+    }
+    doms = {k: domain(v, cap, under_small_total=k in under_small) for k, v in shown.items()}
     doms |= {k: [v] for k, v in known.items()}
     rels = [r for r in relations if r.cells() <= set(doms)]
     hidden = sorted(k for k, v in shown.items() if v in ("<5", "*"))
@@ -90,9 +99,10 @@ def ranges(
 def recovered(
     shown: Mapping[str, str], relations: list[Relation], known: Mapping[str, int] = {}
 ) -> list[str]:
-    """The "<5" cells the solver pins to a single value."""
+    """The "<5" cells the solver pins to a single value other than 0 (a "<5" under a total
+    "<5" may be a zero: pinned to 0 it gives no count of 1 to 4 away)."""
     seen = ranges(shown, relations, known)
-    return sorted(c for c, vs in seen.items() if shown[c] == "<5" and len(vs) < 2)
+    return sorted(c for c, vs in seen.items() if shown[c] == "<5" and len(vs) < 2 and vs != {0})
 
 
 def pinned_withheld(
