@@ -178,6 +178,28 @@ class DelayNoticeForm(UswdsForm):
     projected_date = forms.DateField(
         label=_("Projected date of the answer"), widget=forms.DateInput(attrs={"type": "date"})
     )
+    # Optional: the reason and the process in the requester's language, as a reviewed
+    # translation (the letter quotes it; without one it says so and quotes the English).
+    reason_translated = forms.CharField(
+        label=_("Reason in the requester's language (a reviewed translation, optional)"),
+        required=False,
+        max_length=TEXT_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    process_translated = forms.CharField(
+        label=_("Process in the requester's language (a reviewed translation, optional)"),
+        required=False,
+        max_length=TEXT_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    translation_reviewer = forms.CharField(
+        label=_("Translation reviewed by"), required=False, max_length=200
+    )
+    translation_reviewed_on = forms.DateField(
+        label=_("Translation reviewed on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
 
     def clean_projected_date(self):
         value = self.cleaned_data["projected_date"]

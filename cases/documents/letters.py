@@ -355,6 +355,9 @@ def letter_values(
         "delay_reason": delay_reason,
         "delay_process": delay_process,
         "delay_projected_date": projected,
+        # c. 258F s. 3(iii) in the letter's language: the delay notice's reviewed translation,
+        # or (none) the letter says so plainly and quotes the English
+        **_delay_translation(notice, language),
         # Dates written out in the letter's language ("25 de noviembre de 2026").
         "dated_long": long_date(dated, language),
         "received_long": long_date(_day(request.received_at), language),
@@ -403,6 +406,19 @@ def letter_values(
     values["agency"] = {"name": agency.name, "phone": agency.phone}
     values["form"] = {"verification_code": values["verification_code"]} if form else None
     return values
+
+
+def _delay_translation(notice: Any, language: str) -> dict[str, Any]:
+    translated = notice is not None and notice.translated_into(language)
+    return {
+        "delay_translated": translated,
+        "delay_reason_local": notice.reason_translated if translated else "",
+        "delay_process_local": notice.process_translated if translated else "",
+        "delay_translation_reviewer": notice.translation_reviewer if translated else "",
+        "delay_translation_reviewed_long": long_date(
+            notice.translation_reviewed_on if translated else None, language
+        ),
+    }
 
 
 def _two_inks(request: CertificationRequest) -> dict[str, Any]:

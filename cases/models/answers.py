@@ -37,6 +37,14 @@ class DelayNotice(models.Model):
     # the previous timely notice): then it answers the request under s. 3(iii).
     timely = models.BooleanField()
     deadline_then = models.DateField()
+    # c. 258F s. 3(iii) in the requester's language: the reason and the process as a reviewed
+    # translation, with who reviewed it and when; without one a translated letter says so
+    # plainly and quotes the English.
+    translation_language = models.CharField(max_length=8, choices=Language.choices, blank=True)
+    reason_translated = EncryptedTextField(blank=True)
+    process_translated = EncryptedTextField(blank=True)
+    translation_reviewer = models.CharField(max_length=200, blank=True)
+    translation_reviewed_on = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["issued_at", "pk"]
@@ -48,6 +56,10 @@ class DelayNotice(models.Model):
         if self.pk is not None:
             raise ValueError("A delay notice is never changed once sent.")
         super().save(*args, **kwargs)
+
+    def translated_into(self, language: str) -> bool:
+        """A reviewed translation of the reason and process in this letter language."""
+        return bool(self.reason_translated) and self.translation_language == language
 
 
 class IssuedLetter(models.Model):

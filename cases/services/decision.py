@@ -18,7 +18,7 @@ from cases import clocks
 from cases import permissions as perms
 from cases.clocks import due_date
 from cases.issued_letters import issue_letter, letter_facts
-from cases.models import CertificationRequest, CertificationWithdrawalKind, DelayNotice
+from cases.models import CertificationRequest, CertificationWithdrawalKind, DelayNotice, Language
 from cases.policy import resolve_decline_reason
 from cases.services.common import require_text, take_step
 
@@ -74,6 +74,52 @@ def request_decline(
 
 
 @transaction.atomic
+def _delay_translation(
+    request: CertificationRequest,
+    reason: str,
+    process: str,
+    reviewer: str,
+    reviewed_on: date | None,
+    *,
+    today: date,
+) -> dict[str, Any]:
+    """The delay notice's reviewed translation, whole or not at all: both texts, who reviewed
+    them and when, in the requester's letter language (never English)."""
+    reason, process, reviewer = (
+        (reason or "").strip(),
+        (process or "").strip(),
+        (reviewer or "").strip(),
+    )
+    if not (reason or process or reviewer or reviewed_on):
+        return {}
+    language = request.preferred_language or Language.ENGLISH
+    if language == Language.ENGLISH:
+        raise ValidationError(
+            {"reason_translated": _("The requester's letters are in English: no translation.")}
+        )
+    missing = {
+        name: _("A reviewed translation needs both texts, the reviewer and the date.")
+        for name, value in (
+            ("reason_translated", reason),
+            ("process_translated", process),
+            ("translation_reviewer", reviewer),
+            ("translation_reviewed_on", reviewed_on),
+        )
+        if not value
+    }
+    if missing:
+        raise ValidationError(missing)
+    if reviewed_on is not None and reviewed_on > today:
+        raise ValidationError({"translation_reviewed_on": _("The review date is in the future.")})
+    return {
+        "translation_language": language,
+        "reason_translated": reason,
+        "process_translated": process,
+        "translation_reviewer": reviewer,
+        "translation_reviewed_on": reviewed_on,
+    }
+
+
 def request_issue_delay_notice(
     *,
     request: CertificationRequest,
@@ -81,14 +127,27 @@ def request_issue_delay_notice(
     reason: str,
     process: str,
     projected_date: date,
+    reason_translated: str = "",
+    process_translated: str = "",
+    translation_reviewer: str = "",
+    translation_reviewed_on: date | None = None,
     at: datetime | None = None,
 ) -> CertificationRequest:
-    """c. 258F s. 3(iii): the reason (outside the department's control), the process, a date."""
+    """c. 258F s. 3(iii): the reason (outside the department's control), the process, a date;
+    optionally both in the requester's language as a reviewed translation."""
     at = at or timezone.now()
     reason = require_text(reason, "reason", _("Give the reason for the delay."))
     process = require_text(process, "process", _("Describe the process that will be followed."))
     if projected_date is None or projected_date <= timezone.localdate(at):
         raise ValidationError({"projected_date": _("The projected date must be in the future.")})
+    translation = _delay_translation(
+        request,
+        reason_translated,
+        process_translated,
+        translation_reviewer,
+        translation_reviewed_on,
+        today=timezone.localdate(at),
+    )
     # Judged against the deadline in force when it is sent: by then it answers the request
     # under s. 3(iii) and holds it to its projected date; after it, the notice is late.
     due = due_date(request)
@@ -111,6 +170,7 @@ def request_issue_delay_notice(
             projected_date=projected_date,
             timely=timely,
             deadline_then=deadline_then,
+            **translation,
         )
         letter = issue_letter(locked, "delay", actor=actor, at=at, notice=notice)
         return {"notice": notice.pk, **letter_facts(letter)}

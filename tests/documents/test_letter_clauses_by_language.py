@@ -228,3 +228,76 @@ def test_the_translations_page(client, people, policy_in_force):
     )
     assert done.status_code == 302
     assert policy.reviewed_translation(clause, "pt").reviewer_name.startswith("João Lima")
+
+
+def test_the_delay_notice_quotes_a_reviewed_translation_of_its_reason_and_process(
+    make_request, people
+):
+    from cases import issued_letters
+    from cases.models import IssuedLetter
+
+    r = make_request(Status.CRIME_CHECK, received_at=RECEIVED, preferred_language="es")
+    services.request_issue_delay_notice(
+        request=r,
+        actor=people["coordinator"],
+        reason="The report is held by the District Attorney.",
+        process="We asked the DA for a copy.",
+        projected_date=dt.date(2026, 12, 15),
+        reason_translated="El informe lo tiene la Fiscalía del Distrito.",
+        process_translated="Pedimos una copia a la Fiscalía.",
+        translation_reviewer="Ana Ruiz, intérprete certificada",
+        translation_reviewed_on=dt.date(2026, 10, 19),
+        at=at("2026-10-20 10:00"),
+    )
+    (letter,) = IssuedLetter.objects.filter(request=r, kind="delay")
+    text = pdf_text(issued_letters.letter_bytes(letter))
+    own = own_language(text, "es")
+    assert "El informe lo tiene la Fiscalía del Distrito." in own
+    assert "Pedimos una copia a la Fiscalía." in own
+    assert "revisada por Ana Ruiz, intérprete certificada el 19 de octubre de 2026" in own
+    assert NO_DELAY_TRANSLATION["es"] not in own
+    assert "The report is held by the District Attorney." not in own
+    assert "The report is held by the District Attorney." in text  # the English attached
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        {"reason_translated": "Motivo."},  # half a translation
+        {
+            "reason_translated": "Motivo.",
+            "process_translated": "Proceso.",
+            "translation_reviewer": "Ana Ruiz",
+            "translation_reviewed_on": dt.date(2026, 10, 21),  # reviewed tomorrow
+        },
+    ],
+)
+def test_a_delay_translation_is_whole_and_reviewed_or_refused(make_request, people, given):
+    from cases.models import DelayNotice
+
+    r = make_request(Status.CRIME_CHECK, received_at=RECEIVED, preferred_language="es")
+    with pytest.raises(ValidationError):
+        services.request_issue_delay_notice(
+            request=r,
+            actor=people["coordinator"],
+            reason="The report is held by the District Attorney.",
+            process="We asked the DA for a copy.",
+            projected_date=dt.date(2026, 12, 15),
+            at=at("2026-10-20 10:00"),
+            **given,
+        )
+    assert not DelayNotice.objects.filter(request=r).exists()
+
+
+def test_no_delay_translation_for_a_requester_whose_letters_are_english(make_request, people):
+    r = make_request(Status.CRIME_CHECK, received_at=RECEIVED, preferred_language="en")
+    with pytest.raises(ValidationError, match="English"):
+        services.request_issue_delay_notice(
+            request=r,
+            actor=people["coordinator"],
+            reason="The report is held by the District Attorney.",
+            process="We asked the DA for a copy.",
+            projected_date=dt.date(2026, 12, 15),
+            reason_translated="Motivo.",
+            at=at("2026-10-20 10:00"),
+        )
