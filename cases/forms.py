@@ -790,6 +790,7 @@ class StaffEntryForm(RequestForm):
         self.fields["incident_date"].required = True
         self.fields["incident_date"].help_text = ""
         self.fields["preferred_language"].label = "Language for the department's letters"
+        self.fields["requester_capacity"].label = _("In what capacity the requester asks")
         self.fields[
             "advocate_helpfulness_note"
         ].label = "How the victim has helped the police so far (as the requester says)"

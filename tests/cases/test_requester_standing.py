@@ -300,3 +300,30 @@ def test_with_consent_the_organisation_is_linked(agency, people, org_a):
         request=r, actor=people["coordinator"], organization=org_a
     )
     assert linked.organization == org_a
+
+
+def test_the_coordinator_records_consent_later_on_what_the_requester_sent(agency, people):
+    """The victim's answer may come after the request: the coordinator enters it with the rest
+    of what the requester sent (until the decision); a capacity still needs its credential."""
+    from cases.services import staff_entry
+
+    r = record(people, agency, **{**ATTORNEY, "victim_sharing_consent": "refused"})
+
+    def enter(**changes):
+        values = {name: getattr(r, name) for name in staff_entry.STAFF_ENTRY_FIELDS}
+        return staff_entry.request_enter_for_requester(
+            request=r,
+            actor=people["coordinator"],
+            values={**values, **changes},
+            seen=staff_entry.entry_fingerprint(r),
+        )
+
+    with pytest.raises(ValidationError) as caught:
+        enter(requester_capacity="family", victim_sharing_consent="given")
+    assert "requester_relationship" in caught.value.message_dict
+    r.refresh_from_db()
+    assert r.victim_sharing_consent == "refused"
+    r = enter(victim_sharing_consent="given")
+    assert r.may_share_outside()
+    event = CaseEvent.objects.filter(request=r, kind="edited").last()
+    assert event.data["fields"] == ["victim_sharing_consent"]
