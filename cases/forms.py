@@ -11,7 +11,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.lib.names import user_name
-from cases.models import CertificationRequest, CertificationWithdrawalKind, Language
+from cases.models import (
+    REQUESTER_STANDING_FIELDS,
+    CertificationRequest,
+    CertificationWithdrawalKind,
+    Language,
+    RequesterCapacity,
+    SharingConsent,
+)
 from cases.policy import decline_options
 from cases.selectors import the_agency
 from cases.uscis import formmap
@@ -227,6 +234,55 @@ TRANSITION_FORMS: dict[str, type[forms.Form] | None] = {
 
 # --- the advocate's request, in the form's sections ---
 
+
+def requester_standing_fields() -> dict[str, forms.Field]:
+    """Who asks, in what capacity, with the credential the capacity needs, and the victim's
+    answer on sharing (8 U.S.C. 1367): the same questions at intake and on the portal. Made
+    after UswdsMixin styled the form's own fields, so the text inputs carry their class here."""
+
+    def optional_text(label: str, max_length: int) -> forms.CharField:
+        return forms.CharField(
+            label=label,
+            required=False,
+            max_length=max_length,
+            widget=forms.TextInput(attrs={"class": "usa-input"}),
+        )
+
+    return {
+        "requester_capacity": forms.ChoiceField(
+            label=_("In what capacity the requester asks"),
+            choices=RequesterCapacity.choices,
+            widget=forms.RadioSelect,
+        ),
+        "requester_bar_number": optional_text(_("Attorney: bar number"), 40),
+        "requester_bar_state": optional_text(
+            _("Attorney: state of bar admission (two letters, e.g. MA)"), 2
+        ),
+        "requester_accreditation": optional_text(
+            _("Accredited representative: DOJ/EOIR recognised organisation and accreditation"), 200
+        ),
+        "requester_relationship": optional_text(
+            _("Family member: relationship to the victim"), 100
+        ),
+        "victim_sharing_consent": forms.ChoiceField(
+            label=_(
+                "Does the victim consent to the department sharing her information with the "
+                "requester and outside the department?"
+            ),
+            help_text=_(
+                "8 U.S.C. 1367. Without her consent nothing about her leaves the department: "
+                "no hand-over of the signed form, no portal organisation given the request."
+            ),
+            choices=SharingConsent.choices,
+            widget=forms.RadioSelect,
+        ),
+    }
+
+
+def clean_bar_state(value: str) -> str:
+    return (value or "").strip().upper()
+
+
 SECTIONS = [
     (
         "victim",
@@ -266,6 +322,11 @@ SECTIONS = [
         ],
     ),
     ("helpfulness", "Helpfulness so far", ["advocate_helpfulness_note"]),
+    (
+        "requester",
+        "Who is asking, and the victim's consent to sharing",
+        REQUESTER_STANDING_FIELDS,
+    ),
     (
         "expedited",
         "Expedited handling",
@@ -311,6 +372,9 @@ class RequestForm(UswdsMixin, forms.ModelForm):
     def clean_preferred_language(self) -> str:
         return self.cleaned_data.get("preferred_language") or Language.ENGLISH
 
+    def clean_requester_bar_state(self) -> str:
+        return clean_bar_state(self.cleaned_data.get("requester_bar_state", ""))
+
     class Meta:
         model = CertificationRequest
         fields = [name for _key, _title, names in SECTIONS for name in names]
@@ -348,6 +412,8 @@ class RequestForm(UswdsMixin, forms.ModelForm):
         # of the submit step), so a draft can be saved while the advocate finds it out.
         for name in ("family_name", "given_name"):
             self.fields[name].required = True
+        self.fields.update(requester_standing_fields())
+        self.fields["requester_capacity"].label = _("In what capacity you ask")
         self.fields["incident_date"].help_text = "Needed before you submit the request."
         if "form_type" in self.fields:  # U or T: the difference in plain words
             self.fields["form_type"].label = "Which form the victim needs"
@@ -724,6 +790,7 @@ class StaffEntryForm(RequestForm):
         self.fields["incident_date"].required = True
         self.fields["incident_date"].help_text = ""
         self.fields["preferred_language"].label = "Language for the department's letters"
+        self.fields["requester_capacity"].label = _("In what capacity the requester asks")
         self.fields[
             "advocate_helpfulness_note"
         ].label = "How the victim has helped the police so far (as the requester says)"

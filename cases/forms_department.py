@@ -9,7 +9,14 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from cases.forms import TEXT_LIMIT, DateInput, UswdsForm, intent_field
+from cases.forms import (
+    TEXT_LIMIT,
+    DateInput,
+    UswdsForm,
+    clean_bar_state,
+    intent_field,
+    requester_standing_fields,
+)
 from cases.lib.names import user_name
 from cases.models import Channel, Document, FormType, Gender, Language
 from cases.roles import CHIEF
@@ -227,6 +234,15 @@ class IntakeForm(UswdsForm):
         "requester_email",
         "requester_phone",
     )
+    # On the request itself (portal requests ask the same): capacity, credential, consent.
+    STANDING_FIELDS = tuple(requester_standing_fields())
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields.update(requester_standing_fields())
+
+    def clean_requester_bar_state(self) -> str:
+        return clean_bar_state(self.cleaned_data.get("requester_bar_state", ""))
 
     def clean_form_type(self) -> str:
         return self.cleaned_data.get("form_type") or FormType.U_VISA

@@ -275,6 +275,8 @@ def make_request(agency: Agency, org_a: AdvocateOrganization, people: dict):
             criminal_activity_description="Assaulted by her partner at home.",
             injury_description="Bruises to the arms, documented in the report.",
             family_members_implicated="no",
+            requester_capacity="advocate",
+            victim_sharing_consent="given",
         )
         if status == Status.INFO_REQUESTED:
             defaults["info_return_state"] = Status.CRIME_CHECK

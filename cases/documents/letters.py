@@ -479,6 +479,10 @@ def _addressee(request: CertificationRequest, kind: str) -> list[str]:
         return requester  # a request received by mail, e-mail, fax or in person
     org = request.organization
     lines = [request.victim_name, f"c/o {org.name}", org.street]
+    advocate = request.advocate
+    if request.requester_standing and advocate is not None:  # who asked, in what capacity
+        name = advocate.get_full_name() or advocate.get_username()
+        lines.insert(2, f"Attn: {name} ({request.requester_standing})")
     return [line for line in [*lines, f"{org.city} {org.state} {org.zip_code}".strip()] if line]
 
 

@@ -51,6 +51,7 @@ from cases.models.requests import (
     CURRENT_FORM_EDITION,
     REPORT_FIELDS,
     REPORT_STATES,
+    REQUESTER_STANDING_FIELDS,
     CaseEvent,
     CertificationRequest,
     CertificationWithdrawalKind,
@@ -60,8 +61,10 @@ from cases.models.requests import (
     FamilyMember,
     Gender,
     Language,
+    RequesterCapacity,
     RequestGroupObjectPermission,
     RequestUserObjectPermission,
+    SharingConsent,
     YesNo,
     document_upload_to,
 )
@@ -75,6 +78,9 @@ from cases.states import (
 )
 
 __all__ = [
+    "REQUESTER_STANDING_FIELDS",
+    "RequesterCapacity",
+    "SharingConsent",
     "SubmittedIntent",
     "CLOSED_STATES",
     "CURRENT_FORM_EDITION",

@@ -94,6 +94,37 @@ class CertificationWithdrawalKind(models.TextChoices):
     DISAVOW = "disavow", _("Disavowal of its contents")
 
 
+class RequesterCapacity(models.TextChoices):
+    """Who files the request for the victim. Certifiers accept a request from each of them (the
+    DHS U and T Visa Law Enforcement Resource Guide; 8 CFR 292.1 names who may represent)."""
+
+    ATTORNEY = "attorney", _("Attorney")
+    ACCREDITED_REPRESENTATIVE = "accredited", _("Accredited representative (DOJ/EOIR)")
+    ADVOCATE = "advocate", _("Advocate of an organisation")
+    FAMILY_MEMBER = "family", _("Family member")
+    VICTIM = "victim", _("The victim herself or himself")
+
+
+class SharingConsent(models.TextChoices):
+    """The victim's consent to the department sharing her information with the requester and
+    outside the department (8 U.S.C. 1367 protects it at DHS; the department asks the same)."""
+
+    GIVEN = "given", _("The victim consents")
+    REFUSED = "refused", _("The victim does not consent")
+
+
+# Who asks, in what capacity, and the victim's answer on sharing her information: asked at
+# intake and on the portal alike.
+REQUESTER_STANDING_FIELDS = [
+    "requester_capacity",
+    "requester_bar_number",
+    "requester_bar_state",
+    "requester_accreditation",
+    "requester_relationship",
+    "victim_sharing_consent",
+]
+
+
 class YesNo(models.TextChoices):
     YES = "yes", _("Yes")
     NO = "no", _("No")
@@ -226,6 +257,27 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
     gender = EncryptedCharField(max_length=1, choices=Gender.choices, blank=True)
     preferred_language = EncryptedCharField(
         max_length=5, choices=Language.choices, default=Language.ENGLISH, blank=True
+    )
+    # Who is asking and in what capacity; the credential that goes with it (8 CFR 292.1: an
+    # attorney's bar admission, an accredited representative's DOJ/EOIR recognition).
+    # Blank on requests recorded before these were asked.
+    requester_capacity = models.CharField(
+        max_length=20, choices=RequesterCapacity.choices, blank=True
+    )
+    requester_bar_number = models.CharField("Bar number", max_length=40, blank=True)
+    requester_bar_state = models.CharField("State of bar admission", max_length=2, blank=True)
+    requester_accreditation = models.CharField(
+        "DOJ/EOIR recognition or accreditation",
+        max_length=200,
+        blank=True,
+        help_text="The recognised organisation and the representative's accreditation",
+    )
+    requester_relationship = EncryptedCharField(
+        "Relationship to the victim", max_length=100, blank=True
+    )
+    # 8 U.S.C. 1367: without the victim's consent nothing about her leaves the department.
+    victim_sharing_consent = models.CharField(
+        "Victim's consent to sharing", max_length=10, choices=SharingConsent.choices, blank=True
     )
     # The petition's USCIS receipt number, once the advocate knows it (named in a notice of
     # withdrawal under 8 CFR 214.14(h)(2)).
@@ -476,6 +528,82 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
     @property
     def victim_filing_name(self) -> str:
         return filing_name(self.given_name, self.middle_name, self.family_name)
+
+    @property
+    def requester_credential(self) -> str:
+        """What backs the capacity: "MA bar 123456", the DOJ/EOIR accreditation, the
+        relationship to the victim; "" for an advocate or the victim."""
+        capacity = self.requester_capacity
+        if capacity == RequesterCapacity.ATTORNEY:
+            return f"{self.requester_bar_state} bar {self.requester_bar_number}".strip()
+        if capacity == RequesterCapacity.ACCREDITED_REPRESENTATIVE:
+            return self.requester_accreditation.strip()
+        if capacity == RequesterCapacity.FAMILY_MEMBER:
+            return self.requester_relationship.strip()
+        return ""
+
+    @property
+    def requester_standing(self) -> str:
+        """The capacity and its credential for the letters' address line: "attorney, MA bar
+        123456"; "" for the victim herself (her own name says it) or when not recorded."""
+        capacity = self.requester_capacity
+        if capacity in ("", RequesterCapacity.VICTIM):
+            return ""
+        words: dict[str, str] = {
+            RequesterCapacity.ATTORNEY: "attorney",
+            RequesterCapacity.ACCREDITED_REPRESENTATIVE: "accredited representative",
+            RequesterCapacity.ADVOCATE: "advocate",
+            RequesterCapacity.FAMILY_MEMBER: "family member",
+        }
+        word = words.get(capacity, "")
+        credential = self.requester_credential
+        return f"{word}, {credential}" if credential else word
+
+    def requester_capacity_errors(self, organisation: str) -> dict[str, str]:
+        """What the chosen capacity still needs, by field (empty when complete).
+        ``organisation``: the advocate's organisation (the portal's, or the one recorded)."""
+        errors: dict[str, str] = {}
+        capacity = self.requester_capacity
+        state = self.requester_bar_state.strip()
+        # capacity -> [(field, whether it is given, what to say when it is not)]
+        needs: dict[str, list[tuple[str, bool, Any]]] = {
+            RequesterCapacity.ATTORNEY: [
+                ("requester_bar_number", bool(self.requester_bar_number.strip()),
+                 _("Give the attorney's bar number.")),
+                ("requester_bar_state", len(state) == 2 and state.isalpha() and state.isupper(),
+                 _("Give the state of bar admission as two capital letters (MA).")),
+            ],
+            RequesterCapacity.ACCREDITED_REPRESENTATIVE: [
+                ("requester_accreditation", bool(self.requester_accreditation.strip()),
+                 _("Give the DOJ/EOIR recognised organisation and the accreditation.")),
+            ],
+            RequesterCapacity.ADVOCATE: [
+                ("requester_organization", bool(organisation.strip()),
+                 _("Give the advocate's organisation.")),
+            ],
+            RequesterCapacity.FAMILY_MEMBER: [
+                ("requester_relationship", bool(self.requester_relationship.strip()),
+                 _("Give the family member's relationship to the victim.")),
+            ],
+        }  # fmt: skip
+        if capacity not in RequesterCapacity.values:
+            errors["requester_capacity"] = str(_("Say in what capacity the requester asks."))
+        for field, given, message in needs.get(capacity, []):
+            if not given:
+                errors[field] = str(message)
+        if self.victim_sharing_consent not in SharingConsent.values:
+            errors["victim_sharing_consent"] = str(
+                _("Say whether the victim consents to the department sharing her information.")
+            )
+        return errors
+
+    def may_share_outside(self) -> bool:
+        """8 U.S.C. 1367: the victim's information leaves the department only with her
+        consent, or to the victim herself when she is the requester."""
+        return (
+            self.victim_sharing_consent == SharingConsent.GIVEN
+            or self.requester_capacity == RequesterCapacity.VICTIM
+        )
 
     # --- conditions (pure functions of the request) ---
 

@@ -257,6 +257,15 @@ def request_record_handover(
         )
     if not perms.can_record_ink_original(locked, actor):
         raise PermissionDenied(_("You may not do this on this request."))
+    if not locked.may_share_outside():
+        raise TransitionRefused(
+            _(
+                "%(reference)s: the victim has not consented to the department sharing her "
+                "information outside the department (8 U.S.C. 1367), so the original cannot be "
+                "handed over to the requester. Record her consent first. Nothing was changed."
+            )
+            % {"reference": locked.reference}
+        )
     form = IssuedForm.objects.current_for(locked)
     if form is None:
         raise TransitionRefused(

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +18,7 @@ from cases.clocks import due_date
 from cases.errors import TransitionRefused
 from cases.issued_letters import issue_letter, letter_facts
 from cases.models import (
+    REQUESTER_STANDING_FIELDS,
     AdvocateOrganization,
     Agency,
     CaseEvent,
@@ -66,7 +67,16 @@ ADVOCATE_FIELDS = [
     "criminal_activity_description",
     "injury_description",
     "advocate_helpfulness_note",
+    *REQUESTER_STANDING_FIELDS,
 ]
+
+
+def check_requester_standing(request: CertificationRequest, organisation: str) -> None:
+    """Refuse a capacity without its credential, or a request without the victim's answer on
+    sharing (8 U.S.C. 1367); ``organisation`` is the advocate's organisation."""
+    errors = request.requester_capacity_errors(organisation)
+    if errors:
+        raise ValidationError(errors)
 
 
 def organization_of(user: User) -> AdvocateOrganization | None:
@@ -101,6 +111,8 @@ def request_create(
     request = CertificationRequest(agency=agency, organization=organization, advocate=actor)
     request.created_at = at
     apply_values(request, values, ADVOCATE_FIELDS)
+    if "requester_capacity" in values:  # the portal form always asks; older callers did not
+        check_requester_standing(request, organization.name)
     request.reference = next_reference(agency, request.form_type, timezone.localdate(at).year)
     request.save()
     assign_perm("view_certificationrequest", organization.group, request)
@@ -148,6 +160,8 @@ def request_update(
     locked = lock_request(request)
     require(perms.can_edit(locked, actor))
     changed = apply_values(locked, values, ADVOCATE_FIELDS)
+    if "requester_capacity" in values:
+        check_requester_standing(locked, locked.organization.name if locked.organization else "")
     if locked.received_at and {"expedited", "expedited_reason", "age_out_date"} & set(changed):
         locked.due_on = due_date(locked)  # keep the stored queue date true to the track
         changed.append("due_on")

@@ -26,6 +26,7 @@ from guardian.shortcuts import assign_perm
 
 from cases import permissions as perms
 from cases.clocks import due_date
+from cases.errors import TransitionRefused
 from cases.issued_letters import issue_letter, letter_facts
 from cases.models import (
     OPEN_STATES,
@@ -46,7 +47,7 @@ from cases.services.common import (
     refuse_repeated,
 )
 from cases.services.documents import request_add_document
-from cases.services.intake import ADVOCATE_FIELDS, next_reference
+from cases.services.intake import ADVOCATE_FIELDS, check_requester_standing, next_reference
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -139,6 +140,8 @@ def intake_record(
         received_at=received_moment(received_on, at),
     )
     apply_values(request, values, ADVOCATE_FIELDS)
+    if "requester_capacity" in values:  # the intake form always asks
+        check_requester_standing(request, requester.get("requester_organization") or "")
     if not request.has_required_submission_fields():
         raise ValidationError(
             {"family_name": _("Give the victim's family and given names and the incident date.")}
@@ -190,6 +193,15 @@ def intake_link_organization(
     locked = lock_request(request)
     if not perms.can_link_organization(locked, actor):
         raise PermissionDenied(_("You may not do this on this request."))
+    if not locked.may_share_outside():  # the organisation would read the victim's file
+        raise TransitionRefused(
+            _(
+                "%(reference)s: the victim has not consented to the department sharing her "
+                "information outside the department (8 U.S.C. 1367), so no organisation can be "
+                "given the request. Nothing was changed."
+            )
+            % {"reference": locked.reference}
+        )
     locked.organization = organization
     locked.save(update_fields=["organization"])
     assign_perm("view_certificationrequest", organization.group, locked)
@@ -224,7 +236,8 @@ def letter_recipient(request: CertificationRequest) -> list[str] | None:
     record = IntakeRecord.objects.filter(request_id=request.pk).first()
     if record is None:
         return None
-    lines = [record.requester_name]
+    standing = request.requester_standing
+    lines = [f"{record.requester_name} ({standing})" if standing else record.requester_name]
     if record.requester_organization:
         lines.append(record.requester_organization)
     lines += [line.strip() for line in record.requester_address.splitlines() if line.strip()]

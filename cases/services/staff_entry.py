@@ -36,10 +36,16 @@ from django.utils.translation import gettext as _
 from cases import permissions as perms
 from cases.clocks import due_date
 from cases.errors import StaleRequest
-from cases.models import CaseEvent, CertificationRequest, Document
+from cases.models import (
+    REQUESTER_STANDING_FIELDS,
+    CaseEvent,
+    CertificationRequest,
+    Document,
+    IntakeRecord,
+)
 from cases.services.common import apply_values, lock_request, record_event, require, take_step
 from cases.services.documents import store_document
-from cases.services.intake import ADVOCATE_FIELDS
+from cases.services.intake import ADVOCATE_FIELDS, check_requester_standing
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -110,6 +116,9 @@ def request_enter_for_requester(
         )
     before = {name: getattr(locked, name) for name in STAFF_ENTRY_FIELDS}
     changed = apply_values(locked, values, STAFF_ENTRY_FIELDS)
+    if set(REQUESTER_STANDING_FIELDS) & set(changed):  # a capacity needs its credential
+        record = IntakeRecord.objects.filter(request_id=locked.pk).first()
+        check_requester_standing(locked, record.requester_organization if record else "")
     if not locked.has_required_submission_fields():
         raise ValidationError(
             {"family_name": _("The victim's family and given names and the incident date stay.")}

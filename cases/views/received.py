@@ -56,6 +56,7 @@ def intake_new(request: HttpRequest) -> HttpResponse:
                         name: data[name] if data[name] is not None else None
                         for name in IntakeForm.VICTIM_FIELDS
                     },
+                    **{name: data[name] for name in IntakeForm.STANDING_FIELDS},
                 },
                 uploads=uploads,
                 intent=data["intent"],

@@ -73,6 +73,21 @@ class Session:
         self.check()
 
 
+def answer_standing(
+    page: Page, capacity: str = "Advocate of an organisation", consent: str = "The victim consents"
+) -> None:
+    """Who is asking and the victim's answer on sharing, as a user answers (USWDS radios: the
+    label is what a user clicks)."""
+    import re
+
+    page.get_by_role("group", name=re.compile("In what capacity")).locator(
+        "label", has_text=capacity
+    ).click()
+    page.get_by_role("group", name=re.compile("Does the victim consent")).locator(
+        "label", has_text=consent
+    ).click()
+
+
 def record_ink_on_page(s: Session, request: Any, scan: bytes) -> Any:
     """The coordinator's ink record on the case page: today's date, the deciding official and
     the scan; returns the day recorded."""

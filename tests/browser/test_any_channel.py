@@ -15,7 +15,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from cases.models import CertificationRequest, FormType, IssuedForm, Status
-from tests.browser.session import Session, record_ink_on_page
+from tests.browser.session import Session, answer_standing, record_ink_on_page
 from tests.browser.test_workflow import PDF, form_with
 from tests.conftest import scan_png
 
@@ -38,6 +38,7 @@ def record_a_request(s: Session, *, channel: str, form_type: str, victim: dict) 
     page.get_by_label("Requester's name").fill("Ana Costa")
     page.get_by_label("Postal address").fill("1 Elm St\nMedford MA 02155")
     page.get_by_label("Which form the requester needs").select_option(form_type)
+    answer_standing(page, "The victim herself")
     for label, value in victim.items():
         page.get_by_label(label).fill(value)
     s.shot(f"record-{channel}")

@@ -15,6 +15,7 @@ from pypdf import PdfReader
 
 from cases import policy
 from cases.models import CertificationRequest, CertifyingOfficial, DesignationEvent, Status
+from tests.browser.session import answer_standing
 from tests.browser.test_workflow import (
     PDF,
     chief_opens,
@@ -54,6 +55,7 @@ def test_a_walk_in_request_from_entry_to_a_mailed_denial(session, people, agency
     page.get_by_label(re.compile("Why it is entered after")).fill("Walk-in on a Saturday.")
     page.get_by_label("Requester's name").fill("Rosa Silva")
     page.get_by_label("Postal address").fill("5 Elm St\nMedford MA 02155")
+    answer_standing(page, "The victim herself")
     page.get_by_label(re.compile("Preferred language")).select_option("pt")
     page.get_by_label("Victim's family name (last name)").fill("Silva")
     page.get_by_label("Victim's given name (first name)").fill("Rosa")

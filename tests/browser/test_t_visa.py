@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from cases.models import CertificationRequest, FormType, IssuedForm
-from tests.browser.session import Session, record_ink_on_page
+from tests.browser.session import Session, answer_standing, record_ink_on_page
 from tests.browser.test_workflow import form_with
 from tests.conftest import scan_png
 
@@ -42,6 +42,7 @@ def test_a_t_request_from_submission_to_hand_over(session, people):
     page.get_by_label("Date of the criminal activity").fill("2025-01-10")
     page.get_by_label("Where it happened").fill("Medford, MA")
     page.get_by_label("What happened").fill("Made to work in a nail salon to repay a debt.")
+    answer_standing(page)
     s.shot("advocate-t-form")
     s.submit(page.get_by_role("button", name="Save draft"))
     s.submit(page.get_by_role("button", name="Submit request"))

@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from cases.models import CertificationRequest, Status
-from tests.browser.session import Session, tab_to
+from tests.browser.session import Session, answer_standing, tab_to
 from tests.conftest import record_ink
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -45,6 +45,7 @@ def advocate_creates_and_submits(s: Session, people) -> CertificationRequest:
     page.get_by_label("What happened").fill("Assaulted by her partner at home.")
     page.get_by_label("Known or documented injuries").fill("Bruises, a broken wrist.")
     page.get_by_label("How the victim has helped the police so far").fill("Called 911.")
+    answer_standing(page)
     s.shot("advocate-form")
     s.submit(page.get_by_role("button", name="Save draft"))
     expect(page.locator("#status")).to_have_text("Draft")
@@ -245,6 +246,15 @@ def test_the_happy_path_with_the_keyboard_alone(session, people):
     type_into("Given name (first name)", "Wilner")
     tab_to(page, page.get_by_label("Date of the criminal activity"))
     page.keyboard.type("03142025")
+    # A radio group takes Tab at its first button; arrows move and choose within it.
+    tab_to(
+        page,
+        page.get_by_role("group", name=re.compile("In what capacity")).get_by_label("Attorney"),
+    )
+    page.keyboard.press("ArrowDown")  # accredited representative
+    page.keyboard.press("ArrowDown")  # advocate: needs no credential on the portal
+    tab_to(page, page.get_by_label("The victim consents"))
+    page.keyboard.press("Space")
     press("Save draft")
     press("Submit request")
     expect(page.locator("#status")).to_have_text("Received")

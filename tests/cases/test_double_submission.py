@@ -36,6 +36,8 @@ DRAFT = {
     "family_name": "Pierre",
     "given_name": "Jean-Baptiste",
     "incident_date": "2025-01-31",
+    "requester_capacity": "advocate",
+    "victim_sharing_consent": "given",
 }
 INTAKE = {
     "channel": "mail",
@@ -47,6 +49,8 @@ INTAKE = {
     "family_name": "Costa",
     "given_name": "Ana",
     "incident_date": "2025-06-01",
+    "requester_capacity": "victim",
+    "victim_sharing_consent": "given",
 }
 
 

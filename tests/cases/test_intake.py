@@ -34,6 +34,10 @@ VICTIM = {
     "given_name": "Rosa",
     "date_of_birth": date(1988, 2, 3),
     "incident_date": date(2025, 11, 2),
+    "requester_capacity": "attorney",
+    "requester_bar_number": "654321",
+    "requester_bar_state": "MA",
+    "victim_sharing_consent": "given",
 }
 
 
@@ -129,7 +133,7 @@ def test_letters_go_to_the_requester(agency, people):
     pdf = render_letter_pdf(r, "acknowledgement")
     assert pdf.startswith(b"%PDF")
     assert received.letter_recipient(r) == [
-        "Atty. Joana Pereira",
+        "Atty. Joana Pereira (attorney, MA bar 654321)",
         "Pereira Law",
         "12 Main St",
         "Malden MA 02148",
@@ -272,7 +276,8 @@ REQUEST_FIELDS = {
     "certifying_official", "signed_on", "decline_reason", "decline_policy", "decline_clause",
     "acknowledged_warnings", "decision_note", "withdrawn_at", "withdrawal_reason",
     "certification_withdrawn_at", "certification_withdrawal_reason", "a_number_digest",
-    "report_number_digest",
+    "report_number_digest", "requester_capacity", "requester_bar_number", "requester_bar_state",
+    "requester_accreditation", "requester_relationship", "victim_sharing_consent",
     # The requester's language, the USCIS receipt number, the kind of withdrawal, the
     # individuals digest and the deadline after delay notices: no status question.
     "preferred_language",

@@ -51,7 +51,13 @@ def test_a_draft_saves_without_the_incident_date_and_only_submit_needs_it(client
     sign_in(client, people["advocate"])
     response = client.post(
         reverse("request_create"),
-        {"form_type": "I-918B", "family_name": "Doe", "given_name": "Ana"},
+        {
+            "form_type": "I-918B",
+            "family_name": "Doe",
+            "given_name": "Ana",
+            "requester_capacity": "advocate",
+            "victim_sharing_consent": "given",
+        },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     r = CertificationRequest.objects.get()

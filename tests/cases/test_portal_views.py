@@ -18,6 +18,8 @@ DRAFT = {
     "a_number": "A-123 456 789",
     "additional_incident_dates": "02/01/2025, 02/03/2025",
     "criminal_activity_description": "<script>alert('x')</script> & <b>bold</b>",
+    "requester_capacity": "advocate",
+    "victim_sharing_consent": "given",
 }
 
 

@@ -33,6 +33,7 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 def mailed(make_request, status=Status.RECEIVED, **fields):
     """A request recorded from the mail: no organisation, no advocate."""
+    fields.setdefault("requester_capacity", "victim")  # no organisation to name
     return make_request(status, organization=None, advocate=None, **fields)
 
 

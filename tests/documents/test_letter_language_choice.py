@@ -159,6 +159,8 @@ FORM = {
     "family_name": "Silva",
     "given_name": "Rosa",
     "incident_date": "2025-11-02",
+    "requester_capacity": "victim",
+    "victim_sharing_consent": "given",
 }
 
 
