@@ -62,6 +62,10 @@ SUBJECTS: dict[str, dict[str, str]] = {
         Kind.DENIAL: "Written denial without prejudice, request {{ reference }}",
         Kind.DELAY: "Notice of delay, request {{ reference }}",
         Kind.USCIS_WITHDRAWAL: "{{ withdrawal_title }} of Form I-918 Supplement B certification",
+        Kind.RECONSIDERATION_ACK: "Acknowledgement of your request for reconsideration, "
+        "request {{ reference }}",
+        Kind.RECONSIDERATION_DECISION: "Decision on your request for reconsideration, "
+        "request {{ reference }}",
     },
     Language.SPANISH: {
         Kind.ACKNOWLEDGEMENT: "Acuse de recibo de su solicitud de certificación {{ reference }}",
@@ -229,6 +233,9 @@ def available(request: CertificationRequest, kind: str) -> bool:
         Kind.DENIAL: request.status == Status.DECLINED,
         Kind.DELAY: request.delay_issued_at is not None,
         Kind.USCIS_WITHDRAWAL: request.status == Status.CERTIFICATION_WITHDRAWN,
+        Kind.RECONSIDERATION_ACK: request.pk is not None and request.reconsiderations.exists(),
+        Kind.RECONSIDERATION_DECISION: request.pk is not None
+        and request.reconsiderations.exclude(outcome="").exists(),
     }.get(kind, False)
 
 
@@ -387,6 +394,10 @@ def letter_values(
         "contact_email": contact.get("email", ""),
         "other_certifiers": "; ".join(settings.UVISA_OTHER_CERTIFIERS),
         "uscis_address": ", ".join(uscis_address(request)),
+        "form_title": "Form I-914, Supplement B"
+        if request.form_type == FormType.T_VISA
+        else "Form I-918, Supplement B",
+        **_reconsideration_values(request, language),
     }
     values["request"] = {
         "reference": values["reference"],
@@ -418,6 +429,29 @@ def _delay_translation(notice: Any, language: str) -> dict[str, Any]:
         "delay_translation_reviewed_long": long_date(
             notice.translation_reviewed_on if translated else None, language
         ),
+    }
+
+
+def _reconsideration_values(request: CertificationRequest, language: str) -> dict[str, Any]:
+    """The latest request for reconsideration: when it was asked, when it is due, the outcome."""
+    latest = (
+        request.reconsiderations.order_by("-requested_at", "-pk").first() if request.pk else None
+    )
+    if latest is None:
+        return dict.fromkeys(
+            [
+                "reconsideration_requested_long",
+                "reconsideration_due_long",
+                "reconsideration_outcome",
+                "denied_long",
+            ],
+            "",
+        )
+    return {
+        "reconsideration_requested_long": long_date(_day(latest.requested_at), language),
+        "reconsideration_due_long": long_date(latest.due_on, language),
+        "reconsideration_outcome": latest.outcome,
+        "denied_long": long_date(_day(latest.denied_at), language),
     }
 
 
