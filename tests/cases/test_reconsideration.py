@@ -274,3 +274,50 @@ def test_a_stale_page_changes_nothing(denied, people):
     with pytest.raises(errors.StaleRequest):
         ask(stale, people["advocate"])
     assert Reconsideration.objects.count() == 1
+
+
+# --- the annual report ---
+
+
+def test_the_annual_report_counts_reconsiderations(make_request, people, deputy):
+    from cases.reporting.annual import build_annual_report
+
+    def denied_request():
+        r = make_request(Status.CHIEF_DECISION)
+        return services.request_decline(
+            request=r, actor=people["chief"], reason=DeclineReason.NOT_HELPFUL
+        )
+
+    granted = ask(denied_request(), people["advocate"], at=at("2026-02-02 10:00"))
+    issuing.request_certify(request=granted, actor=deputy, at=at("2026-02-20 10:00"))
+    refused = ask(denied_request(), people["advocate"], at=at("2026-03-02 10:00"))
+    services.request_decline(
+        request=refused, actor=deputy, reason=DeclineReason.NOT_HELPFUL, at=at("2026-03-10 10:00")
+    )
+    ask(denied_request(), people["advocate"], at=at("2026-06-01 10:00"))  # due 13 July
+    ask(denied_request(), people["advocate"], at=at("2026-12-01 10:00"))  # not due yet
+    ask(
+        denied_request(), people["advocate"], at=at("2025-12-01 10:00")
+    )  # in 2025, still undecided: overdue in 2026
+
+    report = build_annual_report(2026, now=at("2026-12-07 12:00"))
+    assert report.reconsiderations == {"requested": 4, "granted": 1, "denied": 1, "overdue": 2}
+    lines = {
+        line.label: line.value
+        for section in report.sections()
+        if section.title == "Reconsiderations of a denial"
+        for line in section.lines
+    }
+    assert lines == {
+        "Reconsiderations requested": 4,
+        "  granted (certified)": 1,
+        "  denied again": 1,
+        "Undecided past their clock on 12/07/2026": 2,
+    }
+    # Asked at the end of 2025, due in January 2026: overdue in 2025's report? Not yet then.
+    assert build_annual_report(2025, now=at("2026-12-07 12:00")).reconsiderations == {
+        "requested": 1,
+        "granted": 0,
+        "denied": 0,
+        "overdue": 0,
+    }
