@@ -321,3 +321,27 @@ def test_the_annual_report_counts_reconsiderations(make_request, people, deputy)
         "denied": 0,
         "overdue": 0,
     }
+
+
+@pytest.mark.parametrize("persona", ["advocate", "coordinator", "chief", "auditor"])
+def test_pages_show_a_request_under_reconsideration(client, denied, people, deputy, persona):
+    r = ask(denied, people["advocate"])
+    sign_in(client, people[persona])
+    page = client.get(r.get_absolute_url())
+    assert page.status_code == 200
+    assert "Reconsideration requested" in page.content.decode()
+    assert client.get("/").status_code == 200
+    if persona != "advocate":
+        assert client.get("/requests/").status_code == 200
+
+
+def test_the_step_message_gives_the_reconsideration_due_date(denied, people):
+    from cases.presentation import progress_for, step_message
+
+    r = ask(denied, people["advocate"])
+    due = Reconsideration.objects.get(request=r).due_on
+    message = step_message(r, "Ask for reconsideration")
+    assert "for reconsideration of the denial" in message
+    assert f"answer due by {due:%m/%d/%Y}" in message
+    states = [step["state"] for step in progress_for(r)]
+    assert "current" in states
