@@ -534,7 +534,8 @@ def build_annual_report(year: int, *, now: datetime, agency: str = "") -> Annual
         days.append((day - received_on).days)
         if status in SIGNED_STATES:
             signed.append(row)
-        elif status == Status.DECLINED:
+        elif status in (Status.DECLINED, Status.RECONSIDERATION):
+            # The denial stands while its reconsideration is pending.
             denied.append(row)
         if pk in clocked:  # expedited, or sent a delay notice
             c = clock_of(pk)

@@ -282,10 +282,13 @@ def test_a_stale_page_changes_nothing(denied, people):
 def test_the_annual_report_counts_reconsiderations(make_request, people, deputy):
     from cases.reporting.annual import build_annual_report
 
-    def denied_request():
-        r = make_request(Status.CHIEF_DECISION)
+    def denied_request(year=2026):
+        r = make_request(Status.CHIEF_DECISION, received_at=at(f"{year}-01-05 10:00"))
         return services.request_decline(
-            request=r, actor=people["chief"], reason=DeclineReason.NOT_HELPFUL
+            request=r,
+            actor=people["chief"],
+            reason=DeclineReason.NOT_HELPFUL,
+            at=at(f"{year}-01-15 10:00"),
         )
 
     granted = ask(denied_request(), people["advocate"], at=at("2026-02-02 10:00"))
@@ -296,11 +299,13 @@ def test_the_annual_report_counts_reconsiderations(make_request, people, deputy)
     )
     ask(denied_request(), people["advocate"], at=at("2026-06-01 10:00"))  # due 13 July
     ask(denied_request(), people["advocate"], at=at("2026-12-01 10:00"))  # not due yet
-    ask(
-        denied_request(), people["advocate"], at=at("2025-12-01 10:00")
-    )  # in 2025, still undecided: overdue in 2026
+    # Asked in 2025 and still undecided: overdue in 2026.
+    ask(denied_request(2025), people["advocate"], at=at("2025-12-01 10:00"))
 
     report = build_annual_report(2026, now=at("2026-12-07 12:00"))
+    # Denied in 2026 (15 January, and 10 March again): the one denied again and the two of
+    # 2026 pending reconsideration (their denial stands); the granted one awaits the ink.
+    assert report.denied == 3
     assert report.reconsiderations == {"requested": 4, "granted": 1, "denied": 1, "overdue": 2}
     lines = {
         line.label: line.value
