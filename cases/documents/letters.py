@@ -72,18 +72,30 @@ SUBJECTS: dict[str, dict[str, str]] = {
         Kind.DENIAL: "Denegación por escrito sin perjuicio de una nueva solicitud, "
         "referencia {{ reference }}",
         Kind.DELAY: "Aviso de demora, solicitud {{ reference }}",
+        Kind.RECONSIDERATION_ACK: "Acuse de recibo de su solicitud de reconsideración, "
+        "referencia {{ reference }}",
+        Kind.RECONSIDERATION_DECISION: "Decisión sobre su solicitud de reconsideración, "
+        "referencia {{ reference }}",
     },
     Language.PORTUGUESE: {
         Kind.ACKNOWLEDGEMENT: "Aviso de recebimento do seu pedido de certificação {{ reference }}",
         Kind.DENIAL: "Indeferimento por escrito sem prejuízo de novo pedido, "
         "referência {{ reference }}",
         Kind.DELAY: "Aviso de atraso, pedido {{ reference }}",
+        Kind.RECONSIDERATION_ACK: "Aviso de recebimento do seu pedido de reconsideração, "
+        "referência {{ reference }}",
+        Kind.RECONSIDERATION_DECISION: "Decisão sobre o seu pedido de reconsideração, "
+        "referência {{ reference }}",
     },
     Language.HAITIAN_CREOLE: {
         Kind.ACKNOWLEDGEMENT: "Nou resevwa demann sètifikasyon ou a {{ reference }}",
         Kind.DENIAL: "Refi alekri, san sa pa anpeche ou fè yon nouvo demann, "
         "referans {{ reference }}",
         Kind.DELAY: "Avi reta, demann {{ reference }}",
+        Kind.RECONSIDERATION_ACK: "Nou resevwa demann rekonsiderasyon ou a, "
+        "referans {{ reference }}",
+        Kind.RECONSIDERATION_DECISION: "Desizyon sou demann rekonsiderasyon ou a, "
+        "referans {{ reference }}",
     },
 }
 
@@ -102,7 +114,13 @@ ENGLISH_ATTACHED = {
     Language.PORTUGUESE: "Versão em inglês (English version)",
     Language.HAITIAN_CREOLE: "Vèsyon angle (English version)",
 }
-TRANSLATED_KINDS = {Kind.ACKNOWLEDGEMENT, Kind.DENIAL, Kind.DELAY}
+TRANSLATED_KINDS = {
+    Kind.ACKNOWLEDGEMENT,
+    Kind.DENIAL,
+    Kind.DELAY,
+    Kind.RECONSIDERATION_ACK,
+    Kind.RECONSIDERATION_DECISION,
+}
 
 # Whom the department will contact about a request recorded from the mail or in person, said
 # in the letter's language where the wording names the organisation ("we will contact ...").

@@ -244,6 +244,31 @@ def test_the_letters_read_back(denied, people, deputy):
     assert "grants the reconsideration" not in outcome
 
 
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils")
+@pytest.mark.parametrize(
+    "language, ack_words, outcome_words",
+    [
+        ("es", "Acuse de recibo de su solicitud de reconsideración", "acepta la reconsideración"),
+        ("pt", "pedido de reconsideração", "aceita a reconsideração"),
+        ("ht", "demann rekonsiderasyon ou a", "aksepte rekonsiderasyon an"),
+    ],
+)
+def test_the_letters_are_made_in_the_letter_language_with_the_english(
+    make_request, people, deputy, language, ack_words, outcome_words
+):
+    r = make_request(Status.CHIEF_DECISION, preferred_language=language)
+    r = services.request_decline(request=r, actor=people["chief"], reason=DeclineReason.NOT_HELPFUL)
+    r = ask(r, people["advocate"])
+    ack = IssuedLetter.objects.get(request=r, kind="reconsideration_ack")
+    assert ack.language == language and not ack.translation_reviewed
+    text = pdf_text(letter_bytes(ack))
+    assert ack_words in text and "Acknowledgement of your request for reconsideration" in text
+    r = issuing.request_certify(request=r, actor=deputy)
+    outcome = IssuedLetter.objects.get(request=r, kind="reconsideration_decision")
+    text = pdf_text(letter_bytes(outcome))
+    assert outcome_words in text and "grants the reconsideration and will certify" in text
+
+
 # --- the page ---
 
 
@@ -334,7 +359,9 @@ def test_pages_show_a_request_under_reconsideration(client, denied, people, depu
     sign_in(client, people[persona])
     page = client.get(r.get_absolute_url())
     assert page.status_code == 200
-    assert "Reconsideration requested" in page.content.decode()
+    html = page.content.decode()
+    assert "Reconsideration requested" in html
+    assert "Acknowledgement of a request for reconsideration" in html  # the letter, to download
     assert client.get("/").status_code == 200
     if persona != "advocate":
         assert client.get("/requests/").status_code == 200
