@@ -251,9 +251,8 @@ def available(request: CertificationRequest, kind: str) -> bool:
         Kind.DENIAL: request.status == Status.DECLINED,
         Kind.DELAY: request.delay_issued_at is not None,
         Kind.USCIS_WITHDRAWAL: request.status == Status.CERTIFICATION_WITHDRAWN,
-        Kind.RECONSIDERATION_ACK: request.pk is not None and request.reconsiderations.exists(),
-        Kind.RECONSIDERATION_DECISION: request.pk is not None
-        and request.reconsiderations.exclude(outcome="").exists(),
+        # The reconsideration letters were issued and stored at their event from the start:
+        # never rendered on demand.
     }.get(kind, False)
 
 
