@@ -343,6 +343,26 @@ def working_days_between(start: date, end: date) -> int:
     return days
 
 
+def add_working_days(start: date, days: int) -> date:
+    """The day ``days`` Monday-to-Friday days after ``start`` (the inverse of
+    ``working_days_between``: ``working_days_between(start, result) == days``)."""
+    day = start
+    left = days
+    while left > 0:
+        day += timedelta(days=1)
+        if day.weekday() < 5:
+            left -= 1
+    return day
+
+
+def reconsideration_due(requested_at: datetime) -> date:
+    """The answer to a reconsideration is due this many business days after the local day it
+    was asked (``UVISA_RECONSIDERATION_BUSINESS_DAYS``; 30 in Illinois, 5 ILCS 825, VOICES Act)."""
+    return add_working_days(
+        timezone.localdate(requested_at), settings.UVISA_RECONSIDERATION_BUSINESS_DAYS
+    )
+
+
 INK_REMINDER_WORKING_DAYS = 3  # department policy: a decision waits no longer for the ink
 
 

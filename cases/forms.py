@@ -151,6 +151,29 @@ class InformationReceivedForm(UswdsForm):
     cache_fields = False  # a file input: rendered each time, never from the shared cache
 
 
+class ReconsiderationForm(UswdsForm):
+    """The requester's reasons to reconsider the denial, and documents that support them."""
+
+    reasons = forms.CharField(
+        label=_("Why the department should reconsider its denial"),
+        max_length=TEXT_LIMIT,
+        widget=forms.Textarea,
+    )
+    documents = MultipleFileField(
+        label=_("Supporting documents (optional; PDF, JPEG or PNG)"), required=False
+    )
+    cache_fields = False  # a file input: rendered each time, never from the shared cache
+
+
+class ReconsiderationReceivedForm(ReconsiderationForm):
+    """A request for reconsideration that reached the department by mail, e-mail or in person."""
+
+    channel = forms.ChoiceField(
+        label=_("How it came"), choices=[("", _("Choose")), *ANSWER_CHANNELS]
+    )
+    field_order = ["channel", "reasons", "documents"]
+
+
 def decline_choices() -> list[tuple[str, str]]:
     """The clauses of the written policy in force today (c. 258F s. 2), read per form, after an
     empty first choice."""

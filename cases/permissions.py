@@ -133,6 +133,7 @@ STEP_RULES: dict[str, Callable[[CertificationRequest, User], bool]] = {
     "record_ink_signature": can_record_ink_signature,
     "void_unsigned_form": can_decide,
     "decline": can_decide,
+    "request_reconsideration": can_act_for_requester,
     "request_information": can_review_or_decide,
     "answer_information": can_act_for_requester,
     "issue_delay_notice": can_review_or_decide,

@@ -78,6 +78,8 @@ def progress_for(request: CertificationRequest) -> list[dict]:
     status = request.status
     if status == Status.INFO_REQUESTED:
         status = request.info_return_state or Status.RECEIVED
+    if status == Status.RECONSIDERATION:  # the decision is taken again
+        status = Status.CHIEF_DECISION
     keys = [key for key, _label in PROGRESS]
     if status in (Status.CERTIFIED, Status.DECLINED, Status.CERTIFICATION_WITHDRAWN):
         current = len(keys) - 1
@@ -157,6 +159,16 @@ def step_message(request: CertificationRequest, label: str) -> str:
             "label": label,
             "ref": ref,
         }
+    elif status == Status.RECONSIDERATION:
+        pending = request.reconsiderations.filter(outcome="").order_by("-requested_at").first()
+        where = _("is with a certifying official for reconsideration of the denial")
+        if pending is not None:
+            return _("%(label)s: done. %(ref)s %(where)s; answer due by %(due)s.") % {
+                "label": label,
+                "ref": ref,
+                "where": where,
+                "due": pending.due_on.strftime("%m/%d/%Y"),
+            }
     elif status == Status.INFO_REQUESTED and request.advocate_id is None:
         # Received by mail, e-mail, fax or in person: the requester answers, not an advocate.
         where = _("waits for the requester's answer by mail, e-mail or in person")

@@ -27,6 +27,9 @@ class Status(models.TextChoices):
     AWAITING_INK = "awaiting_ink", _("Awaiting ink signature")
     CERTIFIED = "certified", _("Certified")
     DECLINED = "declined", _("Declined")
+    # The requester asked the department to reconsider its denial (as Illinois'
+    # VOICES Act, 5 ILCS 825, lets her): open again until a certifying official decides anew.
+    RECONSIDERATION = "reconsideration", _("Reconsideration requested")
     WITHDRAWN = "withdrawn", _("Withdrawn by requester")
     CERTIFICATION_WITHDRAWN = "certification_withdrawn", _("Certification withdrawn")
 
@@ -45,6 +48,10 @@ PENDING_STATES = [*REVIEW_STATES, Status.INFO_REQUESTED, Status.AWAITING_INK]
 
 
 OPEN_STATES = [Status.DRAFT, *PENDING_STATES]
+
+
+# A reconsideration of a denial awaits its decision (its own clock: clocks.reconsideration_due).
+RECONSIDERATION_STATES = [Status.RECONSIDERATION]
 
 
 CLOSED_STATES = [

@@ -25,13 +25,15 @@ from cases.forms import (
     NoteForm,
     OptionalReasonForm,
     ReasonForm,
+    ReconsiderationForm,
+    ReconsiderationReceivedForm,
     RequiredNoteForm,
     TextForm,
     WithdrawCertificationForm,
 )
 from cases.models import CertificationRequest
 from cases.reauth import SENSITIVE_STEPS
-from cases.services import staff_entry
+from cases.services import reconsideration, staff_entry
 
 ServiceCall = Callable[[CertificationRequest, Any, dict[str, Any]], Any]
 
@@ -121,6 +123,18 @@ _STEPS = [
         lambda r, u, d: services.request_decline(
             request=r, actor=u, reason=d["reason"], note=d["note"]
         ),
+    ),
+    Step(
+        "request_reconsideration",
+        ReconsiderationForm,
+        lambda r, u, d: reconsideration.request_ask_reconsideration(
+            request=r,
+            actor=u,
+            reasons=d["reasons"],
+            uploads=d["documents"],
+            channel=d.get("channel", ""),
+        ),
+        outside_form=ReconsiderationReceivedForm,
     ),
     Step(
         "request_information",

@@ -44,7 +44,7 @@ from cases.errors import TransitionRefused
 from cases.lib import pdf_clean
 from cases.lib.crypto import encrypt_file_bytes
 from cases.models import CertificationRequest, CertifyingOfficial, IssuedForm, VoidedForm
-from cases.services import ink
+from cases.services import ink, reconsidered
 from cases.uscis import formmap
 
 if TYPE_CHECKING:
@@ -201,6 +201,10 @@ def request_certify(
     """
     at = at or timezone.now()
     official_row = perms.active_official(actor, request)
+
+    def issue(locked: CertificationRequest) -> dict[str, Any]:
+        return issue_form(request=locked, actor=actor, at=at)
+
     return services.take_step(
         request,
         "certify",
@@ -209,7 +213,7 @@ def request_certify(
         note=note.strip(),
         data={"official": official_row.pk if official_row else None},
         args={"by": actor, "official": official_row, "at": at},
-        after_save=lambda locked: issue_form(request=locked, actor=actor, at=at),
+        after_save=reconsidered.deciding(request, actor, "granted", at, then=issue) or issue,
     )
 
 

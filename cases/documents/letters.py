@@ -62,24 +62,40 @@ SUBJECTS: dict[str, dict[str, str]] = {
         Kind.DENIAL: "Written denial without prejudice, request {{ reference }}",
         Kind.DELAY: "Notice of delay, request {{ reference }}",
         Kind.USCIS_WITHDRAWAL: "{{ withdrawal_title }} of Form I-918 Supplement B certification",
+        Kind.RECONSIDERATION_ACK: "Acknowledgement of your request for reconsideration, "
+        "request {{ reference }}",
+        Kind.RECONSIDERATION_DECISION: "Decision on your request for reconsideration, "
+        "request {{ reference }}",
     },
     Language.SPANISH: {
         Kind.ACKNOWLEDGEMENT: "Acuse de recibo de su solicitud de certificación {{ reference }}",
         Kind.DENIAL: "Denegación por escrito sin perjuicio de una nueva solicitud, "
         "referencia {{ reference }}",
         Kind.DELAY: "Aviso de demora, solicitud {{ reference }}",
+        Kind.RECONSIDERATION_ACK: "Acuse de recibo de su solicitud de reconsideración, "
+        "referencia {{ reference }}",
+        Kind.RECONSIDERATION_DECISION: "Decisión sobre su solicitud de reconsideración, "
+        "referencia {{ reference }}",
     },
     Language.PORTUGUESE: {
         Kind.ACKNOWLEDGEMENT: "Aviso de recebimento do seu pedido de certificação {{ reference }}",
         Kind.DENIAL: "Indeferimento por escrito sem prejuízo de novo pedido, "
         "referência {{ reference }}",
         Kind.DELAY: "Aviso de atraso, pedido {{ reference }}",
+        Kind.RECONSIDERATION_ACK: "Aviso de recebimento do seu pedido de reconsideração, "
+        "referência {{ reference }}",
+        Kind.RECONSIDERATION_DECISION: "Decisão sobre o seu pedido de reconsideração, "
+        "referência {{ reference }}",
     },
     Language.HAITIAN_CREOLE: {
         Kind.ACKNOWLEDGEMENT: "Nou resevwa demann sètifikasyon ou a {{ reference }}",
         Kind.DENIAL: "Refi alekri, san sa pa anpeche ou fè yon nouvo demann, "
         "referans {{ reference }}",
         Kind.DELAY: "Avi reta, demann {{ reference }}",
+        Kind.RECONSIDERATION_ACK: "Nou resevwa demann rekonsiderasyon ou a, "
+        "referans {{ reference }}",
+        Kind.RECONSIDERATION_DECISION: "Desizyon sou demann rekonsiderasyon ou a, "
+        "referans {{ reference }}",
     },
 }
 
@@ -98,7 +114,13 @@ ENGLISH_ATTACHED = {
     Language.PORTUGUESE: "Versão em inglês (English version)",
     Language.HAITIAN_CREOLE: "Vèsyon angle (English version)",
 }
-TRANSLATED_KINDS = {Kind.ACKNOWLEDGEMENT, Kind.DENIAL, Kind.DELAY}
+TRANSLATED_KINDS = {
+    Kind.ACKNOWLEDGEMENT,
+    Kind.DENIAL,
+    Kind.DELAY,
+    Kind.RECONSIDERATION_ACK,
+    Kind.RECONSIDERATION_DECISION,
+}
 
 # Whom the department will contact about a request recorded from the mail or in person, said
 # in the letter's language where the wording names the organisation ("we will contact ...").
@@ -229,6 +251,8 @@ def available(request: CertificationRequest, kind: str) -> bool:
         Kind.DENIAL: request.status == Status.DECLINED,
         Kind.DELAY: request.delay_issued_at is not None,
         Kind.USCIS_WITHDRAWAL: request.status == Status.CERTIFICATION_WITHDRAWN,
+        # The reconsideration letters were issued and stored at their event from the start:
+        # never rendered on demand.
     }.get(kind, False)
 
 
@@ -387,6 +411,10 @@ def letter_values(
         "contact_email": contact.get("email", ""),
         "other_certifiers": "; ".join(settings.UVISA_OTHER_CERTIFIERS),
         "uscis_address": ", ".join(uscis_address(request)),
+        "form_title": "Form I-914, Supplement B"
+        if request.form_type == FormType.T_VISA
+        else "Form I-918, Supplement B",
+        **_reconsideration_values(request, language),
     }
     values["request"] = {
         "reference": values["reference"],
@@ -418,6 +446,29 @@ def _delay_translation(notice: Any, language: str) -> dict[str, Any]:
         "delay_translation_reviewed_long": long_date(
             notice.translation_reviewed_on if translated else None, language
         ),
+    }
+
+
+def _reconsideration_values(request: CertificationRequest, language: str) -> dict[str, Any]:
+    """The latest request for reconsideration: when it was asked, when it is due, the outcome."""
+    latest = (
+        request.reconsiderations.order_by("-requested_at", "-pk").first() if request.pk else None
+    )
+    if latest is None:
+        return dict.fromkeys(
+            [
+                "reconsideration_requested_long",
+                "reconsideration_due_long",
+                "reconsideration_outcome",
+                "denied_long",
+            ],
+            "",
+        )
+    return {
+        "reconsideration_requested_long": long_date(_day(latest.requested_at), language),
+        "reconsideration_due_long": long_date(latest.due_on, language),
+        "reconsideration_outcome": latest.outcome,
+        "denied_long": long_date(_day(latest.denied_at), language),
     }
 
 

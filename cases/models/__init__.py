@@ -27,6 +27,7 @@ from cases.models.documents import (
     VoidedForm,
 )
 from cases.models.outbox import OutboundMail
+from cases.models.reconsideration import Reconsideration
 from cases.models.records import (
     AccessLog,
     AuditChainHead,
@@ -99,6 +100,7 @@ __all__ = [
     "PageScopeVersion",
     "RateLimitWindow",
     "ReauthGrant",
+    "Reconsideration",
     "CaseEvent",
     "CertificationRequest",
     "CertificationWithdrawalKind",

@@ -334,6 +334,14 @@ class LetterTemplate(models.Model):
             "uscis_withdrawal",
             _("Notice to USCIS of withdrawal (8 CFR 214.14(h)(2))"),
         )
+        RECONSIDERATION_ACK = (
+            "reconsideration_ack",
+            _("Acknowledgement of a request for reconsideration"),
+        )
+        RECONSIDERATION_DECISION = (
+            "reconsideration_decision",
+            _("Decision on a request for reconsideration"),
+        )
 
     kind = models.CharField(max_length=30, choices=Kind.choices)
     language = models.CharField(max_length=5, choices=Language.choices, default=Language.ENGLISH)

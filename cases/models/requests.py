@@ -737,7 +737,8 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
 
     @transition(
         field=status,
-        source=Status.CHIEF_DECISION,
+        # A reconsideration granted takes the usual certify and ink path.
+        source=[Status.CHIEF_DECISION, Status.RECONSIDERATION],
         target=Status.AWAITING_INK,
         conditions=[form_is_complete, form_is_consistent],  # type: ignore[list-item]
         custom={"label": _("Certify"), "role": "chief"},
@@ -782,7 +783,8 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
 
     @transition(
         field=status,
-        source=Status.CHIEF_DECISION,
+        # A reconsideration refused is a denial again, written as the first one.
+        source=[Status.CHIEF_DECISION, Status.RECONSIDERATION],
         target=Status.DECLINED,
         custom={"label": _("Decline"), "role": "chief"},
     )
@@ -804,6 +806,17 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
         self.decline_policy = policy
         self.decline_clause = clause
         self.decision_note = explanation
+
+    @transition(
+        field=status,
+        source=Status.DECLINED,
+        target=Status.RECONSIDERATION,
+        custom={"label": _("Ask for reconsideration"), "role": "advocate"},
+    )
+    def request_reconsideration(self) -> None:
+        # The denial stays on the request (decided_at, the official, the clause) until the
+        # reconsideration is decided; the Reconsideration row keeps the request and its clock.
+        pass
 
     @transition(
         field=status,
@@ -889,6 +902,7 @@ for _name in [
     "certify",
     "record_ink_signature",
     "decline",
+    "request_reconsideration",
     "request_information",
     "answer_information",
     "issue_delay_notice",
@@ -926,6 +940,7 @@ class Document(models.Model):
         POLICE_REPORT = "police_report", _("Police report")
         INFORMATION_RESPONSE = "information_response", _("Answer to an information request")
         SIGNED_SCAN = "signed_scan", _("Scan of the pages signed in ink")
+        RECONSIDERATION = "reconsideration", _("Reasons or evidence for reconsideration")
         OTHER = "other", _("Other")
 
     request = models.ForeignKey(

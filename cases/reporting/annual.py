@@ -59,6 +59,7 @@ from cases.models import (
     ExpeditedReason,
     FormType,
     QualifyingCrimeCategory,
+    Reconsideration,
     Status,
 )
 from cases.page_cache import REPORT_SCOPE, cached_value
@@ -145,6 +146,9 @@ class AnnualReport:
     cells: dict[str, int] = field(default_factory=dict)
     timely_notices: int = 0
     late_notices: int = 0
+    # Reconsiderations of a denial: asked in the year, decided in it (certified or denied
+    # again), and undecided past their own clock on the report's as-of day.
+    reconsiderations: dict[str, int] = field(default_factory=dict)
 
     def s4_sections(self) -> list[Section]:
         """The s. 4(a) table and the answers by kind, for U, T and both: the public part."""
@@ -188,6 +192,18 @@ class AnnualReport:
                     Line("  of which sent after it (late)", self.late_notices),
                     Line("Median days from receipt to answer", self.median_days, count=False),
                     Line("90th percentile days from receipt to answer", self.p90_days, count=False),
+                ],
+            ),
+            Section(
+                "Reconsiderations of a denial",
+                [
+                    Line("Reconsiderations requested", self.reconsiderations.get("requested", 0)),
+                    Line("  granted (certified)", self.reconsiderations.get("granted", 0)),
+                    Line("  denied again", self.reconsiderations.get("denied", 0)),
+                    Line(
+                        f"Undecided past their clock on {self.as_of:%m/%d/%Y}",
+                        self.reconsiderations.get("overdue", 0),
+                    ),
                 ],
             ),
             Section(
@@ -320,6 +336,24 @@ def _rows_in_play(start: datetime, end: datetime) -> QuerySet[CertificationReque
             )
         )
         .exclude(withdrawn_at__lt=start)
+    )
+
+
+def _reconsideration_counts(start: datetime, end: datetime, as_of: date) -> dict[str, int]:
+    """One query: asked in the year, decided in it by outcome, and undecided on ``as_of``
+    (or decided after it) with their due day before it."""
+
+    def decided(outcome: str) -> Count:
+        return Count("pk", filter=Q(outcome=outcome, decided_at__gte=start, decided_at__lt=end))
+
+    undecided_then = Q(outcome="") | Q(decided_at__date__gt=as_of)
+    return dict(
+        Reconsideration.objects.aggregate(
+            requested=Count("pk", filter=Q(requested_at__gte=start, requested_at__lt=end)),
+            granted=decided(Reconsideration.Outcome.GRANTED),
+            denied=decided(Reconsideration.Outcome.DENIED),
+            overdue=Count("pk", filter=undecided_then & Q(requested_at__lt=end, due_on__lt=as_of)),
+        )
     )
 
 
@@ -500,7 +534,8 @@ def build_annual_report(year: int, *, now: datetime, agency: str = "") -> Annual
         days.append((day - received_on).days)
         if status in SIGNED_STATES:
             signed.append(row)
-        elif status == Status.DECLINED:
+        elif status in (Status.DECLINED, Status.RECONSIDERATION):
+            # The denial stands while its reconsideration is pending.
             denied.append(row)
         if pk in clocked:  # expedited, or sent a delay notice
             c = clock_of(pk)
@@ -559,11 +594,12 @@ def build_annual_report(year: int, *, now: datetime, agency: str = "") -> Annual
         u_people = set().union(*(people[kind] for kind in GROUP_FORMS["U"]))
         t_people = set().union(*(people[kind] for kind in GROUP_FORMS["T"]))
         cells[f"{ind}:both"] = len(u_people & t_people)
+    as_of = timezone.localdate(as_of_time) if as_of_time < end else date(year, 12, 31)
     return AnnualReport(
         year=year,
         agency=agency,
         jurisdiction=jurisdiction,
-        as_of=timezone.localdate(as_of_time) if as_of_time < end else date(year, 12, 31),
+        as_of=as_of,
         generated_at=now,
         requested=len(received),
         signed=len(signed),
@@ -590,6 +626,7 @@ def build_annual_report(year: int, *, now: datetime, agency: str = "") -> Annual
         cells=cells,
         timely_notices=timely_notices,
         late_notices=late_notices,
+        reconsiderations=_reconsideration_counts(start, end, as_of),
     )
 
 

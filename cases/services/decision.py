@@ -20,6 +20,7 @@ from cases.clocks import due_date
 from cases.issued_letters import issue_letter, letter_facts
 from cases.models import CertificationRequest, CertificationWithdrawalKind, DelayNotice, Language
 from cases.policy import resolve_decline_reason
+from cases.services import reconsidered
 from cases.services.common import require_text, take_step
 
 if TYPE_CHECKING:
@@ -48,6 +49,10 @@ def request_decline(
     at = at or timezone.now()
     policy, clause = resolve_decline_reason(request.agency, timezone.localdate(at), reason)
     official = perms.active_official(actor, request)
+
+    def write_denial(locked: CertificationRequest) -> dict[str, Any]:
+        return letter_facts(issue_letter(locked, "denial", actor=actor, at=at))
+
     return take_step(
         request,
         "decline",
@@ -69,7 +74,8 @@ def request_decline(
             "policy": policy,
             "clause": clause,
         },
-        after_save=lambda r: letter_facts(issue_letter(r, "denial", actor=actor, at=at)),
+        after_save=reconsidered.deciding(request, actor, "denied", at, then=write_denial)
+        or write_denial,
     )
 
 

@@ -18,6 +18,7 @@ from cases.models import (
     IssuedForm,
     Status,
 )
+from cases.services.reconsideration import request_ask_reconsideration
 from tests.conftest import PERSONAS, record_ink
 
 # transition -> (a source state, the personas allowed to take it)
@@ -32,6 +33,7 @@ MATRIX = {
     "record_ink_signature": (Status.AWAITING_INK, {"coordinator", "chief"}),
     "void_unsigned_form": (Status.AWAITING_INK, {"chief"}),
     "decline": (Status.CHIEF_DECISION, {"chief"}),
+    "request_reconsideration": (Status.DECLINED, {"advocate"}),
     "request_information": (Status.CRIME_CHECK, {"coordinator", "chief"}),
     "answer_information": (Status.INFO_REQUESTED, {"advocate"}),
     "issue_delay_notice": (Status.HELPFULNESS_REVIEW, {"coordinator", "chief"}),
@@ -97,6 +99,9 @@ SERVICES = {
         projected_date=timezone.localdate() + timedelta(days=20),
     ),
     "withdraw": lambda r, u: services.request_withdraw(request=r, actor=u, reason="Moved away."),
+    "request_reconsideration": lambda r, u: request_ask_reconsideration(
+        request=r, actor=u, reasons="She testified in March."
+    ),
     "withdraw_certification": lambda r, u: services.request_withdraw_certification(
         request=r, actor=u, reason="Refused to testify."
     ),

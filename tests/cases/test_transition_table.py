@@ -20,7 +20,10 @@ EXPECTED = {
     # form is voided and the decision made again.
     Status.AWAITING_INK: {"record_ink_signature", "issue_delay_notice", "void_unsigned_form"},
     Status.CERTIFIED: {"withdraw_certification"},
-    Status.DECLINED: set(),
+    # A denial may be reconsidered at the requester's ask; the reconsideration is decided by
+    # certifying (the usual ink path follows) or by declining again.
+    Status.DECLINED: {"request_reconsideration"},
+    Status.RECONSIDERATION: {"certify", "decline"},
     Status.WITHDRAWN: set(),
     Status.CERTIFICATION_WITHDRAWN: set(),
 }
@@ -37,6 +40,7 @@ TARGETS = {
     "void_unsigned_form": Status.CHIEF_DECISION,
     "decline": Status.DECLINED,
     "request_information": Status.INFO_REQUESTED,
+    "request_reconsideration": Status.RECONSIDERATION,
     "withdraw": Status.WITHDRAWN,
     "withdraw_certification": Status.CERTIFICATION_WITHDRAWN,
     "issue_delay_notice": None,  # stays in its state
@@ -69,6 +73,6 @@ def test_transition_targets():
         assert t.target == TARGETS[t.name], t.name
 
 
-def test_closed_states_are_final_except_certified():
+def test_closed_states_are_final_except_certified_and_declined():
     finals = {s for s, names in EXPECTED.items() if not names}
-    assert finals == {Status.DECLINED, Status.WITHDRAWN, Status.CERTIFICATION_WITHDRAWN}
+    assert finals == {Status.WITHDRAWN, Status.CERTIFICATION_WITHDRAWN}

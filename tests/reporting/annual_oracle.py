@@ -88,7 +88,8 @@ def build_annual_report(year: int, *, now: datetime, agency: str = "") -> Annual
     received = [r for r in rows if in_year(r.received_at)]
     answers = [r for r in rows if in_year(answered_at[r.pk])]
     signed = [r for r in answers if r.status in SIGNED_STATES]
-    denied = [r for r in answers if r.status == Status.DECLINED]
+    # A denial under reconsideration still stands (docs/clocks-reminders-reports.md).
+    denied = [r for r in answers if r.status in (Status.DECLINED, Status.RECONSIDERATION)]
     days = [
         (timezone.localdate(answered_at[r.pk]) - timezone.localdate(r.received_at)).days
         for r in answers

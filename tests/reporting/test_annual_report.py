@@ -224,9 +224,9 @@ def test_the_report_page_runs_a_fixed_number_of_queries(
     sign_in(client, people["auditor"])
     # the session with its user and second-factor device, the versions, capability (user +
     # group perms), agency name, the versions again (the cache key), requests, categories,
-    # the year's submissions to EOPSS (delay notices only when a request had one); then the
-    # page is kept like the lists: the session and the versions
-    with django_assert_num_queries(9):
+    # the year's submissions to EOPSS (delay notices only when a request had one), the
+    # reconsiderations' counts; then the page is kept like the lists: the session and the versions
+    with django_assert_num_queries(10):
         response = client.get("/reports/annual/2025/")
     assert response.status_code == 200
     with django_assert_num_queries(2):

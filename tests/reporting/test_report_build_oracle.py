@@ -116,7 +116,9 @@ def varied_requests(agency, n: int, seed: int, today: date) -> None:
 
 
 def as_dict(report: annual.AnnualReport) -> dict:
-    return {f.name: getattr(report, f.name) for f in fields(report)}
+    # Reconsiderations came after the old build: counted and tested apart
+    # (tests/cases/test_reconsideration.py).
+    return {f.name: getattr(report, f.name) for f in fields(report) if f.name != "reconsiderations"}
 
 
 @pytest.mark.parametrize("seed", [1, 2])

@@ -27,7 +27,7 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transac
 from django.utils import timezone
 
 from cases.audit import GENESIS, compute_hash
-from cases.clocks import due_date
+from cases.clocks import due_date, reconsideration_due
 from cases.lib.chain import audit_keyring
 from cases.lib.crypto import keyed_hash
 from cases.models import (
@@ -40,6 +40,7 @@ from cases.models import (
     DeclineReason,
     ExpeditedReason,
     QualifyingCrimeCategory,
+    Reconsideration,
     ReferenceCounter,
     RequestGroupObjectPermission,
     RequestUserObjectPermission,
@@ -56,7 +57,8 @@ S = Status
 STATE_WEIGHTS: list[tuple[str, float]] = [
     (S.CERTIFIED, 0.57),
     (S.AWAITING_INK, 0.01),
-    (S.DECLINED, 0.17),
+    (S.DECLINED, 0.16),
+    (S.RECONSIDERATION, 0.01),
     (S.WITHDRAWN, 0.08),
     (S.CERTIFICATION_WITHDRAWN, 0.01),
     (S.DRAFT, 0.03),
@@ -86,6 +88,11 @@ STEPS: dict[str, list[tuple[str, str, str, str]]] = {
         ("record_ink_signature", S.AWAITING_INK, S.CERTIFIED, "coordinator"),
     ],
     S.DECLINED: [*PATH, ("decline", S.CHIEF_DECISION, S.DECLINED, "chief")],
+    S.RECONSIDERATION: [
+        *PATH,
+        ("decline", S.CHIEF_DECISION, S.DECLINED, "chief"),
+        ("request_reconsideration", S.DECLINED, S.RECONSIDERATION, "advocate"),
+    ],
     S.INFO_REQUESTED: [
         *PATH[:2],
         ("request_information", S.CRIME_CHECK, S.INFO_REQUESTED, "coordinator"),
@@ -104,6 +111,7 @@ WITH_DETECTIVE = {
     S.AWAITING_INK,
     S.CERTIFIED,
     S.DECLINED,
+    S.RECONSIDERATION,
     S.CERTIFICATION_WITHDRAWN,
 }
 FAMILY = ["García", "Nguyen", "Silva", "Pierre", "Hernández", "Zhang", "Castillo", "Haile"]
@@ -321,13 +329,16 @@ class Command(BaseCommand):
                 r.info_return_state = S.CRIME_CHECK
                 r.info_request_text = "Please send the police report number."
                 r.info_requested_at = times[-1]
-            if status in (S.AWAITING_INK, S.CERTIFIED, S.DECLINED, S.CERTIFICATION_WITHDRAWN):
+            decided = (S.AWAITING_INK, S.CERTIFIED, S.DECLINED, S.CERTIFICATION_WITHDRAWN)
+            if status in (*decided, S.RECONSIDERATION):
                 # The decision, then (certifications) the ink signature as a later step.
-                back = {S.CERTIFIED: 2, S.CERTIFICATION_WITHDRAWN: 3}.get(status, 1)
+                back = {S.CERTIFIED: 2, S.CERTIFICATION_WITHDRAWN: 3, S.RECONSIDERATION: 2}.get(
+                    status, 1
+                )
                 r.decided_at = times[-back]
                 r.decided_by = self.chief
                 r.certifying_official = self.official
-                if status == S.DECLINED:
+                if status in (S.DECLINED, S.RECONSIDERATION):
                     r.decline_reason = rng.choice(DeclineReason.values)
                     r.decision_note = "Declined under the department's written policy."
                 elif status != S.AWAITING_INK:
@@ -342,6 +353,23 @@ class Command(BaseCommand):
             rows.append(r)
             plans.append((status, times))
         insert(CertificationRequest, rows)
+        # A denial under reconsideration: the requester's ask, on its own clock.
+        insert(
+            Reconsideration,
+            [
+                Reconsideration(
+                    request=r,
+                    requested_at=times[-1],
+                    recorded_by=r.advocate,
+                    reasons="New evidence of the victim's help, enclosed.",
+                    due_on=reconsideration_due(times[-1]),
+                    denied_by=self.official,
+                    denied_at=r.decided_at,
+                )
+                for r, (status, times) in zip(rows, plans, strict=True)
+                if status == S.RECONSIDERATION and r.advocate is not None
+            ],
+        )
         self._events(rows, plans)
         self._grants(rows)
 

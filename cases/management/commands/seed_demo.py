@@ -44,7 +44,7 @@ from cases.models import (
 )
 from cases.reference_data import MEDFORD_AGENCY
 from cases.roles import ADVOCATE, AUDITOR, CHIEF, COORDINATOR, DETECTIVE
-from cases.services import department_text
+from cases.services import department_text, reconsideration
 from cases.uscis import i918b_fields as fields_map
 from cases.uscis.synthetic import synthetic_template
 
@@ -141,7 +141,7 @@ PLAN = (
     + ["delay_notice"]
     + [Status.CERTIFIED] * 4
     + [Status.AWAITING_INK]
-    + [Status.DECLINED] * 2
+    + [Status.DECLINED, Status.RECONSIDERATION]
     + [Status.WITHDRAWN]
     + [Status.CERTIFICATION_WITHDRAWN]
 )
@@ -491,14 +491,21 @@ def advance(
             projected_date=timezone.localdate() + timedelta(days=30),
         )
         return
-    if target == Status.DECLINED:
-        services.request_decline(
+    if target in (Status.DECLINED, Status.RECONSIDERATION):
+        request = services.request_decline(
             request=request,
             actor=chief,
             reason=DeclineReason.NOT_QUALIFYING_CRIME,
             note="The documented offense is a misdemeanor without a qualifying element.",
             at=next(step),
         )
+        if target == Status.RECONSIDERATION:
+            reconsideration.request_ask_reconsideration(
+                request=request,
+                actor=request.advocate,
+                reasons="The prosecutor's letter shows the charge includes a qualifying element.",
+                at=next(step),
+            )
         return
     decided_at = next(step)
     request = issuing.request_certify(request=request, actor=chief, at=decided_at)
