@@ -10,7 +10,7 @@ import cases.lib.crypto
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0040_delay_notice_translation"),
+        ("cases", "0041_requester_capacity_and_consent"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
