@@ -357,7 +357,8 @@ def add_working_days(start: date, days: int) -> date:
 
 def reconsideration_due(requested_at: datetime) -> date:
     """The answer to a reconsideration is due this many business days after the local day it
-    was asked (``UVISA_RECONSIDERATION_BUSINESS_DAYS``; 30 in Illinois, 5 ILCS 825, VOICES Act)."""
+    was asked (``UVISA_RECONSIDERATION_BUSINESS_DAYS``; 30 in Illinois, 5 ILCS 825/11(a),
+    VOICES Act)."""
     return add_working_days(
         timezone.localdate(requested_at), settings.UVISA_RECONSIDERATION_BUSINESS_DAYS
     )

@@ -28,7 +28,8 @@ class Status(models.TextChoices):
     CERTIFIED = "certified", _("Certified")
     DECLINED = "declined", _("Declined")
     # The requester asked the department to reconsider its denial (as Illinois'
-    # VOICES Act, 5 ILCS 825, lets her): open again until a certifying official decides anew.
+    # VOICES Act, 5 ILCS 825/11(a), lets her appeal): open again until a certifying official
+    # decides anew.
     RECONSIDERATION = "reconsideration", _("Reconsideration requested")
     WITHDRAWN = "withdrawn", _("Withdrawn by requester")
     CERTIFICATION_WITHDRAWN = "certification_withdrawn", _("Certification withdrawn")

@@ -398,7 +398,9 @@ UVISA_ADDRESS_FAILURE_LIMIT = env_int("UVISA_ADDRESS_FAILURE_LIMIT", 20)
 AXES_ENABLE_ACCESS_FAILURE_LOG = True  # every failure kept (C9, C21), not only the counter
 UVISA_INACTIVE_DAYS = env_int("UVISA_INACTIVE_DAYS", 90)  # C8: `disable_inactive_accounts`
 # A reconsideration of a denial is answered within this many business days (Monday to
-# Friday), 30 as Illinois' VOICES Act (5 ILCS 825) has it.
+# Friday), 30 as Illinois' VOICES Act has it (5 ILCS 825/11(a): the agency "must respond to
+# the appeals within 30 business days"). Public holidays are not taken out: a department
+# whose law excludes them sets a number that allows for them.
 UVISA_RECONSIDERATION_BUSINESS_DAYS = env_int("UVISA_RECONSIDERATION_BUSINESS_DAYS", 30)
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
 AXES_HTTP_RESPONSE_CODE = 403

@@ -410,6 +410,8 @@ def letter_values(
         "contact_phone": contact.get("phone", "") or agency.phone,
         "contact_email": contact.get("email", ""),
         "other_certifiers": "; ".join(settings.UVISA_OTHER_CERTIFIERS),
+        # 5 ILCS 825/11(a): a denial says how to appeal it.
+        "reconsideration_business_days": settings.UVISA_RECONSIDERATION_BUSINESS_DAYS,
         "uscis_address": ", ".join(uscis_address(request)),
         "form_title": "Form I-914, Supplement B"
         if request.form_type == FormType.T_VISA

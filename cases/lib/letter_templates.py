@@ -67,6 +67,7 @@ ALLOWED_NAMES: frozenset[str] = frozenset(
         "contact_phone",
         "contact_email",
         "other_certifiers",
+        "reconsideration_business_days",
         "uscis_address",
         "form_title",
         "reconsideration_requested_long",

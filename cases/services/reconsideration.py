@@ -1,7 +1,8 @@
 """The requester asks the department to reconsider its denial: her reasons and documents, on
 the portal (the advocate) or received by mail, e-mail or in person (the coordinator records
 it). The request is open again, with its own clock (clocks.reconsideration_due, business
-days as Illinois' VOICES Act, 5 ILCS 825, counts them), and is acknowledged in writing.
+days as Illinois' VOICES Act, 5 ILCS 825/11(a), counts them for appeals), and is
+acknowledged in writing.
 The decision is the certify or decline step (cases/services/reconsidered.py).
 """
 

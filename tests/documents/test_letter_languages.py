@@ -264,3 +264,29 @@ def test_the_t_visa_acknowledgement_states_the_expedited_date(received, artifact
     assert "Re: Acknowledgement of your T-visa declaration request" in text
     assert "no later than October 31, 2026:" in text and "December 30, 2026" not in text
     assert "because the victim is in immigration detention" in text
+
+
+# 5 ILCS 825/11(a): the denial gives the way to appeal it; the days come from the setting.
+APPEAL_READS = {
+    "en": "answers a request for reconsideration within {days} business days",
+    "es": "responde a una solicitud de reconsideración en un plazo de {days} días hábiles",
+    "pt": "responde a um pedido de reconsideração em até {days} dias úteis",
+    "ht": "reponn yon demann rekonsiderasyon nan {days} jou travay",
+}
+
+
+@pytest.mark.parametrize("form_type", [FormType.U_VISA, FormType.T_VISA])
+@pytest.mark.parametrize("language", sorted(APPEAL_READS))
+def test_the_denial_says_how_to_ask_for_reconsideration_and_when_it_is_answered(
+    received, people, settings, language, form_type
+):
+    settings.UVISA_RECONSIDERATION_BUSINESS_DAYS = 17
+    r = received(Status.CHIEF_DECISION, preferred_language=language, form_type=form_type)
+    services.request_decline(
+        request=r, actor=people["chief"], reason=DeclineReason.NOT_HELPFUL, at=at(NOTICE_SENT)
+    )
+    r.refresh_from_db()
+    pdf = letters.render_letter_pdf(r, Kind.DENIAL, language=language)
+    for lang, text in pages(pdf, language):
+        assert APPEAL_READS[lang].format(days=17) in text, lang
+        assert r.reference in text
