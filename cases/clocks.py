@@ -61,6 +61,9 @@ class ClockRequest(Protocol):
     def signed_on(self) -> Any: ...
 
     @property
+    def first_answered_at(self) -> Any: ...
+
+    @property
     def delay_issued_at(self) -> Any: ...
 
     @property
@@ -323,8 +326,12 @@ class Clock:
 def answered_on(request: ClockRequest) -> date | None:
     """Local day of the agency's answer under s. 3(i) or (ii); None if not answered.
 
-    s. 3(i) "complete and sign": the ink date of Part 6 item 2, once recorded.
+    s. 3(i) "complete and sign": the ink date of Part 6 item 2, once recorded. A request
+    later reconsidered was answered by its first denial (s. 3(ii)), whatever the
+    reconsideration decides.
     """
+    if request.first_answered_at is not None:
+        return timezone.localdate(request.first_answered_at)
     if request.status == Status.AWAITING_INK:
         return None
     if request.signed_on is not None:

@@ -151,6 +151,7 @@ REPORT_FIELDS = [
     "status",
     "received_at",
     "decided_at",
+    "first_answered_at",
     "signed_on",
     "withdrawn_at",
     "delay_issued_at",
@@ -371,6 +372,11 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
 
     # Decision.
     decided_at = models.DateTimeField(null=True, blank=True)
+    # The answer under c. 258F s. 3 of a request later reconsidered: the moment of the first
+    # denial. A reconsideration, granted or denied again, is a decision of its own with its own
+    # clock (5 ILCS 825/11(a)); the deadline was met or missed by the first answer, and the
+    # reports count that answer where it was given (clocks.answered_on).
+    first_answered_at = models.DateTimeField(null=True, blank=True, editable=False)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -449,6 +455,7 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
                     "id",
                     "status",
                     "decided_at",
+                    "first_answered_at",
                     "signed_on",
                     "withdrawn_at",
                     "delay_issued_at",
@@ -816,7 +823,9 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
     def request_reconsideration(self) -> None:
         # The denial stays on the request (decided_at, the official, the clause) until the
         # reconsideration is decided; the Reconsideration row keeps the request and its clock.
-        pass
+        # The first denial is the answer under c. 258F s. 3, whatever follows.
+        if self.first_answered_at is None:
+            self.first_answered_at = self.decided_at
 
     @transition(
         field=status,

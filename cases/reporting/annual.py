@@ -46,8 +46,20 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, cast
 
 from django.db import connections
-from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
-from django.db.models.functions import TruncDate
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    DateField,
+    ExpressionWrapper,
+    F,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from cases import clocks
@@ -320,21 +332,26 @@ class _Row:
     signed_on: date | None
     expedited: bool
     age_out_date: date | None = None
+    # The tuples already give a reconsidered request's first denial as its decision.
+    first_answered_at: datetime | None = None
 
 
 def _rows_in_play(start: datetime, end: datetime) -> QuerySet[CertificationRequest]:
     """Requests received before the year's end and not answered or withdrawn before it."""
     return (
         CertificationRequest.objects.filter(received_at__lt=end)
-        # Answered before the year: a denial before it, or an ink date before it.
+        # Answered before the year: a denial before it, or an ink date before it; a request
+        # reconsidered was answered by its first denial (clocks.answered_on).
         .exclude(
-            Q(decided_at__lt=start)
+            Q(first_answered_at__isnull=True)
+            & Q(decided_at__lt=start)
             & (
                 Q(signed_on__lt=start.date())
                 # decided but still awaiting the ink signature is not answered: pending
                 | (Q(signed_on__isnull=True) & ~Q(status=Status.AWAITING_INK))
             )
         )
+        .exclude(first_answered_at__lt=start)
         .exclude(withdrawn_at__lt=start)
     )
 
@@ -375,18 +392,31 @@ def _report_rows(
     ``as_of``, ink date, withdrawn in the year, withdrawn by ``as_of``, sent a delay notice,
     one sent in the year, expedited, its reason, decline reason, form type, person digest,
     A-Number digest, re-certified request (c. 258F s. 4: no name, no date of birth, no
-    number)."""
+    number). A request reconsidered reads as the denial it was first answered with
+    (clocks.answered_on): status declined, its decision the first denial, no ink date."""
     tz = timezone.get_current_timezone()
+    reconsidered = Q(first_answered_at__isnull=False)
     return _tuples(
         in_play.order_by().values_list(
             "pk",
-            "status",
+            Case(
+                When(reconsidered, then=Value(Status.DECLINED.value)),
+                default=F("status"),
+                output_field=CharField(),
+            ),
             TruncDate("received_at", tzinfo=tz),
             _flag(Q(received_at__gte=start)),  # received_at < end for every row in play
             _flag(Q(received_at__lt=as_of)),
-            TruncDate("decided_at", tzinfo=tz),
-            _flag(Q(decided_at__lt=as_of)),
-            "signed_on",
+            TruncDate(Coalesce("first_answered_at", "decided_at"), tzinfo=tz),
+            _flag(
+                Q(first_answered_at__lt=as_of)
+                | (Q(first_answered_at__isnull=True) & Q(decided_at__lt=as_of))
+            ),
+            Case(
+                When(reconsidered, then=Value(None)),
+                default=F("signed_on"),
+                output_field=DateField(),
+            ),
             _flag(Q(withdrawn_at__gte=start, withdrawn_at__lt=end)),
             _flag(Q(withdrawn_at__lt=as_of)),
             _flag(Q(delay_issued_at__isnull=False)),

@@ -37,6 +37,7 @@ LIST_FIELDS = [
     "delay_issued_at",
     "decided_at",
     "signed_on",  # a certification's answer day (clocks.answered_on)
+    "first_answered_at",  # a reconsidered request's answer (clocks.answered_on)
     "organization__name",
 ]
 

@@ -328,9 +328,14 @@ def test_the_annual_report_counts_reconsiderations(make_request, people, deputy)
     ask(denied_request(2025), people["advocate"], at=at("2025-12-01 10:00"))
 
     report = build_annual_report(2026, now=at("2026-12-07 12:00"))
-    # Denied in 2026 (15 January, and 10 March again): the one denied again and the two of
-    # 2026 pending reconsideration (their denial stands); the granted one awaits the ink.
-    assert report.denied == 3
+    # The four of 2026 were answered by a denial on 15 January (c. 258F s. 3(ii)), whatever
+    # their reconsideration decided since: granted, denied again or pending. The grant is
+    # counted under the reconsiderations, not as a second answer.
+    assert report.denied == 4
+    assert report.signed == 0
+    granted.refresh_from_db()
+    assert granted.status == Status.AWAITING_INK
+    assert clocks.answered_on(granted) == date(2026, 1, 15)
     assert report.reconsiderations == {"requested": 4, "granted": 1, "denied": 1, "overdue": 2}
     lines = {
         line.label: line.value

@@ -40,6 +40,8 @@ def _answer_moment(request: CertificationRequest) -> datetime | None:
     day = clocks.answered_on(request)
     if day is None:
         return None
+    if request.first_answered_at is not None:  # reconsidered: the first denial answered
+        return request.first_answered_at
     if request.decided_at is not None and timezone.localdate(request.decided_at) == day:
         return request.decided_at
     return datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
@@ -55,8 +57,10 @@ def build_annual_report(year: int, *, now: datetime, agency: str = "") -> Annual
         CertificationRequest.objects.only(*REPORT_FIELDS)
         .filter(received_at__lt=end)
         # Answered before the year: a denial before it, or an ink date before it.
+        .exclude(first_answered_at__lt=start)
         .exclude(
-            Q(decided_at__lt=start)
+            Q(first_answered_at__isnull=True)
+            & Q(decided_at__lt=start)
             & (
                 Q(signed_on__lt=start.date())
                 # decided but still awaiting the ink signature is not answered: pending
@@ -87,9 +91,14 @@ def build_annual_report(year: int, *, now: datetime, agency: str = "") -> Annual
     answered_at = {r.pk: _answer_moment(r) for r in rows}
     received = [r for r in rows if in_year(r.received_at)]
     answers = [r for r in rows if in_year(answered_at[r.pk])]
-    signed = [r for r in answers if r.status in SIGNED_STATES]
+    # A request reconsidered was answered by its first denial, whatever came of it.
+    signed = [r for r in answers if r.status in SIGNED_STATES and r.first_answered_at is None]
     # A denial under reconsideration still stands (docs/clocks-reminders-reports.md).
-    denied = [r for r in answers if r.status in (Status.DECLINED, Status.RECONSIDERATION)]
+    denied = [
+        r
+        for r in answers
+        if r.status in (Status.DECLINED, Status.RECONSIDERATION) or r.first_answered_at
+    ]
     days = [
         (timezone.localdate(answered_at[r.pk]) - timezone.localdate(r.received_at)).days
         for r in answers

@@ -35,6 +35,16 @@ DECIDED = [
 ]
 
 
+# The states a request may be in after its denial was reconsidered.
+RECONSIDERED = [
+    Status.RECONSIDERATION,
+    Status.AWAITING_INK,
+    Status.CERTIFIED,
+    Status.DECLINED,
+    Status.WITHDRAWN,
+]
+
+
 def moment(rng: random.Random, after: datetime, days: int) -> datetime:
     """A moment up to ``days`` after ``after``, often close to local midnight."""
     day = (after + timedelta(days=rng.randrange(days + 1))).date()
@@ -81,6 +91,13 @@ def varied_requests(agency, n: int, seed: int, today: date) -> None:
             elif rng.random() < 0.1:  # answered on the day the report is made
                 r.decided_at = at(f"{today} 00:00") + timedelta(minutes=rng.randrange(24 * 60))
                 r.signed_on = today if status != Status.DECLINED else None
+        if r.decided_at is not None and status in RECONSIDERED and rng.random() < 0.3:
+            # denied first, then reconsidered: granted (ink or not yet), denied again, pending
+            r.first_answered_at = moment(rng, received, 120)
+            if rng.random() < 0.2:  # the first denial on the 90th or 91st day
+                last = timezone.localdate(received) + timedelta(days=90 + rng.randrange(2))
+                r.first_answered_at = at(f"{last} 00:00") + timedelta(minutes=rng.randrange(1440))
+            r.decided_at = max(r.decided_at, r.first_answered_at)
         if status == Status.WITHDRAWN or rng.random() < 0.03:
             r.withdrawn_at = moment(rng, received, 150)
         rows.append(r)
