@@ -54,6 +54,9 @@ def count_open_requests_by_clock(*, now: datetime) -> list[tuple[str, str, int]]
     # otherwise the due date.
     totals = (
         CertificationRequest.objects.filter(status__in=PENDING_STATES, received_at__isnull=False)
+        # A reconsidered request was answered by its first denial (clocks.answered_on): its
+        # granted form awaiting the ink is no longer on the 90-day clock.
+        .filter(first_answered_at__isnull=True)
         .annotate(deadline=Coalesce("delay_deadline", "due_on"))
         .aggregate(
             overdue=Count("pk", filter=Q(deadline__lt=today)),

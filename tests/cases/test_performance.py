@@ -242,7 +242,16 @@ def test_clock_tile_counts_in_sql_what_the_clocks_say(make_request):
             expedited_reason="removal" if expedited else "",
         )
     make_request(Status.DECLINED, decided_at=now)  # answered: not on the tile
+    # Denied on day 20, reconsidered and granted: its form awaits the ink on day 100, yet the
+    # request was answered by the denial (clocks.answered_on), so it is not overdue.
+    make_request(
+        Status.AWAITING_INK,
+        received_at=now - timedelta(days=100),
+        first_answered_at=now - timedelta(days=80),
+        decided_at=now,
+    )
     pending = CertificationRequest.objects.filter(status__in=PENDING_STATES)
+    assert pending.count() == 6
     expected = Counter(clocks.clock(r, now=now).state for r in pending)
     counted = {state: n for state, _, n in open_clocks.count_open_requests_by_clock(now=now)}
     assert counted == {s.value: expected.get(s, 0) for s in clocks.OPEN_CLOCK_STATES}
