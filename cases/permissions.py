@@ -134,6 +134,7 @@ STEP_RULES: dict[str, Callable[[CertificationRequest, User], bool]] = {
     "void_unsigned_form": can_decide,
     "decline": can_decide,
     "request_reconsideration": can_act_for_requester,
+    "withdraw_reconsideration": can_act_for_requester,
     "request_information": can_review_or_decide,
     "answer_information": can_act_for_requester,
     "issue_delay_notice": can_review_or_decide,

@@ -137,6 +137,14 @@ _STEPS = [
         outside_form=ReconsiderationReceivedForm,
     ),
     Step(
+        "withdraw_reconsideration",
+        OptionalReasonForm,
+        lambda r, u, d: reconsideration.request_withdraw_reconsideration(
+            request=r, actor=u, reason=d["reason"]
+        ),
+        secondary=True,
+    ),
+    Step(
         "request_information",
         TextForm,
         lambda r, u, d: services.request_ask_information(request=r, actor=u, text=d["text"]),

@@ -28,6 +28,7 @@ class Reconsideration(models.Model):
     class Outcome(models.TextChoices):
         GRANTED = "granted", _("Granted: certified")
         DENIED = "denied", _("Denied again")
+        WITHDRAWN = "withdrawn", _("Withdrawn by the requester")
 
     request = models.ForeignKey(
         CertificationRequest, on_delete=models.PROTECT, related_name="reconsiderations"

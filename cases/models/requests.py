@@ -829,6 +829,17 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
 
     @transition(
         field=status,
+        source=Status.RECONSIDERATION,
+        target=Status.DECLINED,
+        custom={"label": _("Withdraw the request for reconsideration"), "role": "advocate"},
+    )
+    def withdraw_reconsideration(self) -> None:
+        # The requester no longer asks: the denial stands as it was (decided_at, the official,
+        # the clause); the Reconsideration row records the withdrawal.
+        pass
+
+    @transition(
+        field=status,
         source=REVIEW_STATES,
         target=Status.INFO_REQUESTED,
         custom={"label": _("Request information"), "role": "coordinator"},
@@ -912,6 +923,7 @@ for _name in [
     "record_ink_signature",
     "decline",
     "request_reconsideration",
+    "withdraw_reconsideration",
     "request_information",
     "answer_information",
     "issue_delay_notice",

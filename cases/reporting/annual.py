@@ -212,6 +212,7 @@ class AnnualReport:
                     Line("Reconsiderations requested", self.reconsiderations.get("requested", 0)),
                     Line("  granted (certified)", self.reconsiderations.get("granted", 0)),
                     Line("  denied again", self.reconsiderations.get("denied", 0)),
+                    Line("  withdrawn by the requester", self.reconsiderations.get("withdrawn", 0)),
                     Line(
                         f"Undecided past their clock on {self.as_of:%m/%d/%Y}",
                         self.reconsiderations.get("overdue", 0),
@@ -369,6 +370,7 @@ def _reconsideration_counts(start: datetime, end: datetime, as_of: date) -> dict
             requested=Count("pk", filter=Q(requested_at__gte=start, requested_at__lt=end)),
             granted=decided(Reconsideration.Outcome.GRANTED),
             denied=decided(Reconsideration.Outcome.DENIED),
+            withdrawn=decided(Reconsideration.Outcome.WITHDRAWN),
             overdue=Count("pk", filter=undecided_then & Q(requested_at__lt=end, due_on__lt=as_of)),
         )
     )

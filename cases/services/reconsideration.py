@@ -84,3 +84,37 @@ def request_ask_reconsideration(
         data={"channel": channel},
         after_save=record,
     )
+
+
+@transaction.atomic
+def request_withdraw_reconsideration(
+    *,
+    request: CertificationRequest,
+    actor: User,
+    reason: str = "",
+    at: datetime | None = None,
+) -> CertificationRequest:
+    """The requester (the advocate on the portal, the coordinator for one who wrote or came
+    in) no longer asks for reconsideration: the request is denied as before, with its first
+    denial's letter and date, and the pending reconsideration is closed as withdrawn, off
+    its clock (5 ILCS 825/11(a) counts the appeals answered, not those withdrawn)."""
+    at = at or timezone.now()
+
+    def close(locked: CertificationRequest) -> dict[str, Any]:
+        pending = (
+            locked.reconsiderations.filter(outcome="").order_by("-requested_at", "-pk").first()
+        )
+        if pending is not None:
+            pending.outcome = Reconsideration.Outcome.WITHDRAWN
+            pending.decided_at = at
+            pending.save(update_fields=["outcome", "decided_at"])
+        return {"reconsideration": pending.pk if pending else None}
+
+    return take_step(
+        request,
+        "withdraw_reconsideration",
+        actor=actor,
+        at=at,
+        note=reason.strip(),
+        after_save=close,
+    )

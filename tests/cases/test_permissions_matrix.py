@@ -18,7 +18,10 @@ from cases.models import (
     IssuedForm,
     Status,
 )
-from cases.services.reconsideration import request_ask_reconsideration
+from cases.services.reconsideration import (
+    request_ask_reconsideration,
+    request_withdraw_reconsideration,
+)
 from tests.conftest import PERSONAS, record_ink
 
 # transition -> (a source state, the personas allowed to take it)
@@ -34,6 +37,7 @@ MATRIX = {
     "void_unsigned_form": (Status.AWAITING_INK, {"chief"}),
     "decline": (Status.CHIEF_DECISION, {"chief"}),
     "request_reconsideration": (Status.DECLINED, {"advocate"}),
+    "withdraw_reconsideration": (Status.RECONSIDERATION, {"advocate"}),
     "request_information": (Status.CRIME_CHECK, {"coordinator", "chief"}),
     "answer_information": (Status.INFO_REQUESTED, {"advocate"}),
     "issue_delay_notice": (Status.HELPFULNESS_REVIEW, {"coordinator", "chief"}),
@@ -101,6 +105,9 @@ SERVICES = {
     "withdraw": lambda r, u: services.request_withdraw(request=r, actor=u, reason="Moved away."),
     "request_reconsideration": lambda r, u: request_ask_reconsideration(
         request=r, actor=u, reasons="She testified in March."
+    ),
+    "withdraw_reconsideration": lambda r, u: request_withdraw_reconsideration(
+        request=r, actor=u, reason="She moved away."
     ),
     "withdraw_certification": lambda r, u: services.request_withdraw_certification(
         request=r, actor=u, reason="Refused to testify."

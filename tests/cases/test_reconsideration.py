@@ -29,7 +29,10 @@ from cases.models import (
     Status,
 )
 from cases.roles import CHIEF
-from cases.services.reconsideration import request_ask_reconsideration
+from cases.services.reconsideration import (
+    request_ask_reconsideration,
+    request_withdraw_reconsideration,
+)
 from tests.conftest import _user, at, sign_in, totp_device
 
 REASONS = "The prosecutor's letter of 2 March shows she testified; enclosed."
@@ -326,17 +329,28 @@ def test_the_annual_report_counts_reconsiderations(make_request, people, deputy)
     ask(denied_request(), people["advocate"], at=at("2026-12-01 10:00"))  # not due yet
     # Asked in 2025 and still undecided: overdue in 2026.
     ask(denied_request(2025), people["advocate"], at=at("2025-12-01 10:00"))
+    # Asked and withdrawn: neither decided nor overdue; the denial stands.
+    withdrawn = ask(denied_request(), people["advocate"], at=at("2026-04-01 10:00"))
+    request_withdraw_reconsideration(
+        request=withdrawn, actor=people["advocate"], at=at("2026-04-03 10:00")
+    )
 
     report = build_annual_report(2026, now=at("2026-12-07 12:00"))
     # The four of 2026 were answered by a denial on 15 January (c. 258F s. 3(ii)), whatever
     # their reconsideration decided since: granted, denied again or pending. The grant is
     # counted under the reconsiderations, not as a second answer.
-    assert report.denied == 4
+    assert report.denied == 5
     assert report.signed == 0
     granted.refresh_from_db()
     assert granted.status == Status.AWAITING_INK
     assert clocks.answered_on(granted) == date(2026, 1, 15)
-    assert report.reconsiderations == {"requested": 4, "granted": 1, "denied": 1, "overdue": 2}
+    assert report.reconsiderations == {
+        "requested": 5,
+        "granted": 1,
+        "denied": 1,
+        "withdrawn": 1,
+        "overdue": 2,
+    }
     lines = {
         line.label: line.value
         for section in report.sections()
@@ -344,9 +358,10 @@ def test_the_annual_report_counts_reconsiderations(make_request, people, deputy)
         for line in section.lines
     }
     assert lines == {
-        "Reconsiderations requested": 4,
+        "Reconsiderations requested": 5,
         "  granted (certified)": 1,
         "  denied again": 1,
+        "  withdrawn by the requester": 1,
         "Undecided past their clock on 12/07/2026": 2,
     }
     # Asked at the end of 2025, due in January 2026: overdue in 2025's report? Not yet then.
@@ -354,6 +369,7 @@ def test_the_annual_report_counts_reconsiderations(make_request, people, deputy)
         "requested": 1,
         "granted": 0,
         "denied": 0,
+        "withdrawn": 0,
         "overdue": 0,
     }
 
@@ -382,3 +398,64 @@ def test_the_step_message_gives_the_reconsideration_due_date(denied, people):
     assert f"answer due by {due:%m/%d/%Y}" in message
     states = [step["state"] for step in progress_for(r)]
     assert "current" in states
+
+
+# --- withdrawing the request for reconsideration ---
+
+
+def test_the_requester_withdraws_and_the_denial_stands(denied, people):
+    first_decided_at, official = denied.decided_at, denied.certifying_official
+    r = ask(denied, people["advocate"])
+    r = request_withdraw_reconsideration(
+        request=r, actor=people["advocate"], reason="She moved to another state."
+    )
+    r.refresh_from_db()
+    assert r.status == Status.DECLINED
+    assert r.decided_at == first_decided_at and r.certifying_official == official
+    assert clocks.answered_on(r) == timezone.localdate(first_decided_at)
+    row = Reconsideration.objects.get(request=r)
+    assert row.outcome == Reconsideration.Outcome.WITHDRAWN and row.decided_by is None
+    event = CaseEvent.objects.get(request=r, transition="withdraw_reconsideration")
+    assert event.from_state == Status.RECONSIDERATION and event.to_state == Status.DECLINED
+    assert event.note == "She moved to another state." and event.data["reconsideration"] == row.pk
+    # She may ask again later; the new row has its own clock.
+    ask(r, people["advocate"])
+    assert Reconsideration.objects.filter(request=r, outcome="").count() == 1
+
+
+def test_withdrawing_is_refused_when_no_reconsideration_is_pending(denied, people):
+    with pytest.raises(errors.TransitionRefused):
+        request_withdraw_reconsideration(request=denied, actor=people["advocate"])
+    assert not CaseEvent.objects.filter(transition="withdraw_reconsideration").exists()
+
+
+def test_the_coordinator_withdraws_for_a_request_received_by_mail(make_request, people):
+    r = make_request(Status.CHIEF_DECISION, organization=None, advocate=None)
+    IntakeRecord.objects.create(
+        request=r,
+        channel="mail",
+        received_on=timezone.localdate(),
+        requester_name="Ana Pereira, Esq.",
+        requester_address="10 Main Street\nMedford MA 02155",
+        recorded_by=people["coordinator"],
+    )
+    r = services.request_decline(request=r, actor=people["chief"], reason=DeclineReason.NOT_HELPFUL)
+    r = ask(r, people["coordinator"], channel=Reconsideration.Channel.MAIL)
+    with pytest.raises(PermissionDenied):
+        request_withdraw_reconsideration(request=r, actor=people["detective"])
+    r = request_withdraw_reconsideration(request=r, actor=people["coordinator"], reason="Letter")
+    assert r.status == Status.DECLINED
+
+
+def test_withdrawing_through_the_page_is_404_for_another_organisation(client, denied, people):
+    r = ask(denied, people["advocate"])
+    url = reverse("request_transition", args=[r.reference, "withdraw_reconsideration"])
+    sign_in(client, people["other_advocate"])
+    assert client.post(url, {"withdraw_reconsideration-reason": "x"}).status_code == 404
+    sign_in(client, people["advocate"])
+    page = client.get(r.get_absolute_url())
+    assert "Withdraw the request for reconsideration" in page.content.decode()
+    response = client.post(url, {"withdraw_reconsideration-reason": "Moved."})
+    assert response.status_code == 302
+    r.refresh_from_db()
+    assert r.status == Status.DECLINED

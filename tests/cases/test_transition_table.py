@@ -23,7 +23,7 @@ EXPECTED = {
     # A denial may be reconsidered at the requester's ask; the reconsideration is decided by
     # certifying (the usual ink path follows) or by declining again.
     Status.DECLINED: {"request_reconsideration"},
-    Status.RECONSIDERATION: {"certify", "decline"},
+    Status.RECONSIDERATION: {"certify", "decline", "withdraw_reconsideration"},
     Status.WITHDRAWN: set(),
     Status.CERTIFICATION_WITHDRAWN: set(),
 }
@@ -41,6 +41,7 @@ TARGETS = {
     "decline": Status.DECLINED,
     "request_information": Status.INFO_REQUESTED,
     "request_reconsideration": Status.RECONSIDERATION,
+    "withdraw_reconsideration": Status.DECLINED,
     "withdraw": Status.WITHDRAWN,
     "withdraw_certification": Status.CERTIFICATION_WITHDRAWN,
     "issue_delay_notice": None,  # stays in its state

@@ -29,6 +29,20 @@ class Migration(migrations.Migration):
             field=models.DateTimeField(blank=True, editable=False, null=True),
         ),
         migrations.RunPython(first_denials, migrations.RunPython.noop),
+        # The requester may withdraw her request for reconsideration; the denial stands.
+        migrations.AlterField(
+            model_name="reconsideration",
+            name="outcome",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("granted", "Granted: certified"),
+                    ("denied", "Denied again"),
+                    ("withdrawn", "Withdrawn by the requester"),
+                ],
+                max_length=10,
+            ),
+        ),
         # The annual report reads the column from its covering index (index-only scan).
         migrations.RemoveIndex(model_name="certificationrequest", name="request_report_idx"),
         migrations.AddIndex(
