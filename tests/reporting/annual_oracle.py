@@ -90,6 +90,8 @@ def build_annual_report(year: int, *, now: datetime, agency: str = "") -> Annual
     signed = [r for r in answers if r.status in SIGNED_STATES]
     # A denial under reconsideration still stands (docs/clocks-reminders-reports.md).
     denied = [r for r in answers if r.status in (Status.DECLINED, Status.RECONSIDERATION)]
+    # A referral answers the request but is not a denial (cases/services/referral.py).
+    referred = [r for r in answers if r.status == Status.REFERRED]
     days = [
         (timezone.localdate(answered_at[r.pk]) - timezone.localdate(r.received_at)).days
         for r in answers
@@ -133,6 +135,7 @@ def build_annual_report(year: int, *, now: datetime, agency: str = "") -> Annual
         "requests_received": received,
         "forms_signed": signed,
         "requests_denied": denied,
+        "requests_referred": referred,
         "answer_timely_notice": first_timely,
         "late_final_answers": late_answers,
         "late_notices": late_notice_rows,
@@ -182,6 +185,11 @@ def build_annual_report(year: int, *, now: datetime, agency: str = "") -> Annual
         cells=cells,
         timely_notices=sum(1 for n in year_notices if n.timely),
         late_notices=sum(1 for n in year_notices if not n.timely),
+        referrals={
+            "referred": len(referred),
+            "forwarded": sum(1 for r in referred if r.referral.forwarded),
+            "not_forwarded": sum(1 for r in referred if not r.referral.forwarded),
+        },
     )
 
 
