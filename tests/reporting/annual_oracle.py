@@ -21,6 +21,7 @@ from cases.models import (
     DelayNotice,
     ExpeditedReason,
     QualifyingCrimeCategory,
+    Referral,
     Status,
 )
 from cases.reporting.annual import (
@@ -92,6 +93,7 @@ def build_annual_report(year: int, *, now: datetime, agency: str = "") -> Annual
     denied = [r for r in answers if r.status in (Status.DECLINED, Status.RECONSIDERATION)]
     # A referral answers the request but is not a denial (cases/services/referral.py).
     referred = [r for r in answers if r.status == Status.REFERRED]
+    forwarded = [r for r in referred if Referral.objects.filter(request=r, forwarded=True).exists()]
     days = [
         (timezone.localdate(answered_at[r.pk]) - timezone.localdate(r.received_at)).days
         for r in answers
@@ -185,10 +187,11 @@ def build_annual_report(year: int, *, now: datetime, agency: str = "") -> Annual
         cells=cells,
         timely_notices=sum(1 for n in year_notices if n.timely),
         late_notices=sum(1 for n in year_notices if not n.timely),
+        # A referral without its row (made by hand in a test) counts as not forwarded.
         referrals={
             "referred": len(referred),
-            "forwarded": sum(1 for r in referred if r.referral.forwarded),
-            "not_forwarded": sum(1 for r in referred if not r.referral.forwarded),
+            "forwarded": len(forwarded),
+            "not_forwarded": len(referred) - len(forwarded),
         },
     )
 
