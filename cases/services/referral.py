@@ -236,6 +236,14 @@ def request_refer_to_agency(
             if forwarding
             else []
         )
+        if forwarding and not documents:
+            raise ValidationError(
+                {
+                    "forward_method": _(
+                        "The request has no document to forward: refer without forwarding."
+                    )
+                }
+            )
         referral = Referral.objects.create(
             request=locked,
             entry=chosen,

@@ -51,9 +51,7 @@ def malden(agency, people):
     return referral.directory_save(actor=people["coordinator"], agency=agency, values=MALDEN)
 
 
-@pytest.fixture
-def deciding(make_request):
-    r = make_request(Status.CHIEF_DECISION)
+def with_report(r):
     services.request_add_document(
         request=r,
         actor=r.advocate,
@@ -61,6 +59,11 @@ def deciding(make_request):
         kind="police_report",
     )
     return r
+
+
+@pytest.fixture
+def deciding(make_request):
+    return with_report(make_request(Status.CHIEF_DECISION))
 
 
 def refer(request, actor, entry, **kwargs):
@@ -235,6 +238,14 @@ def test_an_inactive_or_foreign_entry_is_refused(deciding, people, malden, agenc
     assert deciding.status == Status.CHIEF_DECISION and not Referral.objects.exists()
 
 
+def test_nothing_to_forward_is_a_form_message(make_request, people, malden):
+    r = make_request(Status.CHIEF_DECISION)  # no document
+    with pytest.raises(ValidationError, match="no document to forward"):
+        refer(r, people["chief"], malden, forward_method="mail")
+    r.refresh_from_db()
+    assert r.status == Status.CHIEF_DECISION and not Referral.objects.exists()
+
+
 def test_a_stale_page_changes_nothing(deciding, people, malden):
     stale = CertificationRequest.objects.get(pk=deciding.pk)
     refer(deciding, people["chief"], malden)
@@ -376,7 +387,10 @@ def test_the_annual_report_counts_referrals_apart_from_denials(make_request, peo
     now = timezone.now()
     year = timezone.localdate(now).year
     forwarded = refer(
-        make_request(Status.CHIEF_DECISION), people["chief"], malden, forward_method="mail"
+        with_report(make_request(Status.CHIEF_DECISION)),
+        people["chief"],
+        malden,
+        forward_method="mail",
     )
     refer(
         make_request(Status.CHIEF_DECISION, victim_sharing_consent=SharingConsent.REFUSED),
