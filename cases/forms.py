@@ -214,6 +214,7 @@ class ReferralForm(UswdsForm):
         label=_("Agency with jurisdiction (from the department's directory)"),
         choices=referral_choices,
         error_messages={"required": "Choose the agency from the department's directory."},
+        help_text=_("Not listed? The coordinator or the Chief adds it under Certifier directory."),
     )
     reason = forms.CharField(
         label=_("Why the request belongs to that agency (quoted in the letter)"),

@@ -94,7 +94,7 @@ def _audit_entry(
 ) -> None:
     """One event about no request, in the audit chain (like a form edition's)."""
     record_event(
-        None,  # type: ignore[arg-type]
+        None,  # about no request, like a form edition's events
         actor=actor,
         kind=CaseEvent.Kind.DIRECTORY_CHANGED,
         at=entry.changed_at,

@@ -6,6 +6,7 @@ kept by the coordinator and the Chief; every change is audited by the service
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,10 +20,12 @@ from cases.services import referral
 from cases.views.common import agency_or_404, form_errors
 
 
-def _keeper_agency(request: HttpRequest) -> Agency:
-    if not permissions.can_keep_certifier_directory(request.user):
+def _keeper(request: HttpRequest) -> tuple[Agency, User]:
+    """The agency and the signed-in coordinator or Chief; anyone else is refused (403)."""
+    user = request.user
+    if not (isinstance(user, User) and permissions.can_keep_certifier_directory(user)):
         raise PermissionDenied(_("Only the coordinator and the Chief keep the directory."))
-    return agency_or_404()
+    return agency_or_404(), user
 
 
 def _entry(agency: Agency, pk: int) -> CertifierDirectoryEntry:
@@ -49,6 +52,7 @@ def _page(
 
 def _saved(
     request: HttpRequest,
+    user: User,
     agency: Agency,
     form: DirectoryEntryForm,
     entry: CertifierDirectoryEntry | None,
@@ -56,7 +60,7 @@ def _saved(
     if form.is_valid():
         try:
             saved = referral.directory_save(
-                actor=request.user, agency=agency, values=form.cleaned_data, entry=entry
+                actor=user, agency=agency, values=form.cleaned_data, entry=entry
             )
         except ValidationError as exc:
             form_errors(form, exc)
@@ -69,28 +73,28 @@ def _saved(
 @require_http_methods(["GET", "POST"])
 def directory_list(request: HttpRequest) -> HttpResponse:
     """The entries, active first, and the form to add one."""
-    agency = _keeper_agency(request)
+    agency, user = _keeper(request)
     if request.method == "POST":
-        return _saved(request, agency, DirectoryEntryForm(request.POST), None)
+        return _saved(request, user, agency, DirectoryEntryForm(request.POST), None)
     return _page(request, agency, DirectoryEntryForm())
 
 
 @require_http_methods(["GET", "POST"])
 def directory_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    agency = _keeper_agency(request)
+    agency, user = _keeper(request)
     entry = _entry(agency, pk)
     if request.method == "POST":
-        return _saved(request, agency, DirectoryEntryForm(request.POST), entry)
+        return _saved(request, user, agency, DirectoryEntryForm(request.POST), entry)
     initial = {name: getattr(entry, name) for name in DirectoryEntryForm.base_fields}
     return _page(request, agency, DirectoryEntryForm(initial=initial), entry)
 
 
 @require_POST
 def directory_set_active(request: HttpRequest, pk: int) -> HttpResponse:
-    agency = _keeper_agency(request)
+    agency, user = _keeper(request)
     entry = _entry(agency, pk)
     active = request.POST.get("active") == "1"
-    referral.directory_set_active(actor=request.user, agency=agency, entry=entry, active=active)
+    referral.directory_set_active(actor=user, agency=agency, entry=entry, active=active)
     messages.success(
         request,
         (_("%(name)s is active again.") if active else _("%(name)s is deactivated."))

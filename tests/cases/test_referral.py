@@ -332,6 +332,19 @@ def test_the_case_page_offers_the_step_and_it_posts_once(client, deciding, peopl
     assert SubmittedIntent.objects.filter(kind="step:refer_to_agency").count() == 1
 
 
+def test_a_stale_sign_in_is_asked_again_and_nothing_changes(client, deciding, people, malden):
+    from tests.federal_requests.test_sensitive_steps import age_the_sign_in
+
+    sign_in(client, people["chief"])
+    age_the_sign_in(client, 3600)
+    url = reverse("request_transition", args=[deciding.reference, "refer_to_agency"])
+    data = {"refer_to_agency-entry": str(malden.pk), "refer_to_agency-reason": REASON}
+    response = client.post(url, data)
+    assert response.status_code == 302 and response["Location"].startswith(reverse("reauth"))
+    deciding.refresh_from_db()
+    assert deciding.status == Status.CHIEF_DECISION and not Referral.objects.exists()
+
+
 def test_bad_input_is_a_form_message_never_a_500(client, deciding, people, malden):
     sign_in(client, people["chief"])
     url = reverse("request_transition", args=[deciding.reference, "refer_to_agency"])
