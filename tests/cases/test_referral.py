@@ -280,16 +280,36 @@ def test_the_referral_letter_and_the_cover_letter_read_back(deciding, people, ma
 
 @needs_pdftotext
 @pytest.mark.parametrize(
-    "language, words, not_forwarded",
+    "language, words, not_forwarded, form",
     [
-        ("en", "declines to certify because it lacks jurisdiction", "has NOT sent your request"),
-        ("es", "no certifica porque no tiene jurisdicción", "NO ha enviado su solicitud"),
-        ("pt", "não certifica porque não tem jurisdição", "NÃO enviou o seu pedido"),
-        ("ht", "pa sètifye paske li pa gen jiridiksyon", "PA voye demann ou a"),
+        (
+            "en",
+            "declines to certify because it lacks jurisdiction",
+            "has NOT sent your request",
+            "Form I-918, Supplement B",
+        ),
+        (
+            "es",
+            "no certifica porque no tiene jurisdicción",
+            "NO ha enviado su solicitud",
+            "Formulario I-918, Suplemento B",
+        ),
+        (
+            "pt",
+            "não certifica porque não tem jurisdição",
+            "NÃO enviou o seu pedido",
+            "Formulário I-918, Suplemento B",
+        ),
+        (
+            "ht",
+            "pa sètifye paske li pa gen jiridiksyon",
+            "PA voye demann ou a",
+            "Fòm I-918, Sipleman B",
+        ),
     ],
 )
 def test_the_letter_in_each_language_tells_the_requester_to_send_it_herself(
-    make_request, people, malden, language, words, not_forwarded
+    make_request, people, malden, language, words, not_forwarded, form
 ):
     r = make_request(
         Status.CHIEF_DECISION,
@@ -301,12 +321,32 @@ def test_the_letter_in_each_language_tells_the_requester_to_send_it_herself(
     assert letter.language == language
     assert letter.translation_reviewed == (language == "en")
     text = pdf_text(letter_bytes(letter))
-    assert words in text and not_forwarded in text
+    assert words in text and not_forwarded in text and form in text
     assert "258F" in text and r.reference in text
     if language != "en":  # marked to be reviewed, the English attached
         assert "Translation to be reviewed by a qualified translator" in text
         assert "declines to certify because it lacks jurisdiction" in text
     assert not IssuedLetter.objects.filter(request=r, kind="referral_forwarding").exists()
+
+
+@needs_pdftotext
+@pytest.mark.parametrize(
+    "language, form", [("en", "Form I-914, Supplement B"), ("es", "Formulario I-914, Suplemento B")]
+)
+def test_a_t_request_is_referred_with_its_own_form_named(
+    make_request, people, malden, language, form
+):
+    r = make_request(
+        Status.CHIEF_DECISION,
+        preferred_language=language,
+        form_type="I-914B",
+        trafficking_forms=["debt_bondage"],
+        cooperation="complied",
+        cooperation_explanation="Gave two interviews.",
+    )
+    r = refer(r, people["chief"], malden)
+    text = pdf_text(letter_bytes(IssuedLetter.objects.get(request=r, kind="referral")))
+    assert form in text and "I-918" not in text
 
 
 # --- pages ---
