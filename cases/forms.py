@@ -15,6 +15,7 @@ from cases.models import (
     REQUESTER_STANDING_FIELDS,
     CertificationRequest,
     CertificationWithdrawalKind,
+    CertifierDirectoryEntry,
     Language,
     RequesterCapacity,
     SharingConsent,
@@ -196,6 +197,46 @@ class DeclineForm(UswdsForm):
     )
 
 
+def referral_choices() -> list[tuple[str, str]]:
+    """The active entries of the department's directory of nearby certifiers, read per form."""
+    entries = CertifierDirectoryEntry.objects.filter(agency=the_agency(), is_active=True)
+    return [
+        ("", "Choose the agency"),
+        *((str(e.pk), f"{e.name} ({e.get_kind_display()})") for e in entries),
+    ]
+
+
+class ReferralForm(UswdsForm):
+    """Refer to the agency with jurisdiction (c. 258F s. 3(ii): declined for lack of
+    jurisdiction, without prejudice), forwarding the documents only with the victim's consent."""
+
+    entry = forms.ChoiceField(
+        label=_("Agency with jurisdiction (from the department's directory)"),
+        choices=referral_choices,
+        error_messages={"required": "Choose the agency from the department's directory."},
+        help_text=_("Not listed? The coordinator or the Chief adds it under Certifier directory."),
+    )
+    reason = forms.CharField(
+        label=_("Why the request belongs to that agency (quoted in the letter)"),
+        max_length=TEXT_LIMIT,
+        widget=forms.Textarea,
+    )
+    forward_method = forms.ChoiceField(
+        label=_("Forward the request's documents to that agency"),
+        choices=[
+            ("", _("Do not forward (the requester sends the request there)")),
+            ("mail", _("Forwarded by mail, with the cover letter")),
+            ("hand", _("Forwarded by hand delivery, with the cover letter")),
+        ],
+        required=False,
+        help_text=_(
+            "Only with the victim's consent to sharing her information (8 U.S.C. 1367); "
+            "without it nothing is forwarded."
+        ),
+    )
+    cache_fields = False  # the directory's entries: rendered each time
+
+
 class DelayNoticeForm(UswdsForm):
     reason = forms.CharField(
         label=_("Reason for the delay (outside the department's control)"),
@@ -247,6 +288,7 @@ TRANSITION_FORMS: dict[str, type[forms.Form] | None] = {
     "return_for_review": RequiredNoteForm,
     "certify": NoteForm,
     "decline": DeclineForm,
+    "refer_to_agency": ReferralForm,
     "request_information": TextForm,
     "answer_information": TextForm,
     "issue_delay_notice": DelayNoticeForm,

@@ -18,7 +18,7 @@ from cases.forms import (
     requester_standing_fields,
 )
 from cases.lib.names import user_name
-from cases.models import Channel, Document, FormType, Gender, Language
+from cases.models import CertifierDirectoryEntry, Channel, Document, FormType, Gender, Language
 from cases.roles import CHIEF
 
 
@@ -343,3 +343,31 @@ class DepartmentTextForm(UswdsForm):
                 rows.append(dict(zip(("name", "relationship", "involvement"), cells, strict=True)))
             return rows
         return value
+
+
+class DirectoryEntryForm(UswdsForm):
+    """A nearby certifier in the department's directory (cases/services/referral.py)."""
+
+    name = forms.CharField(label=_("Agency name"), max_length=200)
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=[("", _("Choose")), *CertifierDirectoryEntry.Kind.choices]
+    )
+    jurisdiction = forms.CharField(
+        label=_("Jurisdiction: the towns or the area it covers"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    unit = forms.CharField(
+        label=_("Unit or office that takes certification requests"), max_length=200, required=False
+    )
+    mailing_address = forms.CharField(
+        label=_("Mailing address"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Write only what you have confirmed; otherwise the town and “confirm before use”."
+        ),
+    )
+    phone = forms.CharField(label=_("Phone"), max_length=50, required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False)

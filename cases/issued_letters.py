@@ -43,8 +43,9 @@ Renderer = Callable[
 
 _RENDERERS: list[Renderer] = []
 
-# Letters to the USCIS go in English only (8 CFR 214.14(h)(2)).
-ENGLISH_ONLY = {"uscis_withdrawal"}
+# Letters to the USCIS go in English only (8 CFR 214.14(h)(2)); so does the cover letter to
+# the Massachusetts agency a request is forwarded to.
+ENGLISH_ONLY = {"uscis_withdrawal", "referral_forwarding"}
 
 
 def set_renderer(renderer: Renderer) -> None:

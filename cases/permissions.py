@@ -133,6 +133,9 @@ STEP_RULES: dict[str, Callable[[CertificationRequest, User], bool]] = {
     "record_ink_signature": can_record_ink_signature,
     "void_unsigned_form": can_decide,
     "decline": can_decide,
+    # A referral declines to certify for lack of jurisdiction (c. 258F s. 3(ii)): the
+    # certifying official's answer, as a denial is.
+    "refer_to_agency": can_decide,
     "request_reconsideration": can_act_for_requester,
     "withdraw_reconsideration": can_act_for_requester,
     "request_information": can_review_or_decide,
@@ -232,8 +235,9 @@ def can_see_draft(request: CertificationRequest, user: User) -> bool:
 
 def can_download_letter(request: CertificationRequest, kind: str, user: User) -> bool:
     """Letters to the requester go to everyone who can see the request; the notice to USCIS
-    (which names the victim to USCIS) stays with the department."""
-    if kind == "uscis_withdrawal":
+    (which names the victim to USCIS) and the cover letter forwarding a request to another
+    agency stay with the department."""
+    if kind in ("uscis_withdrawal", "referral_forwarding"):
         return has_capability(user, VIEW_ALL)
     return in_scope(user, request)
 
@@ -306,6 +310,12 @@ def can_take_form_edition(user: User) -> bool:
     """The coordinator (the records clerk) or the Chief loads a new edition of USCIS's form,
     chooses the fields its tooltips leave open, and activates it (8 CFR 103.2(a)(1): USCIS's
     current edition, filed as its instructions say)."""
+    return has_capability(user, REVIEW) or has_capability(user, DECIDE)
+
+
+def can_keep_certifier_directory(user: User) -> bool:
+    """The coordinator or the Chief keeps the directory of nearby certifiers the department
+    refers requests to (cases/services/referral.py)."""
     return has_capability(user, REVIEW) or has_capability(user, DECIDE)
 
 

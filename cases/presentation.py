@@ -81,7 +81,12 @@ def progress_for(request: CertificationRequest) -> list[dict]:
     if status == Status.RECONSIDERATION:  # the decision is taken again
         status = Status.CHIEF_DECISION
     keys = [key for key, _label in PROGRESS]
-    if status in (Status.CERTIFIED, Status.DECLINED, Status.CERTIFICATION_WITHDRAWN):
+    if status in (
+        Status.CERTIFIED,
+        Status.DECLINED,
+        Status.REFERRED,
+        Status.CERTIFICATION_WITHDRAWN,
+    ):
         current = len(keys) - 1
     elif status in keys:
         current = keys.index(status)
@@ -98,10 +103,11 @@ def progress_for(request: CertificationRequest) -> list[dict]:
             and request.status
             in (
                 Status.DECLINED,
+                Status.REFERRED,
                 Status.WITHDRAWN,
             )
         ):
-            state = "skipped"  # a denial is not signed in ink
+            state = "skipped"  # a denial or a referral is not signed in ink
         steps.append({"label": label, "state": state})
     return steps
 
@@ -149,6 +155,11 @@ def step_message(request: CertificationRequest, label: str) -> str:
             "label": label,
             "ref": ref,
         }
+    elif status == Status.REFERRED:
+        return _(
+            "%(label)s: done. %(ref)s is referred to the agency with jurisdiction; the "
+            "referral letter is ready below."
+        ) % {"label": label, "ref": ref}
     elif status == Status.WITHDRAWN:
         return _("%(label)s: done. %(ref)s is withdrawn; nothing more is due.") % {
             "label": label,

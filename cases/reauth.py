@@ -33,6 +33,7 @@ SENSITIVE_STEPS: dict[str, str] = {
     # The case decisions (cases/steps.py: Step.reauth reads this list).
     "certify": "signs the Supplement B: the department attests to USCIS",
     "decline": "refuses the certification",
+    "refer_to_agency": "declines for lack of jurisdiction and may forward the victim's file",
     "void_unsigned_form": "voids a form the Chief certified",
     "withdraw_certification": "withdraws a signed certification (8 CFR 214.14(h)(2))",
     # Who may sign (cases/views/department.py).

@@ -27,6 +27,10 @@ class Status(models.TextChoices):
     AWAITING_INK = "awaiting_ink", _("Awaiting ink signature")
     CERTIFIED = "certified", _("Certified")
     DECLINED = "declined", _("Declined")
+    # Answered by a referral to the agency with jurisdiction: the department declines to
+    # certify because it lacks jurisdiction (c. 258F s. 3(ii), without prejudice) and names,
+    # or forwards the request to, the certifying entity that has it. Final.
+    REFERRED = "referred", _("Referred to the agency with jurisdiction")
     # The requester asked the department to reconsider its denial (as Illinois'
     # VOICES Act, 5 ILCS 825/11(a), lets her appeal): open again until a certifying official
     # decides anew.
@@ -58,6 +62,7 @@ RECONSIDERATION_STATES = [Status.RECONSIDERATION]
 CLOSED_STATES = [
     Status.CERTIFIED,
     Status.DECLINED,
+    Status.REFERRED,
     Status.WITHDRAWN,
     Status.CERTIFICATION_WITHDRAWN,
 ]

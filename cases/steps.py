@@ -27,13 +27,14 @@ from cases.forms import (
     ReasonForm,
     ReconsiderationForm,
     ReconsiderationReceivedForm,
+    ReferralForm,
     RequiredNoteForm,
     TextForm,
     WithdrawCertificationForm,
 )
 from cases.models import CertificationRequest
 from cases.reauth import SENSITIVE_STEPS
-from cases.services import reconsideration, staff_entry
+from cases.services import reconsideration, referral, staff_entry
 
 ServiceCall = Callable[[CertificationRequest, Any, dict[str, Any]], Any]
 
@@ -123,6 +124,18 @@ _STEPS = [
         lambda r, u, d: services.request_decline(
             request=r, actor=u, reason=d["reason"], note=d["note"]
         ),
+    ),
+    Step(
+        "refer_to_agency",
+        ReferralForm,
+        lambda r, u, d: referral.request_refer_to_agency(
+            request=r,
+            actor=u,
+            entry=d["entry"],
+            reason=d["reason"],
+            forward_method=d["forward_method"],
+        ),
+        secondary=True,
     ),
     Step(
         "request_reconsideration",

@@ -9,6 +9,7 @@ from cases.views import (
     case,
     crime_check,
     department,
+    directory,
     documents,
     health,
     helpfulness,
@@ -64,6 +65,13 @@ urlpatterns = [
         name="policy_translations",
     ),
     path("designations/", department.designation_list, name="designation_list"),
+    path("directory/", directory.directory_list, name="certifier_directory"),
+    path("directory/<int:pk>/", directory.directory_edit, name="certifier_directory_edit"),
+    path(
+        "directory/<int:pk>/active/",
+        directory.directory_set_active,
+        name="certifier_directory_active",
+    ),
     path("designations/add/", department.designation_add, name="designation_add"),
     path(
         "designations/head/",

@@ -5,6 +5,9 @@
   contact, how to ask again, that other certifying entities exist (c. 258F s. 1) and that
   victim services and the criminal case are not affected;
 - delay notice: reason, process, projected date (c. 258F s. 3(iii));
+- referral to the agency with jurisdiction (a written denial without prejudice for lack of
+  jurisdiction, c. 258F s. 3(ii)), and the cover letter forwarding the request's documents to
+  that agency when the victim consented to sharing (English only);
 - notice to USCIS withdrawing or disavowing a certification (8 CFR 214.14(h)(2)(i)(A)),
   with the USCIS address, the petition's receipt number when known and a copy to the
   requester.
@@ -41,7 +44,16 @@ from cases.documents import letter_deadlines, letters_t
 from cases.documents.render import escape, styles
 from cases.lib import letter_templates
 from cases.lib.names import full_name
-from cases.models import DeclineReason, FormType, IssuedForm, Language, LetterTemplate, Status
+from cases.models import (
+    DeclineReason,
+    Document,
+    FormType,
+    IssuedForm,
+    Language,
+    LetterTemplate,
+    Referral,
+    Status,
+)
 from cases.policy import denial_citation, reviewed_translation
 from cases.services.received import letter_recipient, requester_contact
 from cases.uscis.formmap import signing_official
@@ -66,6 +78,10 @@ SUBJECTS: dict[str, dict[str, str]] = {
         "request {{ reference }}",
         Kind.RECONSIDERATION_DECISION: "Decision on your request for reconsideration, "
         "request {{ reference }}",
+        Kind.REFERRAL: "Referral to the agency with jurisdiction: written denial without "
+        "prejudice, request {{ reference }}",
+        Kind.REFERRAL_FORWARDING: "Certification request forwarded to the agency with "
+        "jurisdiction, our reference {{ reference }}",
     },
     Language.SPANISH: {
         Kind.ACKNOWLEDGEMENT: "Acuse de recibo de su solicitud de certificación {{ reference }}",
@@ -76,6 +92,8 @@ SUBJECTS: dict[str, dict[str, str]] = {
         "referencia {{ reference }}",
         Kind.RECONSIDERATION_DECISION: "Decisión sobre su solicitud de reconsideración, "
         "referencia {{ reference }}",
+        Kind.REFERRAL: "Remisión a la agencia competente: denegación por escrito sin perjuicio "
+        "de una nueva solicitud, referencia {{ reference }}",
     },
     Language.PORTUGUESE: {
         Kind.ACKNOWLEDGEMENT: "Aviso de recebimento do seu pedido de certificação {{ reference }}",
@@ -86,6 +104,8 @@ SUBJECTS: dict[str, dict[str, str]] = {
         "referência {{ reference }}",
         Kind.RECONSIDERATION_DECISION: "Decisão sobre o seu pedido de reconsideração, "
         "referência {{ reference }}",
+        Kind.REFERRAL: "Encaminhamento à agência competente: indeferimento por escrito sem "
+        "prejuízo de novo pedido, referência {{ reference }}",
     },
     Language.HAITIAN_CREOLE: {
         Kind.ACKNOWLEDGEMENT: "Nou resevwa demann sètifikasyon ou a {{ reference }}",
@@ -96,6 +116,8 @@ SUBJECTS: dict[str, dict[str, str]] = {
         "referans {{ reference }}",
         Kind.RECONSIDERATION_DECISION: "Desizyon sou demann rekonsiderasyon ou a, "
         "referans {{ reference }}",
+        Kind.REFERRAL: "Yo voye w bay ajans ki gen jiridiksyon an: refi alekri, san sa pa "
+        "anpeche ou fè yon nouvo demann, referans {{ reference }}",
     },
 }
 
@@ -120,6 +142,7 @@ TRANSLATED_KINDS = {
     Kind.DELAY,
     Kind.RECONSIDERATION_ACK,
     Kind.RECONSIDERATION_DECISION,
+    Kind.REFERRAL,
 }
 
 # Whom the department will contact about a request recorded from the mail or in person, said
@@ -417,6 +440,7 @@ def letter_values(
         if request.form_type == FormType.T_VISA
         else "Form I-918, Supplement B",
         **_reconsideration_values(request, language),
+        **_referral_values(request),
     }
     values["request"] = {
         "reference": values["reference"],
@@ -474,6 +498,41 @@ def _reconsideration_values(request: CertificationRequest, language: str) -> dic
     }
 
 
+def _referral_values(request: CertificationRequest) -> dict[str, Any]:
+    """The referral to the agency with jurisdiction (cases/services/referral.py): the agency as
+    it read on the day, the reason, and what was forwarded (no query for any other request)."""
+    referral = (
+        Referral.objects.filter(request=request).first()
+        if request.pk and request.status == Status.REFERRED
+        else None
+    )
+    if referral is None:
+        return {**dict.fromkeys(letter_templates.REFERRAL_NAMES, ""), "referral_documents_count": 0}
+    to = referral.referred_to
+    kinds = dict(Document.Kind.choices)
+    documents = referral.forwarded_documents
+    return {
+        "referral_agency_name": to.get("name", ""),
+        "referral_agency_unit": to.get("unit", ""),
+        "referral_agency_address": ", ".join(
+            line.strip() for line in str(to.get("mailing_address", "")).splitlines() if line.strip()
+        ),
+        "referral_agency_phone": to.get("phone", ""),
+        "referral_agency_email": to.get("email", ""),
+        "referral_agency_jurisdiction": to.get("jurisdiction", ""),
+        "referral_reason": referral.reason,
+        "referral_forwarded": referral.forwarded,
+        "referral_forward_method": referral.forward_method,
+        "referral_consent": referral.consent_given,
+        # Each document by kind with its SHA-256 (a file name may name the victim).
+        "referral_documents": "; ".join(
+            f"{i}. {kinds.get(d['kind'], d['kind'])}, SHA-256 {d['sha256']}"
+            for i, d in enumerate(documents, 1)
+        ),
+        "referral_documents_count": len(documents),
+    }
+
+
 def _two_inks(request: CertificationRequest) -> dict[str, Any]:
     """The officer's and the supervisor's ink dates and the supervisor's name, where the form
     has both signatures and both are recorded; empty values otherwise (no query for a U
@@ -527,6 +586,14 @@ def uscis_address(request: CertificationRequest) -> list[str]:
 def _addressee(request: CertificationRequest, kind: str) -> list[str]:
     if kind == Kind.USCIS_WITHDRAWAL:
         return uscis_address(request)
+    if kind == Kind.REFERRAL_FORWARDING:  # the agency with jurisdiction, as it read that day
+        to = request.referral.referred_to
+        lines = [
+            to.get("name", ""),
+            to.get("unit", ""),
+            *str(to.get("mailing_address", "")).splitlines(),
+        ]
+        return [line.strip() for line in lines if line.strip()]
     requester = letter_recipient(request)
     if requester is not None:
         return requester  # a request received by mail, e-mail, fax or in person
@@ -592,7 +659,7 @@ def _letter_story(
             )
         )
     story.append(Paragraph(escape(agency.name), st["base"]))
-    if kind == Kind.USCIS_WITHDRAWAL:
+    if kind in (Kind.USCIS_WITHDRAWAL, Kind.REFERRAL_FORWARDING):
         # The requester receives a copy of the notice (8 CFR 214.14(h)(2)(ii): notice and a
         # chance to rebut follow from USCIS; the department's copy lets the victim prepare).
         copy = "cc: " + ", ".join(_addressee(request, Kind.DENIAL)[:2])

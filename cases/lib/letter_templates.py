@@ -33,6 +33,21 @@ from django.template.defaulttags import CommentNode, IfNode, TemplateLiteral, co
 from django.template.smartif import TokenBase
 
 # Every name a letter may use: request facts as plain values, never model objects.
+# A referral to the agency with jurisdiction (cases/documents/letters.py ``_referral_values``).
+REFERRAL_NAMES = (
+    "referral_agency_name",
+    "referral_agency_unit",
+    "referral_agency_address",
+    "referral_agency_phone",
+    "referral_agency_email",
+    "referral_agency_jurisdiction",
+    "referral_reason",
+    "referral_forwarded",
+    "referral_forward_method",
+    "referral_consent",
+    "referral_documents",
+    "referral_documents_count",
+)
 ALLOWED_NAMES: frozenset[str] = frozenset(
     {
         "victim_name",
@@ -74,6 +89,7 @@ ALLOWED_NAMES: frozenset[str] = frozenset(
         "reconsideration_due_long",
         "reconsideration_outcome",
         "denied_long",
+        *REFERRAL_NAMES,
         "received",
         "due",
         "deadline_reason",

@@ -48,6 +48,7 @@ from cases.models.reference import (
     Statute,
     designation_upload_to,
 )
+from cases.models.referral import CertifierDirectoryEntry, Referral
 from cases.models.requests import (
     CURRENT_FORM_EDITION,
     REPORT_FIELDS,
@@ -101,6 +102,8 @@ __all__ = [
     "RateLimitWindow",
     "ReauthGrant",
     "Reconsideration",
+    "Referral",
+    "CertifierDirectoryEntry",
     "CaseEvent",
     "CertificationRequest",
     "CertificationWithdrawalKind",

@@ -342,6 +342,11 @@ class LetterTemplate(models.Model):
             "reconsideration_decision",
             _("Decision on a request for reconsideration"),
         )
+        REFERRAL = "referral", _("Referral to the agency with jurisdiction (c. 258F s. 3(ii))")
+        REFERRAL_FORWARDING = (
+            "referral_forwarding",
+            _("Cover letter forwarding a request to the agency with jurisdiction"),
+        )
 
     kind = models.CharField(max_length=30, choices=Kind.choices)
     language = models.CharField(max_length=5, choices=Language.choices, default=Language.ENGLISH)

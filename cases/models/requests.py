@@ -174,6 +174,7 @@ REPORT_STATES = frozenset(
         Status.CERTIFIED,
         Status.CERTIFICATION_WITHDRAWN,
         Status.DECLINED,
+        Status.REFERRED,
         Status.WITHDRAWN,
     }
 )
@@ -806,6 +807,19 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
         policy: PolicyVersion | None = None,
         clause: PolicyClause | None = None,
     ) -> None:
+        self._record_refusal(by, official, at, reason, explanation, policy, clause)
+
+    def _record_refusal(
+        self,
+        by: User,
+        official: CertifyingOfficial | None,
+        at: datetime,
+        reason: str,
+        explanation: str,
+        policy: PolicyVersion | None,
+        clause: PolicyClause | None,
+    ) -> None:
+        """The decision not to certify, its official, its day and the policy clause."""
         self.decided_by = by
         self.decided_at = at
         self.certifying_official = official
@@ -813,6 +827,28 @@ class CertificationRequest(ConcurrentTransitionMixin, models.Model):
         self.decline_policy = policy
         self.decline_clause = clause
         self.decision_note = explanation
+
+    @transition(
+        field=status,
+        source=Status.CHIEF_DECISION,
+        target=Status.REFERRED,
+        custom={"label": _("Refer to the agency with jurisdiction"), "role": "chief"},
+    )
+    def refer_to_agency(
+        self,
+        *,
+        by: User,
+        official: CertifyingOfficial | None,
+        at: datetime,
+        explanation: str,
+        policy: PolicyVersion | None = None,
+        clause: PolicyClause | None = None,
+    ) -> None:
+        # c. 258F s. 3(ii): a written answer declining to certify for lack of jurisdiction,
+        # without prejudice; the Referral row names the agency and what was forwarded.
+        self._record_refusal(
+            by, official, at, DeclineReason.NO_JURISDICTION, explanation, policy, clause
+        )
 
     @transition(
         field=status,
@@ -922,6 +958,7 @@ for _name in [
     "certify",
     "record_ink_signature",
     "decline",
+    "refer_to_agency",
     "request_reconsideration",
     "withdraw_reconsideration",
     "request_information",
@@ -998,6 +1035,10 @@ class CaseEvent(models.Model):
         TEMPLATE_ACTIVATED = "template_activated", _("Official form edition activated")
         FORM_CORRECTION = "form_correction", _("Issued form corrected")
         MAIL_RESENT = "mail_resent", _("Notice sent again")
+        # The department's directory of nearby certifiers (cases/services/referral.py).
+        DIRECTORY_CHANGED = "directory_changed", _("Certifier directory entry changed")
+        # A referred request's documents forwarded to the agency with jurisdiction.
+        REQUEST_FORWARDED = "request_forwarded", _("Request forwarded to another agency")
 
     # Empty only for events about no one request (a form template loaded), which join the
     # same hash chain.

@@ -22,7 +22,10 @@ Counting rules (calendar year, the agency's time zone):
   answered nor withdrawn by then.
 
 - answers by kind (c. 258F s. 3): signed (i), denied (ii), a timely delay notice (iii) as
-  the first answer; late: final answers after the deadline in force, notices after it.
+  the first answer; late: final answers after the deadline in force, notices after it;
+- referred: a referral to the agency with jurisdiction declines to certify for lack of it
+  (s. 3(ii)) on the day of ``decided_at``; it is an answer, counted on its own row and never
+  among the denials, and split into forwarded (the victim consented) and not forwarded.
 
 The report reads only the columns listed in ``REPORT_FIELDS``: no name, date of birth,
 A-Number, address or report number ever enters this module. The public version is the s. 4
@@ -72,6 +75,7 @@ from cases.models import (
     FormType,
     QualifyingCrimeCategory,
     Reconsideration,
+    Referral,
     Status,
 )
 from cases.page_cache import REPORT_SCOPE, cached_value
@@ -100,6 +104,9 @@ S4_METRICS = [
 # Signing (s. 3(i)) and denial (s. 3(ii)) are the s. 4 table's signed and denied; not repeated,
 # since a reader who knows two cells are equal could read a suppressed one off the other.
 ANSWER_METRICS = [
+    # A referral declines to certify for lack of jurisdiction (s. 3(ii)) and names the agency
+    # that has it: counted here, never among the denials of the s. 4 table.
+    ("requests_referred", "Referred to the agency with jurisdiction (not counted as denied)"),
     ("answer_timely_notice", "First answered by a timely delay notice (s. 3(iii))"),
     ("late_final_answers", "Final answers after the deadline in force"),
     ("late_notices", "Delay notices sent after the deadline (late)"),
@@ -161,6 +168,8 @@ class AnnualReport:
     # Reconsiderations of a denial: asked in the year, decided in it (certified or denied
     # again), and undecided past their own clock on the report's as-of day.
     reconsiderations: dict[str, int] = field(default_factory=dict)
+    # Referrals answered in the year: forwarded to the agency (the victim consented) or not.
+    referrals: dict[str, int] = field(default_factory=dict)
 
     def s4_sections(self) -> list[Section]:
         """The s. 4(a) table and the answers by kind, for U, T and both: the public part."""
@@ -193,7 +202,7 @@ class AnnualReport:
                 [
                     Line("Withdrawn by the requester", self.withdrawn),
                     Line(f"Pending on {self.as_of:%m/%d/%Y}", self.pending),
-                    Line("Answered (signed or denied)", self.answered),
+                    Line("Answered (signed, denied or referred)", self.answered),
                     Line("Answered after the due date", self.answered_late),
                     Line(
                         f"Answered after the statutory limit ({self.jurisdiction.source})",
@@ -216,6 +225,20 @@ class AnnualReport:
                     Line(
                         f"Undecided past their clock on {self.as_of:%m/%d/%Y}",
                         self.reconsiderations.get("overdue", 0),
+                    ),
+                ],
+            ),
+            Section(
+                "Referrals to the agency with jurisdiction (c. 258F s. 3(ii))",
+                [
+                    Line("Referrals", self.referrals.get("referred", 0)),
+                    Line(
+                        "  documents forwarded (the victim consented)",
+                        self.referrals.get("forwarded", 0),
+                    ),
+                    Line(
+                        "  not forwarded (the requester sends them)",
+                        self.referrals.get("not_forwarded", 0),
                     ),
                 ],
             ),
@@ -374,6 +397,23 @@ def _reconsideration_counts(start: datetime, end: datetime, as_of: date) -> dict
             overdue=Count("pk", filter=undecided_then & Q(requested_at__lt=end, due_on__lt=as_of)),
         )
     )
+
+
+def _referral_counts(referred: list[tuple]) -> dict[str, int]:
+    """The year's referrals, forwarded or not: one query, only when there were referrals."""
+    if not referred:
+        return {"referred": 0, "forwarded": 0, "not_forwarded": 0}
+    forwarded = 0
+    ids = [row[0] for row in referred]
+    for i in range(0, len(ids), 5000):
+        forwarded += Referral.objects.filter(
+            request_id__in=ids[i : i + 5000], forwarded=True
+        ).count()
+    return {
+        "referred": len(referred),
+        "forwarded": forwarded,
+        "not_forwarded": len(referred) - forwarded,
+    }
 
 
 def _flag(q: Q) -> ExpressionWrapper:
@@ -559,6 +599,7 @@ def build_annual_report(year: int, *, now: datetime, agency: str = "") -> Annual
     days: list[int] = []
     signed: list[tuple] = []
     denied: list[tuple] = []
+    referred: list[tuple] = []
     late_answers: list[tuple] = []
     late_statutory = 0
     for row, day in answers:
@@ -569,6 +610,8 @@ def build_annual_report(year: int, *, now: datetime, agency: str = "") -> Annual
         elif status in (Status.DECLINED, Status.RECONSIDERATION):
             # The denial stands while its reconsideration is pending.
             denied.append(row)
+        elif status == Status.REFERRED:
+            referred.append(row)
         if pk in clocked:  # expedited, or sent a delay notice
             c = clock_of(pk)
             late = c.state == clocks.ClockState.ANSWERED_LATE
@@ -606,6 +649,7 @@ def build_annual_report(year: int, *, now: datetime, agency: str = "") -> Annual
         "requests_received": received,
         "forms_signed": signed,
         "requests_denied": denied,
+        "requests_referred": referred,
         "answer_timely_notice": first_timely,
         "late_final_answers": late_answers,
         "late_notices": late_notice_rows,
@@ -659,6 +703,7 @@ def build_annual_report(year: int, *, now: datetime, agency: str = "") -> Annual
         timely_notices=timely_notices,
         late_notices=late_notices,
         reconsiderations=_reconsideration_counts(start, end, as_of),
+        referrals=_referral_counts(referred),
     )
 
 

@@ -44,7 +44,7 @@ def lock_request(request: CertificationRequest) -> CertificationRequest:
 
 
 def record_event(
-    request: CertificationRequest,
+    request: CertificationRequest | None,
     *,
     actor: User | None,
     kind: str,

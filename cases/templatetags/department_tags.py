@@ -12,7 +12,14 @@ from django import template
 from cases import permissions as perms
 from cases.consistency import certify_blockers, certify_warnings
 from cases.forms_department import AcknowledgeForm, LinkOrganizationForm
-from cases.models import AdvocateOrganization, IntakeRecord, Status
+from cases.models import (
+    AdvocateOrganization,
+    CertifierDirectoryEntry,
+    Document,
+    IntakeRecord,
+    Referral,
+    Status,
+)
 from cases.services import department_text, received
 from cases.states import OPEN_STATES
 
@@ -53,6 +60,27 @@ def department_block(context: dict[str, Any], obj: Any) -> dict[str, Any]:
         else None,
         "clause": obj.decline_clause if obj.status == Status.DECLINED else None,
         "policy": obj.decline_policy if obj.status == Status.DECLINED else None,
+        "referral": _referral(obj),
+    }
+
+
+def _referral(obj: Any) -> dict[str, Any] | None:
+    """The referral to the agency with jurisdiction, for staff and the advocate alike: the
+    agency as it read that day, the reason, and what was forwarded (read only when referred)."""
+    if obj.status != Status.REFERRED:
+        return None
+    row = Referral.objects.select_related("referred_by", "forwarded_by").filter(request=obj).first()
+    if row is None:
+        return None
+    kinds = dict(Document.Kind.choices)
+    return {
+        "row": row,
+        "to": row.referred_to,
+        "kind": dict(CertifierDirectoryEntry.Kind.choices).get(row.referred_to.get("kind"), ""),
+        "documents": [
+            {"kind": kinds.get(d["kind"], d["kind"]), "sha256": d["sha256"]}
+            for d in row.forwarded_documents
+        ],
     }
 
 

@@ -101,7 +101,12 @@ def forms_block(context: dict[str, Any], obj: Any) -> dict[str, Any]:
         if form is not None and obj.status != Status.AWAITING_INK
         else None
     )
-    undecided = obj.status not in (*ISSUED_STATES, Status.DECLINED, Status.WITHDRAWN)
+    undecided = obj.status not in (
+        *ISSUED_STATES,
+        Status.DECLINED,
+        Status.REFERRED,
+        Status.WITHDRAWN,
+    )
     review = perms.can_see_draft(obj, user)
     # Before the decision the department reviews the filled USCIS form itself, page by page.
     pages = draft_pages(obj) if review and undecided and obj.status != Status.DRAFT else []

@@ -13,6 +13,7 @@ from cases.documents import issuing
 from cases.models import (
     CaseEvent,
     CertificationRequest,
+    CertifierDirectoryEntry,
     CertifyingOfficial,
     DeclineReason,
     IssuedForm,
@@ -22,6 +23,7 @@ from cases.services.reconsideration import (
     request_ask_reconsideration,
     request_withdraw_reconsideration,
 )
+from cases.services.referral import request_refer_to_agency
 from tests.conftest import PERSONAS, record_ink
 
 # transition -> (a source state, the personas allowed to take it)
@@ -36,6 +38,7 @@ MATRIX = {
     "record_ink_signature": (Status.AWAITING_INK, {"coordinator", "chief"}),
     "void_unsigned_form": (Status.AWAITING_INK, {"chief"}),
     "decline": (Status.CHIEF_DECISION, {"chief"}),
+    "refer_to_agency": (Status.CHIEF_DECISION, {"chief"}),
     "request_reconsideration": (Status.DECLINED, {"advocate"}),
     "withdraw_reconsideration": (Status.RECONSIDERATION, {"advocate"}),
     "request_information": (Status.CRIME_CHECK, {"coordinator", "chief"}),
@@ -70,6 +73,19 @@ def _void(request, user):
     )
 
 
+def _refer(request, user):
+    entry = CertifierDirectoryEntry.objects.create(
+        agency=request.agency,
+        name="Malden Police Department",
+        kind="police",
+        jurisdiction="Malden, MA",
+        mailing_address="Malden, MA",
+    )
+    return request_refer_to_agency(
+        request=request, actor=user, entry=entry.pk, reason="The crime was in Malden."
+    )
+
+
 SERVICES = {
     "submit": lambda r, u: services.request_submit(request=r, actor=u),
     "begin_crime_check": lambda r, u: services.request_begin_crime_check(request=r, actor=u),
@@ -89,6 +105,7 @@ SERVICES = {
     "decline": lambda r, u: services.request_decline(
         request=r, actor=u, reason=DeclineReason.NOT_HELPFUL
     ),
+    "refer_to_agency": _refer,
     "request_information": lambda r, u: services.request_ask_information(
         request=r, actor=u, text="Send the report number."
     ),

@@ -5,7 +5,15 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
-from cases.models import CaseEvent, CertificationRequest, IssuedForm, PolicyVersion, Status
+from cases.models import (
+    CaseEvent,
+    CertificationRequest,
+    CertifierDirectoryEntry,
+    IssuedForm,
+    PolicyVersion,
+    Referral,
+    Status,
+)
 from cases.roles import ROLE_PERMISSIONS
 
 
@@ -48,6 +56,14 @@ def test_it_seeds_every_state_once(db, settings, tmp_path, capsys):
     assert sample.is_sample and sample.clauses.count() == 7
     declined = CertificationRequest.objects.filter(status=Status.DECLINED)
     assert {r.decline_clause.policy_id for r in declined} == {sample.pk}
+    # The directory of nearby certifiers (Middlesex County, MA), towns only, to be confirmed;
+    # the demo's referral names one and forwards nothing (no consent recorded on it).
+    directory = CertifierDirectoryEntry.objects.all()
+    assert directory.count() == 10 and all(e.is_active for e in directory)
+    assert all("confirm before use" in e.mailing_address for e in directory)
+    assert directory.filter(name="Middlesex District Attorney's Office").exists()
+    referral = Referral.objects.get()
+    assert referral.entry.name == "Malden Police Department" and not referral.forwarded
 
 
 def test_demo_users_are_enrolled_and_demo_code_gives_their_code(db, settings, capsys):

@@ -28,6 +28,7 @@ def test_decisions_ask_for_re_authentication():
     assert {name for name, step in STEPS.items() if step.reauth} == {
         "certify",
         "decline",
+        "refer_to_agency",  # declines for lack of jurisdiction; may forward the victim's file
         "withdraw_certification",
         "void_unsigned_form",
     }

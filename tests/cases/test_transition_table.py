@@ -14,7 +14,8 @@ EXPECTED = {
     Status.RECEIVED: {"begin_crime_check"} | REVIEW,
     Status.CRIME_CHECK: {"confirm_qualifying_crime", "refer_not_qualifying"} | REVIEW,
     Status.HELPFULNESS_REVIEW: {"attest_helpfulness"} | REVIEW,
-    Status.CHIEF_DECISION: {"certify", "decline", "return_for_review"} | REVIEW,
+    # A referral to the agency with jurisdiction is an answer of its own (c. 258F s. 3(ii)).
+    Status.CHIEF_DECISION: {"certify", "decline", "refer_to_agency", "return_for_review"} | REVIEW,
     Status.INFO_REQUESTED: {"answer_information", "issue_delay_notice", "withdraw"},
     # The decision is made: the ink signature or a delay notice moves it on, or the unsigned
     # form is voided and the decision made again.
@@ -24,6 +25,7 @@ EXPECTED = {
     # certifying (the usual ink path follows) or by declining again.
     Status.DECLINED: {"request_reconsideration"},
     Status.RECONSIDERATION: {"certify", "decline", "withdraw_reconsideration"},
+    Status.REFERRED: set(),
     Status.WITHDRAWN: set(),
     Status.CERTIFICATION_WITHDRAWN: set(),
 }
@@ -39,6 +41,7 @@ TARGETS = {
     "record_ink_signature": Status.CERTIFIED,
     "void_unsigned_form": Status.CHIEF_DECISION,
     "decline": Status.DECLINED,
+    "refer_to_agency": Status.REFERRED,
     "request_information": Status.INFO_REQUESTED,
     "request_reconsideration": Status.RECONSIDERATION,
     "withdraw_reconsideration": Status.DECLINED,
@@ -76,4 +79,4 @@ def test_transition_targets():
 
 def test_closed_states_are_final_except_certified_and_declined():
     finals = {s for s, names in EXPECTED.items() if not names}
-    assert finals == {Status.WITHDRAWN, Status.CERTIFICATION_WITHDRAWN}
+    assert finals == {Status.REFERRED, Status.WITHDRAWN, Status.CERTIFICATION_WITHDRAWN}

@@ -144,7 +144,13 @@ PAGE_STEPS = {
 
 def test_the_list_is_the_one_place_and_every_step_in_it_is_tested():
     case_steps = {name for name, step in STEPS.items() if step.reauth}
-    assert case_steps == {"certify", "decline", "void_unsigned_form", "withdraw_certification"}
+    assert case_steps == {
+        "certify",
+        "decline",
+        "refer_to_agency",
+        "void_unsigned_form",
+        "withdraw_certification",
+    }
     assert set(SENSITIVE_STEPS) == case_steps | set(PAGE_STEPS)  # the case steps: test_steps.py
 
 

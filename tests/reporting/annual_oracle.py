@@ -21,6 +21,7 @@ from cases.models import (
     DelayNotice,
     ExpeditedReason,
     QualifyingCrimeCategory,
+    Referral,
     Status,
 )
 from cases.reporting.annual import (
@@ -99,6 +100,9 @@ def build_annual_report(year: int, *, now: datetime, agency: str = "") -> Annual
         for r in answers
         if r.status in (Status.DECLINED, Status.RECONSIDERATION) or r.first_answered_at
     ]
+    # A referral answers the request but is not a denial (cases/services/referral.py).
+    referred = [r for r in answers if r.status == Status.REFERRED]
+    forwarded = [r for r in referred if Referral.objects.filter(request=r, forwarded=True).exists()]
     days = [
         (timezone.localdate(answered_at[r.pk]) - timezone.localdate(r.received_at)).days
         for r in answers
@@ -142,6 +146,7 @@ def build_annual_report(year: int, *, now: datetime, agency: str = "") -> Annual
         "requests_received": received,
         "forms_signed": signed,
         "requests_denied": denied,
+        "requests_referred": referred,
         "answer_timely_notice": first_timely,
         "late_final_answers": late_answers,
         "late_notices": late_notice_rows,
@@ -191,6 +196,12 @@ def build_annual_report(year: int, *, now: datetime, agency: str = "") -> Annual
         cells=cells,
         timely_notices=sum(1 for n in year_notices if n.timely),
         late_notices=sum(1 for n in year_notices if not n.timely),
+        # A referral without its row (made by hand in a test) counts as not forwarded.
+        referrals={
+            "referred": len(referred),
+            "forwarded": len(forwarded),
+            "not_forwarded": len(referred) - len(forwarded),
+        },
     )
 
 

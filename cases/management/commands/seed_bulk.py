@@ -36,12 +36,14 @@ from cases.models import (
     AuditChainHead,
     CaseEvent,
     CertificationRequest,
+    CertifierDirectoryEntry,
     CertifyingOfficial,
     DeclineReason,
     ExpeditedReason,
     QualifyingCrimeCategory,
     Reconsideration,
     ReferenceCounter,
+    Referral,
     RequestGroupObjectPermission,
     RequestUserObjectPermission,
     Status,
@@ -57,8 +59,9 @@ S = Status
 STATE_WEIGHTS: list[tuple[str, float]] = [
     (S.CERTIFIED, 0.57),
     (S.AWAITING_INK, 0.01),
-    (S.DECLINED, 0.16),
+    (S.DECLINED, 0.15),
     (S.RECONSIDERATION, 0.01),
+    (S.REFERRED, 0.01),
     (S.WITHDRAWN, 0.08),
     (S.CERTIFICATION_WITHDRAWN, 0.01),
     (S.DRAFT, 0.03),
@@ -88,6 +91,7 @@ STEPS: dict[str, list[tuple[str, str, str, str]]] = {
         ("record_ink_signature", S.AWAITING_INK, S.CERTIFIED, "coordinator"),
     ],
     S.DECLINED: [*PATH, ("decline", S.CHIEF_DECISION, S.DECLINED, "chief")],
+    S.REFERRED: [*PATH, ("refer_to_agency", S.CHIEF_DECISION, S.REFERRED, "chief")],
     S.RECONSIDERATION: [
         *PATH,
         ("decline", S.CHIEF_DECISION, S.DECLINED, "chief"),
@@ -112,6 +116,7 @@ WITH_DETECTIVE = {
     S.CERTIFIED,
     S.DECLINED,
     S.RECONSIDERATION,
+    S.REFERRED,
     S.CERTIFICATION_WITHDRAWN,
 }
 FAMILY = ["García", "Nguyen", "Silva", "Pierre", "Hernández", "Zhang", "Castillo", "Haile"]
@@ -242,6 +247,15 @@ class Command(BaseCommand):
             is_agency_head=True,
             designated_on=date(2010, 1, 4),
         )
+        self.directory_entry, _new = CertifierDirectoryEntry.objects.get_or_create(
+            agency=self.agency,
+            name="Malden Police Department",
+            defaults={
+                "kind": CertifierDirectoryEntry.Kind.POLICE,
+                "jurisdiction": "Crimes reported in Malden, MA",
+                "mailing_address": "Malden, MA (confirm before use)",
+            },
+        )
         self.view_perm = Permission.objects.get(
             codename="view_certificationrequest", content_type__app_label="cases"
         )
@@ -330,7 +344,7 @@ class Command(BaseCommand):
                 r.info_request_text = "Please send the police report number."
                 r.info_requested_at = times[-1]
             decided = (S.AWAITING_INK, S.CERTIFIED, S.DECLINED, S.CERTIFICATION_WITHDRAWN)
-            if status in (*decided, S.RECONSIDERATION):
+            if status in (*decided, S.RECONSIDERATION, S.REFERRED):
                 # The decision, then (certifications) the ink signature as a later step.
                 back = {S.CERTIFIED: 2, S.CERTIFICATION_WITHDRAWN: 3, S.RECONSIDERATION: 2}.get(
                     status, 1
@@ -341,6 +355,9 @@ class Command(BaseCommand):
                 if status in (S.DECLINED, S.RECONSIDERATION):
                     r.decline_reason = rng.choice(DeclineReason.values)
                     r.decision_note = "Declined under the department's written policy."
+                elif status == S.REFERRED:
+                    r.decline_reason = DeclineReason.NO_JURISDICTION
+                    r.decision_note = "The crime was investigated by the Malden police."
                 elif status != S.AWAITING_INK:
                     r.signed_on = timezone.localdate(times[-back + 1])
             if status == S.WITHDRAWN:
@@ -368,6 +385,23 @@ class Command(BaseCommand):
                 )
                 for r, (status, times) in zip(rows, plans, strict=True)
                 if status == S.RECONSIDERATION and r.advocate is not None
+            ],
+        )
+        # A referral to the agency with jurisdiction (not forwarded: no consent recorded).
+        insert(
+            Referral,
+            [
+                Referral(
+                    request=r,
+                    entry=self.directory_entry,
+                    referred_to=self.directory_entry.snapshot(),
+                    reason=r.decision_note,
+                    referred_at=r.decided_at,
+                    referred_by=self.chief,
+                    official=self.official,
+                )
+                for r, (status, _times) in zip(rows, plans, strict=True)
+                if status == S.REFERRED
             ],
         )
         self._events(rows, plans)

@@ -44,7 +44,7 @@ from cases.models import (
 )
 from cases.reference_data import MEDFORD_AGENCY
 from cases.roles import ADVOCATE, AUDITOR, CHIEF, COORDINATOR, DETECTIVE
-from cases.services import department_text, reconsideration
+from cases.services import department_text, reconsideration, referral
 from cases.uscis import i918b_fields as fields_map
 from cases.uscis.synthetic import synthetic_template
 
@@ -136,7 +136,8 @@ PLAN = (
     + [Status.RECEIVED] * 4
     + [Status.CRIME_CHECK] * 4
     + [Status.HELPFULNESS_REVIEW] * 4
-    + [Status.CHIEF_DECISION] * 3
+    + [Status.CHIEF_DECISION] * 2
+    + [Status.REFERRED]
     + [Status.INFO_REQUESTED] * 2
     + ["delay_notice"]
     + [Status.CERTIFIED] * 4
@@ -224,6 +225,74 @@ SAMPLE_POLICY_SPANISH = {
 SAMPLE_TRANSLATOR = "Sample reviewer (demonstration: not a real translator)"
 
 
+# Nearby certifiers in Middlesex County, MA, for the demo's directory (c. 258F s. 1). Only the
+# town is given: every street address, phone and e-mail is to be confirmed before use
+# (docs/guide/coordinator.md, "The certifier directory").
+CONFIRM = "street address, phone and e-mail: confirm before use"
+MIDDLESEX_CERTIFIERS = [
+    (
+        "Middlesex District Attorney's Office",
+        "district_attorney",
+        "Crimes prosecuted in the courts of Middlesex County (54 cities and towns, Medford "
+        "among them), including cases the police referred for prosecution",
+        "Victim Witness Services (confirm the unit that takes certification requests)",
+        "Woburn, MA",
+    ),
+    (
+        "Middlesex Sheriff's Office",
+        "sheriff",
+        "Middlesex County: the Middlesex Jail & House of Correction (Billerica) and the "
+        "Sheriff's own investigations",
+        "",
+        "Medford, MA (administrative offices)",
+    ),
+    (
+        "Massachusetts State Police",
+        "state_police",
+        "Statewide: state highways and state property, and the State Police detectives "
+        "attached to the Middlesex District Attorney's Office",
+        "",
+        "Framingham, MA (General Headquarters)",
+    ),
+    *(
+        (
+            f"{town} Police Department",
+            "police",
+            f"Crimes reported in {town}, MA",
+            "",
+            f"{town}, MA",
+        )
+        for town in (
+            "Malden",
+            "Somerville",
+            "Arlington",
+            "Everett",
+            "Winchester",
+            "Stoneham",
+            "Melrose",
+        )
+    ),
+]
+
+
+def seed_certifier_directory(agency: Agency, coordinator: Any) -> None:
+    """The demo's directory of nearby certifiers, through the audited service (idempotent)."""
+    if agency.certifier_directory.exists():
+        return
+    for name, kind, jurisdiction, unit, town in MIDDLESEX_CERTIFIERS:
+        referral.directory_save(
+            actor=coordinator,
+            agency=agency,
+            values={
+                "name": name,
+                "kind": kind,
+                "jurisdiction": jurisdiction,
+                "unit": unit,
+                "mailing_address": f"{town}\n({CONFIRM})",
+            },
+        )
+
+
 class Command(BaseCommand):
     help = "Create demo agency, users and about 30 requests in every state (idempotent)."
 
@@ -235,6 +304,7 @@ class Command(BaseCommand):
             _demo_template()
             seed_t.demo_template()
             self._sample_policy(agency, users["chief"])
+            seed_certifier_directory(agency, users["coordinator"])
             created = 0
             if not CertificationRequest.objects.filter(organization__in=organizations).exists():
                 created = self._requests(agency, users)
@@ -481,6 +551,19 @@ def advance(
     )
     request = services.request_attest_helpfulness(request=request, actor=detective, at=next(step))
     if target == Status.CHIEF_DECISION:
+        return
+    if target == Status.REFERRED:
+        # The crime happened in the next town: referred, documents forwarded only with the
+        # victim's consent (none recorded on the demo's portal requests: not forwarded).
+        entry = request.agency.certifier_directory.get(name="Malden Police Department")
+        referral.request_refer_to_agency(
+            request=request,
+            actor=chief,
+            entry=entry.pk,
+            reason="The assault took place in Malden and was reported to the Malden police, "
+            "who investigated it; this department took no part in the investigation.",
+            at=next(step),
+        )
         return
     if target == "delay_notice":
         services.request_issue_delay_notice(
