@@ -69,6 +69,7 @@ from cases.models.requests import (
     YesNo,
     document_upload_to,
 )
+from cases.models.status_lookup import StatusLookupCode
 from cases.states import (
     CLOSED_STATES,
     OPEN_STATES,
@@ -137,6 +138,7 @@ __all__ = [
     "RequestUserObjectPermission",
     "Statute",
     "Status",
+    "StatusLookupCode",
     "UserSession",
     "YesNo",
     "designation_upload_to",

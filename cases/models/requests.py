@@ -977,6 +977,7 @@ class CaseEvent(models.Model):
         TEMPLATE_ACTIVATED = "template_activated", _("Official form edition activated")
         FORM_CORRECTION = "form_correction", _("Issued form corrected")
         MAIL_RESENT = "mail_resent", _("Notice sent again")
+        STATUS_CODE = "status_code", _("Status code issued")
 
     # Empty only for events about no one request (a form template loaded), which join the
     # same hash chain.
