@@ -85,17 +85,19 @@ def request_new_status_code(
 
 def request_with_code(reference: str, code: str) -> CertificationRequest | None:
     """The request whose reference and code match, or None: the same work (one keyed hash,
-    one query, one constant-time comparison) whether the reference exists, has no code, or the
-    code is wrong, so the answer says nothing about which."""
+    one query for a digest, one constant-time comparison) whether the reference exists, has no
+    code, or the code is wrong, so neither the answer nor its time says which. The request
+    itself is read only once the code matched."""
     computed = code_digest(reference, code)
     row = (
-        StatusLookupCode.objects.select_related("request")
-        .filter(request__reference=normalize_reference(reference))
+        StatusLookupCode.objects.filter(request__reference=normalize_reference(reference))
+        .values_list("digest", "request_id")
         .first()
     )
-    stored = row.digest if row is not None else ""
-    if not same_digest(stored, computed) or row is None:
+    stored, request_id = row if row is not None else ("", None)
+    if not same_digest(stored, computed):
         return None
-    if row.request.status == Status.DRAFT or row.request.received_at is None:
+    found = CertificationRequest.objects.filter(pk=request_id).first()
+    if found is None or found.status == Status.DRAFT or found.received_at is None:
         return None
-    return row.request
+    return found
