@@ -11,10 +11,13 @@ the access log (reference, result), never the code. The code travels in the POST
 
 from __future__ import annotations
 
+from typing import cast
+
 from axes.handlers.proxy import AxesProxyHandler
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -108,10 +111,11 @@ def status_lookup(request: HttpRequest) -> HttpResponse:
 def status_code_new(request: HttpRequest, reference: str) -> HttpResponse:
     """The coordinator replaces a requester's lost status code (a new acknowledgement letter
     carries the new code; the old one stops working)."""
-    obj = get_request_for_user(request.user, reference)
-    if not permissions.can_issue_status_code(obj, request.user):
+    user = cast(User, request.user)  # signed in (LoginRequiredMiddleware)
+    obj = get_request_for_user(user, reference)
+    if not permissions.can_issue_status_code(obj, user):
         raise PermissionDenied(_("Only the coordinator issues a new status code."))
-    letter, _code = request_new_status_code(request=obj, actor=request.user)
+    letter, _code = request_new_status_code(request=obj, actor=user)
     messages.success(
         request,
         _(
