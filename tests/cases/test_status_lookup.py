@@ -405,3 +405,41 @@ def test_the_status_page_needs_no_sign_in(client, db):
     assert page.status_code == 200
     assert "Where does my request stand?" in page.content.decode()
     assert "no-store" in page["Cache-Control"]
+
+
+@pytest.mark.parametrize(
+    "reference, code, status",
+    [
+        ("X" * 41, "AAAA-BBBB-CCCC", 400),  # longer than any reference
+        ("MPD-UV-2026-0001", "A" * 41, 400),
+        ("MPD\x00UV", "AAAA", 400),  # a NUL byte
+        ("' OR 1=1 --", "<script>alert(1)</script>", 200),
+        ("ÀÉÎ-ŨV-٢٠٢٦", "ＡＢＣＤ-１２３４", 200),
+    ],
+)
+def test_hostile_input_is_a_clear_answer_never_a_500(client, db, reference, code, status):
+    page = look_up(client, reference, code)
+    assert page.status_code == status
+    html = page.content.decode()
+    assert "<script>alert(1)</script>" not in html
+    if status == 200:
+        assert "No request matches this reference and status code" in html
+    else:
+        assert "usa-error-message" in html and "Where does my request stand?" in html
+    assert AccessLog.objects.filter(action=AccessLog.Action.STATUS_LOOKUP).count() == (
+        1 if status == 200 else 0
+    )
+
+
+def test_the_code_is_in_no_log_line(client, agency, people, caplog):
+    caplog.set_level("DEBUG")
+    r = record(people, agency)
+    code = code_in_letter(r.issued_letters.get())
+    look_up(client, r.reference, code)
+    look_up(client, r.reference, code.replace("-", ""))
+    sign_in(client, people["coordinator"])
+    client.post(f"/requests/{r.reference}/status-code/")
+    new = code_in_letter(r.issued_letters.order_by("-pk").first())
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    for plain in (code, code.replace("-", ""), new, new.replace("-", "")):
+        assert plain not in logged
