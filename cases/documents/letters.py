@@ -278,8 +278,11 @@ def status_code_paragraphs(
     return [
         Spacer(1, 3 * mm),
         Paragraph(escape(heading), st["bold"]),
+        # The code in bold, so it is read and typed without the words around it.
         Paragraph(
-            escape(text.format(url=url, reference=request.reference, code=status_code)),
+            escape(text.format(url=url, reference=request.reference, code="\x00")).replace(
+                "\x00", f"<b>{escape(status_code)}</b>"
+            ),
             st["body"],
         ),
     ]
