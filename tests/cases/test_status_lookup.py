@@ -443,3 +443,17 @@ def test_the_code_is_in_no_log_line(client, agency, people, caplog):
     logged = "\n".join(record.getMessage() for record in caplog.records)
     for plain in (code, code.replace("-", ""), new, new.replace("-", "")):
         assert plain not in logged
+
+
+def test_the_auditor_reads_the_look_ups_in_the_access_log(client, make_request, people):
+    r = make_request(Status.CRIME_CHECK)
+    code = _with_code(r, people)
+    look_up(client, r.reference, code)
+    look_up(client, "MPD-UV-2099-0042", code)
+    sign_in(client, people["auditor"])
+    page = client.get("/audit/access/", {"action": AccessLog.Action.STATUS_LOOKUP})
+    assert page.status_code == 200
+    html = page.content.decode()
+    rows = re.findall(r"<tr>.*?</tr>", re.search(r"<tbody>.*?</tbody>", html, re.S)[0], re.S)
+    assert len(rows) == 2 and all("Looked up a request&#x27;s status" in row for row in rows)
+    assert r.reference in html and "MPD-UV-2099-0042" in html and code not in html
