@@ -292,8 +292,10 @@ def log_access(
     obj: CertificationRequest | None = None,
     document: Document | None = None,
     detail: str = "",
+    reference: str = "",
 ) -> AccessLog:
-    """Record who saw or downloaded what, when and from where. Never the victim's details."""
+    """Record who saw or downloaded what, when and from where. Never the victim's details.
+    ``reference``: the reference asked about when no request was found (the status page)."""
 
     user = request.user if request.user.is_authenticated else None
     entry = AccessLog(
@@ -301,7 +303,7 @@ def log_access(
         username=user.get_username() if user else "",
         action=action,
         request=obj,
-        reference=obj.reference if obj else "",
+        reference=obj.reference if obj else reference[:30],
         document=document,
         detail=detail[:300],
         ip_address=client_ip(request),

@@ -865,3 +865,29 @@ class StaffEntryForm(RequestForm):
             {"id": key, "title": title, "fields": [self[n] for n in names if n in self.fields]}
             for key, title, names in SECTIONS
         ]
+
+
+class StatusLookupForm(forms.Form):
+    """The public status page's question: the reference and the code printed in the
+    acknowledgement letter, and the language of the answer's words."""
+
+    reference = forms.CharField(
+        label=_("Request reference (for example MPD-UV-2026-0007)"),
+        max_length=40,
+        widget=forms.TextInput(
+            attrs={"class": "usa-input", "autocomplete": "off", "spellcheck": "false"}
+        ),
+    )
+    code = forms.CharField(
+        label=_("Status code (12 letters and digits, in the acknowledgement letter)"),
+        max_length=40,
+        widget=forms.TextInput(
+            attrs={"class": "usa-input", "autocomplete": "off", "spellcheck": "false"}
+        ),
+    )
+    language = forms.ChoiceField(
+        label=_("Language of the answer"),
+        choices=Language.choices,
+        initial=Language.ENGLISH,
+        widget=forms.Select(attrs={"class": "usa-select"}),
+    )

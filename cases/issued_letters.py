@@ -11,9 +11,8 @@ start-up (``CasesConfig.ready`` registers ``cases.documents.letters.render_issue
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -35,11 +34,22 @@ from cases.models import (
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
-# (request, kind, language asked for, dated, delay notice)
-#   -> (PDF bytes, language the letter is written in, translation reviewed)
-Renderer = Callable[
-    [CertificationRequest, str, str, date, DelayNotice | None], tuple[bytes, str, bool]
-]
+
+class Renderer(Protocol):
+    """(request, kind, language asked for, dated, delay notice; the status code to print)
+    -> (PDF bytes, language the letter is written in, translation reviewed)"""
+
+    def __call__(
+        self,
+        request: CertificationRequest,
+        kind: str,
+        language: str,
+        dated: date,
+        notice: DelayNotice | None,
+        *,
+        status_code: str = "",
+    ) -> tuple[bytes, str, bool]: ...
+
 
 _RENDERERS: list[Renderer] = []
 
@@ -65,16 +75,19 @@ def issue_letter(
     actor: User | None,
     at: datetime,
     notice: DelayNotice | None = None,
+    status_code: str = "",
 ) -> IssuedLetter:
     """Render the letter dated the event's day, store it encrypted; return the record.
 
-    Runs inside the event's transaction: if rendering fails, the event does not happen."""
+    Runs inside the event's transaction: if rendering fails, the event does not happen.
+    ``status_code``: the requester's code for /status/, printed in this letter only (the
+    database keeps its keyed hash; the letter itself is stored encrypted)."""
     if not _RENDERERS:
         raise RuntimeError("No letter renderer registered (CasesConfig.ready).")
     dated = timezone.localdate(at)
     # Labelled with the language the renderer wrote it in, not the one asked for.
     pdf, written, reviewed = _RENDERERS[0](
-        request, kind, letter_language(request, kind), dated, notice
+        request, kind, letter_language(request, kind), dated, notice, status_code=status_code
     )
     return IssuedLetter.objects.create(
         request=request,

@@ -404,3 +404,8 @@ def get_request_for_user(
     request = found[0]
     request.__dict__.setdefault("_scope_cache", {})[user.pk] = True
     return request
+
+
+def can_issue_status_code(request: CertificationRequest, user: User) -> bool:
+    """The coordinator gives a requester a new code for the public status page (/status/)."""
+    return request.received_at is not None and can_review(request, user)

@@ -17,6 +17,7 @@ from cases.views import (
     lists,
     notices,
     received,
+    status,
 )
 
 request_urls = [
@@ -33,6 +34,7 @@ request_urls = [
     path("link/", received.link_organization, name="link_organization"),
     path("requester/", received.enter_for_requester, name="enter_for_requester"),
     path("acknowledge/", received.acknowledge_warnings, name="acknowledge_warnings"),
+    path("status-code/", status.status_code_new, name="status_code_new"),
     path(
         "department-text/adopt/",
         department.department_text_adopt,
@@ -53,6 +55,8 @@ urlpatterns = [
     path("requests/intake/", received.intake_new, name="intake_new"),
     path("requests/<str:reference>/", include(request_urls)),
     path("healthz", health.healthz, name="healthz"),
+    # Public: where a request stands, for the reference and code of its acknowledgement.
+    path("status/", status.status_lookup, name="status_lookup"),
     path("notices/", notices.notice_list, name="notice_list"),
     path("notices/<int:pk>/resend/", notices.notice_resend, name="notice_resend"),
     # The department's own records (c. 258F s. 2; 8 CFR 214.14(a)(3)).

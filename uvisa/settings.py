@@ -357,6 +357,10 @@ UVISA_MAX_TEMPLATE_BYTES = env_int("UVISA_MAX_TEMPLATE_BYTES", 20 * 1024 * 1024)
 # machine; empty: a file in the temporary directory, one per database.
 UVISA_RATE_WINDOW_PATH = env("UVISA_RATE_WINDOW_PATH")
 UVISA_VERIFY_PER_MINUTE = env_int("UVISA_VERIFY_PER_MINUTE", 20)
+# The public status page (/status/, cases/views/status.py), in the same window: requests per
+# client address and minute, and look-ups of one reference (from any address) per minute.
+UVISA_STATUS_PER_MINUTE = env_int("UVISA_STATUS_PER_MINUTE", 20)
+UVISA_STATUS_PER_REFERENCE = env_int("UVISA_STATUS_PER_REFERENCE", 5)
 # The review copy's page images (cases/documents/page_images.py): the draft form rendered by
 # PDFium in a child process with these limits, at most this many at once per machine.
 UVISA_REVIEW_PAGE_DPI = env_int("UVISA_REVIEW_PAGE_DPI", 120)

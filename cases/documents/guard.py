@@ -39,8 +39,14 @@ def over_rate(scope: str, ip: str | None, per_minute: int) -> bool:
     no database write, so a flood never queues signed-in pages behind its commits."""
     if ip is None:
         return False
+    return rate_count(scope, ip) > per_minute
+
+
+def rate_count(scope: str, value: str) -> int:
+    """Count one request for ``value`` (an address, a reference) to ``scope`` in this minute
+    and return the minute's count, in the same shared-memory window."""
     key = hashlib.sha256(f"uvisa-rate:{settings.SECRET_KEY}".encode()).digest()
-    return rate_window.hit(window_path(), key, f"{scope}:{ip}", per_minute)
+    return rate_window.hits(window_path(), key, f"{scope}:{value}")
 
 
 class PublicUploadGuardMiddleware:

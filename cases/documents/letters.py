@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.template.loader import get_template
+from django.urls import reverse
 from django.utils import timezone
 from reportlab.lib.pagesizes import LETTER
 from reportlab.lib.units import mm
@@ -43,6 +44,7 @@ from cases import clocks
 from cases.documents import letter_deadlines, letters_t
 from cases.documents.render import escape, styles
 from cases.lib import letter_templates
+from cases.lib.base_url import base_url
 from cases.lib.names import full_name
 from cases.models import (
     DeclineReason,
@@ -246,6 +248,67 @@ DECLINE_REASONS: dict[str, dict[str, str]] = {
         DeclineReason.INSUFFICIENT_INFORMATION: "Yo pa t bay enfòmasyon yo te mande a",
     },
 }
+
+
+# The status code's paragraph, printed in the acknowledgement that carries a code
+# (cases/lib/status_codes.py; the public page /status/). Translations to be reviewed, like the
+# rest of the letter.
+STATUS_CODE_TEXT: dict[str, tuple[str, str]] = {
+    Language.ENGLISH: (
+        "Where your request stands",
+        "To see where this request stands without calling the department, go to {url} and "
+        "enter the reference {reference} and this status code: {code}. The page shows only the "
+        "stage of the request and its dates, never names or the content of the request. Keep "
+        "this code private; it is printed only in this letter. If you lose it, ask the "
+        "department for a new one (the old one then stops working).",
+    ),
+    Language.SPANISH: (
+        "Cómo saber en qué estado está su solicitud",
+        "Para saber en qué estado está esta solicitud sin llamar al departamento, visite {url} "
+        "e ingrese la referencia {reference} y este código de consulta: {code}. La página solo "
+        "muestra la etapa de la solicitud y sus fechas, nunca nombres ni el contenido de la "
+        "solicitud. Guarde este código en privado; solo figura en esta carta. Si lo pierde, "
+        "pida uno nuevo al departamento (el anterior dejará de funcionar).",
+    ),
+    Language.PORTUGUESE: (
+        "Como saber em que pé está o seu pedido",
+        "Para saber em que pé está este pedido sem telefonar ao departamento, acesse {url} e "
+        "digite a referência {reference} e este código de consulta: {code}. A página mostra "
+        "apenas a etapa do pedido e as suas datas, nunca nomes nem o conteúdo do pedido. "
+        "Guarde este código em sigilo; ele consta somente desta carta. Se o perder, peça um "
+        "novo ao departamento (o anterior deixará de funcionar).",
+    ),
+    Language.HAITIAN_CREOLE: (
+        "Ki kote demann ou an ye",
+        "Pou w konnen ki kote demann sa a ye san w pa rele depatman an, ale sou {url} epi "
+        "antre referans {reference} ak kòd estati sa a: {code}. Paj la montre sèlman etap "
+        "demann nan ak dat li yo, li pa janm montre non ni sa ki nan demann nan. Kenbe kòd sa "
+        "a pou ou sèlman; li enprime sèlman nan lèt sa a. Si w pèdi l, mande depatman an yon "
+        "nouvo kòd (ansyen an p ap mache ankò).",
+    ),
+}
+
+
+def status_code_paragraphs(
+    request: CertificationRequest, language: str, status_code: str
+) -> list[Any]:
+    """The heading and paragraph giving the reference, the code and the page's address."""
+    if not status_code:
+        return []
+    st = styles()
+    heading, text = STATUS_CODE_TEXT.get(language, STATUS_CODE_TEXT[Language.ENGLISH])
+    url = f"{base_url()}{reverse('status_lookup')}"
+    return [
+        Spacer(1, 3 * mm),
+        Paragraph(escape(heading), st["bold"]),
+        # The code in bold, so it is read and typed without the words around it.
+        Paragraph(
+            escape(text.format(url=url, reference=request.reference, code="\x00")).replace(
+                "\x00", f"<b>{escape(status_code)}</b>"
+            ),
+            st["body"],
+        ),
+    ]
 
 
 def long_date(day: date | None, language: str = Language.ENGLISH) -> str:
@@ -614,6 +677,7 @@ def _letter_story(
     dated: date,
     notice: DelayNotice | None,
     banner: str = "",
+    status_code: str = "",
 ) -> list[Any]:
     st = styles()
     subject, body = render_text(request, kind, language=language, dated=dated, notice=notice)
@@ -646,6 +710,7 @@ def _letter_story(
     story.append(Spacer(1, 5 * mm))
     for paragraph in [p for p in body.replace("\r\n", "\n").split("\n\n") if p.strip()]:
         story.append(Paragraph(escape(paragraph.strip()).replace("\n", "<br/>"), st["body"]))
+    story += status_code_paragraphs(request, language, status_code)
     story.append(Spacer(1, 12 * mm))
     if kind == Kind.USCIS_WITHDRAWAL:
         # The withdrawal or disavowal is the certifying official's own written statement
@@ -694,8 +759,10 @@ def render_letter_pdf(
     language: str = Language.ENGLISH,
     dated: date | None = None,
     notice: DelayNotice | None = None,
+    status_code: str = "",
 ) -> bytes:
-    """The letter dated ``dated`` (default today); in ``language`` with the English attached."""
+    """The letter dated ``dated`` (default today); in ``language`` with the English attached.
+    ``status_code``: printed with the reference and the status page's address (both copies)."""
     dated = dated or timezone.localdate()
     language = written_language(request, kind, language)
     story: list[Any] = []
@@ -703,10 +770,23 @@ def render_letter_pdf(
         reviewed = translation_reviewed(kind, language, request.form_type)
         banner = "" if reviewed else f"{TO_BE_REVIEWED[language]} ({TO_BE_REVIEWED_EN})"
         story += _letter_story(
-            request, kind, language=language, dated=dated, notice=notice, banner=banner
+            request,
+            kind,
+            language=language,
+            dated=dated,
+            notice=notice,
+            banner=banner,
+            status_code=status_code,
         )
         story += [PageBreak(), Paragraph(escape(ENGLISH_ATTACHED[language]), styles()["bold"])]
-    story += _letter_story(request, kind, language=Language.ENGLISH, dated=dated, notice=notice)
+    story += _letter_story(
+        request,
+        kind,
+        language=Language.ENGLISH,
+        dated=dated,
+        notice=notice,
+        status_code=status_code,
+    )
     subject, _body = render_text(request, kind, dated=dated, notice=notice)
     buffer = io.BytesIO()
     SimpleDocTemplate(
@@ -737,10 +817,14 @@ def render_issued(
     language: str,
     dated: date,
     notice: DelayNotice | None,
+    *,
+    status_code: str = "",
 ) -> tuple[bytes, str, bool]:
     """The renderer of issued letters (cases/issued_letters.py): the PDF, the language it is
     written in (English attached) and whether the translation in it was reviewed."""
     written = written_language(request, kind, language)
-    pdf = render_letter_pdf(request, kind, language=written, dated=dated, notice=notice)
+    pdf = render_letter_pdf(
+        request, kind, language=written, dated=dated, notice=notice, status_code=status_code
+    )
     reviewed = written == Language.ENGLISH or translation_reviewed(kind, written, request.form_type)
     return pdf, written, reviewed

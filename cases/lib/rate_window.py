@@ -26,6 +26,7 @@ from pathlib import Path
 SLOTS = 4096
 PROBES = 16
 SLOT = struct.Struct("<8sII")  # address hash, minute, count
+FULL = 0xFFFFFFFF  # the count reported when every probed slot is taken: over any limit
 
 # Opened per process: an flock is held by an open file, so a descriptor inherited through a
 # fork (gunicorn's preloaded master) would not exclude the sibling workers.
@@ -51,6 +52,12 @@ def default_path(name: str) -> str:
 
 def hit(path: str, key: bytes, address: str, per_minute: int, now: float | None = None) -> bool:
     """Count one request from ``address`` in this minute; True when it is over ``per_minute``."""
+    return hits(path, key, address, now) > per_minute
+
+
+def hits(path: str, key: bytes, address: str, now: float | None = None) -> int:
+    """Count one request from ``address`` in this minute and return this minute's count (so
+    a caller can act on the first request over its limit); ``FULL`` when no slot is free."""
     minute = int((time.time() if now is None else now) // 60) & 0xFFFFFFFF
     digest = hashlib.blake2b(address.encode(), key=key[:64], digest_size=8).digest()
     start = int.from_bytes(digest, "little") % SLOTS
@@ -63,13 +70,13 @@ def hit(path: str, key: bytes, address: str, per_minute: int, now: float | None 
             stored, at, count = SLOT.unpack_from(table, offset)
             if at == minute and stored == digest:
                 SLOT.pack_into(table, offset, digest, minute, min(count + 1, 0xFFFFFFFF))
-                return count + 1 > per_minute
+                return count + 1
             if at != minute and free is None:
                 free = offset
         if free is None:
-            return True
+            return FULL
         SLOT.pack_into(table, free, digest, minute, 1)
-        return per_minute < 1
+        return 1
     finally:
         fcntl.flock(fd, fcntl.LOCK_UN)
 

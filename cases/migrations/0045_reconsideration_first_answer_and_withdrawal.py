@@ -19,7 +19,7 @@ def first_denials(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0043_referral_to_agency_with_jurisdiction"),
+        ("cases", "0044_status_lookup_code"),
     ]
 
     operations = [

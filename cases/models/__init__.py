@@ -70,6 +70,7 @@ from cases.models.requests import (
     YesNo,
     document_upload_to,
 )
+from cases.models.status_lookup import StatusLookupCode
 from cases.states import (
     CLOSED_STATES,
     OPEN_STATES,
@@ -140,6 +141,7 @@ __all__ = [
     "RequestUserObjectPermission",
     "Statute",
     "Status",
+    "StatusLookupCode",
     "UserSession",
     "YesNo",
     "designation_upload_to",

@@ -57,6 +57,9 @@ class AccessLog(models.Model):
         DOWNLOAD_FORM = "download_form", _("Downloaded a form or letter")
         VIEW_ACCESS_LOG = "view_access_log", _("Read the access log")
         EXPORT = "export", _("Exported data")
+        # The public status page (/status/): the reference asked about and the result, never
+        # the code typed.
+        STATUS_LOOKUP = "status_lookup", _("Looked up a request's status")
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     user = models.ForeignKey(

@@ -1039,6 +1039,7 @@ class CaseEvent(models.Model):
         DIRECTORY_CHANGED = "directory_changed", _("Certifier directory entry changed")
         # A referred request's documents forwarded to the agency with jurisdiction.
         REQUEST_FORWARDED = "request_forwarded", _("Request forwarded to another agency")
+        STATUS_CODE = "status_code", _("Status code issued")
 
     # Empty only for events about no one request (a form template loaded), which join the
     # same hash chain.

@@ -27,7 +27,7 @@ from guardian.shortcuts import assign_perm
 from cases import permissions as perms
 from cases.clocks import due_date
 from cases.errors import TransitionRefused
-from cases.issued_letters import issue_letter, letter_facts
+from cases.issued_letters import letter_facts
 from cases.models import (
     OPEN_STATES,
     AdvocateOrganization,
@@ -48,6 +48,7 @@ from cases.services.common import (
 )
 from cases.services.documents import request_add_document
 from cases.services.intake import ADVOCATE_FIELDS, check_requester_standing, next_reference
+from cases.services.status_codes import acknowledge_with_code
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -161,8 +162,9 @@ def intake_record(
     record.full_clean()
     record.save()
     # The acknowledgement is issued now, dated the day it is written (not the day of receipt,
-    # which it states), and stored like every letter (c. 258F s. 3).
-    letter = issue_letter(request, "acknowledgement", actor=actor, at=at)
+    # which it states), and stored like every letter (c. 258F s. 3). It carries the
+    # requester's code for the public status page (the requester has no account).
+    letter, _code = acknowledge_with_code(request, actor=actor, at=at)
     record_event(
         request,
         actor=actor,

@@ -43,5 +43,7 @@ def letters_block(context: dict[str, Any], obj: Any) -> dict[str, Any]:
             }
             for letter in rows
         ],
+        # The coordinator replaces a requester's lost code for /status/.
+        "new_status_code": perms.can_issue_status_code(obj, user),
         "csrf_token": context.get("csrf_token"),
     }

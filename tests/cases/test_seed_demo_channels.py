@@ -4,10 +4,12 @@ ones with their ink record, and letters in each letter language for U and T requ
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from django.core.management import call_command
 
+from cases.lib.status_codes import code_digest
 from cases.management import seed_received
 from cases.models import (
     AdvocateOrganization,
@@ -17,6 +19,7 @@ from cases.models import (
     IntakeRecord,
     IssuedLetter,
     Language,
+    StatusLookupCode,
 )
 
 pytestmark = pytest.mark.django_db
@@ -45,10 +48,20 @@ def test_the_demo_covers_every_channel_stage_and_letter_language_once(reference_
     for record in records:
         if record.request.status in ("certified", "certification_withdrawn"):
             assert InkSignature.objects.filter(request=record.request).exists()
-    # Each recorded request was acknowledged by an issued letter in its language.
+    # Each recorded request was acknowledged by an issued letter in its language, with a code
+    # for /status/; one was given a new code (a second acknowledgement), printed by the seed.
     for record in records:
-        ack = IssuedLetter.objects.get(request=record.request, kind="acknowledgement")
-        assert ack.language == record.request.preferred_language
+        acks = IssuedLetter.objects.filter(request=record.request, kind="acknowledgement")
+        assert {ack.language for ack in acks} == {record.request.preferred_language}
+        assert StatusLookupCode.objects.filter(request=record.request).exists()
+    renewed = StatusLookupCode.objects.get(generation=2).request
+    assert renewed.issued_letters.filter(kind="acknowledgement").count() == 2
+    assert renewed.events.filter(kind=CaseEvent.Kind.STATUS_CODE).count() == 1
+    printed = re.search(r"/status/ \(no sign-in\): reference (\S+), status code (\S+) ", first)
+    assert printed and printed[1] == renewed.reference
+    assert StatusLookupCode.objects.get(request=renewed).digest == code_digest(
+        renewed.reference, printed[2]
+    )
     # Letters in every letter language, U and T, labelled with the language they are in.
     letters = set(IssuedLetter.objects.values_list("language", "request__form_type"))
     for language in Language.values:

@@ -44,7 +44,7 @@ from cases.models import (
 )
 from cases.reference_data import MEDFORD_AGENCY
 from cases.roles import ADVOCATE, AUDITOR, CHIEF, COORDINATOR, DETECTIVE
-from cases.services import department_text, reconsideration, referral
+from cases.services import department_text, reconsideration, referral, status_codes
 from cases.uscis import i918b_fields as fields_map
 from cases.uscis.synthetic import synthetic_template
 
@@ -306,16 +306,25 @@ class Command(BaseCommand):
             self._sample_policy(agency, users["chief"])
             seed_certifier_directory(agency, users["coordinator"])
             created = 0
+            status_try = None
             if not CertificationRequest.objects.filter(organization__in=organizations).exists():
                 created = self._requests(agency, users)
                 created += seed_t.create_requests(agency, users, _demo_png())
                 created += seed_received.create_requests(
                     agency, users, _demo_png(), advance=advance, statutes=STATUTES
                 )
+                status_try = self._status_code_to_try(users)
         self.stdout.write(
             f"Demo data ready: {created} requests created "
             f"({CertificationRequest.objects.count()} in all)."
         )
+        if status_try:
+            reference, code = status_try
+            self.stdout.write(
+                f"Public status page /status/ (no sign-in): reference {reference}, status code "
+                f"{code} (printed this once; the code is also in that request's latest "
+                "acknowledgement letter)."
+            )
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, given, family, role, _org in USERS:
             self.stdout.write(f"  {username:<12} {role:<12} {given} {family}")
@@ -329,6 +338,22 @@ class Command(BaseCommand):
             "the current code, or add the key from `demo_code --key USERNAME` to an "
             "authenticator app."
         )
+
+    def _status_code_to_try(self, users: dict[str, Any]) -> tuple[str, str] | None:
+        """Every recorded request got a status code with its acknowledgement; the demo gives one
+        under review a new one, to print (the database keeps only its keyed hash)."""
+        recorded = (
+            CertificationRequest.objects.filter(organization=None, intake__isnull=False)
+            .exclude(status__in=["draft", "received"])
+            .order_by("pk")
+            .first()
+        )
+        if recorded is None:
+            return None
+        _letter, code = status_codes.request_new_status_code(
+            request=recorded, actor=users["coordinator"]
+        )
+        return recorded.reference, code
 
     def _reference_data(self) -> tuple[Agency, dict[str, Any], list[AdvocateOrganization]]:
         agency, _ = Agency.objects.get_or_create(code="MPD", defaults=MEDFORD_AGENCY)
