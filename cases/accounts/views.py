@@ -361,5 +361,8 @@ def access_log(request: HttpRequest) -> HttpResponse:
     elif form.is_bound:
         rows = rows.none()
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    # The page's rows are read before this reading is logged: otherwise the new row would
+    # push the oldest one off a page that holds them all.
+    page.object_list = list(page.object_list)
     log_access(request, action=AccessLog.Action.VIEW_ACCESS_LOG, detail=request.GET.urlencode())
     return render(request, "cases/access_log.html", {"form": form, "page": page})

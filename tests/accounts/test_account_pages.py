@@ -66,3 +66,19 @@ def test_signed_in_account_pages_are_styled(client, people, persona, url):
     uswds(html)
     assert NAV in html  # past the second factor: the navigation is back
     assert "usa-table" in html or "usa-form" in html
+
+
+def test_the_access_log_shows_every_row_of_a_page_that_holds_them_all(client, people):
+    """Reading the log is logged after the page's rows are read: the oldest row is not pushed
+    off the page by the new one."""
+    from cases.models import AccessLog
+
+    AccessLog.objects.create(username="oldest-row", action=AccessLog.Action.VIEW_REQUEST)
+    for _ in range(48):
+        AccessLog.objects.create(username="filler", action=AccessLog.Action.VIEW_REQUEST)
+    sign_in(client, people["auditor"])
+    before = AccessLog.objects.count()
+    assert before <= 50  # one page
+    html = client.get(reverse("access_log")).content.decode()
+    assert "oldest-row" in html
+    assert AccessLog.objects.count() == before + 1  # the reading itself, shown next time
