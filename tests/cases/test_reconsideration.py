@@ -249,15 +249,30 @@ def test_the_letters_read_back(denied, people, deputy):
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils")
 @pytest.mark.parametrize(
-    "language, ack_words, outcome_words",
+    "language, ack_words, outcome_words, form_words",
     [
-        ("es", "Acuse de recibo de su solicitud de reconsideración", "acepta la reconsideración"),
-        ("pt", "pedido de reconsideração", "aceita a reconsideração"),
-        ("ht", "demann rekonsiderasyon ou a", "aksepte rekonsiderasyon an"),
+        (
+            "es",
+            "Acuse de recibo de su solicitud de reconsideración",
+            "acepta la reconsideración",
+            "Formulario I-918, Suplemento B",
+        ),
+        (
+            "pt",
+            "pedido de reconsideração",
+            "aceita a reconsideração",
+            "Formulário I-918, Suplemento B",
+        ),
+        (
+            "ht",
+            "demann rekonsiderasyon ou a",
+            "aksepte rekonsiderasyon an",
+            "Fòm I-918, Sipleman B",
+        ),
     ],
 )
 def test_the_letters_are_made_in_the_letter_language_with_the_english(
-    make_request, people, deputy, language, ack_words, outcome_words
+    make_request, people, deputy, language, ack_words, outcome_words, form_words
 ):
     r = make_request(Status.CHIEF_DECISION, preferred_language=language)
     r = services.request_decline(request=r, actor=people["chief"], reason=DeclineReason.NOT_HELPFUL)
@@ -266,10 +281,13 @@ def test_the_letters_are_made_in_the_letter_language_with_the_english(
     assert ack.language == language and not ack.translation_reviewed
     text = pdf_text(letter_bytes(ack))
     assert ack_words in text and "Acknowledgement of your request for reconsideration" in text
+    translated = text.partition("(English version)")[0]
+    assert form_words in translated and "Form I-918" not in translated  # the form in her words
     r = issuing.request_certify(request=r, actor=deputy)
     outcome = IssuedLetter.objects.get(request=r, kind="reconsideration_decision")
     text = pdf_text(letter_bytes(outcome))
     assert outcome_words in text and "grants the reconsideration and will certify" in text
+    assert form_words in text.partition("(English version)")[0]
 
 
 # --- the page ---
