@@ -272,7 +272,7 @@ REQUEST_FIELDS = {
     "has_been_helpful", "refused_or_failed", "helpfulness_other", "helpfulness_explanation",
     "attested_by", "attested_at", "family_members_implicated", "info_request_text",
     "info_requested_at", "info_return_state", "info_response_text", "delay_reason",
-    "delay_process", "delay_projected_date", "delay_issued_at", "decided_at", "decided_by",
+    "delay_process", "delay_projected_date", "delay_issued_at", "decided_at", "first_answered_at", "decided_by",
     "certifying_official", "signed_on", "decline_reason", "decline_policy", "decline_clause",
     "acknowledged_warnings", "decision_note", "withdrawn_at", "withdrawal_reason",
     "certification_withdrawn_at", "certification_withdrawal_reason", "a_number_digest",
