@@ -17,24 +17,23 @@ Who hears what (c. 258F s. 3 clock; alerts at 30, 60 and 75 days; the six-month 
 
 Only the latest threshold a request has crossed is sent, so a person who takes over a
 request does not get the earlier ones in a burst. Each (request, kind, recipient) row of
-``ReminderSent`` is claimed (inserted and committed) before the mail goes out; the unique
-constraint makes a second run, or a second copy running at the same moment, skip it. If
-the mail server refuses, the claim is released so the next run tries again. A crash between
-claim and send loses that one reminder rather than sending it twice.
+``ReminderSent`` is claimed together with its mail in the outbox (``OutboundMail``), in one
+transaction: the unique constraint makes a second run, or a second copy running at the same
+moment, skip it, and a reminder claimed is a reminder queued. The outbox worker
+(cases/notifications.py) sends it like every notice: retried with back-off while the mail
+server refuses, and shown to the coordinator under *Notices not sent* after the last try.
 
 Subjects and bodies carry the reference, the dates and the step, never victim details.
 """
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -48,6 +47,7 @@ from cases.models import (
     AnnualReportSubmission,
     CertificationRequest,
     FormType,
+    OutboundMail,
     ReminderSent,
     Status,
 )
@@ -56,7 +56,6 @@ from cases.roles import CHIEF, COORDINATOR
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
-logger = logging.getLogger(__name__)
 
 VALIDITY_KIND = "validity_expires_soon"
 INK_KIND = "ink_signature_pending"
@@ -252,22 +251,35 @@ def annual_report_reminders(today: date, people: list[User]) -> list[AgencyRemin
     ]
 
 
-def _claim(reminder: Reminder | AgencyReminder, *, now: datetime) -> ReminderSent | None:
-    """Insert and commit the row, or None when another run already has it."""
+def _queue(reminder: Reminder | AgencyReminder, *, now: datetime) -> ReminderSent | None:
+    """Claim the reminder and write its mail to the outbox, both or neither; None when another
+    run already has it."""
     try:
         with transaction.atomic():
-            return ReminderSent.objects.create(
+            claim = ReminderSent.objects.create(
                 request=reminder.request,
                 kind=reminder.kind,
                 recipient=reminder.recipient,
                 claimed_at=now,
+                sent_at=now,  # handed to the outbox; OutboundMail.sent_at says when it went
             )
+            OutboundMail.objects.create(
+                reminder=claim,
+                request=reminder.request,
+                to=[reminder.recipient.email],
+                subject=reminder.subject,
+                body=reminder.body,
+                created_at=now,
+                next_attempt_at=now,
+            )
+            return claim
     except IntegrityError:
         return None
 
 
 def send_reminders(*, now: datetime) -> dict[str, Any]:
-    """Send every reminder due by ``now`` that nobody has sent; returns counts."""
+    """Queue every reminder due by ``now`` that nobody has queued; returns counts. The outbox
+    worker sends them (``notifications.deliver_due``)."""
     due = pending_reminders(now=now)
     done = set(
         ReminderSent.objects.filter(
@@ -275,26 +287,14 @@ def send_reminders(*, now: datetime) -> dict[str, Any]:
             | Q(request__isnull=True, kind__in={r.kind for r in due if r.request is None})
         ).values_list("request_id", "kind", "recipient_id")
     )
-    sent = skipped = failed = 0
+    queued = skipped = 0
     for reminder in due:
         request_id = reminder.request.pk if reminder.request is not None else None
         if (request_id, reminder.kind, reminder.recipient.pk) in done:
             skipped += 1
             continue
-        claim = _claim(reminder, now=now)
-        if claim is None:
+        if _queue(reminder, now=now) is None:
             skipped += 1  # another copy of the command claimed it first
             continue
-        message = EmailMessage(
-            subject=reminder.subject, body=reminder.body, to=[reminder.recipient.email]
-        )
-        try:
-            message.send()
-        except OSError:
-            logger.exception("Reminder %s for request %s not sent", reminder.kind, claim.request_id)
-            claim.delete()  # released: the next run tries again
-            failed += 1
-            continue
-        ReminderSent.objects.filter(pk=claim.pk).update(sent_at=now)
-        sent += 1
-    return {"due": len(due), "sent": sent, "skipped": skipped, "failed": failed}
+        queued += 1
+    return {"due": len(due), "queued": queued, "skipped": skipped}

@@ -25,8 +25,14 @@ class OutboundMail(models.Model):
     event = models.OneToOneField(
         CaseEvent, null=True, blank=True, on_delete=models.PROTECT, related_name="mail"
     )
+    # None for a reminder about no single request (the c. 258F s. 4 report by February 1).
     request = models.ForeignKey(
-        CertificationRequest, on_delete=models.PROTECT, related_name="mails"
+        CertificationRequest, null=True, blank=True, on_delete=models.PROTECT, related_name="mails"
+    )
+    # A deadline or validity reminder (cases/reminders.py): written with its claim, in one
+    # transaction, so a reminder claimed is a reminder queued.
+    reminder = models.OneToOneField(
+        "cases.ReminderSent", null=True, blank=True, on_delete=models.PROTECT, related_name="mail"
     )
     to = models.JSONField(default=list)
     subject = models.CharField(max_length=300)

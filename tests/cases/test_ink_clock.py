@@ -9,7 +9,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from cases import clocks, reminders
+from cases import clocks, notifications, reminders
 from cases.clocks import ClockState
 from cases.documents import issuing, verification
 from cases.models import Status
@@ -81,10 +81,12 @@ def test_a_decision_waiting_for_ink_more_than_3_working_days_reminds_the_chief(
     assert people["chief"] in {x.recipient for x in due} and {x.request for x in due} == {r}
     mail.outbox.clear()
     reminders.send_reminders(now=day(10))
+    notifications.deliver_due(now=day(10))  # the outbox worker
     ink_mail = [m for m in mail.outbox if "awaits the ink signature" in m.subject]
     assert "chief@example.org" in {a for m in ink_mail for a in m.to}
     assert "García" not in " ".join(m.subject + m.body for m in ink_mail)
     reminders.send_reminders(now=day(11))  # exactly once
+    notifications.deliver_due(now=day(11))
     assert len([m for m in mail.outbox if "awaits the ink signature" in m.subject]) == len(ink_mail)
     record_ink(r, people["coordinator"], signed_on=timezone.localdate(day(12)), at=day(12))
     assert not [x for x in reminders.pending_reminders(now=day(13)) if x.kind == reminders.INK_KIND]

@@ -1,4 +1,5 @@
-"""Send due deadline and validity reminders; safe to run from cron every minute."""
+"""Queue due deadline and validity reminders, then send what the outbox holds due; safe to
+run from cron every minute beside the ``send_outbox`` worker (each mail is claimed once)."""
 
 from __future__ import annotations
 
@@ -7,16 +8,23 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from cases.notifications import deliver_due
 from cases.reminders import send_reminders
 
 
 class Command(BaseCommand):
-    help = "E-mail the deadline (c. 258F s. 3) and filing-validity reminders due now, once each."
+    help = (
+        "Queue the deadline (c. 258F s. 3) and filing-validity reminders due now, once each, "
+        "and send the mail due in the outbox."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        counts = send_reminders(now=timezone.now())
+        now = timezone.now()
+        counts = send_reminders(now=now)
         self.stdout.write(
-            "Reminders: {sent} sent, {skipped} already sent, {failed} failed ({due} due).".format(
-                **counts
-            )
+            "Reminders: {queued} queued, {skipped} already queued ({due} due).".format(**counts)
+        )
+        delivered = deliver_due(now=now)
+        self.stdout.write(
+            "Outbox: {sent} sent, {retry} to retry, {failed} not sent.".format(**delivered)
         )
