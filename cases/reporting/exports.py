@@ -8,7 +8,7 @@ from typing import Any
 from django.utils import timezone
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import letter
-from reportlab.lib.styles import getSampleStyleSheet
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import inch
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
@@ -66,6 +66,7 @@ def to_pdf(report: AnnualReport, *, public: bool) -> bytes:
         bottomMargin=0.8 * inch,
     )
     styles = getSampleStyleSheet()
+    part_of_row_above = ParagraphStyle("PartOfRowAbove", parent=styles["Normal"], leftIndent=14)
     story: list[Any] = [
         Paragraph(title.replace("&", "&amp;"), styles["Title"]),
         Paragraph(
@@ -93,7 +94,11 @@ def to_pdf(report: AnnualReport, *, public: bool) -> bytes:
                 story += [chart.drawing, Spacer(1, 12)]
         data = [[section.title, ""]] + [
             [
-                Paragraph(line.label.replace("&", "&amp;"), styles["Normal"]),
+                # A label that starts with two spaces is a part of the row above it: indented.
+                Paragraph(
+                    line.label.strip().replace("&", "&amp;"),
+                    part_of_row_above if line.label.startswith("  ") else styles["Normal"],
+                ),
                 shown(line, public=public, report=report),
             ]
             for line in section.lines

@@ -120,6 +120,29 @@ def test_a_year_with_nothing(db):
     assert exports.to_pdf(r, public=False).startswith(b"%PDF")
 
 
+def test_a_part_of_the_row_above_is_indented_in_the_pdf_and_on_the_page(client, people, db):
+    """Rows such as "  granted (certified)" under "Reconsiderations requested" read as parts of
+    it: indented in the PDF (by its position on the page) and on the web page."""
+    import subprocess
+
+    r = annual.build_annual_report(2022, now=NOW)
+    pdf = exports.to_pdf(r, public=False)
+    xml = subprocess.run(
+        ["pdftotext", "-bbox", "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode()
+    x_of = {
+        word: float(x)
+        for x, word in re.findall(r'<word xMin="([0-9.]+)"[^>]*>([^<]+)</word>', xml)
+        if word in ("Reconsiderations", "granted", "Referrals", "documents")
+    }
+    assert x_of["granted"] > x_of["Reconsiderations"] + 8
+    assert x_of["documents"] > x_of["Referrals"] + 8
+    sign_in(client, people["auditor"])
+    page = client.get("/reports/annual/2022/").content.decode()
+    assert 'class="padding-left-3">  granted (certified)</th>' in page
+    assert '<th scope="row">Reconsiderations requested</th>' in page
+
+
 @pytest.mark.parametrize(
     "values, pct, expected", [([], 90, None), ([5], 90, 5), (list(range(1, 11)), 90, 9)]
 )
