@@ -1,6 +1,6 @@
 """The USCIS forms: Form I-918 Supplement B (U visa) and Form I-914 Supplement B (T visa).
 
-Named ``uscis`` so that a USCIS form is never mistaken for a Django form (cases/forms.py). The
+Named ``uscis`` so that a USCIS form is never mistaken for a Django form (cases/forms/). The
 package knows the forms, not the database: it reads a request through the attributes it names
 (form_request.FormRequest) and never imports cases.models, so the models may use it (the certify
 guard, the T-visa choices).
