@@ -26,6 +26,7 @@ from cases.models.documents import (
     SupervisorInkSignature,
     VoidedForm,
 )
+from cases.models.events import CaseEvent
 from cases.models.outbox import OutboundMail
 from cases.models.reconsideration import Reconsideration
 from cases.models.records import (
@@ -54,7 +55,6 @@ from cases.models.requests import (
     REPORT_FIELDS,
     REPORT_STATES,
     REQUESTER_STANDING_FIELDS,
-    CaseEvent,
     CertificationRequest,
     CertificationWithdrawalKind,
     DeclineReason,

@@ -11,7 +11,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.models.requests import CaseEvent, CertificationRequest
+from cases.models.events import CaseEvent
+from cases.models.requests import CertificationRequest
 
 
 class OutboundMail(models.Model):

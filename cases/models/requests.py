@@ -1,4 +1,5 @@
-"""The certification request, its family members, documents, events and per-request grants.
+"""The certification request, its family members, documents and per-request grants (the audit
+trail of its events: cases/models/events.py).
 
 The workflow is declared once, here, on CertificationRequest (django-fsm-2): states, sources,
 targets and conditions. Who may take a step is decided in cases/permissions.py; every write goes
@@ -1018,67 +1019,6 @@ class Document(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
-
-
-class CaseEvent(models.Model):
-    """Append-only audit trail, written by the services only (never by signals)."""
-
-    class Kind(models.TextChoices):
-        CREATED = "created", _("Created")
-        EDITED = "edited", _("Edited")
-        TRANSITION = "transition", _("State changed")
-        ASSIGNED = "assigned", _("Detective assigned")
-        DOCUMENT_ADDED = "document_added", _("Document added")
-        NOTE = "note", _("Internal note")
-        TEMPLATE_LOADED = "template_loaded", _("Official form template loaded")
-        TEMPLATE_MAPPED = "template_mapped", _("Official form template's fields chosen")
-        TEMPLATE_ACTIVATED = "template_activated", _("Official form edition activated")
-        FORM_CORRECTION = "form_correction", _("Issued form corrected")
-        MAIL_RESENT = "mail_resent", _("Notice sent again")
-        # The department's directory of nearby certifiers (cases/services/referral.py).
-        DIRECTORY_CHANGED = "directory_changed", _("Certifier directory entry changed")
-        # A referred request's documents forwarded to the agency with jurisdiction.
-        REQUEST_FORWARDED = "request_forwarded", _("Request forwarded to another agency")
-        STATUS_CODE = "status_code", _("Status code issued")
-
-    # Empty only for events about no one request (a form template loaded), which join the
-    # same hash chain.
-    request = models.ForeignKey(
-        CertificationRequest,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="events",
-    )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(default=timezone.now)
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    transition = models.CharField(max_length=50, blank=True)
-    from_state = models.CharField(max_length=30, choices=Status.choices, blank=True)
-    to_state = models.CharField(max_length=30, choices=Status.choices, blank=True)
-    note = EncryptedTextField(blank=True)
-    internal = models.BooleanField(default=False, help_text="Hidden from the advocate's timeline")
-    data = models.JSONField(default=dict, blank=True)
-    # Tamper evidence (cases/audit.py): each hash covers the event and the previous hash.
-    prev_hash = models.CharField(max_length=64, blank=True, editable=False)
-    hash = models.CharField(max_length=64, blank=True, editable=False)
-
-    class Meta:
-        ordering = ["created_at", "pk"]
-        indexes = [models.Index(fields=["request", "created_at"])]
-
-    def __str__(self) -> str:
-        return f"{self.request_id} {self.kind} {self.from_state}->{self.to_state}"
-
-    def save(self, *args: object, **kwargs: object) -> None:
-        if self.pk is not None:
-            raise ValueError("Case events are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
-        raise ValueError("Case events are append-only.")
 
 
 class RequestUserObjectPermission(UserObjectPermissionBase):
