@@ -22,6 +22,7 @@ from cases.issued_letters import issue_letter, letter_facts
 from cases.models import CertificationRequest, Document, Reconsideration
 from cases.services.common import require_text, take_step
 from cases.services.documents import store_document
+from cases.services.reconsidered import pending_reconsideration
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -101,9 +102,7 @@ def request_withdraw_reconsideration(
     at = at or timezone.now()
 
     def close(locked: CertificationRequest) -> dict[str, Any]:
-        pending = (
-            locked.reconsiderations.filter(outcome="").order_by("-requested_at", "-pk").first()
-        )
+        pending = pending_reconsideration(locked)
         if pending is not None:
             pending.outcome = Reconsideration.Outcome.WITHDRAWN
             pending.decided_at = at

@@ -157,7 +157,8 @@ def test_only_a_denied_request_is_reconsidered(make_request, people, status):
     assert not Reconsideration.objects.exists()
 
 
-def test_the_coordinator_records_one_received_by_mail(make_request, people):
+def mailed_denial(make_request, people):
+    """A request received by mail (no portal organisation), then denied."""
     r = make_request(Status.CHIEF_DECISION, organization=None, advocate=None)
     IntakeRecord.objects.create(
         request=r,
@@ -168,6 +169,11 @@ def test_the_coordinator_records_one_received_by_mail(make_request, people):
         recorded_by=people["coordinator"],
     )
     r = services.request_decline(request=r, actor=people["chief"], reason=DeclineReason.NOT_HELPFUL)
+    return r
+
+
+def test_the_coordinator_records_one_received_by_mail(make_request, people):
+    r = mailed_denial(make_request, people)
     with pytest.raises(ValidationError):
         ask(r, people["coordinator"])  # how it came is required
     r = ask(r, people["coordinator"], channel="mail")
@@ -448,16 +454,7 @@ def test_withdrawing_is_refused_when_no_reconsideration_is_pending(denied, peopl
 
 
 def test_the_coordinator_withdraws_for_a_request_received_by_mail(make_request, people):
-    r = make_request(Status.CHIEF_DECISION, organization=None, advocate=None)
-    IntakeRecord.objects.create(
-        request=r,
-        channel="mail",
-        received_on=timezone.localdate(),
-        requester_name="Ana Pereira, Esq.",
-        requester_address="10 Main Street\nMedford MA 02155",
-        recorded_by=people["coordinator"],
-    )
-    r = services.request_decline(request=r, actor=people["chief"], reason=DeclineReason.NOT_HELPFUL)
+    r = mailed_denial(make_request, people)
     r = ask(r, people["coordinator"], channel=Reconsideration.Channel.MAIL)
     with pytest.raises(PermissionDenied):
         request_withdraw_reconsideration(request=r, actor=people["detective"])
